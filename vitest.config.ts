@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: fast pure unit tests, and integration tests (`*.int.test.ts`) that talk to
+// real PostgreSQL, Redis and the GitHub simulator over loopback.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["packages/*/src/**/*.int.test.ts", "services/*/src/**/*.int.test.ts", "scripts/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
