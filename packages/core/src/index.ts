@@ -1,3 +1,4 @@
 export * from "./domain.js";
 export * from "./errors.js";
 export * from "./iso-week.js";
+export * from "./trailers.js";
