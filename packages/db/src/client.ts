@@ -1,0 +1,139 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { AppError, InputError } from "@yardstick/core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+
+/**
+ * A drizzle database on our schema, whichever backend is underneath. Both drivers' databases
+ * (and their transactions) extend drizzle's `PgDatabase`, so repository code is written once
+ * against this type.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+/** The embedded default: a PGlite data directory under the working directory. */
+export const DEFAULT_DATABASE_URL = "pglite:.yardstick/data";
+
+interface HandleBase {
+  db: Database;
+  /** The URL it was opened with, with any password masked (safe to log). */
+  displayUrl: string;
+  /** Runs raw SQL on the underlying client and returns its rows (for migrations and tests). */
+  query<Row extends Record<string, unknown>>(text: string): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export interface PostgresHandle extends HandleBase {
+  backend: "postgres";
+  client: postgres.Sql;
+}
+
+export interface PgliteHandle extends HandleBase {
+  backend: "pglite";
+  client: PGlite;
+  /** The data directory, or null when in memory. */
+  dataDir: string | null;
+}
+
+export type DatabaseHandle = PostgresHandle | PgliteHandle;
+
+export interface OpenDatabaseOptions {
+  /** `postgres://...` / `postgresql://...`, `pglite:<dir>` or `pglite:memory`. */
+  url: string;
+  /** PostgreSQL pool size (default 10, at least 2: migrations hold a lock on one connection). */
+  maxConnections?: number;
+  /** Seconds to wait for a PostgreSQL connection (default 10). */
+  connectTimeoutSeconds?: number;
+}
+
+export type ParsedDatabaseUrl = { backend: "postgres"; url: string } | { backend: "pglite"; dataDir: string | null };
+
+/** Reads a database URL; throws an InputError naming what is wrong and what would be right. */
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { backend: "postgres", url: trimmed };
+  if (trimmed.startsWith("pglite:")) {
+    const rest = trimmed.slice("pglite:".length).replace(/^\/\//, "");
+    if (rest === "memory" || rest === ":memory:") return { backend: "pglite", dataDir: null };
+    if (rest === "") return { backend: "pglite", dataDir: resolve(".yardstick/data") };
+    return { backend: "pglite", dataDir: resolve(rest) };
+  }
+  throw new InputError("input.database_url", "Cannot use this database URL", [
+    {
+      path: "DATABASE_URL",
+      message: `${JSON.stringify(maskUrl(trimmed))} is neither a PostgreSQL URL nor a PGlite location`,
+      example: `postgres://user:password@127.0.0.1:5432/yardstick, ${DEFAULT_DATABASE_URL} or pglite:memory`,
+    },
+  ]);
+}
+
+/** The URL with its password replaced by `***`. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]+):[^@/]*@/i, "$1:***@");
+}
+
+/**
+ * Opens the database at `url` and checks it answers. PostgreSQL goes through postgres.js with a
+ * pool; PGlite runs in-process on a data directory (created if missing) or in memory.
+ * A database that cannot be reached is an AppError `unavailable.database` (retryable).
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const parsed = parseDatabaseUrl(options.url);
+  const displayUrl = maskUrl(options.url.trim());
+  if (parsed.backend === "postgres") {
+    const client = postgres(parsed.url, {
+      max: Math.max(2, options.maxConnections ?? 10),
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      idle_timeout: 60,
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres({ client, schema, casing: "snake_case" });
+    const handle: PostgresHandle = {
+      backend: "postgres",
+      db,
+      client,
+      displayUrl,
+      query: async <Row extends Record<string, unknown>>(text: string) => [...(await client.unsafe<Row[]>(text))],
+      close: () => client.end({ timeout: 5 }),
+    };
+    try {
+      await client`select 1`;
+    } catch (error) {
+      await client.end({ timeout: 0 }).catch(() => {});
+      throw unavailable(displayUrl, error);
+    }
+    return handle;
+  }
+  let client: PGlite;
+  try {
+    if (parsed.dataDir !== null) mkdirSync(parsed.dataDir, { recursive: true });
+    client = await PGlite.create(parsed.dataDir ?? undefined);
+  } catch (error) {
+    throw unavailable(displayUrl, error);
+  }
+  const db = drizzlePglite({ client, schema, casing: "snake_case" });
+  return {
+    backend: "pglite",
+    db,
+    client,
+    dataDir: parsed.dataDir,
+    displayUrl,
+    query: async <Row extends Record<string, unknown>>(text: string) => (await client.query<Row>(text)).rows,
+    close: () => client.close(),
+  };
+}
+
+function unavailable(displayUrl: string, error: unknown): AppError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AppError("unavailable.database", `cannot reach the database at ${displayUrl}: ${reason}`, {
+    retryable: true,
+    cause: error,
+  });
+}
