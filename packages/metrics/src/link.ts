@@ -1,0 +1,220 @@
+import type { Deployment } from "@yardstick/core";
+import { deploymentId, failedAtOf, liveAtOf } from "./detect.js";
+import type { CommitGraph } from "./inputs.js";
+
+/**
+ * Linking deployments to changes (METRICS.md "Deployed change"). A successful production
+ * deployment ships the commits after the previous successful production deployment of the same
+ * repository and environment, up to its own commit. Commits are placed on the tracked branch's
+ * first-parent history, so "after ... up to" is an interval of positions. Iterative throughout.
+ */
+
+export type LinkKind = "first" | "ships" | "redeploy" | "rollback" | "off-branch";
+
+export interface LinkedDeployment {
+  id: string;
+  repo: string;
+  environment: string;
+  sha: string;
+  liveAt: Date;
+  /** Status ended in failure/error after going live. */
+  failedAt: Date | null;
+  kind: LinkKind;
+  /** Position on the first-parent history (0 = oldest reachable commit); null off the branch. */
+  position: number | null;
+  /** The previous successful production deployment of the same environment (on the branch). */
+  previousId: string | null;
+  /** The next deployment of the environment went to an ancestor commit. */
+  rolledBackBy: string | null;
+  /** Keys of the changes in (previous, own commit]: what this deployment shipped. */
+  shipped: string[];
+}
+
+export type ChangeLinkStatus = "deployed" | "pending" | "not-on-branch" | "before-lookback";
+
+export interface ChangeLink {
+  key: string;
+  deployedAt: Date | null;
+  deploymentId: string | null;
+  status: ChangeLinkStatus;
+}
+
+export interface LinkableChange {
+  key: string;
+  landingShas: readonly string[];
+  mergedAt: Date;
+}
+
+export interface RepoLinks {
+  deployments: LinkedDeployment[];
+  changes: ChangeLink[];
+  /** Deployment ids whose commit is not on the tracked branch (reported, not guessed). */
+  offBranchDeployments: string[];
+  /** Change keys none of whose landing commits are on the tracked branch. */
+  changesNotOnBranch: string[];
+}
+
+/** Positions of the first-parent history from `head` back (iterative; stops at unknown parents). */
+export function firstParentPositions(graph: CommitGraph | undefined): Map<string, number> {
+  const chain: string[] = [];
+  if (graph !== undefined) {
+    const seen = new Set<string>();
+    let sha: string | undefined = graph.head;
+    while (sha !== undefined && !seen.has(sha)) {
+      seen.add(sha);
+      chain.push(sha);
+      sha = graph.parents[sha]?.[0];
+    }
+  }
+  const positions = new Map<string, number>();
+  for (let i = 0; i < chain.length; i++) positions.set(chain[i] as string, chain.length - 1 - i);
+  return positions;
+}
+
+/** Resolves abbreviated shas (7+ hex) against the positions map. */
+function positionOf(
+  positions: Map<string, number>,
+  sha: string,
+  byPrefix: () => Map<string, string[]>,
+): number | undefined {
+  const exact = positions.get(sha);
+  if (exact !== undefined || sha.length >= 40) return exact;
+  const matches = (byPrefix().get(sha.slice(0, 7)) ?? []).filter((full) => full.startsWith(sha));
+  // An ambiguous abbreviation is not guessed.
+  return matches.length === 1 ? positions.get(matches[0] as string) : undefined;
+}
+
+function compareDeployments(a: { liveAt: Date; id: string }, b: { liveAt: Date; id: string }): number {
+  return a.liveAt.getTime() - b.liveAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** First index in the ascending array `xs` whose value is > `x`. */
+function upperBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((xs[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Links one repository's successful production deployments to its changes. Deployments
+ * without a `success` status are ignored (they never went live).
+ */
+export function linkRepository(
+  graph: CommitGraph | undefined,
+  deployments: readonly Deployment[],
+  changes: readonly LinkableChange[],
+  lookbackDays: number,
+): RepoLinks {
+  const positions = firstParentPositions(graph);
+  let prefixes: Map<string, string[]> | null = null;
+  const byPrefix = () => {
+    if (prefixes === null) {
+      const built = new Map<string, string[]>();
+      for (const sha of positions.keys()) {
+        const key = sha.slice(0, 7);
+        const list = built.get(key);
+        if (list === undefined) built.set(key, [sha]);
+        else list.push(sha);
+      }
+      prefixes = built;
+    }
+    return prefixes;
+  };
+  const lookbackMs = lookbackDays * 86_400_000;
+
+  // Changes placed on the branch, sorted by the position of their last landing commit.
+  const changesNotOnBranch: string[] = [];
+  const placed: { change: LinkableChange; position: number }[] = [];
+  for (const change of changes) {
+    let best = -1;
+    for (const sha of change.landingShas) {
+      const p = positionOf(positions, sha, byPrefix);
+      if (p !== undefined && p > best) best = p;
+    }
+    if (best < 0) changesNotOnBranch.push(change.key);
+    else placed.push({ change, position: best });
+  }
+  placed.sort((a, b) => a.position - b.position);
+  const placedPositions = placed.map((p) => p.position);
+
+  const linked: LinkedDeployment[] = [];
+  for (const d of deployments) {
+    const liveAt = liveAtOf(d);
+    if (liveAt === null) continue;
+    const position = positionOf(positions, d.sha, byPrefix) ?? null;
+    linked.push({
+      id: deploymentId(d),
+      repo: d.repo,
+      environment: d.environment,
+      sha: d.sha,
+      liveAt,
+      failedAt: failedAtOf(d),
+      kind: position === null ? "off-branch" : "ships",
+      position,
+      previousId: null,
+      rolledBackBy: null,
+      shipped: [],
+    });
+  }
+  linked.sort(compareDeployments);
+
+  const links = new Map<string, ChangeLink>();
+  for (const change of changes) {
+    links.set(change.key, { key: change.key, deployedAt: null, deploymentId: null, status: "pending" });
+  }
+  for (const key of changesNotOnBranch) {
+    const link = links.get(key);
+    if (link !== undefined) link.status = "not-on-branch";
+  }
+
+  const previousByEnv = new Map<string, LinkedDeployment>();
+  const offBranchDeployments: string[] = [];
+  for (const d of linked) {
+    if (d.position === null) {
+      offBranchDeployments.push(d.id);
+      continue;
+    }
+    const previous = previousByEnv.get(d.environment);
+    previousByEnv.set(d.environment, d);
+    let from: number; // exclusive
+    if (previous === undefined) {
+      d.kind = "first";
+      from = -1;
+    } else {
+      d.previousId = previous.id;
+      const prevPos = previous.position as number;
+      if (d.position === prevPos) {
+        d.kind = "redeploy";
+        continue;
+      }
+      if (d.position < prevPos) {
+        d.kind = "rollback";
+        previous.rolledBackBy = d.id;
+        continue;
+      }
+      from = prevPos;
+    }
+    const start = upperBound(placedPositions, from);
+    const end = upperBound(placedPositions, d.position);
+    for (let i = start; i < end; i++) {
+      const { change } = placed[i] as (typeof placed)[number];
+      const link = links.get(change.key) as ChangeLink;
+      if (d.kind === "first" && change.mergedAt.getTime() < d.liveAt.getTime() - lookbackMs) {
+        if (link.status === "pending") link.status = "before-lookback";
+        continue;
+      }
+      d.shipped.push(change.key);
+      if (link.deployedAt === null) {
+        link.deployedAt = d.liveAt;
+        link.deploymentId = d.id;
+        link.status = "deployed";
+      }
+    }
+  }
+  return { deployments: linked, changes: [...links.values()], offBranchDeployments, changesNotOnBranch };
+}
