@@ -1,0 +1,5 @@
+export { IntList, PackedStore } from "./packed-store.js";
+export * from "./schema.js";
+export { type LoadOptions, loadWorld, parseWorldLine, readWorldRecords, worldToJsonl, writeWorld } from "./stream.js";
+export { tinySha, tinyWorld, tinyWorldRecords } from "./tiny.js";
+export { type CoAuthorRef, World } from "./world.js";
