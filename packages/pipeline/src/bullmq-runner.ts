@@ -1,0 +1,204 @@
+import type { Logger } from "@yardstick/log";
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import {
+  type Catalog,
+  isRetryable,
+  type JobName,
+  type JobRunner,
+  type PayloadOf,
+  type Processors,
+  parsePayload,
+  retryAfterMs,
+} from "./job-spec.js";
+
+export interface BullMqRunnerOptions<C extends Catalog, D> {
+  catalog: C;
+  processors: Processors<C, D>;
+  deps: D;
+  logger: Logger;
+  redisUrl: string;
+  /** Key prefix in Redis; tests use one per file so they never see each other's jobs. */
+  prefix?: string;
+  /** Jobs processed at once per queue, per process. */
+  concurrency?: Partial<Record<string, number>>;
+  /** Stalled-job check interval (a worker that died mid-job has its job picked up again). */
+  stalledIntervalMs?: number;
+}
+
+/**
+ * Redis connection settings from BullMQ's production guide: workers need
+ * `maxRetriesPerRequest: null` (block and reconnect forever rather than fail a command), producers
+ * fail fast with `enableOfflineQueue: false` so an enqueue against a dead Redis errors at once
+ * instead of piling up in memory. Both reconnect with a capped backoff.
+ */
+function redisOptions(role: "producer" | "worker"): RedisOptions {
+  return {
+    maxRetriesPerRequest: role === "worker" ? null : 3,
+    enableOfflineQueue: role === "worker",
+    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 10_000),
+    lazyConnect: false,
+  };
+}
+
+const REMOVE_ON_COMPLETE = { age: 24 * 3600, count: 10_000 };
+const REMOVE_ON_FAIL = { age: 14 * 24 * 3600, count: 50_000 };
+
+/** Runs the catalog's processors on BullMQ: any number of processes sharing Redis and the database. */
+export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
+  private readonly options: BullMqRunnerOptions<C, D>;
+  private readonly producer: Redis;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly workerConnections: Redis[] = [];
+  readonly prefix: string;
+
+  constructor(options: BullMqRunnerOptions<C, D>) {
+    this.options = options;
+    this.prefix = options.prefix ?? "yardstick";
+    this.producer = new Redis(options.redisUrl, redisOptions("producer"));
+    this.producer.on("error", (err) => options.logger.warn({ err }, "redis (producer) connection error"));
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (queue === undefined) {
+      queue = new Queue(name, { connection: this.producer, prefix: this.prefix });
+      queue.on("error", (err) => this.options.logger.warn({ err, queue: name }, "queue error"));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Adds a job; a job with the same deterministic id that is still stored is left alone (a no-op). */
+  async enqueue<N extends JobName<C>>(name: N, payload: PayloadOf<C, N>): Promise<void> {
+    const parsed = parsePayload(this.options.catalog, name, payload);
+    const spec = this.options.catalog[name];
+    if (spec === undefined) return;
+    await this.queue(spec.queue).add(name, parsed, {
+      jobId: spec.jobId(parsed),
+      attempts: spec.options.attempts,
+      backoff: { type: spec.options.backoff.type, delay: spec.options.backoff.delay, jitter: 0.5 },
+      removeOnComplete: REMOVE_ON_COMPLETE,
+      removeOnFail: REMOVE_ON_FAIL,
+    });
+  }
+
+  /** Starts one worker per queue of the catalog in this process. */
+  start(): void {
+    const queueNames = new Set(Object.values(this.options.catalog).map((spec) => spec.queue));
+    for (const queueName of queueNames) {
+      const connection = new Redis(this.options.redisUrl, redisOptions("worker"));
+      connection.on("error", (err) =>
+        this.options.logger.warn({ err, queue: queueName }, "redis (worker) connection error"),
+      );
+      this.workerConnections.push(connection);
+      const worker: Worker = new Worker(queueName, (job: Job) => this.process(worker, job), {
+        connection,
+        prefix: this.prefix,
+        concurrency: this.options.concurrency?.[queueName] ?? 1,
+        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 3,
+        autorun: true,
+      });
+      worker.on("error", (err) => this.options.logger.warn({ err, queue: queueName }, "worker error"));
+      worker.on("failed", (job, err) =>
+        this.options.logger.error(
+          { err, queue: queueName, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade },
+          "job failed",
+        ),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  private async process(worker: Worker, job: Job): Promise<void> {
+    const logger = this.options.logger.child({
+      queue: job.queueName,
+      job: job.name,
+      jobId: job.id,
+      attempt: job.attemptsMade + 1,
+    });
+    let payload: unknown;
+    try {
+      payload = parsePayload(this.options.catalog, job.name as JobName<C>, job.data);
+    } catch (error) {
+      // Retrying cannot fix a payload that fails its schema: fail it once, for good.
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    }
+    const processor = this.options.processors[job.name as JobName<C>];
+    try {
+      await processor(
+        payload as never,
+        { jobId: job.id ?? "", attempt: job.attemptsMade + 1, logger, enqueue: (n, p) => this.enqueue(n, p) },
+        this.options.deps,
+      );
+    } catch (error) {
+      const wait = retryAfterMs(error);
+      if (wait !== null && isRetryable(error)) {
+        // GitHub said wait: pause this queue's work instead of burning attempts.
+        logger.warn({ waitMs: wait }, "rate limited; pausing the queue");
+        await worker.rateLimit(wait);
+        throw Worker.RateLimitError();
+      }
+      if (!isRetryable(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  /** Waiting, active and delayed jobs across the catalog's queues. */
+  async pending(): Promise<number> {
+    const queueNames = new Set(Object.values(this.options.catalog).map((spec) => spec.queue));
+    let total = 0;
+    for (const name of queueNames) {
+      const counts = await this.queue(name).getJobCounts(
+        "waiting",
+        "active",
+        "delayed",
+        "prioritized",
+        "waiting-children",
+      );
+      total += Object.values(counts).reduce((a, b) => a + b, 0);
+    }
+    return total;
+  }
+
+  /** Resolves when no job is pending (polling), or rejects after `timeoutMs`. */
+  async waitUntilIdle(timeoutMs = 600_000, pollMs = 100): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.pending()) > 0) {
+      if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** Jobs that failed for good, with their reasons. */
+  async failed(): Promise<{ name: string; jobId: string; reason: string; attempts: number }[]> {
+    const result: { name: string; jobId: string; reason: string; attempts: number }[] = [];
+    for (const queue of this.queues.values()) {
+      for (const job of await queue.getFailed()) {
+        result.push({ name: job.name, jobId: job.id ?? "", reason: job.failedReason, attempts: job.attemptsMade });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Graceful shutdown: workers finish their current jobs within `timeoutMs`, then are closed
+   * forcibly (an unfinished job is picked up again by the stalled-job check on another worker).
+   */
+  async close(timeoutMs = 30_000): Promise<void> {
+    const graceful = Promise.all(this.workers.map((w) => w.close()));
+    const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
+    if ((await Promise.race([graceful, timer])) === "timeout")
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of [...this.workerConnections, this.producer]) connection.disconnect();
+  }
+
+  /** Removes every queue of this prefix from Redis (tests). */
+  async obliterate(): Promise<void> {
+    const queueNames = new Set(Object.values(this.options.catalog).map((spec) => spec.queue));
+    for (const name of queueNames) await this.queue(name).obliterate({ force: true });
+  }
+}

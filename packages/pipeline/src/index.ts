@@ -1,0 +1,3 @@
+export * from "./bullmq-runner.js";
+export * from "./inline-runner.js";
+export * from "./job-spec.js";
