@@ -14,7 +14,8 @@ import {
 
 export interface BullMqRunnerOptions<C extends Catalog, D> {
   catalog: C;
-  processors: Processors<C, D>;
+  /** Absent for a producer (the API, the CLI enqueueing work): it adds jobs and never runs them. */
+  processors?: Processors<C, D>;
   deps: D;
   logger: Logger;
   redisUrl: string;
@@ -86,6 +87,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
 
   /** Starts one worker per queue of the catalog in this process. */
   start(): void {
+    if (this.options.processors === undefined) throw new Error("a producer-only runner has no processors to start");
     const queueNames = new Set(Object.values(this.options.catalog).map((spec) => spec.queue));
     for (const queueName of queueNames) {
       const connection = new Redis(this.options.redisUrl, redisOptions("worker"));
@@ -126,7 +128,8 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       // Retrying cannot fix a payload that fails its schema: fail it once, for good.
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
-    const processor = this.options.processors[job.name as JobName<C>];
+    const processor = this.options.processors?.[job.name as JobName<C>];
+    if (processor === undefined) throw new UnrecoverableError(`no processor for job "${job.name}"`);
     try {
       await processor(
         payload as never,

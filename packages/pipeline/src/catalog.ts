@@ -1,0 +1,65 @@
+import { IsoWeek, RepoFullName } from "@yardstick/core";
+import { z } from "zod";
+import { defineJob } from "./job-spec.js";
+
+/**
+ * The product's jobs, declared once: queue, payload schema, retry policy, deterministic id.
+ * Payloads carry ids, never tokens or diffs. `runId` names one sync run (a scheduler tick, a CLI
+ * invocation, a webhook delivery), so that a duplicate enqueue within a run is a no-op while the
+ * next run still proceeds.
+ */
+const retry = { attempts: 8, backoff: { type: "exponential", delay: 5_000 } } as const;
+const runId = z.string().min(1).max(100);
+
+export const jobs = {
+  "discover.org": defineJob({
+    queue: "ingest",
+    payload: z.object({ org: z.string().min(1), runId }),
+    options: retry,
+    jobId: (p) => `discover.org-${p.org}-${p.runId}`,
+  }),
+  "sync.pulls": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, runId, since: z.string().datetime().nullable() }),
+    options: retry,
+    jobId: (p) => `sync.pulls-${p.repo}-${p.runId}`,
+  }),
+  "sync.pull-request": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, number: z.number().int().positive(), runId }),
+    options: retry,
+    jobId: (p) => `sync.pull-request-${p.repo}-${p.number}-${p.runId}`,
+  }),
+  "sync.deployments": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: retry,
+    jobId: (p) => `sync.deployments-${p.repo}-${p.runId}`,
+  }),
+  "sync.branch": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: retry,
+    jobId: (p) => `sync.branch-${p.repo}-${p.runId}`,
+  }),
+  "attribute.changes": defineJob({
+    queue: "attribution",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
+    jobId: (p) => `attribute.changes-${p.repo}-${p.runId}`,
+  }),
+  "link.deployments": defineJob({
+    queue: "metrics",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
+    jobId: (p) => `link.deployments-${p.repo}-${p.runId}`,
+  }),
+  "rollups.recompute": defineJob({
+    queue: "metrics",
+    payload: z.object({ weeks: z.array(IsoWeek).min(1), runId }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
+    jobId: (p) => `rollups.recompute-${p.weeks[0]}-${p.weeks.at(-1)}-${p.runId}`,
+  }),
+};
+
+export type Jobs = typeof jobs;
