@@ -17,7 +17,7 @@ export const attributionVerdicts = pgTable(
     repo: text().notNull(),
     class: text().$type<VerdictClass>().notNull(),
     tool: text().$type<AiTool>(),
-    tools: text().$type<AiTool>().array().notNull().default([]),
+    tools: text().array().$type<AiTool[]>().notNull().default([]),
     confidence: text().$type<Confidence>(),
     subtype: text().$type<VerdictSubtype>(),
     evidence: jsonb().$type<Evidence[]>().notNull().default([]),

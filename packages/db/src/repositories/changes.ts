@@ -1,0 +1,52 @@
+import { and, asc, gte, inArray, lt, type SQL } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { changes } from "../schema/changes.js";
+import { deploymentChanges } from "../schema/deployment-changes.js";
+import { upsertRows } from "../upsert.js";
+import { ensureRepositories } from "./repositories.js";
+
+export type ChangeRow = typeof changes.$inferSelect;
+export type NewChange = typeof changes.$inferInsert;
+export type NewDeploymentChange = typeof deploymentChanges.$inferInsert;
+
+/** Writes changes with the facts derived for them (deployedAt, credit, trivial, revert). */
+export async function upsertChanges(db: Database, batch: readonly NewChange[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    await ensureRepositories(
+      tx,
+      batch.map((c) => c.repo),
+    );
+    return upsertRows(tx, changes, batch, { key: ["key"] });
+  });
+}
+
+/** Records which changes each deployment shipped (deployments and changes must be stored). */
+export async function linkDeploymentChanges(db: Database, batch: readonly NewDeploymentChange[]): Promise<number> {
+  return upsertRows(db, deploymentChanges, batch, { key: ["deploymentId", "changeKey"] });
+}
+
+export interface ChangeRange {
+  /** Which time the range is on: `deployedAt` for the outcome metrics, `mergedAt` for the pipeline. */
+  on: "deployedAt" | "mergedAt";
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  repos?: readonly string[];
+}
+
+/** Changes whose deployedAt (or mergedAt) is in [from, to), in time order. */
+export async function listChanges(db: Database, range: ChangeRange): Promise<ChangeRow[]> {
+  const column = range.on === "deployedAt" ? changes.deployedAt : changes.mergedAt;
+  const conditions: SQL[] = [gte(column, range.from), lt(column, range.to)];
+  if (range.repos !== undefined) {
+    if (range.repos.length === 0) return [];
+    conditions.push(inArray(changes.repo, [...range.repos]));
+  }
+  return db
+    .select()
+    .from(changes)
+    .where(and(...conditions))
+    .orderBy(asc(column), asc(changes.key));
+}

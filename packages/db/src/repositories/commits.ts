@@ -1,0 +1,123 @@
+import type { Commit } from "@yardstick/core";
+import { asc } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { commitCoAuthors } from "../schema/commit-co-authors.js";
+import { commits } from "../schema/commits.js";
+import { chunk, tupleIn, upsertRows } from "../upsert.js";
+import { ensureRepositories } from "./repositories.js";
+
+export type CommitRow = typeof commits.$inferSelect;
+type CoAuthorRow = typeof commitCoAuthors.$inferSelect;
+
+export function commitToRow(commit: Commit): typeof commits.$inferInsert {
+  return {
+    repo: commit.repo,
+    sha: commit.sha,
+    message: commit.message,
+    authorName: commit.author.name,
+    authorEmail: commit.author.email,
+    authorLogin: commit.author.login,
+    authorId: commit.author.userId,
+    authorType: commit.author.type,
+    committerName: commit.committer.name,
+    committerEmail: commit.committer.email,
+    committerLogin: commit.committer.login,
+    committerId: commit.committer.userId,
+    committerType: commit.committer.type,
+    authoredAt: commit.authoredAt,
+    committedAt: commit.committedAt,
+    parents: commit.parents,
+    additions: commit.additions,
+    deletions: commit.deletions,
+  };
+}
+
+export function rowToCommit(row: CommitRow, coAuthors: readonly CoAuthorRow[] = []): Commit {
+  return {
+    repo: row.repo,
+    sha: row.sha,
+    message: row.message,
+    author: {
+      name: row.authorName,
+      email: row.authorEmail,
+      login: row.authorLogin,
+      userId: row.authorId,
+      type: row.authorType,
+    },
+    committer: {
+      name: row.committerName,
+      email: row.committerEmail,
+      login: row.committerLogin,
+      userId: row.committerId,
+      type: row.committerType,
+    },
+    authoredAt: row.authoredAt,
+    committedAt: row.committedAt,
+    parents: row.parents,
+    coAuthors: [...coAuthors]
+      .sort((a, b) => a.position - b.position)
+      .map(({ name, email, login }) => ({ name, email, login })),
+    additions: row.additions,
+    deletions: row.deletions,
+  };
+}
+
+/**
+ * Writes commits and their co-authors. A commit's co-author set is replaced by the one given,
+ * so it always matches the commit's message. One transaction.
+ */
+export async function upsertCommits(db: Database, batch: readonly Commit[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    await ensureRepositories(
+      tx,
+      batch.map((c) => c.repo),
+    );
+    const written = await upsertRows(tx, commits, batch.map(commitToRow), { key: ["repo", "sha"] });
+    // Two parameters per key in the delete, six columns per co-author in the insert.
+    for (const part of chunk(batch, 30_000)) {
+      await tx.delete(commitCoAuthors).where(
+        tupleIn(
+          [commitCoAuthors.repo, commitCoAuthors.sha],
+          part.map((c) => [c.repo, c.sha]),
+        ),
+      );
+    }
+    const coAuthorRows = batch.flatMap((c) =>
+      c.coAuthors.map((a, position) => ({ repo: c.repo, sha: c.sha, position, ...a })),
+    );
+    await upsertRows(tx, commitCoAuthors, coAuthorRows, { key: ["repo", "sha", "position"] });
+    return written;
+  });
+}
+
+/** The commits of a repository with the given shas (those that are stored), with co-authors. */
+export async function getCommits(db: Database, repo: string, shas: readonly string[]): Promise<Commit[]> {
+  const found: Commit[] = [];
+  for (const part of chunk([...new Set(shas)], 30_000)) {
+    const keys = part.map((sha) => [repo, sha]);
+    const rows = await db
+      .select()
+      .from(commits)
+      .where(tupleIn([commits.repo, commits.sha], keys))
+      .orderBy(asc(commits.committedAt));
+    const coAuthors = await db
+      .select()
+      .from(commitCoAuthors)
+      .where(tupleIn([commitCoAuthors.repo, commitCoAuthors.sha], keys));
+    const bySha = groupBy(coAuthors, (a) => a.sha);
+    found.push(...rows.map((row) => rowToCommit(row, bySha.get(row.sha))));
+  }
+  return found;
+}
+
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}

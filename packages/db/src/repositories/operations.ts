@@ -1,0 +1,101 @@
+import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { syncCursors } from "../schema/sync-cursors.js";
+import { usageRecords } from "../schema/usage-records.js";
+import { webhookDeliveries } from "../schema/webhook-deliveries.js";
+import { weeklyRollups } from "../schema/weekly-rollups.js";
+import { upsertRows } from "../upsert.js";
+import { normaliseIdentity } from "./people.js";
+
+export type SyncCursor = typeof syncCursors.$inferSelect;
+export type NewSyncCursor = typeof syncCursors.$inferInsert;
+
+/** Where sync of `stream` in `scope` (a repository full name or an org login) left off, if anywhere. */
+export async function getSyncCursor(db: Database, scope: string, stream: string): Promise<SyncCursor | null> {
+  const [row] = await db
+    .select()
+    .from(syncCursors)
+    .where(and(eq(syncCursors.scope, scope), eq(syncCursors.stream, stream)));
+  return row ?? null;
+}
+
+/** Saves a sync cursor (every field given replaces the stored one). */
+export async function upsertSyncCursor(db: Database, cursor: NewSyncCursor): Promise<void> {
+  await upsertRows(db, syncCursors, [cursor], { key: ["scope", "stream"] });
+}
+
+export interface WebhookDeliveryInput {
+  deliveryId: string;
+  event: string;
+  action?: string | null;
+  receivedAt: Date;
+}
+
+/** Records a webhook delivery; true when it is new, false for a redelivery already seen. */
+export async function recordWebhookDelivery(db: Database, delivery: WebhookDeliveryInput): Promise<boolean> {
+  const inserted = await db
+    .insert(webhookDeliveries)
+    .values({ ...delivery, action: delivery.action ?? null })
+    .onConflictDoNothing({ target: webhookDeliveries.deliveryId })
+    .returning({ deliveryId: webhookDeliveries.deliveryId });
+  return inserted.length > 0;
+}
+
+/** Marks what became of a delivery: "processed", "ignored" or "failed" (with the error). */
+export async function markWebhookDelivery(
+  db: Database,
+  deliveryId: string,
+  outcome: { status: "processed" | "ignored" | "failed"; at: Date; error?: string },
+): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: outcome.status, processedAt: outcome.at, error: outcome.error ?? null })
+    .where(eq(webhookDeliveries.deliveryId, deliveryId));
+}
+
+export type NewUsageRecord = typeof usageRecords.$inferInsert;
+
+/** Writes imported usage; re-importing the same report replaces its figures. */
+export async function upsertUsage(db: Database, batch: readonly NewUsageRecord[]): Promise<number> {
+  return upsertRows(
+    db,
+    usageRecords,
+    batch.map((r) => ({ ...r, identityValue: normaliseIdentity(r.identityValue) })),
+    { key: ["source", "identityKind", "identityValue", "day", "tool"] },
+  );
+}
+
+export type WeeklyRollup = typeof weeklyRollups.$inferSelect;
+export type NewWeeklyRollup = typeof weeklyRollups.$inferInsert;
+
+/** Writes weekly rollups, replacing the figures of each (group, week). */
+export async function upsertRollups(db: Database, batch: readonly NewWeeklyRollup[]): Promise<number> {
+  return upsertRows(db, weeklyRollups, batch, { key: ["groupKind", "groupName", "week"] });
+}
+
+export interface RollupQuery {
+  groupKind: "org" | "team" | "repo";
+  /** Only these groups (default: all of the kind). */
+  groupNames?: readonly string[];
+  /** Inclusive ISO weeks, e.g. "2026-W40". */
+  fromWeek: string;
+  toWeek: string;
+}
+
+/** Rollups of a kind of group over a range of weeks, by group then week. */
+export async function listRollups(db: Database, query: RollupQuery): Promise<WeeklyRollup[]> {
+  const conditions = [
+    eq(weeklyRollups.groupKind, query.groupKind),
+    gte(weeklyRollups.week, query.fromWeek),
+    lte(weeklyRollups.week, query.toWeek),
+  ];
+  if (query.groupNames !== undefined) {
+    if (query.groupNames.length === 0) return [];
+    conditions.push(inArray(weeklyRollups.groupName, [...query.groupNames]));
+  }
+  return db
+    .select()
+    .from(weeklyRollups)
+    .where(and(...conditions))
+    .orderBy(asc(weeklyRollups.groupName), asc(weeklyRollups.week));
+}

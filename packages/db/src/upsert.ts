@@ -1,0 +1,162 @@
+import { type Column, getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
+import { toSnakeCase } from "drizzle-orm/casing";
+import type { PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "./client.js";
+
+/**
+ * The most bind parameters one statement may carry. PostgreSQL's wire protocol counts them in
+ * 16 bits and postgres.js stops at 65,533 (it needs the rest for itself); PGlite shares the
+ * protocol limit. Every batched write is chunked under this.
+ */
+export const MAX_BIND_PARAMETERS = 65_533;
+
+/** Never refreshed by an upsert: when the row was first written. */
+const WRITE_ONCE = new Set(["createdAt"]);
+/** Refreshed only when a data column changed: when we last wrote the row. */
+const TOUCHED = new Set(["updatedAt", "syncedAt", "importedAt"]);
+
+/** How many rows of `columnCount` bound columns fit in one statement. */
+export function rowsPerStatement(columnCount: number, maxParameters = MAX_BIND_PARAMETERS): number {
+  if (!Number.isInteger(columnCount) || columnCount < 1)
+    throw new RangeError(`columnCount must be >= 1: ${columnCount}`);
+  return Math.max(1, Math.floor(maxParameters / columnCount));
+}
+
+/** Splits `items` into consecutive chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** The SQL name of a column under `casing: "snake_case"` (names given explicitly are kept). */
+export function columnName(column: Column): string {
+  return column.keyAsName ? toSnakeCase(column.name) : column.name;
+}
+
+type Key<T extends PgTable> = keyof T["$inferInsert"] & string;
+
+export interface UpsertOptions<T extends PgTable> {
+  /** The natural key: the columns of the unique constraint or primary key to conflict on. */
+  key: readonly Key<T>[];
+  /**
+   * The columns a conflicting row refreshes. Default: every column except the key, identity
+   * columns and `createdAt`. `updatedAt`/`syncedAt`/`importedAt` are refreshed only when one
+   * of the other refreshed columns actually changed.
+   */
+  update?: readonly Key<T>[];
+}
+
+export interface UpsertPlan<T extends PgTable> {
+  rowsPerStatement: number;
+  /** Removes in-batch duplicates of a key (the last one wins): one statement cannot update a row twice. */
+  dedupe(rows: readonly T["$inferInsert"][]): T["$inferInsert"][];
+  /** The `on conflict (key) do update set ... where <something changed>` clause. */
+  conflict: { target: Column[]; set: Record<string, SQL>; setWhere?: SQL };
+  /** True when there is nothing to refresh (every column is the key): `on conflict do nothing`. */
+  doNothing: boolean;
+}
+
+/**
+ * Works out, once per table and options, how to upsert into it: the conflict target, the set of
+ * columns to refresh from `excluded`, the guard that skips rows whose data is unchanged (so
+ * re-syncing the same data writes nothing and leaves `updated_at` alone), and the chunk size.
+ */
+export function planUpsert<T extends PgTable>(table: T, options: UpsertOptions<T>): UpsertPlan<T> {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const keyColumns = options.key.map((k) => {
+    const column = columns[k];
+    if (column === undefined) throw new Error(`${getTableName(table)} has no column ${k}`);
+    return column;
+  });
+  const updatable = Object.keys(columns).filter((k) => {
+    const column = columns[k];
+    return (
+      column !== undefined &&
+      !options.key.includes(k as Key<T>) &&
+      !WRITE_ONCE.has(k) &&
+      (column as Column & { generatedIdentity?: unknown }).generatedIdentity === undefined
+    );
+  });
+  const update = options.update ?? updatable;
+  const set: Record<string, SQL> = {};
+  const compared: SQL[] = [];
+  const excluded: SQL[] = [];
+  for (const k of update) {
+    const column = columns[k];
+    if (column === undefined) throw new Error(`${getTableName(table)} has no column ${k}`);
+    const name = sql.identifier(columnName(column));
+    set[k] = sql`excluded.${name}`;
+    if (!TOUCHED.has(k)) {
+      compared.push(sql`${sql.identifier(getTableName(table))}.${name}`);
+      excluded.push(sql`excluded.${name}`);
+    }
+  }
+  const setWhere =
+    compared.length === 0
+      ? undefined
+      : sql`(${sql.join(compared, sql`, `)}) is distinct from (${sql.join(excluded, sql`, `)})`;
+  return {
+    rowsPerStatement: rowsPerStatement(Object.keys(columns).length),
+    dedupe(rows) {
+      if (rows.length < 2) return [...rows];
+      const byKey = new Map<string, T["$inferInsert"]>();
+      for (const row of rows) {
+        const record = row as Record<string, unknown>;
+        byKey.set(JSON.stringify(options.key.map((k) => record[k] ?? null)), row);
+      }
+      return [...byKey.values()];
+    },
+    conflict: setWhere === undefined ? { target: keyColumns, set } : { target: keyColumns, set, setWhere },
+    doNothing: update.length === 0,
+  };
+}
+
+/**
+ * Upserts `rows` into `table` on its natural key: `insert ... on conflict (key) do update`,
+ * in statements of at most MAX_BIND_PARAMETERS parameters, all in one transaction (a savepoint
+ * when `db` is already a transaction). Returns the number of distinct rows written.
+ */
+export async function upsertRows<T extends PgTable>(
+  db: Database,
+  table: T,
+  rows: readonly T["$inferInsert"][],
+  options: UpsertOptions<T>,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const plan = planUpsert(table, options);
+  const unique = plan.dedupe(rows);
+  await db.transaction(async (tx) => {
+    for (const part of chunk(unique, plan.rowsPerStatement)) {
+      const insert = tx.insert(table).values(part);
+      if (plan.doNothing) {
+        await insert.onConflictDoNothing({ target: plan.conflict.target } as Parameters<
+          typeof insert.onConflictDoNothing
+        >[0]);
+        continue;
+      }
+      // The plan is built from the table's own columns; drizzle's type wants them per table type.
+      await insert.onConflictDoUpdate(plan.conflict as Parameters<typeof insert.onConflictDoUpdate>[0]);
+    }
+  });
+  return unique.length;
+}
+
+/** `(a, b) in ((1, 2), (3, 4))` over composite keys, for deletes and reads of a batch. */
+export function tupleIn(columns: readonly Column[], tuples: readonly (readonly unknown[])[]): SQL {
+  const left = sql`(${sql.join(
+    columns.map((c) => sql`${c}`),
+    sql`, `,
+  )})`;
+  const right = sql.join(
+    tuples.map(
+      (tuple) =>
+        sql`(${sql.join(
+          tuple.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+    ),
+    sql`, `,
+  );
+  return sql`${left} in (${right})`;
+}
