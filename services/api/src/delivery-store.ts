@@ -1,4 +1,4 @@
-import { type Database, webhookDeliveries } from "@yardstick/db";
+import { type Database, markWebhookDelivery, recordWebhookDelivery, webhookDeliveries } from "@yardstick/db";
 import { eq } from "drizzle-orm";
 import type { DeliveryStore } from "./webhooks.js";
 
@@ -6,12 +6,7 @@ import type { DeliveryStore } from "./webhooks.js";
 export function databaseDeliveryStore(db: Database): DeliveryStore {
   return {
     async begin({ id, event, receivedAt }) {
-      const inserted = await db
-        .insert(webhookDeliveries)
-        .values({ deliveryId: id, event, receivedAt, status: "received" })
-        .onConflictDoNothing({ target: webhookDeliveries.deliveryId })
-        .returning({ id: webhookDeliveries.deliveryId });
-      if (inserted.length > 0) return "new";
+      if (await recordWebhookDelivery(db, { deliveryId: id, event, receivedAt })) return "new";
       const [row] = await db
         .select({ status: webhookDeliveries.status })
         .from(webhookDeliveries)
@@ -19,10 +14,7 @@ export function databaseDeliveryStore(db: Database): DeliveryStore {
       return row?.status === "processed" ? "done" : "pending";
     },
     async complete(id) {
-      await db
-        .update(webhookDeliveries)
-        .set({ status: "processed", processedAt: new Date() })
-        .where(eq(webhookDeliveries.deliveryId, id));
+      await markWebhookDelivery(db, id, { status: "processed", at: new Date() });
     },
   };
 }
