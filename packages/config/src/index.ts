@@ -1,0 +1,28 @@
+export { cronError } from "./cron.js";
+export {
+  DEFAULT_GITHUB_API_URL,
+  Env,
+  type GitHubAuth,
+  githubApiUrl,
+  githubTokenRequired,
+  LogLevel,
+  parseEnv,
+  resolveGitHubAuth,
+} from "./env.js";
+export { type EnvSource, type Substitution, substituteEnv } from "./env-refs.js";
+export { formatPath } from "./issues.js";
+export {
+  CONFIG_INVALID,
+  type ConfigFormat,
+  findConfigFile,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfigText,
+  validateConfig,
+} from "./load.js";
+export { globError, globToRegExp, matchesGlob, regexError } from "./patterns.js";
+export { REDACTED, redactConfig } from "./redact.js";
+export { isRepositorySelected, type RepositorySettings, repositorySettings } from "./repository.js";
+export * from "./schema.js";
+export { STARTER_CONFIG } from "./template.js";

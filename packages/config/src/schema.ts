@@ -1,0 +1,446 @@
+import { AttributionSettings } from "@yardstick/attribution";
+import { isValidTimeZone, RepoFullName } from "@yardstick/core";
+import { z } from "zod";
+import { cronError } from "./cron.js";
+import { describe } from "./field-info.js";
+import { globError, regexError } from "./patterns.js";
+
+/**
+ * The one schema of `yardstick.config.yaml` (or `.yml` / `.json`). Every section is strict
+ * (unknown keys are errors) and every default is applied here, so consumers get a fully
+ * resolved `Config`. Defaults and meanings follow ../../shared/METRICS.md; docs/configuration.md
+ * restates each key.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const wholeNumber = (min: number, example: string, max?: number) => {
+  let schema = z.number().int().min(min);
+  if (max !== undefined) schema = schema.max(max);
+  const range = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`;
+  return describe(schema, { expects: `a whole number ${range}`, example });
+};
+
+/** A glob pattern (see patterns.ts for the syntax). */
+export const Glob = describe(
+  z.string().superRefine((value, ctx) => {
+    const problem = globError(value);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: "custom", message: `not a valid glob pattern (${problem})` });
+    }
+  }),
+  { expects: "a glob pattern", example: '"**/*.lock"' },
+);
+
+/** A regular expression (JavaScript syntax, Unicode mode), compiled once here to check it. */
+const regex = (flags: string, example: string) =>
+  describe(
+    z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        const problem = regexError(value, flags);
+        if (problem !== undefined) {
+          ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${problem}` });
+        }
+      }),
+    { expects: "a regular expression", example },
+  );
+
+/** A GitHub user or organisation login. */
+export const Login = describe(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/), {
+  expects: "a GitHub login (letters, digits and hyphens)",
+  example: '"octocat"',
+});
+
+/** A GitHub team slug. */
+export const TeamSlug = describe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), {
+  expects: 'a GitHub team slug such as "payments"',
+  example: '"payments"',
+});
+
+const BranchName = describe(
+  z
+    .string()
+    .min(1)
+    .regex(/^[^\s~^:?*[\\]+$/),
+  { expects: 'a branch name, or "default" for the repository\'s default branch', example: "main" },
+);
+
+/** An IANA time zone name the runtime knows. */
+export const TimeZone = describe(
+  z.string().refine(isValidTimeZone, {
+    error: 'not a time zone this system knows (IANA names such as "Europe/Berlin" or "UTC")',
+  }),
+  { expects: "an IANA time zone name", example: "Europe/Berlin" },
+);
+
+/** An http(s) URL. */
+const HttpUrl = describe(
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" || url.protocol === "http:";
+      } catch {
+        return false;
+      }
+    },
+    { error: "expected an http(s) URL" },
+  ),
+  { expects: "an http(s) URL", example: "https://github.example.com/api/v3" },
+);
+
+/** A share between 0 and 1; a percentage string such as "80%" is accepted and normalised. */
+export const Share = describe(
+  z.preprocess((value) => {
+    if (typeof value !== "string") return value;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    return match?.[1] === undefined ? value : Number(match[1]) / 100;
+  }, z.number().min(0).max(1)),
+  { expects: 'a share from 0 to 1, or a percentage such as "80%"', example: "0.8" },
+);
+
+const Email = describe(z.string().regex(/^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/), {
+  expects: 'an email address such as "digest@acme.com" or "Yardstick <digest@acme.com>"',
+  example: '"digest@acme.com"',
+});
+
+// ---------------------------------------------------------------------------------------------
+// GitHub
+
+/** Which repositories of an organisation to read. Patterns match the repository name (no owner), case-insensitively. */
+export const RepositorySelection = z.strictObject({
+  /** Repositories to include (default: all). */
+  include: z.array(Glob).default(["*"]),
+  /** Repositories to leave out, even when included. */
+  exclude: z.array(Glob).default([]),
+});
+export type RepositorySelection = z.infer<typeof RepositorySelection>;
+
+export const GitHubOrganization = describe(
+  z.preprocess(
+    (value) => (typeof value === "string" ? { name: value } : value),
+    z.strictObject({
+      /** The organisation's login, e.g. "acme". */
+      name: Login,
+      /** Repository include/exclude patterns. */
+      repositories: RepositorySelection.prefault({}),
+    }),
+  ),
+  { expects: 'an organisation: { name: "acme" } or just "acme"', example: "{ name: acme }" },
+);
+export type GitHubOrganization = z.infer<typeof GitHubOrganization>;
+
+export const GitHubSettings = z.strictObject({
+  /** Organisations to read. */
+  organizations: z.array(GitHubOrganization).default([]),
+  /** Extra repositories to read by full name ("owner/name"), e.g. from outside the organisations above. */
+  repositories: z
+    .array(describe(RepoFullName, { expects: 'a repository "owner/name"', example: '"acme/payments"' }))
+    .default([]),
+  /**
+   * REST API base URL: GitHub Enterprise Server ("https://HOST/api/v3") or the simulator.
+   * The environment's GITHUB_API_URL overrides it.
+   */
+  apiUrl: HttpUrl.default("https://api.github.com"),
+});
+export type GitHubSettings = z.infer<typeof GitHubSettings>;
+
+// ---------------------------------------------------------------------------------------------
+// Deployments
+
+/** Default production environment pattern (METRICS.md), matched case-insensitively. */
+export const DEFAULT_ENVIRONMENT_PATTERN = "^prod(uction)?\\b";
+
+export const DeploymentDetection = describe(
+  z.discriminatedUnion("method", [
+    z.strictObject({
+      /** GitHub Deployments with a `success` status, in an environment matching `environment`. */
+      method: z.literal("deployments"),
+      /** Regular expression for production environment names, case-insensitive. */
+      environment: regex("iu", '"^prod(uction)?\\b"').default(DEFAULT_ENVIRONMENT_PATTERN),
+    }),
+    z.strictObject({
+      /** Published, non-draft, non-prerelease GitHub Releases. */
+      method: z.literal("releases"),
+    }),
+    z.strictObject({
+      /** Tags whose name matches `pattern`. */
+      method: z.literal("tags"),
+      /** Regular expression for release tag names, case-sensitive, e.g. "^v\\d+\\.\\d+\\.\\d+$". */
+      pattern: regex("u", '"^v\\d+\\.\\d+\\.\\d+$"'),
+    }),
+    z.strictObject({
+      /** Successful runs of a deploy workflow. */
+      method: z.literal("workflow"),
+      /** The workflow's name or file, e.g. "Deploy" or "deploy.yml". */
+      workflow: describe(z.string().min(1), { expects: "a workflow name or file", example: "deploy.yml" }),
+      /** Branch the runs must be on (default: the tracked branch). */
+      branch: BranchName.optional(),
+    }),
+    z.strictObject({
+      /** Merging is deploying: continuously deployed repositories. */
+      method: z.literal("merge"),
+    }),
+  ]),
+  {
+    expects: 'a deployment method: { method: "deployments" | "releases" | "tags" | "workflow" | "merge" }',
+    example: "{ method: releases }",
+  },
+);
+export type DeploymentDetection = z.infer<typeof DeploymentDetection>;
+
+/** Settings for the repositories whose full name matches `match`; later entries win. */
+export const RepositoryOverride = z.strictObject({
+  /** Glob on the full name "owner/name", case-insensitive, e.g. "acme/pay*". */
+  match: describe(
+    z.string().superRefine((value, ctx) => {
+      const problem = globError(value) ?? (value.includes("/") ? undefined : 'it has no "/" between owner and name');
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", message: `not a valid "owner/name" glob (${problem})` });
+      }
+    }),
+    { expects: 'a glob on "owner/name"', example: '"acme/pay*"' },
+  ),
+  /** Branch whose changes count ("default": the repository's default branch). */
+  trackedBranch: BranchName.optional(),
+  /** Whether commits pushed straight to the tracked branch (no pull request) count as changes. */
+  directPushes: z.boolean().optional(),
+  /** How production deployments are detected for these repositories. */
+  deployment: DeploymentDetection.optional(),
+});
+export type RepositoryOverride = z.infer<typeof RepositoryOverride>;
+
+// ---------------------------------------------------------------------------------------------
+// Teams, roster, adoption
+
+const FilePath = describe(z.string().min(1), { expects: "a file path", example: "./teams.yaml" });
+
+export const TeamsSettings = z
+  .strictObject({
+    /** "github": the organisations' GitHub teams; "file": a mapping file (team slug -> logins). */
+    source: z.enum(["github", "file"]).default("github"),
+    /** The mapping file (YAML or JSON), relative to the configuration file. Required with source "file". */
+    file: FilePath.optional(),
+    /** Only these team slugs (default: every team). */
+    include: z.array(TeamSlug).optional(),
+  })
+  .superRefine((teams, ctx) => {
+    if (teams.source === "file" && teams.file === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["file"],
+        message: 'is required when source is "file"',
+      });
+    }
+  });
+export type TeamsSettings = z.infer<typeof TeamsSettings>;
+
+export const RosterSettings = z
+  .strictObject({
+    /** "org": members of the organisations; "teams": members of the teams; "file": a list of logins. */
+    source: z.enum(["org", "teams", "file"]).default("org"),
+    /** The roster file (YAML or JSON list of logins), relative to the configuration file. Required with source "file". */
+    file: describe(z.string().min(1), { expects: "a file path", example: "./roster.yaml" }).optional(),
+  })
+  .superRefine((roster, ctx) => {
+    if (roster.source === "file" && roster.file === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["file"],
+        message: 'is required when source is "file"',
+      });
+    }
+  });
+export type RosterSettings = z.infer<typeof RosterSettings>;
+
+/** A group key for per-group settings: "team:<slug>", "repo:<owner/name>" or "org:<name>". */
+export const GroupKey = z
+  .string()
+  .regex(/^(?:team:[A-Za-z0-9][A-Za-z0-9._-]*|repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+|org:[A-Za-z0-9][A-Za-z0-9-]*)$/, {
+    message: 'expected a group such as "team:payments", "repo:acme/payments" or "org:acme"',
+  });
+export type GroupKey = z.infer<typeof GroupKey>;
+
+export const AdoptionSettings = z.strictObject({
+  /** Weekly AI adoption target: share of active engineers shipping AI-assisted work (default 80%). */
+  target: Share.default(0.8),
+  /** Targets for particular groups, e.g. { "team:payments": 0.6 }. */
+  perGroup: z.record(GroupKey, Share).default({}),
+});
+export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
+
+// ---------------------------------------------------------------------------------------------
+// Thresholds
+
+/** Files that never make a change non-trivial: lock files and generated code. */
+export const DEFAULT_TRIVIAL_IGNORE: readonly string[] = [
+  "**/package-lock.json",
+  "**/npm-shrinkwrap.json",
+  "**/pnpm-lock.yaml",
+  "**/yarn.lock",
+  "**/*.lock",
+  "**/go.sum",
+  "**/Cargo.lock",
+  "**/poetry.lock",
+  "**/composer.lock",
+  "**/Gemfile.lock",
+  "**/*.min.js",
+  "**/*.min.css",
+  "**/*.map",
+  "**/dist/**",
+  "**/vendor/**",
+  "**/*.generated.*",
+  "**/*.pb.go",
+  "**/*_pb2.py",
+  "**/__snapshots__/**",
+];
+
+export const Thresholds = z.strictObject({
+  /** A change with at most this many changed lines (ignored files and whitespace not counted) is trivial. */
+  trivialMaxLines: wholeNumber(0, "5").default(5),
+  /** Globs of files that do not count towards a change's size (lock files, generated files). */
+  trivialIgnore: z.array(Glob).default([...DEFAULT_TRIVIAL_IGNORE]),
+  /** Most qualifying changes one person can add to a week's normalised deployments. */
+  weeklyCap: wholeNumber(1, "10").default(10),
+  /** A change reverted within this many days of its merge does not qualify (and fails its deployment). */
+  revertWindowDays: wholeNumber(1, "14").default(14),
+  /** Smallest group (k) whose figures are shown; smaller groups fold into "other". */
+  minGroupSize: wholeNumber(1, "5").default(5),
+  /** How far back the first sync reads. */
+  backfillDays: wholeNumber(1, "180", 3650).default(180),
+  /** Weeks ending with the current one in which a merged change makes an engineer active. */
+  activeWindowWeeks: wholeNumber(1, "4", 52).default(4),
+  /** How far back a repository's very first production deployment reaches for the changes it ships. */
+  lookbackWeeks: wholeNumber(1, "4", 104).default(4),
+});
+export type Thresholds = z.infer<typeof Thresholds>;
+
+// ---------------------------------------------------------------------------------------------
+// Digest
+
+/** A five-field cron expression (minute hour day-of-month month day-of-week). */
+export const CronExpression = describe(
+  z.string().superRefine((value, ctx) => {
+    const problem = cronError(value);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: "custom", message: `not a valid cron expression (${problem})` });
+    }
+  }),
+  { expects: "a five-field cron expression", example: '"0 9 * * 1"' },
+);
+
+export const DigestChannel = describe(
+  z.discriminatedUnion("type", [
+    z.strictObject({
+      /** Markdown and HTML files in a directory. */
+      type: z.literal("file"),
+      /** Directory, relative to the configuration file. */
+      dir: FilePath.default("yardstick-reports/digests"),
+    }),
+    z.strictObject({
+      /** A Slack incoming webhook (Block Kit message). */
+      type: z.literal("slack"),
+      /** The webhook URL; a secret: write "${SLACK_WEBHOOK_URL}". */
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the example is a ${VAR} reference, as written in the file
+      webhookUrl: describe(HttpUrl.clone(), { expects: "an http(s) URL", example: '"${SLACK_WEBHOOK_URL}"' }),
+    }),
+    z.strictObject({
+      /** Email over SMTP (plain text and HTML). */
+      type: z.literal("email"),
+      smtp: z.strictObject({
+        host: describe(z.string().min(1), { expects: "a host name", example: "smtp.acme.com" }),
+        port: wholeNumber(1, "587", 65_535).default(587),
+        /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        user: z.string().min(1).optional(),
+        /** A secret: write "${SMTP_PASSWORD}". */
+        password: z.string().min(1).optional(),
+      }),
+      from: Email,
+      to: describe(z.array(Email).min(1), {
+        expects: "a list of at least one email address",
+        example: '["leads@acme.com"]',
+      }),
+    }),
+  ]),
+  { expects: 'a channel: { type: "file" | "slack" | "email", ... }', example: "{ type: file, dir: ./digests }" },
+);
+export type DigestChannel = z.infer<typeof DigestChannel>;
+
+export const DigestSettings = z.strictObject({
+  /** When the weekly digest is built and sent (cron, in `timeZone`); default Monday 09:00. */
+  schedule: CronExpression.default("0 9 * * 1"),
+  /** Time zone of the schedule (default: the top-level `timeZone`). */
+  timeZone: TimeZone.optional(),
+  /** Where the digest goes. */
+  channels: z.array(DigestChannel).default([{ type: "file", dir: "yardstick-reports/digests" }]),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Usage import
+
+export const UsageSource = z.strictObject({
+  /** A usage export (CSV or JSON), relative to the configuration file. */
+  path: FilePath,
+  /** The export's shape; "auto" recognises the Copilot and Claude Code usage reports. */
+  format: z.enum(["auto", "copilot", "claude-code", "csv", "json"]).default("auto"),
+});
+export type UsageSource = z.infer<typeof UsageSource>;
+
+// ---------------------------------------------------------------------------------------------
+// The whole file
+
+export const Config = z
+  .strictObject({
+    /** Version of this file's format. */
+    version: describe(z.literal(1), { expects: "1", example: "1" }).default(1),
+    /** Which organisations and repositories to read, and where the GitHub API is. */
+    github: GitHubSettings.prefault({}),
+    /** Branch whose merged changes count; "default" means each repository's default branch. */
+    trackedBranch: BranchName.default("default"),
+    /** Whether commits pushed straight to the tracked branch count as changes (trunk-based teams). */
+    directPushes: z.boolean().default(false),
+    /** How production deployments are detected (per repository overrides in `repositories`). */
+    deployment: DeploymentDetection.prefault({ method: "deployments" }),
+    /** Per-repository overrides of trackedBranch, directPushes and deployment; later entries win. */
+    repositories: z.array(RepositoryOverride).default([]),
+    /** Where teams come from. */
+    teams: TeamsSettings.prefault({}),
+    /** Who the reports are about. */
+    roster: RosterSettings.prefault({}),
+    /** The organisation's time zone: weeks start Monday 00:00 here. */
+    timeZone: TimeZone.default("UTC"),
+    /** Weekly AI adoption targets. */
+    adoption: AdoptionSettings.prefault({}),
+    /** The metric thresholds (METRICS.md). */
+    thresholds: Thresholds.prefault({}),
+    /** AI attribution: confidence threshold, extra rules, automation accounts. */
+    attribution: AttributionSettings.prefault({}),
+    /** Incidents that mark a deployment as failed. */
+    incidents: z
+      .strictObject({
+        /** Issues carrying this label and naming a deployment mark it failed. */
+        label: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /** The weekly digest. */
+    digest: DigestSettings.prefault({}),
+    /** Logins who may see named integrity-flag lists (everyone else sees counts). */
+    admins: z.array(Login).default([]),
+    /** Imported AI usage (tokens, cost). */
+    usage: z.strictObject({ sources: z.array(UsageSource).default([]) }).prefault({}),
+  })
+  .transform((config) => ({
+    ...config,
+    digest: { ...config.digest, timeZone: config.digest.timeZone ?? config.timeZone },
+  }));
+/** The fully resolved configuration (every default applied). */
+export type Config = z.infer<typeof Config>;
+/** What the file may say (everything optional). */
+export type ConfigInput = z.input<typeof Config>;
+
+/** File names looked for in the working directory, in this order. */
+export const CONFIG_FILE_NAMES = ["yardstick.config.yaml", "yardstick.config.yml", "yardstick.config.json"] as const;
