@@ -67,6 +67,12 @@ export const AttributionRule = z
       .refine(isValidRegex, { message: 'not a valid regular expression, e.g. "^Agent-Session: "' })
       .optional(),
     description: z.string().default(""),
+    /**
+     * Only for `bot` rules: the account does both kinds of work (github-actions[bot],
+     * gemini-cli[bot]). Its commits are bot work unless an AI marker in the message says
+     * otherwise; a plain bot rule (dependabot) stays bot whatever its messages quote.
+     */
+    dualUse: z.boolean().default(false),
   })
   .strict()
   .refine((r) => (r.identity === undefined) !== (r.pattern === undefined), {
@@ -85,7 +91,10 @@ export const AttributionSettings = z
     threshold: Confidence.default("high"),
     /** Extra rules (an organisation's own agents, markers or bot accounts). */
     rules: z.array(AttributionRule).default([]),
-    /** Built-in rule ids to switch off. */
+    /**
+     * Built-in rule ids to switch off. An entry also switches off every rule whose id starts
+     * with it followed by a dot ("devin.account" switches off "devin.account.author", ...).
+     */
     disableRules: z.array(z.string()).default([]),
     /** Logins of automation accounts that are not people (service accounts, release bots). */
     automationAccounts: z.array(z.string()).default([]),

@@ -1,0 +1,398 @@
+import {
+  type Confidence,
+  type Evidence,
+  type EvidenceLocation,
+  maxConfidence,
+  noreplyLogin,
+  type Verdict,
+  type VerdictSubtype,
+} from "@yardstick/core";
+import { type CompiledRule, type CompiledRuleSet, type IdentityIndex, normaliseName } from "./compile.js";
+
+/** A git identity as the engine needs it (core `GitActor` fits). */
+export interface ActorLike {
+  name: string;
+  email: string;
+  login?: string | null;
+  type?: string | null;
+}
+
+/** A `Co-authored-by:` identity (core `CoAuthor` fits). */
+export interface CoAuthorLike {
+  name: string;
+  email: string;
+  login?: string | null;
+}
+
+/** A commit as the engine needs it (core `Commit` fits). */
+export interface CommitLike {
+  sha: string;
+  message: string;
+  author: ActorLike;
+  committer?: ActorLike | null;
+  /** Co-authors known from elsewhere (GraphQL `Commit.authors`); the message is always scanned too. */
+  coAuthors?: readonly CoAuthorLike[];
+}
+
+/** A pull request as the engine needs it (core `PullRequest` fits). */
+export interface PullRequestLike {
+  title?: string;
+  body?: string;
+  author: { login: string; type?: string | null };
+  headRef?: string | null;
+  labels?: readonly string[];
+}
+
+export interface AttributionContext {
+  rules: CompiledRuleSet;
+}
+
+/** How an account behaves: a person, known automation (strict or dual-use), an unknown bot, or an AI agent. */
+export type ActorKind = "human" | "bot" | "dual-bot" | "unknown-bot" | "agent";
+
+interface Hit {
+  evidence: Evidence;
+  subtype: VerdictSubtype;
+}
+
+export interface ActorKeys {
+  name: string;
+  email: string;
+  login: string | null;
+  /** `Name <email>`, as patterns on actor fields see it. */
+  display: string;
+}
+
+export function actorKeys(name: string, email: string, login?: string | null): ActorKeys {
+  const lowerEmail = email.trim().toLowerCase();
+  const ownLogin = login === undefined || login === null || login === "" ? null : login.toLowerCase();
+  return {
+    name: normaliseName(name),
+    email: lowerEmail,
+    login: ownLogin ?? (lowerEmail.endsWith("@users.noreply.github.com") ? noreplyLogin(lowerEmail) : null),
+    display: `${name} <${email}>`,
+  };
+}
+
+function identityMatches(rule: CompiledRule, keys: ActorKeys): boolean {
+  const id = rule.identity;
+  if (id === null) return false;
+  return (
+    (id.email === undefined || id.email === keys.email) &&
+    (id.login === undefined || id.login === keys.login) &&
+    (id.name === undefined || id.name === keys.name)
+  );
+}
+
+/** Every rule of `index` the identity matches, with the text each matched. */
+export function matchActor(
+  index: IdentityIndex,
+  keys: ActorKeys,
+  withPatterns = true,
+): Array<{ rule: CompiledRule; matched: string }> {
+  const out: Array<{ rule: CompiledRule; matched: string }> = [];
+  if (index.size === 0) return out;
+  const check = (list: readonly CompiledRule[] | undefined) => {
+    if (list === undefined) return;
+    for (const rule of list) if (identityMatches(rule, keys)) out.push({ rule, matched: keys.display });
+  };
+  if (keys.email !== "") check(index.byEmail.get(keys.email));
+  if (keys.login !== null) check(index.byLogin.get(keys.login));
+  if (keys.name !== "") check(index.byName.get(keys.name));
+  if (withPatterns) {
+    for (const rule of index.patterns) {
+      if (rule.regex?.test(keys.display)) out.push({ rule, matched: keys.display });
+    }
+  }
+  return out;
+}
+
+function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
+  return (
+    type === "Bot" ||
+    (keys.login?.endsWith("[bot]") ?? false) ||
+    keys.name.endsWith("[bot]") ||
+    keys.email.split("@")[0]?.endsWith("[bot]") === true
+  );
+}
+
+/** Known automation first (exact identities), then AI agent identities, then `[bot]`/type Bot. */
+export function classifyActor(
+  rules: CompiledRuleSet,
+  field: "commit.author" | "pr.author",
+  keys: ActorKeys,
+  type?: string | null,
+): ActorKind {
+  const bots = matchActor(rules.bot[field], keys, false);
+  if (bots.length > 0) return bots.some((b) => b.rule.dualUse) ? "dual-bot" : "bot";
+  if (matchActor(rules.ai[field], keys, false).length > 0) return "agent";
+  return isBotLike(keys, type) ? "unknown-bot" : "human";
+}
+
+/** True when a co-author is neither automation nor an AI identity: a person to credit. */
+export function isHumanCoAuthor(rules: CompiledRuleSet, keys: ActorKeys): boolean {
+  if (isBotLike(keys, null)) return false;
+  if (matchActor(rules.ai["commit.co-author"], keys).length > 0) return false;
+  if (matchActor(rules.ai["commit.author"], keys, false).length > 0) return false;
+  if (matchActor(rules.bot["commit.author"], keys, false).length > 0) return false;
+  return true;
+}
+
+/** `Co-authored-by:` and `Co-developed-by:` lines anywhere in a message (bullets tolerated). */
+const CO_AUTHOR_LINE =
+  /^[ \t]*(?:[*-][ \t]+)?(co-(?:authored|developed)-by:[ \t]*([^<\n]*?)[ \t]*<([^<>\n]*)>)[ \t]*$/gim;
+const MERGE_SUBJECT = /^Merge pull request #[0-9]+ from [^\s/]+\/(\S+)/;
+const LINE_PREFIX = /^[ \t]*(?:[*-][ \t]+)?/;
+
+export interface ParsedCoAuthor {
+  name: string;
+  email: string;
+  login: string | null;
+  /** The trailer line as written (without bullet), or `Name <email>` when known from elsewhere. */
+  line: string;
+}
+
+export function coAuthorTrailers(message: string, extra: readonly CoAuthorLike[] = []): ParsedCoAuthor[] {
+  const out: ParsedCoAuthor[] = [];
+  const seen = new Set<string>();
+  if (message.includes("-by:") || message.includes("-By:") || message.includes("-BY:") || /-by:/i.test(message)) {
+    CO_AUTHOR_LINE.lastIndex = 0;
+    for (let m = CO_AUTHOR_LINE.exec(message); m !== null; m = CO_AUTHOR_LINE.exec(message)) {
+      const email = (m[3] ?? "").trim();
+      const key = email.toLowerCase() || `name:${m[2] ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name: (m[2] ?? "").trim(), email, login: null, line: m[1] ?? "" });
+    }
+  }
+  for (const c of extra) {
+    const key = c.email.toLowerCase() || `name:${c.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: c.name, email: c.email, login: c.login ?? null, line: `${c.name} <${c.email}>` });
+  }
+  return out;
+}
+
+function hit(rule: CompiledRule, location: EvidenceLocation, matched: string): Hit {
+  return {
+    evidence: { signal: rule.id, tool: rule.tool, confidence: rule.confidence, location, matched },
+    subtype: rule.subtype,
+  };
+}
+
+function scanMessage(rules: CompiledRuleSet, sha: string, message: string, hits: Hit[]): void {
+  const location: EvidenceLocation = { kind: "commit", sha, field: "message" };
+  const run = (list: readonly CompiledRule[]) => {
+    for (const rule of list) {
+      const m = rule.regex?.exec(message);
+      if (m) hits.push(hit(rule, location, m[0].replace(LINE_PREFIX, "").trimEnd()));
+    }
+  };
+  if (rules.messagePrefilter === null || rules.messagePrefilter.test(message)) run(rules.messageFiltered);
+  run(rules.messageUnfiltered);
+  // Branches survive in merge commit subjects: run the branch rules on them.
+  if (message.startsWith("Merge pull request #")) {
+    const branch = MERGE_SUBJECT.exec(message)?.[1];
+    if (branch !== undefined) {
+      for (const rule of rules.text["pr.head-ref"]) {
+        if (rule.regex?.test(branch)) hits.push(hit(rule, location, branch));
+      }
+    }
+  }
+}
+
+export interface CommitScan {
+  authorKind: ActorKind;
+  /** People named as co-authors (automation and AI identities left out), in message order. */
+  humanCoAuthors: ParsedCoAuthor[];
+}
+
+/** Collect the evidence of one commit into `hits`; strict automation contributes none. */
+function scanCommit(rules: CompiledRuleSet, commit: CommitLike, hits: Hit[]): CommitScan {
+  const authorKeys = actorKeys(commit.author.name, commit.author.email, commit.author.login);
+  const authorKind = classifyActor(rules, "commit.author", authorKeys, commit.author.type);
+  const coAuthors = coAuthorTrailers(commit.message, commit.coAuthors);
+  const humanCoAuthors: ParsedCoAuthor[] = [];
+  if (authorKind === "bot") {
+    // Dependency and release bots quote upstream changelogs: nothing they write is AI evidence.
+    return { authorKind, humanCoAuthors };
+  }
+  const sha = commit.sha;
+  for (const { rule, matched } of matchActor(rules.ai["commit.author"], authorKeys)) {
+    hits.push(hit(rule, { kind: "commit", sha, field: "author" }, matched));
+  }
+  if (commit.committer) {
+    const keys = actorKeys(commit.committer.name, commit.committer.email, commit.committer.login);
+    for (const { rule, matched } of matchActor(rules.ai["commit.committer"], keys)) {
+      hits.push(hit(rule, { kind: "commit", sha, field: "committer" }, matched));
+    }
+  }
+  for (const co of coAuthors) {
+    const keys = actorKeys(co.name, co.email, co.login);
+    const matches = matchActor(rules.ai["commit.co-author"], keys);
+    for (const { rule } of matches) hits.push(hit(rule, { kind: "commit", sha, field: "co-author" }, co.line));
+    if (matches.length === 0 && isHumanCoAuthor(rules, keys)) humanCoAuthors.push(co);
+  }
+  scanMessage(rules, sha, commit.message, hits);
+  return { authorKind, humanCoAuthors };
+}
+
+export interface PullRequestScan {
+  authorKind: ActorKind;
+}
+
+function scanPullRequest(rules: CompiledRuleSet, pr: PullRequestLike, hits: Hit[]): PullRequestScan {
+  const keys = actorKeys("", "", pr.author.login);
+  const authorKind = classifyActor(rules, "pr.author", keys, pr.author.type);
+  if (authorKind === "bot") return { authorKind };
+  for (const { rule, matched } of matchActor(rules.ai["pr.author"], { ...keys, display: pr.author.login })) {
+    hits.push(hit(rule, { kind: "pr", field: "author" }, matched));
+  }
+  const text = (
+    field: "title" | "body" | "head-ref",
+    list: readonly CompiledRule[],
+    value: string | null | undefined,
+  ) => {
+    if (value === undefined || value === null || value === "") return;
+    for (const rule of list) {
+      const m = rule.regex?.exec(value);
+      if (m) hits.push(hit(rule, { kind: "pr", field }, m[0].replace(LINE_PREFIX, "").trimEnd()));
+    }
+  };
+  text("title", rules.text["pr.title"], pr.title);
+  text("body", rules.text["pr.body"], pr.body);
+  text("head-ref", rules.text["pr.head-ref"], pr.headRef);
+  for (const label of pr.labels ?? []) {
+    for (const rule of rules.text["pr.label"]) {
+      if (rule.regex?.test(label)) hits.push(hit(rule, { kind: "pr", field: "label" }, label));
+    }
+  }
+  return { authorKind };
+}
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+const SUBTYPE_RANK: Record<VerdictSubtype, number> = { "ai-suggested": 1, assisted: 2, agent: 3 };
+
+function locationKey(l: EvidenceLocation): string {
+  return l.kind === "commit" ? `c:${l.sha}:${l.field}` : `p:${l.field}`;
+}
+
+/** Evidence -> verdict: strongest tool, all tools, overall confidence (two independent lows make a medium). */
+export function buildVerdict(hits: readonly Hit[], fallback: "human" | "bot", ruleVersion: string): Verdict {
+  if (hits.length === 0) {
+    return { class: fallback, tool: null, tools: [], confidence: null, subtype: null, evidence: [], ruleVersion };
+  }
+  // A catch-all ("other-ai") hit on the same text as a named tool's hit says nothing more.
+  let kept = hits;
+  if (hits.some((h) => h.evidence.tool === "other-ai")) {
+    const named = new Set(
+      hits
+        .filter((h) => h.evidence.tool !== "other-ai")
+        .map((h) => `${locationKey(h.evidence.location)}|${h.evidence.matched}`),
+    );
+    kept = hits.filter(
+      (h) => h.evidence.tool !== "other-ai" || !named.has(`${locationKey(h.evidence.location)}|${h.evidence.matched}`),
+    );
+  }
+  let confidence: Confidence | null = null;
+  const perTool = new Map<string, { best: number; count: number; order: number }>();
+  kept.forEach((h, order) => {
+    confidence = maxConfidence(confidence, h.evidence.confidence);
+    const tool = h.evidence.tool;
+    if (tool === null) return;
+    const rank = RANK[h.evidence.confidence];
+    const entry = perTool.get(tool);
+    if (entry === undefined) perTool.set(tool, { best: rank, count: 1, order });
+    else {
+      entry.best = Math.max(entry.best, rank);
+      entry.count++;
+    }
+  });
+  if (confidence === "low") {
+    const lows = kept.filter((h) => h.evidence.confidence === "low");
+    const signals = new Set(lows.map((h) => h.evidence.signal));
+    const fields = new Set(lows.map((h) => `${h.evidence.location.kind}:${h.evidence.location.field}`));
+    if (signals.size >= 2 && fields.size >= 2) confidence = "medium";
+  }
+  const tools = [...perTool.entries()]
+    .sort(
+      ([ta, a], [tb, b]) =>
+        b.best - a.best ||
+        Number(ta === "other-ai") - Number(tb === "other-ai") ||
+        b.count - a.count ||
+        a.order - b.order,
+    )
+    .map(([tool]) => tool as Verdict["tools"][number]);
+  const top = Math.max(...kept.map((h) => RANK[h.evidence.confidence]));
+  let subtype: VerdictSubtype = "ai-suggested";
+  for (const h of kept) {
+    if (RANK[h.evidence.confidence] === top && SUBTYPE_RANK[h.subtype] > SUBTYPE_RANK[subtype]) subtype = h.subtype;
+  }
+  return {
+    class: "ai",
+    tool: tools[0] ?? null,
+    tools,
+    confidence,
+    subtype,
+    evidence: kept.map((h) => h.evidence),
+    ruleVersion,
+  };
+}
+
+function isBotKind(kind: ActorKind): boolean {
+  return kind === "bot" || kind === "dual-bot" || kind === "unknown-bot";
+}
+
+/** The verdict of one commit (a direct push, or one commit of a PR). */
+export function attributeCommit(commit: CommitLike, ctx: AttributionContext, pr?: PullRequestLike | null): Verdict {
+  const hits: Hit[] = [];
+  const scan = scanCommit(ctx.rules, commit, hits);
+  let botFallback = isBotKind(scan.authorKind);
+  if (pr !== undefined && pr !== null) {
+    const prScan = scanPullRequest(ctx.rules, pr, hits);
+    botFallback = botFallback || isBotKind(prScan.authorKind);
+  }
+  return buildVerdict(hits, botFallback ? "bot" : "human", ctx.rules.version);
+}
+
+export interface ChangeAttribution {
+  verdict: Verdict;
+  pr: PullRequestScan;
+  commits: Array<{ sha: string } & CommitScan>;
+}
+
+/**
+ * The verdict of a change: the union over its pre-squash commits, the merged commit (squash,
+ * merge or rebase result; skipped when it is one of the PR's commits), the PR author, title,
+ * body, branch and labels.
+ */
+export function attributeChangeDetailed(
+  pr: PullRequestLike,
+  commits: readonly CommitLike[],
+  mergedCommit: CommitLike | null | undefined,
+  ctx: AttributionContext,
+): ChangeAttribution {
+  const hits: Hit[] = [];
+  const prScan = scanPullRequest(ctx.rules, pr, hits);
+  const scans: Array<{ sha: string } & CommitScan> = [];
+  const shas = new Set<string>();
+  for (const commit of commits) {
+    shas.add(commit.sha);
+    scans.push({ sha: commit.sha, ...scanCommit(ctx.rules, commit, hits) });
+  }
+  if (mergedCommit && !shas.has(mergedCommit.sha)) {
+    scans.push({ sha: mergedCommit.sha, ...scanCommit(ctx.rules, mergedCommit, hits) });
+  }
+  const verdict = buildVerdict(hits, isBotKind(prScan.authorKind) ? "bot" : "human", ctx.rules.version);
+  return { verdict, pr: prScan, commits: scans };
+}
+
+export function attributeChange(
+  pr: PullRequestLike,
+  commits: readonly CommitLike[],
+  mergedCommit: CommitLike | null | undefined,
+  ctx: AttributionContext,
+): Verdict {
+  return attributeChangeDetailed(pr, commits, mergedCommit, ctx).verdict;
+}
