@@ -1,0 +1,508 @@
+import { InputError, IsoWeek } from "@yardstick/core";
+import { adoptionTargetFor } from "./config.js";
+import type { MetricsInput } from "./inputs.js";
+import type {
+  DoraBand,
+  GroupKind,
+  GuardrailSplit,
+  IntegrityFlags,
+  MergedVariant,
+  MetricsGroup,
+  MetricsOutput,
+  NamedFlags,
+  WeekFigures,
+} from "./output.js";
+import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
+import { median, quantile } from "./stats.js";
+
+/**
+ * The weekly figures of METRICS.md, evaluated per (group, week) from the prepared facts.
+ * `evaluateGroupWeek` reads only the weeks a figure depends on (the week, the 4 weeks ending it,
+ * the spike baseline, the DORA window), which is what `affectedWeeks` mirrors.
+ */
+
+export interface ComputeOptions {
+  /** First and last ISO week of the report (inclusive). */
+  from: IsoWeek;
+  to: IsoWeek;
+  /** The current instant: weeks whose revert window is still open are `provisional`. */
+  now: Date;
+  /** Named integrity-flag lists are included only for admins. */
+  viewerIsAdmin?: boolean;
+  /** Group kinds to report (default all). */
+  kinds?: readonly GroupKind[];
+}
+
+/** A group: the org, one or more teams, or one or more repositories ("other" folds several). */
+export interface GroupSpec {
+  kind: GroupKind;
+  name: string;
+  teams: readonly string[] | null;
+  repos: readonly string[] | null;
+}
+
+export const OTHER_GROUP = "other";
+const EPSILON = 1e-9;
+
+function isRostered(p: MetricsInput["roster"][number], start: number, end: number): boolean {
+  return (p.joinedAt === null || p.joinedAt.getTime() < end) && (p.leftAt === null || p.leftAt.getTime() > start);
+}
+
+/** Caches of the people in a group per week. */
+export class GroupContext {
+  readonly prep: Prepared;
+  private readonly members = new Map<string, Set<string>>();
+
+  constructor(prep: Prepared) {
+    this.prep = prep;
+  }
+
+  /** People in the group in the week: rostered (and in one of its teams, for team groups). */
+  membersOf(spec: GroupSpec, week: string): Set<string> {
+    const key = `${spec.teams === null ? "*" : spec.teams.join("\u0000")} ${week}`;
+    let set = this.members.get(key);
+    if (set === undefined) {
+      const { start, end } = this.prep.clock.bounds(week);
+      const s = start.getTime();
+      const e = end.getTime();
+      const teams = spec.teams === null ? null : new Set(spec.teams);
+      set = new Set();
+      for (const p of this.prep.roster) {
+        if (!isRostered(p, s, e)) continue;
+        if (
+          teams === null ||
+          p.teams.some(
+            (m) =>
+              teams.has(m.team) && (m.from === null || m.from.getTime() < e) && (m.to === null || m.to.getTime() > s),
+          )
+        ) {
+          set.add(p.id);
+        }
+      }
+      this.members.set(key, set);
+    }
+    return set;
+  }
+
+  /** The group's changes merged (or deployed) in the week, credited to its people in `asOf`'s week. */
+  changes(spec: GroupSpec, which: "merged" | "deployed", week: string, members: Set<string>): ChangeFact[] {
+    const idx = this.prep.index;
+    const out: ChangeFact[] = [];
+    if (spec.repos !== null) {
+      const byRepo = which === "merged" ? idx.repoMerged : idx.repoDeployed;
+      for (const repo of spec.repos) {
+        for (const f of byRepo.get(repo)?.get(week) ?? []) if (members.has(f.person as string)) out.push(f);
+      }
+    } else if (spec.teams !== null) {
+      const byPerson = which === "merged" ? idx.personMerged : idx.personDeployed;
+      for (const p of members) for (const f of byPerson.get(p)?.get(week) ?? []) out.push(f);
+    } else {
+      const global = which === "merged" ? idx.mergedByWeek : idx.deployedByWeek;
+      for (const f of global.get(week) ?? []) if (members.has(f.person as string)) out.push(f);
+    }
+    return out;
+  }
+
+  /** One person's changes in the group's scope deployed in a week. */
+  personDeployed(spec: GroupSpec, person: string, week: string): ChangeFact[] {
+    const list = this.prep.index.personDeployed.get(person)?.get(week) ?? [];
+    if (spec.repos === null) return list;
+    const repos = new Set(spec.repos);
+    return list.filter((f) => repos.has(f.repo));
+  }
+
+  /** The group's production deployments live in the week. */
+  deployments(spec: GroupSpec, week: string, members: Set<string>): DeploymentFact[] {
+    const all = this.prep.index.deploymentsByWeek.get(week) ?? [];
+    if (spec.repos !== null) {
+      const repos = new Set(spec.repos);
+      return all.filter((d) => repos.has(d.repo));
+    }
+    if (spec.teams !== null) return all.filter((d) => [...d.shippedPeople].some((p) => members.has(p)));
+    return all;
+  }
+}
+
+function countBy(changes: readonly ChangeFact[], pick: (f: ChangeFact) => boolean): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of changes) if (pick(f)) counts.set(f.person as string, (counts.get(f.person as string) ?? 0) + 1);
+  return counts;
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function distribution(values: number[]): { median: number | null; p90: number | null } {
+  return { median: median(values), p90: quantile(values, 0.9) };
+}
+
+function nonNull(values: (number | null)[]): number[] {
+  return values.filter((v): v is number => v !== null);
+}
+
+/** DORA band from deployment days per week over a window (median over weeks). */
+export function doraBand(deployDaysPerWeek: readonly number[]): DoraBand {
+  const m = median(deployDaysPerWeek) ?? 0;
+  if (m >= 5) return "daily";
+  if (m >= 1) return "weekly";
+  // Monthly: the median 4-week block (newest block last, partial oldest block dropped) had a deployment day.
+  const blocks: number[] = [];
+  for (let end = deployDaysPerWeek.length; end >= 4; end -= 4) {
+    blocks.push(deployDaysPerWeek.slice(end - 4, end).reduce((a, b) => a + b, 0));
+  }
+  if (blocks.length === 0) blocks.push(deployDaysPerWeek.reduce((a, b) => a + b, 0));
+  return (median(blocks) ?? 0) >= 1 ? "monthly" : "fewer";
+}
+
+function guardrail(changes: ChangeFact[], deployments: DeploymentFact[]): GuardrailSplit {
+  return {
+    deployments: deployments.length,
+    leadTimeHours: distribution(nonNull(changes.map((f) => f.leadTimeHours))),
+    leadTimeParts: {
+      firstCommitToOpen: median(nonNull(changes.map((f) => f.firstCommitToOpenHours))),
+      openToMerge: median(nonNull(changes.map((f) => f.openToMergeHours))),
+      mergeToDeploy: median(nonNull(changes.map((f) => f.mergeToDeployHours))),
+    },
+    changeFailureRate: ratio(deployments.filter((d) => d.failed).length, deployments.length),
+    recoveryHoursMedian: median(nonNull(deployments.map((d) => d.recoveryHours))),
+    revertRate: ratio(changes.filter((f) => f.reverted).length, changes.length),
+  };
+}
+
+interface Outcome {
+  qualifying: number;
+  aiQualifying: number;
+  nd: number | null;
+  aind: number | null;
+  aiShare: number | null;
+  adoption: number | null;
+  adoption4w: number | null;
+  peopleToTarget: number | null;
+}
+
+/** ND, AIND, AI share and adoption from one week's counted changes and the 4-week window's. */
+function outcome(
+  active: Set<string>,
+  week: ChangeFact[],
+  window: ChangeFact[],
+  counts: (f: ChangeFact) => boolean,
+  cap: number,
+  target: number,
+): Outcome {
+  const q = countBy(week, counts);
+  const aiq = countBy(week, (f) => counts(f) && f.ai);
+  const a = active.size;
+  let capped = 0;
+  let aiCapped = 0;
+  for (const n of q.values()) capped += Math.min(n, cap);
+  for (const n of aiq.values()) aiCapped += Math.min(n, cap);
+  const nd = ratio(capped, a);
+  const aind = ratio(aiCapped, a);
+  let adopters = 0;
+  for (const p of active) if ((aiq.get(p) ?? 0) > 0) adopters += 1;
+  const adopters4w = new Set<string>();
+  for (const f of window) if (counts(f) && f.ai && active.has(f.person as string)) adopters4w.add(f.person as string);
+  let qualifying = 0;
+  for (const n of q.values()) qualifying += n;
+  let aiQualifying = 0;
+  for (const n of aiq.values()) aiQualifying += n;
+  return {
+    qualifying,
+    aiQualifying,
+    nd,
+    aind,
+    aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
+    adoption: ratio(adopters, a),
+    adoption4w: ratio(adopters4w.size, a),
+    peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(target * a - EPSILON) - adopters),
+  };
+}
+
+/** Evaluates one group in one week (before privacy suppression). */
+export function evaluateGroupWeek(
+  ctx: GroupContext,
+  spec: GroupSpec,
+  week: string,
+  options: { now: Date; viewerIsAdmin: boolean },
+): WeekFigures {
+  const { prep } = ctx;
+  const { clock, config } = prep;
+  const t = config.thresholds;
+  const cap = t.weeklyCap;
+  const members = ctx.membersOf(spec, week);
+  const window4 = [clock.shift(week, -3), clock.shift(week, -2), clock.shift(week, -1), week];
+
+  const mergedWindow = window4.flatMap((w) => ctx.changes(spec, "merged", w, members));
+  const active = new Set(mergedWindow.map((f) => f.person as string));
+  const merged = ctx.changes(spec, "merged", week, members);
+  const deployedWindow = window4.flatMap((w) => ctx.changes(spec, "deployed", w, members));
+  const deployed = deployedWindow.filter((f) => f.deployedWeek === week);
+  const target = adoptionTargetFor(config, spec.kind, spec.name);
+  const o = outcome(active, deployed, deployedWindow, (f) => f.qualifying, cap, target);
+
+  const deployments = ctx.deployments(spec, week, members);
+  const deployDays = new Set(deployments.map((d) => d.day)).size;
+  const noSignal = spec.repos?.every((r) => prep.reposWithoutSignal.has(r)) === true;
+  let band: DoraBand | null = null;
+  if (!noSignal) {
+    const perWeek: number[] = [];
+    for (let i = t.doraWindowWeeks - 1; i >= 0; i--) {
+      const w = clock.shift(week, -i);
+      perWeek.push(new Set(ctx.deployments(spec, w, ctx.membersOf(spec, w)).map((d) => d.day)).size);
+    }
+    band = doraBand(perWeek);
+  }
+
+  const all = guardrail(deployed, deployments);
+  const ai = guardrail(
+    deployed.filter((f) => f.ai),
+    deployments.filter((d) => d.shipsAi),
+  );
+  const other = guardrail(
+    deployed.filter((f) => !f.ai),
+    deployments.filter((d) => !d.shipsAi),
+  );
+
+  // Cost: imported usage of the group's people (not attributable to repositories).
+  const usage = spec.repos === null ? prep.index.usageByWeek.get(week) : undefined;
+  let aiCost: number | null = null;
+  const tokens = new Map<string, number>();
+  if (usage !== undefined) {
+    for (const p of members) {
+      const u = usage.get(p);
+      if (u === undefined) continue;
+      if (u.tokens > 0) tokens.set(p, u.tokens);
+      if (u.cost !== null) aiCost = (aiCost ?? 0) + u.cost;
+    }
+  }
+
+  // Integrity flags, per person-week of the group's people.
+  const named: NamedFlags = {
+    volumeSpike: [],
+    trivialShare: [],
+    selfMergedAi: [],
+    highRevertShare: [],
+    tokenHeavyNothingShipped: [],
+  };
+  const q = countBy(deployed, (f) => f.qualifying);
+  const aiq = countBy(deployed, (f) => f.qualifying && f.ai);
+  for (const [p, n] of q) {
+    if (n <= cap) continue;
+    const baseline: number[] = [];
+    for (let i = 1; i <= t.spikeBaselineWeeks; i++) {
+      baseline.push(ctx.personDeployed(spec, p, clock.shift(week, -i)).filter((f) => f.qualifying).length);
+    }
+    if (n > t.spikeMultiplier * (median(baseline) ?? 0)) named.volumeSpike.push(p);
+  }
+  const mergedByPerson = new Map<string, ChangeFact[]>();
+  for (const f of merged) {
+    const list = mergedByPerson.get(f.person as string);
+    if (list === undefined) mergedByPerson.set(f.person as string, [f]);
+    else list.push(f);
+  }
+  for (const [p, list] of mergedByPerson) {
+    if (list.some((f) => f.selfMergedAiNoReview)) named.selfMergedAi.push(p);
+    if (list.length < t.shareFlagMinChanges) continue;
+    if (list.filter((f) => f.trivial).length / list.length > t.trivialShare) named.trivialShare.push(p);
+    if (list.filter((f) => f.reverted).length / list.length > t.revertShare) named.highRevertShare.push(p);
+  }
+  const tokenFlagsKnown = prep.hasUsage && spec.repos === null;
+  if (tokenFlagsKnown && tokens.size > 0) {
+    const heavy = quantile([...tokens.values()], t.tokenHeavyQuantile) as number;
+    const perChange: number[] = [];
+    for (const [p, n] of tokens) {
+      const k = q.get(p) ?? 0;
+      if (k > 0) perChange.push(n / k);
+    }
+    const typical = median(perChange);
+    for (const [p, n] of tokens) {
+      const k = q.get(p) ?? 0;
+      const nothingShipped = n >= heavy && (aiq.get(p) ?? 0) === 0;
+      const costly = k > 0 && typical !== null && n / k > t.tokensPerChangeMultiple * typical;
+      if (nothingShipped || costly) named.tokenHeavyNothingShipped.push(p);
+    }
+  }
+  for (const list of Object.values(named)) list.sort();
+  const flags: IntegrityFlags = {
+    volumeSpike: named.volumeSpike.length,
+    trivialShare: named.trivialShare.length,
+    selfMergedAi: named.selfMergedAi.length,
+    highRevertShare: named.highRevertShare.length,
+    tokenHeavyNothingShipped: tokenFlagsKnown ? named.tokenHeavyNothingShipped.length : null,
+    named: options.viewerIsAdmin ? named : null,
+  };
+
+  let mergedVariant: MergedVariant | null = null;
+  if (noSignal) {
+    const counts = (f: ChangeFact) => !f.trivial && !f.reverted;
+    const m = outcome(active, merged, mergedWindow, counts, cap, target);
+    mergedVariant = {
+      label: "merged (no deployment signal)",
+      qualifyingChanges: m.qualifying,
+      aiQualifyingChanges: m.aiQualifying,
+      nd: m.nd,
+      aind: m.aind,
+      aiShare: m.aiShare,
+      adoption: m.adoption,
+      adoption4w: m.adoption4w,
+      peopleToTarget: m.peopleToTarget,
+    };
+  }
+
+  const { end } = clock.bounds(week);
+  return {
+    week,
+    rosterSize: spec.kind === "repo" || spec.repos !== null ? active.size : members.size,
+    activeEngineers: active.size,
+    mergedChanges: merged.length,
+    deployedChanges: deployed.length,
+    qualifyingChanges: o.qualifying,
+    aiQualifyingChanges: o.aiQualifying,
+    nd: o.nd,
+    aind: o.aind,
+    aiShare: o.aiShare,
+    adoption: o.adoption,
+    adoption4w: o.adoption4w,
+    adoptionTarget: target,
+    peopleToTarget: o.peopleToTarget,
+    deployments: noSignal ? null : deployments.length,
+    deployDays: noSignal ? null : deployDays,
+    leadTimeHours: all.leadTimeHours,
+    changeFailureRate: all.changeFailureRate,
+    recoveryHoursMedian: all.recoveryHoursMedian,
+    revertRate: { ai: ai.revertRate, other: other.revertRate },
+    costPerAiChange: aiCost === null || o.aiQualifying === 0 ? null : aiCost / o.aiQualifying,
+    flags,
+    suppressed: false,
+    doraBand: band,
+    leadTimeParts: all.leadTimeParts,
+    guardrails: { ai, other },
+    aiCost,
+    provisional: end.getTime() + t.revertWindowDays * 86_400_000 > options.now.getTime(),
+    mergedVariant,
+  };
+}
+
+/** The figures of a suppressed group-week: everything null. */
+export function suppressedWeek(week: string, provisional: boolean): WeekFigures {
+  const nothing = { median: null, p90: null };
+  return {
+    week,
+    rosterSize: null,
+    activeEngineers: null,
+    mergedChanges: null,
+    deployedChanges: null,
+    qualifyingChanges: null,
+    aiQualifyingChanges: null,
+    nd: null,
+    aind: null,
+    aiShare: null,
+    adoption: null,
+    adoption4w: null,
+    adoptionTarget: null,
+    peopleToTarget: null,
+    deployments: null,
+    deployDays: null,
+    leadTimeHours: nothing,
+    changeFailureRate: null,
+    recoveryHoursMedian: null,
+    revertRate: { ai: null, other: null },
+    costPerAiChange: null,
+    flags: {
+      volumeSpike: null,
+      trivialShare: null,
+      selfMergedAi: null,
+      highRevertShare: null,
+      tokenHeavyNothingShipped: null,
+      named: null,
+    },
+    suppressed: true,
+    doraBand: null,
+    leadTimeParts: { firstCommitToOpen: null, openToMerge: null, mergeToDeploy: null },
+    guardrails: null,
+    aiCost: null,
+    provisional,
+    mergedVariant: null,
+  };
+}
+
+/** The groups of a kind, in name order (groups, never people, are listed). */
+export function groupSpecs(prep: Prepared, kind: GroupKind): GroupSpec[] {
+  switch (kind) {
+    case "org":
+      return [{ kind, name: prep.config.orgName, teams: null, repos: null }];
+    case "team":
+      return prep.teams.map((name) => ({ kind, name, teams: [name], repos: null }));
+    case "repo":
+      return prep.repos.map((name) => ({ kind, name, teams: null, repos: [name] }));
+  }
+}
+
+/**
+ * Evaluates every group of the kinds asked for, week by week, with privacy: a group-week with
+ * fewer than `thresholds.minGroupSize` people is suppressed and its people fold into the
+ * kind's "other" group (itself suppressed when still too small).
+ */
+export function evaluateGroups(prep: Prepared, weeks: readonly string[], options: ComputeOptions): MetricsGroup[] {
+  const ctx = new GroupContext(prep);
+  const k = prep.config.thresholds.minGroupSize;
+  const evalOptions = { now: options.now, viewerIsAdmin: options.viewerIsAdmin ?? false };
+  const groups: MetricsGroup[] = [];
+  for (const kind of options.kinds ?? (["org", "team", "repo"] as const)) {
+    const specs = groupSpecs(prep, kind);
+    const rows = specs.map((spec) => ({ kind, name: spec.name, weeks: [] as WeekFigures[] }));
+    const other: WeekFigures[] = [];
+    let anyFolded = false;
+    for (const week of weeks) {
+      const folded: GroupSpec[] = [];
+      specs.forEach((spec, i) => {
+        const figures = evaluateGroupWeek(ctx, spec, week, evalOptions);
+        const row = rows[i] as MetricsGroup;
+        if ((figures.rosterSize ?? 0) < k) {
+          row.weeks.push(suppressedWeek(week, figures.provisional));
+          folded.push(spec);
+        } else {
+          row.weeks.push(figures);
+        }
+      });
+      if (kind === "org") continue;
+      if (folded.length > 0) anyFolded = true;
+      const otherSpec: GroupSpec = {
+        kind,
+        name: OTHER_GROUP,
+        teams: kind === "team" ? folded.flatMap((s) => s.teams ?? []) : null,
+        repos: kind === "repo" ? folded.flatMap((s) => s.repos ?? []) : null,
+      };
+      const figures = evaluateGroupWeek(ctx, otherSpec, week, evalOptions);
+      other.push(
+        folded.length === 0 || (figures.rosterSize ?? 0) < k ? suppressedWeek(week, figures.provisional) : figures,
+      );
+    }
+    groups.push(...rows);
+    if (anyFolded) groups.push({ kind, name: OTHER_GROUP, weeks: other });
+  }
+  return groups;
+}
+
+/** The metrics engine: plain data in, the issue-6 JSON document out. Pure; `now` is an argument. */
+export function computeMetrics(input: MetricsInput, options: ComputeOptions): MetricsOutput {
+  const issues = (["from", "to"] as const)
+    .filter((key) => !IsoWeek.safeParse(options[key]).success)
+    .map((key) => ({ path: key, message: `not an ISO week: ${JSON.stringify(options[key])}`, example: "2026-W02" }));
+  if (issues.length > 0) throw new InputError("metrics.bad_options", "computeMetrics options", issues);
+  const prep = prepareMetrics(input);
+  const weeks: string[] = [];
+  for (let w = options.from; w <= options.to; w = prep.clock.shift(w, 1)) weeks.push(w);
+  return {
+    weeks,
+    groups: evaluateGroups(prep, weeks, options),
+    notes: {
+      timeZone: prep.config.timeZone,
+      reposWithoutDeploymentSignal: [...prep.reposWithoutSignal].sort(),
+      offBranchDeployments: prep.notes.offBranchDeployments,
+      changesNotOnBranch: prep.notes.changesNotOnBranch,
+      mergedNotDeployed: prep.notes.mergedNotDeployed,
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { z } from "zod";
+
+/**
+ * The output of `computeMetrics` and of `yardstick metrics --format json` (issue 6). Absent
+ * figures are null, never 0. The names in the issue stay; the extra fields are documented in
+ * docs/metrics.md.
+ */
+
+const Figure = z.number().nullable();
+const Count = z.number().int().nonnegative().nullable();
+
+export const GroupKind = z.enum(["org", "team", "repo"]);
+export type GroupKind = z.infer<typeof GroupKind>;
+
+export const Distribution = z.object({ median: Figure, p90: Figure });
+export type Distribution = z.infer<typeof Distribution>;
+
+export const AiOtherRate = z.object({ ai: Figure, other: Figure });
+export type AiOtherRate = z.infer<typeof AiOtherRate>;
+
+export const DoraBand = z.enum(["daily", "weekly", "monthly", "fewer"]);
+export type DoraBand = z.infer<typeof DoraBand>;
+
+export const NamedFlags = z.object({
+  volumeSpike: z.array(z.string()),
+  trivialShare: z.array(z.string()),
+  selfMergedAi: z.array(z.string()),
+  highRevertShare: z.array(z.string()),
+  tokenHeavyNothingShipped: z.array(z.string()),
+});
+export type NamedFlags = z.infer<typeof NamedFlags>;
+
+/** Integrity flags: counts of person-weeks; `named` (person ids, by id) only for admins. */
+export const IntegrityFlags = z.object({
+  volumeSpike: Count,
+  trivialShare: Count,
+  selfMergedAi: Count,
+  highRevertShare: Count,
+  /** Null where usage is not imported or not attributable (repository groups). */
+  tokenHeavyNothingShipped: Count,
+  named: NamedFlags.nullable(),
+});
+export type IntegrityFlags = z.infer<typeof IntegrityFlags>;
+
+export const LeadTimeParts = z.object({
+  firstCommitToOpen: Figure,
+  openToMerge: Figure,
+  mergeToDeploy: Figure,
+});
+export type LeadTimeParts = z.infer<typeof LeadTimeParts>;
+
+/** Delivery guardrails split into AI-assisted and other changes. */
+export const GuardrailSplit = z.object({
+  deployments: Count,
+  leadTimeHours: Distribution,
+  leadTimeParts: LeadTimeParts,
+  changeFailureRate: Figure,
+  recoveryHoursMedian: Figure,
+  revertRate: Figure,
+});
+export type GuardrailSplit = z.infer<typeof GuardrailSplit>;
+
+/** The "merged" variant, for repositories with no deployment signal: merged stands in for deployed. */
+export const MergedVariant = z.object({
+  label: z.literal("merged (no deployment signal)"),
+  qualifyingChanges: Count,
+  aiQualifyingChanges: Count,
+  nd: Figure,
+  aind: Figure,
+  aiShare: Figure,
+  adoption: Figure,
+  adoption4w: Figure,
+  peopleToTarget: Count,
+});
+export type MergedVariant = z.infer<typeof MergedVariant>;
+
+export const WeekFigures = z.object({
+  week: z.string(),
+  rosterSize: Count,
+  activeEngineers: Count,
+  mergedChanges: Count,
+  deployedChanges: Count,
+  qualifyingChanges: Count,
+  aiQualifyingChanges: Count,
+  nd: Figure,
+  aind: Figure,
+  aiShare: Figure,
+  adoption: Figure,
+  adoption4w: Figure,
+  adoptionTarget: Figure,
+  peopleToTarget: Count,
+  deployments: Count,
+  deployDays: Count,
+  leadTimeHours: Distribution,
+  changeFailureRate: Figure,
+  recoveryHoursMedian: Figure,
+  revertRate: AiOtherRate,
+  costPerAiChange: Figure,
+  flags: IntegrityFlags,
+  suppressed: z.boolean(),
+  // Extra fields.
+  /** DORA deployment-frequency band over the trailing `thresholds.doraWindowWeeks` weeks. */
+  doraBand: DoraBand.nullable(),
+  leadTimeParts: LeadTimeParts,
+  guardrails: z.object({ ai: GuardrailSplit, other: GuardrailSplit }).nullable(),
+  /** Total imported AI tool cost of the group's people in the week. */
+  aiCost: Figure,
+  /** The revert window has not closed for changes merged in this week: figures may still drop. */
+  provisional: z.boolean(),
+  mergedVariant: MergedVariant.nullable(),
+});
+export type WeekFigures = z.infer<typeof WeekFigures>;
+
+export const MetricsGroup = z.object({
+  kind: GroupKind,
+  name: z.string(),
+  weeks: z.array(WeekFigures),
+});
+export type MetricsGroup = z.infer<typeof MetricsGroup>;
+
+export const MetricsReportNotes = z.object({
+  timeZone: z.string(),
+  reposWithoutDeploymentSignal: z.array(z.string()),
+  offBranchDeployments: z.array(z.string()),
+  changesNotOnBranch: z.array(z.string()),
+  /** Merged changes not yet in any production deployment ("merged, not yet deployed"). */
+  mergedNotDeployed: z.number().int().nonnegative(),
+});
+export type MetricsReportNotes = z.infer<typeof MetricsReportNotes>;
+
+export const MetricsOutput = z.object({
+  weeks: z.array(z.string()),
+  groups: z.array(MetricsGroup),
+  notes: MetricsReportNotes,
+});
+export type MetricsOutput = z.infer<typeof MetricsOutput>;
