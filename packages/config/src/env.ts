@@ -66,8 +66,7 @@ export const Env = z
     const app = {
       GITHUB_APP_ID: env.GITHUB_APP_ID,
       GITHUB_APP_INSTALLATION_ID: env.GITHUB_APP_INSTALLATION_ID,
-      "GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH":
-        env.GITHUB_APP_PRIVATE_KEY ?? env.GITHUB_APP_PRIVATE_KEY_PATH,
+      GITHUB_APP_PRIVATE_KEY: env.GITHUB_APP_PRIVATE_KEY ?? env.GITHUB_APP_PRIVATE_KEY_PATH,
     };
     const given = Object.entries(app).filter(([, value]) => value !== undefined);
     if (given.length > 0 && given.length < 3) {
@@ -76,7 +75,7 @@ export const Env = z
           ctx.addIssue({
             code: "custom",
             path: [name],
-            message: `is not set, but the other GitHub App credentials are (${given.map(([n]) => n).join(", ")}); set all three or use GITHUB_TOKEN`,
+            message: `${name === "GITHUB_APP_PRIVATE_KEY" ? "(or GITHUB_APP_PRIVATE_KEY_PATH) " : ""}is not set, but the other GitHub App credentials are (${given.map(([n]) => n).join(", ")}); set all three or use GITHUB_TOKEN`,
           });
         }
       }
