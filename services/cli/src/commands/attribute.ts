@@ -1,5 +1,116 @@
+import { once } from "node:events";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { Readable, Writable } from "node:stream";
+import { type AttributionContext, compileRules, processLine } from "@yardstick/attribution";
+import { InputError } from "@yardstick/core";
 import type { Command } from "commander";
+import { ExitCode } from "../exit-codes.js";
 
-export function registerAttribute(_program: Command): void {
-  // Filled in by the issue that builds this command.
+/** Flush the output buffer at this size: few large writes, bounded memory. */
+const FLUSH_AT = 64 * 1024;
+
+export interface AttributeStreamResult {
+  lines: number;
+  errors: number;
+}
+
+/**
+ * JSON Lines in, one JSON line out per non-blank input line (blank lines are skipped, but still
+ * counted for line numbers). Streamed: the input is read chunk by chunk (async iteration pauses
+ * the source while we work) and the output is written in 64 KiB batches, waiting for `drain`
+ * when the destination is slow. A malformed line yields `{"line", "error", "field"}` and the
+ * rest is still processed.
+ */
+export async function attributeStream(
+  input: Readable,
+  output: Writable,
+  ctx: AttributionContext = { rules: compileRules() },
+): Promise<AttributeStreamResult> {
+  let closed = false;
+  let failure: Error | null = null;
+  const onError = (error: NodeJS.ErrnoException) => {
+    // The reader went away (`| head`): stop quietly; any other write error is reported.
+    closed = true;
+    if (error.code !== "EPIPE") failure = error;
+  };
+  output.on("error", onError);
+  let buffer = "";
+  let pending = "";
+  let lineNumber = 0;
+  let lines = 0;
+  let errors = 0;
+
+  const flush = async () => {
+    if (buffer === "" || closed) return;
+    const ok = output.write(buffer);
+    buffer = "";
+    if (!ok) await Promise.race([once(output, "drain"), once(output, "close")]);
+  };
+  const handle = async (raw: string) => {
+    lineNumber++;
+    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (text.trim() === "") return;
+    lines++;
+    const result = processLine(text, lineNumber, ctx);
+    if (!result.ok) errors++;
+    buffer += `${result.output}\n`;
+    if (buffer.length >= FLUSH_AT) await flush();
+  };
+
+  input.setEncoding("utf8");
+  for await (const chunk of input as AsyncIterable<string>) {
+    if (closed) break;
+    let start = 0;
+    let newline = chunk.indexOf("\n");
+    if (newline === -1) {
+      pending += chunk;
+      continue;
+    }
+    await handle(pending + chunk.slice(0, newline));
+    pending = "";
+    start = newline + 1;
+    for (newline = chunk.indexOf("\n", start); newline !== -1; newline = chunk.indexOf("\n", start)) {
+      await handle(chunk.slice(start, newline));
+      start = newline + 1;
+    }
+    pending = chunk.slice(start);
+  }
+  if (pending !== "" && !closed) await handle(pending);
+  await flush();
+  output.off("error", onError);
+  if (failure !== null) throw failure;
+  return { lines, errors };
+}
+
+async function openInput(file: string | undefined): Promise<Readable> {
+  if (file === undefined || file === "-") return process.stdin;
+  const info = await stat(file).catch(() => null);
+  if (info === null || !info.isFile()) {
+    throw new InputError("input.file_not_found", "cannot read the attribute input", [
+      { path: "--input", message: `no such file: ${file}`, example: "--input commits.jsonl" },
+    ]);
+  }
+  return createReadStream(file, { highWaterMark: 256 * 1024 });
+}
+
+export function registerAttribute(program: Command): void {
+  program
+    .command("attribute")
+    .description(
+      "Attribute commits read as JSON Lines (one commit per line) and write one verdict per line.\n" +
+        'Input: {"id","message","authorName","authorEmail","committerName"?,"committerEmail"?,"authorLogin"?,\n' +
+        '        "pr"?: {"authorLogin","authorType"?,"headRef"?,"labels"?,"title"?,"body"?}}\n' +
+        'Output: {"id","class","tool","tools","confidence","evidence"}, or {"line","error","field"} for a malformed line.\n' +
+        "Exit code: 0 when every line was valid, 1 when any line was malformed (all lines are still processed).",
+    )
+    .option("--input <file>", "JSON Lines file to read (default: standard input)")
+    .action(async (options: { input?: string }) => {
+      const input = await openInput(options.input);
+      const result = await attributeStream(input, process.stdout);
+      if (result.errors > 0) {
+        process.stderr.write(`yardstick attribute: ${result.errors} of ${result.lines} lines were malformed\n`);
+      }
+      process.exitCode = result.errors > 0 ? ExitCode.failure : ExitCode.ok;
+    });
 }
