@@ -1,0 +1,282 @@
+import { createHash } from "node:crypto";
+import { createAppAuth } from "@octokit/auth-app";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import type { Logger } from "@yardstick/log";
+import Bottleneck from "bottleneck";
+import { GitHubError, GitHubErrorCode, graphqlError, isNetworkError, toGitHubError } from "./errors.js";
+import { RateLimit } from "./rate-limit.js";
+
+/** Octokit with the throttling and retry plugins (typed as plain Octokit outside: nothing else needs their members). */
+const YardstickOctokit = Octokit.plugin(throttling, retry);
+
+/** A personal access token, or a GitHub App installation (its token is minted and refreshed by @octokit/auth-app). */
+export type GitHubAuth =
+  | { type: "token"; token: string }
+  | { type: "app"; appId: number | string; privateKey: string; installationId: number };
+
+export interface ThrottleOptions {
+  /**
+   * On a primary rate limit, wait for the reset when it is at most this far away (ms); otherwise
+   * fail at once with a retryable `github.rate_limited` carrying `retryAfterMs`, so a queue can
+   * pause instead of a worker sleeping. Default 60 s.
+   */
+  maxWaitMs?: number;
+  /** Retries after a rate limit (primary or secondary) that was waited out. Default 3. */
+  rateLimitRetries?: number;
+  /** Retries of 5xx, "Something went wrong" and lost connections, backing off 1, 4, 9... × retryBaseMs. Default 3. */
+  retries?: number;
+  /** Backoff unit for server errors and multiplier of `retry-after` seconds (ms). Default 1000; tests shrink it. */
+  retryBaseMs?: number;
+  /** Minimum gap between GraphQL (and write) requests of one token, ms. GitHub advises 1 s. Default 1000. */
+  graphqlMinTimeMs?: number;
+  /** Secondary-limit wait when GitHub sends no `retry-after` (s). Default 60. */
+  fallbackSecondaryRetryAfterS?: number;
+  /** Bottleneck Redis connection, to share one token's budget across processes. */
+  connection?: Bottleneck.RedisConnection | Bottleneck.IORedisConnection;
+}
+
+export interface GitHubClientOptions {
+  /** REST base URL: https://api.github.com, https://ghes.example.com/api/v3, or the simulator's URL. */
+  baseUrl?: string;
+  auth: GitHubAuth;
+  logger: Logger;
+  userAgent?: string;
+  throttle?: ThrottleOptions;
+  /** Clock for rate-limit bookkeeping (ms). Default Date.now. */
+  now?: () => number;
+}
+
+export interface GraphQLResult<T> {
+  data: T;
+  /** The query's own `rateLimit` block (every query of ours selects it), or null. */
+  rateLimit: RateLimit | null;
+}
+
+export interface GitHubClient {
+  readonly octokit: Octokit;
+  readonly baseUrl: string;
+  readonly graphqlUrl: string;
+  readonly logger: Logger;
+  /** Runs a query; GraphQL errors become a GitHubError (RATE_LIMITED and "Something went wrong" retryable). */
+  graphql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** The last rate-limit headers seen, per resource ("core", "graphql", ...). */
+  rateLimitState(): ReadonlyMap<string, { remaining: number; resetAtMs: number }>;
+}
+
+export const DEFAULT_BASE_URL = "https://api.github.com";
+
+/** The GraphQL endpoint of a REST base URL: `<base>/graphql`, or `/api/graphql` for GHES's `/api/v3`. */
+export function graphqlUrlFor(baseUrl: string): string {
+  const trimmed = baseUrl.replace(/\/+$/, "");
+  if (/\/api\/v3$/.test(trimmed)) return trimmed.replace(/\/api\/v3$/, "/api/graphql");
+  return `${trimmed}/graphql`;
+}
+
+/** Which rate-limit bucket a request draws from (GraphQL and REST are separate budgets). */
+function resourceOf(url: string): string {
+  return /\/graphql$/.test(new URL(url, "http://github.test").pathname) ? "graphql" : "core";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function authIdentity(auth: GitHubAuth): string {
+  const raw = auth.type === "token" ? `token:${auth.token}` : `app:${auth.appId}:${auth.installationId}`;
+  return createHash("sha256").update(raw).digest("hex").slice(0, 16);
+}
+
+const writeGroups = new Map<string, Bottleneck.Group>();
+
+/** One process-wide limiter group per setting, keyed inside by token, so clients of one token share it. */
+function writeGroup(minTime: number, connection: ThrottleOptions["connection"]): Bottleneck.Group {
+  const key = `${minTime}:${connection === undefined ? "local" : "redis"}`;
+  let group = writeGroups.get(key);
+  if (group === undefined) {
+    group = new Bottleneck.Group({
+      id: `yardstick-github-write-${minTime}`,
+      maxConcurrent: 1,
+      minTime,
+      timeout: 120_000,
+      ...(connection === undefined ? {} : { connection }),
+    });
+    writeGroups.set(key, group);
+  }
+  return group;
+}
+
+/**
+ * The one way the product talks to GitHub. Built on @octokit/rest with:
+ * - @octokit/plugin-throttling: a per-token queue (GraphQL serialised with a minimum gap), waits
+ *   out `retry-after` (secondary limits) and `x-ratelimit-reset` (primary limits) when short;
+ * - @octokit/plugin-retry: 5xx, lost connections and GraphQL "Something went wrong" retried with
+ *   backoff; 4xx other than rate limits are final;
+ * - a guard of ours: once a token is known to be exhausted, no request leaves until its reset;
+ *   if the reset is further than `maxWaitMs`, the call fails with a retryable `github.rate_limited`
+ *   carrying `retryAfterMs` (a BullMQ worker pauses the queue for that long). Every failure is a
+ *   GitHubError.
+ * The token never reaches a log line: requests are logged as method, path, status and duration.
+ */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const graphqlUrl = graphqlUrlFor(baseUrl);
+  const now = options.now ?? Date.now;
+  const logger = options.logger.child({ component: "github", baseUrl });
+  const t = options.throttle ?? {};
+  const maxWaitMs = t.maxWaitMs ?? 60_000;
+  const rateLimitRetries = t.rateLimitRetries ?? 3;
+  const retries = t.retries ?? 3;
+  const retryBaseMs = t.retryBaseMs ?? 1000;
+  const id = authIdentity(options.auth);
+  const limits = new Map<string, { remaining: number; resetAtMs: number }>();
+
+  const onLimit =
+    (kind: "primary" | "secondary") =>
+    (retryAfterS: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const waitMs = retryAfterS * retryBaseMs;
+      const wait = waitMs <= maxWaitMs && retryCount < rateLimitRetries;
+      logger.warn(
+        { kind, method: request.method, url: request.url, retryAfterS, retryCount, willWait: wait },
+        wait ? "GitHub rate limit: waiting before retrying" : "GitHub rate limit: giving up for now",
+      );
+      return wait;
+    };
+
+  const authOptions =
+    options.auth.type === "token"
+      ? { auth: options.auth.token }
+      : {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: options.auth.appId,
+            privateKey: options.auth.privateKey,
+            installationId: options.auth.installationId,
+          },
+        };
+
+  const octokit = new YardstickOctokit({
+    ...authOptions,
+    baseUrl,
+    userAgent: options.userAgent ?? "yardstick",
+    log: {
+      debug: (message: string) => logger.debug(message),
+      info: (message: string) => logger.info(message),
+      warn: (message: string) => logger.warn(message),
+      error: (message: string) => logger.error(message),
+    },
+    throttle: {
+      id,
+      retryAfterBaseValue: retryBaseMs,
+      fallbackSecondaryRateRetryAfter: t.fallbackSecondaryRetryAfterS ?? 60,
+      write: writeGroup(t.graphqlMinTimeMs ?? 1000, t.connection),
+      ...(t.connection === undefined ? {} : { connection: t.connection }),
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary"),
+    },
+    retry: {
+      retries,
+      retryAfterBaseValue: retryBaseMs,
+      // 429 is a rate limit: the throttling plugin decides whether to wait, never blind retries.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+  });
+
+  const record = (url: string, headers: Record<string, string | number | undefined> | undefined) => {
+    const remaining = headers?.["x-ratelimit-remaining"];
+    const reset = headers?.["x-ratelimit-reset"];
+    if (remaining === undefined || reset === undefined) return;
+    const resource = String(headers?.["x-ratelimit-resource"] ?? resourceOf(url));
+    limits.set(resource, { remaining: Number(remaining), resetAtMs: Number(reset) * 1000 });
+  };
+
+  // Outermost wrapper: the exhausted-token guard, network retries the plugins miss (a body cut
+  // mid-read), bookkeeping, logging, and translation of every failure into a GitHubError.
+  octokit.hook.wrap("request", async (request, requestOptions) => {
+    const url = String(requestOptions.url);
+    const resource = resourceOf(url);
+    const method = String(requestOptions.method);
+    const path = new URL(url, baseUrl).pathname;
+    for (let attempt = 0; ; attempt++) {
+      const limit = limits.get(resource);
+      if (limit !== undefined && limit.remaining <= 0 && limit.resetAtMs > now()) {
+        const waitMs = limit.resetAtMs - now() + 1000;
+        if (waitMs > maxWaitMs) {
+          throw new GitHubError(
+            GitHubErrorCode.rateLimited,
+            `GitHub ${resource} rate limit exhausted until ${new Date(limit.resetAtMs).toISOString()}: not sending ${method} ${path}`,
+            { retryable: true, retryAfterMs: waitMs, request: `${method} ${path}` },
+          );
+        }
+        logger.warn({ resource, waitMs, method, path }, "GitHub rate limit exhausted: waiting for the reset");
+        await sleep(waitMs);
+        limits.delete(resource);
+      }
+      const started = performance.now();
+      try {
+        const response = await request(requestOptions);
+        record(url, response.headers);
+        logger.debug(
+          { method, path, status: response.status, ms: Math.round(performance.now() - started) },
+          "github request",
+        );
+        return response;
+      } catch (error) {
+        const headers = (error as { response?: { headers?: Record<string, string | number | undefined> } }).response
+          ?.headers;
+        record(url, headers);
+        const translated = toGitHubError(error, now());
+        const rawNetwork = isNetworkError(error) && (error as { status?: unknown }).status === undefined;
+        if (rawNetwork && attempt < retries) {
+          const backoff = (attempt + 1) ** 2 * retryBaseMs;
+          logger.warn({ method, path, attempt, backoff }, "GitHub connection lost: retrying");
+          await sleep(backoff);
+          continue;
+        }
+        if (translated.code !== GitHubErrorCode.notModified) {
+          logger.debug(
+            {
+              method,
+              path,
+              code: translated.code,
+              status: translated.status,
+              ms: Math.round(performance.now() - started),
+            },
+            "github request failed",
+          );
+        }
+        throw translated;
+      }
+    }
+  });
+
+  return {
+    octokit,
+    baseUrl,
+    graphqlUrl,
+    logger,
+    rateLimitState: () => limits,
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+      const response = await octokit.request({ method: "POST", url: graphqlUrl, query, variables });
+      const body = response.data as { data?: unknown; errors?: unknown };
+      const headers = response.headers as Record<string, string | number | undefined>;
+      if (Array.isArray(body.errors) && body.errors.length > 0) {
+        throw graphqlError(body.errors, { headers, now: now(), request: `POST ${new URL(graphqlUrl).pathname}` });
+      }
+      if (typeof body.data !== "object" || body.data === null) {
+        throw new GitHubError(GitHubErrorCode.unexpectedResponse, "GitHub GraphQL answered without data", {
+          retryable: true,
+          status: response.status,
+        });
+      }
+      const rawLimit = (body.data as { rateLimit?: unknown }).rateLimit;
+      const parsed = rawLimit === undefined ? null : RateLimit.safeParse(rawLimit);
+      const rateLimit = parsed?.success ? parsed.data : null;
+      if (rateLimit !== null) {
+        limits.set("graphql", { remaining: rateLimit.remaining, resetAtMs: rateLimit.resetAt.getTime() });
+      }
+      return { data: body.data as T, rateLimit };
+    },
+  };
+}

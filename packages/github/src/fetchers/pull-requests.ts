@@ -1,0 +1,162 @@
+import type { Commit, PullRequest } from "@yardstick/core";
+import type { GitHubClient } from "../client.js";
+import { GitHubError, GitHubErrorCode } from "../errors.js";
+import { mapPullRequest } from "../mappers.js";
+import { MERGED_PULL_REQUESTS_QUERY } from "../queries/merged-pull-requests.js";
+import { PULL_REQUEST_COMMITS_QUERY } from "../queries/pull-request-commits.js";
+import { PULL_REQUEST_FILES_QUERY } from "../queries/pull-request-files.js";
+import type { RateLimit } from "../rate-limit.js";
+import type { CommitConnection, CommitNode, FileConnection, FileNode, PageInfo, PullRequestNode } from "../shapes.js";
+import { charge, fullName, newPageCost, type PageCost, type PageMeta, type RepoRef } from "./page.js";
+
+export interface MergedPullRequestsOptions extends RepoRef {
+  /** Only PRs merged into this branch; default: the repository's default branch (filtered client-side). */
+  baseRef?: string;
+  /** Incremental sync: stop at the first PR updated before this (the previous sync's maxUpdatedAt). */
+  updatedSince?: Date | null;
+  /** Resume a pass after this page cursor (the last page's endCursor). */
+  after?: string | null;
+}
+
+export interface PullRequestCursor {
+  /** Pass as `after` to continue this pass. */
+  endCursor: string | null;
+  /** The latest updatedAt seen in this pass so far: the next sync's `updatedSince` once the pass is done. */
+  maxUpdatedAt: Date | null;
+}
+
+export interface PullRequestPage extends PageMeta {
+  pullRequests: PullRequest[];
+  /** The pages's commits (PR commits and merge commits), de-duplicated by sha. */
+  commits: Commit[];
+  cursor: PullRequestCursor;
+  /** True on the last page of the pass (no more pages, or older than `updatedSince`). */
+  done: boolean;
+}
+
+interface PullRequestsData {
+  repository: {
+    defaultBranchRef: { name: string } | null;
+    pullRequests: { totalCount: number; pageInfo: PageInfo; nodes: PullRequestNode[] };
+  } | null;
+}
+
+interface NestedData<K extends string, C> {
+  repository: { pullRequest: ({ [key in K]: C } & Record<string, unknown>) | null } | null;
+}
+
+function notFound(ref: RepoRef): GitHubError {
+  return new GitHubError(
+    GitHubErrorCode.notFound,
+    `Repository ${fullName(ref)} not found (or the token cannot see it)`,
+    {
+      retryable: false,
+    },
+  );
+}
+
+/**
+ * Merged pull requests, newest update first, one yielded page per 100, each PR complete: when a
+ * PR has more than 100 commits or files, follow-up queries page through them before the page is
+ * yielded. PRs not merged into the tracked branch are dropped. A page is the unit a caller
+ * stores in one transaction, advancing its cursor with it.
+ */
+export async function* mergedPullRequests(
+  client: GitHubClient,
+  options: MergedPullRequestsOptions,
+): AsyncGenerator<PullRequestPage> {
+  const repoName = fullName(options);
+  const since = options.updatedSince?.getTime() ?? null;
+  let after = options.after ?? null;
+  let maxUpdatedAt: number | null = null;
+  for (;;) {
+    const cost = newPageCost();
+    const { data, rateLimit } = await client.graphql<PullRequestsData>(MERGED_PULL_REQUESTS_QUERY, {
+      owner: options.owner,
+      name: options.repo,
+      baseRef: options.baseRef ?? null,
+      after,
+    });
+    charge(cost, rateLimit);
+    let latestRateLimit = rateLimit;
+    const repository = data.repository;
+    if (repository === null) throw notFound(options);
+    const base = options.baseRef ?? repository.defaultBranchRef?.name ?? null;
+    const connection = repository.pullRequests;
+    let reachedCursor = false;
+    const pullRequests: PullRequest[] = [];
+    const commits = new Map<string, Commit>();
+    for (const node of connection.nodes) {
+      const updatedAt = Date.parse(node.updatedAt);
+      if (since !== null && updatedAt < since) {
+        reachedCursor = true;
+        continue;
+      }
+      maxUpdatedAt = Math.max(maxUpdatedAt ?? updatedAt, updatedAt);
+      if (node.mergedAt === null || (base !== null && node.baseRefName !== base)) continue;
+      const nested = await completeNested(client, options, node, cost);
+      if (nested.rateLimit !== null) latestRateLimit = nested.rateLimit;
+      const mapped = mapPullRequest(repoName, node, nested);
+      pullRequests.push(mapped.pullRequest);
+      for (const commit of mapped.commits) commits.set(commit.sha, commit);
+    }
+    const { hasNextPage, endCursor } = connection.pageInfo;
+    const done = reachedCursor || !hasNextPage;
+    client.logger.debug(
+      { repo: repoName, pullRequests: pullRequests.length, points: cost.graphqlPoints, done },
+      "fetched a page of merged pull requests",
+    );
+    yield {
+      pullRequests,
+      commits: [...commits.values()],
+      cursor: { endCursor: endCursor ?? after, maxUpdatedAt: maxUpdatedAt === null ? null : new Date(maxUpdatedAt) },
+      done,
+      cost,
+      rateLimit: latestRateLimit,
+    };
+    if (done) return;
+    after = endCursor;
+  }
+}
+
+async function completeNested(
+  client: GitHubClient,
+  ref: RepoRef,
+  node: PullRequestNode,
+  cost: PageCost,
+): Promise<{ commits: CommitNode[]; files: FileNode[]; rateLimit: RateLimit | null }> {
+  let rateLimit: RateLimit | null = null;
+  const commits = node.commits.nodes.map((n) => n.commit);
+  let commitPage: PageInfo = node.commits.pageInfo;
+  while (commitPage.hasNextPage && commitPage.endCursor !== null) {
+    const result = await client.graphql<NestedData<"commits", CommitConnection>>(PULL_REQUEST_COMMITS_QUERY, {
+      owner: ref.owner,
+      name: ref.repo,
+      number: node.number,
+      after: commitPage.endCursor,
+    });
+    charge(cost, result.rateLimit);
+    rateLimit = result.rateLimit ?? rateLimit;
+    const connection = result.data.repository?.pullRequest?.commits;
+    if (connection === undefined) break;
+    commits.push(...connection.nodes.map((n) => n.commit));
+    commitPage = connection.pageInfo;
+  }
+  const files = [...(node.files?.nodes ?? [])];
+  let filePage: PageInfo | undefined = node.files?.pageInfo;
+  while (filePage?.hasNextPage && filePage.endCursor !== null) {
+    const result = await client.graphql<NestedData<"files", FileConnection>>(PULL_REQUEST_FILES_QUERY, {
+      owner: ref.owner,
+      name: ref.repo,
+      number: node.number,
+      after: filePage.endCursor,
+    });
+    charge(cost, result.rateLimit);
+    rateLimit = result.rateLimit ?? rateLimit;
+    const connection = result.data.repository?.pullRequest?.files;
+    if (connection === undefined) break;
+    files.push(...(connection.nodes ?? []));
+    filePage = connection.pageInfo;
+  }
+  return { commits, files, rateLimit };
+}

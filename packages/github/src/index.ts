@@ -1,0 +1,78 @@
+export {
+  createGitHubClient,
+  DEFAULT_BASE_URL,
+  type GitHubAuth,
+  type GitHubClient,
+  type GitHubClientOptions,
+  type GraphQLResult,
+  graphqlUrlFor,
+  type ThrottleOptions,
+} from "./client.js";
+export {
+  GitHubError,
+  GitHubErrorCode,
+  graphqlError,
+  isGitHubError,
+  isNetworkError,
+  retryAfterFromHeaders,
+  toGitHubError,
+} from "./errors.js";
+export { type Comparison, compareCommits } from "./fetchers/compare.js";
+export {
+  branchHistory,
+  type CursorPage,
+  type DeploymentPage,
+  type DeploymentsOptions,
+  deployments,
+  type HistoryPage,
+  type ReleasePage,
+  releases,
+  type SinceOptions,
+  type TagPage,
+  tags,
+} from "./fetchers/deployments.js";
+export { type EtagCache, memoryEtagCache } from "./fetchers/etag-cache.js";
+export type { PageCost, PageMeta, RepoRef } from "./fetchers/page.js";
+export {
+  type MergedPullRequestsOptions,
+  mergedPullRequests,
+  type PullRequestCursor,
+  type PullRequestPage,
+} from "./fetchers/pull-requests.js";
+export {
+  OrgMember,
+  type OrgMemberPage,
+  orgMembers,
+  TeamMember,
+  type TeamPage,
+  TeamWithMembers,
+  teams,
+} from "./fetchers/roster.js";
+export { type WorkflowRunPage, type WorkflowRunsOptions, workflowRuns } from "./fetchers/workflow-runs.js";
+export {
+  accountTypeOf,
+  deploymentFromRelease,
+  deploymentFromTag,
+  deploymentFromWorkflowRun,
+  GHOST_LOGIN,
+  GitHubRelease,
+  GitHubTag,
+  GitHubWorkflowRun,
+  inferMergeMethod,
+  type MappedPullRequest,
+  mapActor,
+  mapCommit,
+  mapDeployment,
+  mapFile,
+  mapGitActor,
+  mapHistoryCommit,
+  mapPullRequest,
+  mapRelease,
+  mapRestCommit,
+  mapTag,
+  mapWorkflowRun,
+} from "./mappers.js";
+export { queryCost } from "./queries/cost.js";
+export * from "./queries/index.js";
+export { addGraphqlCost, type CostTally, emptyTally, RATE_LIMIT_FIELDS, RateLimit } from "./rate-limit.js";
+export type * from "./shapes.js";

@@ -1,0 +1,53 @@
+import { schema as githubSchema } from "@octokit/graphql-schema";
+import { buildSchema, parse, validate } from "graphql";
+import { describe, expect, it } from "vitest";
+import { queryCost } from "./cost.js";
+import * as queries from "./index.js";
+
+const schema = buildSchema(githubSchema.idl, { assumeValidSDL: true });
+
+const documents = Object.entries(queries).filter(([name]) => name.endsWith("_QUERY"));
+
+/** The point cost each query may have at most (GitHub's formula); the bulk PR query is the expensive one. */
+const MAX_POINTS: Record<string, number> = {
+  MERGED_PULL_REQUESTS_QUERY: 7,
+  PULL_REQUEST_COMMITS_QUERY: 1,
+  PULL_REQUEST_FILES_QUERY: 1,
+  DEPLOYMENTS_QUERY: 1,
+  RELEASES_QUERY: 1,
+  TAGS_QUERY: 1,
+  BRANCH_HISTORY_QUERY: 2,
+  ORG_MEMBERS_QUERY: 1,
+  TEAMS_QUERY: 1,
+  TEAM_MEMBERS_QUERY: 1,
+};
+
+describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", () => {
+  it("covers every exported query", () => {
+    expect(documents.map(([name]) => name).sort()).toEqual(Object.keys(MAX_POINTS).sort());
+  });
+
+  it.each(documents)("%s validates", (_name, query) => {
+    const errors = validate(schema, parse(query));
+    expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it.each(documents)("%s selects rateLimit and stays within its point budget", (name, query) => {
+    expect(query).toMatch(/rateLimit \{ cost remaining resetAt limit \}/);
+    const cost = queryCost(schema, query);
+    expect(cost.points).toBeLessThanOrEqual(MAX_POINTS[name] ?? 0);
+    expect(cost.nodes).toBeLessThanOrEqual(500_000);
+  });
+
+  it("keeps per-commit connections out of the bulk PR query (each would cost 100 points a page)", () => {
+    const cost = queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY);
+    // pullRequests 1 + 7 per-PR connections x 100 parents.
+    expect(cost.requests).toBe(701);
+    expect(queries.COMMIT_FIELDS).not.toMatch(/parents|authors/);
+  });
+
+  it("rejects a query GitHub would reject (sanity check of the harness)", () => {
+    const errors = validate(schema, parse('query { repository(owner: "a", name: "b") { noSuchField } }'));
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});
