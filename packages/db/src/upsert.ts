@@ -1,6 +1,6 @@
 import { type Column, getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
 
 /**
@@ -142,21 +142,19 @@ export async function upsertRows<T extends PgTable>(
   return unique.length;
 }
 
-/** `(a, b) in ((1, 2), (3, 4))` over composite keys, for deletes and reads of a batch. */
-export function tupleIn(columns: readonly Column[], tuples: readonly (readonly unknown[])[]): SQL {
-  const left = sql`(${sql.join(
+/**
+ * `(a, b) in (select * from unnest($1::text[], $2::integer[]))`: membership of a composite key in
+ * a batch of keys, with one array parameter per key column however large the batch. (A literal
+ * row list, `(a, b) in ((1, 2), ...)`, costs two parameters per key and, at tens of thousands of
+ * keys, exceeds PostgreSQL's expression stack depth.)
+ */
+export function keysIn(columns: readonly PgColumn[], tuples: readonly (readonly unknown[])[]): SQL {
+  const left = sql.join(
     columns.map((c) => sql`${c}`),
     sql`, `,
-  )})`;
-  const right = sql.join(
-    tuples.map(
-      (tuple) =>
-        sql`(${sql.join(
-          tuple.map((v) => sql`${v}`),
-          sql`, `,
-        )})`,
-    ),
-    sql`, `,
   );
-  return sql`${left} in (${right})`;
+  const arrays = columns.map(
+    (column, i) => sql`${sql.param(tuples.map((tuple) => tuple[i] ?? null))}::${sql.raw(column.getSQLType())}[]`,
+  );
+  return sql`(${left}) in (select * from unnest(${sql.join(arrays, sql`, `)}))`;
 }

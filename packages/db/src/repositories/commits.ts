@@ -3,7 +3,7 @@ import { asc } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
-import { chunk, tupleIn, upsertRows } from "../upsert.js";
+import { chunk, keysIn, upsertRows } from "../upsert.js";
 import { ensureRepositories } from "./repositories.js";
 
 export type CommitRow = typeof commits.$inferSelect;
@@ -77,7 +77,7 @@ export async function upsertCommits(db: Database, batch: readonly Commit[]): Pro
     // Two parameters per key in the delete, six columns per co-author in the insert.
     for (const part of chunk(batch, 30_000)) {
       await tx.delete(commitCoAuthors).where(
-        tupleIn(
+        keysIn(
           [commitCoAuthors.repo, commitCoAuthors.sha],
           part.map((c) => [c.repo, c.sha]),
         ),
@@ -99,12 +99,12 @@ export async function getCommits(db: Database, repo: string, shas: readonly stri
     const rows = await db
       .select()
       .from(commits)
-      .where(tupleIn([commits.repo, commits.sha], keys))
+      .where(keysIn([commits.repo, commits.sha], keys))
       .orderBy(asc(commits.committedAt));
     const coAuthors = await db
       .select()
       .from(commitCoAuthors)
-      .where(tupleIn([commitCoAuthors.repo, commitCoAuthors.sha], keys));
+      .where(keysIn([commitCoAuthors.repo, commitCoAuthors.sha], keys));
     const bySha = groupBy(coAuthors, (a) => a.sha);
     found.push(...rows.map((row) => rowToCommit(row, bySha.get(row.sha))));
   }

@@ -6,7 +6,7 @@ import { people } from "../schema/people.js";
 import { personIdentities } from "../schema/person-identities.js";
 import { teamMemberships } from "../schema/team-memberships.js";
 import { teams } from "../schema/teams.js";
-import { chunk, tupleIn, upsertRows } from "../upsert.js";
+import { chunk, keysIn, upsertRows } from "../upsert.js";
 import { groupBy } from "./commits.js";
 
 /** How identities are stored and looked up: trimmed, inner whitespace collapsed, lowercase. */
@@ -105,7 +105,7 @@ export async function resolveIdentities(
     const rows = await db
       .select()
       .from(personIdentities)
-      .where(tupleIn([personIdentities.kind, personIdentities.value], part));
+      .where(keysIn([personIdentities.kind, personIdentities.value], part));
     for (const row of rows) resolved.set(`${row.kind}:${row.value}`, row.personId);
   }
   return resolved;
@@ -140,7 +140,7 @@ export async function setTeamMembers(db: Database, batch: readonly TeamMembers[]
   await db.transaction(async (tx) => {
     for (const part of chunk(batch, 30_000)) {
       await tx.delete(teamMemberships).where(
-        tupleIn(
+        keysIn(
           [teamMemberships.org, teamMemberships.teamSlug],
           part.map((t) => [t.org, t.slug]),
         ),

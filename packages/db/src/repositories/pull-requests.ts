@@ -5,7 +5,7 @@ import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
 import { pullRequestCommits } from "../schema/pull-request-commits.js";
 import { pullRequests } from "../schema/pull-requests.js";
-import { chunk, tupleIn, upsertRows } from "../upsert.js";
+import { chunk, keysIn, upsertRows } from "../upsert.js";
 import { groupBy, rowToCommit } from "./commits.js";
 import { ensureRepositories } from "./repositories.js";
 
@@ -104,7 +104,7 @@ export async function linkPullRequestCommits(db: Database, links: readonly PullR
   await db.transaction(async (tx) => {
     for (const part of chunk(links, 30_000)) {
       await tx.delete(pullRequestCommits).where(
-        tupleIn(
+        keysIn(
           [pullRequestCommits.repo, pullRequestCommits.number],
           part.map((l) => [l.repo, l.number]),
         ),
