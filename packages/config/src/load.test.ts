@@ -135,7 +135,7 @@ describe("configuration mistakes: one per kind", () => {
       "deployment:\n  method: tags\n",
       "deployment.pattern",
       "is required: expected a regular expression",
-      'pattern: "^v\\d+\\.\\d+\\.\\d+$"',
+      "pattern: '^v\\d+\\.\\d+\\.\\d+$'",
     ],
     // bad regex patterns
     [

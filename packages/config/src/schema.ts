@@ -160,7 +160,7 @@ export const DeploymentDetection = describe(
       /** GitHub Deployments with a `success` status, in an environment matching `environment`. */
       method: z.literal("deployments"),
       /** Regular expression for production environment names, case-insensitive. */
-      environment: regex("iu", '"^prod(uction)?\\b"').default(DEFAULT_ENVIRONMENT_PATTERN),
+      environment: regex("iu", "'^prod(uction)?\\b'").default(DEFAULT_ENVIRONMENT_PATTERN),
     }),
     z.strictObject({
       /** Published, non-draft, non-prerelease GitHub Releases. */
@@ -170,7 +170,7 @@ export const DeploymentDetection = describe(
       /** Tags whose name matches `pattern`. */
       method: z.literal("tags"),
       /** Regular expression for release tag names, case-sensitive, e.g. "^v\\d+\\.\\d+\\.\\d+$". */
-      pattern: regex("u", '"^v\\d+\\.\\d+\\.\\d+$"'),
+      pattern: regex("u", "'^v\\d+\\.\\d+\\.\\d+$'"),
     }),
     z.strictObject({
       /** Successful runs of a deploy workflow. */

@@ -25,14 +25,14 @@ trackedBranch: default
 directPushes: false
 
 # How production deployments are detected (one method):
-#   { method: deployments, environment: "^prod(uction)?\\\\b" }  GitHub Deployments, environment regex (case-insensitive)
+#   { method: deployments, environment: '^prod(uction)?\\b' }      GitHub Deployments, environment regex (case-insensitive)
 #   { method: releases }                                       published, non-draft, non-prerelease releases
-#   { method: tags, pattern: "^v\\\\d+\\\\.\\\\d+\\\\.\\\\d+$" }          tags matching a regex
+#   { method: tags, pattern: '^v\\d+\\.\\d+\\.\\d+$' }              tags matching a regex (case-sensitive)
 #   { method: workflow, workflow: deploy.yml }                 successful runs of a deploy workflow
 #   { method: merge }                                          merging is deploying
 deployment:
   method: deployments
-  environment: "^prod(uction)?\\\\b"
+  environment: '^prod(uction)?\\b'
 
 # Per-repository overrides; "match" is a glob on owner/name; later entries win.
 repositories: []

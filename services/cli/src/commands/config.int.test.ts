@@ -1,0 +1,167 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: configuration files write secrets as ${VAR} references
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** Runs the real `yardstick` command in a child process and collects its output and exit code. */
+const root = resolve(import.meta.dirname, "../../../..");
+const example = join(root, "packages/config/examples/yardstick.config.yaml");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Only the variables a test gives (plus PATH), so the developer's own GITHUB_TOKEN etc. cannot leak in. */
+function run(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
+  // From the repository root, as the README does; from elsewhere, through the installed bin script.
+  const entry =
+    options.cwd === undefined
+      ? ["--import", "tsx", "services/cli/src/main.ts"]
+      : [join(root, "services/cli/bin/yardstick.mjs")];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...entry, ...args], {
+      cwd: options.cwd ?? root,
+      env: { PATH: process.env.PATH ?? "", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe("yardstick config check / print (real process)", () => {
+  let dir: string;
+  const secrets = { SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T0/B0/topsecret", SMTP_PASSWORD: "hunter2" };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "yardstick-cli-config-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("accepts the complete example: exit 0, ok and a summary", async () => {
+    const result = await run(["config", "check", example], { env: secrets });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`ok: ${example}`);
+    expect(result.stdout).toContain("2 organisations (acme, partners-acme)");
+    expect(result.stdout).toContain("ISO weeks in Europe/Berlin");
+    expect(result.stdout).toContain("-> file, slack, email");
+    expect(result.stdout).not.toContain("topsecret");
+  });
+
+  it.each([
+    [
+      "wrong type",
+      "thresholds:\n  weeklyCap: ten\n",
+      ['thresholds.weeklyCap: expected a whole number ≥ 1, got "ten" (line 2) (for example: weeklyCap: 10)'],
+    ],
+    [
+      "unknown key",
+      "thresholds:\n  weeklyCapp: 3\n",
+      ['thresholds.weeklyCapp: unknown key "weeklyCapp"; did you mean "weeklyCap"? (line 2)'],
+    ],
+    [
+      "bad regex",
+      "deployment:\n  method: tags\n  pattern: 'v(\\d+'\n",
+      ["deployment.pattern: not a valid regular expression: Invalid regular expression: /v(\\d+/u: Unterminated group"],
+    ],
+    [
+      "bad time zone and bad cron together",
+      'timeZone: Europe/Berlinn\ndigest:\n  schedule: "0 9 * *"\n',
+      ["timeZone: not a time zone", "digest.schedule: not a valid cron expression (expected 5 fields"],
+    ],
+    [
+      "missing variable",
+      "digest:\n  channels:\n    - type: slack\n      webhookUrl: ${NOT_SET_ANYWHERE}\n",
+      ["refers to the environment variable NOT_SET_ANYWHERE, which is not set"],
+    ],
+    ["YAML syntax", "github:\n  organizations: [acme\n", ["is not valid YAML", "line 3, column 1:"]],
+  ])("rejects a file with %s: exit 2, every problem printed", async (name, text, expected) => {
+    const file = join(dir, `${name.replaceAll(" ", "-")}.yaml`);
+    await writeFile(file, text);
+    const result = await run(["config", "check", file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^yardstick: /);
+    for (const line of expected) expect(result.stderr).toContain(line);
+  });
+
+  it("rejects JSON with a syntax error, naming the line", async () => {
+    const file = join(dir, "broken.json");
+    await writeFile(file, '{\n  "version": 1,\n  "thresholds": { "weeklyCap": 10 }\n  "timeZone": "UTC"\n}\n');
+    const result = await run(["config", "check", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is not valid JSON");
+    expect(result.stderr).toMatch(/line 4, column 3: /);
+  });
+
+  it("exits 2 for a file that does not exist", async () => {
+    const result = await run(["config", "check", join(dir, "missing.yaml")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no such file");
+  });
+
+  it("checks the environment too", async () => {
+    const result = await run(["config", "check", example], {
+      env: { ...secrets, LOG_LEVEL: "loud", REDIS_URL: "localhost" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LOG_LEVEL (environment): expected one of "fatal"');
+    expect(result.stderr).toContain("REDIS_URL (environment): expected a redis:// or rediss:// URL");
+  });
+
+  it("with no file anywhere, checks and prints the defaults (zero-setup)", async () => {
+    const empty = await mkdtemp(join(dir, "empty-"));
+    const check = await run(["config", "check"], { cwd: empty });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain("ok: no configuration file; using the defaults");
+    const print = await run(["config", "print"], { cwd: empty });
+    expect(print.code).toBe(0);
+    const printed = JSON.parse(print.stdout) as { thresholds: { weeklyCap: number }; timeZone: string };
+    expect(printed.thresholds.weeklyCap).toBe(10);
+    expect(printed.timeZone).toBe("UTC");
+  });
+
+  it("finds yardstick.config.yml in the working directory, and YARDSTICK_CONFIG", async () => {
+    const project = await mkdtemp(join(dir, "project-"));
+    await writeFile(join(project, "yardstick.config.yml"), "timeZone: Asia/Tokyo\n");
+    const found = await run(["config", "check"], { cwd: project });
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(`ok: ${join(project, "yardstick.config.yml")}`);
+    const named = await run(["config", "check"], { cwd: project, env: { YARDSTICK_CONFIG: example, ...secrets } });
+    expect(named.stdout).toContain(`ok: ${example}`);
+  });
+
+  it("prints the resolved configuration as JSON with secrets redacted", async () => {
+    const result = await run(["config", "print", example], { env: secrets });
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { digest: { channels: Record<string, unknown>[] } };
+    expect(printed.digest.channels[1]).toEqual({ type: "slack", webhookUrl: "[redacted]" });
+    expect(printed.digest.channels[2]).toMatchObject({ smtp: { password: "[redacted]", user: "yardstick" } });
+    expect(result.stdout).not.toContain("hunter2");
+    expect(result.stdout).not.toContain("topsecret");
+  });
+
+  it("validates the starter file `yardstick init` writes", async () => {
+    const { STARTER_CONFIG } = await import("@yardstick/config");
+    const file = join(dir, "starter.yaml");
+    await writeFile(file, STARTER_CONFIG);
+    const result = await run(["config", "check", file]);
+    expect(result.code).toBe(0);
+    expect(await readFile(file, "utf8")).toContain("# Yardstick configuration");
+  });
+});
