@@ -1,0 +1,22 @@
+export * from "./generator/index.js";
+export { Accounting, type TokenUsage } from "./server/accounting.js";
+export { type TokenInput, TokenRegistry, TokenSpec } from "./server/auth.js";
+export { SimClock } from "./server/clock.js";
+export { FaultConfig, type FaultConfigInput, FaultInjector, FaultKind } from "./server/faults.js";
+export { analyzeQuery, MAX_NODES, type QueryAnalysis } from "./server/graphql/analyze.js";
+export { githubGraphqlSchema } from "./server/graphql/schema.js";
+export {
+  LiveChanges,
+  NewCommit,
+  NewDeployment,
+  NewDeploymentStatus,
+  NewMergedPull,
+  NewRelease,
+  NewWorkflowRun,
+} from "./server/live.js";
+export { linkHeader, paginate, parsePage } from "./server/pagination.js";
+export { RateLimiter, type RateLimitOptions, type RateResource } from "./server/rate-limit.js";
+export { type Simulator, type SimulatorOptions, startSimulator } from "./server/server.js";
+export { SimStore } from "./server/store.js";
+export { type Delivery, signature256, WebhookConfig, WebhookEvent, Webhooks } from "./server/webhooks.js";
+export * from "./world/index.js";
