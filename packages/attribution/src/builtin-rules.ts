@@ -134,7 +134,7 @@ const disclosureRules: RuleInput[] = [
       confidence: "medium",
       subtype: "assisted",
       field: "commit.message",
-      pattern: `^${DISCLOSURE_KEYS}[ \\t]*(?=[^:\\n]*\\b(?:${t.words})\\b)[^\\n]*\\S`,
+      pattern: `^${DISCLOSURE_KEYS}[ \\t]*(?=[^:(\\n]*\\b(?:${t.words})\\b)[^\\n]*\\S`,
       description: `A disclosure trailer (Assisted-by / Generated-by / Co-authored-by-AI) whose value names ${t.tool}.`,
     }),
   ),
@@ -145,7 +145,7 @@ const disclosureRules: RuleInput[] = [
     subtype: "assisted",
     field: "commit.message",
     // Assisted-by in the kernel's AGENT:MODEL form, or any Co-authored-by-AI value, naming no known tool.
-    pattern: `^(?:Assisted-by:[ \\t]*(?![^:\\n]*\\b(?:${DISCLOSURE_NAMED})\\b)[^:\\n]+:\\S[^\\n]*|Co-authored-by-AI:[ \\t]*(?![^:\\n]*\\b(?:${DISCLOSURE_NAMED})\\b)\\S[^\\n]*)`,
+    pattern: `^(?:Assisted-by:[ \\t]*(?![^:(\\n]*\\b(?:${DISCLOSURE_NAMED})\\b)[^:\\n]+:\\S[^\\n]*|Co-authored-by-AI:[ \\t]*(?![^:(\\n]*\\b(?:${DISCLOSURE_NAMED})\\b)\\S[^\\n]*)`,
     description:
       "Assisted-by: AGENT:MODEL (Linux kernel, Fedora) or Co-authored-by-AI: naming an agent not otherwise known.",
   },

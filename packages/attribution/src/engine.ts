@@ -212,7 +212,9 @@ export interface CommitScan {
 function scanCommit(rules: CompiledRuleSet, commit: CommitLike, hits: Hit[]): CommitScan {
   const authorKeys = actorKeys(commit.author.name, commit.author.email, commit.author.login);
   const authorKind = classifyActor(rules, "commit.author", authorKeys, commit.author.type);
-  const coAuthors = coAuthorTrailers(commit.message, commit.coAuthors);
+  // CRLF messages (Windows editors, some web tools): line-anchored patterns expect \n.
+  const message = commit.message.includes("\r") ? commit.message.replace(/\r\n?/g, "\n") : commit.message;
+  const coAuthors = coAuthorTrailers(message, commit.coAuthors);
   const humanCoAuthors: ParsedCoAuthor[] = [];
   if (authorKind === "bot") {
     // Dependency and release bots quote upstream changelogs: nothing they write is AI evidence.
@@ -234,7 +236,7 @@ function scanCommit(rules: CompiledRuleSet, commit: CommitLike, hits: Hit[]): Co
     for (const { rule } of matches) hits.push(hit(rule, { kind: "commit", sha, field: "co-author" }, co.line));
     if (matches.length === 0 && isHumanCoAuthor(rules, keys)) humanCoAuthors.push(co);
   }
-  scanMessage(rules, sha, commit.message, hits);
+  scanMessage(rules, sha, message, hits);
   return { authorKind, humanCoAuthors };
 }
 
