@@ -1,4 +1,5 @@
 export { cronError } from "./cron.js";
+export { loadRosterFile, loadTeamMapping, RosterFile, TeamMapping } from "./data-files.js";
 export {
   DEFAULT_GITHUB_API_URL,
   Env,

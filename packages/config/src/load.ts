@@ -75,13 +75,13 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function formatOf(path: string): ConfigFormat {
+export function formatOf(path: string): ConfigFormat {
   return extname(path).toLowerCase() === ".json" ? "json" : "yaml";
 }
 
 type PathSegment = PropertyKey;
 
-function lineFinder(text: string): (path: readonly PathSegment[]) => number | undefined {
+export function lineFinder(text: string): (path: readonly PathSegment[]) => number | undefined {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   const lineOfNode = (node: unknown): number | undefined => {
@@ -108,8 +108,8 @@ function lineFinder(text: string): (path: readonly PathSegment[]) => number | un
   };
 }
 
-/** Parses the text of a file; syntax errors become issues with line and column. */
-function parseText(text: string, format: ConfigFormat, source: string): unknown {
+/** Parses the text of a file (empty: `{}`); syntax errors throw `InputError` with line and column. */
+export function parseText(text: string, format: ConfigFormat, source: string): unknown {
   if (text.trim() === "") return {};
   if (format === "json") {
     try {
