@@ -309,7 +309,7 @@ function makePeople(ctx: Context): void {
     if (n > 0) login = `${login}-${n + 1}`;
     const id = 1_000_000 + i * 13;
     const windowLen = weeks * WEEK;
-    const joinedAt =
+    let joinedAt =
       rng.chance(0.08) && i > 2
         ? ctx.start + rng.int(0, Math.floor(windowLen * 0.8))
         : ctx.start - rng.int(30, 2000) * DAY;
@@ -321,6 +321,13 @@ function makePeople(ctx: Context): void {
     if (rng.chance(0.08) && weeks >= 6) {
       const from = ctx.start + rng.int(1, weeks - 5) * WEEK;
       leave.push([from, from + rng.int(1, 4) * WEEK]);
+    }
+    // At least one joiner, one leaver and one person on leave in any world of 10 or more.
+    if (i === 5) joinedAt = ctx.start + Math.floor(windowLen / 3);
+    if (i === 6) leftAt = ctx.start + Math.floor(windowLen / 2);
+    if (i === 8 && leave.length === 0 && weeks >= 4) {
+      const from = ctx.start + Math.floor(weeks / 4) * WEEK;
+      leave.push([from, from + 2 * WEEK]);
     }
     const adoption = rng.weighted([
       ["none", 25],
@@ -345,6 +352,11 @@ function makePeople(ctx: Context): void {
       aiRate = 0;
       rateMul = 0.25;
       tools[0] = "claude-code";
+    }
+    if (gaming !== null) {
+      leftAt = null;
+      leave.length = 0;
+      joinedAt = Math.min(joinedAt, ctx.start - 30 * DAY);
     }
     ctx.people.push({
       idx: i,
