@@ -52,6 +52,10 @@ function isRostered(p: MetricsInput["roster"][number], start: number, end: numbe
 export class GroupContext {
   readonly prep: Prepared;
   private readonly members = new Map<string, Set<string>>();
+  private readonly deploymentLists = new Map<string, DeploymentFact[]>();
+  private readonly deployDaysCache = new Map<string, number>();
+  private readonly scopedCache = new Map<string, ChangeFact[]>();
+  private readonly everMembersCache = new Map<string, string[]>();
 
   constructor(prep: Prepared) {
     this.prep = prep;
@@ -84,22 +88,55 @@ export class GroupContext {
     return set;
   }
 
-  /** The group's changes merged (or deployed) in the week, credited to its people in `asOf`'s week. */
-  changes(spec: GroupSpec, which: "merged" | "deployed", week: string, members: Set<string>): ChangeFact[] {
+  private specKey(spec: GroupSpec): string {
+    return `${spec.kind} ${spec.teams?.join("\u0000") ?? "*"} ${spec.repos?.join("\u0000") ?? "*"}`;
+  }
+
+  /** People ever in one of the group's teams (null: everyone). */
+  private everMembers(spec: GroupSpec): string[] | null {
+    if (spec.teams === null) return null;
+    const key = this.specKey(spec);
+    let list = this.everMembersCache.get(key);
+    if (list === undefined) {
+      const teams = new Set(spec.teams);
+      list = this.prep.roster.filter((p) => p.teams.some((m) => teams.has(m.team))).map((p) => p.id);
+      this.everMembersCache.set(key, list);
+    }
+    return list;
+  }
+
+  /** The group's changes merged (or deployed) in a week, before filtering by membership (cached). */
+  private scoped(spec: GroupSpec, which: "merged" | "deployed", week: string): ChangeFact[] {
+    const key = `${this.specKey(spec)} ${which} ${week}`;
+    let out = this.scopedCache.get(key);
+    if (out !== undefined) return out;
     const idx = this.prep.index;
-    const out: ChangeFact[] = [];
+    const people = this.everMembers(spec);
     if (spec.repos !== null) {
       const byRepo = which === "merged" ? idx.repoMerged : idx.repoDeployed;
+      out = [];
       for (const repo of spec.repos) {
-        for (const f of byRepo.get(repo)?.get(week) ?? []) if (members.has(f.person as string)) out.push(f);
+        const list = byRepo.get(repo)?.get(week);
+        if (list !== undefined) for (const f of list) out.push(f);
       }
-    } else if (spec.teams !== null) {
+    } else if (people !== null) {
       const byPerson = which === "merged" ? idx.personMerged : idx.personDeployed;
-      for (const p of members) for (const f of byPerson.get(p)?.get(week) ?? []) out.push(f);
+      out = [];
+      for (const p of people) {
+        const list = byPerson.get(p)?.get(week);
+        if (list !== undefined) for (const f of list) out.push(f);
+      }
     } else {
-      const global = which === "merged" ? idx.mergedByWeek : idx.deployedByWeek;
-      for (const f of global.get(week) ?? []) if (members.has(f.person as string)) out.push(f);
+      out = (which === "merged" ? idx.mergedByWeek : idx.deployedByWeek).get(week) ?? [];
     }
+    this.scopedCache.set(key, out);
+    return out;
+  }
+
+  /** The group's changes merged (or deployed) in the week, credited to `members`. */
+  changes(spec: GroupSpec, which: "merged" | "deployed", week: string, members: Set<string>): ChangeFact[] {
+    const out: ChangeFact[] = [];
+    for (const f of this.scoped(spec, which, week)) if (members.has(f.person as string)) out.push(f);
     return out;
   }
 
@@ -111,15 +148,38 @@ export class GroupContext {
     return list.filter((f) => repos.has(f.repo));
   }
 
-  /** The group's production deployments live in the week. */
-  deployments(spec: GroupSpec, week: string, members: Set<string>): DeploymentFact[] {
-    const all = this.prep.index.deploymentsByWeek.get(week) ?? [];
-    if (spec.repos !== null) {
-      const repos = new Set(spec.repos);
-      return all.filter((d) => repos.has(d.repo));
+  /** Distinct calendar days (in the zone) with a production deployment of the group in the week. */
+  deployDays(spec: GroupSpec, week: string): number {
+    const key = `${this.specKey(spec)} ${week}`;
+    let n = this.deployDaysCache.get(key);
+    if (n === undefined) {
+      n = new Set(this.deployments(spec, week).map((d) => d.day)).size;
+      this.deployDaysCache.set(key, n);
     }
-    if (spec.teams !== null) return all.filter((d) => [...d.shippedPeople].some((p) => members.has(p)));
-    return all;
+    return n;
+  }
+
+  /** The group's production deployments live in the week (for teams: shipping a member's change). */
+  deployments(spec: GroupSpec, week: string): DeploymentFact[] {
+    const key = `${this.specKey(spec)} ${week}`;
+    let list = this.deploymentLists.get(key);
+    if (list === undefined) {
+      const all = this.prep.index.deploymentsByWeek.get(week) ?? [];
+      if (spec.repos !== null) {
+        const repos = new Set(spec.repos);
+        list = all.filter((d) => repos.has(d.repo));
+      } else if (spec.teams !== null) {
+        const members = this.membersOf(spec, week);
+        list = all.filter((d) => {
+          for (const p of d.shippedPeople) if (members.has(p)) return true;
+          return false;
+        });
+      } else {
+        list = all;
+      }
+      this.deploymentLists.set(key, list);
+    }
+    return list;
   }
 }
 
@@ -241,15 +301,15 @@ export function evaluateGroupWeek(
   const target = adoptionTargetFor(config, spec.kind, spec.name);
   const o = outcome(active, deployed, deployedWindow, (f) => f.qualifying, cap, target);
 
-  const deployments = ctx.deployments(spec, week, members);
-  const deployDays = new Set(deployments.map((d) => d.day)).size;
+  const deployments = ctx.deployments(spec, week);
+  const deployDays = ctx.deployDays(spec, week);
   const noSignal = spec.repos?.every((r) => prep.reposWithoutSignal.has(r)) === true;
   let band: DoraBand | null = null;
   if (!noSignal) {
     const perWeek: number[] = [];
     for (let i = t.doraWindowWeeks - 1; i >= 0; i--) {
       const w = clock.shift(week, -i);
-      perWeek.push(new Set(ctx.deployments(spec, w, ctx.membersOf(spec, w)).map((d) => d.day)).size);
+      perWeek.push(ctx.deployDays(spec, w));
     }
     band = doraBand(perWeek);
   }

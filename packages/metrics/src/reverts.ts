@@ -22,33 +22,45 @@ export type RevertInput = Pick<
 >;
 
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,40})/gi;
+const MENTIONS_REVERT = /reverts commit/i;
 const REVERT_TITLE = /^Revert "(.*)"\s*$/;
 const REVERT_BRANCH = /^revert-(\d+)-/;
 
 /** For each change, the keys of the changes it reverts (same repository, merged no later). */
 export function revertTargets(changes: readonly RevertInput[]): Map<string, string[]> {
   const bySha = new Map<string, string>(); // `${repo} ${sha}` -> key
-  const byPrefix = new Map<string, string[]>(); // `${repo} ${sha7}` -> full shas
   const byNumber = new Map<string, string>();
   const byTitle = new Map<string, RevertInput[]>();
   for (const c of changes) {
-    for (const sha of [...c.landingShas, ...c.commitShas]) {
-      bySha.set(`${c.repo} ${sha}`, c.key);
-      const p = `${c.repo} ${sha.slice(0, 7)}`;
-      const list = byPrefix.get(p);
-      if (list === undefined) byPrefix.set(p, [sha]);
-      else if (!list.includes(sha)) list.push(sha);
-    }
+    for (const sha of c.landingShas) bySha.set(`${c.repo} ${sha}`, c.key);
+    for (const sha of c.commitShas) bySha.set(`${c.repo} ${sha}`, c.key);
     if (c.number !== null) byNumber.set(`${c.repo}#${c.number}`, c.key);
     const t = `${c.repo} ${c.title}`;
     const list = byTitle.get(t);
     if (list === undefined) byTitle.set(t, [c]);
     else list.push(c);
   }
+  // Abbreviated shas are rare: their index is built on first use.
+  let byPrefix: Map<string, Set<string>> | null = null;
+  const prefixIndex = () => {
+    if (byPrefix === null) {
+      const built = new Map<string, Set<string>>();
+      for (const key of bySha.keys()) {
+        const space = key.indexOf(" ");
+        const p = key.slice(0, space + 8);
+        const set = built.get(p);
+        if (set === undefined) built.set(p, new Set([key.slice(space + 1)]));
+        else set.add(key.slice(space + 1));
+      }
+      byPrefix = built;
+    }
+    return byPrefix;
+  };
   const resolveSha = (repo: string, sha: string): string | undefined => {
     const exact = bySha.get(`${repo} ${sha}`);
-    if (exact !== undefined) return exact;
-    const matches = (byPrefix.get(`${repo} ${sha.slice(0, 7)}`) ?? []).filter((s) => s.startsWith(sha));
+    if (exact !== undefined || sha.length >= 40) return exact;
+    const matches = [...(prefixIndex().get(`${repo} ${sha.slice(0, 7)}`) ?? [])].filter((s) => s.startsWith(sha));
+    // An ambiguous abbreviation is not guessed.
     return matches.length === 1 ? bySha.get(`${repo} ${matches[0]}`) : undefined;
   };
 
@@ -56,12 +68,13 @@ export function revertTargets(changes: readonly RevertInput[]): Map<string, stri
   for (const c of changes) {
     const targets = new Set<string>();
     for (const text of [c.body, ...c.commitMessages]) {
+      if (!MENTIONS_REVERT.test(text)) continue;
       for (const m of text.matchAll(REVERTS_COMMIT)) {
         const key = resolveSha(c.repo, (m[1] as string).toLowerCase());
         if (key !== undefined) targets.add(key);
       }
     }
-    const title = REVERT_TITLE.exec(c.title);
+    const title = c.title.startsWith("Revert") ? REVERT_TITLE.exec(c.title) : null;
     if (title !== null) {
       // The latest change with that title merged before the revert.
       let best: RevertInput | undefined;
