@@ -1,0 +1,303 @@
+import { type Commit, coAuthorsFromMessage, type PullRequest } from "@yardstick/core";
+import { generateWorld, type Simulator, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubClient, type GitHubClient } from "./client.js";
+import {
+  branchHistory,
+  deployments,
+  memoryEtagCache,
+  mergedPullRequests,
+  orgMembers,
+  releases,
+  tags,
+  teams,
+  workflowRuns,
+} from "./index.js";
+
+/**
+ * The fetchers against the GitHub simulator over real HTTP, on a generated world. Every
+ * expectation is read from the world itself, never from our own earlier output.
+ */
+
+const world = World.from(generateWorld({ seed: 11, engineers: 14, teams: 2, repositories: 4, weeks: 8 }));
+const TOKEN = "ghp_simtoken";
+let sim: Simulator;
+
+function client(token = TOKEN): GitHubClient {
+  return createGitHubClient({
+    baseUrl: sim.url,
+    auth: { type: "token", token },
+    logger: createLogger({ service: "github-int-test", level: "silent" }),
+    throttle: { graphqlMinTimeMs: 0, retryBaseMs: 2, maxWaitMs: 10_000 },
+  });
+}
+
+interface Fetched {
+  pullRequests: PullRequest[];
+  commits: Map<string, Commit>;
+  points: number;
+  calls: number;
+}
+
+async function fetchRepo(c: GitHubClient, owner: string, repo: string, updatedSince?: Date): Promise<Fetched> {
+  const result: Fetched = { pullRequests: [], commits: new Map(), points: 0, calls: 0 };
+  for await (const page of mergedPullRequests(c, { owner, repo, updatedSince: updatedSince ?? null })) {
+    result.pullRequests.push(...page.pullRequests);
+    for (const commit of page.commits) result.commits.set(commit.sha, commit);
+    result.points += page.cost.graphqlPoints;
+    result.calls += page.cost.graphqlCalls;
+  }
+  return result;
+}
+
+function mergedInWorld(fullName: string) {
+  const repo = world.repo(fullName);
+  return world
+    .pullNumbers(fullName)
+    .flatMap((n) => world.pull(fullName, n) ?? [])
+    .filter((p) => p.mergedAt !== null && p.baseRef === repo?.defaultBranch);
+}
+
+const fetched = new Map<string, Fetched>();
+
+beforeAll(async () => {
+  sim = await startSimulator({ world, tokens: [TOKEN, "ghp_faulty", "ghp_etag"] });
+  const c = client();
+  for (const repo of world.repos()) fetched.set(`${repo.org}/${repo.name}`, await fetchRepo(c, repo.org, repo.name));
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+describe("mergedPullRequests against the simulator", () => {
+  it("fetches exactly the world's merged PRs into each default branch", () => {
+    let total = 0;
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const expected = mergedInWorld(name)
+        .map((p) => p.number)
+        .sort((a, b) => a - b);
+      const got = (fetched.get(name)?.pullRequests ?? []).map((p) => p.number).sort((a, b) => a - b);
+      expect(got, name).toEqual(expected);
+      total += got.length;
+    }
+    expect(total).toBeGreaterThan(100);
+  });
+
+  it("maps each PR's fields as the world has them", () => {
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      for (const pr of fetched.get(name)?.pullRequests ?? []) {
+        const truth = world.pull(name, pr.number);
+        if (truth === undefined) throw new Error(`${name}#${pr.number} is not in the world`);
+        const author = world.user(truth.author);
+        expect(pr).toMatchObject({
+          title: truth.title,
+          body: truth.body,
+          headRef: truth.headRef,
+          baseRef: truth.baseRef,
+          labels: truth.labels,
+          mergeCommitSha: truth.mergeCommitSha,
+          mergeMethod: truth.mergeMethod,
+          additions: truth.additions,
+          deletions: truth.deletions,
+          changedFiles: truth.changedFiles,
+          assignees: truth.assignees,
+          filesComplete: true,
+        });
+        expect(pr.author.login).toBe(truth.author);
+        expect(pr.author.type).toBe(author?.accountType ?? null);
+        expect(pr.mergedBy?.login ?? null).toBe(truth.mergedBy);
+        expect(pr.mergedAt.toISOString().replace(".000", "")).toBe(truth.mergedAt);
+        expect(pr.files.map((f) => f.path)).toEqual(truth.files.map((f) => f.path));
+        // GitHub lists at most 250 commits of a PR.
+        expect(pr.commitShas).toEqual(truth.commits.slice(0, 250));
+      }
+    }
+  });
+
+  it("maps commits with the world's messages, identities and co-authors", () => {
+    let checked = 0;
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const result = fetched.get(name);
+      for (const pr of result?.pullRequests ?? []) {
+        for (const sha of [...pr.commitShas, ...(pr.mergeCommitSha ? [pr.mergeCommitSha] : [])]) {
+          const truth = world.commit(name, sha);
+          const commit = result?.commits.get(sha);
+          expect(commit, `${name}@${sha}`).toBeDefined();
+          if (truth === undefined || commit === undefined) continue;
+          expect(commit.message).toBe(truth.message);
+          expect(commit.author.email).toBe(truth.author.email);
+          expect(commit.author.name).toBe(truth.author.name);
+          expect(commit.committer.email).toBe(truth.committer.email);
+          if (truth.author.login !== null) expect(commit.author.login).toBe(truth.author.login);
+          // The world lists every trailer; core keeps one per email, as squash messages do.
+          expect(commit.coAuthors.map((a) => a.email.toLowerCase())).toEqual([
+            ...new Set(world.coAuthorsOf(truth.message).map((a) => a.email.toLowerCase())),
+          ]);
+          expect(commit.coAuthors).toEqual(coAuthorsFromMessage(truth.message));
+          if (sha === pr.mergeCommitSha) expect(commit.parents).toEqual(truth.parents);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it("follows nested pagination for PRs with more than 100 commits", () => {
+    const big: { name: string; pr: PullRequest; worldCount: number }[] = [];
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      for (const pr of fetched.get(name)?.pullRequests ?? []) {
+        const count = world.pull(name, pr.number)?.commits.length ?? 0;
+        if (count > 100) big.push({ name, pr, worldCount: count });
+      }
+    }
+    expect(big.length).toBeGreaterThan(0);
+    for (const { pr, worldCount } of big) expect(pr.commitShas).toHaveLength(Math.min(250, worldCount));
+  });
+
+  it("reports GraphQL cost per page, matching the simulator's accounting", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const before = sim.accounting.of(TOKEN).graphqlPoints;
+    const again = await fetchRepo(client(), repo.org, repo.name);
+    expect(again.points).toBe(sim.accounting.of(TOKEN).graphqlPoints - before);
+    expect(again.points).toBeGreaterThan(0);
+  });
+
+  it("re-syncs an unchanged repository with one query", async () => {
+    const repo = world.repos()[1];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const pullRequests = fetched.get(name)?.pullRequests ?? [];
+    // The cursor a completed pass leaves: the latest updatedAt seen.
+    const cursor = new Date(
+      Math.max(...world.pullNumbers(name).map((n) => Date.parse(world.pull(name, n)?.updatedAt ?? ""))),
+    );
+    const again = await fetchRepo(client(), repo.org, repo.name, new Date(cursor.getTime() + 1000));
+    expect(again.calls).toBe(1);
+    expect(again.pullRequests).toEqual([]);
+    expect(pullRequests.length).toBeGreaterThan(0);
+  });
+
+  it("gets the same result with 5xx, resets, GraphQL errors and secondary limits injected", async () => {
+    sim.faults.configure({ serverErrorRate: 0.08, resetRate: 0.03, graphqlErrorRate: 0.05, secondaryLimitRate: 0.03 });
+    try {
+      const faulty = client("ghp_faulty");
+      for (const repo of world.repos()) {
+        const name = `${repo.org}/${repo.name}`;
+        const again = await fetchRepo(faulty, repo.org, repo.name);
+        expect(again.pullRequests, name).toEqual(fetched.get(name)?.pullRequests);
+        expect([...again.commits.keys()].sort()).toEqual([...(fetched.get(name)?.commits.keys() ?? [])].sort());
+      }
+      expect(sim.accounting.of("ghp_faulty").faults + sim.accounting.of("ghp_faulty").rejected).toBeGreaterThan(0);
+    } finally {
+      sim.faults.clear();
+    }
+  });
+});
+
+describe("deployments, releases, tags, history, workflow runs and roster against the simulator", () => {
+  it("fetches every deployment with its statuses", async () => {
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const got = [];
+      for await (const page of deployments(client(), { owner: repo.org, repo: repo.name }))
+        got.push(...page.deployments);
+      const truth = world.deployments(name);
+      expect(got.map((d) => d.externalId).sort(), name).toEqual(truth.map((d) => String(d.id)).sort());
+      for (const d of got) {
+        const t = truth.find((x) => String(x.id) === d.externalId);
+        expect(d.sha).toBe(t?.sha);
+        expect(d.environment).toBe(t?.environment);
+        const expectedStates = (t?.statuses ?? []).slice(-10).map((s) => s.state);
+        expect(d.statuses.map((s) => s.state).slice(-expectedStates.length)).toEqual(expectedStates);
+      }
+    }
+  });
+
+  it("fetches releases and tags, peeled to their commits", async () => {
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const gotReleases = [];
+      for await (const page of releases(client(), { owner: repo.org, repo: repo.name }))
+        gotReleases.push(...page.releases);
+      expect(gotReleases.map((r) => r.id).sort(), name).toEqual(
+        world
+          .releases(name)
+          .map((r) => r.id)
+          .sort(),
+      );
+      const gotTags = [];
+      for await (const page of tags(client(), { owner: repo.org, repo: repo.name })) gotTags.push(...page.tags);
+      const truthTags = world.tags(name);
+      // Names and peeled commits only: the simulator answers annotated tags with their commit,
+      // not a Tag object (github.com does; mapTag handles both, see mappers.test.ts).
+      expect(gotTags.map((t) => `${t.name}@${t.sha}`).sort(), name).toEqual(
+        truthTags.map((t) => `${t.name}@${t.sha}`).sort(),
+      );
+    }
+  });
+
+  it("walks the default branch history with parents", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const got: Commit[] = [];
+    for await (const page of branchHistory(client(), { owner: repo.org, repo: repo.name })) got.push(...page.commits);
+    // GitHub's history is every commit reachable from the branch head, merged-in branches too.
+    expect(got.map((c) => c.sha).sort()).toEqual([...world.history(name)].map((c) => c.sha).sort());
+    for (const commit of got.slice(0, 50)) expect(commit.parents).toEqual(world.commit(name, commit.sha)?.parents);
+  });
+
+  it("fetches completed workflow runs, and re-syncs an unchanged list with one uncharged 304", async () => {
+    const repo = world.repos().find((r) => world.workflowRunCount(`${r.org}/${r.name}`) > 0);
+    if (repo === undefined) return; // the generator gave no repository a workflow: nothing to check
+    const name = `${repo.org}/${repo.name}`;
+    const etags = memoryEtagCache();
+    const c = client("ghp_etag");
+    const got = [];
+    for await (const page of workflowRuns(c, { owner: repo.org, repo: repo.name, etags })) got.push(...page.runs);
+    const completed = world.workflowRuns(name).filter((r) => r.status === "completed");
+    expect(got.map((r) => r.id).sort()).toEqual(completed.map((r) => r.id).sort());
+    const before = { ...sim.accounting.of("ghp_etag") };
+    const pages = [];
+    for await (const page of workflowRuns(c, { owner: repo.org, repo: repo.name, etags })) pages.push(page);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.notModified).toBe(true);
+    const after = sim.accounting.of("ghp_etag");
+    expect(after.notModified - before.notModified).toBe(1);
+    expect(after.restRequests - before.restRequests).toBe(0);
+  });
+
+  it("fetches org members and teams with their members", async () => {
+    const org = world.orgs()[0]?.login ?? "acme";
+    const members = [];
+    for await (const page of orgMembers(client(), { org })) members.push(...page.members);
+    expect(members.map((m) => m.login).sort()).toEqual(
+      world
+        .orgMembers(org)
+        .map((u) => u.login)
+        .sort(),
+    );
+    const got = [];
+    for await (const page of teams(client(), { org })) got.push(...page.teams);
+    expect(got.map((t) => t.team.slug).sort()).toEqual(
+      world
+        .teams(org)
+        .map((t) => t.slug)
+        .sort(),
+    );
+    for (const t of got) {
+      expect(t.members.map((m) => m.login).sort()).toEqual(
+        world
+          .teamMembers(org, t.team.slug)
+          .map((u) => u.login)
+          .sort(),
+      );
+    }
+  });
+});
