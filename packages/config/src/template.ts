@@ -94,7 +94,7 @@ digest:
     # - type: slack
     #   webhookUrl: \${SLACK_WEBHOOK_URL}
     # - type: email
-    #   smtp: { host: smtp.example.com, port: 587, user: yardstick, password: \${SMTP_PASSWORD} }
+    #   smtp: { host: smtp.example.com, port: 587, user: yardstick, password: "\${SMTP_PASSWORD}" }
     #   from: "Yardstick <yardstick@example.com>"
     #   to: [engineering-leads@example.com]
 
