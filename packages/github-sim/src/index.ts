@@ -18,5 +18,6 @@ export { linkHeader, paginate, parsePage } from "./server/pagination.js";
 export { RateLimiter, type RateLimitOptions, type RateResource } from "./server/rate-limit.js";
 export { type Simulator, type SimulatorOptions, startSimulator } from "./server/server.js";
 export { SimStore } from "./server/store.js";
+export { type SyntheticWorldOptions, syntheticWorld, syntheticWorldRecords } from "./server/synthetic-world.js";
 export { type Delivery, signature256, WebhookConfig, WebhookEvent, Webhooks } from "./server/webhooks.js";
 export * from "./world/index.js";

@@ -323,6 +323,7 @@ export class SimStore {
   #views = new Map<string, Int32Array>();
   #histories = new Map<string, { shas: string[]; dates: Float64Array; authors: string[] }>();
   #nextId = 0;
+  #orgs = new Map<string, SimOrg | null>();
 
   constructor(readonly world: World) {}
 
@@ -361,7 +362,20 @@ export class SimStore {
     return this.world.orgs().find((o) => o.login.toLowerCase() === l)?.login;
   }
 
+  /** Organisations are cached: membership does not change while the server runs (see `touchOrgs`). */
   org(login: string): SimOrg | undefined {
+    const cached = this.#orgs.get(login);
+    if (cached !== undefined) return cached ?? undefined;
+    const built = this.#buildOrg(login);
+    this.#orgs.set(login, built ?? null);
+    return built;
+  }
+
+  touchOrgs(): void {
+    this.#orgs.clear();
+  }
+
+  #buildOrg(login: string): SimOrg | undefined {
     const key = this.#orgLogin(login);
     const o = key ? this.world.org(key) : undefined;
     if (!o) return undefined;
