@@ -23,19 +23,19 @@ export class PackedStore<T> {
     return this.chunks.reduce((sum, c) => sum + c.length, 0);
   }
 
-  /** Appends a record and returns its slot. */
-  push(value: T): number {
+  /** Appends a record and returns its slot. `json`, when given, must be `value` serialised. */
+  push(value: T, json?: string): number {
     const slot = this.n;
     this.grow(slot + 1);
     this.n += 1;
-    this.write(slot, value);
+    this.write(slot, json ?? JSON.stringify(value));
     return slot;
   }
 
   /** Replaces the record in `slot`. */
-  set(slot: number, value: T): void {
+  set(slot: number, value: T, json?: string): void {
     if (slot < 0 || slot >= this.n) throw new RangeError(`no record in slot ${slot}`);
-    this.write(slot, value);
+    this.write(slot, json ?? JSON.stringify(value));
   }
 
   get(slot: number): T {
@@ -46,8 +46,7 @@ export class PackedStore<T> {
     return JSON.parse(chunk.toString("utf8", start, start + (this.lengthOf[slot] ?? 0))) as T;
   }
 
-  private write(slot: number, value: T): void {
-    const json = JSON.stringify(value);
+  private write(slot: number, json: string): void {
     const length = Buffer.byteLength(json);
     if (this.used + length > (this.chunks.at(-1)?.length ?? 0)) {
       this.chunks.push(Buffer.allocUnsafe(Math.max(CHUNK_BYTES, length)));

@@ -55,10 +55,21 @@ export async function* readWorldRecords(path: string, options: LoadOptions = {})
   if (n === 0) throw new Error(`world file ${path} is empty: expected a header line`);
 }
 
-/** Loads a JSON Lines world file into an in-memory `World`. */
+/** Loads a JSON Lines world file into an in-memory `World`, streaming. */
 export async function loadWorld(path: string, options: LoadOptions = {}): Promise<World> {
   const world = new World(undefined, { truth: options.truth ?? true });
-  for await (const r of readWorldRecords(path, options)) world.add(r);
+  const validate = options.validate ?? true;
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    if (line.trim() === "") continue;
+    const record = parseWorldLine(line, n, validate);
+    checkHeader(record, n);
+    // Unvalidated lines are stored as they are; validated ones in the schema's normal form.
+    world.add(record, validate ? undefined : line);
+  }
+  if (n === 0) throw new Error(`world file ${path} is empty: expected a header line`);
   return world;
 }
 

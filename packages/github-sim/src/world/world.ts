@@ -44,6 +44,8 @@ interface RepoIndex {
   /** Cached first-parent history of the default branch (commit slots, oldest first). */
   firstParent: Int32Array | null;
   firstParentPos: Map<number, number> | null;
+  /** Cached `defaultBranchShas` (newest first). */
+  firstParentShas: string[] | null;
 }
 
 const CO_AUTHOR = /^co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim;
@@ -98,8 +100,11 @@ export class World {
     return world;
   }
 
-  /** Indexes one record. Adding a record with an existing key replaces it (live changes). */
-  add(r: WorldRecord): void {
+  /**
+   * Indexes one record. Adding a record with an existing key replaces it (live changes).
+   * `raw`, when given, must be the record's JSON (a loader passes the file's line to skip re-serialising).
+   */
+  add(r: WorldRecord, raw?: string): void {
     switch (r.type) {
       case "header":
         this.header = r;
@@ -138,23 +143,27 @@ export class World {
             runs: [],
             firstParent: null,
             firstParentPos: null,
+            firstParentShas: null,
           });
         return;
       }
       case "commit":
-        this.addCommit(r);
+        this.addCommit(r, raw);
         return;
       case "branch": {
         const repo = this.repoIndex(r.repo);
         repo.branches.set(r.name, r.sha);
-        if (r.name === repo.repo.defaultBranch) repo.firstParent = null;
+        if (r.name === repo.repo.defaultBranch) {
+          repo.firstParent = null;
+          repo.firstParentShas = null;
+        }
         return;
       }
       case "pull": {
         const repo = this.repoIndex(r.repo);
         const slot = repo.pulls.get(r.number);
-        if (slot >= 0) this.pullStore.set(slot, r);
-        else repo.pulls.set(r.number, this.pullStore.push(r));
+        if (slot >= 0) this.pullStore.set(slot, r, raw);
+        else repo.pulls.set(r.number, this.pullStore.push(r, raw));
         return;
       }
       case "tag": {
@@ -174,26 +183,26 @@ export class World {
       case "deployment": {
         const repo = this.repoIndex(r.repo);
         const slot = repo.deploymentById.get(r.id);
-        if (slot !== undefined) this.deploymentStore.set(slot, r);
+        if (slot !== undefined) this.deploymentStore.set(slot, r, raw);
         else {
-          const s = this.deploymentStore.push(r);
+          const s = this.deploymentStore.push(r, raw);
           repo.deployments.push(s);
           repo.deploymentById.set(r.id, s);
         }
         return;
       }
       case "workflow-run":
-        this.repoIndex(r.repo).runs.push(this.runStore.push(r));
+        this.repoIndex(r.repo).runs.push(this.runStore.push(r, raw));
         return;
       case "usage":
         this.usageRecords.push(r);
         return;
       case "truth-change":
         if (!this.keepTruth) return;
-        this.truthChangeByKey.set(r.key, this.truthChangeStore.push(r));
+        this.truthChangeByKey.set(r.key, this.truthChangeStore.push(r, raw));
         return;
       case "truth-deployment":
-        if (this.keepTruth) this.truthDeploymentStore.push(r);
+        if (this.keepTruth) this.truthDeploymentStore.push(r, raw);
         return;
       case "truth-person":
         if (this.keepTruth) this.truthPersonByLogin.set(r.login, r);
@@ -201,14 +210,14 @@ export class World {
     }
   }
 
-  private addCommit(c: WorldCommit): void {
+  private addCommit(c: WorldCommit, raw?: string): void {
     const repo = this.repoIndex(c.repo);
     const existing = repo.commits.get(c.sha);
     if (existing !== undefined) {
-      this.commitStore.set(existing, c);
+      this.commitStore.set(existing, c, raw);
       return;
     }
-    const slot = this.commitStore.push(c);
+    const slot = this.commitStore.push(c, raw);
     repo.commits.set(c.sha, slot);
     // -2: parent not indexed yet, resolved by sha on demand.
     this.parent1.set(slot, c.parents[0] === undefined ? -1 : (repo.commits.get(c.parents[0]) ?? -2));
@@ -364,12 +373,15 @@ export class World {
   defaultBranchShas(fullName: string): string[] {
     const repo = this.reposByName.get(fullName);
     if (!repo) return [];
+    if (repo.firstParentShas && repo.firstParent) return [...repo.firstParentShas];
     const { slots } = this.firstParentOf(repo);
+    const wanted = new Set<number>(slots);
     const shaBySlot = new Map<number, string>();
-    for (const [sha, slot] of repo.commits) shaBySlot.set(slot, sha);
+    for (const [sha, slot] of repo.commits) if (wanted.has(slot)) shaBySlot.set(slot, sha);
     const out: string[] = [];
     for (let i = slots.length - 1; i >= 0; i--) out.push(shaBySlot.get(slots[i] ?? -1) ?? "");
-    return out;
+    repo.firstParentShas = out;
+    return [...out];
   }
 
   /**
