@@ -291,7 +291,8 @@ export function evaluateGroupWeek(
   const t = config.thresholds;
   const cap = t.weeklyCap;
   const members = ctx.membersOf(spec, week);
-  const window4 = [clock.shift(week, -3), clock.shift(week, -2), clock.shift(week, -1), week];
+  const window4: string[] = [];
+  for (let i = t.activeWindowWeeks - 1; i >= 0; i--) window4.push(clock.shift(week, -i));
 
   const mergedWindow = window4.flatMap((w) => ctx.changes(spec, "merged", w, members));
   const active = new Set(mergedWindow.map((f) => f.person as string));

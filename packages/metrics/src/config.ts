@@ -2,32 +2,30 @@ import { Confidence, isValidTimeZone } from "@yardstick/core";
 import { z } from "zod";
 
 /** Lock files, generated files and vendored code: their lines never make a change non-trivial. */
+/**
+ * Lock files, generated files and vendored code: their lines never make a change non-trivial.
+ * The same list as the configuration's default (`thresholds.trivialIgnore`).
+ */
 export const DEFAULT_TRIVIAL_IGNORE: readonly string[] = [
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "pnpm-lock.yaml",
-  "yarn.lock",
-  "bun.lockb",
-  "Cargo.lock",
-  "go.sum",
-  "poetry.lock",
-  "uv.lock",
-  "Pipfile.lock",
-  "Gemfile.lock",
-  "composer.lock",
-  "packages.lock.json",
-  "*.min.js",
-  "*.min.css",
-  "*.map",
-  "*.snap",
-  "*.pb.go",
-  "*_pb2.py",
-  "*.generated.*",
-  "*.g.dart",
-  "**/__snapshots__/**",
+  "**/package-lock.json",
+  "**/npm-shrinkwrap.json",
+  "**/pnpm-lock.yaml",
+  "**/yarn.lock",
+  "**/*.lock",
+  "**/go.sum",
+  "**/Cargo.lock",
+  "**/poetry.lock",
+  "**/composer.lock",
+  "**/Gemfile.lock",
+  "**/*.min.js",
+  "**/*.min.css",
+  "**/*.map",
   "**/dist/**",
   "**/vendor/**",
-  "**/node_modules/**",
+  "**/*.generated.*",
+  "**/*.pb.go",
+  "**/*_pb2.py",
+  "**/__snapshots__/**",
 ];
 
 export const DEFAULT_ENVIRONMENT_PATTERN = "^prod(uction)?\\b";
@@ -53,6 +51,10 @@ export const MetricsConfig = z.object({
       revertWindowDays: z.number().positive().default(14),
       /** k: groups with fewer people are suppressed and folded into "other". */
       minGroupSize: z.number().int().positive().default(5),
+      /** Weeks ending with w in which a merged change makes an engineer active (also the rolling adoption window). */
+      activeWindowWeeks: z.number().int().positive().default(4),
+      /** A repository's first production deployment ships changes merged at most this many weeks before it. */
+      lookbackWeeks: z.number().int().positive().default(4),
       /** Volume spike: q above this multiple of the trailing median (and above the cap). */
       spikeMultiplier: z.number().positive().default(3),
       /** Volume spike: weeks in the trailing baseline. */
@@ -83,12 +85,6 @@ export const MetricsConfig = z.object({
     .object({
       /** Lowest verdict confidence that makes a change AI-assisted. */
       threshold: Confidence.default("high"),
-    })
-    .prefault({}),
-  deployment: z
-    .object({
-      /** The first deployment of a repository ships changes merged at most this many days before it. */
-      lookbackDays: z.number().positive().default(90),
     })
     .prefault({}),
 });

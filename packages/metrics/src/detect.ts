@@ -11,18 +11,27 @@ export const DeploymentMethod = z.discriminatedUnion("method", [
   z.object({
     method: z.literal("deployments"),
     /** Environment names that are production (case-insensitive regular expression). */
-    environmentPattern: z.string().default(DEFAULT_ENVIRONMENT_PATTERN),
+    environment: z.string().default(DEFAULT_ENVIRONMENT_PATTERN),
   }),
   z.object({ method: z.literal("releases") }),
-  z.object({ method: z.literal("tags"), tagPattern: z.string().min(1) }),
+  /** Tags whose name matches `pattern` (case-sensitive regular expression). */
+  z.object({ method: z.literal("tags"), pattern: z.string().min(1) }),
   z.object({
     method: z.literal("workflow"),
-    /** Workflow name or file path (".github/workflows/deploy.yml"). */
+    /** Workflow name, file name ("deploy.yml") or path (".github/workflows/deploy.yml"). */
     workflow: z.string().min(1),
+    /** Branch the runs must be on (default: the tracked branch). */
+    branch: z.string().min(1).optional(),
   }),
   z.object({ method: z.literal("merge") }),
 ]);
 export type DeploymentMethod = z.infer<typeof DeploymentMethod>;
+
+/** A repository without configuration: GitHub Deployments to a production environment. */
+export const DEFAULT_DEPLOYMENT_METHOD: DeploymentMethod = {
+  method: "deployments",
+  environment: DEFAULT_ENVIRONMENT_PATTERN,
+};
 
 export const Release = z.object({
   id: z.string(),
@@ -95,20 +104,20 @@ function live(at: Date): DeploymentStatus[] {
 /** Builds the environment regular expression, naming the key when the pattern is invalid. */
 export function environmentRegExp(pattern: string): RegExp {
   try {
-    return new RegExp(pattern, "i");
+    return new RegExp(pattern, "iu");
   } catch (cause) {
     throw new RangeError(
-      `deployment.environmentPattern: not a valid regular expression (${String(cause)}); for example "^prod(uction)?\\b"`,
+      `deployment.environment: not a valid regular expression (${String(cause)}); for example "^prod(uction)?\\b"`,
     );
   }
 }
 
 function tagRegExp(pattern: string): RegExp {
   try {
-    return new RegExp(pattern);
+    return new RegExp(pattern, "u");
   } catch (cause) {
     throw new RangeError(
-      `deployment.tagPattern: not a valid regular expression (${String(cause)}); for example "^v\\d+\\.\\d+\\.\\d+$"`,
+      `deployment.pattern: not a valid regular expression (${String(cause)}); for example "^v\\d+\\.\\d+\\.\\d+$"`,
     );
   }
 }
@@ -118,7 +127,7 @@ function detectRepo(signals: RepoDeploymentSignals): Deployment[] {
   const base = { repo, ref: null, creatorLogin: null } as const;
   switch (method.method) {
     case "deployments": {
-      const env = environmentRegExp(method.environmentPattern);
+      const env = environmentRegExp(method.environment);
       return signals.deployments.filter(
         (d) => d.repo === repo && env.test(d.environment) && d.statuses.some((s) => s.state === "success"),
       );
@@ -141,7 +150,7 @@ function detectRepo(signals: RepoDeploymentSignals): Deployment[] {
             ],
       );
     case "tags": {
-      const re = tagRegExp(method.tagPattern);
+      const re = tagRegExp(method.pattern);
       return signals.tags.flatMap((t) =>
         re.test(t.name)
           ? [
@@ -159,11 +168,12 @@ function detectRepo(signals: RepoDeploymentSignals): Deployment[] {
           : [],
       );
     }
-    case "workflow":
+    case "workflow": {
+      const branch = method.branch ?? signals.trackedBranch;
+      const matches = (run: WorkflowRun) =>
+        run.name === method.workflow || run.path === method.workflow || run.path.endsWith(`/${method.workflow}`);
       return signals.workflowRuns.flatMap((run) =>
-        (run.name === method.workflow || run.path === method.workflow) &&
-        run.headBranch === signals.trackedBranch &&
-        run.conclusion === "success"
+        matches(run) && run.headBranch === branch && run.conclusion === "success"
           ? [
               {
                 ...base,
@@ -178,6 +188,7 @@ function detectRepo(signals: RepoDeploymentSignals): Deployment[] {
             ]
           : [],
       );
+    }
     case "merge":
       return signals.merges.map((m) => ({
         ...base,

@@ -23,6 +23,10 @@ describe("compileGlobs", () => {
     ["[!ab].txt", "b.txt", false],
     ["/go.sum", "go.sum", true],
     ["a.b", "axb", false],
+    ["\\*.md", "*.md", true],
+    ["\\*.md", "a.md", false],
+    ["**/package-lock.json", "package-lock.json", true],
+    ["**/*.lock", "deep/dir/Cargo.lock", true],
   ])("%s vs %s -> %s", (pattern, path, expected) => {
     expect(compileGlobs([pattern])(path)).toBe(expected);
   });

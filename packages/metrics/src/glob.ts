@@ -1,7 +1,7 @@
 /**
  * A small glob matcher for file paths (the subset used by `thresholds.trivialIgnore`):
  * `**` any number of path segments, `*` anything but `/`, `?` one character but `/`,
- * `{a,b}` alternatives, `[abc]` character classes. A pattern without `/` matches the file's
+ * `{a,b}` alternatives, `[abc]`/`[a-z]`/`[!abc]` character classes, `\` escapes. A pattern without `/` matches the file's
  * base name anywhere in the tree (as in .gitignore): `*.lock` matches `a/b/yarn.lock`.
  */
 export function globToRegExp(pattern: string): RegExp {
@@ -24,6 +24,9 @@ export function globToRegExp(pattern: string): RegExp {
         source += "[^/]*";
         i += 1;
       }
+    } else if (ch === "\\" && i + 1 < pattern.length) {
+      source += (pattern[i + 1] as string).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i += 2;
     } else if (ch === "?") {
       source += "[^/]";
       i += 1;

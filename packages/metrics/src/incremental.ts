@@ -55,8 +55,8 @@ export interface NewData {
 export function followingWeeks(config: MetricsConfig): { merged: number; deployed: number; deployment: number } {
   const t = config.thresholds;
   return {
-    merged: 3,
-    deployed: Math.max(3, t.spikeBaselineWeeks, t.doraWindowWeeks - 1),
+    merged: t.activeWindowWeeks - 1,
+    deployed: Math.max(t.activeWindowWeeks - 1, t.spikeBaselineWeeks, t.doraWindowWeeks - 1),
     deployment: t.doraWindowWeeks - 1,
   };
 }

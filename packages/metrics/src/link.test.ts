@@ -228,7 +228,7 @@ describe("detectDeployments", () => {
     const result = detectDeployments([
       {
         ...base,
-        method: { method: "deployments", environmentPattern: "^prod(uction)?\\b" },
+        method: { method: "deployments", environment: "^prod(uction)?\\b" },
         deployments: [ok, eu, staging, product, pending],
       },
     ]);
@@ -296,11 +296,11 @@ describe("detectDeployments", () => {
       },
     ];
     const result = detectDeployments([
-      { ...base, method: { method: "tags", tagPattern: "^v\\d+\\.\\d+\\.\\d+$" }, tags },
+      { ...base, method: { method: "tags", pattern: "^v\\d+\\.\\d+\\.\\d+$" }, tags },
       {
         ...base,
         repo: "acme/web",
-        method: { method: "workflow", workflow: ".github/workflows/deploy.yml" },
+        method: { method: "workflow", workflow: "deploy.yml" },
         workflowRuns,
       },
       {
@@ -320,8 +320,8 @@ describe("detectDeployments", () => {
   });
 
   it("names the key of an invalid pattern", () => {
-    expect(() => detectDeployments([{ ...base, method: { method: "deployments", environmentPattern: "(" } }])).toThrow(
-      /deployment.environmentPattern/,
+    expect(() => detectDeployments([{ ...base, method: { method: "deployments", environment: "(" } }])).toThrow(
+      /deployment.environment/,
     );
   });
 

@@ -145,7 +145,12 @@ export function prepareMetrics(input: MetricsInput): Prepared {
   for (const repo of repos) {
     const repoChanges = changesByRepo.get(repo) ?? [];
     const graph = input.commitGraphs[repo] ?? graphFromMergeOrder(repoChanges);
-    const links = linkRepository(graph, deploymentsByRepo.get(repo) ?? [], repoChanges, config.deployment.lookbackDays);
+    const links = linkRepository(
+      graph,
+      deploymentsByRepo.get(repo) ?? [],
+      repoChanges,
+      config.thresholds.lookbackWeeks * 7,
+    );
     linked.push(...links.deployments);
     offBranchDeployments.push(...links.offBranchDeployments);
     changesNotOnBranch.push(...links.changesNotOnBranch);
