@@ -16,7 +16,8 @@
  * a run killed half-way never leaves a half-migrated template. Changing a migration changes
  * the hash, so a new template is built; old ones can be dropped at will.
  *
- * `drop()` closes the connections and drops the database (`WITH (FORCE)`). Use one database
+ * `drop()` closes the connections and drops the database (`WITH (FORCE)`); databases of test
+ * processes that died before dropping theirs are dropped by the next call. Use one database
  * per test file (in beforeAll), and keep tests in a file independent of each other's rows.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -94,6 +95,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
     );
   }
   try {
+    await dropOrphans(admin, adminUrl);
     if (options.empty === true) {
       await admin.unsafe(`create database ${name}`);
     } else {
@@ -148,6 +150,31 @@ async function ensureTemplate(admin: postgres.Sql, adminUrl: string): Promise<st
   }
   await admin.unsafe(`alter database ${building} rename to ${template}`);
   return template;
+}
+
+/**
+ * Drops test databases left by test processes that died before `drop()` (their names carry the
+ * creating pid). Only for a server on loopback, where those pids are this machine's.
+ */
+async function dropOrphans(admin: postgres.Sql, adminUrl: string): Promise<void> {
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(new URL(adminUrl).hostname)) return;
+  const rows = await admin<{ datname: string }[]>`
+    select datname from pg_database where datname like 'yardstick\_test\_%'`;
+  for (const { datname } of rows) {
+    const pid = Number(/^yardstick_test_(\d+)_/.exec(datname)?.[1]);
+    if (Number.isInteger(pid) && !isAlive(pid)) {
+      await admin.unsafe(`drop database if exists ${datname} with (force)`);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** `url` with its database name replaced. */
