@@ -270,7 +270,7 @@ async function checkReferencedFiles(config: Config, source: string, baseDir: str
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const path = await findConfigFile(options);
   if (path === null) {
-    const { config, substituted } = validateConfig({}, { source: "(defaults)", env: options.env });
+    const { config, substituted } = validateConfig({}, { source: "the default configuration", env: options.env });
     return { config: resolvePaths(config, options.cwd), path: null, substituted };
   }
   let text: string;

@@ -350,16 +350,22 @@ export const DigestChannel = describe(
     z.strictObject({
       /** Email over SMTP (plain text and HTML). */
       type: z.literal("email"),
+      /** The SMTP server. */
       smtp: z.strictObject({
+        /** Host name of the SMTP server. */
         host: describe(z.string().min(1), { expects: "a host name", example: "smtp.acme.com" }),
+        /** Port: 587 (submission, STARTTLS) by default, 465 with `secure: true`. */
         port: wholeNumber(1, "587", 65_535).default(587),
         /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
         secure: z.boolean().default(false),
+        /** User name, when the server wants authentication. */
         user: z.string().min(1).optional(),
         /** A secret: write "${SMTP_PASSWORD}". */
         password: z.string().min(1).optional(),
       }),
+      /** Sender address. */
       from: Email,
+      /** Recipients (at least one). */
       to: describe(z.array(Email).min(1), {
         expects: "a list of at least one email address",
         example: '["leads@acme.com"]',
@@ -378,6 +384,7 @@ export const DigestSettings = z.strictObject({
   /** Where the digest goes. */
   channels: z.array(DigestChannel).default([{ type: "file", dir: "yardstick-reports/digests" }]),
 });
+export type DigestSettings = z.infer<typeof DigestSettings>;
 
 // ---------------------------------------------------------------------------------------------
 // Usage import
@@ -431,7 +438,12 @@ export const Config = z
     /** Logins who may see named integrity-flag lists (everyone else sees counts). */
     admins: z.array(Login).default([]),
     /** Imported AI usage (tokens, cost). */
-    usage: z.strictObject({ sources: z.array(UsageSource).default([]) }).prefault({}),
+    usage: z
+      .strictObject({
+        /** Usage exports to import. */
+        sources: z.array(UsageSource).default([]),
+      })
+      .prefault({}),
   })
   .transform((config) => ({
     ...config,

@@ -31,8 +31,15 @@ export async function checkConfiguration(file: string | undefined, cwd: string, 
     parseEnv(env);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    subject = subject === "" ? "the environment is not valid" : `${subject}; and the environment is not valid`;
-    issues.push(...error.issues.map((issue) => ({ ...issue, path: `${issue.path} (environment)` })));
+    const seen = new Set(issues.map((issue) => issue.path));
+    // The loader already checks GITHUB_API_URL (it overrides github.apiUrl).
+    const fresh = error.issues
+      .map((issue) => ({ ...issue, path: `${issue.path} (environment)` }))
+      .filter((issue) => !seen.has(issue.path));
+    if (fresh.length > 0) {
+      subject = subject === "" ? "the environment is not valid" : `${subject}; and the environment is not valid`;
+      issues.push(...fresh);
+    }
   }
   if (issues.length > 0 || loaded === undefined) throw new InputError("config.invalid", subject, issues);
   return loaded;
