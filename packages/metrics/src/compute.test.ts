@@ -413,6 +413,40 @@ describe("deployments and guardrails", () => {
   });
 });
 
+describe("linking inside the report", () => {
+  it("redeploys count as deployments but ship nothing; off-branch deployments are reported", () => {
+    const roster = [person("p1")];
+    const c1 = change("p1", t(0), { deployed: t(0.5) });
+    deploy("acme/api", c1.landingShas[0] as string, t(1)); // redeploy of the same commit
+    const offBranch = deploy("acme/api", "f".repeat(40), t(1.2)); // a commit not on the branch
+    change("p1", t(2), { deployed: null }); // merged, not yet deployed
+    const out = run(roster);
+    const f = week(out, "repo", "acme/api");
+    expect(f).toMatchObject({
+      deployments: 3,
+      deployDays: 2,
+      deployedChanges: 1,
+      mergedChanges: 2,
+      changeFailureRate: 0,
+    });
+    expect(out.notes.offBranchDeployments).toEqual([`acme/api:deployment:${offBranch.externalId}`]);
+    expect(out.notes.mergedNotDeployed).toBe(1);
+  });
+
+  it("uses the commit graph when given: a batch deployment ships every merge before it", () => {
+    const a = change("p1", t(0), { deployed: null });
+    const b = change("p2", t(0.2), { deployed: null, ai: true });
+    const head = "e".repeat(40);
+    deploy("acme/api", head, t(3));
+    const shaA = a.landingShas[0] as string;
+    const shaB = b.landingShas[0] as string;
+    const commitGraphs = { "acme/api": { head, parents: { [head]: [shaB], [shaB]: [shaA], [shaA]: [] } } };
+    const f = week(run([person("p1"), person("p2")], { commitGraphs }), "org", "org");
+    expect(f).toMatchObject({ deployedChanges: 2, qualifyingChanges: 2, aiQualifyingChanges: 1, nd: 1 });
+    expect(f.leadTimeParts.mergeToDeploy).toBeCloseTo((3 * 24 + (3 - 0.2) * 24) / 2);
+  });
+});
+
 describe("cost", () => {
   it("cost per AI-assisted qualifying change and the token-heavy, nothing-shipped flag", () => {
     const roster = ["p1", "p2", "p3"].map((id) => person(id));

@@ -115,3 +115,5 @@ export const MetricsInput = z.object({
   config: MetricsConfig.prefault({}),
 });
 export type MetricsInput = z.infer<typeof MetricsInput>;
+/** What callers may pass before parsing (dates as strings, defaults omitted). */
+export type MetricsInputData = z.input<typeof MetricsInput>;
