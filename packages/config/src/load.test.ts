@@ -404,6 +404,23 @@ describe("defaults", () => {
     expect(config.digest.timeZone).toBe("Asia/Tokyo");
   });
 
+  it("treats a key with nothing after it as not written", () => {
+    const { config } = parse("thresholds:\n  # weeklyCap: 3\ngithub:\n  organizations:\nincidents:\n");
+    expect(config.thresholds.weeklyCap).toBe(10);
+    expect(config.github.organizations).toEqual([]);
+    expect(problemsOf("admins: [null]\n").issues[0]?.path).toBe("admins[0]");
+  });
+
+  it("accepts a deployment method name alone", () => {
+    expect(parse("deployment: releases\n").config.deployment).toEqual({ method: "releases" });
+    expect(parse("deployment: deployments\n").config.deployment).toEqual({
+      method: "deployments",
+      environment: "^prod(uction)?\\b",
+    });
+    expect(problemsOf("deployment: tags\n").issues[0]?.path).toBe("deployment.pattern");
+    expect(problemsOf("deployment: deploy\n").issues[0]?.message).toContain('did you mean "deployments"?');
+  });
+
   it("normalises percentages", () => {
     const { config } = parse(
       'adoption:\n  target: "75%"\n  perGroup: { "team:a": 60%, "repo:acme/b": 0.5, "org:acme": "100 %" }\n',

@@ -170,7 +170,7 @@ export function validateConfig(
   raw: unknown,
   options: { source: string; env: EnvSource; lineOf?: (path: readonly PathSegment[]) => number | undefined },
 ): Omit<LoadedConfig, "path"> {
-  const { value, substituted, missing } = substituteEnv(raw, options.env);
+  const { value, substituted, missing } = substituteEnv(dropNullKeys(raw), options.env);
   const lineOf = options.lineOf ?? (() => undefined);
   const withLine = (path: readonly PathSegment[], message: string) => {
     const line = lineOf(path);
@@ -213,6 +213,22 @@ export function validateConfig(
   const config = result.data;
   config.github.apiUrl = (apiUrl ?? config.github.apiUrl).replace(/\/+$/, "");
   return { config, substituted };
+}
+
+/**
+ * A key written with nothing after it (`thresholds:` with every line below commented out) is
+ * YAML's null: treat it as not written, so its defaults apply. Nulls inside lists stay (and fail).
+ */
+function dropNullKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNullKeys);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== null)
+        .map(([key, item]) => [key, dropNullKeys(item)]),
+    );
+  }
+  return value;
 }
 
 function isHttpUrl(value: string): boolean {

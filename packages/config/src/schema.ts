@@ -155,36 +155,40 @@ export type GitHubSettings = z.infer<typeof GitHubSettings>;
 export const DEFAULT_ENVIRONMENT_PATTERN = "^prod(uction)?\\b";
 
 export const DeploymentDetection = describe(
-  z.discriminatedUnion("method", [
-    z.strictObject({
-      /** GitHub Deployments with a `success` status, in an environment matching `environment`. */
-      method: z.literal("deployments"),
-      /** Regular expression for production environment names, case-insensitive. */
-      environment: regex("iu", "'^prod(uction)?\\b'").default(DEFAULT_ENVIRONMENT_PATTERN),
-    }),
-    z.strictObject({
-      /** Published, non-draft, non-prerelease GitHub Releases. */
-      method: z.literal("releases"),
-    }),
-    z.strictObject({
-      /** Tags whose name matches `pattern`. */
-      method: z.literal("tags"),
-      /** Regular expression for release tag names, case-sensitive, e.g. "^v\\d+\\.\\d+\\.\\d+$". */
-      pattern: regex("u", "'^v\\d+\\.\\d+\\.\\d+$'"),
-    }),
-    z.strictObject({
-      /** Successful runs of a deploy workflow. */
-      method: z.literal("workflow"),
-      /** The workflow's name or file, e.g. "Deploy" or "deploy.yml". */
-      workflow: describe(z.string().min(1), { expects: "a workflow name or file", example: "deploy.yml" }),
-      /** Branch the runs must be on (default: the tracked branch). */
-      branch: BranchName.optional(),
-    }),
-    z.strictObject({
-      /** Merging is deploying: continuously deployed repositories. */
-      method: z.literal("merge"),
-    }),
-  ]),
+  z.preprocess(
+    // `deployment: releases` is short for `deployment: { method: releases }`.
+    (value) => (typeof value === "string" ? { method: value } : value),
+    z.discriminatedUnion("method", [
+      z.strictObject({
+        /** GitHub Deployments with a `success` status, in an environment matching `environment`. */
+        method: z.literal("deployments"),
+        /** Regular expression for production environment names, case-insensitive. */
+        environment: regex("iu", "'^prod(uction)?\\b'").default(DEFAULT_ENVIRONMENT_PATTERN),
+      }),
+      z.strictObject({
+        /** Published, non-draft, non-prerelease GitHub Releases. */
+        method: z.literal("releases"),
+      }),
+      z.strictObject({
+        /** Tags whose name matches `pattern`. */
+        method: z.literal("tags"),
+        /** Regular expression for release tag names, case-sensitive, e.g. "^v\\d+\\.\\d+\\.\\d+$". */
+        pattern: regex("u", "'^v\\d+\\.\\d+\\.\\d+$'"),
+      }),
+      z.strictObject({
+        /** Successful runs of a deploy workflow. */
+        method: z.literal("workflow"),
+        /** The workflow's name or file, e.g. "Deploy" or "deploy.yml". */
+        workflow: describe(z.string().min(1), { expects: "a workflow name or file", example: "deploy.yml" }),
+        /** Branch the runs must be on (default: the tracked branch). */
+        branch: BranchName.optional(),
+      }),
+      z.strictObject({
+        /** Merging is deploying: continuously deployed repositories. */
+        method: z.literal("merge"),
+      }),
+    ]),
+  ),
   {
     expects: 'a deployment method: { method: "deployments" | "releases" | "tags" | "workflow" | "merge" }',
     example: "{ method: releases }",
