@@ -24,6 +24,12 @@ export {
 } from "./load.js";
 export { globError, globToRegExp, matchesGlob, regexError } from "./patterns.js";
 export { REDACTED, redactConfig } from "./redact.js";
-export { isRepositorySelected, type RepositorySettings, repositorySettings } from "./repository.js";
+export {
+  environmentRegExp,
+  isRepositorySelected,
+  type RepositorySettings,
+  repositorySettings,
+  tagRegExp,
+} from "./repository.js";
 export * from "./schema.js";
 export { STARTER_CONFIG } from "./template.js";

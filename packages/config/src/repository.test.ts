@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRosterFile, loadTeamMapping } from "./data-files.js";
 import { redactConfig } from "./redact.js";
-import { isRepositorySelected, repositorySettings } from "./repository.js";
-import { Config } from "./schema.js";
+import { environmentRegExp, isRepositorySelected, repositorySettings, tagRegExp } from "./repository.js";
+import { Config, DEFAULT_ENVIRONMENT_PATTERN } from "./schema.js";
 
 const config = Config.parse({
   github: {
@@ -89,5 +89,25 @@ describe("team mapping and roster files", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("deployment patterns", () => {
+  it.each([
+    ["production", true],
+    ["Production", true],
+    ["prod", true],
+    ["prod-eu", true],
+    ["PROD", true],
+    ["preprod", false],
+    ["production2", false],
+    ["staging", false],
+  ])("default environment pattern on %s -> %s", (environment, expected) => {
+    expect(environmentRegExp(DEFAULT_ENVIRONMENT_PATTERN).test(environment)).toBe(expected);
+  });
+
+  it("matches tags case-sensitively", () => {
+    expect(tagRegExp("^v\\d+$").test("v12")).toBe(true);
+    expect(tagRegExp("^v\\d+$").test("V12")).toBe(false);
   });
 });

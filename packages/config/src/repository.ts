@@ -39,3 +39,13 @@ export function isRepositorySelected(config: Config, fullName: string): boolean 
   const match = (pattern: string) => matchesGlob(pattern, name, { caseInsensitive: true });
   return org.repositories.include.some(match) && !org.repositories.exclude.some(match);
 }
+
+/** The compiled production-environment pattern of a `deployments` method (case-insensitive, as documented). */
+export function environmentRegExp(source: string): RegExp {
+  return new RegExp(source, "iu");
+}
+
+/** The compiled tag pattern of a `tags` method (case-sensitive, as documented). */
+export function tagRegExp(source: string): RegExp {
+  return new RegExp(source, "u");
+}
