@@ -61,7 +61,7 @@ describe("planUpsert", () => {
     );
   });
 
-  it("keeps the last of in-batch duplicates", () => {
+  it("keeps the last of in-batch duplicates, in key order", () => {
     const plan = planUpsert(schema.syncCursors, { key: ["scope", "stream"] });
     const rows = plan.dedupe([
       { scope: "acme/api", stream: "pulls", etag: "a" },
@@ -69,8 +69,8 @@ describe("planUpsert", () => {
       { scope: "acme/api", stream: "pulls", etag: "c" },
     ]);
     expect(rows.map((r) => [r.stream, r.etag])).toEqual([
-      ["pulls", "c"],
       ["deployments", "b"],
+      ["pulls", "c"],
     ]);
   });
 });

@@ -49,7 +49,10 @@ export interface UpsertOptions<T extends PgTable> {
 
 export interface UpsertPlan<T extends PgTable> {
   rowsPerStatement: number;
-  /** Removes in-batch duplicates of a key (the last one wins): one statement cannot update a row twice. */
+  /**
+   * Removes in-batch duplicates of a key (the last one wins: one statement cannot update a row
+   * twice) and orders the rows by key.
+   */
   dedupe(rows: readonly T["$inferInsert"][]): T["$inferInsert"][];
   /** The `on conflict (key) do update set ... where <something changed>` clause. */
   conflict: { target: Column[]; set: Record<string, SQL>; setWhere?: SQL };
@@ -105,7 +108,9 @@ export function planUpsert<T extends PgTable>(table: T, options: UpsertOptions<T
         const record = row as Record<string, unknown>;
         byKey.set(JSON.stringify(options.key.map((k) => record[k] ?? null)), row);
       }
-      return [...byKey.values()];
+      // In key order, so concurrent writers of overlapping batches lock rows in the same order
+      // and wait for each other instead of deadlocking.
+      return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
     },
     conflict: setWhere === undefined ? { target: keyColumns, set } : { target: keyColumns, set, setWhere },
     doNothing: update.length === 0,
