@@ -397,6 +397,7 @@ export class LiveChanges {
       statuses: [],
     };
     ctx.store.world.add(d);
+    ctx.store.touch(repo);
     await this.deps.webhooks.emit("deployment", {
       action: "created",
       deployment: renderDeployment(ctx, repo, simDeployment(d)),
@@ -427,6 +428,7 @@ export class LiveChanges {
       creator: o.creator,
     };
     const d = ctx.store.world.addDeploymentStatus(repo.fullName, o.deploymentId, status);
+    ctx.store.touch(repo);
     const sd = simDeployment(d);
     const ss = sd.statuses.at(-1);
     if (ss) {
@@ -464,6 +466,7 @@ export class LiveChanges {
       author: o.author,
     };
     ctx.store.world.add(rel);
+    ctx.store.touch(repo);
     await this.deps.webhooks.emit("release", {
       action: "published",
       release: renderRelease(ctx, repo, simRelease(rel)),
@@ -499,6 +502,7 @@ export class LiveChanges {
       updatedAt: at,
     };
     ctx.store.world.add(run);
+    ctx.store.touch(repo);
     const rendered = renderWorkflowRun(ctx, repo, simRun(run));
     await this.deps.webhooks.emit("workflow_run", {
       action: "completed",

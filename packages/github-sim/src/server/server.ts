@@ -247,29 +247,36 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     base: Record<string, string>,
   ) {
     const usage = accounting.of(token);
-    const result = routeRest({ method: req.method ?? "GET", url, ctx }) ?? notFound();
-    const text = JSON.stringify(result.body);
-    const etag = weakEtag(text);
-    const headers: Record<string, string> = {
-      ...base,
-      etag,
+    // Content depends only on the URL and the world's version (bumped by live changes), so the
+    // ETag is derived from them and a conditional request is answered before rendering.
+    const etag = weakEtag(`${store.version}\u0000${url.pathname}${url.search}`);
+    const cacheHeaders = {
       "cache-control": "private, max-age=60, s-maxage=60",
       vary: "Accept, Authorization, Cookie, X-GitHub-OTP",
     };
+    if (etagMatches(req.headers["if-none-match"], etag)) {
+      usage.notModified++;
+      const w = rateLimiter.window(token, "core");
+      res.writeHead(304, { ...base, ...cacheHeaders, etag, ...rateHeaders(w, "core") });
+      res.end();
+      return;
+    }
+    const result = routeRest({ method: req.method ?? "GET", url, ctx: { ...ctx, memo: new Map() } }) ?? notFound();
+    const headers: Record<string, string> = { ...base, ...cacheHeaders };
+    if (result.status === 200) headers.etag = etag;
     if (result.page) {
       const link = linkHeader(url, result.page.page, result.page.lastPage);
       if (link) headers.link = link;
     }
-    if (result.status === 200 && etagMatches(req.headers["if-none-match"], etag)) {
-      usage.notModified++;
-      const w = rateLimiter.window(token, "core");
-      res.writeHead(304, { ...headers, ...rateHeaders(w, "core") });
-      res.end();
-      return;
-    }
     const { window } = rateLimiter.tryCharge(token, "core", 1);
     usage.restRequests++;
-    sendJson(res, result.status, text, { ...headers, ...rateHeaders(window, "core") }, req.method === "HEAD");
+    sendJson(
+      res,
+      result.status,
+      JSON.stringify(result.body),
+      { ...headers, ...rateHeaders(window, "core") },
+      req.method === "HEAD",
+    );
   }
 
   async function answerGraphql(

@@ -603,8 +603,12 @@ export class SimStore {
       .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   }
 
+  /** Bumped by every live change: REST ETags are derived from it and the request URL. */
+  version = 0;
+
   /** Drops cached indexes of a repository after a live change. */
   touch(repo: SimRepo | string): void {
+    this.version++;
     const full = typeof repo === "string" ? repo : repo.fullName;
     this.#pullIndex.delete(full);
     for (const k of [...this.#views.keys()]) if (k.startsWith(`${full}|`)) this.#views.delete(k);

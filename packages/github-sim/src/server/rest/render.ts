@@ -27,6 +27,8 @@ export interface RenderContext {
   api: string;
   web: string;
   store: SimStore;
+  /** Per-request memo (the same repository is embedded twice in each of 100 pulls). */
+  memo?: Map<string, unknown>;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -40,7 +42,7 @@ export function renderUser(ctx: RenderContext, u: SimUser): S["simple-user"] {
   return {
     login: u.login,
     id: u.id,
-    node_id: nodeId(u.type === "Bot" ? "04:Bot" : "04:User", u.id),
+    node_id: nodeId(u.type === "Bot" ? "04:Bot" : u.type === "Organization" ? "012:Organization" : "04:User", u.id),
     avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`,
     gravatar_id: "",
     url,
@@ -209,7 +211,11 @@ export function renderRepository(ctx: RenderContext, r: SimRepo): S["full-reposi
 
 /** The `repository` shape embedded in pulls (head.repo, base.repo). */
 export function renderRepoEmbedded(ctx: RenderContext, r: SimRepo): S["repository"] {
+  const key = `repo:${r.id}`;
+  const hit = ctx.memo?.get(key);
+  if (hit) return hit as S["repository"];
   const { network_count: _n, subscribers_count: _s, ...rest } = renderRepository(ctx, r);
+  ctx.memo?.set(key, rest);
   return rest as S["repository"];
 }
 
