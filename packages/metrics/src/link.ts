@@ -102,15 +102,16 @@ function upperBound(xs: readonly number[], x: number): number {
 
 /**
  * Links one repository's successful production deployments to its changes. Deployments
- * without a `success` status are ignored (they never went live).
+ * without a `success` status are ignored (they never went live). `graph` is the tracked
+ * branch's commit graph, or already computed first-parent positions.
  */
 export function linkRepository(
-  graph: CommitGraph | undefined,
+  graph: CommitGraph | Map<string, number> | undefined,
   deployments: readonly Deployment[],
   changes: readonly LinkableChange[],
   lookbackDays: number,
 ): RepoLinks {
-  const positions = firstParentPositions(graph);
+  const positions = graph instanceof Map ? graph : firstParentPositions(graph);
   let prefixes: Map<string, string[]> | null = null;
   const byPrefix = () => {
     if (prefixes === null) {

@@ -2,7 +2,7 @@ import { meetsConfidence } from "@yardstick/core";
 import { isoWeekOfDay, WeekClock } from "./clock.js";
 import type { MetricsConfig } from "./config.js";
 import { compileGlobs } from "./glob.js";
-import type { CommitGraph, MetricsChange, MetricsInput, RosterPerson } from "./inputs.js";
+import type { MetricsChange, MetricsInput, RosterPerson } from "./inputs.js";
 import { type LinkedDeployment, linkRepository } from "./link.js";
 import { revertStatuses } from "./reverts.js";
 import { isTrivial } from "./trivial.js";
@@ -106,18 +106,15 @@ export interface Prepared {
   };
 }
 
-/** Without a commit graph, the branch is taken to be the changes' landing commits in merge order. */
-function graphFromMergeOrder(changes: readonly MetricsChange[]): CommitGraph | undefined {
+/**
+ * Without a commit graph, the branch is taken to be the changes' landing commits in merge order
+ * (returned as first-parent positions).
+ */
+function positionsFromMergeOrder(changes: readonly MetricsChange[]): Map<string, number> {
   const ordered = [...changes].sort((a, b) => a.mergedAt.getTime() - b.mergedAt.getTime());
-  const parents: Record<string, string[]> = {};
-  let previous: string | null = null;
-  for (const c of ordered) {
-    for (const sha of c.landingShas) {
-      parents[sha] = previous === null ? [] : [previous];
-      previous = sha;
-    }
-  }
-  return previous === null ? undefined : { head: previous, parents };
+  const positions = new Map<string, number>();
+  for (const c of ordered) for (const sha of c.landingShas) if (!positions.has(sha)) positions.set(sha, positions.size);
+  return positions;
 }
 
 const hours = (ms: number) => ms / HOUR_MS;
@@ -144,7 +141,7 @@ export function prepareMetrics(input: MetricsInput): Prepared {
   let mergedNotDeployed = 0;
   for (const repo of repos) {
     const repoChanges = changesByRepo.get(repo) ?? [];
-    const graph = input.commitGraphs[repo] ?? graphFromMergeOrder(repoChanges);
+    const graph = input.commitGraphs[repo] ?? positionsFromMergeOrder(repoChanges);
     const links = linkRepository(
       graph,
       deploymentsByRepo.get(repo) ?? [],

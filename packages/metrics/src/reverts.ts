@@ -26,66 +26,89 @@ const MENTIONS_REVERT = /reverts commit/i;
 const REVERT_TITLE = /^Revert "(.*)"\s*$/;
 const REVERT_BRANCH = /^revert-(\d+)-/;
 
+interface RevertClaims {
+  change: RevertInput;
+  shas: string[];
+  title: string | null;
+  number: number | null;
+}
+
+/** What a change claims to revert (no lookups yet); null for the vast majority that claim nothing. */
+function claimsOf(c: RevertInput): RevertClaims | null {
+  const shas: string[] = [];
+  for (const text of [c.body, ...c.commitMessages]) {
+    if (!MENTIONS_REVERT.test(text)) continue;
+    for (const m of text.matchAll(REVERTS_COMMIT)) shas.push((m[1] as string).toLowerCase());
+  }
+  const title = c.title.startsWith("Revert") ? (REVERT_TITLE.exec(c.title)?.[1] ?? null) : null;
+  const branch = c.headRef?.startsWith("revert-") ? REVERT_BRANCH.exec(c.headRef) : null;
+  const number = branch == null ? null : Number(branch[1]);
+  return shas.length === 0 && title === null && number === null ? null : { change: c, shas, title, number };
+}
+
 /** For each change, the keys of the changes it reverts (same repository, merged no later). */
 export function revertTargets(changes: readonly RevertInput[]): Map<string, string[]> {
-  const bySha = new Map<string, string>(); // `${repo} ${sha}` -> key
-  const byNumber = new Map<string, string>();
-  const byTitle = new Map<string, RevertInput[]>();
+  const claims: RevertClaims[] = [];
   for (const c of changes) {
-    for (const sha of c.landingShas) bySha.set(`${c.repo} ${sha}`, c.key);
-    for (const sha of c.commitShas) bySha.set(`${c.repo} ${sha}`, c.key);
-    if (c.number !== null) byNumber.set(`${c.repo}#${c.number}`, c.key);
-    const t = `${c.repo} ${c.title}`;
-    const list = byTitle.get(t);
-    if (list === undefined) byTitle.set(t, [c]);
-    else list.push(c);
+    const claim = claimsOf(c);
+    if (claim !== null) claims.push(claim);
   }
-  // Abbreviated shas are rare: their index is built on first use.
-  let byPrefix: Map<string, Set<string>> | null = null;
-  const prefixIndex = () => {
-    if (byPrefix === null) {
-      const built = new Map<string, Set<string>>();
-      for (const key of bySha.keys()) {
-        const space = key.indexOf(" ");
-        const p = key.slice(0, space + 8);
-        const set = built.get(p);
-        if (set === undefined) built.set(p, new Set([key.slice(space + 1)]));
-        else set.add(key.slice(space + 1));
+  const result = new Map<string, string[]>();
+  if (claims.length === 0) return result;
+
+  // Index only what the claims ask for.
+  const wantedPrefixes = new Set<string>(); // `${repo} ${sha7}`
+  const wantedTitles = new Set<string>();
+  const wantedNumbers = new Set<string>();
+  for (const claim of claims) {
+    for (const sha of claim.shas) wantedPrefixes.add(`${claim.change.repo} ${sha.slice(0, 7)}`);
+    if (claim.title !== null) wantedTitles.add(`${claim.change.repo} ${claim.title}`);
+    if (claim.number !== null) wantedNumbers.add(`${claim.change.repo}#${claim.number}`);
+  }
+  const byPrefix = new Map<string, { sha: string; key: string }[]>();
+  const byTitle = new Map<string, RevertInput[]>();
+  const byNumber = new Map<string, string>();
+  for (const c of changes) {
+    for (const list of [c.landingShas, c.commitShas]) {
+      for (const sha of list) {
+        const p = `${c.repo} ${sha.slice(0, 7)}`;
+        if (!wantedPrefixes.has(p)) continue;
+        const found = byPrefix.get(p);
+        if (found === undefined) byPrefix.set(p, [{ sha, key: c.key }]);
+        else found.push({ sha, key: c.key });
       }
-      byPrefix = built;
     }
-    return byPrefix;
-  };
+    const t = `${c.repo} ${c.title}`;
+    if (wantedTitles.has(t)) {
+      const list = byTitle.get(t);
+      if (list === undefined) byTitle.set(t, [c]);
+      else list.push(c);
+    }
+    if (c.number !== null && wantedNumbers.has(`${c.repo}#${c.number}`)) byNumber.set(`${c.repo}#${c.number}`, c.key);
+  }
   const resolveSha = (repo: string, sha: string): string | undefined => {
-    const exact = bySha.get(`${repo} ${sha}`);
-    if (exact !== undefined || sha.length >= 40) return exact;
-    const matches = [...(prefixIndex().get(`${repo} ${sha.slice(0, 7)}`) ?? [])].filter((s) => s.startsWith(sha));
+    const candidates = (byPrefix.get(`${repo} ${sha.slice(0, 7)}`) ?? []).filter((x) => x.sha.startsWith(sha));
+    const keys = new Set(candidates.map((x) => x.key));
     // An ambiguous abbreviation is not guessed.
-    return matches.length === 1 ? bySha.get(`${repo} ${matches[0]}`) : undefined;
+    return keys.size === 1 ? (candidates[0]?.key as string) : undefined;
   };
 
-  const result = new Map<string, string[]>();
-  for (const c of changes) {
+  for (const { change: c, shas, title, number } of claims) {
     const targets = new Set<string>();
-    for (const text of [c.body, ...c.commitMessages]) {
-      if (!MENTIONS_REVERT.test(text)) continue;
-      for (const m of text.matchAll(REVERTS_COMMIT)) {
-        const key = resolveSha(c.repo, (m[1] as string).toLowerCase());
-        if (key !== undefined) targets.add(key);
-      }
+    for (const sha of shas) {
+      const key = resolveSha(c.repo, sha);
+      if (key !== undefined) targets.add(key);
     }
-    const title = c.title.startsWith("Revert") ? REVERT_TITLE.exec(c.title) : null;
     if (title !== null) {
       // The latest change with that title merged before the revert.
       let best: RevertInput | undefined;
-      for (const t of byTitle.get(`${c.repo} ${title[1]}`) ?? []) {
+      for (const t of byTitle.get(`${c.repo} ${title}`) ?? []) {
         if (t.key !== c.key && t.mergedAt <= c.mergedAt && (best === undefined || t.mergedAt > best.mergedAt)) best = t;
       }
       if (best !== undefined) targets.add(best.key);
     }
-    const branch = c.headRef === null ? null : REVERT_BRANCH.exec(c.headRef);
-    if (branch !== null) {
-      const key = byNumber.get(`${c.repo}#${branch[1]}`);
+    if (number !== null) {
+      const key = byNumber.get(`${c.repo}#${number}`);
       if (key !== undefined) targets.add(key);
     }
     targets.delete(c.key);
@@ -104,10 +127,17 @@ export interface RevertStatus {
 /**
  * Which changes stay reverted. X is reverted when some revert R of X merged within `windowDays`
  * after X and R is not itself reverted (recursively). Evaluated latest-first, iteratively.
+ * Only changes some revert targets are in the map: a change absent from it is not reverted.
  */
 export function revertStatuses(changes: readonly RevertInput[], windowDays: number): Map<string, RevertStatus> {
   const targets = revertTargets(changes);
-  const byKey = new Map(changes.map((c) => [c.key, c]));
+  const involved = new Set<string>();
+  for (const [reverter, keys] of targets) {
+    involved.add(reverter);
+    for (const k of keys) involved.add(k);
+  }
+  const byKey = new Map<string, RevertInput>();
+  for (const c of changes) if (involved.has(c.key)) byKey.set(c.key, c);
   const revertersOf = new Map<string, RevertInput[]>();
   for (const [reverter, keys] of targets) {
     const r = byKey.get(reverter) as RevertInput;
@@ -118,7 +148,10 @@ export function revertStatuses(changes: readonly RevertInput[], windowDays: numb
     }
   }
   const windowMs = windowDays * 86_400_000;
-  const order = [...changes].sort((a, b) => b.mergedAt.getTime() - a.mergedAt.getTime());
+  // Only reverted-at-all changes can be reverted; everything else is not.
+  const order = [...revertersOf.keys()]
+    .map((k) => byKey.get(k) as RevertInput)
+    .sort((a, b) => b.mergedAt.getTime() - a.mergedAt.getTime());
   const status = new Map<string, RevertStatus>();
   for (const c of order) {
     let revertedAt: Date | null = null;
