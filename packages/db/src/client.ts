@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { AppError, InputError } from "@yardstick/core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -111,23 +111,74 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     }
     return handle;
   }
+  const { dataDir } = parsed;
   let client: PGlite;
+  let unlock = () => {};
   try {
-    if (parsed.dataDir !== null) mkdirSync(parsed.dataDir, { recursive: true });
-    client = await PGlite.create(parsed.dataDir ?? undefined);
+    if (dataDir !== null) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir);
+    }
+    client = await PGlite.create(dataDir ?? undefined);
   } catch (error) {
-    throw unavailable(displayUrl, error);
+    unlock();
+    throw error instanceof AppError ? error : unavailable(displayUrl, error);
   }
   const db = drizzlePglite({ client, schema, casing: "snake_case" });
   return {
     backend: "pglite",
     db,
     client,
-    dataDir: parsed.dataDir,
+    dataDir,
     displayUrl,
     query: async <Row extends Record<string, unknown>>(text: string) => (await client.query<Row>(text)).rows,
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
+}
+
+/**
+ * A PGlite data directory is one embedded PostgreSQL: two processes writing it would corrupt
+ * it. A lock file holding the owner's pid keeps a second process out (a lock left by a process
+ * that died is taken over). Returns the function that releases it.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, "yardstick.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: "wx" });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(path, "utf8").trim());
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new AppError(
+          "unavailable.database_in_use",
+          `the PGlite database in ${dataDir} is in use by process ${owner}${owner === process.pid ? " (this one)" : ""}; ` +
+            "an embedded database serves one process: stop that process, or use PostgreSQL (DATABASE_URL=postgres://...) to run several",
+          { retryable: true },
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new AppError("unavailable.database_in_use", `cannot lock the PGlite database in ${dataDir}`, {
+    retryable: true,
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function unavailable(displayUrl: string, error: unknown): AppError {

@@ -67,6 +67,11 @@ describe("migrations on a PGlite data directory", () => {
       const url = `pglite:${join(dir, "data")}`;
       const first = await openDatabase({ url });
       expect((await migrateDatabase(first)).applied).toEqual(ALL_TAGS);
+      // One process at a time: a second opener is told who holds it.
+      await expect(openDatabase({ url })).rejects.toMatchObject({
+        code: "unavailable.database_in_use",
+        message: expect.stringContaining(`in use by process ${process.pid}`),
+      });
       await first.close();
       const again = await openDatabase({ url });
       expect((await migrateDatabase(again)).applied).toEqual([]);
