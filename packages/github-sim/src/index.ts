@@ -4,6 +4,7 @@ export { type TokenInput, TokenRegistry, TokenSpec } from "./server/auth.js";
 export { SimClock } from "./server/clock.js";
 export { FaultConfig, type FaultConfigInput, FaultInjector, FaultKind } from "./server/faults.js";
 export { analyzeQuery, MAX_NODES, type QueryAnalysis } from "./server/graphql/analyze.js";
+export { validateGithubQuery } from "./server/graphql/handler.js";
 export { githubGraphqlSchema } from "./server/graphql/schema.js";
 export {
   LiveChanges,

@@ -339,9 +339,14 @@ export class SimStore {
     return u ? simUser(u) : undefined;
   }
 
+  #lowerLogins: Map<string, string> | null = null;
+
   #userCaseInsensitive(login: string): WorldUser | undefined {
-    const l = login.toLowerCase();
-    return this.world.users().find((u) => u.login.toLowerCase() === l);
+    if (!this.#lowerLogins) {
+      this.#lowerLogins = new Map(this.world.users().map((u) => [u.login.toLowerCase(), u.login]));
+    }
+    const exact = this.#lowerLogins.get(login.toLowerCase());
+    return exact === undefined ? undefined : this.world.user(exact);
   }
 
   /** The account for a login, inventing a stable one for logins the world did not declare. */

@@ -67,3 +67,19 @@ describe("analyzeQuery", () => {
     expect(String(huge.githubErrors[0]?.message)).toContain("exceeds the maximum limit of 500,000");
   });
 });
+
+describe("validateGithubQuery", () => {
+  it("returns no errors and the cost for a valid query, GitHub's errors otherwise", async () => {
+    const { validateGithubQuery } = await import("./handler.js");
+    expect(
+      validateGithubQuery('{ repository(owner: "a", name: "b") { pullRequests(first: 10) { totalCount } } }'),
+    ).toEqual({
+      errors: [],
+      cost: 1,
+      nodeCount: 10,
+    });
+    expect(validateGithubQuery("{ nope }").errors[0]).toMatchObject({
+      message: "Field 'nope' doesn't exist on type 'Query'",
+    });
+  });
+});

@@ -119,3 +119,20 @@ export async function runGraphql(
   }
   return out;
 }
+
+/**
+ * Checks a query the way github.com would before running it: schema validation, connection
+ * boundaries and the node limit. Returns GitHub-shaped errors (empty when valid) and the cost.
+ * For tests of the product's own queries: `expect(validateGithubQuery(QUERY, vars).errors).toEqual([])`.
+ */
+export function validateGithubQuery(
+  query: string,
+  variables: Record<string, unknown> = {},
+): { errors: Record<string, unknown>[]; cost: number | null; nodeCount: number | null } {
+  const p = prepareGraphql({ query, variables });
+  if (p.kind === "answer") {
+    const errors = (p.body as { errors?: Record<string, unknown>[] }).errors ?? [];
+    return { errors, cost: null, nodeCount: null };
+  }
+  return { errors: [], cost: p.analysis.cost, nodeCount: p.analysis.nodeCount };
+}
