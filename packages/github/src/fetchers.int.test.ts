@@ -40,9 +40,20 @@ interface Fetched {
   calls: number;
 }
 
-async function fetchRepo(c: GitHubClient, owner: string, repo: string, updatedSince?: Date): Promise<Fetched> {
+async function fetchRepo(
+  c: GitHubClient,
+  owner: string,
+  repo: string,
+  options: { updatedSince?: Date; details?: "bots" | "all" | "none" } = {},
+): Promise<Fetched> {
   const result: Fetched = { pullRequests: [], commits: new Map(), points: 0, calls: 0 };
-  for await (const page of mergedPullRequests(c, { owner, repo, updatedSince: updatedSince ?? null })) {
+  const pages = mergedPullRequests(c, {
+    owner,
+    repo,
+    updatedSince: options.updatedSince ?? null,
+    ...(options.details === undefined ? {} : { details: options.details }),
+  });
+  for await (const page of pages) {
     result.pullRequests.push(...page.pullRequests);
     for (const commit of page.commits) result.commits.set(commit.sha, commit);
     result.points += page.cost.graphqlPoints;
@@ -103,9 +114,10 @@ describe("mergedPullRequests against the simulator", () => {
           additions: truth.additions,
           deletions: truth.deletions,
           changedFiles: truth.changedFiles,
-          assignees: truth.assignees,
           filesComplete: true,
         });
+        // Details (assignees...) come with the default "bots" mode for PRs opened by a Bot only.
+        expect(pr.assignees).toEqual(author?.accountType === "Bot" ? truth.assignees : []);
         expect(pr.author.login).toBe(truth.author);
         expect(pr.author.type).toBe(author?.accountType ?? null);
         expect(pr.mergedBy?.login ?? null).toBe(truth.mergedBy);
@@ -138,12 +150,36 @@ describe("mergedPullRequests against the simulator", () => {
             ...new Set(world.coAuthorsOf(truth.message).map((a) => a.email.toLowerCase())),
           ]);
           expect(commit.coAuthors).toEqual(coAuthorsFromMessage(truth.message));
-          if (sha === pr.mergeCommitSha) expect(commit.parents).toEqual(truth.parents);
+          // Merge-commit parents come with the details (Bot-opened PRs in the default mode).
+          if (sha === pr.mergeCommitSha) expect(commit.parents).toEqual(pr.author.type === "Bot" ? truth.parents : []);
           checked++;
         }
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it("fetches every PR's details with details: all, to the same PRs otherwise", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const full = await fetchRepo(client(), repo.org, repo.name, { details: "all" });
+    const lean = fetched.get(name)?.pullRequests ?? [];
+    expect(full.pullRequests.map((p) => p.number)).toEqual(lean.map((p) => p.number));
+    for (const pr of full.pullRequests) {
+      const truth = world.pull(name, pr.number);
+      expect(pr.assignees).toEqual(truth?.assignees);
+      expect(pr.reviewRequests).toEqual(truth?.requestedReviewers);
+      expect(pr.mergeMethod).toBe(truth?.mergeMethod);
+      if (pr.mergeCommitSha !== null) {
+        expect(full.commits.get(pr.mergeCommitSha)?.parents).toEqual(world.commit(name, pr.mergeCommitSha)?.parents);
+      }
+      const { assignees: _a, reviewRequests: _r, reviewers: _v, ...rest } = pr;
+      const same = lean.find((p) => p.number === pr.number);
+      if (same === undefined) throw new Error(`${name}#${pr.number} missing from the default fetch`);
+      const { assignees: _a2, reviewRequests: _r2, reviewers: _v2, ...leanRest } = same;
+      expect(rest).toEqual(leanRest);
+    }
   });
 
   it("follows nested pagination for PRs with more than 100 commits", () => {
@@ -177,7 +213,7 @@ describe("mergedPullRequests against the simulator", () => {
     const cursor = new Date(
       Math.max(...world.pullNumbers(name).map((n) => Date.parse(world.pull(name, n)?.updatedAt ?? ""))),
     );
-    const again = await fetchRepo(client(), repo.org, repo.name, new Date(cursor.getTime() + 1000));
+    const again = await fetchRepo(client(), repo.org, repo.name, { updatedSince: new Date(cursor.getTime() + 1000) });
     expect(again.calls).toBe(1);
     expect(again.pullRequests).toEqual([]);
     expect(pullRequests.length).toBeGreaterThan(0);

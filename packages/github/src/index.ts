@@ -38,6 +38,7 @@ export {
   mergedPullRequests,
   type PullRequestCursor,
   type PullRequestPage,
+  pullRequestDetails,
 } from "./fetchers/pull-requests.js";
 export {
   OrgMember,
@@ -71,6 +72,7 @@ export {
   mapRestCommit,
   mapTag,
   mapWorkflowRun,
+  withDetails,
 } from "./mappers.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";

@@ -12,12 +12,15 @@ import {
   mapRestCommit,
   mapTag,
   mapWorkflowRun,
+  withDetails,
 } from "./mappers.js";
+import type { PullRequestNode } from "./shapes.js";
 import {
   annotatedTag,
   dependabotPullRequest,
   deploymentNode,
   historyCommit,
+  humanCommit,
   lightweightTag,
   mergedWithMergeCommit,
   rebasedPullRequest,
@@ -57,6 +60,16 @@ describe("inferMergeMethod", () => {
   it("reads an edited title that kept (#N) as a squash", () => {
     const mergeCommit = { ...squashedPullRequest.mergeCommit, message: "Invoices: round half even (#42)" };
     expect(inferMergeMethod(squashedPullRequest, mergeCommit as typeof squashedPullRequest.mergeCommit)).toBe("squash");
+  });
+
+  it.each([
+    ["Merge pull request #43 from acme/feature/refunds\n\nAdd refunds", "merge"],
+    ["Merge pull request #430 from acme/other", "rebase"],
+    ["Add refunds (#43)", "squash"],
+    ["Add refunds", "rebase"],
+  ] as const)("without parents (lean query) reads %j as %s", (message, expected) => {
+    const { parents: _parents, ...mergeCommit } = { ...humanCommit, parents: undefined, message };
+    expect(inferMergeMethod({ number: 43, title: "Add refunds" }, mergeCommit)).toBe(expected);
   });
 
   it("does not take another PR's number for this one's", () => {
@@ -145,6 +158,32 @@ describe("mapPullRequest", () => {
     });
     expect(pullRequest.filesComplete).toBe(false);
     expect(commits).toHaveLength(1);
+  });
+
+  it("maps a lean node (no details) with empty credit lists, then the same node with its details", () => {
+    const lean: PullRequestNode = { ...squashedPullRequest };
+    delete lean.assignees;
+    delete lean.reviewRequests;
+    delete lean.reviews;
+    if (squashedPullRequest.mergeCommit) {
+      const { parents: _parents, ...mergeCommit } = squashedPullRequest.mergeCommit;
+      lean.mergeCommit = mergeCommit;
+    }
+    const bare = mapPullRequest(REPO, lean);
+    expect(bare.pullRequest).toMatchObject({ assignees: [], reviewRequests: [], reviewers: [], mergeMethod: "squash" });
+    expect(bare.commits.find((c) => c.sha === sha(3))?.parents).toEqual([]);
+    const detailed = mapPullRequest(
+      REPO,
+      withDetails(lean, {
+        number: 42,
+        assignees: { nodes: [{ login: "octocat" }] },
+        reviewRequests: null,
+        reviews: { nodes: [{ author: { login: "hubot" } }] },
+        mergeCommit: { oid: sha(3), parents: { totalCount: 1, nodes: [{ oid: sha(100) }] } },
+      }),
+    );
+    expect(detailed.pullRequest).toMatchObject({ assignees: ["octocat"], reviewers: ["hubot"], mergeMethod: "squash" });
+    expect(detailed.commits.find((c) => c.sha === sha(3))?.parents).toEqual([sha(100)]);
   });
 
   it("maps a deleted author to ghost", () => {

@@ -22,6 +22,7 @@ import type {
   GitActorNode,
   HistoryCommitNode,
   MergeCommitNode,
+  PullRequestDetailsNode,
   PullRequestNode,
   RefNode,
   ReleaseNode,
@@ -147,6 +148,9 @@ export function mapFile(node: FileNode): ChangedFile {
  * - one parent, and the subject is the PR title followed by `(#N)` (GitHub's default squash
  *   subject), or any subject ending in `(#N)` (an edited title) → "squash";
  * - otherwise (one parent, no `(#N)`; the last rebased commit, or a fast-forward) → "rebase".
+ * When the parents were not fetched (the lean bulk query), GitHub's default merge-commit subject
+ * `Merge pull request #N from ...` stands in for "two parents"; a merge commit whose message was
+ * rewritten then reads as a squash or rebase (the PR details query settles it).
  * Null when the PR has no merge commit. A squash whose message was rewritten without `(#N)` reads
  * as a rebase: the default-branch history then shows one commit for the PR either way.
  */
@@ -155,8 +159,12 @@ export function inferMergeMethod(
   mergeCommit: MergeCommitNode | null,
 ): MergeMethod | null {
   if (mergeCommit === null) return null;
-  if (mergeCommit.parents.totalCount >= 2) return "merge";
   const subject = (mergeCommit.message.split("\n", 1)[0] ?? "").trim();
+  if (mergeCommit.parents !== undefined) {
+    if (mergeCommit.parents.totalCount >= 2) return "merge";
+  } else if (subject.startsWith(`Merge pull request #${pr.number} `)) {
+    return "merge";
+  }
   const marker = `(#${pr.number})`;
   if (subject.startsWith(pr.title.trim()) && subject.includes(marker)) return "squash";
   if (subject.endsWith(marker)) return "squash";
@@ -173,6 +181,21 @@ export interface MappedPullRequest {
  * A merged PR node with its complete commit and file lists (the fetcher has followed nested
  * pagination and passes them in). Validated by core's zod schemas.
  */
+/** Copies a details query's answer onto a bulk PR node (assignees, review requests, reviews, merge parents). */
+export function withDetails(node: PullRequestNode, details: PullRequestDetailsNode): PullRequestNode {
+  const mergeCommit =
+    node.mergeCommit !== null && details.mergeCommit !== null && details.mergeCommit.oid === node.mergeCommit.oid
+      ? { ...node.mergeCommit, parents: details.mergeCommit.parents }
+      : node.mergeCommit;
+  return {
+    ...node,
+    assignees: details.assignees,
+    reviewRequests: details.reviewRequests,
+    reviews: details.reviews,
+    mergeCommit,
+  };
+}
+
 export function mapPullRequest(
   repo: string,
   node: PullRequestNode,
@@ -209,7 +232,7 @@ export function mapPullRequest(
     changedFiles: node.changedFiles,
     files: fileNodes.map(mapFile),
     filesComplete: fileNodes.length >= (node.files?.totalCount ?? node.changedFiles),
-    assignees: node.assignees.nodes.map((a) => a.login),
+    assignees: (node.assignees?.nodes ?? []).map((a) => a.login),
     reviewRequests,
     reviewers: [...reviewers],
     commitShas: commitNodes.map((c) => c.oid),
@@ -223,7 +246,7 @@ export function mapPullRequest(
       mapCommit(
         repo,
         merge,
-        merge.parents.nodes.map((p) => p.oid),
+        (merge.parents?.nodes ?? []).map((p) => p.oid),
       ),
     );
   }

@@ -33,7 +33,19 @@ export interface CommitNode {
 }
 
 export interface MergeCommitNode extends CommitNode {
-  parents: { totalCount: number; nodes: { oid: string }[] };
+  /** Only selected with the PR details (MERGED_PULL_REQUESTS_FULL_QUERY or the details query). */
+  parents?: { totalCount: number; nodes: { oid: string }[] };
+}
+
+/** The PullRequestDetails fragment: absent from the lean bulk query. */
+export interface PullRequestDetailsNode {
+  number: number;
+  assignees: { nodes: { login: string }[] };
+  reviewRequests: {
+    nodes: { requestedReviewer: { __typename: string; login?: string; slug?: string } | null }[];
+  } | null;
+  reviews: { nodes: { author: { login: string } | null }[] } | null;
+  mergeCommit: { oid: string; parents: { totalCount: number; nodes: { oid: string }[] } } | null;
 }
 
 export interface FileNode {
@@ -56,6 +68,7 @@ export interface FileConnection {
 }
 
 export interface PullRequestNode {
+  id?: string;
   number: number;
   title: string;
   body: string;
@@ -72,11 +85,10 @@ export interface PullRequestNode {
   mergedBy: ActorNode | null;
   mergeCommit: MergeCommitNode | null;
   labels: { nodes: { name: string }[] } | null;
-  assignees: { nodes: { login: string }[] };
-  reviewRequests: {
-    nodes: { requestedReviewer: { __typename: string; login?: string; slug?: string } | null }[];
-  } | null;
-  reviews: { nodes: { author: { login: string } | null }[] } | null;
+  /** The detail connections: present with the full query or after a details query, else undefined. */
+  assignees?: PullRequestDetailsNode["assignees"];
+  reviewRequests?: PullRequestDetailsNode["reviewRequests"];
+  reviews?: PullRequestDetailsNode["reviews"];
   commits: CommitConnection;
   files: FileConnection | null;
 }

@@ -1,12 +1,21 @@
 import type { Commit, PullRequest } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
-import { mapPullRequest } from "../mappers.js";
-import { MERGED_PULL_REQUESTS_QUERY } from "../queries/merged-pull-requests.js";
+import { accountTypeOf, mapPullRequest, withDetails } from "../mappers.js";
+import { MERGED_PULL_REQUESTS_FULL_QUERY, MERGED_PULL_REQUESTS_QUERY } from "../queries/merged-pull-requests.js";
 import { PULL_REQUEST_COMMITS_QUERY } from "../queries/pull-request-commits.js";
+import { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "../queries/pull-request-details.js";
 import { PULL_REQUEST_FILES_QUERY } from "../queries/pull-request-files.js";
 import type { RateLimit } from "../rate-limit.js";
-import type { CommitConnection, CommitNode, FileConnection, FileNode, PageInfo, PullRequestNode } from "../shapes.js";
+import type {
+  CommitConnection,
+  CommitNode,
+  FileConnection,
+  FileNode,
+  PageInfo,
+  PullRequestDetailsNode,
+  PullRequestNode,
+} from "../shapes.js";
 import { charge, fullName, newPageCost, type PageCost, type PageMeta, type RepoRef } from "./page.js";
 
 export interface MergedPullRequestsOptions extends RepoRef {
@@ -16,6 +25,16 @@ export interface MergedPullRequestsOptions extends RepoRef {
   updatedSince?: Date | null;
   /** Resume a pass after this page cursor (the last page's endCursor). */
   after?: string | null;
+  /**
+   * Which PRs get their details (assignees, review requests, reviews, merge-commit parents):
+   * - "bots" (default): only PRs opened by a Bot account (agents: whom to credit), by a batched
+   *   follow-up query, 1 point per 25 such PRs; the bulk query costs 3 points a page;
+   * - "all": every PR, in the bulk query itself (7 points a page);
+   * - "none": nobody (3 points a page); `pullRequestDetails` fetches them later where needed.
+   * Without details, `assignees`, `reviewRequests` and `reviewers` are empty and the merge method
+   * is read from the merge commit's message.
+   */
+  details?: "bots" | "all" | "none";
 }
 
 export interface PullRequestCursor {
@@ -71,7 +90,9 @@ export async function* mergedPullRequests(
   let maxUpdatedAt: number | null = null;
   for (;;) {
     const cost = newPageCost();
-    const { data, rateLimit } = await client.graphql<PullRequestsData>(MERGED_PULL_REQUESTS_QUERY, {
+    const details = options.details ?? "bots";
+    const query = details === "all" ? MERGED_PULL_REQUESTS_FULL_QUERY : MERGED_PULL_REQUESTS_QUERY;
+    const { data, rateLimit } = await client.graphql<PullRequestsData>(query, {
       owner: options.owner,
       name: options.repo,
       baseRef: options.baseRef ?? null,
@@ -86,6 +107,7 @@ export async function* mergedPullRequests(
     let reachedCursor = false;
     const pullRequests: PullRequest[] = [];
     const commits = new Map<string, Commit>();
+    const wanted: PullRequestNode[] = [];
     for (const node of connection.nodes) {
       const updatedAt = Date.parse(node.updatedAt);
       if (since !== null && updatedAt < since) {
@@ -94,6 +116,25 @@ export async function* mergedPullRequests(
       }
       maxUpdatedAt = Math.max(maxUpdatedAt ?? updatedAt, updatedAt);
       if (node.mergedAt === null || (base !== null && node.baseRefName !== base)) continue;
+      wanted.push(node);
+    }
+    const detailNumbers =
+      details === "bots" ? wanted.filter((n) => accountTypeOf(n.author?.__typename, n.author?.login) === "Bot") : [];
+    const detailed = new Map<number, PullRequestDetailsNode>();
+    if (detailNumbers.length > 0) {
+      const fetched = await fetchDetails(
+        client,
+        options,
+        detailNumbers.map((n) => n.number),
+      );
+      for (const [number, d] of fetched.details) detailed.set(number, d);
+      cost.graphqlCalls += fetched.calls;
+      cost.graphqlPoints += fetched.points;
+      latestRateLimit = fetched.rateLimit ?? latestRateLimit;
+    }
+    for (const bulkNode of wanted) {
+      const extra = detailed.get(bulkNode.number);
+      const node = extra === undefined ? bulkNode : withDetails(bulkNode, extra);
       const nested = await completeNested(client, options, node, cost);
       if (nested.rateLimit !== null) latestRateLimit = nested.rateLimit;
       const mapped = mapPullRequest(repoName, node, nested);
@@ -117,6 +158,60 @@ export async function* mergedPullRequests(
     if (done) return;
     after = endCursor;
   }
+}
+
+interface DetailsData {
+  repository: Record<string, PullRequestDetailsNode | null> | null;
+}
+
+async function fetchDetails(
+  client: GitHubClient,
+  ref: RepoRef,
+  numbers: readonly number[],
+): Promise<{
+  details: Map<number, PullRequestDetailsNode>;
+  calls: number;
+  points: number;
+  rateLimit: RateLimit | null;
+}> {
+  const details = new Map<number, PullRequestDetailsNode>();
+  let calls = 0;
+  let points = 0;
+  let rateLimit: RateLimit | null = null;
+  const unique = [...new Set(numbers)];
+  for (let i = 0; i < unique.length; i += PULL_REQUEST_DETAILS_BATCH) {
+    const batch = unique.slice(i, i + PULL_REQUEST_DETAILS_BATCH);
+    const result = await client.graphql<DetailsData>(pullRequestDetailsQuery(batch), {
+      owner: ref.owner,
+      name: ref.repo,
+    });
+    calls += 1;
+    points += result.rateLimit?.cost ?? 0;
+    rateLimit = result.rateLimit ?? rateLimit;
+    if (result.data.repository === null) throw notFound(ref);
+    for (const number of batch) {
+      const node = result.data.repository[`pr${number}`];
+      if (node != null) details.set(number, node);
+    }
+  }
+  return { details, calls, points, rateLimit };
+}
+
+/**
+ * Assignees, review requests, reviews and merge-commit parents of chosen PRs (25 per query,
+ * 1 point each), for callers that fetched PRs without them and need them for a few: the credit
+ * of an agent's PR, the "self-merged without review" flag.
+ */
+export async function pullRequestDetails(
+  client: GitHubClient,
+  options: RepoRef & { numbers: readonly number[] },
+): Promise<{ details: Map<number, PullRequestDetailsNode>; cost: PageCost; rateLimit: RateLimit | null }> {
+  const cost = newPageCost();
+  if (options.numbers.length === 0) return { details: new Map(), cost, rateLimit: null };
+  const fetched = await fetchDetails(client, options, options.numbers);
+  cost.graphqlCalls = fetched.calls;
+  cost.graphqlPoints = fetched.points;
+  return { details: fetched.details, cost, rateLimit: fetched.rateLimit };
 }
 
 async function completeNested(

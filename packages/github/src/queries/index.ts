@@ -1,9 +1,15 @@
 export { BRANCH_HISTORY_QUERY } from "./branch-history.js";
 export { DEPLOYMENTS_QUERY } from "./deployments.js";
 export { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
-export { MERGED_PULL_REQUESTS_QUERY, PULL_REQUEST_FIELDS } from "./merged-pull-requests.js";
+export {
+  MERGED_PULL_REQUESTS_FULL_QUERY,
+  MERGED_PULL_REQUESTS_QUERY,
+  PULL_REQUEST_DETAIL_FIELDS,
+  PULL_REQUEST_FIELDS,
+} from "./merged-pull-requests.js";
 export { ORG_MEMBERS_QUERY } from "./org-members.js";
 export { PULL_REQUEST_COMMITS_QUERY } from "./pull-request-commits.js";
+export { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "./pull-request-details.js";
 export { PULL_REQUEST_FILES_QUERY } from "./pull-request-files.js";
 export { RELEASES_QUERY } from "./releases.js";
 export { TAGS_QUERY } from "./tags.js";

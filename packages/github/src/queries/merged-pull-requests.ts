@@ -2,11 +2,13 @@ import { RATE_LIMIT_FIELDS } from "../rate-limit.js";
 import { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
 
 /**
- * Everything the metrics and attribution need about a merged pull request, 100 per page.
- * Ordered by UPDATED_AT descending, so an incremental sync stops at the first PR updated before
- * its cursor. `$baseRef` restricts to PRs merged into one branch (the tracked one).
+ * What every merged PR needs, with three per-PR connections only (labels, commits, files):
+ * 1 + 3 × 100 requests = 3 points a page of 100, i.e. 30 per 1,000 PRs, GitHub's floor for
+ * commits + files + labels. The merge commit comes without its parents (merge method then read
+ * from its message, see inferMergeMethod).
  */
 export const PULL_REQUEST_FIELDS = `fragment PullRequestFields on PullRequest {
+  id
   number
   title
   body
@@ -21,8 +23,27 @@ export const PULL_REQUEST_FIELDS = `fragment PullRequestFields on PullRequest {
   changedFiles
   author { ...ActorFields }
   mergedBy { ...ActorFields }
-  mergeCommit { ...CommitFields parents(first: 2) { totalCount nodes { oid } } }
+  mergeCommit { ...CommitFields }
   labels(first: 20) { nodes { name } }
+  commits(first: 100) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { commit { ...CommitFields } }
+  }
+  files(first: 100) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { path additions deletions changeType }
+  }
+}`;
+
+/**
+ * The per-PR connections only some consumers need, one point per 100 PRs each: assignees and
+ * review requests (whom to credit for an agent's PR), reviews (self-merged without review), the
+ * merge commit's parents (merge method for certain).
+ */
+export const PULL_REQUEST_DETAIL_FIELDS = `fragment PullRequestDetails on PullRequest {
+  number
   assignees(first: 10) { nodes { login } }
   reviewRequests(first: 10) {
     nodes {
@@ -36,19 +57,14 @@ export const PULL_REQUEST_FIELDS = `fragment PullRequestFields on PullRequest {
     }
   }
   reviews(first: 20, states: [APPROVED, COMMENTED, CHANGES_REQUESTED]) { nodes { author { login } } }
-  commits(first: 100) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { commit { ...CommitFields } }
-  }
-  files(first: 100) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { path additions deletions changeType }
-  }
+  mergeCommit { oid parents(first: 2) { totalCount nodes { oid } } }
 }`;
 
-export const MERGED_PULL_REQUESTS_QUERY = `query MergedPullRequests($owner: String!, $name: String!, $baseRef: String, $after: String) {
+const pullRequestsQuery = (
+  name: string,
+  spreads: string,
+  fragments: string,
+) => `query ${name}($owner: String!, $name: String!, $baseRef: String, $after: String) {
   ${RATE_LIMIT_FIELDS}
   repository(owner: $owner, name: $name) {
     nameWithOwner
@@ -62,10 +78,25 @@ export const MERGED_PULL_REQUESTS_QUERY = `query MergedPullRequests($owner: Stri
     ) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { ...PullRequestFields }
+      nodes { ${spreads} }
     }
   }
 }
-${PULL_REQUEST_FIELDS}
-${ACTOR_FIELDS}
-${COMMIT_FIELDS}`;
+${fragments}`;
+
+/**
+ * Merged PRs, 100 a page, newest update first (an incremental sync stops at the first PR
+ * updated before its cursor); `$baseRef` restricts to PRs merged into one branch. 3 points a page.
+ */
+export const MERGED_PULL_REQUESTS_QUERY = pullRequestsQuery(
+  "MergedPullRequests",
+  "...PullRequestFields",
+  `${PULL_REQUEST_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+);
+
+/** The same with every PR's details (assignees, review requests, reviews, merge parents): 7 points a page. */
+export const MERGED_PULL_REQUESTS_FULL_QUERY = pullRequestsQuery(
+  "MergedPullRequestsFull",
+  "...PullRequestFields ...PullRequestDetails",
+  `${PULL_REQUEST_FIELDS}\n${PULL_REQUEST_DETAIL_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+);

@@ -6,11 +6,14 @@ import * as queries from "./index.js";
 
 const schema = buildSchema(githubSchema.idl, { assumeValidSDL: true });
 
-const documents = Object.entries(queries).filter(([name]) => name.endsWith("_QUERY"));
+const documents = Object.entries(queries).filter(
+  (entry): entry is [string, string] => entry[0].endsWith("_QUERY") && typeof entry[1] === "string",
+);
 
 /** The point cost each query may have at most (GitHub's formula); the bulk PR query is the expensive one. */
 const MAX_POINTS: Record<string, number> = {
-  MERGED_PULL_REQUESTS_QUERY: 7,
+  MERGED_PULL_REQUESTS_QUERY: 3,
+  MERGED_PULL_REQUESTS_FULL_QUERY: 7,
   PULL_REQUEST_COMMITS_QUERY: 1,
   PULL_REQUEST_FILES_QUERY: 1,
   DEPLOYMENTS_QUERY: 1,
@@ -39,11 +42,22 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     expect(cost.nodes).toBeLessThanOrEqual(500_000);
   });
 
-  it("keeps per-commit connections out of the bulk PR query (each would cost 100 points a page)", () => {
-    const cost = queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY);
-    // pullRequests 1 + 7 per-PR connections x 100 parents.
-    expect(cost.requests).toBe(701);
+  it("keeps per-commit connections out of the bulk PR queries (each would cost 100 points a page)", () => {
+    // pullRequests 1 + labels, commits, files x 100 PRs: GitHub's floor for what the metrics need.
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY).requests).toBe(301);
+    // + assignees, reviewRequests, reviews, mergeCommit.parents.
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_FULL_QUERY).requests).toBe(701);
     expect(queries.COMMIT_FIELDS).not.toMatch(/parents|authors/);
+  });
+
+  it("builds a details query for 25 PRs that validates and costs 1 point", () => {
+    const numbers = Array.from({ length: queries.PULL_REQUEST_DETAILS_BATCH }, (_, i) => i + 1);
+    const query = queries.pullRequestDetailsQuery(numbers);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(queryCost(schema, query)).toMatchObject({ requests: 100, points: 1 });
+    expect(() => queries.pullRequestDetailsQuery([])).toThrow(RangeError);
+    expect(() => queries.pullRequestDetailsQuery(Array.from({ length: 26 }, (_, i) => i + 1))).toThrow(RangeError);
+    expect(() => queries.pullRequestDetailsQuery([1.5])).toThrow(/not a PR number/);
   });
 
   it("rejects a query GitHub would reject (sanity check of the harness)", () => {
