@@ -37,11 +37,15 @@ export interface CompiledRuleSet {
   readonly ai: Readonly<Record<ActorRuleField, IdentityIndex>>;
   readonly bot: Readonly<Record<ActorRuleField, IdentityIndex>>;
   readonly text: Readonly<Record<TextRuleField, readonly CompiledRule[]>>;
-  /** One regex OR-ing every message pattern: a message it does not match needs no further look. */
+  /**
+   * One regex (flag `g`) OR-ing every prefiltered message pattern. A message it does not match
+   * needs no further look; when it does, only the lines it matched are given to those rules.
+   */
   readonly messagePrefilter: RegExp | null;
-  /** Message rules left out of the prefilter (back-references, named groups). */
-  readonly messageUnfiltered: readonly CompiledRule[];
+  /** Single-line rules without back-references: safe to prefilter and to run on matched lines only. */
   readonly messageFiltered: readonly CompiledRule[];
+  /** Every other message rule: always run over the whole message. */
+  readonly messageUnfiltered: readonly CompiledRule[];
 }
 
 const ACTOR_FIELDS: readonly ActorRuleField[] = ["commit.author", "commit.committer", "commit.co-author", "pr.author"];
@@ -87,8 +91,10 @@ function compileOne(rule: AttributionRule, source: "builtin" | "config"): Compil
 
 /** Lowercase, single spaces: names compare this way everywhere. */
 export function normaliseName(name: string): string {
-  return name.trim().replace(/\s+/g, " ").toLowerCase();
+  const trimmed = name.trim();
+  return (NEEDS_SPACE_FIX.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed).toLowerCase();
 }
+const NEEDS_SPACE_FIX = /\s\s|[\t\n\r]/;
 
 function buildIndex(rules: readonly CompiledRule[]): IdentityIndex {
   const byEmail = new Map<string, CompiledRule[]>();
@@ -107,6 +113,42 @@ function buildIndex(rules: readonly CompiledRule[]): IdentityIndex {
     else if (rule.identity?.name !== undefined) push(byName, rule.identity.name, rule);
   }
   return { byEmail, byLogin, byName, patterns, size: rules.length };
+}
+
+const ANCHORED_PREFIX = `^${LINE_PREFIX}(?:`;
+
+/**
+ * One regex that matches a message when any of `rules` would. Line-anchored rules share a
+ * single `^` + bullet prefix (checked once per position instead of once per rule), unanchored
+ * ones follow as plain alternatives.
+ */
+function buildPrefilter(rules: readonly CompiledRule[]): RegExp | null {
+  if (rules.length === 0) return null;
+  const anchored: string[] = [];
+  const free: string[] = [];
+  for (const rule of rules) {
+    const source = rule.regex?.source ?? "";
+    if (source.startsWith(ANCHORED_PREFIX) && source.endsWith(")"))
+      anchored.push(source.slice(ANCHORED_PREFIX.length, -1));
+    else free.push(source);
+  }
+  const parts = [
+    ...(anchored.length > 0 ? [`${ANCHORED_PREFIX}${anchored.map((a) => `(?:${a})`).join("|")})`] : []),
+    ...free.map((f) => `(?:${f})`),
+  ];
+  return new RegExp(parts.join("|"), "gimu");
+}
+
+/**
+ * True when a pattern can only match within one line: nothing in it matches a line break.
+ * Conservative: negated classes that exclude \n (or \s) are fine, anything else that could
+ * match a newline (\s, \n, \r, \W, \D, other negated classes) is not.
+ */
+export function isLineLocal(source: string): boolean {
+  const withoutSafeNegations = source.replace(/\[\^(?:[^\]\\]|\\.)*\]/g, (cls) =>
+    cls.includes("\\n") || cls.includes("\\s") ? "" : cls,
+  );
+  return !/\\[snrWD]|\[\^|\\u000[aA]|\\x0[aA]/.test(withoutSafeNegations);
 }
 
 /** 32-bit FNV-1a, hex: a short, stable fingerprint of the configured rule changes. */
@@ -217,13 +259,11 @@ export function compileRules(
   const text = {} as Record<TextRuleField, CompiledRule[]>;
   for (const field of TEXT_FIELDS) text[field] = compiled.filter((r) => r.field === field && r.regex !== null);
 
-  const combinable = (r: CompiledRule) => r.regex !== null && !/\\[1-9]|\(\?<[A-Za-z]|\\k</.test(r.regex.source);
+  const combinable = (r: CompiledRule) =>
+    r.regex !== null && !/\\[1-9]|\(\?<[A-Za-z]|\\k</.test(r.regex.source) && isLineLocal(r.regex.source);
   const messageFiltered = text["commit.message"].filter(combinable);
   const messageUnfiltered = text["commit.message"].filter((r) => !combinable(r));
-  const messagePrefilter =
-    messageFiltered.length === 0
-      ? null
-      : new RegExp(messageFiltered.map((r) => `(?:${r.regex?.source})`).join("|"), "imu");
+  const messagePrefilter = buildPrefilter(messageFiltered);
 
   const changed = configured.length > 0 || disabled.length > 0 || automation.length > 0;
   const baseVersion = options.version ?? BUILTIN_RULES_VERSION;

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileRules } from "./compile.js";
+import { compileRules, isLineLocal } from "./compile.js";
 import { type CorpusCase, evaluateCorpus, parseCorpusCase } from "./evaluate.js";
+import { attributeLine } from "./line.js";
 
 const cases: CorpusCase[] = readFileSync(new URL("../testdata/corpus.jsonl", import.meta.url), "utf8")
   .split("\n")
@@ -49,5 +50,28 @@ describe("labelled corpus (testdata/corpus.jsonl)", () => {
 
   it("never calls a human or bot case AI at medium or above", () => {
     expect(e.perThreshold.medium.fp).toBe(0);
+  });
+});
+
+describe("message prefilter", () => {
+  const rules = compileRules();
+
+  it("prefilters every built-in message rule (all are single-line)", () => {
+    expect(rules.messageUnfiltered.map((r) => r.id)).toEqual([]);
+    expect(isLineLocal("^Foo:[ \\t]*[^\\n]*\\S")).toBe(true);
+    expect(isLineLocal("^Foo:\\s+bar")).toBe(false);
+    expect(isLineLocal("a[^x]b")).toBe(false);
+  });
+
+  it("gives exactly the evidence of a full scan on every corpus case", () => {
+    const full = {
+      ...rules,
+      messagePrefilter: null,
+      messageFiltered: [],
+      messageUnfiltered: rules.text["commit.message"],
+    };
+    for (const c of cases) {
+      expect(attributeLine(c, { rules }), c.id).toEqual(attributeLine(c, { rules: full }));
+    }
   });
 });

@@ -84,27 +84,37 @@ function identityMatches(rule: CompiledRule, keys: ActorKeys): boolean {
   );
 }
 
+type ActorMatch = { rule: CompiledRule; matched: string };
+
+function pushIdentityMatches(list: readonly CompiledRule[] | undefined, keys: ActorKeys, out: ActorMatch[]): void {
+  if (list === undefined) return;
+  for (const rule of list) if (identityMatches(rule, keys)) out.push({ rule, matched: keys.display });
+}
+
+const NO_MATCHES: readonly ActorMatch[] = [];
+
 /** Every rule of `index` the identity matches, with the text each matched. */
-export function matchActor(
-  index: IdentityIndex,
-  keys: ActorKeys,
-  withPatterns = true,
-): Array<{ rule: CompiledRule; matched: string }> {
-  const out: Array<{ rule: CompiledRule; matched: string }> = [];
-  if (index.size === 0) return out;
-  const check = (list: readonly CompiledRule[] | undefined) => {
-    if (list === undefined) return;
-    for (const rule of list) if (identityMatches(rule, keys)) out.push({ rule, matched: keys.display });
-  };
-  if (keys.email !== "") check(index.byEmail.get(keys.email));
-  if (keys.login !== null) check(index.byLogin.get(keys.login));
-  if (keys.name !== "") check(index.byName.get(keys.name));
+export function matchActor(index: IdentityIndex, keys: ActorKeys, withPatterns = true): readonly ActorMatch[] {
+  if (index.size === 0) return NO_MATCHES;
+  let out: ActorMatch[] | null = null;
+  const byEmail = keys.email === "" ? undefined : index.byEmail.get(keys.email);
+  const byLogin = keys.login === null ? undefined : index.byLogin.get(keys.login);
+  const byName = keys.name === "" ? undefined : index.byName.get(keys.name);
+  if (byEmail !== undefined || byLogin !== undefined || byName !== undefined) {
+    out = [];
+    pushIdentityMatches(byEmail, keys, out);
+    pushIdentityMatches(byLogin, keys, out);
+    pushIdentityMatches(byName, keys, out);
+  }
   if (withPatterns) {
     for (const rule of index.patterns) {
-      if (rule.regex?.test(keys.display)) out.push({ rule, matched: keys.display });
+      if (rule.regex?.test(keys.display)) {
+        out ??= [];
+        out.push({ rule, matched: keys.display });
+      }
     }
   }
-  return out;
+  return out ?? NO_MATCHES;
 }
 
 function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
@@ -112,7 +122,7 @@ function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
     type === "Bot" ||
     (keys.login?.endsWith("[bot]") ?? false) ||
     keys.name.endsWith("[bot]") ||
-    keys.email.split("@")[0]?.endsWith("[bot]") === true
+    keys.email.includes("[bot]@")
   );
 }
 
@@ -143,6 +153,7 @@ const CO_AUTHOR_LINE =
   /^[ \t]*(?:[*-][ \t]+)?(co-(?:authored|developed)-by:[ \t]*([^<\n]*?)[ \t]*<([^<>\n]*)>)[ \t]*$/gim;
 const MERGE_SUBJECT = /^Merge pull request #[0-9]+ from [^\s/]+\/(\S+)/;
 const LINE_PREFIX = /^[ \t]*(?:[*-][ \t]+)?/;
+const HAS_BY = /-by:/i;
 
 export interface ParsedCoAuthor {
   name: string;
@@ -154,16 +165,15 @@ export interface ParsedCoAuthor {
 
 export function coAuthorTrailers(message: string, extra: readonly CoAuthorLike[] = []): ParsedCoAuthor[] {
   const out: ParsedCoAuthor[] = [];
+  if (extra.length === 0 && !HAS_BY.test(message)) return out;
   const seen = new Set<string>();
-  if (message.includes("-by:") || message.includes("-By:") || message.includes("-BY:") || /-by:/i.test(message)) {
-    CO_AUTHOR_LINE.lastIndex = 0;
-    for (let m = CO_AUTHOR_LINE.exec(message); m !== null; m = CO_AUTHOR_LINE.exec(message)) {
-      const email = (m[3] ?? "").trim();
-      const key = email.toLowerCase() || `name:${m[2] ?? ""}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ name: (m[2] ?? "").trim(), email, login: null, line: m[1] ?? "" });
-    }
+  CO_AUTHOR_LINE.lastIndex = 0;
+  for (let m = CO_AUTHOR_LINE.exec(message); m !== null; m = CO_AUTHOR_LINE.exec(message)) {
+    const email = (m[3] ?? "").trim();
+    const key = email.toLowerCase() || `name:${m[2] ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: (m[2] ?? "").trim(), email, login: null, line: m[1] ?? "" });
   }
   for (const c of extra) {
     const key = c.email.toLowerCase() || `name:${c.name}`;
@@ -181,18 +191,53 @@ function hit(rule: CompiledRule, location: EvidenceLocation, matched: string): H
   };
 }
 
-function scanMessage(rules: CompiledRuleSet, sha: string, message: string, hits: Hit[]): void {
-  const location: EvidenceLocation = { kind: "commit", sha, field: "message" };
-  const run = (list: readonly CompiledRule[]) => {
-    for (const rule of list) {
-      const m = rule.regex?.exec(message);
-      if (m) hits.push(hit(rule, location, m[0].replace(LINE_PREFIX, "").trimEnd()));
+function runMessageRules(
+  list: readonly CompiledRule[],
+  message: string,
+  location: EvidenceLocation,
+  hits: Hit[],
+): void {
+  for (const rule of list) {
+    const m = rule.regex?.exec(message);
+    if (m) hits.push(hit(rule, location, m[0].replace(LINE_PREFIX, "").trimEnd()));
+  }
+}
+
+/**
+ * The lines of `message` on which the (global) prefilter matched, joined by newlines. Every
+ * prefiltered rule is single-line, so a rule matching the message matches one of these lines.
+ */
+function matchedLines(prefilter: RegExp, message: string): string {
+  let out = "";
+  let lastLineStart = -1;
+  prefilter.lastIndex = 0;
+  for (let m = prefilter.exec(message); m !== null; m = prefilter.exec(message)) {
+    const start = message.lastIndexOf("\n", m.index - 1) + 1;
+    if (start !== lastLineStart) {
+      const end = message.indexOf("\n", m.index + Math.max(m[0].length - 1, 0));
+      out += `${out === "" ? "" : "\n"}${message.slice(start, end === -1 ? message.length : end)}`;
+      lastLineStart = start;
     }
-  };
-  if (rules.messagePrefilter === null || rules.messagePrefilter.test(message)) run(rules.messageFiltered);
-  run(rules.messageUnfiltered);
+    if (m[0].length === 0) prefilter.lastIndex++;
+  }
+  return out;
+}
+
+function scanMessage(rules: CompiledRuleSet, sha: string, message: string, hits: Hit[]): void {
+  let prefilterHit = false;
+  if (rules.messagePrefilter !== null) {
+    rules.messagePrefilter.lastIndex = 0;
+    prefilterHit = rules.messagePrefilter.test(message);
+  }
+  const isMerge = message.startsWith("Merge pull request #");
+  if (!prefilterHit && rules.messageUnfiltered.length === 0 && !isMerge) return;
+  const location: EvidenceLocation = { kind: "commit", sha, field: "message" };
+  if (prefilterHit && rules.messagePrefilter !== null) {
+    runMessageRules(rules.messageFiltered, matchedLines(rules.messagePrefilter, message), location, hits);
+  }
+  runMessageRules(rules.messageUnfiltered, message, location, hits);
   // Branches survive in merge commit subjects: run the branch rules on them.
-  if (message.startsWith("Merge pull request #")) {
+  if (isMerge) {
     const branch = MERGE_SUBJECT.exec(message)?.[1];
     if (branch !== undefined) {
       for (const rule of rules.text["pr.head-ref"]) {
@@ -244,6 +289,19 @@ export interface PullRequestScan {
   authorKind: ActorKind;
 }
 
+function runTextRules(
+  field: "title" | "body" | "head-ref",
+  list: readonly CompiledRule[],
+  value: string | null | undefined,
+  hits: Hit[],
+): void {
+  if (value === undefined || value === null || value === "") return;
+  for (const rule of list) {
+    const m = rule.regex?.exec(value);
+    if (m) hits.push(hit(rule, { kind: "pr", field }, m[0].replace(LINE_PREFIX, "").trimEnd()));
+  }
+}
+
 function scanPullRequest(rules: CompiledRuleSet, pr: PullRequestLike, hits: Hit[]): PullRequestScan {
   const keys = actorKeys("", "", pr.author.login);
   const authorKind = classifyActor(rules, "pr.author", keys, pr.author.type);
@@ -251,20 +309,9 @@ function scanPullRequest(rules: CompiledRuleSet, pr: PullRequestLike, hits: Hit[
   for (const { rule, matched } of matchActor(rules.ai["pr.author"], { ...keys, display: pr.author.login })) {
     hits.push(hit(rule, { kind: "pr", field: "author" }, matched));
   }
-  const text = (
-    field: "title" | "body" | "head-ref",
-    list: readonly CompiledRule[],
-    value: string | null | undefined,
-  ) => {
-    if (value === undefined || value === null || value === "") return;
-    for (const rule of list) {
-      const m = rule.regex?.exec(value);
-      if (m) hits.push(hit(rule, { kind: "pr", field }, m[0].replace(LINE_PREFIX, "").trimEnd()));
-    }
-  };
-  text("title", rules.text["pr.title"], pr.title);
-  text("body", rules.text["pr.body"], pr.body);
-  text("head-ref", rules.text["pr.head-ref"], pr.headRef);
+  runTextRules("title", rules.text["pr.title"], pr.title, hits);
+  runTextRules("body", rules.text["pr.body"], pr.body, hits);
+  runTextRules("head-ref", rules.text["pr.head-ref"], pr.headRef, hits);
   for (const label of pr.labels ?? []) {
     for (const rule of rules.text["pr.label"]) {
       if (rule.regex?.test(label)) hits.push(hit(rule, { kind: "pr", field: "label" }, label));
