@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import { describe, expect, it } from "vitest";
 import * as schema from "./schema/index.js";
-import { chunk, columnName, MAX_BIND_PARAMETERS, planUpsert, rowsPerStatement } from "./upsert.js";
+import { chunk, columnName, keysIn, MAX_BIND_PARAMETERS, planUpsert, rowsPerStatement } from "./upsert.js";
 
 describe("rowsPerStatement", () => {
   it.each([
@@ -72,5 +72,23 @@ describe("planUpsert", () => {
       ["deployments", "b"],
       ["pulls", "c"],
     ]);
+  });
+});
+
+describe("keysIn", () => {
+  const db = drizzle.mock({ schema, casing: "snake_case" });
+
+  it("binds one array per key column however many keys", () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => ["acme/api", i + 1]);
+    const query = db
+      .select()
+      .from(schema.pullRequests)
+      .where(keysIn([schema.pullRequests.repo, schema.pullRequests.number], keys))
+      .toSQL();
+    expect(query.sql).toContain(
+      '("pull_requests"."repo", "pull_requests"."number") in (select * from unnest($1::text[], $2::integer[]))',
+    );
+    expect(query.params).toHaveLength(2);
+    expect(query.params[1]).toHaveLength(50_000);
   });
 });
