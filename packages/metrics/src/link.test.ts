@@ -130,8 +130,8 @@ describe("linkRepository", () => {
     );
     expect(result.deployments.map((d) => d.kind)).toEqual(["first", "ships", "rollback", "ships"]);
     expect(result.deployments[1]?.rolledBackBy).toBe(`${REPO}:deployment:3`);
-    // After the rollback the next deployment ships (m2, m5] again; deployedAt stays the first.
-    expect(result.deployments[3]?.shipped).toEqual(["b", "c"]);
+    // After the rollback the next deployment ships only what is new since m4: c.
+    expect(result.deployments[3]?.shipped).toEqual(["c"]);
     const b = result.changes.find((c) => c.key === "b");
     expect(b?.deployedAt).toEqual(at(3));
   });
@@ -170,6 +170,19 @@ describe("linkRepository", () => {
       ["prod-eu", "ships", ["b"]],
     ]);
     expect(result.changes.find((c) => c.key === "b")?.deployedAt).toEqual(at(3));
+  });
+
+  it("an off-branch deployment whose commits the graph holds ships the branch commits it contains", () => {
+    // f2 <- f1 <- m2: a hotfix branch cut from m2 and deployed.
+    const g = graph(5, { f1: ["m2"], f2: ["f1"] });
+    const changes = [change("a", ["m1"], 1), change("b", ["m2"], 2), change("c", ["m3"], 3)];
+    const result = linkRepository(g, [dep("1", "m0", 1), dep("2", "f2", 3), dep("3", "m4", 5)], changes, 90);
+    expect(result.offBranchDeployments).toEqual([`${REPO}:deployment:2`]);
+    expect(result.deployments[1]).toMatchObject({ kind: "off-branch", basePosition: 2, shipped: ["a", "b"] });
+    expect(result.changes.find((c) => c.key === "b")?.deployedAt).toEqual(at(3));
+    // The next deployment on the branch ships from its own previous (m0), but a and b keep their deployedAt.
+    expect(result.deployments[2]?.shipped).toEqual(["a", "b", "c"]);
+    expect(result.changes.find((c) => c.key === "c")?.deployedAt).toEqual(at(5));
   });
 
   it("reports changes whose landing commits are not on the branch", () => {

@@ -22,6 +22,8 @@ export interface LinkedDeployment {
   kind: LinkKind;
   /** Position on the first-parent history (0 = oldest reachable commit); null off the branch. */
   position: number | null;
+  /** Off the branch: the highest first-parent position among its ancestors (null: unknown). */
+  basePosition: number | null;
   /** The previous successful production deployment of the same environment (on the branch). */
   previousId: string | null;
   /** The next deployment of the environment went to an ancestor commit. */
@@ -69,6 +71,28 @@ export function firstParentPositions(graph: CommitGraph | undefined): Map<string
   const positions = new Map<string, number>();
   for (let i = 0; i < chain.length; i++) positions.set(chain[i] as string, chain.length - 1 - i);
   return positions;
+}
+
+/**
+ * The highest first-parent position reachable from an off-branch commit through the graph's
+ * parents (iterative; null when none is reachable or the commit is unknown).
+ */
+export function basePosition(graph: CommitGraph, positions: Map<string, number>, sha: string): number | null {
+  let best: number | null = null;
+  const seen = new Set<string>([sha]);
+  const stack = [...(graph.parents[sha] ?? [])];
+  while (stack.length > 0 && seen.size < 1_000_000) {
+    const next = stack.pop() as string;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const p = positions.get(next);
+    if (p !== undefined) {
+      if (best === null || p > best) best = p;
+      continue;
+    }
+    for (const parent of graph.parents[next] ?? []) stack.push(parent);
+  }
+  return best;
 }
 
 /** Resolves abbreviated shas (7+ hex) against the positions map. */
@@ -157,6 +181,7 @@ export function linkRepository(
       failedAt: failedAtOf(d),
       kind: position === null ? "off-branch" : "ships",
       position,
+      basePosition: null,
       previousId: null,
       rolledBackBy: null,
       shipped: [],
@@ -174,18 +199,44 @@ export function linkRepository(
   }
 
   const previousByEnv = new Map<string, LinkedDeployment>();
+  const shippedUpTo = new Map<string, number>(); // environment -> highest position shipped
   const offBranchDeployments: string[] = [];
+  let anyShipped = false;
+  const ship = (d: LinkedDeployment, from: number, to: number, lookback: boolean) => {
+    const start = upperBound(placedPositions, from);
+    const end = upperBound(placedPositions, to);
+    for (let i = start; i < end; i++) {
+      const { change } = placed[i] as (typeof placed)[number];
+      const link = links.get(change.key) as ChangeLink;
+      if (lookback && change.mergedAt.getTime() < d.liveAt.getTime() - lookbackMs) {
+        if (link.status === "pending") link.status = "before-lookback";
+        continue;
+      }
+      if (d.kind === "off-branch" && link.deployedAt !== null) continue;
+      d.shipped.push(change.key);
+      if (link.deployedAt === null) {
+        link.deployedAt = d.liveAt;
+        link.deploymentId = d.id;
+        link.status = "deployed";
+      }
+    }
+    anyShipped = true;
+  };
   for (const d of linked) {
     if (d.position === null) {
       offBranchDeployments.push(d.id);
+      // A branch deployed to production still contains the tracked-branch commits it descends
+      // from, when the graph holds its commits: those are known, not guessed.
+      const base = graph instanceof Map || graph === undefined ? null : basePosition(graph, positions, d.sha);
+      d.basePosition = base;
+      if (base !== null) ship(d, -1, base, !anyShipped);
       continue;
     }
     const previous = previousByEnv.get(d.environment);
     previousByEnv.set(d.environment, d);
-    let from: number; // exclusive
+    const highest = shippedUpTo.get(d.environment) ?? -1;
     if (previous === undefined) {
       d.kind = "first";
-      from = -1;
     } else {
       d.previousId = previous.id;
       const prevPos = previous.position as number;
@@ -198,23 +249,11 @@ export function linkRepository(
         previous.rolledBackBy = d.id;
         continue;
       }
-      from = prevPos;
     }
-    const start = upperBound(placedPositions, from);
-    const end = upperBound(placedPositions, d.position);
-    for (let i = start; i < end; i++) {
-      const { change } = placed[i] as (typeof placed)[number];
-      const link = links.get(change.key) as ChangeLink;
-      if (d.kind === "first" && change.mergedAt.getTime() < d.liveAt.getTime() - lookbackMs) {
-        if (link.status === "pending") link.status = "before-lookback";
-        continue;
-      }
-      d.shipped.push(change.key);
-      if (link.deployedAt === null) {
-        link.deployedAt = d.liveAt;
-        link.deploymentId = d.id;
-        link.status = "deployed";
-      }
+    // After a rollback, a forward deployment ships only what is new since the highest commit shipped.
+    if (d.position > highest) {
+      ship(d, highest, d.position, d.kind === "first");
+      shippedUpTo.set(d.environment, d.position);
     }
   }
   return { deployments: linked, changes: [...links.values()], offBranchDeployments, changesNotOnBranch };
