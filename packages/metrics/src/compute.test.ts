@@ -447,6 +447,71 @@ describe("linking inside the report", () => {
   });
 });
 
+describe("more hand-computed cases", () => {
+  it("lead time median and p90 over ten changes", () => {
+    // Lead times 1..10 hours: first commit i hours before the deployment.
+    for (let i = 1; i <= 10; i++) {
+      change("p1", t(i / 24 - 0.01), { repo: `acme/r${i}`, deployed: t(i / 24), firstCommit: t(0) });
+    }
+    const f = week(run([person("p1")]), "org", "org");
+    expect(f.leadTimeHours.median).toBeCloseTo(5.5);
+    expect(f.leadTimeHours.p90).toBeCloseTo(9);
+  });
+
+  it("deployment days are calendar days in the configured zone", () => {
+    // 23:30 and 00:30 UTC are the same day (Monday) in New York; the next day in UTC.
+    change("p1", "2026-03-03T20:00:00Z", { deployed: "2026-03-03T23:30:00Z" });
+    change("p1", "2026-03-03T21:00:00Z", { deployed: "2026-03-04T00:30:00Z" });
+    expect(week(run([person("p1")]), "repo", "acme/api").deployDays).toBe(2);
+    const ny = run([person("p1")], { config: { timeZone: "America/New_York" } });
+    expect(week(ny, "repo", "acme/api").deployDays).toBe(1);
+  });
+
+  it("tokens per qualifying change far above the group median are flagged", () => {
+    const roster = ["p1", "p2", "p3"].map((id) => person(id));
+    for (const id of ["p1", "p2", "p3"]) change(id, t(0), { ai: true });
+    const usage = [
+      { personId: "p1", day: "2026-03-02", tool: "x", tokensIn: 100, cost: 1 },
+      { personId: "p2", day: "2026-03-02", tool: "x", tokensIn: 120, cost: 1 },
+      { personId: "p3", day: "2026-03-02", tool: "x", tokensIn: 5_000, cost: 50 },
+    ];
+    // Median tokens per change 120; p3 has 5000 > 1200. p3 is also the top decile but shipped AI work.
+    const f = week(run(roster, { usage }, { admin: true }), "org", "org");
+    expect(f.flags.named?.tokenHeavyNothingShipped).toEqual(["p3"]);
+    expect(f.costPerAiChange).toBeCloseTo(52 / 3);
+  });
+
+  it("a person in two small teams is counted once in other", () => {
+    const roster = [
+      person("x", ["s1", "s2"]),
+      ...["a", "b"].map((id) => person(id, ["s1"])),
+      ...["c", "d"].map((id) => person(id, ["s2"])),
+    ];
+    change("x", t(0), { ai: true });
+    change("a", t(0));
+    const out = run(roster, { config: { thresholds: { minGroupSize: 4 } } });
+    expect(week(out, "team", "s1").suppressed).toBe(true);
+    expect(week(out, "team", "s2").suppressed).toBe(true);
+    expect(week(out, "team", "other")).toMatchObject({ rosterSize: 5, activeEngineers: 2, nd: 1, aind: 0.5 });
+  });
+
+  it("incidents name a deployment by id", () => {
+    change("p1", t(0), { deployed: t(0.5) });
+    change("p1", t(1), { deployed: t(1.5) });
+    const out = run([person("p1")], {
+      incidents: [{ repo: "acme/api", deploymentId: "acme/api:deployment:d1", openedAt: t(2) }],
+    });
+    expect(week(out, "repo", "acme/api").changeFailureRate).toBe(1 / 2);
+  });
+
+  it("marks weeks whose revert window is still open as provisional", () => {
+    const input = MetricsInput.parse({ roster: [person("p1")] });
+    const out = computeMetrics(input, { from: W10, to: "2026-W12", now: new Date("2026-03-25T00:00:00Z") });
+    // W10 ends 9 March: 9 + 14 = 23 March <= 25 March. W11 ends 16 March: 30 March > 25 March.
+    expect(out.groups[0]?.weeks.map((w) => w.provisional)).toEqual([false, true, true]);
+  });
+});
+
 describe("cost", () => {
   it("cost per AI-assisted qualifying change and the token-heavy, nothing-shipped flag", () => {
     const roster = ["p1", "p2", "p3"].map((id) => person(id));
