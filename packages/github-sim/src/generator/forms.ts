@@ -1,4 +1,4 @@
-import type { AiTool, VerdictClass, VerdictSubtype } from "@yardstick/core";
+import type { AiTool, Confidence, VerdictClass, VerdictSubtype } from "@yardstick/core";
 import type { Prng } from "./prng.js";
 
 /**
@@ -112,6 +112,8 @@ export interface FormSpec {
   tools: AiTool[];
   subtype: VerdictSubtype | null;
   observable: boolean;
+  /** Strongest confidence of the markers it carries (ATTRIBUTION.md), null for none. */
+  markerConfidence: Confidence | null;
   hardNegative: string | null;
   /** PR opened by this account instead of the human. */
   prAuthor?: Account;
@@ -165,8 +167,21 @@ function stamp(t: number): { ymd: string; hm: string; yymmdd: string } {
   };
 }
 
-type FormBuilder = (c: FormContext) => Omit<FormSpec, "form" | "class" | "observable" | "hardNegative"> & {
+type FormBuilder = (c: FormContext) => Omit<
+  FormSpec,
+  "form" | "class" | "observable" | "hardNegative" | "markerConfidence"
+> & {
   observable?: boolean;
+};
+
+/** Forms whose strongest marker is below high confidence in ATTRIBUTION.md. */
+const MARKER_CONFIDENCE: Record<string, Confidence> = {
+  "claude-code.assisted-by": "medium",
+  "copilot.review-suggestion": "medium",
+  "copilot.vscode": "medium",
+  "gemini.suggestion": "medium",
+  "gemini.cli-trailer": "low",
+  "opencode.footer": "medium",
 };
 
 const ai = (tools: AiTool[], subtype: VerdictSubtype, rest: Partial<FormSpec> = {}) => ({ tools, subtype, ...rest });
@@ -400,10 +415,25 @@ export type HardNegative = (typeof HARD_NEGATIVES)[number];
 export function buildForm(form: string, c: FormContext): FormSpec {
   if (form.endsWith(".unmarked")) {
     const tool = form.slice(0, -".unmarked".length) as AiTool;
-    return { form, class: "ai", tools: [tool], subtype: "assisted", observable: false, hardNegative: null };
+    return {
+      form,
+      class: "ai",
+      tools: [tool],
+      subtype: "assisted",
+      observable: false,
+      markerConfidence: null,
+      hardNegative: null,
+    };
   }
   const builder = AI_FORMS[form];
   if (!builder) throw new Error(`unknown AI form "${form}"`);
   const spec = builder(c);
-  return { form, class: "ai", observable: true, hardNegative: null, ...spec };
+  return {
+    form,
+    class: "ai",
+    observable: true,
+    markerConfidence: MARKER_CONFIDENCE[form] ?? "high",
+    hardNegative: null,
+    ...spec,
+  };
 }

@@ -58,6 +58,9 @@ describe("a small world covers every case", () => {
     const forms = new Set(changes.map((c) => c.form));
     for (const f of Object.keys(AI_FORMS)) expect(forms, f).toContain(f);
     expect(changes.some((c) => c.class === "ai" && !c.observable)).toBe(true);
+    const confidences = new Set(changes.filter((c) => c.class === "ai").map((c) => c.markerConfidence));
+    expect(confidences).toEqual(new Set(["high", "medium", "low", null]));
+    for (const c of changes) expect(c.markerConfidence === null).toBe(c.class !== "ai" || !c.observable);
     const negatives = new Set(changes.map((c) => c.hardNegative));
     for (const h of HARD_NEGATIVES) expect(negatives, h).toContain(h);
     expect(world.truthPeople().filter((p) => p.aiLikeName).length).toBeGreaterThanOrEqual(2);

@@ -524,7 +524,7 @@ function workTime(rng: Prng, ctx: Context, w: number): number {
 }
 
 function humanSpec(hardNegative: string | null = null, form = "human"): FormSpec {
-  return { form, class: "human", tools: [], subtype: null, observable: true, hardNegative };
+  return { form, class: "human", tools: [], subtype: null, observable: true, markerConfidence: null, hardNegative };
 }
 
 /** Everything the coverage schedule walks through in each repository. */
@@ -773,7 +773,15 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
           plan.commitCount = 1;
           plan.mergeAt = plan.createdAt;
           plan.closeAt = null;
-          if (plan.spec.prAuthor) plan.spec = humanSpec();
+          const sp = plan.spec;
+          if (sp.prAuthor) plan.spec = humanSpec();
+          // With no PR, markers that live only in a PR body or branch name are gone.
+          else if (
+            sp.class === "ai" &&
+            !(sp.trailers?.length || sp.lastTrailers?.length || sp.footer || sp.commitAuthor || sp.subjectPrefix)
+          ) {
+            plan.spec = { ...sp, observable: false, markerConfidence: null };
+          }
           plans.push(plan);
         }
       }
@@ -821,7 +829,15 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
         kind: "pr",
         createdAt,
         bot,
-        spec: { form: `bot.${bot}`, class: "bot", tools: [], subtype: null, observable: true, hardNegative },
+        spec: {
+          form: `bot.${bot}`,
+          class: "bot",
+          tools: [],
+          subtype: null,
+          observable: true,
+          markerConfidence: null,
+          hardNegative,
+        },
         title,
         body: bot === "actions" ? "Automated changes by GitHub Actions." : `Bumps ${title.split(" ")[1]}.`,
         headRef:
@@ -1285,6 +1301,7 @@ function* buildRepo(
       subtype: ch.spec.subtype,
       form: ch.spec.form,
       observable: ch.spec.observable,
+      markerConfidence: ch.spec.markerConfidence,
       hardNegative: ch.spec.hardNegative,
       credited,
       lines: ch.files.reduce((s, f) => s + f.additions + f.deletions, 0),

@@ -1,4 +1,4 @@
-import { AiTool, DeploymentState, MergeMethod, VerdictClass, VerdictSubtype } from "@yardstick/core";
+import { AiTool, Confidence, DeploymentState, MergeMethod, VerdictClass, VerdictSubtype } from "@yardstick/core";
 import { z } from "zod";
 
 /**
@@ -361,6 +361,12 @@ export const TruthChange = z.object({
   form: z.string(),
   /** False when the change is AI-assisted but carries no marker anyone could see. */
   observable: z.boolean(),
+  /**
+   * The strongest confidence shared/ATTRIBUTION.md gives the markers this change carries (null
+   * when it carries none): at the default threshold (high) a classifier should find exactly the
+   * AI changes with "high".
+   */
+  markerConfidence: Confidence.nullable(),
   /** For human work built to fool a classifier: "prose-mention", "named-claude", "aider-committer"... */
   hardNegative: z.string().nullable(),
   /** The human credited (METRICS.md "Credited person"), null for bots. */
