@@ -295,6 +295,20 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     ]);
   });
 
+  it("a partial row updates only the columns it carries", async () => {
+    const repo = "acme/partial";
+    await writeWorld(repo);
+    await upsertSyncCursor(t.db, { scope: repo, stream: "pull_requests", lastRunAt: at(60) });
+    const cursor = await getSyncCursor(t.db, repo, "pull_requests");
+    expect(cursor).toMatchObject({ etag: 'W/"1"', updatedSince: at(50), lastRunAt: at(60) });
+
+    await upsertChanges(t.db, [
+      { key: `${repo}#1`, kind: "pull_request", repo, mergedAt: at(15), deployedAt: at(99), deploymentId: null },
+    ]);
+    const [change] = await listChanges(t.db, { on: "mergedAt", from: at(15), to: at(16), repos: [repo] });
+    expect(change).toMatchObject({ deployedAt: at(99), deploymentId: null, creditedLogin: "dev1", trivial: false });
+  });
+
   it("records a webhook delivery once", async () => {
     const delivery = { deliveryId: `d-${backend}`, event: "pull_request", action: "closed", receivedAt: at(1) };
     expect(await recordWebhookDelivery(t.db, delivery)).toBe(true);

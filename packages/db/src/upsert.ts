@@ -40,9 +40,11 @@ export interface UpsertOptions<T extends PgTable> {
   /** The natural key: the columns of the unique constraint or primary key to conflict on. */
   key: readonly Key<T>[];
   /**
-   * The columns a conflicting row refreshes. Default: every column except the key, identity
-   * columns and `createdAt`. `updatedAt`/`syncedAt`/`importedAt` are refreshed only when one
-   * of the other refreshed columns actually changed.
+   * The columns a conflicting row refreshes. Default (planUpsert): every column except the key,
+   * identity columns and `createdAt`; upsertRows narrows that to the columns the batch mentions
+   * (a column no row sets is left as stored, so a partial row updates just what it carries).
+   * `updatedAt`/`syncedAt`/`importedAt` are refreshed only when one of the other refreshed
+   * columns actually changed.
    */
   update?: readonly Key<T>[];
 }
@@ -72,16 +74,7 @@ export function planUpsert<T extends PgTable>(table: T, options: UpsertOptions<T
     if (column === undefined) throw new Error(`${getTableName(table)} has no column ${k}`);
     return column;
   });
-  const updatable = Object.keys(columns).filter((k) => {
-    const column = columns[k];
-    return (
-      column !== undefined &&
-      !options.key.includes(k as Key<T>) &&
-      !WRITE_ONCE.has(k) &&
-      (column as Column & { generatedIdentity?: unknown }).generatedIdentity === undefined
-    );
-  });
-  const update = options.update ?? updatable;
+  const update = options.update ?? updatableColumns(table, options.key);
   const set: Record<string, SQL> = {};
   const compared: SQL[] = [];
   const excluded: SQL[] = [];
@@ -117,6 +110,35 @@ export function planUpsert<T extends PgTable>(table: T, options: UpsertOptions<T
   };
 }
 
+/** The columns an upsert may refresh: all but the key, identity columns and `createdAt`. */
+function updatableColumns<T extends PgTable>(table: T, key: readonly Key<T>[]): Key<T>[] {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  return Object.keys(columns).filter((k) => {
+    const column = columns[k];
+    return (
+      column !== undefined &&
+      !key.includes(k as Key<T>) &&
+      !WRITE_ONCE.has(k) &&
+      (column as Column & { generatedIdentity?: unknown }).generatedIdentity === undefined
+    );
+  }) as Key<T>[];
+}
+
+/** The updatable columns some row of the batch sets (plus the touched ones), or none. */
+function mentionedColumns<T extends PgTable>(
+  table: T,
+  key: readonly Key<T>[],
+  rows: readonly T["$inferInsert"][],
+): Key<T>[] {
+  const mentioned = new Set<string>();
+  for (const row of rows) {
+    for (const [k, v] of Object.entries(row as Record<string, unknown>)) if (v !== undefined) mentioned.add(k);
+  }
+  const updatable = updatableColumns(table, key);
+  const data = updatable.filter((k) => mentioned.has(k) && !TOUCHED.has(k));
+  return data.length === 0 ? [] : updatable.filter((k) => mentioned.has(k) || TOUCHED.has(k));
+}
+
 /**
  * Upserts `rows` into `table` on its natural key: `insert ... on conflict (key) do update`,
  * in statements of at most MAX_BIND_PARAMETERS parameters, all in one transaction (a savepoint
@@ -129,7 +151,7 @@ export async function upsertRows<T extends PgTable>(
   options: UpsertOptions<T>,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const plan = planUpsert(table, options);
+  const plan = planUpsert(table, { ...options, update: options.update ?? mentionedColumns(table, options.key, rows) });
   const unique = plan.dedupe(rows);
   await db.transaction(async (tx) => {
     for (const part of chunk(unique, plan.rowsPerStatement)) {

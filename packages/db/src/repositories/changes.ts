@@ -9,7 +9,11 @@ export type ChangeRow = typeof changes.$inferSelect;
 export type NewChange = typeof changes.$inferInsert;
 export type NewDeploymentChange = typeof deploymentChanges.$inferInsert;
 
-/** Writes changes with the facts derived for them (deployedAt, credit, trivial, revert). */
+/**
+ * Writes changes with the facts derived for them (deployedAt, credit, trivial, revert). Rows may
+ * be partial (the key, kind, repo and mergedAt, plus what a job computed): columns that no row of
+ * the batch sets keep their stored values.
+ */
 export async function upsertChanges(db: Database, batch: readonly NewChange[]): Promise<number> {
   if (batch.length === 0) return 0;
   return db.transaction(async (tx) => {

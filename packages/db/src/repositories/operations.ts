@@ -19,7 +19,7 @@ export async function getSyncCursor(db: Database, scope: string, stream: string)
   return row ?? null;
 }
 
-/** Saves a sync cursor (every field given replaces the stored one). */
+/** Saves a sync cursor: the fields given replace the stored ones, the others are kept. */
 export async function upsertSyncCursor(db: Database, cursor: NewSyncCursor): Promise<void> {
   await upsertRows(db, syncCursors, [cursor], { key: ["scope", "stream"] });
 }
