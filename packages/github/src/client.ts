@@ -27,7 +27,7 @@ export interface ThrottleOptions {
   rateLimitRetries?: number;
   /** Retries of 5xx, "Something went wrong" and lost connections, backing off 1, 4, 9... × retryBaseMs. Default 3. */
   retries?: number;
-  /** Backoff unit for server errors and multiplier of `retry-after` seconds (ms). Default 1000; tests shrink it. */
+  /** Backoff unit for server errors and lost connections (ms): waits of 1, 4, 9... units. Default 1000; tests shrink it. */
   retryBaseMs?: number;
   /** Minimum gap between GraphQL (and write) requests of one token, ms. GitHub advises 1 s. Default 1000. */
   graphqlMinTimeMs?: number;
@@ -135,7 +135,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const onLimit =
     (kind: "primary" | "secondary") =>
     (retryAfterS: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-      const waitMs = retryAfterS * retryBaseMs;
+      const waitMs = retryAfterS * 1000;
       const wait = waitMs <= maxWaitMs && retryCount < rateLimitRetries;
       logger.warn(
         { kind, method: request.method, url: request.url, retryAfterS, retryCount, willWait: wait },
@@ -168,7 +168,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     },
     throttle: {
       id,
-      retryAfterBaseValue: retryBaseMs,
+      // GitHub's retry-after and reset are honoured as given, in real seconds.
+      retryAfterBaseValue: 1000,
       fallbackSecondaryRateRetryAfter: t.fallbackSecondaryRetryAfterS ?? 60,
       write: writeGroup(t.graphqlMinTimeMs ?? 1000, t.connection),
       ...(t.connection === undefined ? {} : { connection: t.connection }),

@@ -3,6 +3,7 @@ import { generateWorld, type Simulator, startSimulator, World } from "@yardstick
 import { createLogger } from "@yardstick/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "./client.js";
+import { GitHubError } from "./errors.js";
 import {
   branchHistory,
   deployments,
@@ -73,7 +74,12 @@ function mergedInWorld(fullName: string) {
 const fetched = new Map<string, Fetched>();
 
 beforeAll(async () => {
-  sim = await startSimulator({ world, tokens: [TOKEN, "ghp_faulty", "ghp_etag"] });
+  sim = await startSimulator({
+    world,
+    tokens: [TOKEN, "ghp_faulty", "ghp_etag", { token: "ghp_small", graphqlLimit: 10 }, "ghp_exhausted"],
+    // GitHub says 60 s; the client honours retry-after as given, so the test world says 1 s.
+    rateLimits: { secondaryRetryAfter: 1 },
+  });
   const c = client();
   for (const repo of world.repos()) fetched.set(`${repo.org}/${repo.name}`, await fetchRepo(c, repo.org, repo.name));
 });
@@ -233,6 +239,50 @@ describe("mergedPullRequests against the simulator", () => {
     } finally {
       sim.faults.clear();
     }
+  });
+});
+
+describe("primary rate limits against the simulator", () => {
+  it("stops at a GraphQL limit with a retryable error carrying the wait, and sends nothing more", async () => {
+    const c = client("ghp_small");
+    const repo = world.repos().find((r) => mergedInWorld(`${r.org}/${r.name}`).length > 400) ?? world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    let pages = 0;
+    let error: unknown;
+    try {
+      for (const r of world.repos()) {
+        for await (const _page of mergedPullRequests(c, { owner: r.org, repo: r.name })) pages++;
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(pages).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(GitHubError);
+    const limited = error as GitHubError;
+    expect(limited).toMatchObject({ code: "github.rate_limited", retryable: true });
+    // The window resets an hour after the token's first request.
+    expect(limited.retryAfterMs).toBeGreaterThan(3_000_000);
+    expect(limited.retryAfterMs).toBeLessThanOrEqual(3_602_000);
+    const rejected = sim.accounting.of("ghp_small").rejected;
+    expect(rejected).toBeLessThanOrEqual(1);
+    const again = await mergedPullRequests(c, { owner: repo.org, repo: repo.name })
+      .next()
+      .catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: "github.rate_limited", retryable: true });
+    expect(sim.accounting.of("ghp_small").rejected).toBe(rejected);
+  });
+
+  it("answers an exhausted REST budget with rate_limited and the reset, without retrying", async () => {
+    sim.rateLimiter.exhaust("ghp_exhausted", "core");
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const c = client("ghp_exhausted");
+    const error = await workflowRuns(c, { owner: repo.org, repo: repo.name, etags: memoryEtagCache() })
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "github.rate_limited", retryable: true });
+    expect((error as GitHubError).retryAfterMs).toBeGreaterThan(3_000_000);
+    expect(sim.accounting.of("ghp_exhausted").rejected).toBe(1);
   });
 });
 
