@@ -408,6 +408,7 @@ export const HARD_NEGATIVES = [
   "aider-committer",
   "replit-deployment",
   "bot-ai-package",
+  "ai-company-email",
 ] as const;
 export type HardNegative = (typeof HARD_NEGATIVES)[number];
 

@@ -86,6 +86,8 @@ interface Person {
   rateMul: number;
   gaming: "burst" | "token-heavy" | null;
   aiLikeName: boolean;
+  /** Works from an AI company's email domain (a hard negative: a domain proves nothing). */
+  aiCompanyEmail: boolean;
 }
 
 type BotKind = "dependabot" | "renovate" | "actions";
@@ -363,7 +365,10 @@ function makePeople(ctx: Context): void {
       login,
       id,
       name,
-      email: `${login.replaceAll("-", ".")}@${ctx.org}.com`,
+      email:
+        i % 97 === 9
+          ? `${login.replaceAll("-", ".")}@${i % 2 === 0 ? "anthropic" : "openai"}.com`
+          : `${login.replaceAll("-", ".")}@${ctx.org}.com`,
       noreply: `${id}+${login}@users.noreply.github.com`,
       joinedAt,
       leftAt,
@@ -375,6 +380,7 @@ function makePeople(ctx: Context): void {
       rateMul,
       gaming,
       aiLikeName: aiLike,
+      aiCompanyEmail: i % 97 === 9,
     });
   }
 }
@@ -674,6 +680,7 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
         ? buildForm(`${tool}.unmarked`, fctx)
         : buildForm(rng.weighted(FORMS_BY_TOOL[tool] ?? []), fctx);
     } else if (p.aiLikeName) spec = humanSpec("ai-like-name");
+    else if (p.aiCompanyEmail) spec = humanSpec("ai-company-email");
     else {
       const x = rng.float();
       spec =
@@ -685,7 +692,10 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
               ? humanSpec("replit-deployment")
               : humanSpec();
     }
-    if (p.aiLikeName && spec.class === "human" && spec.hardNegative === null) spec.hardNegative = "ai-like-name";
+    if (spec.class === "human" && spec.hardNegative === null) {
+      if (p.aiLikeName) spec.hardNegative = "ai-like-name";
+      else if (p.aiCompanyEmail) spec.hardNegative = "ai-company-email";
+    }
     const lockOnly = spec.class === "human" && !spec.hardNegative && rng.chance(0.03);
     const trivialDraw = spec.small || rng.chance(0.12);
     const lines = lockOnly
@@ -928,7 +938,7 @@ function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): P
 }
 
 function identOf(p: Person, rng: Prng): Ident {
-  return { name: p.name, email: rng.chance(0.85) ? p.email : p.noreply, login: p.login };
+  return { name: p.name, email: rng.chance(0.85) || p.aiCompanyEmail ? p.email : p.noreply, login: p.login };
 }
 
 function messageOf(subject: string, body: string, footer: string | undefined, trailers: string[]): string {
