@@ -7,7 +7,7 @@ import { InputError } from "@yardstick/core";
 import type { Command } from "commander";
 import { ExitCode } from "../exit-codes.js";
 
-/** Flush the output buffer at this size: few large writes, bounded memory. */
+/** Flush the output buffer once it reaches this size: few large writes, bounded memory (about one input chunk's output). */
 const FLUSH_AT = 64 * 1024;
 
 export interface AttributeStreamResult {
@@ -18,8 +18,8 @@ export interface AttributeStreamResult {
 /**
  * JSON Lines in, one JSON line out per non-blank input line (blank lines are skipped, but still
  * counted for line numbers). Streamed: the input is read chunk by chunk (async iteration pauses
- * the source while we work) and the output is written in 64 KiB batches, waiting for `drain`
- * when the destination is slow. A malformed line yields `{"line", "error", "field"}` and the
+ * the source while we work) and the output is written in batches of at least 64 KiB, waiting
+ * for `drain` when the destination is slow. A malformed line yields `{"line", "error", "field"}` and the
  * rest is still processed.
  */
 export async function attributeStream(
@@ -47,7 +47,9 @@ export async function attributeStream(
     buffer = "";
     if (!ok) await Promise.race([once(output, "drain"), once(output, "close")]);
   };
-  const handle = async (raw: string) => {
+  // Synchronous per line (an async call per line costs a promise each); the output is flushed,
+  // honouring backpressure, once per input chunk when enough has accumulated.
+  const handle = (raw: string) => {
     lineNumber++;
     const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (text.trim() === "") return;
@@ -55,28 +57,27 @@ export async function attributeStream(
     const result = processLine(text, lineNumber, ctx);
     if (!result.ok) errors++;
     buffer += `${result.output}\n`;
-    if (buffer.length >= FLUSH_AT) await flush();
   };
 
   input.setEncoding("utf8");
   for await (const chunk of input as AsyncIterable<string>) {
     if (closed) break;
-    let start = 0;
     let newline = chunk.indexOf("\n");
     if (newline === -1) {
       pending += chunk;
       continue;
     }
-    await handle(pending + chunk.slice(0, newline));
+    handle(pending + chunk.slice(0, newline));
     pending = "";
-    start = newline + 1;
+    let start = newline + 1;
     for (newline = chunk.indexOf("\n", start); newline !== -1; newline = chunk.indexOf("\n", start)) {
-      await handle(chunk.slice(start, newline));
+      handle(chunk.slice(start, newline));
       start = newline + 1;
     }
     pending = chunk.slice(start);
+    if (buffer.length >= FLUSH_AT) await flush();
   }
-  if (pending !== "" && !closed) await handle(pending);
+  if (pending !== "" && !closed) handle(pending);
   await flush();
   output.off("error", onError);
   if (failure !== null) throw failure;
