@@ -70,3 +70,24 @@ describe("World index", () => {
     expect(worldToJsonl(again.records())).toBe(worldToJsonl(world.records()));
   });
 });
+
+describe("loadWorld errors", () => {
+  it("names the line and the field of a bad record, and requires a header first", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadWorld } = await import("./stream.js");
+    const dir = mkdtempSync(join(tmpdir(), "ys-world-"));
+    try {
+      const [header, org] = tinyWorldRecords();
+      const bad = join(dir, "bad.jsonl");
+      writeFileSync(bad, `${JSON.stringify(header)}\n${JSON.stringify({ ...org, id: "x" })}\n`);
+      await expect(loadWorld(bad)).rejects.toThrow(/line 2: field "id"/);
+      const headless = join(dir, "headless.jsonl");
+      writeFileSync(headless, `${JSON.stringify(org)}\n`);
+      await expect(loadWorld(headless)).rejects.toThrow(/line 1: must be a header/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
