@@ -88,14 +88,20 @@ async function run(label: string, next: (i: number) => Promise<{ status: number;
     }
   };
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
   const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, lat.length);
   lat.sort((a, b) => a - b);
   const q = (p: number) => (lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0).toFixed(0);
   return {
     label,
     requests: lat.length,
     rps: Number((lat.length / elapsed).toFixed(1)),
+    // CPU of server + client per request: what one free core would sustain is 1000 / this.
+    cpuMsPerRequest: Number(cpuMsPerRequest.toFixed(1)),
+    rpsPerFreeCore: Number((1000 / cpuMsPerRequest).toFixed(1)),
     p50ms: Number(q(0.5)),
     p99ms: Number(q(0.99)),
     mbPerResponse: Number((bytes / Math.max(1, lat.length) / 1e6).toFixed(2)),

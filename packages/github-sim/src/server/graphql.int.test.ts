@@ -166,6 +166,14 @@ describe("GraphQL over a 1,200-PR world", () => {
       type: "NOT_FOUND",
       message: "Could not resolve to a Repository with the name 'big/nope'.",
     });
+    const anonymous = await fetch(sim.graphqlUrl, {
+      method: "POST",
+      body: JSON.stringify({ query: "{ viewer { login } }" }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { message: string }).message).toBe(
+      "This endpoint requires you to be authenticated.",
+    );
     // octokit.graphql surfaces them as GraphqlResponseError
     await expect(octokit.graphql('{ repository(owner: "big", name: "mono") { flavour } }')).rejects.toThrow(/flavour/);
   });

@@ -119,7 +119,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const auth = tokens.authenticate(req.headers.authorization);
     if (!auth.ok) {
       accounting.of("(none)").rejected++;
-      sendJson(res, 401, auth.body, base);
+      const body =
+        isGraphql && auth.body.message === "Requires authentication"
+          ? {
+              message: "This endpoint requires you to be authenticated.",
+              documentation_url:
+                "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+            }
+          : auth.body;
+      sendJson(res, 401, body, base);
       return;
     }
     const token = auth.token;
