@@ -3,7 +3,7 @@ import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import type { Logger } from "@yardstick/log";
+import { type Logger, redactUrl } from "@yardstick/log";
 import Bottleneck from "bottleneck";
 import { GitHubError, GitHubErrorCode, graphqlError, isNetworkError, toGitHubError } from "./errors.js";
 import { RateLimit } from "./rate-limit.js";
@@ -123,7 +123,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   const graphqlUrl = graphqlUrlFor(baseUrl);
   const now = options.now ?? Date.now;
-  const logger = options.logger.child({ component: "github", baseUrl });
+  const logger = options.logger.child({ component: "github", baseUrl: redactUrl(baseUrl) });
   const t = options.throttle ?? {};
   const maxWaitMs = t.maxWaitMs ?? 60_000;
   const rateLimitRetries = t.rateLimitRetries ?? 3;

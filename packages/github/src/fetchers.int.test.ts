@@ -6,6 +6,7 @@ import { createGitHubClient, type GitHubClient } from "./client.js";
 import { GitHubError } from "./errors.js";
 import {
   branchHistory,
+  compareCommits,
   deployments,
   memoryEtagCache,
   mergedPullRequests,
@@ -303,6 +304,40 @@ describe("deployments, releases, tags, history, workflow runs and roster against
         expect(d.statuses.map((s) => s.state).slice(-expectedStates.length)).toEqual(expectedStates);
       }
     }
+  });
+
+  it("re-reads a recent window of deployments newest first", async () => {
+    const repo = world.repos().find((r) => world.deployments(`${r.org}/${r.name}`).length > 5);
+    if (repo === undefined) return; // no repository deploys through GitHub Deployments in this world
+    const name = `${repo.org}/${repo.name}`;
+    const truth = world.deployments(name);
+    const since = new Date(truth[Math.floor(truth.length / 2)]?.createdAt ?? 0);
+    const got = [];
+    for await (const page of deployments(client(), { owner: repo.org, repo: repo.name, createdSince: since })) {
+      got.push(...page.deployments);
+    }
+    expect(got.map((d) => d.externalId).sort()).toEqual(
+      truth
+        .filter((d) => Date.parse(d.createdAt) >= since.getTime())
+        .map((d) => String(d.id))
+        .sort(),
+    );
+  });
+
+  it("compares two commits of the default branch as GitHub does", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const line = world.defaultBranchShas(name);
+    const head = line[0];
+    const base = line[Math.min(40, line.length - 1)];
+    if (head === undefined || base === undefined) throw new Error("empty default branch");
+    const comparison = await compareCommits(client(), { owner: repo.org, repo: repo.name, base, head });
+    const truth = world.compare(name, base, head);
+    expect(comparison.status).toBe("ahead");
+    expect(comparison.commits.map((c) => c.sha)).toEqual(truth?.commits.map((c) => c.sha));
+    expect(comparison.totalCommits).toBe(truth?.commits.length);
+    expect(comparison.commits.length).toBeGreaterThan(10);
   });
 
   it("fetches releases and tags, peeled to their commits", async () => {

@@ -41,15 +41,23 @@ export interface CursorPage extends PageMeta {
 export interface DeploymentsOptions extends RepoRef {
   /** Only these environments (GitHub matches names exactly); default all. */
   environments?: string[] | null;
+  /** Resume an oldest-first pass after this cursor. */
   after?: string | null;
+  /**
+   * Newest first instead, stopping at the first deployment created before this. A deployment's
+   * statuses keep changing after it is created (queued, in_progress, success), so an
+   * incremental sync re-reads a window (say the last day) rather than resuming after a cursor.
+   */
+  createdSince?: Date | null;
 }
 
 export interface DeploymentPage extends CursorPage {
   deployments: Deployment[];
 }
 
-/** GitHub Deployments with their statuses, oldest first, 100 a page (1 point each). */
+/** GitHub Deployments with their statuses, 100 a page (1 point each): oldest first, or newest first down to `createdSince`. */
 export async function* deployments(client: GitHubClient, options: DeploymentsOptions): AsyncGenerator<DeploymentPage> {
+  const since = options.createdSince?.getTime() ?? null;
   let after = options.after ?? null;
   for (;;) {
     const cost = newPageCost();
@@ -58,19 +66,17 @@ export async function* deployments(client: GitHubClient, options: DeploymentsOpt
       name: options.repo,
       environments: options.environments ?? null,
       after,
+      direction: since === null ? "ASC" : "DESC",
     });
     charge(cost, rateLimit);
     if (data.repository === null) throw notFound(options);
     const connection = data.repository.deployments;
     const { hasNextPage, endCursor } = connection.pageInfo;
-    yield {
-      deployments: connection.nodes.map((node) => mapDeployment(fullName(options), node)),
-      cursor: { endCursor: endCursor ?? after },
-      done: !hasNextPage,
-      cost,
-      rateLimit,
-    };
-    if (!hasNextPage) return;
+    const all = connection.nodes.map((node) => mapDeployment(fullName(options), node));
+    const kept = since === null ? all : all.filter((d) => d.createdAt.getTime() >= since);
+    const done = !hasNextPage || kept.length < all.length;
+    yield { deployments: kept, cursor: { endCursor: endCursor ?? after }, done, cost, rateLimit };
+    if (done) return;
     after = endCursor;
   }
 }
@@ -124,7 +130,7 @@ export interface TagPage extends CursorPage {
   deployments: Deployment[];
 }
 
-/** Tags peeled to their commits (annotated and lightweight), newest tagged commit first, stopping at `since`. */
+/** Tags peeled to their commits (annotated and lightweight), newest tagged commit first; `since` filters by tag date. */
 export async function* tags(client: GitHubClient, options: SinceOptions): AsyncGenerator<TagPage> {
   const since = options.since?.getTime() ?? null;
   let after = options.after ?? null;
@@ -140,7 +146,9 @@ export async function* tags(client: GitHubClient, options: SinceOptions): AsyncG
     const connection = data.repository.refs;
     const all = connection.nodes.flatMap((node) => mapTag(fullName(options), node) ?? []);
     const kept = since === null ? all : all.filter((t) => t.taggedAt === null || t.taggedAt.getTime() >= since);
-    const done = !connection.pageInfo.hasNextPage || kept.length < all.length;
+    // No early stop: tags come by their commit's date, and an old commit tagged today (a
+    // rollback) lies far down the list. Repositories have few tags; all of them cost little.
+    const done = !connection.pageInfo.hasNextPage;
     yield {
       tags: kept,
       deployments: kept.flatMap((t) => deploymentFromTag(t, options.environment) ?? []),
