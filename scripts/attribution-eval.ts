@@ -3,6 +3,7 @@
  * matrix per tool (Markdown, ready for docs/attribution.md).
  *
  *   pnpm exec tsx scripts/attribution-eval.ts [corpus.jsonl] [--threshold high|medium|low]
+ *   pnpm exec tsx scripts/attribution-eval.ts --rules-table   (the built-in rules as a Markdown table)
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -11,6 +12,26 @@ import { compileRules, confusionTable, evaluateCorpus, parseCorpusCase } from "@
 import { Confidence } from "@yardstick/core";
 
 const args = process.argv.slice(2);
+if (args.includes("--rules-table")) {
+  const rules = compileRules();
+  const cell = (x: string) => x.replaceAll("|", "\\|").replaceAll("\n", " ");
+  console.log(`Rule set ${rules.version}: ${rules.rules.length} rules.\n`);
+  console.log("| rule id | kind | tool | field | match | confidence | subtype | why |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const r of rules.rules) {
+    const match =
+      r.identity === null
+        ? `\`${cell(r.regex?.source.replace(/^\^\[ \\t\]\*\(\?:\[\*-\]\[ \\t\]\+\)\?\(\?:(.*)\)$/, "^$1") ?? "")}\``
+        : Object.entries(r.identity)
+            .map(([k, v]) => `${k} \`${cell(String(v))}\``)
+            .join(", ");
+    const kind = r.kind === "bot" && r.dualUse ? "bot (dual-use)" : r.kind;
+    console.log(
+      `| ${r.id} | ${kind} | ${r.tool ?? ""} | ${r.field} | ${match} | ${r.kind === "ai" ? r.confidence : ""} | ${r.kind === "ai" ? r.subtype : ""} | ${cell(r.description)} |`,
+    );
+  }
+  process.exit(0);
+}
 const thresholdAt = args.indexOf("--threshold");
 const threshold = Confidence.parse(thresholdAt === -1 ? "high" : args[thresholdAt + 1]);
 const file =
