@@ -56,6 +56,15 @@ describe("REST over a 2,500-PR world", () => {
     const last = await octokit.pulls.list({ owner: "big", repo: "mono", state: "all", per_page: 100, page: 25 });
     expect(last.headers.link).toContain('rel="prev"');
     expect(last.headers.link).not.toContain('rel="next"');
+    // GitHub's default direction is desc for sort=created, asc for sort=updated.
+    const updated = await octokit.pulls.list({
+      owner: "big",
+      repo: "mono",
+      state: "closed",
+      sort: "updated",
+      per_page: 1,
+    });
+    expect(updated.data[0]?.number).toBe(1);
     const open = await octokit.pulls.list({ owner: "big", repo: "mono" });
     expect(open.data).toEqual([]);
   });

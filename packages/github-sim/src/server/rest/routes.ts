@@ -69,7 +69,8 @@ function pullsList(req: RestRequest, repo: SimRepo): RestResult {
   if (!["open", "closed", "all"].includes(state)) return unprocessable(`Invalid value for state: ${state}`);
   const sortRaw = q.get("sort") ?? "created";
   const sort = sortRaw === "updated" ? "updated" : "created";
-  const direction = q.get("direction") === "asc" ? "asc" : "desc";
+  // GitHub: default desc when sort is created (or absent), asc otherwise.
+  const direction = (q.get("direction") ?? (sort === "created" ? "desc" : "asc")) === "asc" ? "asc" : "desc";
   const head = q.get("head");
   const numbers = req.ctx.store.pullNumbers(repo, {
     sort,
