@@ -1,4 +1,4 @@
-import type { Person } from "@yardstick/core";
+import { type Person, Verdict } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_RULES_VERSION } from "./builtin-rules.js";
 import { compileRules } from "./compile.js";
@@ -56,6 +56,7 @@ describe("attributeChange", () => {
       commit("b3", "Review fix\n\nCo-authored-by: Cursor <cursoragent@cursor.com>"),
     ];
     const verdict = attributeChange(pr, pre, commit("b9", "Add retries (#12)", copilot), ctx);
+    expect(Verdict.parse(verdict)).toEqual(verdict);
     expect(verdict.class).toBe("ai");
     expect(verdict.tool).toBe("copilot");
     expect(verdict.tools).toEqual(["copilot", "cursor"]);
