@@ -422,3 +422,40 @@ describe("deployments, releases, tags, history, workflow runs and roster against
     }
   });
 });
+
+describe("incremental sync against the simulator", () => {
+  it("picks up a PR merged after the last pass, and only what changed since", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    let cursor: Date | null = null;
+    for await (const page of mergedPullRequests(client(), { owner: repo.org, repo: repo.name })) {
+      cursor = page.cursor.maxUpdatedAt;
+    }
+    expect(cursor).not.toBeNull();
+    const author = world.orgMembers(repo.org).find((u) => u.accountType === "User");
+    if (author === undefined) throw new Error("org without human members");
+    const added = await sim.live.addMergedPull({
+      repo: name,
+      author: author.login,
+      title: "Cache exchange rates",
+      commits: [
+        { message: "Cache exchange rates\n\nCo-authored-by: Cursor <cursoragent@cursor.com>", author: author.login },
+      ],
+    });
+    const pages = [];
+    for await (const page of mergedPullRequests(client(), { owner: repo.org, repo: repo.name, updatedSince: cursor })) {
+      pages.push(page);
+    }
+    const got = pages.flatMap((p) => p.pullRequests);
+    expect(pages).toHaveLength(1);
+    expect(got.map((p) => p.number)).toContain(added.number);
+    for (const pr of got) {
+      expect(Date.parse(world.pull(name, pr.number)?.updatedAt ?? "")).toBeGreaterThanOrEqual(cursor?.getTime() ?? 0);
+    }
+    const commits = pages.flatMap((p) => p.commits);
+    const fresh = commits.find((c) => c.sha === added.commits[0]);
+    expect(fresh?.coAuthors).toEqual([{ name: "Cursor", email: "cursoragent@cursor.com", login: null }]);
+    expect(pages[0]?.cursor.maxUpdatedAt?.getTime()).toBe(Date.parse(added.updatedAt));
+  });
+});
