@@ -85,6 +85,32 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     });
   }
 
+  /**
+   * A job scheduler (BullMQ's upsertJobScheduler): adds `name` every `repeat.every` ms or on the
+   * cron `repeat.pattern` (in `repeat.tz`). Upserting again with the same id replaces it, so every
+   * worker process may declare the same schedule at start.
+   */
+  async schedule<N extends JobName<C>>(
+    schedulerId: string,
+    repeat: { every: number } | { pattern: string; tz?: string },
+    name: N,
+    payload: PayloadOf<C, N>,
+  ): Promise<void> {
+    const parsed = parsePayload(this.options.catalog, name, payload);
+    const spec = this.options.catalog[name];
+    if (spec === undefined) return;
+    await this.queue(spec.queue).upsertJobScheduler(schedulerId, repeat, {
+      name,
+      data: parsed,
+      opts: {
+        attempts: spec.options.attempts,
+        backoff: { type: spec.options.backoff.type, delay: spec.options.backoff.delay, jitter: 0.5 },
+        removeOnComplete: REMOVE_ON_COMPLETE,
+        removeOnFail: REMOVE_ON_FAIL,
+      },
+    });
+  }
+
   /** Starts one worker per queue of the catalog in this process. */
   start(): void {
     if (this.options.processors === undefined) throw new Error("a producer-only runner has no processors to start");

@@ -12,6 +12,13 @@ const retry = { attempts: 8, backoff: { type: "exponential", delay: 5_000 } } as
 const runId = z.string().min(1).max(100);
 
 export const jobs = {
+  /** A job scheduler's tick: starts a sync run named after the tick's time. */
+  "sync.tick": defineJob({
+    queue: "ingest",
+    payload: z.object({ org: z.string().min(1) }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
+    jobId: (p) => `sync.tick-${p.org}`,
+  }),
   "discover.org": defineJob({
     queue: "ingest",
     payload: z.object({ org: z.string().min(1), runId }),

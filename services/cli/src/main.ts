@@ -2,7 +2,13 @@ import { isAppError } from "@yardstick/core";
 import { Command, CommanderError } from "commander";
 import { registerAttribute } from "./commands/attribute.js";
 import { registerConfig } from "./commands/config.js";
+import { registerInit } from "./commands/init.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
+import { registerSync } from "./commands/sync.js";
+import { registerWorker } from "./commands/worker.js";
 import { ExitCode } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -11,9 +17,15 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerMigrate(program);
+  registerRun(program);
+  registerInit(program);
   registerConfig(program);
+  registerMigrate(program);
+  registerSync(program);
+  registerWorker(program);
+  registerServe(program);
   registerAttribute(program);
+  registerMetrics(program);
   return program;
 }
 

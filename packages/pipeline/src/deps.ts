@@ -1,0 +1,68 @@
+import { type CompiledRuleSet, compileRules } from "@yardstick/attribution";
+import { type Config, repositorySettings } from "@yardstick/config";
+import { type Database, getSyncCursor, upsertSyncCursor } from "@yardstick/db";
+import type { EtagCache, GitHubClient } from "@yardstick/github";
+
+/** What the processors work with. Built once per process by the runner's owner (CLI, worker). */
+export interface PipelineDeps {
+  db: Database;
+  github: GitHubClient;
+  config: Config;
+  rules: CompiledRuleSet;
+  etags: EtagCache;
+  now: () => Date;
+  /** Progress of long syncs (the CLI draws bars from it); optional. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { kind: "repos"; org: string; repos: string[] }
+  | { kind: "page"; repo: string; stream: string; items: number; points: number; remaining: number | null }
+  | { kind: "done"; repo: string; stream: string };
+
+export function createPipelineDeps(options: {
+  db: Database;
+  github: GitHubClient;
+  config: Config;
+  now?: () => Date;
+  onProgress?: (event: ProgressEvent) => void;
+}): PipelineDeps {
+  return {
+    db: options.db,
+    github: options.github,
+    config: options.config,
+    rules: compileRules(options.config.attribution),
+    etags: databaseEtagCache(options.db),
+    now: options.now ?? (() => new Date()),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  };
+}
+
+/** ETags of REST responses kept in sync_cursors (stream "etag", scope = URL), so a 304 survives restarts. */
+export function databaseEtagCache(db: Database): EtagCache {
+  return {
+    async get(url) {
+      return (await getSyncCursor(db, url, "etag"))?.etag ?? undefined;
+    },
+    async set(url, etag) {
+      await upsertSyncCursor(db, { scope: url, stream: "etag", etag, lastRunAt: new Date() });
+    },
+  };
+}
+
+export function splitRepo(fullName: string): { owner: string; repo: string } {
+  const [owner = "", repo = ""] = fullName.split("/");
+  return { owner, repo };
+}
+
+/** The tracked branch of a repository: the configured one, or `defaultBranch` for "default". */
+export function trackedBranchOf(config: Config, fullName: string, defaultBranch: string | null): string | undefined {
+  const branch = repositorySettings(config, fullName).trackedBranch;
+  return branch === "default" ? (defaultBranch ?? undefined) : branch;
+}
+
+/** Where a first sync starts: `since` if given, else the backfill window before now. */
+export function backfillStart(deps: PipelineDeps, since: string | null): Date {
+  if (since !== null) return new Date(since);
+  return new Date(deps.now().getTime() - deps.config.thresholds.backfillDays * 86_400_000);
+}

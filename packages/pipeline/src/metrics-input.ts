@@ -1,0 +1,173 @@
+import { createIdentityResolver } from "@yardstick/attribution";
+import { type Config, repositorySettings } from "@yardstick/config";
+import type { Deployment } from "@yardstick/core";
+import {
+  changes as changesTable,
+  commits as commitsTable,
+  type Database,
+  getSyncCursor,
+  getVerdicts,
+  listDeployments,
+  listMergedPullRequests,
+  listPeople,
+  repositories as repositoriesTable,
+  usageRecords,
+} from "@yardstick/db";
+import {
+  type CommitGraph,
+  DeploymentMethod,
+  detectDeployments,
+  type MetricsChange,
+  type MetricsConfig,
+  type MetricsInput,
+  MetricsInput as MetricsInputSchema,
+  type UsageRecord,
+} from "@yardstick/metrics";
+import { eq, isNotNull } from "drizzle-orm";
+import { BRANCH_STREAM } from "./processors/sync-branch.js";
+
+const EPOCH = new Date("1970-01-01T00:00:00Z");
+const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
+
+/** The metrics package's configuration, read off the product configuration (same keys). */
+export function metricsConfigOf(config: Config): MetricsConfig {
+  return {
+    timeZone: config.timeZone,
+    orgName: config.github.organizations[0]?.name ?? "org",
+    thresholds: {
+      ...DEFAULT_FLAG_THRESHOLDS,
+      trivialMaxLines: config.thresholds.trivialMaxLines,
+      trivialIgnore: config.thresholds.trivialIgnore,
+      weeklyCap: config.thresholds.weeklyCap,
+      revertWindowDays: config.thresholds.revertWindowDays,
+      minGroupSize: config.thresholds.minGroupSize,
+      activeWindowWeeks: config.thresholds.activeWindowWeeks,
+      lookbackWeeks: config.thresholds.lookbackWeeks,
+    },
+    adoption: { target: config.adoption.target, perGroup: config.adoption.perGroup },
+    attribution: { threshold: config.attribution.threshold },
+  };
+}
+
+/** Flag thresholds the configuration file does not (yet) expose: the metrics package's defaults. */
+const DEFAULT_FLAG_THRESHOLDS = MetricsInputSchema.shape.config.parse({}).thresholds;
+
+/** The tracked branch's commit graph: every stored commit's parents, walked from the synced head. */
+export async function loadCommitGraph(db: Database, repo: string): Promise<CommitGraph | undefined> {
+  const head = (await getSyncCursor(db, repo, BRANCH_STREAM))?.endCursor ?? null;
+  if (head === null) return undefined;
+  const rows = await db
+    .select({ sha: commitsTable.sha, parents: commitsTable.parents })
+    .from(commitsTable)
+    .where(eq(commitsTable.repo, repo));
+  const parents: Record<string, string[]> = {};
+  for (const row of rows) parents[row.sha] = row.parents;
+  return { head, parents };
+}
+
+/**
+ * Everything the metrics engine needs, read from the database: changes (merged PRs with their
+ * verdict and credited person), production deployments (and, for merge-is-deploy repositories,
+ * the merges themselves), each repository's commit graph, the roster and imported usage.
+ */
+export async function loadMetricsInput(db: Database, config: Config): Promise<MetricsInput> {
+  const repoRows = await db
+    .select({
+      fullName: repositoriesTable.fullName,
+      archived: repositoriesTable.archived,
+      trackedBranch: repositoriesTable.trackedBranch,
+    })
+    .from(repositoriesTable);
+  const repos = repoRows
+    .filter((r) => !r.archived)
+    .map((r) => r.fullName)
+    .sort();
+  const people = await listPeople(db);
+  const resolver = createIdentityResolver(people);
+  const resolveLogin = (login: string | null | undefined) => (login ? resolver.resolve({ login }) : null);
+
+  const merged = await listMergedPullRequests(db, { from: EPOCH, to: FAR_FUTURE, repos });
+  const changeRows = new Map((await db.select().from(changesTable)).map((row) => [row.key, row] as const));
+  const verdicts = await getVerdicts(db, "change", [...changeRows.keys()]);
+
+  const changes: MetricsChange[] = [];
+  for (const { pullRequest: pr, commits } of merged) {
+    const key = `${pr.repo}#${pr.number}`;
+    const row = changeRows.get(key);
+    if (row === undefined || pr.mergeCommitSha === null) continue; // not attributed yet, or no landing commit
+    const verdict = verdicts.get(key)?.verdict;
+    const reviewerIds = pr.reviewers.map(resolveLogin).filter((id): id is string => id !== null);
+    changes.push({
+      key,
+      repo: pr.repo,
+      kind: "pull_request",
+      number: pr.number,
+      title: pr.title,
+      body: pr.body,
+      headRef: pr.headRef,
+      commitMessages: commits.map((c) => c.message),
+      personId: row.creditedPersonId,
+      mergedById: resolveLogin(pr.mergedBy?.login),
+      reviewerIds: [...new Set(reviewerIds)],
+      aiAssisted: null,
+      aiConfidence: verdict?.class === "ai" ? verdict.confidence : null,
+      createdAt: pr.createdAt,
+      firstCommitAt: row.firstCommitAt,
+      mergedAt: pr.mergedAt,
+      mergeMethod: pr.mergeMethod,
+      landingShas: [pr.mergeCommitSha],
+      commitShas: pr.commitShas,
+      files: pr.files,
+      filesComplete: pr.filesComplete,
+      additions: pr.additions,
+      deletions: pr.deletions,
+      formatOnly: false,
+      labels: pr.labels,
+    });
+  }
+
+  const deployments: Deployment[] = [];
+  const commitGraphs: Record<string, CommitGraph> = {};
+  const withoutSignal: string[] = [];
+  for (const repo of repos) {
+    const graph = await loadCommitGraph(db, repo);
+    if (graph !== undefined) commitGraphs[repo] = graph;
+    const method = DeploymentMethod.parse(repositorySettings(config, repo).deployment);
+    let repoDeployments: Deployment[];
+    if (method.method === "merge") {
+      const merges = changes
+        .filter((c) => c.repo === repo)
+        .map((c) => ({ sha: c.landingShas.at(-1) ?? "", mergedAt: c.mergedAt, key: c.key }));
+      repoDeployments = detectDeployments([
+        { repo, trackedBranch: "main", method, deployments: [], releases: [], tags: [], workflowRuns: [], merges },
+      ]).deployments;
+    } else {
+      repoDeployments = await listDeployments(db, { repo });
+    }
+    if (repoDeployments.length === 0) withoutSignal.push(repo);
+    deployments.push(...repoDeployments);
+  }
+
+  const usage: UsageRecord[] = (await db.select().from(usageRecords).where(isNotNull(usageRecords.personId))).map(
+    (u) => ({
+      personId: u.personId ?? "",
+      day: u.day,
+      tool: u.tool,
+      tokensIn: u.tokensIn,
+      tokensOut: u.tokensOut,
+      cost: u.costUsd,
+    }),
+  );
+
+  return MetricsInputSchema.parse({
+    changes,
+    deployments,
+    commitGraphs,
+    roster: people.map((p) => ({ id: p.id, teams: p.teams })),
+    usage,
+    incidents: [],
+    repos,
+    reposWithoutDeploymentSignal: withoutSignal,
+    config: metricsConfigOf(config),
+  });
+}

@@ -1,0 +1,34 @@
+import type { Jobs } from "../catalog.js";
+import type { PipelineDeps } from "../deps.js";
+import type { Processors } from "../job-spec.js";
+import { attributeChanges } from "./attribute-changes.js";
+import { discoverOrg } from "./discover-org.js";
+import { linkDeployments } from "./link-deployments.js";
+import { recomputeRollups } from "./recompute-rollups.js";
+import { syncBranch } from "./sync-branch.js";
+import { syncDeployments } from "./sync-deployments.js";
+import { syncPulls } from "./sync-pulls.js";
+
+/** One processor per job of the catalog (a missing one does not compile). */
+export const processors: Processors<Jobs, PipelineDeps> = {
+  "sync.tick": (payload, context, deps) =>
+    context.enqueue("discover.org", {
+      org: payload.org,
+      runId: `tick-${deps.now().toISOString().replaceAll(":", "")}`,
+    }),
+  "discover.org": discoverOrg,
+  "sync.pulls": syncPulls,
+  "sync.pull-request": (payload, context) =>
+    // A webhook's merged PR: an incremental pass picks it up (it is the most recently updated) at
+    // the cost of one page.
+    context.enqueue("sync.pulls", { repo: payload.repo, runId: payload.runId, since: null }),
+  "sync.deployments": syncDeployments,
+  "sync.branch": syncBranch,
+  "attribute.changes": attributeChanges,
+  "link.deployments": linkDeployments,
+  "rollups.recompute": recomputeRollups,
+};
+
+export { personIdFor } from "./discover-org.js";
+export { BRANCH_STREAM } from "./sync-branch.js";
+export { PULLS_PASS_STREAM, PULLS_STREAM } from "./sync-pulls.js";

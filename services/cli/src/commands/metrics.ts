@@ -1,0 +1,74 @@
+import { InputError, isoWeekOf } from "@yardstick/core";
+import { computeMetrics, type GroupKind } from "@yardstick/metrics";
+import { loadMetricsInput } from "@yardstick/pipeline";
+import { type Command, Option } from "commander";
+import { metricsCsv, metricsTable } from "../metrics-output.js";
+import { openRuntime } from "../runtime.js";
+
+function day(value: string, option: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InputError("input.metrics", "bad option", [
+      { path: option, message: `not a date: ${JSON.stringify(value)}`, example: "2026-01-05" },
+    ]);
+  }
+  return date;
+}
+
+/** `yardstick metrics`: the weekly figures from the configured database (METRICS.md), as JSON, CSV or a table. */
+export function registerMetrics(program: Command): void {
+  program
+    .command("metrics")
+    .description(
+      "Weekly figures (normalised deployments, AI adoption, DORA guardrails) by organisation, team and repository.",
+    )
+    .requiredOption(
+      "--from <YYYY-MM-DD>",
+      "first day; its ISO week (in the configured time zone) is the first reported",
+    )
+    .requiredOption("--to <YYYY-MM-DD>", "last day; its ISO week is the last reported")
+    .addOption(new Option("--group <kind>", "only this kind of group").choices(["org", "team", "repo"]))
+    .addOption(new Option("--format <format>", "output format").choices(["json", "csv", "table"]).default("json"))
+    .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
+    .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
+    .addHelpText(
+      "after",
+      `
+JSON output: {"weeks": [...], "groups": [{"kind", "name", "weeks": [{"week", "nd", "aind", "adoption", ...}]}], "notes": {...}}
+(every field is described in docs/metrics.md). Absent figures are null, never 0. Groups smaller
+than thresholds.minGroupSize are suppressed and folded into "other". Nothing is ranked.`,
+    )
+    .action(
+      async (options: {
+        from: string;
+        to: string;
+        group?: GroupKind;
+        format: string;
+        config?: string;
+        databaseUrl?: string;
+      }) => {
+        const from = day(options.from, "--from");
+        const to = day(options.to, "--to");
+        const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+        try {
+          const tz = runtime.config.timeZone;
+          const input = await loadMetricsInput(runtime.database.db, runtime.config);
+          const output = computeMetrics(input, {
+            from: isoWeekOf(from, tz),
+            to: isoWeekOf(to, tz),
+            now: new Date(),
+            ...(options.group === undefined ? {} : { kinds: [options.group] }),
+          });
+          const text =
+            options.format === "csv"
+              ? metricsCsv(output)
+              : options.format === "table"
+                ? metricsTable(output)
+                : `${JSON.stringify(output, null, 2)}\n`;
+          process.stdout.write(text);
+        } finally {
+          await runtime.close();
+        }
+      },
+    );
+}

@@ -1,0 +1,111 @@
+import { InputError, RepoFullName } from "@yardstick/core";
+import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
+import type { Command } from "commander";
+import { ExitCode } from "../exit-codes.js";
+import { SyncProgress } from "../progress.js";
+import { githubClientFor, openRuntime } from "../runtime.js";
+
+function parseRepos(values: readonly string[]): string[] {
+  const bad = values.filter((v) => !RepoFullName.safeParse(v).success);
+  if (bad.length > 0) {
+    throw new InputError(
+      "input.sync",
+      "bad --repo",
+      bad.map((v) => ({ path: "--repo", message: `not "owner/name": ${JSON.stringify(v)}`, example: "acme/payments" })),
+    );
+  }
+  return [...values];
+}
+
+function parseSince(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new InputError("input.sync", "bad --since", [
+      { path: "--since", message: `not a date: ${JSON.stringify(value)}`, example: "2026-06-01" },
+    ]);
+  }
+  return date.toISOString();
+}
+
+/** `yardstick sync`: pull merged PRs, commits and deployments from GitHub into the database. */
+export function registerSync(program: Command): void {
+  program
+    .command("sync")
+    .description(
+      "Sync merged pull requests, commits and deployments from GitHub, then attribute, link and recompute the weekly figures.",
+    )
+    .option(
+      "--repo <owner/name...>",
+      "only these repositories (default: every repository of the configured organisations)",
+    )
+    .option("--since <date>", "where a first sync starts (default: thresholds.backfillDays ago)")
+    .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
+    .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
+    .addHelpText(
+      "after",
+      `
+Without REDIS_URL the whole sync runs in this process (the embedded default). With REDIS_URL it
+is enqueued for \`yardstick worker\` processes, and this command follows it until it is done.
+Syncs are incremental: a repeated sync reads only what changed.
+
+Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 database, Redis or
+GitHub unavailable.`,
+    )
+    .action(async (options: { repo?: string[]; since?: string; config?: string; databaseUrl?: string }) => {
+      const repos = parseRepos(options.repo ?? []);
+      const since = parseSince(options.since);
+      const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+      const progress = new SyncProgress();
+      try {
+        if (repos.length === 0 && runtime.config.github.organizations.length === 0) {
+          throw new InputError("config.invalid", "nothing to sync", [
+            {
+              path: "github.organizations",
+              message: "no organisation configured, and no --repo given",
+              example: "organizations: [{ name: acme }]",
+            },
+          ]);
+        }
+        const github = githubClientFor(runtime);
+        const deps = createPipelineDeps({
+          db: runtime.database.db,
+          github,
+          config: runtime.config,
+          onProgress: progress.onProgress,
+        });
+        const runId = `cli-${new Date().toISOString().replaceAll(":", "")}`;
+        let failed: { name: string; jobId: string; reason: string }[];
+        if (runtime.env.REDIS_URL === undefined) {
+          const summary = await runSyncInline(deps, runtime.logger, { runId, repos, since });
+          failed = summary.failed.map((f) => ({ name: f.name, jobId: f.jobId, reason: f.error.message }));
+        } else {
+          const runner = new BullMqRunner({
+            catalog: jobs,
+            deps,
+            logger: runtime.logger,
+            redisUrl: runtime.env.REDIS_URL,
+          });
+          try {
+            await enqueueSync(runner, deps, { runId, repos, since });
+            process.stderr.write("enqueued; following the workers (start them with `yardstick worker`)\n");
+            while ((await runner.pending()) > 0) await new Promise((r) => setTimeout(r, 1_000));
+            await runner.enqueue("rollups.recompute", { weeks: syncWeeks(deps), runId });
+            await runner.waitUntilIdle();
+            failed = (await runner.failed()).filter((f) => f.jobId.includes(runId));
+          } finally {
+            await runner.close();
+          }
+        }
+        progress.draw(true);
+        const t = progress.totals;
+        process.stdout.write(
+          `synced ${t.repos} repositories, ${t.pullRequests} pull requests (${t.points} GraphQL points)\n`,
+        );
+        for (const f of failed) process.stdout.write(`failed: ${f.name} ${f.jobId}: ${f.reason}\n`);
+        if (failed.length > 0) process.exitCode = ExitCode.failure;
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,154 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { addWeeks, isoWeekOf } from "@yardstick/core";
+import { migrateDatabase, openDatabase } from "@yardstick/db";
+import { createGitHubClient } from "@yardstick/github";
+import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger, type Logger } from "@yardstick/log";
+import { computeMetrics, type MetricsOutput } from "@yardstick/metrics";
+import { createPipelineDeps, loadMetricsInput, runSyncInline } from "@yardstick/pipeline";
+import { SyncProgress } from "../progress.js";
+import { configForWorld } from "./world-config.js";
+
+export interface DemoOptions {
+  size: string;
+  seed: number;
+  outDir: string;
+  /** Where the embedded database lives; wiped first so every run starts from nothing. */
+  dataDir: string;
+  logger?: Logger;
+  progress?: boolean;
+}
+
+export interface DemoResult {
+  outDir: string;
+  metricsFile: string;
+  summaryFile: string;
+  output: MetricsOutput;
+  summary: string;
+  pullRequestsInWorld: number;
+  pullRequestsSynced: number;
+  graphqlPoints: number;
+  restRequests: number;
+  failedJobs: number;
+}
+
+const DEMO_TOKEN = "yardstick-demo-token";
+
+/**
+ * The zero-setup first run: generates a simulated GitHub organisation, serves it from the
+ * simulator on loopback, and runs the real pipeline against it (GitHub client, inline runner,
+ * embedded PGlite), then computes the figures and writes them out.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const logger = options.logger ?? createLogger({ service: "demo", level: "warn" });
+  const world = World.from(generateWorld(presetOptions(options.size, options.seed)), { truth: true });
+  const now = new Date(world.header.now);
+  const simulator = await startSimulator({
+    world,
+    tokens: [{ token: DEMO_TOKEN }],
+    seed: options.seed,
+    now: () => now.getTime(),
+  });
+  rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
+  const database = await openDatabase({ url: `pglite:${options.dataDir}` });
+  try {
+    await migrateDatabase(database);
+    const config = configForWorld(world);
+    const github = createGitHubClient({ baseUrl: simulator.url, auth: { type: "token", token: DEMO_TOKEN }, logger });
+    const progress = new SyncProgress();
+    const deps = createPipelineDeps({
+      db: database.db,
+      github,
+      config,
+      now: () => now,
+      ...(options.progress === false ? {} : { onProgress: progress.onProgress }),
+    });
+    const run = await runSyncInline(deps, logger, { runId: `demo-${options.seed}` });
+    if (options.progress !== false) progress.draw(true);
+
+    const input = await loadMetricsInput(database.db, config);
+    const to = addWeeks(isoWeekOf(now, config.timeZone), -1);
+    const from = addWeeks(to, -(Math.min(world.header.sizes?.weeks ?? 26, 26) - 1));
+    const output = computeMetrics(input, { from, to, now });
+
+    mkdirSync(options.outDir, { recursive: true });
+    const metricsFile = resolve(join(options.outDir, "metrics.json"));
+    const summaryFile = resolve(join(options.outDir, "summary.md"));
+    writeFileSync(metricsFile, `${JSON.stringify(output, null, 2)}\n`);
+    let pullRequestsInWorld = 0;
+    for (const repo of world.repos()) {
+      const fullName = `${repo.org}/${repo.name}`;
+      for (const n of world.pullNumbers(fullName)) if (world.pull(fullName, n)?.mergedAt) pullRequestsInWorld += 1;
+    }
+    const usage = simulator.accounting.total();
+    const summary = summarise(output, {
+      repos: world.repos().length,
+      pullRequests: progress.totals.pullRequests,
+      points: usage.graphqlPoints,
+      rest: usage.restRequests,
+    });
+    writeFileSync(summaryFile, summary);
+    return {
+      outDir: resolve(options.outDir),
+      metricsFile,
+      summaryFile,
+      output,
+      summary,
+      pullRequestsInWorld,
+      pullRequestsSynced: progress.totals.pullRequests,
+      graphqlPoints: usage.graphqlPoints,
+      restRequests: usage.restRequests,
+      failedJobs: run.failed.length,
+    };
+  } finally {
+    await database.close();
+    await simulator.close();
+  }
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${Math.round(v * 100)}%`);
+const num = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(2));
+
+/** A short Markdown summary: the organisation's last complete week and its adoption trend. */
+export function summarise(
+  output: MetricsOutput,
+  sync: { repos: number; pullRequests: number; points: number; rest: number },
+): string {
+  const org = output.groups.find((g) => g.kind === "org");
+  const last = org?.weeks.at(-1);
+  const teams = output.groups.filter((g) => g.kind === "team");
+  const teamsAtTarget = teams.filter((t) => {
+    const w = t.weeks.at(-1);
+    return (
+      w !== undefined &&
+      !w.suppressed &&
+      w.adoption !== null &&
+      w.adoptionTarget !== null &&
+      w.adoption >= w.adoptionTarget
+    );
+  }).length;
+  const lines = [
+    `# Yardstick: ${org?.name ?? "organisation"}, week ${last?.week ?? "n/a"}`,
+    "",
+    `Synced ${sync.repos} repositories and ${sync.pullRequests} merged pull requests (GitHub cost: ${sync.points} GraphQL points, ${sync.rest} REST requests).`,
+    "",
+    "| figure | value |",
+    "| --- | --- |",
+    `| active engineers | ${last?.activeEngineers ?? "n/a"} |`,
+    `| normalised deployments (per engineer) | ${num(last?.nd)} |`,
+    `| AI normalised deployments | ${num(last?.aind)} |`,
+    `| AI share | ${pct(last?.aiShare)} |`,
+    `| weekly AI adoption (target ${pct(last?.adoptionTarget)}) | ${pct(last?.adoption)} (4-week ${pct(last?.adoption4w)}) |`,
+    `| people still needed to reach the target | ${last?.peopleToTarget ?? "n/a"} |`,
+    `| production deployments | ${last?.deployments ?? "n/a"} |`,
+    `| lead time, median hours | ${num(last?.leadTimeHours.median)} |`,
+    `| change failure rate | ${pct(last?.changeFailureRate)} |`,
+    "",
+    `Teams at or above their adoption target this week: ${teamsAtTarget} of ${teams.length}.`,
+    `Repositories without a deployment signal: ${output.notes.reposWithoutDeploymentSignal.length}. Merged, not yet deployed: ${output.notes.mergedNotDeployed}.`,
+    "",
+  ];
+  return lines.join("\n");
+}

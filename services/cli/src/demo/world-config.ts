@@ -1,0 +1,31 @@
+import { Config, type ConfigInput, type DeploymentDetection } from "@yardstick/config";
+import type { World } from "@yardstick/github-sim";
+
+type WorldDeployMethod = ReturnType<World["repos"]>[number]["deployMethod"];
+
+function detectionFor(method: WorldDeployMethod): DeploymentDetection {
+  switch (method.kind) {
+    case "deployments":
+      return { method: "deployments", environment: "^prod(uction)?\\b" };
+    case "releases":
+      return { method: "releases" };
+    case "tags":
+      return { method: "tags", pattern: method.pattern };
+    case "workflow":
+      return { method: "workflow", workflow: method.name };
+    case "merge":
+      return { method: "merge" };
+  }
+}
+
+/**
+ * The configuration a team would write for a simulated organisation: its organisations, and each
+ * repository's deployment method as the generator chose it (as a real team knows how it deploys).
+ */
+export function configForWorld(world: World, overrides: Partial<ConfigInput> = {}): Config {
+  return Config.parse({
+    github: { organizations: world.orgs().map((o) => ({ name: o.login })) },
+    repositories: world.repos().map((r) => ({ match: `${r.org}/${r.name}`, deployment: detectionFor(r.deployMethod) })),
+    ...overrides,
+  });
+}

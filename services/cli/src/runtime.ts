@@ -1,0 +1,62 @@
+import { type Config, type Env, githubApiUrl, loadConfig, parseEnv, resolveGitHubAuth } from "@yardstick/config";
+import { type DatabaseHandle, DEFAULT_DATABASE_URL, migrateDatabase, openDatabase } from "@yardstick/db";
+import { createGitHubClient, type GitHubAuth, type GitHubClient } from "@yardstick/github";
+import { createLogger, type Logger } from "@yardstick/log";
+
+type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** What a command that does real work needs: configuration, environment, logger, database, GitHub. */
+export interface Runtime {
+  config: Config;
+  configPath: string | null;
+  env: Env;
+  logger: Logger;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  configPath?: string | undefined;
+  databaseUrl?: string | undefined;
+  env?: EnvSource;
+  cwd?: string;
+  service?: string;
+  /** Override the configuration (the demo builds one for its simulated organisation). */
+  config?: Config;
+}
+
+/** Loads config and env (exit 2 on mistakes), opens and migrates the database (exit 3 when unreachable). */
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const source = options.env ?? process.env;
+  const env = parseEnv(source);
+  const loaded =
+    options.config === undefined
+      ? await loadConfig({ path: options.configPath, cwd: options.cwd ?? process.cwd(), env: source })
+      : { config: options.config, path: null };
+  const logger = createLogger({ service: options.service ?? "cli", level: env.LOG_LEVEL ?? "warn" });
+  const database = await openDatabase({ url: options.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL });
+  await migrateDatabase(database);
+  return {
+    config: loaded.config,
+    configPath: loaded.path,
+    env,
+    logger,
+    database,
+    close: () => database.close(),
+  };
+}
+
+/** A GitHub client for the configured API (GitHub, GHES or the simulator), with the environment's credentials. */
+export function githubClientFor(runtime: Pick<Runtime, "config" | "env" | "logger">, demoToken?: string): GitHubClient {
+  const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
+  const auth = resolveGitHubAuth(runtime.env, { apiUrl, ...(demoToken === undefined ? {} : { demoToken }) });
+  const githubAuth: GitHubAuth =
+    auth.kind === "token"
+      ? { type: "token", token: auth.token }
+      : { type: "app", appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId };
+  return createGitHubClient({
+    baseUrl: apiUrl,
+    auth: githubAuth,
+    logger: runtime.logger.child({ component: "github" }),
+  });
+}
