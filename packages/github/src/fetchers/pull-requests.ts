@@ -2,7 +2,12 @@ import type { Commit, PullRequest } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
 import { accountTypeOf, mapPullRequest, withDetails } from "../mappers.js";
-import { MERGED_PULL_REQUESTS_FULL_QUERY, MERGED_PULL_REQUESTS_QUERY } from "../queries/merged-pull-requests.js";
+import {
+  MERGED_PULL_REQUESTS_FULL_QUERY,
+  MERGED_PULL_REQUESTS_QUERY,
+  mergedPullRequestsWithDetailsQuery,
+  PIGGYBACK_DETAILS,
+} from "../queries/merged-pull-requests.js";
 import { PULL_REQUEST_COMMITS_QUERY } from "../queries/pull-request-commits.js";
 import { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "../queries/pull-request-details.js";
 import { PULL_REQUEST_FILES_QUERY } from "../queries/pull-request-files.js";
@@ -74,39 +79,66 @@ function notFound(ref: RepoRef): GitHubError {
   );
 }
 
+/** A page read from GitHub whose details (for Bot-opened PRs) may still be on their way. */
+interface PendingPage {
+  nodes: PullRequestNode[];
+  botNumbers: number[];
+  details: Map<number, PullRequestDetailsNode>;
+  cost: PageCost;
+  rateLimit: RateLimit | null;
+  cursor: PullRequestCursor;
+  done: boolean;
+}
+
 /**
  * Merged pull requests, newest update first, one yielded page per 100, each PR complete: when a
  * PR has more than 100 commits or files, follow-up queries page through them before the page is
  * yielded. PRs not merged into the tracked branch are dropped. A page is the unit a caller
  * stores in one transaction, advancing its cursor with it.
+ *
+ * With `details: "bots"`, the details of a page's Bot-opened PRs ride on the next page's query
+ * (up to PIGGYBACK_DETAILS of them cost nothing there: GitHub rounds a query's cost to the
+ * nearest point), so each page is yielded once the next one has been read; the last page's
+ * details, and any beyond that number, take a details query of their own.
  */
 export async function* mergedPullRequests(
   client: GitHubClient,
   options: MergedPullRequestsOptions,
 ): AsyncGenerator<PullRequestPage> {
-  const repoName = fullName(options);
   const since = options.updatedSince?.getTime() ?? null;
+  const details = options.details ?? "bots";
   let after = options.after ?? null;
   let maxUpdatedAt: number | null = null;
+  let pending: PendingPage | null = null;
   for (;;) {
     const cost = newPageCost();
-    const details = options.details ?? "bots";
-    const query = details === "all" ? MERGED_PULL_REQUESTS_FULL_QUERY : MERGED_PULL_REQUESTS_QUERY;
-    const { data, rateLimit } = await client.graphql<PullRequestsData>(query, {
+    const riding = pending === null ? [] : pending.botNumbers.slice(0, PIGGYBACK_DETAILS);
+    const query =
+      details === "all"
+        ? MERGED_PULL_REQUESTS_FULL_QUERY
+        : riding.length > 0
+          ? mergedPullRequestsWithDetailsQuery(riding)
+          : MERGED_PULL_REQUESTS_QUERY;
+    const { data, rateLimit } = await client.graphql<PullRequestsData & DetailsData>(query, {
       owner: options.owner,
       name: options.repo,
       baseRef: options.baseRef ?? null,
       after,
     });
     charge(cost, rateLimit);
-    let latestRateLimit = rateLimit;
     const repository = data.repository;
     if (repository === null) throw notFound(options);
+    if (pending !== null) {
+      for (const number of riding) {
+        const node = (repository as unknown as Record<string, PullRequestDetailsNode | null>)[`pr${number}`];
+        if (node != null) pending.details.set(number, node);
+      }
+      yield await finishPage(client, options, pending);
+      pending = null;
+    }
     const base = options.baseRef ?? repository.defaultBranchRef?.name ?? null;
     const connection = repository.pullRequests;
     let reachedCursor = false;
-    const pullRequests: PullRequest[] = [];
-    const commits = new Map<string, Commit>();
     const wanted: PullRequestNode[] = [];
     for (const node of connection.nodes) {
       const updatedAt = Date.parse(node.updatedAt);
@@ -118,46 +150,66 @@ export async function* mergedPullRequests(
       if (node.mergedAt === null || (base !== null && node.baseRefName !== base)) continue;
       wanted.push(node);
     }
-    const detailNumbers =
-      details === "bots" ? wanted.filter((n) => accountTypeOf(n.author?.__typename, n.author?.login) === "Bot") : [];
-    const detailed = new Map<number, PullRequestDetailsNode>();
-    if (detailNumbers.length > 0) {
-      const fetched = await fetchDetails(
-        client,
-        options,
-        detailNumbers.map((n) => n.number),
-      );
-      for (const [number, d] of fetched.details) detailed.set(number, d);
-      cost.graphqlCalls += fetched.calls;
-      cost.graphqlPoints += fetched.points;
-      latestRateLimit = fetched.rateLimit ?? latestRateLimit;
-    }
-    for (const bulkNode of wanted) {
-      const extra = detailed.get(bulkNode.number);
-      const node = extra === undefined ? bulkNode : withDetails(bulkNode, extra);
-      const nested = await completeNested(client, options, node, cost);
-      if (nested.rateLimit !== null) latestRateLimit = nested.rateLimit;
-      const mapped = mapPullRequest(repoName, node, nested);
-      pullRequests.push(mapped.pullRequest);
-      for (const commit of mapped.commits) commits.set(commit.sha, commit);
-    }
     const { hasNextPage, endCursor } = connection.pageInfo;
     const done = reachedCursor || !hasNextPage;
-    client.logger.debug(
-      { repo: repoName, pullRequests: pullRequests.length, points: cost.graphqlPoints, done },
-      "fetched a page of merged pull requests",
-    );
-    yield {
-      pullRequests,
-      commits: [...commits.values()],
+    const page: PendingPage = {
+      nodes: wanted,
+      botNumbers:
+        details === "bots"
+          ? wanted.filter((n) => accountTypeOf(n.author?.__typename, n.author?.login) === "Bot").map((n) => n.number)
+          : [],
+      details: new Map(),
+      cost,
+      rateLimit,
       cursor: { endCursor: endCursor ?? after, maxUpdatedAt: maxUpdatedAt === null ? null : new Date(maxUpdatedAt) },
       done,
-      cost,
-      rateLimit: latestRateLimit,
     };
-    if (done) return;
+    if (done || page.botNumbers.length === 0) {
+      yield await finishPage(client, options, page);
+      if (done) return;
+    } else {
+      pending = page;
+    }
     after = endCursor;
   }
+}
+
+/** Fetches what a page still lacks (details not carried by the next query, nested commits and files) and maps it. */
+async function finishPage(client: GitHubClient, options: RepoRef, page: PendingPage): Promise<PullRequestPage> {
+  const repoName = fullName(options);
+  const { cost } = page;
+  let latestRateLimit = page.rateLimit;
+  const missing = page.botNumbers.filter((n) => !page.details.has(n));
+  if (missing.length > 0) {
+    const fetched = await fetchDetails(client, options, missing);
+    for (const [number, d] of fetched.details) page.details.set(number, d);
+    cost.graphqlCalls += fetched.calls;
+    cost.graphqlPoints += fetched.points;
+    latestRateLimit = fetched.rateLimit ?? latestRateLimit;
+  }
+  const pullRequests: PullRequest[] = [];
+  const commits = new Map<string, Commit>();
+  for (const bulkNode of page.nodes) {
+    const extra = page.details.get(bulkNode.number);
+    const node = extra === undefined ? bulkNode : withDetails(bulkNode, extra);
+    const nested = await completeNested(client, options, node, cost);
+    if (nested.rateLimit !== null) latestRateLimit = nested.rateLimit;
+    const mapped = mapPullRequest(repoName, node, nested);
+    pullRequests.push(mapped.pullRequest);
+    for (const commit of mapped.commits) commits.set(commit.sha, commit);
+  }
+  client.logger.debug(
+    { repo: repoName, pullRequests: pullRequests.length, points: cost.graphqlPoints, done: page.done },
+    "fetched a page of merged pull requests",
+  );
+  return {
+    pullRequests,
+    commits: [...commits.values()],
+    cursor: page.cursor,
+    done: page.done,
+    cost,
+    rateLimit: latestRateLimit,
+  };
 }
 
 interface DetailsData {

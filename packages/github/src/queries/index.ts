@@ -4,6 +4,8 @@ export { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
 export {
   MERGED_PULL_REQUESTS_FULL_QUERY,
   MERGED_PULL_REQUESTS_QUERY,
+  mergedPullRequestsWithDetailsQuery,
+  PIGGYBACK_DETAILS,
   PULL_REQUEST_DETAIL_FIELDS,
   PULL_REQUEST_FIELDS,
 } from "./merged-pull-requests.js";

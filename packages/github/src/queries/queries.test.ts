@@ -50,6 +50,17 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     expect(queries.COMMIT_FIELDS).not.toMatch(/parents|authors/);
   });
 
+  it("carries 12 PRs' details on a bulk query at no extra point", () => {
+    const numbers = Array.from({ length: queries.PIGGYBACK_DETAILS }, (_, i) => 100 + i);
+    const query = queries.mergedPullRequestsWithDetailsQuery(numbers);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(queryCost(schema, query)).toMatchObject({ requests: 349, points: 3 });
+    expect(() => queries.mergedPullRequestsWithDetailsQuery([])).toThrow(RangeError);
+    expect(() => queries.mergedPullRequestsWithDetailsQuery(Array.from({ length: 13 }, (_, i) => i + 1))).toThrow(
+      RangeError,
+    );
+  });
+
   it("builds a details query for 25 PRs that validates and costs 1 point", () => {
     const numbers = Array.from({ length: queries.PULL_REQUEST_DETAILS_BATCH }, (_, i) => i + 1);
     const query = queries.pullRequestDetailsQuery(numbers);
