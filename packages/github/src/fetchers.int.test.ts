@@ -384,6 +384,24 @@ describe("deployments, releases, tags, history, workflow runs and roster against
     for await (const page of workflowRuns(c, { owner: repo.org, repo: repo.name, etags })) got.push(...page.runs);
     const completed = world.workflowRuns(name).filter((r) => r.status === "completed");
     expect(got.map((r) => r.id).sort()).toEqual(completed.map((r) => r.id).sort());
+    const branch = repo.defaultBranch;
+    const onBranch = [];
+    for await (const page of workflowRuns(c, {
+      owner: repo.org,
+      repo: repo.name,
+      etags: memoryEtagCache(),
+      branch,
+      event: "push",
+      perPage: 20,
+    })) {
+      onBranch.push(...page.runs);
+    }
+    expect(onBranch.map((r) => r.id).sort()).toEqual(
+      completed
+        .filter((r) => r.headBranch === branch && r.event === "push")
+        .map((r) => r.id)
+        .sort(),
+    );
     const before = { ...sim.accounting.of("ghp_etag") };
     const pages = [];
     for await (const page of workflowRuns(c, { owner: repo.org, repo: repo.name, etags })) pages.push(page);
@@ -442,6 +460,8 @@ describe("incremental sync against the simulator", () => {
       commits: [
         { message: "Cache exchange rates\n\nCo-authored-by: Cursor <cursoragent@cursor.com>", author: author.login },
       ],
+      // More than 100 files: the files connection continues in a follow-up query.
+      files: Array.from({ length: 150 }, (_, i) => ({ path: `src/rates/r${i}.ts`, additions: 3, deletions: 1 })),
     });
     const pages = [];
     for await (const page of mergedPullRequests(client(), { owner: repo.org, repo: repo.name, updatedSince: cursor })) {
@@ -453,6 +473,10 @@ describe("incremental sync against the simulator", () => {
     for (const pr of got) {
       expect(Date.parse(world.pull(name, pr.number)?.updatedAt ?? "")).toBeGreaterThanOrEqual(cursor?.getTime() ?? 0);
     }
+    const fetchedPr = got.find((p) => p.number === added.number);
+    expect(fetchedPr?.files.map((f) => f.path)).toEqual(added.files.map((f) => f.path));
+    expect(fetchedPr?.files).toHaveLength(150);
+    expect(fetchedPr?.filesComplete).toBe(true);
     const commits = pages.flatMap((p) => p.commits);
     const fresh = commits.find((c) => c.sha === added.commits[0]);
     expect(fresh?.coAuthors).toEqual([{ name: "Cursor", email: "cursoragent@cursor.com", login: null }]);
