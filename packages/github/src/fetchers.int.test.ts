@@ -11,6 +11,7 @@ import {
   memoryEtagCache,
   mergedPullRequests,
   orgMembers,
+  pullRequestDetails,
   releases,
   tags,
   teams,
@@ -186,6 +187,26 @@ describe("mergedPullRequests against the simulator", () => {
       if (same === undefined) throw new Error(`${name}#${pr.number} missing from the default fetch`);
       const { assignees: _a2, reviewRequests: _r2, reviewers: _v2, ...leanRest } = same;
       expect(rest).toEqual(leanRest);
+    }
+  });
+
+  it("fetches chosen PRs' details in batches, as the world has them", async () => {
+    const repo = world.repos()[0];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const numbers = mergedInWorld(name)
+      .slice(0, 30)
+      .map((p) => p.number);
+    const { details, cost } = await pullRequestDetails(client(), { owner: repo.org, repo: repo.name, numbers });
+    expect(cost.graphqlCalls).toBe(2);
+    expect([...details.keys()].sort((a, b) => a - b)).toEqual([...numbers].sort((a, b) => a - b));
+    for (const [number, d] of details) {
+      const truth = world.pull(name, number);
+      expect(d.assignees).toEqual(truth?.assignees);
+      expect(d.reviewRequests).toEqual(truth?.requestedReviewers);
+      expect(d.mergeCommitParents).toEqual(
+        truth?.mergeCommitSha ? world.commit(name, truth.mergeCommitSha)?.parents : null,
+      );
     }
   });
 

@@ -68,10 +68,12 @@ export {
   mapGitActor,
   mapHistoryCommit,
   mapPullRequest,
+  mapPullRequestDetails,
   mapRelease,
   mapRestCommit,
   mapTag,
   mapWorkflowRun,
+  type PullRequestDetails,
   withDetails,
 } from "./mappers.js";
 export { queryCost } from "./queries/cost.js";

@@ -181,6 +181,40 @@ export interface MappedPullRequest {
  * A merged PR node with its complete commit and file lists (the fetcher has followed nested
  * pagination and passes them in). Validated by core's zod schemas.
  */
+/** Review requests name accounts (teams are left out: credit goes to people); reviewers are de-duplicated. */
+function creditLists(node: Pick<PullRequestNode, "assignees" | "reviewRequests" | "reviews">): {
+  assignees: string[];
+  reviewRequests: string[];
+  reviewers: string[];
+} {
+  const reviewers = new Set<string>();
+  for (const review of node.reviews?.nodes ?? []) if (review.author) reviewers.add(review.author.login);
+  const reviewRequests: string[] = [];
+  for (const request of node.reviewRequests?.nodes ?? []) {
+    const login = request.requestedReviewer?.login;
+    if (login !== undefined) reviewRequests.push(login);
+  }
+  return { assignees: (node.assignees?.nodes ?? []).map((a) => a.login), reviewRequests, reviewers: [...reviewers] };
+}
+
+export interface PullRequestDetails {
+  number: number;
+  assignees: string[];
+  reviewRequests: string[];
+  reviewers: string[];
+  /** The merge commit's parents (two for a merge commit), or null without a merge commit. */
+  mergeCommitParents: string[] | null;
+}
+
+/** A details query's answer for one PR, as the lists core's PullRequest carries. */
+export function mapPullRequestDetails(node: PullRequestDetailsNode): PullRequestDetails {
+  return {
+    number: node.number,
+    ...creditLists(node),
+    mergeCommitParents: node.mergeCommit === null ? null : node.mergeCommit.parents.nodes.map((p) => p.oid),
+  };
+}
+
 /** Copies a details query's answer onto a bulk PR node (assignees, review requests, reviews, merge parents). */
 export function withDetails(node: PullRequestNode, details: PullRequestDetailsNode): PullRequestNode {
   const mergeCommit =
@@ -206,13 +240,7 @@ export function mapPullRequest(
   }
   const commitNodes = complete.commits ?? node.commits.nodes.map((n) => n.commit);
   const fileNodes = complete.files ?? node.files?.nodes ?? [];
-  const reviewers = new Set<string>();
-  for (const review of node.reviews?.nodes ?? []) if (review.author) reviewers.add(review.author.login);
-  const reviewRequests: string[] = [];
-  for (const request of node.reviewRequests?.nodes ?? []) {
-    const login = request.requestedReviewer?.login;
-    if (login !== undefined) reviewRequests.push(login);
-  }
+  const { reviewers, reviewRequests } = creditLists(node);
   const pullRequest = PullRequest.parse({
     repo,
     number: node.number,
@@ -234,7 +262,7 @@ export function mapPullRequest(
     filesComplete: fileNodes.length >= (node.files?.totalCount ?? node.changedFiles),
     assignees: (node.assignees?.nodes ?? []).map((a) => a.login),
     reviewRequests,
-    reviewers: [...reviewers],
+    reviewers,
     commitShas: commitNodes.map((c) => c.oid),
   });
   const commits = new Map<string, Commit>();

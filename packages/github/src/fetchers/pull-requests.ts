@@ -1,7 +1,13 @@
 import type { Commit, PullRequest } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
-import { accountTypeOf, mapPullRequest, withDetails } from "../mappers.js";
+import {
+  accountTypeOf,
+  mapPullRequest,
+  mapPullRequestDetails,
+  type PullRequestDetails,
+  withDetails,
+} from "../mappers.js";
 import {
   MERGED_PULL_REQUESTS_FULL_QUERY,
   MERGED_PULL_REQUESTS_QUERY,
@@ -257,13 +263,15 @@ async function fetchDetails(
 export async function pullRequestDetails(
   client: GitHubClient,
   options: RepoRef & { numbers: readonly number[] },
-): Promise<{ details: Map<number, PullRequestDetailsNode>; cost: PageCost; rateLimit: RateLimit | null }> {
+): Promise<{ details: Map<number, PullRequestDetails>; cost: PageCost; rateLimit: RateLimit | null }> {
   const cost = newPageCost();
   if (options.numbers.length === 0) return { details: new Map(), cost, rateLimit: null };
   const fetched = await fetchDetails(client, options, options.numbers);
   cost.graphqlCalls = fetched.calls;
   cost.graphqlPoints = fetched.points;
-  return { details: fetched.details, cost, rateLimit: fetched.rateLimit };
+  const details = new Map<number, PullRequestDetails>();
+  for (const [number, node] of fetched.details) details.set(number, mapPullRequestDetails(node));
+  return { details, cost, rateLimit: fetched.rateLimit };
 }
 
 async function completeNested(
