@@ -198,6 +198,19 @@ describe("ground truth is consistent with the world", () => {
   });
 });
 
+describe("human work carries no AI marker", () => {
+  it("keeps bodies, branches and messages of human changes free of tool markers", () => {
+    const markers =
+      /claude\.(ai|com)|anthropic|cursor\.com|chatgpt\.com|<!-- START COPILOT|devin\.ai|jules\.google|ampcode|^(codex|copilot|cursor|claude)\//im;
+    for (const c of changes) {
+      if (c.class !== "human" || c.kind !== "pull_request" || c.hardNegative === "ai-company-email") continue;
+      const p = world.pull(c.repo, c.number ?? 0);
+      expect(`${p?.body}\n${p?.headRef}`, c.key).not.toMatch(markers);
+      for (const commit of world.pullCommits(c.repo, c.number ?? 0)) expect(commit.message, c.key).not.toMatch(markers);
+    }
+  });
+});
+
 describe("squashMessage", () => {
   const commit = (message: string, name: string, email: string): WorldCommit => ({
     type: "commit",

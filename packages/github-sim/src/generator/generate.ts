@@ -875,7 +875,11 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
       const plan = humanPlan(p, ctx.start + Math.floor(ctx.o.weeks / 3 + i) * WEEK + 2 * DAY + 10 * HOUR, null);
       plan.commitCount = k;
       plan.title = `Migrate ${rng.pick(AREAS)} module to the new framework (${k} commits)`;
+      // Plain human work: drop whatever AI form humanPlan drew (body, branch, labels).
       plan.spec = humanSpec();
+      plan.body = `${plan.title}.`;
+      plan.headRef = `${p.login}/${slugify(plan.title)}`;
+      plan.labels = [];
       plan.files = makeFiles(rng, 4000 + k * 10, false, false);
       plan.trivial = false;
       plan.mergeMethod = k > 250 ? "merge" : "squash";
