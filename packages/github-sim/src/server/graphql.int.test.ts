@@ -206,16 +206,20 @@ describe("GraphQL over the tiny world", () => {
           refs: { nodes: { name: string; target: { oid: string } }[] };
           releases: { nodes: { tagName: string; publishedAt: string }[] };
           pullRequest: { author: { __typename: string; login: string }; mergeCommit: { oid: string } };
+          pullRequests: { nodes: { reviews: { nodes: { author: { login: string }; state: string }[] } }[] };
         };
       }>(`{ repository(owner: "acme", name: "api") {
         refs(refPrefix: "refs/tags/", first: 10) { nodes { name target { oid } } }
         releases(first: 10) { nodes { tagName publishedAt } }
         pullRequest(number: 3) { author { __typename login } mergeCommit { oid } }
+        pullRequests(first: 10) { nodes { reviews(first: 20, states: [APPROVED, COMMENTED]) { nodes { author { login } state } } } }
       } }`);
       expect(r.repository.refs.nodes[0]?.name).toBe("v1.0.0");
       expect(r.repository.releases.nodes[0]?.tagName).toBe("v1.0.0");
       expect(r.repository.pullRequest.author).toEqual({ __typename: "Bot", login: "Copilot" });
       expect(r.repository.pullRequest.mergeCommit.oid).toMatch(/^[0-9a-f]{40}$/);
+      const reviews = r.repository.pullRequests.nodes.flatMap((n) => n.reviews.nodes);
+      expect(reviews).toContainEqual({ author: { login: "bob" }, state: "APPROVED" });
     } finally {
       await sim.close();
     }

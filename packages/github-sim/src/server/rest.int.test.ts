@@ -229,6 +229,12 @@ describe("REST over the tiny world", () => {
     const comparison: Schemas["commit-comparison"] = cmp.data;
     expect(["ahead", "identical"]).toContain(comparison.status);
     expect(comparison.total_commits).toBe(comparison.commits.length);
+    const withReview = [];
+    for (const n of [1, 2, 3]) {
+      const reviews = await octokit.pulls.listReviews({ owner: "acme", repo: "api", pull_number: n });
+      if (reviews.data.length > 0) withReview.push(reviews.data[0] as Schemas["pull-request-review"]);
+    }
+    expect(withReview[0]).toMatchObject({ state: "APPROVED", user: { login: "bob" } });
     const rl = await octokit.rateLimit.get();
     expect(rl.data.resources.core.limit).toBe(5000);
     expect(rl.data.resources.graphql?.limit).toBe(5000);

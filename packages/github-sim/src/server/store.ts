@@ -99,8 +99,17 @@ export interface SimPull {
   assignees: string[];
   requestedReviewers: string[];
   requestedTeams: string[];
-  /** The PR's own (pre-squash) commits, oldest first; each is in the repo's commit map. */
+  /** The PR's own (pre-squash) commits, oldest first. */
   commits: string[];
+  reviews: SimReview[];
+}
+
+export interface SimReview {
+  id: number;
+  user: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+  submittedAt: number;
+  body: string;
 }
 
 export interface SimDeploymentStatus {
@@ -141,6 +150,9 @@ export interface SimRelease {
 export interface SimTag {
   name: string;
   sha: string;
+  /** Annotated tags are Tag objects with a tagger date; lightweight ones point at the commit. */
+  annotated: boolean;
+  taggedAt: string;
 }
 
 export interface SimWorkflowRun {
@@ -230,6 +242,13 @@ export function simPull(r: WorldPull): SimPull {
     requestedReviewers: r.requestedReviewers,
     requestedTeams: r.requestedTeams,
     commits: r.commits,
+    reviews: r.reviews.map((v) => ({
+      id: v.id,
+      user: v.user,
+      state: v.state,
+      submittedAt: ms(v.submittedAt),
+      body: v.body,
+    })),
   };
 }
 
@@ -596,7 +615,7 @@ export class SimStore {
   tags(repo: SimRepo): SimTag[] {
     return this.world
       .tags(repo.fullName)
-      .map((t) => ({ name: t.name, sha: t.sha }))
+      .map((t) => ({ name: t.name, sha: t.sha, annotated: t.annotated, taggedAt: t.taggedAt }))
       .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { iso, nodeId } from "../rest/render.js";
 import type {
@@ -281,6 +282,21 @@ export function pullNode(ctx: GraphqlContext, repo: SimRepo, p: SimPull): Obj {
           asCodeOwner: false,
         }),
       ),
+    reviews: (args: PageArgs & { states?: string[] | null; author?: string | null }) => {
+      const states = args.states && args.states.length > 0 ? new Set(args.states) : null;
+      const rs = p.reviews.filter((v) => (!states || states.has(v.state)) && (!args.author || v.user === args.author));
+      return arrayConnection(rs, args, (v) => ({
+        __typename: "PullRequestReview",
+        id: nodeId("017:PullRequestReview", v.id),
+        databaseId: v.id,
+        author: actorByLogin(ctx, v.user),
+        state: v.state,
+        body: v.body,
+        submittedAt: iso(v.submittedAt),
+        createdAt: iso(v.submittedAt),
+        url: `${url}#pullrequestreview-${v.id}`,
+      }));
+    },
     commits: (args: PageArgs) =>
       // GitHub's PR commits connection lists up to 250 commits.
       arrayConnection(p.commits.slice(0, 250), args, (sha) => {
@@ -368,16 +384,36 @@ function releaseNode(ctx: GraphqlContext, repo: SimRepo, r: SimRelease): Obj {
   };
 }
 
-function refNode(ctx: GraphqlContext, repo: SimRepo, prefix: string, name: string, sha: string): Obj {
+function refNode(
+  ctx: GraphqlContext,
+  repo: SimRepo,
+  prefix: string,
+  name: string,
+  sha: string,
+  annotation?: { taggedAt: string },
+): Obj {
+  const commit = () => {
+    const c = ctx.store.commit(repo, sha);
+    return c ? commitNode(ctx, repo, c) : { __typename: "Commit", oid: sha, abbreviatedOid: sha.slice(0, 7) };
+  };
   return {
     __typename: "Ref",
     id: nodeId("03:Ref", `${repo.id}:${prefix}${name}`),
     name,
     prefix,
-    target: () => {
-      const c = ctx.store.commit(repo, sha);
-      return c ? commitNode(ctx, repo, c) : { __typename: "Commit", oid: sha, abbreviatedOid: sha.slice(0, 7) };
-    },
+    // An annotated tag's ref points at a Tag object (with its tagger), which points at the commit.
+    target: () =>
+      annotation === undefined
+        ? commit()
+        : {
+            __typename: "Tag",
+            id: nodeId("03:Tag", `${repo.id}:${name}`),
+            oid: createHash("sha1").update(`tag ${repo.fullName} ${name}`).digest("hex"),
+            name,
+            message: name,
+            tagger: { name: "release-bot", email: "release-bot@users.noreply.github.com", date: annotation.taggedAt },
+            target: commit,
+          },
     repository: () => repoNode(ctx, repo),
   };
 }
@@ -422,7 +458,7 @@ export function repoNode(ctx: GraphqlContext, repo: SimRepo): Obj {
       return c ? commitNode(ctx, repo, c) : null;
     },
     refs: (args: PageArgs & { refPrefix: string; orderBy?: OrderBy; query?: string }) => {
-      let refs: { name: string; sha: string }[];
+      let refs: { name: string; sha: string; annotated?: boolean; taggedAt?: string }[];
       if (args.refPrefix === "refs/tags/") refs = ctx.store.tags(repo);
       else if (args.refPrefix === "refs/heads/") refs = head ? [{ name: repo.defaultBranch, sha: head }] : [];
       else refs = [];
@@ -437,7 +473,16 @@ export function repoNode(ctx: GraphqlContext, repo: SimRepo): Obj {
         return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
       });
       if (args.orderBy?.direction === "DESC") refs.reverse();
-      return arrayConnection(refs, args, (r) => refNode(ctx, repo, args.refPrefix, r.name, r.sha));
+      return arrayConnection(refs, args, (r) =>
+        refNode(
+          ctx,
+          repo,
+          args.refPrefix,
+          r.name,
+          r.sha,
+          r.annotated && r.taggedAt ? { taggedAt: r.taggedAt } : undefined,
+        ),
+      );
     },
     pullRequest: ({ number }: { number: number }) => {
       const p = ctx.store.pull(repo, number);

@@ -9,6 +9,7 @@ import type {
   SimPull,
   SimRelease,
   SimRepo,
+  SimReview,
   SimStore,
   SimTeam,
   SimUser,
@@ -372,6 +373,26 @@ export function renderPull(ctx: RenderContext, r: SimRepo, p: SimPull): S["pull-
     additions: p.additions,
     deletions: p.deletions,
     changed_files: p.files.length,
+  };
+}
+
+export function renderReview(ctx: RenderContext, r: SimRepo, p: SimPull, v: SimReview): S["pull-request-review"] {
+  const html = `${ctx.web}/${r.owner}/${r.name}/pull/${p.number}`;
+  return {
+    id: v.id,
+    node_id: nodeId("017:PullRequestReview", v.id),
+    user: renderLogin(ctx, v.user),
+    body: v.body,
+    state: v.state,
+    html_url: `${html}#pullrequestreview-${v.id}`,
+    pull_request_url: `${ctx.api}/repos/${r.owner}/${r.name}/pulls/${p.number}`,
+    _links: {
+      html: { href: `${html}#pullrequestreview-${v.id}` },
+      pull_request: { href: `${ctx.api}/repos/${r.owner}/${r.name}/pulls/${p.number}` },
+    },
+    submitted_at: iso(v.submittedAt),
+    commit_id: p.headSha,
+    author_association: "MEMBER",
   };
 }
 

@@ -12,6 +12,7 @@ import {
   renderPullSimple,
   renderRelease,
   renderRepository,
+  renderReview,
   renderTag,
   renderTeam,
   renderUser,
@@ -290,6 +291,15 @@ const routes: [string, RegExp, Handler][] = [
       if (!p) return notFound();
       // GitHub lists at most 3,000 files of a pull request.
       return list(p.files, parsePage(req.url.searchParams), (f) => renderFile(req.ctx, repo, p.headSha, f), 3000);
+    }),
+  ],
+  [
+    "GET",
+    /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/,
+    withRepo((req, repo, [n = ""]) => {
+      const p = req.ctx.store.pull(repo, Number(n));
+      if (!p) return notFound();
+      return list(p.reviews, parsePage(req.url.searchParams), (v) => renderReview(req.ctx, repo, p, v));
     }),
   ],
   ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits$/, withRepo(commitsList)],
