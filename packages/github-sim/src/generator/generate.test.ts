@@ -118,6 +118,7 @@ describe("a small world covers every case", () => {
     expect(deployments.some((d) => d.rollback)).toBe(true);
     expect(deployments.some((d) => d.offBranch)).toBe(true);
     expect(deployments.some((d) => !d.production)).toBe(true);
+    expect(deployments.some((d) => d.environment === "staging" && !d.production)).toBe(true);
     const batched = deployments.filter((d) => d.changes.length > 1);
     expect(batched.length).toBeGreaterThan(0);
   });

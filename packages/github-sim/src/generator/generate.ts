@@ -1496,7 +1496,9 @@ function simulateDeployments(
           { state: "in_progress", after: 10, description: "Deploying" },
           { state: "success", after: rng.int(120, 600), description: "Deployed" },
         ]);
-        records.push(makeDeployment(sha, branch, "staging", t - 1200, st));
+        const staging = makeDeployment(sha, branch, "staging", t - 1200, st);
+        records.push(staging);
+        truths.push(truth("deployment", String(staging.id), "staging", sha));
       }
       const outcome = rng.weighted([
         ["ok", 84],
