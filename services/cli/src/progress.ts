@@ -13,7 +13,10 @@ export class SyncProgress {
   private readonly started = Date.now();
   private lastDraw = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly quiet = false,
+  ) {}
 
   readonly onProgress = (event: ProgressEvent): void => {
     if (event.kind === "repos") for (const repo of event.repos) this.repos.add(repo);
@@ -40,6 +43,7 @@ export class SyncProgress {
   }
 
   draw(final: boolean): void {
+    if (this.quiet) return;
     const now = Date.now();
     if (this.stream.isTTY) {
       if (!final && now - this.lastDraw < 100) return;

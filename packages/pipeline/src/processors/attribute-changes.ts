@@ -1,6 +1,8 @@
 import { attributeChangeDetailed, createIdentityResolver, creditChange } from "@yardstick/attribution";
-import { type Commit, changeKey } from "@yardstick/core";
+import { type Commit, changeKey, type Person } from "@yardstick/core";
 import {
+  commits as commitsTable,
+  type Database,
   getCommits,
   listMergedPullRequests,
   listPeople,
@@ -9,11 +11,34 @@ import {
   upsertVerdicts,
   type VerdictRecord,
 } from "@yardstick/db";
+import { isNotNull } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 
 const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
+
+/**
+ * GitHub links a commit to an account by its author email; the roster knows logins and names
+ * only. Each (login, email, name) seen on a linked commit teaches the resolver that person's
+ * email and name, so co-authors written as "Name <work email>" resolve too.
+ */
+async function learnCommitEmails(db: Database, people: Person[]): Promise<Person[]> {
+  const linked = await db
+    .selectDistinct({ login: commitsTable.authorLogin, email: commitsTable.authorEmail, name: commitsTable.authorName })
+    .from(commitsTable)
+    .where(isNotNull(commitsTable.authorLogin));
+  const byLogin = new Map(people.flatMap((p) => p.logins.map((l) => [l.toLowerCase(), p] as const)));
+  const learned = new Map(people.map((p) => [p.id, { ...p, emails: [...p.emails], names: [...p.names] }]));
+  for (const row of linked) {
+    const person = row.login === null ? undefined : byLogin.get(row.login.toLowerCase());
+    const target = person === undefined ? undefined : learned.get(person.id);
+    if (target === undefined) continue;
+    if (!target.emails.includes(row.email)) target.emails.push(row.email);
+    if (row.name !== "" && !target.names.includes(row.name)) target.names.push(row.name);
+  }
+  return [...learned.values()];
+}
 
 /**
  * Attributes every merged pull request of a repository in the window: the verdict (with
@@ -36,7 +61,9 @@ export async function attributeChanges(
     m.pullRequest.mergeCommitSha === null ? [] : [m.pullRequest.mergeCommitSha],
   );
   const mergeCommits = new Map<string, Commit>((await getCommits(deps.db, repo, mergeShas)).map((c) => [c.sha, c]));
-  const resolver = createIdentityResolver(await listPeople(deps.db), deps.rules);
+  const people = await learnCommitEmails(deps.db, await listPeople(deps.db));
+  const resolver = createIdentityResolver(people, deps.rules);
+  const loginOf = new Map(people.map((p) => [p.id, p.logins[0] ?? null]));
   const ctx = { rules: deps.rules };
   const now = deps.now();
 
@@ -62,7 +89,7 @@ export async function attributeChanges(
       mergedAt: pr.mergedAt,
       firstCommitAt: authored.length === 0 ? null : new Date(Math.min(...authored)),
       creditedPersonId: personId,
-      creditedLogin: credit.identity?.login ?? null,
+      creditedLogin: credit.identity?.login ?? (personId === null ? null : (loginOf.get(personId) ?? null)),
       creditReason: credit.reason,
       linesChanged: pr.additions + pr.deletions,
     });

@@ -1,0 +1,197 @@
+import { Writable } from "node:stream";
+import type { Config } from "@yardstick/config";
+import {
+  changes as changesTable,
+  commitCoAuthors,
+  commits as commitsTable,
+  type Database,
+  deployments as deploymentsTable,
+  pullRequestCommits,
+  pullRequests,
+} from "@yardstick/db";
+import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient } from "@yardstick/github";
+import { type FaultConfigInput, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { createPipelineDeps, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configForWorld } from "./world-config.js";
+
+const silent = createLogger({
+  service: "test",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+const TOKEN = "test-token";
+const world = World.from(generateWorld(presetOptions("small", 7)), { truth: true });
+const now = new Date(world.header.now);
+const config: Config = configForWorld(world);
+
+async function sync(db: Database, runId: string, faults?: FaultConfigInput) {
+  const simulator = await startSimulator({
+    world,
+    tokens: [TOKEN],
+    seed: 3,
+    now: () => now.getTime(),
+    ...(faults ? { faults } : {}),
+  });
+  const events: ProgressEvent[] = [];
+  try {
+    const github = createGitHubClient({
+      baseUrl: simulator.url,
+      auth: { type: "token", token: TOKEN },
+      logger: silent,
+      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+    });
+    const deps = createPipelineDeps({ db, github, config, now: () => now, onProgress: (e) => events.push(e) });
+    const summary = await runSyncInline(deps, silent, { runId });
+    return { summary, usage: simulator.accounting.total(), events };
+  } finally {
+    await simulator.close();
+  }
+}
+
+/** The world's merged PRs, by key, as GitHub would report them. */
+function worldPulls() {
+  const result = new Map<string, { title: string; author: string; mergeCommitSha: string | null; commits: string[] }>();
+  for (const repo of world.repos()) {
+    const fullName = `${repo.org}/${repo.name}`;
+    for (const n of world.pullNumbers(fullName)) {
+      const pr = world.pull(fullName, n);
+      if (!pr?.mergedAt) continue;
+      result.set(`${fullName}#${n}`, {
+        title: pr.title,
+        author: pr.author,
+        mergeCommitSha: pr.mergeCommitSha,
+        commits: pr.commits,
+      });
+    }
+  }
+  return result;
+}
+
+async function snapshot(db: Database) {
+  const prs = await db.select().from(pullRequests);
+  const links = await db.select().from(pullRequestCommits);
+  const commits = await db.select().from(commitsTable);
+  const coAuthors = await db.select().from(commitCoAuthors);
+  const deployments = await db.select().from(deploymentsTable);
+  const changes = await db.select().from(changesTable);
+  return { prs, links, commits, coAuthors, deployments, changes };
+}
+
+function stable(s: Awaited<ReturnType<typeof snapshot>>) {
+  const strip = <T extends Record<string, unknown>>(rows: T[], drop: string[]) =>
+    rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))))).sort();
+  return {
+    prs: strip(s.prs, ["syncedAt", "updatedAt"]),
+    links: strip(s.links, []),
+    commits: strip(s.commits, ["syncedAt", "updatedAt"]),
+    coAuthors: strip(s.coAuthors, []),
+    deployments: strip(s.deployments, ["id", "syncedAt"]),
+    changes: strip(s.changes, ["updatedAt", "deploymentId"]),
+  };
+}
+
+describe("sync of a generated organisation into PostgreSQL, against the simulator over HTTP", () => {
+  let clean: TestDatabase;
+  let first: Awaited<ReturnType<typeof sync>>;
+  let firstSnapshot: Awaited<ReturnType<typeof snapshot>>;
+
+  beforeAll(async () => {
+    clean = await createTestDatabase();
+    first = await sync(clean.db, "run-1");
+    firstSnapshot = await snapshot(clean.db);
+  }, 600_000);
+  afterAll(async () => {
+    await clean?.drop();
+  });
+
+  it("stores exactly the world's merged pull requests, with their commits in order", () => {
+    expect(first.summary.failed).toEqual([]);
+    const expected = worldPulls();
+    const stored = new Map(firstSnapshot.prs.map((p) => [`${p.repo}#${p.number}`, p]));
+    expect([...stored.keys()].sort()).toEqual([...expected.keys()].sort());
+    const linksByPr = new Map<string, { sha: string; position: number }[]>();
+    for (const l of firstSnapshot.links) {
+      const key = `${l.repo}#${l.number}`;
+      linksByPr.set(key, [...(linksByPr.get(key) ?? []), l]);
+    }
+    for (const [key, want] of expected) {
+      const got = stored.get(key);
+      expect(got?.title, key).toBe(want.title);
+      expect(got?.authorLogin, key).toBe(want.author);
+      expect(got?.mergeCommitSha, key).toBe(want.mergeCommitSha);
+      const shas = (linksByPr.get(key) ?? []).sort((a, b) => a.position - b.position).map((l) => l.sha);
+      // GitHub lists at most 250 commits of a pull request (REST and GraphQL alike).
+      expect(shas, key).toEqual(want.commits.slice(0, 250));
+    }
+  });
+
+  it("stores each commit's message, author and co-authors as the world has them", () => {
+    const coAuthors = new Map<string, string[]>();
+    for (const c of firstSnapshot.coAuthors) {
+      const key = `${c.repo}@${c.sha}`;
+      coAuthors.set(key, [...(coAuthors.get(key) ?? []), c.email.toLowerCase()]);
+    }
+    let checked = 0;
+    for (const row of firstSnapshot.commits) {
+      const want = world.commit(row.repo, row.sha);
+      expect(want, `${row.repo}@${row.sha} is in the world`).toBeDefined();
+      if (want === undefined) continue;
+      expect(row.message).toBe(want.message);
+      expect(row.authorEmail).toBe(want.author.email);
+      const wantCo = [...new Set(world.coAuthorsOf(want.message).map((c) => c.email.toLowerCase()))].sort();
+      expect((coAuthors.get(`${row.repo}@${row.sha}`) ?? []).sort(), `${row.repo}@${row.sha}`).toEqual(wantCo);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it("stores the production deployments the ground truth has, and links changes to the deployment that shipped them", () => {
+    const truthDeployments = [...world.truthDeployments()].filter((d) => d.production && d.source !== "merge");
+    const stored = new Set(firstSnapshot.deployments.map((d) => `${d.repo}|${d.source}|${d.externalId}`));
+    expect([...stored].sort()).toEqual(truthDeployments.map((d) => `${d.repo}|${d.source}|${d.externalId}`).sort());
+
+    const changes = new Map(firstSnapshot.changes.map((c) => [c.key, c]));
+    let linked = 0;
+    for (const truth of world.truthChanges()) {
+      if (truth.kind !== "pull_request") continue;
+      const repo = world.repo(truth.repo);
+      if (repo?.deployMethod.kind === "merge") continue; // derived at metrics time, not stored
+      const got = changes.get(truth.key);
+      expect(got, truth.key).toBeDefined();
+      expect(got?.deployedAt?.toISOString() ?? null, truth.key).toBe(
+        truth.deployedAt === null ? null : new Date(truth.deployedAt).toISOString(),
+      );
+      if (truth.class !== "bot") expect(got?.creditedLogin, truth.key).toBe(truth.credited);
+      if (truth.deployedAt !== null) linked += 1;
+    }
+    expect(linked).toBeGreaterThan(100);
+  });
+
+  it("changes nothing when run again, and an unchanged re-sync of pull requests costs one request per repository", async () => {
+    const again = await sync(clean.db, "run-2");
+    expect(again.summary.failed).toEqual([]);
+    expect(stable(await snapshot(clean.db))).toEqual(stable(firstSnapshot));
+    const pullPages = again.events.filter((e) => e.kind === "page" && e.stream === "pull_requests");
+    expect(pullPages.length).toBe(world.repos().length);
+    expect(again.usage.graphqlPoints).toBeLessThan(first.usage.graphqlPoints / 2);
+  }, 600_000);
+
+  it("ends with the same data when 10% of GitHub's answers fail (5xx, resets, GraphQL errors)", async () => {
+    const faulted = await createTestDatabase();
+    try {
+      const run = await sync(faulted.db, "run-faults", {
+        serverErrorRate: 0.04,
+        resetRate: 0.03,
+        graphqlErrorRate: 0.03,
+      });
+      expect(run.summary.failed).toEqual([]);
+      expect(run.usage.faults).toBeGreaterThan(0);
+      expect(stable(await snapshot(faulted.db))).toEqual(stable(firstSnapshot));
+    } finally {
+      await faulted.drop();
+    }
+  }, 600_000);
+});
