@@ -221,7 +221,9 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
   };
   yield* userRecords(ctx);
   for (let t = 0; t < o.teams; t++) {
-    const members = (ctx.teamMembers[t] ?? []).map((i) => (ctx.people[i] as Person).login);
+    const everyone = (ctx.teamMembers[t] ?? []).map((i) => ctx.people[i] as Person);
+    const members = everyone.filter((p) => p.leftAt === null).map((p) => p.login);
+    const formerMembers = everyone.filter((p) => p.leftAt !== null).map((p) => p.login);
     yield {
       type: "team",
       org: ctx.org,
@@ -234,6 +236,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
       parent: t % 4 === 1 ? (ctx.teamSlugs[t - 1] ?? null) : null,
       members,
       maintainers: members.slice(0, 1),
+      formerMembers,
     };
   }
   for (let r = 0; r < o.repositories; r++) yield repoRecord(ctx, r);

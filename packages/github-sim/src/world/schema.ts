@@ -98,9 +98,11 @@ export const WorldTeam = z.object({
   privacy: z.enum(["closed", "secret"]),
   /** Slug of the parent team, or null. */
   parent: z.string().nullable(),
-  /** Logins of direct members (maintainers included). */
+  /** Logins of direct members at the world's `now` (maintainers included), as GitHub lists them. */
   members: z.array(Login),
   maintainers: z.array(Login),
+  /** People who were members during the window but have left the org (GitHub no longer lists them). */
+  formerMembers: z.array(Login).optional(),
 });
 export type WorldTeam = z.infer<typeof WorldTeam>;
 

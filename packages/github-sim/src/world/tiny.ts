@@ -132,8 +132,9 @@ export function tinyWorldRecords(): WorldRecord[] {
       description: "Platform team",
       privacy: "closed",
       parent: null,
-      members: ["alice", "bob", "carol"],
+      members: ["alice", "bob"],
       maintainers: ["alice"],
+      formerMembers: ["carol"],
     },
     {
       type: "repo",

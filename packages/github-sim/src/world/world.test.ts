@@ -29,7 +29,8 @@ describe("World index", () => {
     expect(world.userByEmail("BOB@acme.test")?.login).toBe("bob");
     expect(world.orgMembers("acme").map((u) => u.login)).toEqual(["alice", "bob"]);
     expect(world.orgMembers("acme", "2026-02-10T00:00:00Z").map((u) => u.login)).toEqual(["alice", "bob", "carol"]);
-    expect(world.teamMembers("acme", "platform").map((u) => u.login)).toEqual(["alice", "bob", "carol"]);
+    expect(world.teamMembers("acme", "platform").map((u) => u.login)).toEqual(["alice", "bob"]);
+    expect(world.team("acme", "platform")?.formerMembers).toEqual(["carol"]);
   });
 
   it("serves pulls, commits and history", () => {
