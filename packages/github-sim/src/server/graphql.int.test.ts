@@ -110,7 +110,7 @@ describe("GraphQL over a 1,200-PR world", () => {
       repository(owner: "big", name: "mono") {
         defaultBranchRef { target { ... on Commit { history(first: 100, since: "2026-02-23T00:00:00Z") { totalCount nodes { oid committedDate } } } } }
         deployments(environments: ["production"], first: 5, orderBy: { field: CREATED_AT, direction: DESC }) {
-          totalCount nodes { databaseId environment commitOid latestStatus { state } statuses(first: 5) { nodes { state } } }
+          totalCount nodes { databaseId environment commitOid ref { name } latestStatus { state } statuses(first: 5) { nodes { state } } }
         }
       }
       organization(login: "big") { membersWithRole(first: 100) { totalCount } teams(first: 10) { nodes { slug members(first: 100) { totalCount } } } }
@@ -121,6 +121,7 @@ describe("GraphQL over a 1,200-PR world", () => {
     expect(r.repository.deployments.totalCount).toBe(120);
     expect(r.repository.deployments.nodes[0]).toMatchObject({
       environment: "production",
+      ref: { name: "main" },
       latestStatus: { state: "SUCCESS" },
     });
     expect(r.organization.membersWithRole.totalCount).toBe(20);

@@ -32,6 +32,7 @@ export interface SimTeam {
   name: string;
   description: string | null;
   parentSlug: string | null;
+  privacy: "closed" | "secret";
   /** Member logins with their team role. */
   members: { login: string; role: "member" | "maintainer" }[];
 }
@@ -424,6 +425,7 @@ export class SimStore {
           name: t.name,
           description: t.description,
           parentSlug: t.parent,
+          privacy: t.privacy,
           members: t.members.map((login) => ({
             login,
             role: maint.has(login) ? ("maintainer" as const) : ("member" as const),

@@ -343,7 +343,14 @@ function deploymentNode(ctx: GraphqlContext, repo: SimRepo, d: SimDeployment): O
     latestEnvironment: d.environment,
     task: d.task,
     description: d.description,
-    ref: null,
+    // The deployed ref when it names a branch or tag (null for a bare sha), as on GitHub.
+    ref: () => {
+      const name = d.ref.replace(/^refs\/(heads|tags)\//, "");
+      if (ctx.store.branchHead(repo, name))
+        return refNode(ctx, repo, "refs/heads/", name, ctx.store.branchHead(repo, name) ?? d.sha);
+      const tag = ctx.store.tags(repo).find((t) => t.name === name);
+      return tag ? refNode(ctx, repo, "refs/tags/", name, tag.sha) : null;
+    },
     commitOid: d.sha,
     commit: () => {
       const c = ctx.store.commit(repo, d.sha);
@@ -564,7 +571,7 @@ function teamNode(ctx: GraphqlContext, org: SimOrg, t: SimTeam): Obj {
     slug: t.slug,
     combinedSlug: `${org.login}/${t.slug}`,
     description: t.description,
-    privacy: "VISIBLE",
+    privacy: t.privacy === "secret" ? "SECRET" : "VISIBLE",
     url: `${ctx.web}/orgs/${org.login}/teams/${t.slug}`,
     organization: () => orgNode(ctx, org),
     parentTeam: () => {
