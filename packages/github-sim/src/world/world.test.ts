@@ -64,6 +64,11 @@ describe("World index", () => {
     });
     expect(w.deployment(repo, 4003)?.statuses.map((s) => s.state)).toEqual(["success", "inactive"]);
     expect(w.deploymentCount(repo)).toBe(3);
+    const run = w.workflowRunAt(repo, 0);
+    if (!run) throw new Error("tiny world has a run");
+    w.add({ ...run, status: "in_progress", conclusion: null });
+    expect(w.workflowRunCount(repo)).toBe(1);
+    expect(w.workflowRun(repo, run.id)?.status).toBe("in_progress");
   });
 
   it("re-emits its records so that a rebuilt world is identical", () => {

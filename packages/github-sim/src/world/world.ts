@@ -41,6 +41,7 @@ interface RepoIndex {
   deployments: number[];
   deploymentById: Map<number, number>;
   runs: number[];
+  runById: Map<number, number>;
   /** Cached first-parent history of the default branch (commit slots, oldest first). */
   firstParent: Int32Array | null;
   firstParentPos: Map<number, number> | null;
@@ -141,6 +142,7 @@ export class World {
             deployments: [],
             deploymentById: new Map(),
             runs: [],
+            runById: new Map(),
             firstParent: null,
             firstParentPos: null,
             firstParentShas: null,
@@ -191,9 +193,17 @@ export class World {
         }
         return;
       }
-      case "workflow-run":
-        this.repoIndex(r.repo).runs.push(this.runStore.push(r, raw));
+      case "workflow-run": {
+        const repo = this.repoIndex(r.repo);
+        const slot = repo.runById.get(r.id);
+        if (slot !== undefined) this.runStore.set(slot, r, raw);
+        else {
+          const s = this.runStore.push(r, raw);
+          repo.runs.push(s);
+          repo.runById.set(r.id, s);
+        }
         return;
+      }
       case "usage":
         this.usageRecords.push(r);
         return;
@@ -579,6 +589,10 @@ export class World {
   }
   workflowRunCount(fullName: string): number {
     return this.reposByName.get(fullName)?.runs.length ?? 0;
+  }
+  workflowRun(fullName: string, id: number): WorldWorkflowRun | undefined {
+    const slot = this.reposByName.get(fullName)?.runById.get(id);
+    return slot === undefined ? undefined : this.runStore.get(slot);
   }
   workflowRunAt(fullName: string, index: number): WorldWorkflowRun | undefined {
     const slot = this.reposByName.get(fullName)?.runs[index];
