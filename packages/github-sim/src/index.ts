@@ -16,7 +16,12 @@ export {
   NewWorkflowRun,
 } from "./server/live.js";
 export { linkHeader, paginate, parsePage } from "./server/pagination.js";
-export { RateLimiter, type RateLimitOptions, type RateResource } from "./server/rate-limit.js";
+export {
+  githubPointsPerMinute,
+  RateLimiter,
+  type RateLimitOptions,
+  type RateResource,
+} from "./server/rate-limit.js";
 export { type Simulator, type SimulatorOptions, startSimulator } from "./server/server.js";
 export { SimStore } from "./server/store.js";
 export { type SyntheticWorldOptions, syntheticWorld, syntheticWorldRecords } from "./server/synthetic-world.js";

@@ -91,6 +91,21 @@ describe("faults and secondary limits", () => {
     expect(e.response.headers["retry-after"]).toBe("60");
   });
 
+  it("applies GitHub's secondary points-per-minute limit when configured", async () => {
+    const s = await startSimulator({ world: tinyWorld(), rateLimits: { restPointsPerMinute: 3 } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await fetch(`${s.url}/repos/acme/api`, { headers: { authorization: "token m" } })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 403]);
+      s.clock.advance(60_000);
+      expect((await fetch(`${s.url}/repos/acme/api`, { headers: { authorization: "token m" } })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("can answer an exhausted primary limit with 429 instead of 403", async () => {
     const s = await startSimulator({
       world: tinyWorld(),

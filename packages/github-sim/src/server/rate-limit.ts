@@ -21,6 +21,13 @@ export interface RateLimitOptions {
   primaryStatus: 403 | 429;
   /** `retry-after` seconds sent with a secondary-limit answer. */
   secondaryRetryAfter: number;
+  /**
+   * Secondary limit on points per minute per token (GitHub: 900 for REST, where a GET costs 1,
+   * and 2,000 for GraphQL, where a query costs 1). Off (Infinity) by default so that fast test
+   * suites and benchmarks are not throttled; set GitHub's values to exercise back-off.
+   */
+  restPointsPerMinute: number;
+  graphqlPointsPerMinute: number;
 }
 
 export const defaultRateLimitOptions: RateLimitOptions = {
@@ -29,7 +36,12 @@ export const defaultRateLimitOptions: RateLimitOptions = {
   maxConcurrent: 100,
   primaryStatus: 403,
   secondaryRetryAfter: 60,
+  restPointsPerMinute: Number.POSITIVE_INFINITY,
+  graphqlPointsPerMinute: Number.POSITIVE_INFINITY,
 };
+
+/** GitHub's documented secondary points-per-minute limits, for `rateLimits: { ...githubPointsPerMinute }`. */
+export const githubPointsPerMinute = { restPointsPerMinute: 900, graphqlPointsPerMinute: 2_000 } as const;
 
 const HOUR_MS = 3_600_000;
 
@@ -41,6 +53,7 @@ export class RateLimiter {
   readonly #windows = new Map<string, RateWindow>();
   readonly #inFlight = new Map<string, number>();
   readonly #overrides = new Map<string, Partial<Record<RateResource, number>>>();
+  readonly #minute = new Map<string, { minute: number; points: number }>();
 
   constructor(
     private readonly clock: SimClock,
@@ -87,6 +100,25 @@ export class RateLimiter {
     w.used = w.limit;
   }
 
+  /**
+   * Counts one point against the token's per-minute secondary limit for `resource`; false when
+   * the minute's budget is spent (the request must be answered with a secondary limit).
+   */
+  takeMinutePoint(token: string, resource: RateResource): boolean {
+    const budget = resource === "core" ? this.options.restPointsPerMinute : this.options.graphqlPointsPerMinute;
+    if (!Number.isFinite(budget)) return true;
+    const key = `${resource}\u0000${token}`;
+    const minute = Math.floor(this.clock.now() / 60_000);
+    let m = this.#minute.get(key);
+    if (!m || m.minute !== minute) {
+      m = { minute, points: 0 };
+      this.#minute.set(key, m);
+    }
+    if (m.points >= budget) return false;
+    m.points += 1;
+    return true;
+  }
+
   enter(token: string): number {
     const n = (this.#inFlight.get(token) ?? 0) + 1;
     this.#inFlight.set(token, n);
@@ -101,6 +133,7 @@ export class RateLimiter {
 
   reset(): void {
     this.#windows.clear();
+    this.#minute.clear();
   }
 }
 

@@ -161,7 +161,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           { ...base, ...rateHeaders(w, resource), "retry-after": String(rateLimiter.options.secondaryRetryAfter) },
         );
       };
-      if (inFlight > rateLimiter.options.maxConcurrent) {
+      if (inFlight > rateLimiter.options.maxConcurrent || !rateLimiter.takeMinutePoint(token, resource)) {
         secondary();
         return;
       }
