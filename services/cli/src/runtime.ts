@@ -1,6 +1,7 @@
 import { type Config, type Env, githubApiUrl, loadConfig, parseEnv, resolveGitHubAuth } from "@yardstick/config";
+import { InputError } from "@yardstick/core";
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, migrateDatabase, openDatabase } from "@yardstick/db";
-import { createGitHubClient, type GitHubAuth, type GitHubClient } from "@yardstick/github";
+import { createGitHubClient, type GitHubAuth, type GitHubClient, type ThrottleOptions } from "@yardstick/github";
 import { createLogger, type Logger } from "@yardstick/log";
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -46,6 +47,26 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   };
 }
 
+/**
+ * Throttle settings from the environment. `YARDSTICK_GITHUB_MIN_TIME_MS`: the minimum gap between
+ * GraphQL requests of one token (default 1000, as GitHub advises); tests against the simulator set 0.
+ */
+export function githubThrottleFromEnv(source: EnvSource = process.env): ThrottleOptions {
+  const raw = source.YARDSTICK_GITHUB_MIN_TIME_MS;
+  if (raw === undefined || raw === "") return {};
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+    throw new InputError("config.env-invalid", "bad YARDSTICK_GITHUB_MIN_TIME_MS", [
+      {
+        path: "YARDSTICK_GITHUB_MIN_TIME_MS",
+        message: `not a whole number of milliseconds: ${JSON.stringify(raw)}`,
+        example: "YARDSTICK_GITHUB_MIN_TIME_MS=1000",
+      },
+    ]);
+  }
+  return { graphqlMinTimeMs: value };
+}
+
 /** A GitHub client for the configured API (GitHub, GHES or the simulator), with the environment's credentials. */
 export function githubClientFor(runtime: Pick<Runtime, "config" | "env" | "logger">, demoToken?: string): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
@@ -58,5 +79,6 @@ export function githubClientFor(runtime: Pick<Runtime, "config" | "env" | "logge
     baseUrl: apiUrl,
     auth: githubAuth,
     logger: runtime.logger.child({ component: "github" }),
+    throttle: githubThrottleFromEnv(),
   });
 }

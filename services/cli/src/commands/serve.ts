@@ -4,6 +4,14 @@ import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from
 import { type Command, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
 
+interface ServeOptions {
+  port: number;
+  host: string;
+  queuePrefix: string;
+  config?: string;
+  databaseUrl?: string;
+}
+
 /** `yardstick serve`: the HTTP API (GitHub webhooks, health) until SIGTERM. */
 export function registerServe(program: Command): void {
   program
@@ -11,8 +19,13 @@ export function registerServe(program: Command): void {
     .description(
       "Serve the API: POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
     )
-    .addOption(new Option("--port <port>", "port").default("8080").argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
+    .addOption(
+      new Option("--queue-prefix <prefix>", "Redis key prefix of the queues (as given to `yardstick worker`)")
+        .env("YARDSTICK_QUEUE_PREFIX")
+        .default("yardstick"),
+    )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
     .addHelpText(
@@ -21,7 +34,7 @@ export function registerServe(program: Command): void {
 Needs GITHUB_WEBHOOK_SECRET. With REDIS_URL, webhook jobs go to the BullMQ workers; without it
 they run in this process, one after another.`,
     )
-    .action(async (options: { port: number; host: string; config?: string; databaseUrl?: string }) => {
+    .action(async (options: ServeOptions) => {
       const runtime = await openRuntime({
         configPath: options.config,
         databaseUrl: options.databaseUrl,
@@ -51,6 +64,7 @@ they run in this process, one after another.`,
           deps,
           logger: runtime.logger,
           redisUrl: runtime.env.REDIS_URL,
+          prefix: options.queuePrefix,
         });
         enqueue = (r) => runner.enqueue(r.name, r.payload as never);
         closeRunner = () => runner.close();

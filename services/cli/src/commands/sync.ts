@@ -1,6 +1,6 @@
 import { InputError, RepoFullName } from "@yardstick/core";
 import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
 import { githubClientFor, openRuntime } from "../runtime.js";
@@ -28,6 +28,14 @@ function parseSince(value: string | undefined): string | null {
   return date.toISOString();
 }
 
+interface SyncOptions {
+  repo?: string[];
+  since?: string;
+  queuePrefix: string;
+  config?: string;
+  databaseUrl?: string;
+}
+
 /** `yardstick sync`: pull merged PRs, commits and deployments from GitHub into the database. */
 export function registerSync(program: Command): void {
   program
@@ -40,6 +48,11 @@ export function registerSync(program: Command): void {
       "only these repositories (default: every repository of the configured organisations)",
     )
     .option("--since <date>", "where a first sync starts (default: thresholds.backfillDays ago)")
+    .addOption(
+      new Option("--queue-prefix <prefix>", "Redis key prefix of the queues (as given to `yardstick worker`)")
+        .env("YARDSTICK_QUEUE_PREFIX")
+        .default("yardstick"),
+    )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
     .addHelpText(
@@ -52,7 +65,7 @@ Syncs are incremental: a repeated sync reads only what changed.
 Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 database, Redis or
 GitHub unavailable.`,
     )
-    .action(async (options: { repo?: string[]; since?: string; config?: string; databaseUrl?: string }) => {
+    .action(async (options: SyncOptions) => {
       const repos = parseRepos(options.repo ?? []);
       const since = parseSince(options.since);
       const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
@@ -85,6 +98,7 @@ GitHub unavailable.`,
             deps,
             logger: runtime.logger,
             redisUrl: runtime.env.REDIS_URL,
+            prefix: options.queuePrefix,
           });
           try {
             await enqueueSync(runner, deps, { runId, repos, since });

@@ -1,7 +1,17 @@
 import { InputError } from "@yardstick/core";
 import { BullMqRunner, createPipelineDeps, jobs, processors } from "@yardstick/pipeline";
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
+
+/** A whole number ≥ `min` (commander applies parsers to given values only, so defaults are numbers too). */
+function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, e.g. ${min + 1}`);
+    return n;
+  };
+}
 
 /** `yardstick worker`: runs the pipeline's processors on BullMQ until SIGTERM. */
 export function registerWorker(program: Command): void {
@@ -11,19 +21,27 @@ export function registerWorker(program: Command): void {
       "Run BullMQ workers for the ingest, attribution and metrics queues (any number of processes, on any number of machines).",
     )
     .addOption(
-      new Option("--concurrency <n>", "ingest jobs at once in this process")
-        .default("2")
-        .argParser((v) => Number.parseInt(v, 10)),
+      new Option("--concurrency <n>", "ingest jobs at once in this process").default(2).argParser(wholeNumber(1)),
     )
     .addOption(
-      new Option("--every <minutes>", "periodic sync of every configured organisation")
-        .default("60")
-        .argParser((v) => Number.parseInt(v, 10)),
+      new Option("--every <minutes>", "periodic sync of every configured organisation (0: no periodic sync)")
+        .default(60)
+        .argParser(wholeNumber(0)),
     )
     .addOption(
       new Option("--shutdown-timeout <seconds>", "on SIGTERM, how long running jobs may finish")
-        .default("30")
-        .argParser((v) => Number.parseInt(v, 10)),
+        .default(30)
+        .argParser(wholeNumber(0)),
+    )
+    .addOption(
+      new Option("--stalled-interval <ms>", "how often a job whose worker died is looked for and taken up again")
+        .default(30000)
+        .argParser(wholeNumber(1)),
+    )
+    .addOption(
+      new Option("--queue-prefix <prefix>", "Redis key prefix of the queues (one per installation sharing a Redis)")
+        .env("YARDSTICK_QUEUE_PREFIX")
+        .default("yardstick"),
     )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL)")
@@ -39,6 +57,8 @@ up again by another worker (stalled-job recovery).`,
         concurrency: number;
         every: number;
         shutdownTimeout: number;
+        stalledInterval: number;
+        queuePrefix: string;
         config?: string;
         databaseUrl?: string;
       }) => {
@@ -69,9 +89,11 @@ up again by another worker (stalled-job recovery).`,
           deps,
           logger: runtime.logger,
           redisUrl,
+          prefix: options.queuePrefix,
+          stalledIntervalMs: options.stalledInterval,
           concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1 },
         });
-        for (const org of runtime.config.github.organizations) {
+        for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
           await runner.schedule(`sync-${org.name}`, { every: options.every * 60_000 }, "sync.tick", { org: org.name });
         }
         runner.start();
