@@ -226,3 +226,22 @@ describe("GraphQL over the tiny world", () => {
     }
   });
 });
+
+describe("GraphQL ids above 32 bits", () => {
+  it("resolves databaseId to null and fullDatabaseId to the id, as GitHub's BigInt field does", async () => {
+    const { tinyWorldRecords, World } = await import("../world/index.js");
+    const records = tinyWorldRecords().map((r) =>
+      r.type === "pull" && r.number === 1 ? { ...r, id: 3_000_000_001 } : r,
+    );
+    const sim = await startSimulator({ world: World.from(records) });
+    try {
+      const octokit = new Octokit({ baseUrl: sim.url, auth: "x" });
+      const r = await octokit.graphql<{
+        repository: { pullRequest: { databaseId: number | null; fullDatabaseId: string } };
+      }>('{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { databaseId fullDatabaseId } } }');
+      expect(r.repository.pullRequest).toEqual({ databaseId: null, fullDatabaseId: "3000000001" });
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -38,6 +38,14 @@ interface PageArgs {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * `databaseId` is a GraphQL `Int` (32-bit): ids above 2^31-1 (GitHub's PR and review ids today)
+ * do not fit, which is why GitHub added `fullDatabaseId: BigInt`. Such ids resolve to null here.
+ */
+function int32(id: number): number | null {
+  return id <= 2_147_483_647 ? id : null;
+}
+
 export function encodeCursor(offset: number): string {
   return Buffer.from(`cursor:v2:${offset}`).toString("base64");
 }
@@ -99,7 +107,8 @@ export function actorNode(ctx: GraphqlContext, u: SimUser): Obj {
   return {
     __typename: typename,
     id: nodeId(typename === "Bot" ? "04:Bot" : "04:User", u.id),
-    databaseId: u.id,
+    databaseId: int32(u.id),
+    fullDatabaseId: String(u.id),
     login: u.login,
     name: u.name,
     email: u.email ?? "",
@@ -238,7 +247,8 @@ export function pullNode(ctx: GraphqlContext, repo: SimRepo, p: SimPull): Obj {
   return {
     __typename: "PullRequest",
     id: nodeId("011:PullRequest", p.id),
-    databaseId: p.id,
+    databaseId: int32(p.id),
+    fullDatabaseId: String(p.id),
     number: p.number,
     title: p.title,
     body: p.body,
@@ -288,7 +298,8 @@ export function pullNode(ctx: GraphqlContext, repo: SimRepo, p: SimPull): Obj {
       return arrayConnection(rs, args, (v) => ({
         __typename: "PullRequestReview",
         id: nodeId("017:PullRequestReview", v.id),
-        databaseId: v.id,
+        databaseId: int32(v.id),
+        fullDatabaseId: String(v.id),
         author: actorByLogin(ctx, v.user),
         state: v.state,
         body: v.body,
@@ -337,7 +348,8 @@ function deploymentNode(ctx: GraphqlContext, repo: SimRepo, d: SimDeployment): O
   return {
     __typename: "Deployment",
     id: nodeId("010:Deployment", d.id),
-    databaseId: d.id,
+    databaseId: int32(d.id),
+    fullDatabaseId: String(d.id),
     environment: d.environment,
     originalEnvironment: d.environment,
     latestEnvironment: d.environment,
@@ -371,7 +383,8 @@ function releaseNode(ctx: GraphqlContext, repo: SimRepo, r: SimRelease): Obj {
   return {
     __typename: "Release",
     id: nodeId("07:Release", r.id),
-    databaseId: r.id,
+    databaseId: int32(r.id),
+    fullDatabaseId: String(r.id),
     name: r.name,
     tagName: r.tagName,
     description: r.body,
@@ -435,7 +448,8 @@ export function repoNode(ctx: GraphqlContext, repo: SimRepo): Obj {
   return {
     __typename: "Repository",
     id: nodeId("010:Repository", repo.id),
-    databaseId: repo.id,
+    databaseId: int32(repo.id),
+    fullDatabaseId: String(repo.id),
     name: repo.name,
     nameWithOwner: repo.fullName,
     description: repo.description,
@@ -566,7 +580,8 @@ function teamNode(ctx: GraphqlContext, org: SimOrg, t: SimTeam): Obj {
   return {
     __typename: "Team",
     id: nodeId("04:Team", t.id),
-    databaseId: t.id,
+    databaseId: int32(t.id),
+    fullDatabaseId: String(t.id),
     name: t.name,
     slug: t.slug,
     combinedSlug: `${org.login}/${t.slug}`,
@@ -594,7 +609,8 @@ export function orgNode(ctx: GraphqlContext, org: SimOrg): Obj {
   return {
     __typename: "Organization",
     id: nodeId("012:Organization", org.id),
-    databaseId: org.id,
+    databaseId: int32(org.id),
+    fullDatabaseId: String(org.id),
     login: org.login,
     name: org.name,
     url: `${ctx.web}/${org.login}`,
