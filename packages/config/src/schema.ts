@@ -1,5 +1,6 @@
 import { AttributionSettings } from "@yardstick/attribution";
 import { isValidTimeZone, RepoFullName } from "@yardstick/core";
+import { DEFAULT_ENVIRONMENT_PATTERN, DEFAULT_TRIVIAL_IGNORE } from "@yardstick/metrics";
 import { z } from "zod";
 import { cronError } from "./cron.js";
 import { describe } from "./field-info.js";
@@ -151,8 +152,8 @@ export type GitHubSettings = z.infer<typeof GitHubSettings>;
 // ---------------------------------------------------------------------------------------------
 // Deployments
 
-/** Default production environment pattern (METRICS.md), matched case-insensitively. */
-export const DEFAULT_ENVIRONMENT_PATTERN = "^prod(uction)?\\b";
+/** Default production environment pattern (METRICS.md), matched case-insensitively; the metrics package owns it. */
+export { DEFAULT_ENVIRONMENT_PATTERN };
 
 export const DeploymentDetection = describe(
   z.preprocess(
@@ -279,28 +280,8 @@ export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
 // ---------------------------------------------------------------------------------------------
 // Thresholds
 
-/** Files that never make a change non-trivial: lock files and generated code. */
-export const DEFAULT_TRIVIAL_IGNORE: readonly string[] = [
-  "**/package-lock.json",
-  "**/npm-shrinkwrap.json",
-  "**/pnpm-lock.yaml",
-  "**/yarn.lock",
-  "**/*.lock",
-  "**/go.sum",
-  "**/Cargo.lock",
-  "**/poetry.lock",
-  "**/composer.lock",
-  "**/Gemfile.lock",
-  "**/*.min.js",
-  "**/*.min.css",
-  "**/*.map",
-  "**/dist/**",
-  "**/vendor/**",
-  "**/*.generated.*",
-  "**/*.pb.go",
-  "**/*_pb2.py",
-  "**/__snapshots__/**",
-];
+/** Files that never make a change non-trivial: the metrics package owns the list (one place). */
+export { DEFAULT_TRIVIAL_IGNORE };
 
 export const Thresholds = z.strictObject({
   /** A change with at most this many changed lines (ignored files and whitespace not counted) is trivial. */

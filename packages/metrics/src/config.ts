@@ -1,7 +1,6 @@
 import { Confidence, isValidTimeZone } from "@yardstick/core";
 import { z } from "zod";
 
-/** Lock files, generated files and vendored code: their lines never make a change non-trivial. */
 /**
  * Lock files, generated files and vendored code: their lines never make a change non-trivial.
  * The same list as the configuration's default (`thresholds.trivialIgnore`).
