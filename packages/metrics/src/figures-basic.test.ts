@@ -82,23 +82,34 @@ describe("reverts", () => {
     expect(Object.fromEntries(targets)).toEqual({ c4: ["c1"], c5: ["c2"], c6: ["c3"], c7: ["c2"] });
   });
 
-  it("counts reverts within the window only; a revert of a revert restores", () => {
+  it("counts reverts within the window only; a revert of a revert does not restore", () => {
     const changes = [
       rc("c1", 0, { title: "Add cache" }),
       rc("c2", 2, { title: 'Revert "Add cache"' }), // reverts c1 on day 2
-      rc("c3", 3, { title: 'Revert "Revert "Add cache""' }), // reverts c2: c1 is back
+      rc("c3", 3, { title: 'Revert "Revert "Add cache""' }), // reverts c2, re-lands c1's work as c3
       rc("c4", 0, { title: "Feature X" }),
       rc("c5", 15, { title: 'Revert "Feature X"' }), // 15 days later: outside 14
       rc("c6", 0, { title: "Feature Y" }),
       rc("c7", 14, { title: 'Revert "Feature Y"' }), // exactly 14 days: inside
       rc("c8", 1, { title: "Feature Z" }),
       rc("c9", 2, { title: 'Revert "Feature Z"' }),
-      rc("c10", 20, { title: 'Revert "Revert "Feature Z""' }), // too late to restore Z
+      rc("c10", 20, { title: 'Revert "Revert "Feature Z""' }), // 18 days after c9: c9 stands
     ];
     const s = revertStatuses(changes, 14);
     const reverted = [...s].filter(([, v]) => v.reverted).map(([k]) => k);
-    expect(reverted.sort()).toEqual(["c2", "c6", "c8"].sort());
+    expect(reverted.sort()).toEqual(["c1", "c2", "c6", "c8"].sort());
     expect(s.get("c6")?.revertedAt).toEqual(new Date(T0 + 14 * DAY));
+  });
+
+  it("matches by title only when the revert names no commit or branch (titles repeat)", () => {
+    const changes = [
+      rc("c1", 0, { title: "Cache session expiry", number: 1 }),
+      rc("c2", 1, { title: "Cache session expiry", number: 2 }),
+      rc("c3", 2, { title: 'Revert "Cache session expiry"', body: `This reverts commit ${shaOf(1)}.` }),
+      rc("c4", 3, { title: 'Revert "Cache session expiry"', headRef: "revert-1-cache" }),
+      rc("c5", 4, { title: 'Revert "Cache session expiry"' }),
+    ];
+    expect(Object.fromEntries(revertTargets(changes))).toEqual({ c3: ["c1"], c4: ["c1"], c5: ["c2"] });
   });
 
   it("walks long revert chains without recursion", () => {
@@ -109,8 +120,7 @@ describe("reverts", () => {
       changes.push(rc(`c${i}`, i / 1000, { title, landingShas: [i.toString(16).padStart(40, "a")] }));
     }
     const s = revertStatuses(changes, 14);
-    // c2001 stands, so c2000 is reverted, c1999 stands, ... c0 (even) is reverted? 2001 is odd:
-    // odd reverters stand, even changes are reverted, so c0 is reverted.
+    // Each change is reverted by the next one a minute and a half later; only the last stands.
     expect(s.get("c2001")?.reverted ?? false).toBe(false);
     expect(s.get("c2000")?.reverted).toBe(true);
     expect(s.get("c0")?.reverted).toBe(true);

@@ -20,7 +20,7 @@ export interface ChangeFact {
   person: string | null;
   ai: boolean;
   trivial: boolean;
-  /** Reverted within the revert window (a revert of a revert restores). */
+  /** Reverted within the revert window (by any revert of it, even one later reverted). */
   reverted: boolean;
   /** Deployed, not trivial, not reverted. */
   qualifying: boolean;

@@ -3,8 +3,10 @@ import type { MetricsChange } from "./inputs.js";
 /**
  * Reverts (METRICS.md "Change failure rate"): a change reverts another when it says
  * "This reverts commit <sha>" (body or commit messages), is titled `Revert "<title>"`, or comes
- * from a head branch `revert-<n>-...` (GitHub's revert button). A revert that is itself
- * reverted within the window no longer counts: the revert of a revert restores the original.
+ * from a head branch `revert-<n>-...` (GitHub's revert button). The title is only a fallback:
+ * titles repeat, so a change that names its target by commit or branch is not matched by title.
+ * A change is reverted when a revert of it merged within the window, whatever happened to the
+ * revert later: a revert of the revert re-lands the work as a change of its own.
  */
 
 export type RevertInput = Pick<
@@ -99,17 +101,17 @@ export function revertTargets(changes: readonly RevertInput[]): Map<string, stri
       const key = resolveSha(c.repo, sha);
       if (key !== undefined) targets.add(key);
     }
-    if (title !== null) {
-      // The latest change with that title merged before the revert.
+    if (number !== null) {
+      const key = byNumber.get(`${c.repo}#${number}`);
+      if (key !== undefined && key !== c.key) targets.add(key);
+    }
+    if (title !== null && targets.size === 0) {
+      // Fallback: the latest change with that title merged before the revert.
       let best: RevertInput | undefined;
       for (const t of byTitle.get(`${c.repo} ${title}`) ?? []) {
         if (t.key !== c.key && t.mergedAt <= c.mergedAt && (best === undefined || t.mergedAt > best.mergedAt)) best = t;
       }
       if (best !== undefined) targets.add(best.key);
-    }
-    if (number !== null) {
-      const key = byNumber.get(`${c.repo}#${number}`);
-      if (key !== undefined) targets.add(key);
     }
     targets.delete(c.key);
     if (targets.size > 0) result.set(c.key, [...targets]);
@@ -118,51 +120,43 @@ export function revertTargets(changes: readonly RevertInput[]): Map<string, stri
 }
 
 export interface RevertStatus {
-  /** Reverted within the window by a revert that was not itself reverted within the window. */
+  /** Reverted by a revert merged within the window after it. */
   reverted: boolean;
-  /** When the effective revert merged. */
+  /** When the earliest such revert merged. */
   revertedAt: Date | null;
 }
 
 /**
- * Which changes stay reverted. X is reverted when some revert R of X merged within `windowDays`
- * after X and R is not itself reverted (recursively). Evaluated latest-first, iteratively.
- * Only changes some revert targets are in the map: a change absent from it is not reverted.
+ * Which changes were reverted within the window (METRICS.md "Qualifying change": not reverted
+ * within 14 days of merge). X is reverted when some revert R of X merged at most `windowDays`
+ * after X. A later revert of R does not restore X: it re-lands the work as a change of its own
+ * (which qualifies in its own right), so the work is counted once, and the deployment that
+ * shipped X still needed a revert. Only changes some revert targets are in the map.
  */
 export function revertStatuses(changes: readonly RevertInput[], windowDays: number): Map<string, RevertStatus> {
   const targets = revertTargets(changes);
+  const mergedAt = new Map<string, Date>();
   const involved = new Set<string>();
   for (const [reverter, keys] of targets) {
     involved.add(reverter);
     for (const k of keys) involved.add(k);
   }
-  const byKey = new Map<string, RevertInput>();
-  for (const c of changes) if (involved.has(c.key)) byKey.set(c.key, c);
-  const revertersOf = new Map<string, RevertInput[]>();
-  for (const [reverter, keys] of targets) {
-    const r = byKey.get(reverter) as RevertInput;
-    for (const k of keys) {
-      const list = revertersOf.get(k);
-      if (list === undefined) revertersOf.set(k, [r]);
-      else list.push(r);
-    }
-  }
+  for (const c of changes) if (involved.has(c.key)) mergedAt.set(c.key, c.mergedAt);
   const windowMs = windowDays * 86_400_000;
-  // Only reverted-at-all changes can be reverted; everything else is not.
-  const order = [...revertersOf.keys()]
-    .map((k) => byKey.get(k) as RevertInput)
-    .sort((a, b) => b.mergedAt.getTime() - a.mergedAt.getTime());
   const status = new Map<string, RevertStatus>();
-  for (const c of order) {
-    let revertedAt: Date | null = null;
-    for (const r of revertersOf.get(c.key) ?? []) {
-      const delta = r.mergedAt.getTime() - c.mergedAt.getTime();
-      if (delta < 0 || delta > windowMs) continue;
-      // Reverters merged later were evaluated first; an unevaluated one (same instant) counts as standing.
-      if (status.get(r.key)?.reverted === true) continue;
-      if (revertedAt === null || r.mergedAt < revertedAt) revertedAt = r.mergedAt;
+  for (const [reverter, keys] of targets) {
+    const at = mergedAt.get(reverter) as Date;
+    for (const k of keys) {
+      const delta = at.getTime() - (mergedAt.get(k) as Date).getTime();
+      const prev = status.get(k);
+      if (delta < 0 || delta > windowMs) {
+        if (prev === undefined) status.set(k, { reverted: false, revertedAt: null });
+        continue;
+      }
+      if (prev === undefined || prev.revertedAt === null || at < prev.revertedAt) {
+        status.set(k, { reverted: true, revertedAt: at });
+      }
     }
-    status.set(c.key, { reverted: revertedAt !== null, revertedAt });
   }
   return status;
 }

@@ -1,0 +1,355 @@
+/**
+ * A test oracle for the metrics engine: every weekly figure of shared/METRICS.md computed from
+ * ground-truth records (the simulator's `truth-change` / `truth-deployment`), written from the
+ * contract and deliberately sharing no code with the engine (no clock, no linking, no revert
+ * detection, no stats helpers): straight loops over plain records, UTC weeks only.
+ *
+ * Where METRICS.md leaves room, it follows the choices written down in docs/metrics.md (who is in
+ * a group in a week, which deployments a team has, the rolling adoption, suppression and "other").
+ */
+
+export interface OraclePerson {
+  id: string;
+  /** Org membership bounds (null: open). */
+  joinedAt: Date | null;
+  leftAt: Date | null;
+  /** Team names (a member for the whole window). */
+  teams: readonly string[];
+}
+
+export interface OracleChange {
+  key: string;
+  repo: string;
+  /** The credited person (null for bots). */
+  credited: string | null;
+  mergedAt: Date;
+  /** Earliest authored time of the change's commits, else PR creation, else null. */
+  firstAuthoredAt: Date | null;
+  /** When the first production deployment containing it went live (null: not deployed). */
+  deployedAt: Date | null;
+  trivial: boolean;
+  /** Reverted within the revert window (and not restored). */
+  reverted: boolean;
+  /** AI-assisted at the configured confidence. */
+  ai: boolean;
+}
+
+export interface OracleDeployment {
+  repo: string;
+  environment: string;
+  /** When it went live. */
+  at: Date;
+  failed: boolean;
+  /** Keys of the changes it shipped. */
+  changes: readonly string[];
+}
+
+export interface OracleUsage {
+  personId: string;
+  day: string;
+  tokens: number;
+  cost: number | null;
+}
+
+export interface OracleInput {
+  people: readonly OraclePerson[];
+  changes: readonly OracleChange[];
+  deployments: readonly OracleDeployment[];
+  usage: readonly OracleUsage[];
+  repos: readonly string[];
+  orgName: string;
+  /** Defaults: k = 5, cap = 10, target = 0.8, active window 4 weeks. */
+  k?: number;
+  cap?: number;
+  target?: number;
+  activeWeeks?: number;
+}
+
+export interface OracleWeek {
+  week: string;
+  suppressed: boolean;
+  rosterSize: number | null;
+  activeEngineers: number | null;
+  mergedChanges: number | null;
+  deployedChanges: number | null;
+  qualifyingChanges: number | null;
+  aiQualifyingChanges: number | null;
+  nd: number | null;
+  aind: number | null;
+  aiShare: number | null;
+  adoption: number | null;
+  adoption4w: number | null;
+  peopleToTarget: number | null;
+  deployments: number | null;
+  deployDays: number | null;
+  leadTimeHours: { median: number | null; p90: number | null };
+  changeFailureRate: number | null;
+  recoveryHoursMedian: number | null;
+  revertRate: { ai: number | null; other: number | null };
+  costPerAiChange: number | null;
+}
+
+export interface OracleGroup {
+  kind: "org" | "team" | "repo";
+  name: string;
+  weeks: OracleWeek[];
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+/** Monday 00:00 UTC of the ISO week containing `t`. */
+function mondayOf(t: number): number {
+  const day = Math.floor(t / DAY_MS);
+  // 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays.
+  return (day - ((((day + 3) % 7) + 7) % 7)) * DAY_MS;
+}
+
+/** ISO week label ("2026-W02") of the week starting at Monday `monday` (UTC). */
+function labelOf(monday: number): string {
+  const thursday = new Date(monday + 3 * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const jan1 = Date.UTC(year, 0, 1);
+  const n = Math.floor((thursday.getTime() - jan1) / WEEK_MS) + 1;
+  return `${year}-W${String(n).padStart(2, "0")}`;
+}
+
+/** Monday 00:00 UTC of an ISO week label. */
+export function oracleWeekStart(week: string): number {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (m === null) throw new RangeError(`not an ISO week: ${week}; for example "2026-W02"`);
+  const jan4 = Date.UTC(Number(m[1]), 0, 4);
+  return mondayOf(jan4) + (Number(m[2]) - 1) * WEEK_MS;
+}
+
+export function oracleWeekOf(t: Date): string {
+  return labelOf(mondayOf(t.getTime()));
+}
+
+function middle(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+}
+
+function nearestRank(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(1, Math.ceil(q * s.length)) - 1] as number;
+}
+
+function share(n: number, d: number): number | null {
+  return d === 0 ? null : n / d;
+}
+
+interface Scope {
+  kind: OracleGroup["kind"];
+  name: string;
+  teams: Set<string> | null;
+  repos: Set<string> | null;
+}
+
+/** Every figure for org, team and repository groups (and "other"), weeks `from`..`to`. */
+export function oracleMetrics(input: OracleInput, from: string, to: string): OracleGroup[] {
+  const k = input.k ?? 5;
+  const cap = input.cap ?? 10;
+  const target = input.target ?? 0.8;
+  const activeWeeks = input.activeWeeks ?? 4;
+  const weeks: number[] = [];
+  for (let t = oracleWeekStart(from); t <= oracleWeekStart(to); t += WEEK_MS) weeks.push(t);
+
+  const changeByKey = new Map(input.changes.map((c) => [c.key, c] as const));
+  const teamNames = [...new Set(input.people.flatMap((p) => p.teams))].sort();
+  const repoNames = [...input.repos].sort();
+
+  // Recovery per deployment: hours to the next deployment of the same repo and environment that did not fail.
+  const recovery = new Map<OracleDeployment, number>();
+  const byEnv = new Map<string, OracleDeployment[]>();
+  for (const d of input.deployments) {
+    const key = `${d.repo} ${d.environment}`;
+    byEnv.set(key, [...(byEnv.get(key) ?? []), d]);
+  }
+  for (const list of byEnv.values()) {
+    const sorted = [...list].sort((a, b) => a.at.getTime() - b.at.getTime());
+    sorted.forEach((d, i) => {
+      if (!d.failed) return;
+      const next = sorted.slice(i + 1).find((n) => !n.failed);
+      if (next !== undefined) recovery.set(d, (next.at.getTime() - d.at.getTime()) / 3_600_000);
+    });
+  }
+
+  function members(scope: Scope, start: number): Set<string> {
+    const end = start + WEEK_MS;
+    const out = new Set<string>();
+    for (const p of input.people) {
+      const rostered =
+        (p.joinedAt === null || p.joinedAt.getTime() < end) && (p.leftAt === null || p.leftAt.getTime() > start);
+      if (!rostered) continue;
+      if (scope.teams !== null && !p.teams.some((t) => scope.teams?.has(t))) continue;
+      out.add(p.id);
+    }
+    return out;
+  }
+
+  const inRange = (d: Date | null, start: number, end: number) =>
+    d !== null && d.getTime() >= start && d.getTime() < end;
+
+  function figures(scope: Scope, start: number): OracleWeek {
+    const end = start + WEEK_MS;
+    const windowStart = start - (activeWeeks - 1) * WEEK_MS;
+    const people = members(scope, start);
+    const ofGroup = input.changes.filter(
+      (c) => c.credited !== null && people.has(c.credited) && (scope.repos === null || scope.repos.has(c.repo)),
+    );
+    const active = new Set(
+      ofGroup.filter((c) => inRange(c.mergedAt, windowStart, end)).map((c) => c.credited as string),
+    );
+    const rosterSize = scope.repos !== null ? active.size : people.size;
+    const merged = ofGroup.filter((c) => inRange(c.mergedAt, start, end));
+    const deployed = ofGroup.filter((c) => inRange(c.deployedAt, start, end));
+    const qualifies = (c: OracleChange) => !c.trivial && !c.reverted;
+    const qualifying = deployed.filter(qualifies);
+    const aiQualifying = qualifying.filter((c) => c.ai);
+    const a = active.size;
+    const capped = (list: OracleChange[]) => {
+      const per = new Map<string, number>();
+      for (const c of list) per.set(c.credited as string, (per.get(c.credited as string) ?? 0) + 1);
+      let sum = 0;
+      for (const n of per.values()) sum += Math.min(n, cap);
+      return sum;
+    };
+    const nd = a === 0 ? null : capped(qualifying) / a;
+    const aind = a === 0 ? null : capped(aiQualifying) / a;
+    const adopters = [...active].filter((p) => aiQualifying.some((c) => c.credited === p)).length;
+    const adopters4w = [...active].filter((p) =>
+      ofGroup.some((c) => c.credited === p && c.ai && qualifies(c) && inRange(c.deployedAt, windowStart, end)),
+    ).length;
+
+    const deployments = input.deployments.filter((d) => {
+      if (!inRange(d.at, start, end)) return false;
+      if (scope.repos !== null) return scope.repos.has(d.repo);
+      if (scope.teams !== null)
+        return d.changes.some((key) => {
+          const credited = changeByKey.get(key)?.credited;
+          return credited !== undefined && credited !== null && people.has(credited);
+        });
+      return true;
+    });
+    const days = new Set(deployments.map((d) => d.at.toISOString().slice(0, 10)));
+    const leadTimes = deployed.map(
+      (c) => ((c.deployedAt as Date).getTime() - (c.firstAuthoredAt ?? c.mergedAt).getTime()) / 3_600_000,
+    );
+    const aiDeployed = deployed.filter((c) => c.ai);
+    const otherDeployed = deployed.filter((c) => !c.ai);
+
+    let cost: number | null = null;
+    if (scope.repos === null) {
+      for (const u of input.usage) {
+        const t = Date.parse(`${u.day}T00:00:00Z`);
+        if (t >= start && t < end && people.has(u.personId) && u.cost !== null) cost = (cost ?? 0) + u.cost;
+      }
+    }
+
+    return {
+      week: labelOf(start),
+      suppressed: false,
+      rosterSize,
+      activeEngineers: a,
+      mergedChanges: merged.length,
+      deployedChanges: deployed.length,
+      qualifyingChanges: qualifying.length,
+      aiQualifyingChanges: aiQualifying.length,
+      nd,
+      aind,
+      aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
+      adoption: share(adopters, a),
+      adoption4w: share(adopters4w, a),
+      peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
+      deployments: deployments.length,
+      deployDays: days.size,
+      leadTimeHours: { median: middle(leadTimes), p90: nearestRank(leadTimes, 0.9) },
+      changeFailureRate: share(deployments.filter((d) => d.failed).length, deployments.length),
+      recoveryHoursMedian: middle(deployments.flatMap((d) => (recovery.has(d) ? [recovery.get(d) as number] : []))),
+      revertRate: {
+        ai: share(aiDeployed.filter((c) => c.reverted).length, aiDeployed.length),
+        other: share(otherDeployed.filter((c) => c.reverted).length, otherDeployed.length),
+      },
+      costPerAiChange: cost === null || aiQualifying.length === 0 ? null : cost / aiQualifying.length,
+    };
+  }
+
+  const hidden = (week: string): OracleWeek => ({
+    week,
+    suppressed: true,
+    rosterSize: null,
+    activeEngineers: null,
+    mergedChanges: null,
+    deployedChanges: null,
+    qualifyingChanges: null,
+    aiQualifyingChanges: null,
+    nd: null,
+    aind: null,
+    aiShare: null,
+    adoption: null,
+    adoption4w: null,
+    peopleToTarget: null,
+    deployments: null,
+    deployDays: null,
+    leadTimeHours: { median: null, p90: null },
+    changeFailureRate: null,
+    recoveryHoursMedian: null,
+    revertRate: { ai: null, other: null },
+    costPerAiChange: null,
+  });
+
+  const groups: OracleGroup[] = [];
+  const org: Scope = { kind: "org", name: input.orgName, teams: null, repos: null };
+  groups.push({
+    kind: "org",
+    name: org.name,
+    weeks: weeks.map((w) => {
+      const f = figures(org, w);
+      return (f.rosterSize ?? 0) < k ? hidden(f.week) : f;
+    }),
+  });
+  for (const kind of ["team", "repo"] as const) {
+    const names = kind === "team" ? teamNames : repoNames;
+    const scopes: Scope[] = names.map((name) => ({
+      kind,
+      name,
+      teams: kind === "team" ? new Set([name]) : null,
+      repos: kind === "repo" ? new Set([name]) : null,
+    }));
+    const rows: OracleGroup[] = scopes.map((s) => ({ kind, name: s.name, weeks: [] }));
+    const other: OracleWeek[] = [];
+    let folded = false;
+    for (const w of weeks) {
+      const small: Scope[] = [];
+      scopes.forEach((s, i) => {
+        const f = figures(s, w);
+        const row = rows[i] as OracleGroup;
+        if ((f.rosterSize ?? 0) < k) {
+          small.push(s);
+          row.weeks.push(hidden(f.week));
+        } else row.weeks.push(f);
+      });
+      if (small.length === 0) {
+        other.push(hidden(labelOf(w)));
+        continue;
+      }
+      folded = true;
+      const union: Scope = {
+        kind,
+        name: "other",
+        teams: kind === "team" ? new Set(small.map((s) => s.name)) : null,
+        repos: kind === "repo" ? new Set(small.map((s) => s.name)) : null,
+      };
+      const f = figures(union, w);
+      other.push((f.rosterSize ?? 0) < k ? hidden(f.week) : f);
+    }
+    groups.push(...rows);
+    if (folded) groups.push({ kind, name: "other", weeks: other });
+  }
+  return groups;
+}
