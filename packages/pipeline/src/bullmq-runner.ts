@@ -25,6 +25,11 @@ export interface BullMqRunnerOptions<C extends Catalog, D> {
   concurrency?: Partial<Record<string, number>>;
   /** Stalled-job check interval (a worker that died mid-job has its job picked up again). */
   stalledIntervalMs?: number;
+  /**
+   * How long a job's lock lives without renewal (BullMQ `lockDuration`, default 30 s): a job of a
+   * worker killed outright is stalled, and taken up again, only once its lock has expired.
+   */
+  lockDurationMs?: number;
 }
 
 /**
@@ -126,6 +131,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         prefix: this.prefix,
         concurrency: this.options.concurrency?.[queueName] ?? 1,
         stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        lockDuration: this.options.lockDurationMs ?? 30_000,
         maxStalledCount: 3,
         autorun: true,
       });

@@ -34,7 +34,10 @@ export function registerWorker(program: Command): void {
         .argParser(wholeNumber(0)),
     )
     .addOption(
-      new Option("--stalled-interval <ms>", "how often a job whose worker died is looked for and taken up again")
+      new Option(
+        "--stalled-interval <ms>",
+        "a job whose worker died is taken up again after at most twice this (BullMQ lockDuration and stalledInterval)",
+      )
         .default(30000)
         .argParser(wholeNumber(1)),
     )
@@ -91,6 +94,7 @@ up again by another worker (stalled-job recovery).`,
           redisUrl,
           prefix: options.queuePrefix,
           stalledIntervalMs: options.stalledInterval,
+          lockDurationMs: options.stalledInterval,
           concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1 },
         });
         for (const org of options.every > 0 ? runtime.config.github.organizations : []) {

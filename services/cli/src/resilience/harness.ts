@@ -1,0 +1,264 @@
+/**
+ * Shared pieces of the resilience tests (`*.int.test.ts` in this folder): a small generated world
+ * served by the simulator over HTTP, `yardstick worker` / `yardstick serve` child processes against
+ * real PostgreSQL and Redis, and snapshots of the ingested tables to compare runs with.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { Config } from "@yardstick/config";
+import {
+  changes as changesTable,
+  commitCoAuthors,
+  commits as commitsTable,
+  type Database,
+  deployments as deploymentsTable,
+  pullRequestCommits,
+  pullRequests,
+} from "@yardstick/db";
+import { createGitHubClient } from "@yardstick/github";
+import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
+import { configForWorld } from "../demo/world-config.js";
+
+export const TOKEN = "resilience-token";
+export const REDIS_URL = process.env.YARDSTICK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const MAIN = join(CLI_DIR, "src", "main.ts");
+
+export const silent = createLogger({
+  service: "test",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+
+/** The small preset world (6 repositories, 8 weeks), with its ground truth. */
+export function smallWorld(seed: number): World {
+  return World.from(generateWorld(presetOptions("small", seed)), { truth: true });
+}
+
+/** The simulator on loopback, with limits high enough for several full syncs of the world. */
+export function simulate(world: World, options: { webhooks?: { url: string; secret: string }[] } = {}) {
+  return startSimulator({
+    world,
+    tokens: [TOKEN],
+    seed: 5,
+    rateLimits: { restLimit: 1_000_000, graphqlLimit: 1_000_000 },
+    ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
+  });
+}
+
+/** A configuration file for child processes: the world's organisations and deployment methods. */
+export function writeConfigFile(world: World): { config: Config; path: string; remove(): void } {
+  const config = configForWorld(world);
+  const dir = mkdtempSync(join(tmpdir(), "yardstick-resilience-"));
+  const path = join(dir, "yardstick.config.yaml");
+  // JSON is YAML; the parsed configuration is valid input again (defaults are idempotent).
+  const input = {
+    github: { organizations: config.github.organizations.map((o) => ({ name: o.name })) },
+    repositories: config.repositories.map((r) => ({ match: r.match, deployment: r.deployment })),
+  };
+  writeFileSync(path, JSON.stringify(input, null, 2));
+  return { config, path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The embedded path's result for the world: what every other way of ingesting must match. */
+export async function inlineSync(db: Database, sim: Simulator, config: Config, runId: string) {
+  const github = createGitHubClient({
+    baseUrl: sim.url,
+    auth: { type: "token", token: TOKEN },
+    logger: silent,
+    throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+  });
+  const deps = createPipelineDeps({ db, github, config });
+  return runSyncInline(deps, silent, { runId });
+}
+
+export async function snapshot(db: Database) {
+  const prs = await db.select().from(pullRequests);
+  const links = await db.select().from(pullRequestCommits);
+  const commits = await db.select().from(commitsTable);
+  const coAuthors = await db.select().from(commitCoAuthors);
+  const deployments = await db.select().from(deploymentsTable);
+  const changes = await db.select().from(changesTable);
+  return { prs, links, commits, coAuthors, deployments, changes };
+}
+
+/** Table contents without the columns a run's timing decides (sorted rows, duplicates kept). */
+export function stable(s: Awaited<ReturnType<typeof snapshot>>) {
+  const strip = <T extends Record<string, unknown>>(rows: T[], drop: string[]) =>
+    rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))))).sort();
+  return {
+    prs: strip(s.prs, ["syncedAt", "updatedAt"]),
+    links: strip(s.links, []),
+    commits: strip(s.commits, ["syncedAt", "updatedAt"]),
+    coAuthors: strip(s.coAuthors, []),
+    deployments: strip(s.deployments, ["id", "syncedAt"]),
+    changes: strip(s.changes, ["updatedAt", "deploymentId"]),
+  };
+}
+
+/** The world's merged pull requests, as `owner/name#number`. */
+export function worldMergedPulls(world: World): string[] {
+  const keys: string[] = [];
+  for (const repo of world.repos()) {
+    const fullName = `${repo.org}/${repo.name}`;
+    for (const n of world.pullNumbers(fullName)) if (world.pull(fullName, n)?.mergedAt) keys.push(`${fullName}#${n}`);
+  }
+  return keys.sort();
+}
+
+export function uniquePrefix(): string {
+  return `ysres-${randomUUID().slice(0, 8)}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChildEnv {
+  databaseUrl: string;
+  redisUrl?: string;
+  simulatorUrl: string;
+  configPath: string;
+  prefix?: string;
+  extra?: Record<string, string>;
+}
+
+/** A `yardstick` child process (node + tsx, as `pnpm yardstick` runs it), its output kept for failures. */
+export class CliProcess {
+  readonly child: ChildProcess;
+  output = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], env: ChildEnv) {
+    this.child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+      cwd: CLI_DIR,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATABASE_URL: env.databaseUrl,
+        GITHUB_API_URL: env.simulatorUrl,
+        GITHUB_TOKEN: TOKEN,
+        YARDSTICK_CONFIG: env.configPath,
+        YARDSTICK_GITHUB_MIN_TIME_MS: "0",
+        LOG_LEVEL: "info",
+        ...(env.redisUrl === undefined ? {} : { REDIS_URL: env.redisUrl }),
+        ...(env.prefix === undefined ? {} : { YARDSTICK_QUEUE_PREFIX: env.prefix }),
+        ...env.extra,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output += chunk.toString("utf8");
+      if (this.output.length > 400_000) this.output = this.output.slice(-200_000);
+    };
+    this.child.stdout?.on("data", keep);
+    this.child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Resolves once the output contains `text` (e.g. "worker started"). */
+  async waitFor(text: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes(text)) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`process exited before "${text}":\n${this.output.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`no "${text}" after ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  kill(signal: NodeJS.Signals): Promise<unknown> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within `ms`. */
+  async stop(ms = 15_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), ms);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export const WORKER_ARGS = ["worker", "--every", "0", "--stalled-interval", "1000", "--concurrency", "2"];
+
+export function startWorker(env: ChildEnv): CliProcess {
+  return new CliProcess(WORKER_ARGS, env);
+}
+
+/**
+ * The producer side of `yardstick sync` with REDIS_URL: enqueue the sync, follow it until no job is
+ * pending, then the rollups. Polling tolerates Redis being away for a moment (it is restarted in a test).
+ */
+export async function enqueueAndFollow(options: {
+  redisUrl: string;
+  prefix: string;
+  db: Database;
+  config: Config;
+  simulatorUrl: string;
+  runId: string;
+  timeoutMs?: number;
+  onPoll?: (pending: number) => Promise<void> | void;
+}) {
+  const github = createGitHubClient({
+    baseUrl: options.simulatorUrl,
+    auth: { type: "token", token: TOKEN },
+    logger: silent,
+  });
+  const deps = createPipelineDeps({ db: options.db, github, config: options.config });
+  const runner = new BullMqRunner({
+    catalog: jobs,
+    deps,
+    logger: silent,
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+  });
+  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
+  const pending = async () => {
+    for (;;) {
+      try {
+        return await runner.pending();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+  const idle = async () => {
+    let n = await pending();
+    while (n > 0) {
+      if (Date.now() > deadline) throw new Error(`still ${n} jobs pending`);
+      await options.onPoll?.(n);
+      await new Promise((r) => setTimeout(r, 200));
+      n = await pending();
+    }
+  };
+  try {
+    await enqueueSync(runner, deps, { runId: options.runId });
+    await idle();
+    await runner.enqueue("rollups.recompute", { weeks: syncWeeks(deps), runId: options.runId });
+    await idle();
+    return { failed: await runner.failed() };
+  } finally {
+    await runner.obliterate().catch(() => undefined);
+    await runner.close(1_000);
+  }
+}
