@@ -1,5 +1,12 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { Config } from "@yardstick/config";
+import { addWeeks, isoWeekOf } from "@yardstick/core";
 import {
   changes as changesTable,
   commitCoAuthors,
@@ -13,9 +20,10 @@ import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { type FaultConfigInput, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { createPipelineDeps, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
+import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
+import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configForWorld } from "./world-config.js";
+import { configForWorld, configInputForWorld } from "./world-config.js";
 
 const silent = createLogger({
   service: "test",
@@ -169,6 +177,54 @@ describe("sync of a generated organisation into PostgreSQL, against the simulato
     }
     expect(linked).toBeGreaterThan(100);
   });
+
+  it("yardstick metrics prints the engine's figures for the synced database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "yardstick-metrics-"));
+    const configFile = join(dir, "yardstick.config.json");
+    writeFileSync(configFile, JSON.stringify(configInputForWorld(world)));
+    const to = addWeeks(isoWeekOf(now), -1);
+    const from = addWeeks(to, -7);
+    const day = (week: string) => {
+      const [year, w] = week.split("-W").map(Number);
+      // The Thursday of the ISO week: always inside it.
+      const jan4 = Date.UTC(year ?? 0, 0, 4);
+      const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 + ((w ?? 1) - 1) * 7 * 86_400_000;
+      return new Date(monday + 3 * 86_400_000).toISOString().slice(0, 10);
+    };
+    const root = fileURLToPath(new URL("../../../../", import.meta.url));
+    const run = (format: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "services/cli/src/main.ts",
+          "metrics",
+          "--from",
+          day(from),
+          "--to",
+          day(to),
+          "--format",
+          format,
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: clean.url, YARDSTICK_CONFIG: configFile, LOG_LEVEL: "silent" },
+          maxBuffer: 64 << 20,
+        },
+      );
+    const printed = MetricsOutput.parse(JSON.parse((await run("json")).stdout));
+    const expected = computeMetrics(await loadMetricsInput(clean.db, config), { from, to, now });
+    // "provisional" depends on the clock (revert windows still open); every figure must agree.
+    const strip = (o: MetricsOutput) => JSON.parse(JSON.stringify(o, (k, v) => (k === "provisional" ? undefined : v)));
+    expect(printed.weeks).toEqual(expected.weeks);
+    expect(strip(printed)).toEqual(strip(expected));
+    const org = printed.groups.find((g) => g.kind === "org");
+    expect(org?.weeks.some((w) => (w.nd ?? 0) > 0)).toBe(true);
+    const csv = (await run("csv")).stdout.trim().split("\n");
+    expect(csv[0]).toMatch(/^kind,name,week,/);
+    expect(csv).toHaveLength(1 + printed.groups.reduce((n, g) => n + g.weeks.length, 0));
+  }, 120_000);
 
   it("changes nothing when run again, and an unchanged re-sync of pull requests costs one request per repository", async () => {
     const again = await sync(clean.db, "run-2");

@@ -19,13 +19,18 @@ function detectionFor(method: WorldDeployMethod): DeploymentDetection {
 }
 
 /**
- * The configuration a team would write for a simulated organisation: its organisations, and each
+ * The configuration file a team would write for a simulated organisation: its organisations, and each
  * repository's deployment method as the generator chose it (as a real team knows how it deploys).
  */
-export function configForWorld(world: World, overrides: Partial<ConfigInput> = {}): Config {
-  return Config.parse({
+export function configInputForWorld(world: World, overrides: Partial<ConfigInput> = {}): ConfigInput {
+  return {
     github: { organizations: world.orgs().map((o) => ({ name: o.login })) },
     repositories: world.repos().map((r) => ({ match: `${r.org}/${r.name}`, deployment: detectionFor(r.deployMethod) })),
     ...overrides,
-  });
+  };
+}
+
+/** `configInputForWorld`, resolved. */
+export function configForWorld(world: World, overrides: Partial<ConfigInput> = {}): Config {
+  return Config.parse(configInputForWorld(world, overrides));
 }
