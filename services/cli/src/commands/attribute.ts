@@ -98,6 +98,7 @@ async function openInput(file: string | undefined): Promise<Readable> {
 export function registerAttribute(program: Command): void {
   program
     .command("attribute")
+    .summary("Attribute JSON Lines commits (standard input by default) and write one verdict per line.")
     .description(
       "Attribute commits read as JSON Lines (one commit per line) and write one verdict per line.\n" +
         'Input: {"id","message","authorName","authorEmail","committerName"?,"committerEmail"?,"authorLogin"?,\n' +
