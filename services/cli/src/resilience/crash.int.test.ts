@@ -1,0 +1,237 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pullRequests } from "@yardstick/db";
+import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import type { Simulator } from "@yardstick/github-sim";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CliProcess,
+  enqueueAndFollow,
+  freePort,
+  inlineSync,
+  REDIS_URL,
+  simulate,
+  smallWorld,
+  snapshot,
+  stable,
+  startWorker,
+  uniquePrefix,
+  writeConfigFile,
+} from "./harness.js";
+
+const world = smallWorld(13);
+const configFile = writeConfigFile(world);
+let sim: Simulator;
+let baseline: ReturnType<typeof stable>;
+const databases: TestDatabase[] = [];
+
+beforeAll(async () => {
+  sim = await simulate(world);
+  const db = await createTestDatabase();
+  databases.push(db);
+  const summary = await inlineSync(db.db, sim, configFile.config, "inline");
+  expect(summary.failed).toEqual([]);
+  baseline = stable(await snapshot(db.db));
+}, 120_000);
+
+afterAll(async () => {
+  for (const db of databases) await db.drop();
+  await sim?.close();
+  configFile.remove();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A redis-server of this test's own on a free loopback port (the shared one on 6379 serves other
+ * test files at the same time, so it is never restarted). `persistent`: append-only file fsynced
+ * on every write, as BullMQ's production guide asks; otherwise the CI's settings (keeps nothing).
+ */
+class OwnRedis {
+  private process: ChildProcess | undefined;
+  readonly dir = mkdtempSync(join(tmpdir(), "yardstick-redis-"));
+  constructor(
+    readonly port: number,
+    readonly persistent: boolean,
+  ) {}
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  async start(): Promise<void> {
+    const persistence = this.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+    this.process = spawn(
+      "redis-server",
+      ["--bind", "127.0.0.1", "--port", String(this.port), "--save", "", ...persistence, "--dir", this.dir],
+      { stdio: "ignore" },
+    );
+    for (let i = 0; ; i++) {
+      const ping = spawnSync("redis-cli", ["-p", String(this.port), "ping"], { encoding: "utf8" });
+      if (ping.stdout.trim() === "PONG") break;
+      if (i > 100) throw new Error(`redis-server on ${this.port} did not answer: ${ping.stderr}`);
+      await sleep(50);
+    }
+  }
+  /** `redis-cli shutdown nosave`, then wait for the process to end. */
+  async shutdown(): Promise<void> {
+    const exited = new Promise((r) => this.process?.once("exit", r));
+    spawn("redis-cli", ["-p", String(this.port), "shutdown", "nosave"], { stdio: "ignore" });
+    await exited;
+  }
+  async close(): Promise<void> {
+    if (this.process?.exitCode === null && this.process.signalCode === null) await this.shutdown();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
+  it("a worker killed with SIGKILL five times during the backfill, and restarted each time", async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const prefix = uniquePrefix();
+    const env = {
+      databaseUrl: db.url,
+      redisUrl: REDIS_URL,
+      simulatorUrl: sim.url,
+      configPath: configFile.path,
+      prefix,
+    };
+    let worker: CliProcess = startWorker(env);
+    let pending = 1;
+    const kills: { afterMs: number; pending: number }[] = [];
+    let done = false;
+    try {
+      await worker.waitFor("worker started");
+      const killer = (async () => {
+        for (let i = 0; i < 5 && !done; i++) {
+          // A random moment in the new process's life: before, during or between jobs.
+          const afterMs = 200 + Math.floor(Math.random() * 1_300);
+          await sleep(afterMs);
+          kills.push({ afterMs, pending });
+          await worker.kill("SIGKILL");
+          worker = startWorker(env);
+          await worker.waitFor("worker started");
+        }
+      })();
+      const run = await enqueueAndFollow({
+        redisUrl: REDIS_URL,
+        prefix,
+        db: db.db,
+        config: configFile.config,
+        simulatorUrl: sim.url,
+        runId: "killed",
+        onPoll: (n) => {
+          pending = n;
+        },
+      });
+      done = true;
+      await killer;
+      expect(kills.length, JSON.stringify(kills)).toBe(5);
+      for (const k of kills)
+        expect(k.pending, `killed with nothing pending: ${JSON.stringify(kills)}`).toBeGreaterThan(0);
+      expect(run.failed).toEqual([]);
+      expect(stable(await snapshot(db.db))).toEqual(baseline);
+    } finally {
+      done = true;
+      await worker.stop();
+    }
+  }, 180_000);
+
+  it("Redis restarted in the middle of the backfill (append-only file kept): the workers carry on", async () => {
+    const redis = new OwnRedis(await freePort(), true);
+    await redis.start();
+    const db = await createTestDatabase();
+    databases.push(db);
+    const prefix = uniquePrefix();
+    const env = {
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      simulatorUrl: sim.url,
+      configPath: configFile.path,
+      prefix,
+    };
+    const workers = [startWorker(env), startWorker(env)];
+    let restarted = false;
+    let storedAtRestart = Number.POSITIVE_INFINITY;
+    try {
+      await Promise.all(workers.map((w) => w.waitFor("worker started")));
+      const run = await enqueueAndFollow({
+        redisUrl: redis.url,
+        prefix,
+        db: db.db,
+        config: configFile.config,
+        simulatorUrl: sim.url,
+        runId: "redis-restart",
+        onPoll: async (n) => {
+          if (restarted || n === 0) return;
+          restarted = true;
+          await sleep(1_500);
+          storedAtRestart = (await db.db.select().from(pullRequests)).length;
+          await redis.shutdown();
+          await sleep(1_000);
+          await redis.start();
+        },
+      });
+      expect(restarted).toBe(true);
+      // Redis went away while pull requests were still being fetched, not after.
+      expect(storedAtRestart).toBeLessThan(baseline.prs.length);
+      expect(run.failed).toEqual([]);
+      expect(stable(await snapshot(db.db))).toEqual(baseline);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await redis.close();
+    }
+  }, 180_000);
+
+  it("Redis restarted empty in the middle (no persistence): the next sync completes the data", async () => {
+    const redis = new OwnRedis(await freePort(), false);
+    await redis.start();
+    const db = await createTestDatabase();
+    databases.push(db);
+    const prefix = uniquePrefix();
+    const env = {
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      simulatorUrl: sim.url,
+      configPath: configFile.path,
+      prefix,
+    };
+    const workers = [startWorker(env), startWorker(env)];
+    let restarted = false;
+    let storedAtRestart = Number.POSITIVE_INFINITY;
+    try {
+      await Promise.all(workers.map((w) => w.waitFor("worker started")));
+      const follow = (runId: string, onPoll?: (n: number) => Promise<void>) =>
+        enqueueAndFollow({
+          redisUrl: redis.url,
+          prefix,
+          db: db.db,
+          config: configFile.config,
+          simulatorUrl: sim.url,
+          runId,
+          ...(onPoll === undefined ? {} : { onPoll }),
+        });
+      await follow("wiped", async (n) => {
+        if (restarted || n === 0) return;
+        restarted = true;
+        await sleep(1_500);
+        storedAtRestart = (await db.db.select().from(pullRequests)).length;
+        await redis.shutdown();
+        await sleep(1_000);
+        await redis.start();
+      });
+      expect(restarted).toBe(true);
+      // Redis went away while pull requests were still being fetched, not after.
+      expect(storedAtRestart).toBeLessThan(baseline.prs.length);
+      // The queued work went with Redis; the cursors in PostgreSQL did not. The next sync (the
+      // periodic one, or `yardstick sync`) picks up where the pages stopped.
+      const again = await follow("after-wipe");
+      expect(again.failed).toEqual([]);
+      expect(stable(await snapshot(db.db))).toEqual(baseline);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await redis.close();
+    }
+  }, 180_000);
+});
