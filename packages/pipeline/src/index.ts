@@ -6,3 +6,4 @@ export * from "./job-spec.js";
 export * from "./metrics-input.js";
 export * from "./processors/index.js";
 export * from "./sync.js";
+export * from "./usage-import.js";
