@@ -23,8 +23,11 @@ function detectionFor(method: WorldDeployMethod): DeploymentDetection {
  * repository's deployment method as the generator chose it (as a real team knows how it deploys).
  */
 export function configInputForWorld(world: World, overrides: Partial<ConfigInput> = {}): ConfigInput {
+  // Read the whole simulated history: the backfill window reaches back to the world's start.
+  const spanDays = Math.ceil((Date.parse(world.header.now) - Date.parse(world.header.start)) / 86_400_000);
   return {
     github: { organizations: world.orgs().map((o) => ({ name: o.login })) },
+    thresholds: { backfillDays: Math.max(spanDays + 7, 30) },
     repositories: world.repos().map((r) => ({ match: `${r.org}/${r.name}`, deployment: detectionFor(r.deployMethod) })),
     ...overrides,
   };
