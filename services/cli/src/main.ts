@@ -8,6 +8,7 @@ import { registerMigrate } from "./commands/migrate.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSync } from "./commands/sync.js";
+import { registerUsage } from "./commands/usage.js";
 import { registerWorker } from "./commands/worker.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAttribute(program);
   registerMetrics(program);
+  registerUsage(program);
   return program;
 }
 
