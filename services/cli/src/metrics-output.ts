@@ -75,7 +75,22 @@ export function metricsTable(output: MetricsOutput): string {
     for (const w of g.weeks) {
       lines.push(
         w.suppressed
-          ? [`${g.kind}:${g.name}`, w.week, "(fewer than k people: suppressed)", "", "", "", "", "", "", "", "", "", ""]
+          ? [
+              `${g.kind}:${g.name}`,
+              w.week,
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "–",
+              "suppressed (fewer than k people)",
+            ]
           : [
               `${g.kind}:${g.name}`,
               w.week,
@@ -90,6 +105,7 @@ export function metricsTable(output: MetricsOutput): string {
               pct(w.adoptionTarget),
               fmt(w.deployments),
               pct(w.changeFailureRate),
+              "",
             ],
       );
     }

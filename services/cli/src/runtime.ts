@@ -34,7 +34,11 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     options.config === undefined
       ? await loadConfig({ path: options.configPath, cwd: options.cwd ?? process.cwd(), env: source })
       : { config: options.config, path: null };
-  const logger = createLogger({ service: options.service ?? "cli", level: env.LOG_LEVEL ?? "warn" });
+  // Interactive commands keep standard error for the progress bar and problems unless LOG_LEVEL
+  // says otherwise; long-running services (worker, api) log at the environment's level (info).
+  const service = options.service ?? "cli";
+  const level = service === "cli" && source.LOG_LEVEL === undefined ? "warn" : env.LOG_LEVEL;
+  const logger = createLogger({ service, level });
   const database = await openDatabase({ url: options.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL });
   await migrateDatabase(database);
   return {
