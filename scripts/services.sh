@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and Redis are up on loopback for tests and development:
+# Makes sure PostgreSQL and Redis are up on loopback for tests and development (and, with
+# --browser, that Debian's Chromium is installed for the report's browser test):
 # uses them if running, starts them if installed, installs them from Debian's packages if absent,
 # creates the databases, and sets Redis's maxmemory-policy to noeviction (BullMQ requires it).
 # Idempotent: run it as often as you like.
@@ -79,6 +80,18 @@ ensure_redis() {
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config set maxmemory-policy noeviction >/dev/null
 }
 
+# Headless Chromium for the report's browser test (Debian's package: no browser download).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    log "Chromium is installed"
+  else
+    apt_install chromium fonts-dejavu-core || log "could not install Chromium: the report's browser test will say so"
+  fi
+}
+
 ensure_postgres
 ensure_redis
+for arg in "$@"; do
+  [ "$arg" = "--browser" ] && ensure_chromium
+done
 log "ready: postgres://postgres@$PGHOST:$PGPORT/test redis://$REDIS_HOST:$REDIS_PORT"
