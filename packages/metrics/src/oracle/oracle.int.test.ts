@@ -227,9 +227,15 @@ function oracleInput(truth: TruthChange[]): OracleInput {
       repo: t.repo,
       credited: t.credited,
       mergedAt: date(t.mergedAt),
-      firstAuthoredAt:
-        firstAuthored(t) ??
-        (t.kind === "pull_request" ? date(world.pull(t.repo, t.number ?? 0)?.createdAt ?? t.mergedAt) : null),
+      ...(() => {
+        const pr = t.kind === "pull_request" ? world.pull(t.repo, t.number ?? 0) : undefined;
+        return {
+          createdAt: pr === undefined ? null : date(pr.createdAt),
+          firstCommitAt: firstAuthored(t),
+          mergedBy: human(pr?.mergedBy),
+          reviewers: pr === undefined ? [] : pr.reviews.flatMap((r) => (human(r.user) ? [r.user] : [])),
+        };
+      })(),
       deployedAt: t.deployedAt === null ? null : date(t.deployedAt),
       trivial: t.trivial,
       reverted: t.revertedWithin14Days,
@@ -271,12 +277,36 @@ const FIELDS = [
   "revertRate.ai",
   "revertRate.other",
   "costPerAiChange",
+  "aiCost",
+  "doraBand",
+  "leadTimeParts.firstCommitToOpen",
+  "leadTimeParts.openToMerge",
+  "leadTimeParts.mergeToDeploy",
+  ...(["ai", "other"] as const).flatMap(
+    (split) =>
+      [
+        `guardrails.${split}.deployments`,
+        `guardrails.${split}.leadTimeHours.median`,
+        `guardrails.${split}.leadTimeHours.p90`,
+        `guardrails.${split}.leadTimeParts.firstCommitToOpen`,
+        `guardrails.${split}.leadTimeParts.openToMerge`,
+        `guardrails.${split}.leadTimeParts.mergeToDeploy`,
+        `guardrails.${split}.changeFailureRate`,
+        `guardrails.${split}.recoveryHoursMedian`,
+        `guardrails.${split}.revertRate`,
+      ] as const,
+  ),
+  "flags.volumeSpike",
+  "flags.trivialShare",
+  "flags.selfMergedAi",
+  "flags.highRevertShare",
+  "flags.tokenHeavyNothingShipped",
 ] as const;
 
 function pick(w: WeekFigures | OracleWeek, field: (typeof FIELDS)[number]): unknown {
-  const [a, b] = field.split(".") as [string, string | undefined];
-  const v = (w as unknown as Record<string, unknown>)[a];
-  return b === undefined ? v : (v as Record<string, unknown> | null)?.[b];
+  let v: unknown = w;
+  for (const part of field.split(".")) v = v === null || v === undefined ? v : (v as Record<string, unknown>)[part];
+  return v;
 }
 
 function same(x: unknown, y: unknown): boolean {
@@ -356,11 +386,24 @@ describe("metrics engine against the ground-truth oracle (demo world, seed 3)", 
     expect(diffs.slice(0, 40)).toEqual([]);
   });
 
+  it("compares real values: every figure is non-zero in some group-week", () => {
+    const zeroEverywhere = FIELDS.filter(
+      (f) =>
+        !oracle.some((g) =>
+          g.weeks.some((w) => {
+            const v = pick(w, f);
+            return v !== null && v !== undefined && v !== 0 && v !== false;
+          }),
+        ),
+    );
+    expect(zeroEverywhere).toEqual([]);
+  });
+
   it("agrees with the oracle on every figure, for org, team and repository groups", () => {
     const diffs = differences(engine, oracle);
     const byField = new Map<string, number>();
     for (const d of diffs) {
-      const f = d.split(" ")[2] ?? "?";
+      const f = (d.split(" ")[2] ?? "?").replace(/:$/, "");
       byField.set(f, (byField.get(f) ?? 0) + 1);
     }
     expect({ count: diffs.length, byField: Object.fromEntries(byField), first: diffs.slice(0, 40) }).toEqual({

@@ -23,8 +23,13 @@ export interface OracleChange {
   /** The credited person (null for bots). */
   credited: string | null;
   mergedAt: Date;
-  /** Earliest authored time of the change's commits, else PR creation, else null. */
-  firstAuthoredAt: Date | null;
+  /** PR creation (null for a direct push). */
+  createdAt: Date | null;
+  /** Earliest authored time of the change's commits (null when none are known). */
+  firstCommitAt: Date | null;
+  /** Who merged it, and who reviewed it (people; null / [] when none). */
+  mergedBy: string | null;
+  reviewers: readonly string[];
   /** When the first production deployment containing it went live (null: not deployed). */
   deployedAt: Date | null;
   trivial: boolean;
@@ -65,6 +70,23 @@ export interface OracleInput {
   activeWeeks?: number;
 }
 
+export interface OracleGuardrail {
+  deployments: number;
+  leadTimeHours: { median: number | null; p90: number | null };
+  leadTimeParts: { firstCommitToOpen: number | null; openToMerge: number | null; mergeToDeploy: number | null };
+  changeFailureRate: number | null;
+  recoveryHoursMedian: number | null;
+  revertRate: number | null;
+}
+
+export interface OracleFlags {
+  volumeSpike: number | null;
+  trivialShare: number | null;
+  selfMergedAi: number | null;
+  highRevertShare: number | null;
+  tokenHeavyNothingShipped: number | null;
+}
+
 export interface OracleWeek {
   week: string;
   suppressed: boolean;
@@ -87,6 +109,11 @@ export interface OracleWeek {
   recoveryHoursMedian: number | null;
   revertRate: { ai: number | null; other: number | null };
   costPerAiChange: number | null;
+  aiCost: number | null;
+  doraBand: "daily" | "weekly" | "monthly" | "fewer" | null;
+  leadTimeParts: OracleGuardrail["leadTimeParts"];
+  guardrails: { ai: OracleGuardrail; other: OracleGuardrail } | null;
+  flags: OracleFlags;
 }
 
 export interface OracleGroup {
@@ -195,6 +222,50 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
   const inRange = (d: Date | null, start: number, end: number) =>
     d !== null && d.getTime() >= start && d.getTime() < end;
 
+  const shipsAi = new Map<OracleDeployment, boolean>(
+    input.deployments.map((d) => [d, d.changes.some((key) => changeByKey.get(key)?.ai === true)] as const),
+  );
+
+  /** The group's production deployments live in a week (a team: those shipping a member's change). */
+  function deploymentsOf(scope: Scope, start: number): OracleDeployment[] {
+    const end = start + WEEK_MS;
+    const people = members(scope, start);
+    return input.deployments.filter((d) => {
+      if (!inRange(d.at, start, end)) return false;
+      if (scope.repos !== null) return scope.repos.has(d.repo);
+      if (scope.teams !== null)
+        return d.changes.some((key) => {
+          const credited = changeByKey.get(key)?.credited;
+          return credited !== undefined && credited !== null && people.has(credited);
+        });
+      return true;
+    });
+  }
+
+  const hoursBetween = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 3_600_000;
+  const parts = (list: OracleChange[]) => ({
+    firstCommitToOpen: middle(
+      list.flatMap((c) =>
+        c.firstCommitAt !== null && c.createdAt !== null ? [hoursBetween(c.firstCommitAt, c.createdAt)] : [],
+      ),
+    ),
+    openToMerge: middle(list.flatMap((c) => (c.createdAt !== null ? [hoursBetween(c.createdAt, c.mergedAt)] : []))),
+    mergeToDeploy: middle(list.map((c) => hoursBetween(c.mergedAt, c.deployedAt as Date))),
+  });
+  const leadTime = (c: OracleChange) =>
+    hoursBetween(c.firstCommitAt ?? c.createdAt ?? c.mergedAt, c.deployedAt as Date);
+  function guardrail(list: OracleChange[], deployments: OracleDeployment[]): OracleGuardrail {
+    const times = list.map(leadTime);
+    return {
+      deployments: deployments.length,
+      leadTimeHours: { median: middle(times), p90: nearestRank(times, 0.9) },
+      leadTimeParts: parts(list),
+      changeFailureRate: share(deployments.filter((d) => d.failed).length, deployments.length),
+      recoveryHoursMedian: middle(deployments.flatMap((d) => (recovery.has(d) ? [recovery.get(d) as number] : []))),
+      revertRate: share(list.filter((c) => c.reverted).length, list.length),
+    };
+  }
+
   function figures(scope: Scope, start: number): OracleWeek {
     const end = start + WEEK_MS;
     const windowStart = start - (activeWeeks - 1) * WEEK_MS;
@@ -226,28 +297,91 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       ofGroup.some((c) => c.credited === p && c.ai && qualifies(c) && inRange(c.deployedAt, windowStart, end)),
     ).length;
 
-    const deployments = input.deployments.filter((d) => {
-      if (!inRange(d.at, start, end)) return false;
-      if (scope.repos !== null) return scope.repos.has(d.repo);
-      if (scope.teams !== null)
-        return d.changes.some((key) => {
-          const credited = changeByKey.get(key)?.credited;
-          return credited !== undefined && credited !== null && people.has(credited);
-        });
-      return true;
-    });
-    const days = new Set(deployments.map((d) => d.at.toISOString().slice(0, 10)));
-    const leadTimes = deployed.map(
-      (c) => ((c.deployedAt as Date).getTime() - (c.firstAuthoredAt ?? c.mergedAt).getTime()) / 3_600_000,
-    );
+    const deployments = deploymentsOf(scope, start);
+    const dayCount = (list: OracleDeployment[]) => new Set(list.map((d) => d.at.toISOString().slice(0, 10))).size;
     const aiDeployed = deployed.filter((c) => c.ai);
     const otherDeployed = deployed.filter((c) => !c.ai);
+    const all = guardrail(deployed, deployments);
 
+    // DORA band: the median of weekly deploy days over the 12 weeks ending w; else "monthly" when
+    // the median 4-week block (newest first, a partial oldest block dropped) had a deploy day.
+    const perWeek: number[] = [];
+    for (let i = 11; i >= 0; i--) perWeek.push(dayCount(deploymentsOf(scope, start - i * WEEK_MS)));
+    const weekly = middle(perWeek) ?? 0;
+    let band: OracleWeek["doraBand"] = weekly >= 5 ? "daily" : weekly >= 1 ? "weekly" : null;
+    if (band === null) {
+      const blocks: number[] = [];
+      for (let e = perWeek.length; e >= 4; e -= 4) blocks.push(perWeek.slice(e - 4, e).reduce((x, y) => x + y, 0));
+      band = (middle(blocks) ?? 0) >= 1 ? "monthly" : "fewer";
+    }
+
+    // Usage of the group's people in the week (org and teams: usage has no repository).
     let cost: number | null = null;
+    const tokens = new Map<string, number>();
     if (scope.repos === null) {
       for (const u of input.usage) {
         const t = Date.parse(`${u.day}T00:00:00Z`);
-        if (t >= start && t < end && people.has(u.personId) && u.cost !== null) cost = (cost ?? 0) + u.cost;
+        if (t < start || t >= end || !people.has(u.personId)) continue;
+        if (u.cost !== null) cost = (cost ?? 0) + u.cost;
+        tokens.set(u.personId, (tokens.get(u.personId) ?? 0) + u.tokens);
+      }
+    }
+
+    // Integrity flags: counts of person-weeks.
+    const perPerson = (list: OracleChange[]) => {
+      const out = new Map<string, OracleChange[]>();
+      for (const c of list) out.set(c.credited as string, [...(out.get(c.credited as string) ?? []), c]);
+      return out;
+    };
+    const qBy = perPerson(qualifying);
+    let volumeSpike = 0;
+    for (const [p, list] of qBy) {
+      if (list.length <= cap) continue;
+      const baseline: number[] = [];
+      for (let i = 1; i <= 8; i++) {
+        const s0 = start - i * WEEK_MS;
+        baseline.push(
+          input.changes.filter(
+            (c) =>
+              c.credited === p &&
+              (scope.repos === null || scope.repos.has(c.repo)) &&
+              qualifies(c) &&
+              inRange(c.deployedAt, s0, s0 + WEEK_MS),
+          ).length,
+        );
+      }
+      if (list.length > 3 * (middle(baseline) ?? 0)) volumeSpike += 1;
+    }
+    let trivialShare = 0;
+    let highRevertShare = 0;
+    let selfMergedAi = 0;
+    for (const list of perPerson(merged).values()) {
+      if (list.some((c) => c.ai && c.mergedBy === c.credited && c.reviewers.every((r) => r === c.credited))) {
+        selfMergedAi += 1;
+      }
+      if (list.length < 5) continue;
+      if (list.filter((c) => c.trivial).length / list.length > 0.5) trivialShare += 1;
+      if (list.filter((c) => c.reverted).length / list.length > 0.2) highRevertShare += 1;
+    }
+    let tokenHeavy: number | null = null;
+    if (scope.repos === null && input.usage.length > 0) {
+      tokenHeavy = 0;
+      const spent = [...tokens].filter(([, n]) => n > 0);
+      if (spent.length > 0) {
+        const heavy = nearestRank(
+          spent.map(([, n]) => n),
+          0.9,
+        ) as number;
+        const perChange = spent.flatMap(([p, n]) => {
+          const q = qBy.get(p)?.length ?? 0;
+          return q > 0 ? [n / q] : [];
+        });
+        const typical = middle(perChange);
+        for (const [p, n] of spent) {
+          const q = qBy.get(p)?.length ?? 0;
+          const shippedAi = qBy.get(p)?.some((c) => c.ai) ?? false;
+          if ((n >= heavy && !shippedAi) || (q > 0 && typical !== null && n / q > 10 * typical)) tokenHeavy += 1;
+        }
       }
     }
 
@@ -267,15 +401,29 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       adoption4w: share(adopters4w, a),
       peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
       deployments: deployments.length,
-      deployDays: days.size,
-      leadTimeHours: { median: middle(leadTimes), p90: nearestRank(leadTimes, 0.9) },
-      changeFailureRate: share(deployments.filter((d) => d.failed).length, deployments.length),
-      recoveryHoursMedian: middle(deployments.flatMap((d) => (recovery.has(d) ? [recovery.get(d) as number] : []))),
+      deployDays: dayCount(deployments),
+      leadTimeHours: all.leadTimeHours,
+      changeFailureRate: all.changeFailureRate,
+      recoveryHoursMedian: all.recoveryHoursMedian,
       revertRate: {
         ai: share(aiDeployed.filter((c) => c.reverted).length, aiDeployed.length),
         other: share(otherDeployed.filter((c) => c.reverted).length, otherDeployed.length),
       },
       costPerAiChange: cost === null || aiQualifying.length === 0 ? null : cost / aiQualifying.length,
+      aiCost: cost,
+      doraBand: band,
+      leadTimeParts: all.leadTimeParts,
+      guardrails: {
+        ai: guardrail(
+          aiDeployed,
+          deployments.filter((d) => shipsAi.get(d) === true),
+        ),
+        other: guardrail(
+          otherDeployed,
+          deployments.filter((d) => shipsAi.get(d) !== true),
+        ),
+      },
+      flags: { volumeSpike, trivialShare, selfMergedAi, highRevertShare, tokenHeavyNothingShipped: tokenHeavy },
     };
   }
 
@@ -301,6 +449,17 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     recoveryHoursMedian: null,
     revertRate: { ai: null, other: null },
     costPerAiChange: null,
+    aiCost: null,
+    doraBand: null,
+    leadTimeParts: { firstCommitToOpen: null, openToMerge: null, mergeToDeploy: null },
+    guardrails: null,
+    flags: {
+      volumeSpike: null,
+      trivialShare: null,
+      selfMergedAi: null,
+      highRevertShare: null,
+      tokenHeavyNothingShipped: null,
+    },
   });
 
   const groups: OracleGroup[] = [];
