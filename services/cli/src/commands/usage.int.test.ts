@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Config } from "@yardstick/config";
 import { upsertPeople, usageRecords } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { loadMetricsInput } from "@yardstick/pipeline";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerUsage } from "./usage.js";
@@ -140,6 +142,18 @@ describe("yardstick usage import", () => {
         ["p-sam", "2026-10-05", 9000],
       ]),
     );
+  });
+
+  it("feeds the metrics engine: the resolved rows are the engine's usage input", async () => {
+    const input = await loadMetricsInput(t.db, Config.parse({ github: { organizations: [{ name: "acme" }] } }));
+    const priya = input.usage.filter((u) => u.personId === "p-priya" && u.day === "2026-10-05");
+    expect(priya.map((u) => [u.tool, u.tokensIn, u.tokensOut, u.cost])).toEqual(
+      expect.arrayContaining([
+        ["claude-code", 182000, 41000, 3.12],
+        ["claude-code", 157000, 42000, 11.15],
+      ]),
+    );
+    expect(input.usage.some((u) => u.personId === "" || u.personId === null)).toBe(false);
   });
 
   it("imports the good rows of a file with bad ones, names each bad line and field, and exits 1", async () => {
