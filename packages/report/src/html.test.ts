@@ -1,0 +1,232 @@
+import { MetricsOutput } from "@yardstick/metrics";
+import { describe, expect, it } from "vitest";
+import { DEFINITIONS, FOOTNOTE_ORDER } from "./definitions.js";
+import { renderReportHtml } from "./html.js";
+import { reportRows } from "./rows.js";
+import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
+
+const generatedAt = new Date("2026-11-24T09:00:00Z");
+const options = { title: "Acme engineering: AI and delivery", generatedAt };
+
+/** Every figure the HTML carries: group, week, field and raw value from the data-* attributes. */
+function figuresOf(html: string): { group: string; week: string; field: string; value: string }[] {
+  const re = /data-group="([^"]*)" data-week="([^"]*)" data-field="([^"]*)" data-value="([^"]*)"/g;
+  return [...html.matchAll(re)].map((m) => ({ group: m[1]!, week: m[2]!, field: m[3]!, value: m[4]! }));
+}
+
+const unescapeHtml = (s: string) =>
+  s
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+
+describe("renderReportHtml", () => {
+  const output = MetricsOutput.parse(sampleOutput());
+  const html = renderReportHtml(output, options);
+
+  it("is a self-contained document: inline CSS and SVG, no scripts, no network", () => {
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain("<style>");
+    expect(html).toContain("@media print");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect((html.match(/<svg /g) ?? []).length).toBeGreaterThan(10);
+  });
+
+  it("escapes group names from GitHub everywhere", () => {
+    expect(html).not.toContain("<script>alert");
+    expect(html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;platform&quot;");
+  });
+
+  it("carries exactly the document's numbers (data-value equals the JSON figure)", () => {
+    const rows = new Map(reportRows(output).map((r) => [`${r.kind}:${r.name}|${r.week}`, r]));
+    const figures = figuresOf(html).filter((f) => f.week !== "" && !f.field.endsWith("Total"));
+    expect(figures.length).toBeGreaterThan(100);
+    for (const f of figures) {
+      const row = rows.get(`${unescapeHtml(f.group)}|${f.week}`);
+      expect(row, `${f.group} ${f.week}`).toBeDefined();
+      const expected = row?.[f.field];
+      expect(expected, `${f.field} is a report column`).not.toBeUndefined();
+      expect(f.value, `${f.group} ${f.week} ${f.field}`).toBe(expected === null ? "" : String(expected));
+    }
+  });
+
+  it("shows absent figures as n/a, never 0", () => {
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 2 }),
+      groups: [
+        {
+          kind: "org",
+          name: "acme",
+          weeks: [
+            weekFigures("2026-W46"),
+            weekFigures("2026-W47", { nd: null, aind: null, aiShare: null, changeFailureRate: null }),
+          ],
+        },
+      ],
+    });
+    const out = renderReportHtml(doc, options);
+    const nd = figuresOf(out).find((f) => f.field === "nd" && f.week === "2026-W47");
+    expect(nd?.value).toBe("");
+    expect(out).toMatch(/data-field="nd" data-value="" title="[^"]*">n\/a</);
+    expect(out).toMatch(/data-field="changeFailureRate" data-value="" title="[^"]*">n\/a</);
+  });
+
+  it("shows suppressed groups and weeks without figures", () => {
+    expect(html).toContain("Suppressed every week: fewer than k people.");
+    expect(html).toContain("2 of 12 weeks suppressed");
+    expect(figuresOf(html).some((f) => f.group === "team:tiny")).toBe(false);
+    expect(html).toContain('class="shade"');
+  });
+
+  it("keeps the engine's group order and ranks nothing", () => {
+    const names = output.groups.map((g) => g.name);
+    const reversed = MetricsOutput.parse({
+      ...output,
+      groups: output.groups.map((g, i) => ({
+        ...g,
+        weeks: g.weeks.map((w) => (w.suppressed ? w : { ...w, adoption: i / 10, nd: 10 - i })),
+      })),
+    });
+    for (const doc of [output, reversed]) {
+      const out = renderReportHtml(doc, options);
+      const tracking = out.slice(out.indexOf('id="adoption"'), out.indexOf("Adoption over time"));
+      const order = [...tracking.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+      expect(order).toEqual(
+        output.groups.map((g) =>
+          `${{ org: "Organisation", team: "Team", repo: "Repository" }[g.kind]} ${g.name}`
+            .replaceAll("&", "&amp;")
+            .replaceAll("<", "&lt;")
+            .replaceAll(">", "&gt;")
+            .replaceAll('"', "&quot;")
+            .replaceAll("'", "&#39;"),
+        ),
+      );
+    }
+    expect(names[0]).toBe("acme");
+  });
+
+  it("never shows per-person data, unless the document carries admin names", () => {
+    expect(html).not.toContain("Named person-weeks");
+    const named = MetricsOutput.parse({
+      ...output,
+      groups: [
+        {
+          kind: "org",
+          name: "acme",
+          weeks: [
+            weekFigures("2026-W47", {
+              flags: {
+                volumeSpike: 1,
+                trivialShare: 0,
+                selfMergedAi: 0,
+                highRevertShare: 0,
+                tokenHeavyNothingShipped: null,
+                named: {
+                  volumeSpike: ["p-17"],
+                  trivialShare: [],
+                  selfMergedAi: [],
+                  highRevertShare: [],
+                  tokenHeavyNothingShipped: [],
+                },
+              },
+            }),
+          ],
+        },
+      ],
+    });
+    const out = renderReportHtml(named, options);
+    expect(out).toContain("Named person-weeks (admins only)");
+    expect(out).toContain("p-17");
+  });
+
+  it("has a numbered footnote for every definition, and each label links to one", () => {
+    for (const [i, key] of FOOTNOTE_ORDER.entries()) {
+      expect(html).toContain(`<li id="fn-${i + 1}"><strong>${DEFINITIONS[key].label}</strong>`);
+    }
+    const refs = [...html.matchAll(/href="#fn-(\d+)"/g)].map((m) => Number(m[1]));
+    expect(refs.length).toBeGreaterThan(20);
+    for (const n of refs) expect(n).toBeLessThanOrEqual(FOOTNOTE_ORDER.length);
+    expect(html).toMatch(/<abbr title="Normalised deployments: /);
+  });
+
+  it("tracks the target: trend, people still needed, crossings", () => {
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 2 }),
+      groups: [
+        {
+          kind: "team",
+          name: "up",
+          weeks: [
+            weekFigures("2026-W46", { adoption: 0.7 }),
+            weekFigures("2026-W47", { adoption: 0.85, peopleToTarget: 0 }),
+          ],
+        },
+        {
+          kind: "team",
+          name: "down",
+          weeks: [
+            weekFigures("2026-W46", { adoption: 0.9 }),
+            weekFigures("2026-W47", { adoption: 0.5, peopleToTarget: 3 }),
+          ],
+        },
+        { kind: "team", name: "gone", weeks: [weekFigures("2026-W46"), suppressedWeek("2026-W47")] },
+      ],
+    });
+    const out = renderReportHtml(doc, options);
+    expect(out).toContain("Crossed the target this week</abbr>");
+    expect(out).toMatch(/Crossed the target this week<\/abbr><sup[^>]*>.*?<\/sup>: Team up\. Fell below: Team down\./);
+    expect(out).toContain("▲ up");
+    expect(out).toContain("▼ down");
+    expect(out).toMatch(/Team gone<\/th><td colspan="7" class="note"[^>]*>suppressed/);
+  });
+
+  it("picks the last complete week, and is deterministic", () => {
+    // 2026-W48 is the week of 2026-11-24: not complete, so the report leads with W47.
+    const doc = MetricsOutput.parse(sampleOutput({ lastWeek: "2026-W48" }));
+    const out = renderReportHtml(doc, options);
+    expect(out).toContain("report week 2026-W47");
+    expect(renderReportHtml(doc, options)).toBe(out);
+    expect(renderReportHtml(MetricsOutput.parse(sampleOutput({ lastWeek: "2026-W48" })), options)).toBe(out);
+  });
+
+  it("renders coverage, including what the caller passes", () => {
+    const out = renderReportHtml(output, {
+      ...options,
+      coverage: {
+        unresolvedAccounts: 4,
+        lastSyncAt: new Date("2026-11-24T06:00:00Z"),
+        syncStreamsWithErrors: 0,
+        ruleVersions: ["2026.11.1"],
+      },
+    });
+    expect(out).toContain("<code>acme/docs</code>");
+    expect(out).toContain("acme/api:deployments:991");
+    expect(out).toContain('data-field="mergedNotDeployed" data-value="17"');
+    expect(out).toContain('data-field="unresolvedAccounts" data-value="4"');
+    expect(out).toContain("2026-11-24 06:00 UTC (3.0 h before this report)");
+    expect(out).toContain("<code>2026.11.1</code>");
+    expect(out).toContain("merged (no deployment signal)");
+  });
+
+  it("handles an empty document", () => {
+    const out = renderReportHtml(
+      MetricsOutput.parse({
+        weeks: [],
+        groups: [],
+        notes: {
+          timeZone: "UTC",
+          reposWithoutDeploymentSignal: [],
+          offBranchDeployments: [],
+          changesNotOnBranch: [],
+          mergedNotDeployed: 0,
+        },
+      }),
+      options,
+    );
+    expect(out).toContain("No groups in this range.");
+  });
+});

@@ -1,0 +1,688 @@
+import type { MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import { DEFINITIONS, type DefinitionKey, FOOTNOTE_ORDER, footnoteNumber } from "./definitions.js";
+import { escapeHtml as esc } from "./escape.js";
+import {
+  formatCost,
+  formatCount,
+  formatDelta,
+  formatHours,
+  formatInstant,
+  formatNumber,
+  formatPercent,
+  formatPointChange,
+  NA,
+} from "./format.js";
+import type { ReportOptions } from "./options.js";
+import { barChart, lineChart } from "./svg-chart.js";
+import { previousWeekOf, reportWeek, type TargetTracking, trackTargets, weekOf } from "./tracking.js";
+
+const COLORS = {
+  adoption: "#1f6feb",
+  adoption4w: "#8cb4f5",
+  target: "#57606a",
+  nd: "#0b7285",
+  aind: "#d9480f",
+  aiShare: "#6741d9",
+  ai: "#d9480f",
+  other: "#495057",
+};
+
+const KIND_LABEL = { org: "Organisation", team: "Team", repo: "Repository" } as const;
+
+export function groupLabel(g: Pick<MetricsGroup, "kind" | "name">): string {
+  return `${KIND_LABEL[g.kind]} ${g.name}`;
+}
+
+/** A figure's label: an `<abbr>` with the definition as tooltip and the footnote number. */
+function label(key: DefinitionKey, text: string = DEFINITIONS[key].label): string {
+  const n = footnoteNumber(key);
+  return `<abbr title="${esc(DEFINITIONS[key].text)}">${esc(text)}</abbr><sup class="fn"><a href="#fn-${n}">${n}</a></sup>`;
+}
+
+/**
+ * One figure: its text, the definition as tooltip, and the raw value in `data-*` attributes
+ * (group, week, field, value) so a reader or a test can check it against the metrics JSON.
+ */
+function figure(
+  tag: "td" | "span",
+  g: Pick<MetricsGroup, "kind" | "name">,
+  week: string,
+  field: string,
+  value: number | string | null,
+  text: string,
+  key: DefinitionKey,
+): string {
+  const cls = value === null ? "num na" : "num";
+  return `<${tag} class="${cls}" data-group="${esc(`${g.kind}:${g.name}`)}" data-week="${esc(week)}" data-field="${esc(field)}" data-value="${value === null ? "" : esc(String(value))}" title="${esc(DEFINITIONS[key].text)}">${esc(text)}</${tag}>`;
+}
+
+const pctAxis = (v: number) => `${Math.round(v * 100)}%`;
+const numAxis = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0$/, ""));
+
+function suppressedNote(g: MetricsGroup): string {
+  const n = g.weeks.filter((w) => w.suppressed).length;
+  if (n === 0) return "";
+  return `<p class="note">${n} of ${g.weeks.length} weeks suppressed (fewer than k people): shown as hatched gaps.</p>`;
+}
+
+function chartCard(g: MetricsGroup, chart: string): string {
+  if (g.weeks.length > 0 && g.weeks.every((w) => w.suppressed)) {
+    return `<figure class="chart-card"><figcaption>${esc(groupLabel(g))}</figcaption><p class="note">Suppressed every week: fewer than k people. Its people count in the "other" group.</p></figure>`;
+  }
+  return `<figure class="chart-card"><figcaption>${esc(groupLabel(g))}</figcaption>${chart}${suppressedNote(g)}</figure>`;
+}
+
+function series(g: MetricsGroup, pick: (w: WeekFigures) => number | null): (number | null)[] {
+  return g.weeks.map((w) => (w.suppressed ? null : pick(w)));
+}
+
+function shadedOf(g: MetricsGroup): boolean[] {
+  return g.weeks.map((w) => w.suppressed);
+}
+
+const SHADE = "suppressed (fewer than k)";
+
+function headline(output: MetricsOutput, week: string | null): string {
+  const org = output.groups.find((g) => g.kind === "org") ?? output.groups[0];
+  if (org === undefined || week === null) {
+    return `<section class="headline" id="headline"><h2>Headline</h2><p class="note">No groups in this range.</p></section>`;
+  }
+  const w = weekOf(org, week);
+  const p = previousWeekOf(org, week);
+  if (w === undefined || w.suppressed) {
+    return `<section class="headline" id="headline"><h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}</h2><p class="note">The organisation is suppressed this week (fewer than k people): no figures are shown.</p></section>`;
+  }
+  const card = (key: DefinitionKey, field: string, value: number | null, text: string, change: string) =>
+    `<div class="card"><div class="card-label">${label(key)}</div><div class="card-value">${figure("span", org, week, field, value, text, key)}</div><div class="card-change" title="Change from the previous week">${esc(change)} vs previous week</div></div>`;
+  const prev = (f: (x: WeekFigures) => number | null) => (p === undefined || p.suppressed ? null : f(p));
+  const adoptionLine =
+    w.adoption === null || w.adoptionTarget === null
+      ? "Adoption against target: n/a."
+      : w.adoption >= w.adoptionTarget
+        ? `Adoption is at or above the ${formatPercent(w.adoptionTarget)} target.`
+        : `Adoption is ${formatPercent(w.adoptionTarget - w.adoption)} points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work.`;
+  return `<section class="headline" id="headline">
+<h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}${w.provisional ? ` <span class="badge" title="${esc(DEFINITIONS.provisional.text)}">provisional</span>` : ""}</h2>
+<div class="cards">
+${card(
+  "nd",
+  "nd",
+  w.nd,
+  formatNumber(w.nd),
+  formatDelta(
+    w.nd,
+    prev((x) => x.nd),
+  ),
+)}
+${card(
+  "aind",
+  "aind",
+  w.aind,
+  formatNumber(w.aind),
+  formatDelta(
+    w.aind,
+    prev((x) => x.aind),
+  ),
+)}
+${card(
+  "aiShare",
+  "aiShare",
+  w.aiShare,
+  formatPercent(w.aiShare),
+  formatPointChange(
+    w.aiShare,
+    prev((x) => x.aiShare),
+  ),
+)}
+${card(
+  "adoption",
+  "adoption",
+  w.adoption,
+  `${formatPercent(w.adoption)} / ${formatPercent(w.adoptionTarget)}`,
+  formatPointChange(
+    w.adoption,
+    prev((x) => x.adoption),
+  ),
+)}
+${card(
+  "adoption4w",
+  "adoption4w",
+  w.adoption4w,
+  formatPercent(w.adoption4w),
+  formatPointChange(
+    w.adoption4w,
+    prev((x) => x.adoption4w),
+  ),
+)}
+${card(
+  "peopleToTarget",
+  "peopleToTarget",
+  w.peopleToTarget,
+  formatCount(w.peopleToTarget),
+  formatDelta(
+    w.peopleToTarget,
+    prev((x) => x.peopleToTarget),
+  ),
+)}
+</div>
+<p>${esc(adoptionLine)} ${label("activeEngineers")}: ${figure("span", org, week, "activeEngineers", w.activeEngineers, formatCount(w.activeEngineers), "activeEngineers")}; ${label("qualifyingChanges")}: ${figure("span", org, week, "qualifyingChanges", w.qualifyingChanges, formatCount(w.qualifyingChanges), "qualifyingChanges")}, of which AI-assisted: ${figure("span", org, week, "aiQualifyingChanges", w.aiQualifyingChanges, formatCount(w.aiQualifyingChanges), "aiQualifyingChanges")}.</p>
+</section>`;
+}
+
+const TREND_TEXT = { up: "▲ up", down: "▼ down", flat: "■ flat" } as const;
+
+function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[], week: string | null): string {
+  const rows = tracking.map((t, i) => {
+    const g = output.groups[i] ?? t;
+    const wk = week ?? "";
+    if (t.suppressed) {
+      return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="7" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
+    }
+    const status = t.atTarget === null ? NA : t.atTarget ? "at or above" : "below";
+    const crossing = t.crossing === "crossed" ? "crossed the target" : t.crossing === "fell-below" ? "fell below" : "";
+    return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td></tr>`;
+  });
+  const crossed = tracking.filter((t) => t.crossing === "crossed").map((t) => esc(groupLabel(t)));
+  const fell = tracking.filter((t) => t.crossing === "fell-below").map((t) => esc(groupLabel(t)));
+  return `<h3>Where each group stands, week ${esc(week ?? NA)}</h3>
+<p>${label("crossing", "Crossed the target this week")}: ${crossed.length === 0 ? "none" : crossed.join(", ")}. Fell below: ${fell.length === 0 ? "none" : fell.join(", ")}.</p>
+<table class="figures"><thead><tr><th scope="col">Group</th><th scope="col">${label("adoption", "This week")}</th><th scope="col">${label("adoption4w", "4 weeks")}</th><th scope="col">${label("adoptionTarget")}</th><th scope="col">Status</th><th scope="col">${label("trend")}</th><th scope="col">${label("peopleToTarget")}</th><th scope="col">${label("crossing", "Change")}</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
+}
+
+function adoptionSection(output: MetricsOutput, week: string | null): string {
+  const tracking = trackTargets(output, week);
+  const charts = output.groups.map((g) =>
+    chartCard(
+      g,
+      lineChart({
+        title: `${groupLabel(g)}: weekly AI adoption against the target`,
+        categories: g.weeks.map((w) => w.week),
+        series: [
+          { label: "weekly adoption", values: series(g, (w) => w.adoption), color: COLORS.adoption },
+          { label: "4-week", values: series(g, (w) => w.adoption4w), color: COLORS.adoption4w, points: false },
+          {
+            label: "target",
+            values: series(g, (w) => w.adoptionTarget),
+            color: COLORS.target,
+            dashed: true,
+            points: false,
+          },
+        ],
+        formatY: pctAxis,
+        yMax: 1,
+        shaded: shadedOf(g),
+        shadeLabel: SHADE,
+      }),
+    ),
+  );
+  return `<section id="adoption"><h2>${label("adoption", "Weekly AI adoption")} against the target</h2>
+${trackingTable(output, tracking, week)}
+<h3>Adoption over time</h3><p class="note">Solid: weekly adoption; light: 4-week adoption; dashed: the group's target. Hatched weeks are suppressed.</p>
+<div class="charts">${charts.join("\n")}</div></section>`;
+}
+
+function ndSection(output: MetricsOutput): string {
+  const charts = output.groups.map((g) =>
+    chartCard(
+      g,
+      lineChart({
+        title: `${groupLabel(g)}: normalised deployments and AI normalised deployments per week`,
+        categories: g.weeks.map((w) => w.week),
+        series: [
+          { label: "ND", values: series(g, (w) => w.nd), color: COLORS.nd },
+          { label: "AIND", values: series(g, (w) => w.aind), color: COLORS.aind },
+        ],
+        formatY: numAxis,
+        shaded: shadedOf(g),
+        shadeLabel: SHADE,
+      }),
+    ),
+  );
+  return `<section id="nd"><h2>${label("nd", "Normalised deployments")} and ${label("aind", "AI normalised deployments")} over time</h2>
+<p class="note">Qualifying changes per active engineer per week (capped at 10 per person).</p>
+<div class="charts">${charts.join("\n")}</div></section>`;
+}
+
+function aiShareSection(output: MetricsOutput): string {
+  const charts = output.groups.map((g) =>
+    chartCard(
+      g,
+      lineChart({
+        title: `${groupLabel(g)}: AI share of normalised deployments`,
+        categories: g.weeks.map((w) => w.week),
+        series: [{ label: "AI share", values: series(g, (w) => w.aiShare), color: COLORS.aiShare }],
+        formatY: pctAxis,
+        yMax: 1,
+        shaded: shadedOf(g),
+        shadeLabel: SHADE,
+      }),
+    ),
+  );
+  return `<section id="ai-share"><h2>${label("aiShare")}</h2><p class="note">AIND / ND: the part of shipped, lasting work that was AI-assisted.</p>
+<div class="charts">${charts.join("\n")}</div></section>`;
+}
+
+function compare(ai: number | null, other: number | null): string {
+  if (ai === null || other === null) return "cannot be compared (n/a)";
+  if (Math.abs(ai - other) < 0.005) return "about the same as";
+  return ai > other ? "higher than" : "lower than";
+}
+
+function guardrailsSection(output: MetricsOutput, week: string | null): string {
+  const wk = week ?? "";
+  const org = output.groups.find((g) => g.kind === "org");
+  const ow = org === undefined ? undefined : weekOf(org, week);
+  const summary =
+    org === undefined || ow === undefined || ow.suppressed
+      ? ""
+      : `<p>Week ${esc(wk)}, ${esc(groupLabel(org))}: the revert rate of AI-assisted changes (${figure("span", org, wk, "revertRateAi", ow.revertRate.ai, formatPercent(ow.revertRate.ai), "revertRate")}) is ${esc(compare(ow.revertRate.ai, ow.revertRate.other))} other changes' (${figure("span", org, wk, "revertRateOther", ow.revertRate.other, formatPercent(ow.revertRate.other), "revertRate")}); the change failure rate of deployments shipping AI-assisted changes (${figure("span", org, wk, "aiChangeFailureRate", ow.guardrails?.ai.changeFailureRate ?? null, formatPercent(ow.guardrails?.ai.changeFailureRate), "changeFailureRate")}) is ${esc(compare(ow.guardrails?.ai.changeFailureRate ?? null, ow.guardrails?.other.changeFailureRate ?? null))} the others' (${figure("span", org, wk, "otherChangeFailureRate", ow.guardrails?.other.changeFailureRate ?? null, formatPercent(ow.guardrails?.other.changeFailureRate), "changeFailureRate")}).</p>`;
+  const orgCharts =
+    org === undefined
+      ? ""
+      : `<div class="charts">${[
+          chartCard(
+            org,
+            barChart({
+              title: `${groupLabel(org)}: production deployments per week, AI-assisted and other`,
+              categories: org.weeks.map((w) => w.week),
+              series: [
+                {
+                  label: "shipped AI-assisted",
+                  values: series(org, (w) => w.guardrails?.ai.deployments ?? null),
+                  color: COLORS.ai,
+                },
+                {
+                  label: "other",
+                  values: series(org, (w) => w.guardrails?.other.deployments ?? null),
+                  color: COLORS.other,
+                },
+              ],
+              formatY: numAxis,
+              shaded: shadedOf(org),
+              shadeLabel: SHADE,
+            }),
+          ),
+          chartCard(
+            org,
+            lineChart({
+              title: `${groupLabel(org)}: median lead time (hours), AI-assisted and other`,
+              categories: org.weeks.map((w) => w.week),
+              series: [
+                {
+                  label: "AI-assisted",
+                  values: series(org, (w) => w.guardrails?.ai.leadTimeHours.median ?? null),
+                  color: COLORS.ai,
+                },
+                {
+                  label: "other",
+                  values: series(org, (w) => w.guardrails?.other.leadTimeHours.median ?? null),
+                  color: COLORS.other,
+                },
+              ],
+              formatY: (v) => `${numAxis(v)} h`,
+              shaded: shadedOf(org),
+              shadeLabel: SHADE,
+            }),
+          ),
+          chartCard(
+            org,
+            lineChart({
+              title: `${groupLabel(org)}: change failure rate, AI-assisted and other`,
+              categories: org.weeks.map((w) => w.week),
+              series: [
+                {
+                  label: "AI-assisted",
+                  values: series(org, (w) => w.guardrails?.ai.changeFailureRate ?? null),
+                  color: COLORS.ai,
+                },
+                {
+                  label: "other",
+                  values: series(org, (w) => w.guardrails?.other.changeFailureRate ?? null),
+                  color: COLORS.other,
+                },
+              ],
+              formatY: pctAxis,
+              shaded: shadedOf(org),
+              shadeLabel: SHADE,
+            }),
+          ),
+          chartCard(
+            org,
+            lineChart({
+              title: `${groupLabel(org)}: revert rate, AI-assisted and other`,
+              categories: org.weeks.map((w) => w.week),
+              series: [
+                { label: "AI-assisted", values: series(org, (w) => w.revertRate.ai), color: COLORS.ai },
+                { label: "other", values: series(org, (w) => w.revertRate.other), color: COLORS.other },
+              ],
+              formatY: pctAxis,
+              shaded: shadedOf(org),
+              shadeLabel: SHADE,
+            }),
+          ),
+        ].join("\n")}</div>`;
+  const rows = output.groups.map((g) => {
+    const w = weekOf(g, week);
+    if (w === undefined || w.suppressed) {
+      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="12" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
+    }
+    const ai = w.guardrails?.ai ?? null;
+    const other = w.guardrails?.other ?? null;
+    return `<tr><th scope="row">${esc(groupLabel(g))}</th>${[
+      figure("td", g, wk, "deployments", w.deployments, formatCount(w.deployments), "deployments"),
+      figure("td", g, wk, "aiDeployments", ai?.deployments ?? null, formatCount(ai?.deployments), "deployments"),
+      figure("td", g, wk, "doraBand", w.doraBand, w.doraBand ?? NA, "doraBand"),
+      figure(
+        "td",
+        g,
+        wk,
+        "aiLeadTimeHoursMedian",
+        ai?.leadTimeHours.median ?? null,
+        formatHours(ai?.leadTimeHours.median),
+        "leadTimeMedian",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "otherLeadTimeHoursMedian",
+        other?.leadTimeHours.median ?? null,
+        formatHours(other?.leadTimeHours.median),
+        "leadTimeMedian",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "aiLeadTimeHoursP90",
+        ai?.leadTimeHours.p90 ?? null,
+        formatHours(ai?.leadTimeHours.p90),
+        "leadTimeP90",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "otherLeadTimeHoursP90",
+        other?.leadTimeHours.p90 ?? null,
+        formatHours(other?.leadTimeHours.p90),
+        "leadTimeP90",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "changeFailureRate",
+        w.changeFailureRate,
+        formatPercent(w.changeFailureRate),
+        "changeFailureRate",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "aiChangeFailureRate",
+        ai?.changeFailureRate ?? null,
+        formatPercent(ai?.changeFailureRate),
+        "changeFailureRate",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "otherChangeFailureRate",
+        other?.changeFailureRate ?? null,
+        formatPercent(other?.changeFailureRate),
+        "changeFailureRate",
+      ),
+      figure("td", g, wk, "revertRateAi", w.revertRate.ai, formatPercent(w.revertRate.ai), "revertRate"),
+      figure("td", g, wk, "revertRateOther", w.revertRate.other, formatPercent(w.revertRate.other), "revertRate"),
+    ].join("")}</tr>`;
+  });
+  return `<section id="guardrails"><h2>Delivery guardrails: AI-assisted and other changes</h2>
+<p class="note">Are AI-assisted changes reverted or failing more? Split: AI-assisted covers AI-assisted changes and the deployments that shipped at least one; other, the rest.</p>
+${summary}
+${orgCharts}
+<h3>Week ${esc(wk || NA)} by group</h3>
+<table class="figures small"><thead><tr><th scope="col" rowspan="2">Group</th><th scope="col" colspan="2">${label("deployments")}</th><th scope="col" rowspan="2">${label("doraBand")}</th><th scope="col" colspan="2">${label("leadTimeMedian")}</th><th scope="col" colspan="2">${label("leadTimeP90")}</th><th scope="col" colspan="3">${label("changeFailureRate")}</th><th scope="col" colspan="2">${label("revertRate")}</th></tr>
+<tr><th scope="col">all</th><th scope="col">AI</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">all</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">AI</th><th scope="col">other</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table></section>`;
+}
+
+function costSection(output: MetricsOutput, week: string | null): string {
+  const wk = week ?? "";
+  const withCost = output.groups.filter((g) => g.weeks.some((w) => w.aiCost !== null || w.costPerAiChange !== null));
+  if (withCost.length === 0) {
+    return `<section id="cost"><h2>${label("costPerAiChange")}</h2><p class="note">No usage was imported for this range, so cost per AI-assisted change is n/a (import usage with <code>yardstick usage import</code>).</p></section>`;
+  }
+  const rows = withCost.map((g) => {
+    const w = weekOf(g, week);
+    if (w === undefined || w.suppressed) {
+      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="3" class="note">suppressed (fewer than k people)</td></tr>`;
+    }
+    return `<tr><th scope="row">${esc(groupLabel(g))}</th>${figure("td", g, wk, "aiCost", w.aiCost, formatCost(w.aiCost), "aiCost")}${figure("td", g, wk, "aiQualifyingChanges", w.aiQualifyingChanges, formatCount(w.aiQualifyingChanges), "aiQualifyingChanges")}${figure("td", g, wk, "costPerAiChange", w.costPerAiChange, formatCost(w.costPerAiChange), "costPerAiChange")}</tr>`;
+  });
+  const org = withCost.find((g) => g.kind === "org");
+  const chart =
+    org === undefined
+      ? ""
+      : `<div class="charts">${chartCard(
+          org,
+          lineChart({
+            title: `${groupLabel(org)}: cost per AI-assisted qualifying change`,
+            categories: org.weeks.map((w) => w.week),
+            series: [
+              {
+                label: "cost per AI-assisted change",
+                values: series(org, (w) => w.costPerAiChange),
+                color: COLORS.aind,
+              },
+            ],
+            formatY: numAxis,
+            shaded: shadedOf(org),
+            shadeLabel: SHADE,
+          }),
+        )}</div>`;
+  return `<section id="cost"><h2>${label("costPerAiChange")}</h2><p class="note">Where usage was imported (currency as in the usage reports). Repositories have no cost: usage is per person.</p>
+${chart}
+<table class="figures"><thead><tr><th scope="col">Group</th><th scope="col">${label("aiCost")}</th><th scope="col">${label("aiQualifyingChanges")}</th><th scope="col">${label("costPerAiChange")}</th></tr></thead><tbody>${rows.join("\n")}</tbody></table></section>`;
+}
+
+const FLAG_FIELDS = [
+  ["volumeSpike", "flagsVolumeSpike", "volume spike"],
+  ["trivialShare", "flagsTrivialShare", "trivial share"],
+  ["selfMergedAi", "flagsSelfMergedAi", "self-merged AI"],
+  ["highRevertShare", "flagsHighRevertShare", "high revert share"],
+  ["tokenHeavyNothingShipped", "flagsTokenHeavyNothingShipped", "token-heavy, nothing shipped"],
+] as const;
+
+function sumCounts(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+}
+
+function flagsSection(output: MetricsOutput, week: string | null): string {
+  const wk = week ?? "";
+  const rows = output.groups.map((g) => {
+    const w = weekOf(g, week);
+    if (w === undefined || w.suppressed) {
+      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="${FLAG_FIELDS.length * 2}" class="note">suppressed (fewer than k people)</td></tr>`;
+    }
+    const cells = FLAG_FIELDS.flatMap(([key, field]) => {
+      const total = sumCounts(g.weeks.filter((x) => !x.suppressed).map((x) => x.flags[key]));
+      return [
+        figure("td", g, wk, field, w.flags[key], formatCount(w.flags[key]), "flags"),
+        `<td class="num${total === null ? " na" : ""}" data-group="${esc(`${g.kind}:${g.name}`)}" data-field="${field}Total" data-value="${total ?? ""}" title="Person-weeks flagged over the report's weeks (suppressed weeks left out)">${esc(formatCount(total))}</td>`,
+      ];
+    });
+    return `<tr><th scope="row">${esc(groupLabel(g))}</th>${cells.join("")}</tr>`;
+  });
+  const named = output.groups.flatMap((g) =>
+    g.weeks.flatMap((w) =>
+      w.flags.named === null
+        ? []
+        : FLAG_FIELDS.flatMap(([key, , text]) => {
+            const ids = w.flags.named?.[key] ?? [];
+            return ids.length === 0
+              ? []
+              : [
+                  `<tr><td>${esc(groupLabel(g))}</td><td>${esc(w.week)}</td><td>${esc(text)}</td><td>${ids.map(esc).join(", ")}</td></tr>`,
+                ];
+          }),
+    ),
+  );
+  const namedTable =
+    named.length === 0
+      ? ""
+      : `<h3>Named person-weeks (admins only)</h3><p class="note">This document was computed for an administrator; person ids in id order, never sorted by a figure.</p><table class="figures small"><thead><tr><th scope="col">Group</th><th scope="col">Week</th><th scope="col">Flag</th><th scope="col">People</th></tr></thead><tbody>${named.join("\n")}</tbody></table>`;
+  return `<section id="flags"><h2>${label("flags")}</h2>
+<p class="note">Counts of flagged person-weeks per group: week ${esc(wk || NA)} and the total over the report's weeks. Not a ranking; nobody is named here.</p>
+<table class="figures small"><thead><tr><th scope="col" rowspan="2">Group</th>${FLAG_FIELDS.map(([, , text]) => `<th scope="col" colspan="2">${esc(text)}</th>`).join("")}</tr><tr>${FLAG_FIELDS.map(() => `<th scope="col">week</th><th scope="col">total</th>`).join("")}</tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>${namedTable}</section>`;
+}
+
+function list(items: readonly string[], empty: string): string {
+  if (items.length === 0) return `<p class="note">${esc(empty)}</p>`;
+  return `<ul class="compact">${items.map((i) => `<li><code>${esc(i)}</code></li>`).join("")}</ul>`;
+}
+
+function coverageSection(output: MetricsOutput, options: ReportOptions): string {
+  const n = output.notes;
+  const c = options.coverage;
+  const provisional = [
+    ...new Set(output.groups.flatMap((g) => g.weeks.filter((w) => w.provisional).map((w) => w.week))),
+  ];
+  const mergedRepos = output.groups.filter((g) => g.kind === "repo" && g.weeks.some((w) => w.mergedVariant !== null));
+  const mergedRows = mergedRepos.map((g) => {
+    const last = [...g.weeks].reverse().find((w) => w.mergedVariant !== null);
+    const mv = last?.mergedVariant ?? null;
+    const wk = last?.week ?? "";
+    return `<tr><th scope="row">${esc(groupLabel(g))}</th><td>${esc(wk)}</td>${figure("td", g, wk, "mergedVariantNd", mv?.nd ?? null, formatNumber(mv?.nd), "mergedVariant")}${figure("td", g, wk, "mergedVariantAind", mv?.aind ?? null, formatNumber(mv?.aind), "mergedVariant")}${figure("td", g, wk, "mergedVariantAdoption", mv?.adoption ?? null, formatPercent(mv?.adoption), "mergedVariant")}${figure("td", g, wk, "mergedVariantPeopleToTarget", mv?.peopleToTarget ?? null, formatCount(mv?.peopleToTarget), "mergedVariant")}</tr>`;
+  });
+  const facts: string[] = [
+    `<li>Time zone of the weeks: <code>${esc(n.timeZone)}</code>.</li>`,
+    `<li>Merged changes not yet in any production deployment (count in no outcome figure): <span class="num" data-field="mergedNotDeployed" data-value="${n.mergedNotDeployed}">${n.mergedNotDeployed}</span>.</li>`,
+  ];
+  if (c?.unresolvedAccounts !== undefined) {
+    facts.push(
+      `<li>Accounts credited with changes that resolve to no person (their work counts in no person-based figure): <span class="num" data-field="unresolvedAccounts" data-value="${c.unresolvedAccounts ?? ""}">${esc(formatCount(c.unresolvedAccounts))}</span>.</li>`,
+    );
+  }
+  if (c?.lastSyncAt !== undefined) {
+    const age =
+      c.lastSyncAt === null
+        ? "never synced"
+        : `${formatInstant(c.lastSyncAt)} (${formatHours((options.generatedAt.getTime() - c.lastSyncAt.getTime()) / 3_600_000)} before this report)`;
+    facts.push(`<li>Last sync: ${esc(age)}.</li>`);
+  }
+  if (c?.syncStreamsWithErrors !== undefined) {
+    facts.push(`<li>Sync streams whose last run failed: ${esc(formatCount(c.syncStreamsWithErrors))}.</li>`);
+  }
+  if (c?.ruleVersions !== undefined) {
+    facts.push(
+      `<li>Attribution rule version${c.ruleVersions.length === 1 ? "" : "s"}: ${c.ruleVersions.length === 0 ? "none (nothing attributed yet)" : c.ruleVersions.map((v) => `<code>${esc(v)}</code>`).join(", ")}.</li>`,
+    );
+  }
+  facts.push(
+    `<li>${label("provisional", "Provisional weeks")} (revert window still open): ${provisional.length === 0 ? "none" : provisional.map(esc).join(", ")}.</li>`,
+  );
+  return `<section id="coverage"><h2>${label("coverage")}</h2>
+<ul>${facts.join("\n")}</ul>
+<h3>Repositories without a deployment signal (${n.reposWithoutDeploymentSignal.length})</h3>
+${list(n.reposWithoutDeploymentSignal, "None: every repository has a deployment signal.")}
+${mergedRows.length === 0 ? "" : `<p class="note">For these repositories the report shows the ${label("mergedVariant", "merged variant")}, labelled "merged (no deployment signal)": last week with figures.</p><table class="figures small"><thead><tr><th scope="col">Repository</th><th scope="col">Week</th><th scope="col">ND (merged)</th><th scope="col">AIND (merged)</th><th scope="col">Adoption (merged)</th><th scope="col">People still needed (merged)</th></tr></thead><tbody>${mergedRows.join("\n")}</tbody></table>`}
+<h3>Off-branch deployments (${n.offBranchDeployments.length})</h3>
+${list(n.offBranchDeployments, "None.")}
+<h3>Changes not on the tracked branch (${n.changesNotOnBranch.length})</h3>
+${list(n.changesNotOnBranch, "None.")}
+</section>`;
+}
+
+function definitionsSection(): string {
+  const items = FOOTNOTE_ORDER.map(
+    (key) =>
+      `<li id="fn-${footnoteNumber(key)}"><strong>${esc(DEFINITIONS[key].label)}</strong>: ${esc(DEFINITIONS[key].text)}</li>`,
+  );
+  return `<section id="definitions"><h2>Definitions</h2><p class="note">Every figure is defined in docs/metrics.md (the contract: METRICS.md). Absent figures read "n/a", never 0. Groups appear in a fixed order (organisation, teams, repositories, each by name); nothing is ranked and no figure is per person.</p><ol class="footnotes">${items.join("\n")}</ol></section>`;
+}
+
+const CSS = `
+:root{color-scheme:light;--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);margin:0 auto;max-width:1100px;padding:24px;font-size:14px;line-height:1.45;background:#fff}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:2px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
+.meta,.note{color:var(--muted)}.note{font-size:12.5px}
+abbr{text-decoration:underline dotted;cursor:help}sup.fn{font-size:9px;margin-left:1px}sup.fn a{color:var(--muted);text-decoration:none}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:10px;margin:10px 0}
+.card{border:1px solid var(--line);border-radius:6px;padding:10px;background:var(--bg);break-inside:avoid}
+.card-label{font-size:12px;color:var(--muted)}.card-value{font-size:22px;font-weight:600;margin:2px 0}.card-change{font-size:11.5px;color:var(--muted)}
+.badge{font-size:11px;font-weight:500;background:#fff8c5;border:1px solid #d4a72c;border-radius:10px;padding:1px 7px;vertical-align:middle}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+figure.chart-card{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;break-inside:avoid;page-break-inside:avoid}
+figcaption{font-weight:600;font-size:13px;margin-bottom:2px;overflow-wrap:anywhere}
+svg.chart{width:100%;height:auto;display:block}
+svg .grid{stroke:#eaeef2;stroke-width:1}svg .axis{stroke:#8c959f;stroke-width:1}
+svg text{font-family:inherit;fill:#57606a}svg .tick{font-size:9.5px}svg .legend{font-size:10px}
+svg .shade{fill:#eaeef2;stroke:#d0d7de;stroke-width:.5;fill-opacity:.8}
+table.figures{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:12.5px}
+table.figures th,table.figures td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
+table.figures thead th{background:var(--bg);font-weight:600}
+table.figures tbody th{font-weight:500;overflow-wrap:anywhere}
+table.small{font-size:11.5px}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.na{color:#8c959f}
+.trend-up{color:#1a7f37}.trend-down{color:#cf222e}
+ul.compact{columns:2;font-size:12px}
+ol.footnotes{font-size:12.5px}ol.footnotes li{margin-bottom:4px}
+code{font-size:12px;overflow-wrap:anywhere}
+@page{margin:12mm}
+@media print{
+  body{max-width:none;padding:0;font-size:10.5pt}
+  section{break-before:page;page-break-before:always}
+  section.headline{break-before:auto;page-break-before:auto}
+  h2,h3{break-after:avoid;page-break-after:avoid}
+  tr,.card,figure.chart-card{break-inside:avoid;page-break-inside:avoid}
+  .charts{grid-template-columns:repeat(2,minmax(0,1fr))}
+  a{color:inherit;text-decoration:none}
+  thead{display:table-header-group}
+}`;
+
+/**
+ * The leadership report: one self-contained HTML document (inline CSS and SVG, no scripts, no
+ * network) of a `MetricsOutput`. Pure and deterministic: the same document and options give the
+ * same bytes. Groups keep the engine's order; no per-person figure appears.
+ */
+export function renderReportHtml(output: MetricsOutput, options: ReportOptions): string {
+  const week = reportWeek(output, options.generatedAt);
+  const range =
+    output.weeks.length === 0 ? "no weeks" : `${output.weeks[0]} to ${output.weeks[output.weeks.length - 1]}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="yardstick report">
+<title>${esc(options.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(options.title)}</h1>
+<p class="meta">Weeks ${esc(range)} (ISO weeks, ${esc(output.notes.timeZone)}) · report week ${esc(week ?? NA)} (the last complete week) · generated ${esc(formatInstant(options.generatedAt))} · ${output.groups.length} groups</p>
+<nav class="meta">Sections: <a href="#headline">Headline</a> · <a href="#adoption">Adoption</a> · <a href="#nd">ND and AIND</a> · <a href="#ai-share">AI share</a> · <a href="#guardrails">Guardrails</a> · <a href="#cost">Cost</a> · <a href="#flags">Integrity flags</a> · <a href="#coverage">Coverage</a> · <a href="#definitions">Definitions</a></nav>
+</header>
+<main>
+${headline(output, week)}
+${adoptionSection(output, week)}
+${ndSection(output)}
+${aiShareSection(output)}
+${guardrailsSection(output, week)}
+${costSection(output, week)}
+${flagsSection(output, week)}
+${coverageSection(output, options)}
+${definitionsSection()}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/** What the report can say about coverage beyond the metrics document (the CLI reads it from the database). */
+export const ReportCoverage = z.object({
+  /** Accounts credited with changes that resolve to no person (their work counts in no person-based figure). */
+  unresolvedAccounts: z.number().int().nonnegative().nullable().optional(),
+  /** The most recent sync run of any stream; null when nothing was synced. */
+  lastSyncAt: z.date().nullable().optional(),
+  /** Sync streams whose last run ended in an error. */
+  syncStreamsWithErrors: z.number().int().nonnegative().nullable().optional(),
+  /** Attribution rule versions behind the verdicts. */
+  ruleVersions: z.array(z.string()).optional(),
+});
+export type ReportCoverage = z.infer<typeof ReportCoverage>;
+
+export const ReportOptions = z.object({
+  title: z.string().min(1),
+  generatedAt: z.date(),
+  coverage: ReportCoverage.optional(),
+});
+export type ReportOptions = z.infer<typeof ReportOptions>;
