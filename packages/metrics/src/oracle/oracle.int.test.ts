@@ -139,7 +139,7 @@ function adapters(world: World) {
     }
   }
 
-  function engineInput(truth: TruthChange[]): MetricsInputData {
+  function engineInput(truth: TruthChange[], timeZone: string): MetricsInputData {
     const changes = truth.map(changeOf);
     const signals: RepoDeploymentSignals[] = world.repos().map((r) => {
       const repo = fullName(r);
@@ -213,11 +213,11 @@ function adapters(world: World) {
       })),
       repos: world.repos().map(fullName),
       reposWithoutDeploymentSignal: detected.withoutSignal.map((w) => w.repo),
-      config: { orgName: ORG, timeZone: "UTC" },
+      config: { orgName: ORG, timeZone },
     };
   }
 
-  function oracleInput(truth: TruthChange[]): OracleInput {
+  function oracleInput(truth: TruthChange[], utcOffsetMinutes: number): OracleInput {
     return {
       people: rosterOf().map((p) => ({
         id: p.id,
@@ -254,6 +254,7 @@ function adapters(world: World) {
         .map((u) => ({ personId: u.login, day: u.day, tokens: u.tokensIn + u.tokensOut, cost: u.costUsd })),
       repos: world.repos().map(fullName),
       orgName: ORG,
+      utcOffsetMinutes,
     };
   }
 
@@ -348,27 +349,32 @@ function differences(engine: MetricsOutput, oracle: OracleGroup[]): string[] {
   return out;
 }
 
-/** Worlds, and the figures allowed to be zero in every group-week of that world (too rare in it). */
-const WORLDS: [string, GenerateOptions, string[]][] = [
+/**
+ * Worlds, the organisation's time zone (name for the engine, fixed UTC offset in minutes for the
+ * oracle), and the figures allowed to be zero in every group-week of that world (too rare in it).
+ */
+const WORLDS: [string, GenerateOptions, { zone: string; offset: number }, string[]][] = [
   // The demo preset: 300 engineers, 12 teams, 40 repositories, 26 weeks.
-  ["demo world, seed 3", presetOptions("demo", 3), []],
+  ["demo world, seed 3, UTC", presetOptions("demo", 3), { zone: "UTC", offset: 0 }, []],
   // Another seed and shape: fewer, larger teams, 30 weeks, a different "now".
   [
-    "custom world, seed 11",
+    "custom world, seed 11, Asia/Kolkata",
     { seed: 11, engineers: 90, teams: 5, repositories: 15, weeks: 30, now: "2026-06-01T00:00:00Z" },
+    // Weeks start on Sunday 18:30 UTC: changes and deployments near midnight move week.
+    { zone: "Asia/Kolkata", offset: 330 },
     ["flags.volumeSpike"],
   ],
 ];
 
-describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_label, options, rare) => {
+describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_label, options, tz, rare) => {
   const world = World.from(generateWorld(options), { truth: true });
   const { engineInput, oracleInput } = adapters(world);
   const now = new Date(world.header.now);
   const FROM = oracleWeekOf(new Date(world.header.start));
   const TO = oracleWeekOf(new Date(now.getTime() - 86_400_000));
   const truth = [...world.truthChanges()];
-  const engine = computeMetrics(MetricsInput.parse(engineInput(truth)), { from: FROM, to: TO, now });
-  const oracle = oracleMetrics(oracleInput(truth), FROM, TO);
+  const engine = computeMetrics(MetricsInput.parse(engineInput(truth, tz.zone)), { from: FROM, to: TO, now });
+  const oracle = oracleMetrics(oracleInput(truth, tz.offset), FROM, TO);
 
   it("covers at least 26 weeks, several visible teams and every deployment method", () => {
     expect(engine.weeks.length).toBeGreaterThanOrEqual(26);
@@ -388,7 +394,7 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
   });
 
   it("derives each change's deployedAt, trivial and reverted as the ground truth has them", () => {
-    const prep = prepareMetrics(MetricsInput.parse(engineInput(truth)));
+    const prep = prepareMetrics(MetricsInput.parse(engineInput(truth, tz.zone)));
     const facts = new Map(prep.changes.map((f) => [f.key, f] as const));
     const diffs: string[] = [];
     for (const t of truth) {

@@ -63,6 +63,11 @@ export interface OracleInput {
   usage: readonly OracleUsage[];
   repos: readonly string[];
   orgName: string;
+  /**
+   * The organisation's time zone as a fixed offset from UTC in minutes (e.g. 330 for
+   * Asia/Kolkata); only zones without daylight saving time. Default 0 (UTC).
+   */
+  utcOffsetMinutes?: number;
   /** Defaults: k = 5, cap = 10, target = 0.8, active window 4 weeks. */
   k?: number;
   cap?: number;
@@ -183,8 +188,15 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
   const cap = input.cap ?? 10;
   const target = input.target ?? 0.8;
   const activeWeeks = input.activeWeeks ?? 4;
+  // Local wall-clock time = UTC + offset: a local week starts at its Monday 00:00 local, which is
+  // that instant minus the offset; a local calendar day is the UTC day of (instant + offset).
+  const off = (input.utcOffsetMinutes ?? 0) * 60_000;
+  const label = (start: number) => labelOf(start + off);
+  const localDay = (d: Date) => new Date(d.getTime() + off).toISOString().slice(0, 10);
+  /** A calendar day's week (usage records are per calendar day, whatever the zone). */
+  const weekOfDay = (day: string) => labelOf(mondayOf(Date.parse(`${day}T00:00:00Z`)));
   const weeks: number[] = [];
-  for (let t = oracleWeekStart(from); t <= oracleWeekStart(to); t += WEEK_MS) weeks.push(t);
+  for (let t = oracleWeekStart(from) - off; t <= oracleWeekStart(to) - off; t += WEEK_MS) weeks.push(t);
 
   const changeByKey = new Map(input.changes.map((c) => [c.key, c] as const));
   const teamNames = [...new Set(input.people.flatMap((p) => p.teams))].sort();
@@ -298,7 +310,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     ).length;
 
     const deployments = deploymentsOf(scope, start);
-    const dayCount = (list: OracleDeployment[]) => new Set(list.map((d) => d.at.toISOString().slice(0, 10))).size;
+    const dayCount = (list: OracleDeployment[]) => new Set(list.map((d) => localDay(d.at))).size;
     const aiDeployed = deployed.filter((c) => c.ai);
     const otherDeployed = deployed.filter((c) => !c.ai);
     const all = guardrail(deployed, deployments);
@@ -320,8 +332,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     const tokens = new Map<string, number>();
     if (scope.repos === null) {
       for (const u of input.usage) {
-        const t = Date.parse(`${u.day}T00:00:00Z`);
-        if (t < start || t >= end || !people.has(u.personId)) continue;
+        if (weekOfDay(u.day) !== label(start) || !people.has(u.personId)) continue;
         if (u.cost !== null) cost = (cost ?? 0) + u.cost;
         tokens.set(u.personId, (tokens.get(u.personId) ?? 0) + u.tokens);
       }
@@ -386,7 +397,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     }
 
     return {
-      week: labelOf(start),
+      week: label(start),
       suppressed: false,
       rosterSize,
       activeEngineers: a,
@@ -494,7 +505,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
         } else row.weeks.push(f);
       });
       if (small.length === 0) {
-        other.push(hidden(labelOf(w)));
+        other.push(hidden(label(w)));
         continue;
       }
       folded = true;
