@@ -8,6 +8,8 @@ export * from "./inputs.js";
 export * from "./link.js";
 export * from "./output.js";
 export * from "./prepare.js";
+export * from "./restrict.js";
 export * from "./reverts.js";
 export * from "./stats.js";
+export * from "./synthetic.js";
 export * from "./trivial.js";

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { computeMetrics } from "./compute.js";
+import { evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
+import type { MetricsInput } from "./inputs.js";
+import type { MetricsOutput } from "./output.js";
+import { prepareMetrics } from "./prepare.js";
+import { restrictInput } from "./restrict.js";
+import { syntheticInput } from "./synthetic.js";
+
+function figuresByPair(out: MetricsOutput): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const g of out.groups) for (const w of g.weeks) map.set(`${g.kind} ${g.name} ${w.week}`, JSON.stringify(w));
+  return map;
+}
+
+const now = new Date("2026-11-21T00:00:00Z");
+const options = { from: "2026-W17", to: "2026-W47", now };
+
+/** Evaluates `pairs` on the restricted input and checks each against the full report. */
+function expectSameAsFull(input: MetricsInput, pairs: GroupWeek[], full: Map<string, string>) {
+  const restricted = restrictInput(input, pairs);
+  const got = evaluateGroupWeeks(prepareMetrics(restricted.input), pairs, { now });
+  let compared = 0;
+  for (const r of got) {
+    const expected = full.get(`${r.kind} ${r.name} ${r.week}`);
+    if (expected === undefined) continue; // an "other" group the full report never needed
+    expect(`${r.kind} ${r.name} ${r.week} ${JSON.stringify(r.figures)}`).toBe(
+      `${r.kind} ${r.name} ${r.week} ${expected}`,
+    );
+    compared += 1;
+  }
+  return { restricted, compared };
+}
+
+describe("restrictInput", () => {
+  // 30 weeks, 60 engineers, 4,000 changes: rollbacks, failures, reverts, a second environment, bots, usage.
+  const world = syntheticInput({ changes: 4000, engineers: 60, weeks: 30, seed: 3 });
+  const full = computeMetrics(world.input, options);
+  const fullMap = figuresByPair(full);
+  const pairsOf = (weeks: readonly string[]): GroupWeek[] =>
+    full.groups.flatMap((g) => weeks.map((week) => ({ kind: g.kind, name: g.name, week })));
+
+  it("the generated world has the shapes the restriction must handle", () => {
+    const live = world.input.deployments.filter((d) => d.statuses.some((s) => s.state === "success"));
+    expect(live.some((d) => d.statuses.some((s) => s.state === "failure"))).toBe(true);
+    expect(new Set(world.input.deployments.map((d) => d.environment)).size).toBeGreaterThan(1);
+    expect(world.input.changes.some((c) => c.title.startsWith("Revert"))).toBe(true);
+    expect(full.notes.reposWithoutDeploymentSignal.length).toBeGreaterThan(0);
+  });
+
+  it("evaluating the latest weeks on the restricted input equals the full report", () => {
+    const { restricted, compared } = expectSameAsFull(world.input, pairsOf(["2026-W46", "2026-W47"]), fullMap);
+    expect(compared).toBeGreaterThan(20);
+    // Only about 14 of 30 weeks of changes are kept; repositories stay restricted.
+    expect(restricted.input.changes.length).toBeLessThan(world.input.changes.length * 0.6);
+    expect(restricted.fullRepos.length).toBeLessThan(3);
+  });
+
+  it("so does a week in the middle (data after the pair's week is kept)", () => {
+    const { compared } = expectSameAsFull(world.input, pairsOf(["2026-W35"]), fullMap);
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it("keeps whole a repository with no commit graph or no deployment before the window", () => {
+    const repo = world.input.repos[0] as string;
+    const other = world.input.repos[1] as string;
+    const { [repo]: _dropped, ...graphs } = world.input.commitGraphs;
+    const input: MetricsInput = {
+      ...world.input,
+      commitGraphs: graphs,
+      // `other` first deploys inside the window: its first deployment's lookback applies.
+      deployments: world.input.deployments.filter(
+        (d) => d.repo !== other || (d.statuses[0]?.createdAt ?? now) >= new Date("2026-10-01T00:00:00Z"),
+      ),
+    };
+    const fullOther = figuresByPair(computeMetrics(input, options));
+    const pairs = pairsOf(["2026-W47"]);
+    const { restricted } = expectSameAsFull(input, pairs, fullOther);
+    expect(restricted.fullRepos).toContain(repo);
+    expect(restricted.fullRepos).toContain(other);
+  });
+
+  it("a repository that paused deploying: the first deployment in the window ships all since the last one before it, after a rollback", () => {
+    // Window for 2026-W45..W47 starts at W34 (11 weeks before W45). Repository 0 stops deploying
+    // from W31 to W44 and rolls back just before the pause; W45's deployment ships everything since.
+    const repo = world.input.repos[0] as string;
+    const pauseFrom = new Date("2026-07-27T00:00:00Z");
+    const pauseTo = new Date("2026-11-02T00:00:00Z");
+    const liveAt = (d: MetricsInput["deployments"][number]) => d.statuses[0]?.createdAt ?? now;
+    const before = world.input.deployments.filter((d) => d.repo === repo && liveAt(d) < pauseFrom);
+    const rolledBackTo = before.at(-4);
+    if (rolledBackTo === undefined) throw new Error("world: too few deployments");
+    const rollbackAt = new Date(pauseFrom.getTime() - 3_600_000);
+    const deployments = [
+      ...world.input.deployments.filter((d) => d.repo !== repo || liveAt(d) < rollbackAt || liveAt(d) >= pauseTo),
+      {
+        ...rolledBackTo,
+        externalId: "rollback-before-pause",
+        createdAt: rollbackAt,
+        statuses: [{ state: "success" as const, createdAt: rollbackAt, description: "" }],
+      },
+    ];
+    const input: MetricsInput = { ...world.input, deployments };
+    const fullPaused = figuresByPair(computeMetrics(input, options));
+    const pairs = pairsOf(["2026-W45", "2026-W46", "2026-W47"]);
+    const { restricted, compared } = expectSameAsFull(input, pairs, fullPaused);
+    expect(compared).toBeGreaterThan(20);
+    expect(restricted.fullRepos).not.toContain(repo);
+  });
+});
