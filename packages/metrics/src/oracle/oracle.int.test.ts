@@ -25,7 +25,7 @@ const date = (s: string) => new Date(s);
 const fullName = (r: { org: string; name: string }) => `${r.org}/${r.name}`;
 
 /** The engine's input and the oracle's input, both built from one world. */
-function adapters(world: World) {
+function adapters(world: World, blind: ReadonlySet<string>) {
   const ORG = world.orgs()[0]?.login ?? "acme";
 
   function rosterOf() {
@@ -146,7 +146,8 @@ function adapters(world: World) {
       return {
         repo,
         trackedBranch: r.defaultBranch,
-        method: methodOf(r.deployMethod),
+        // A blinded repository is configured with a tag pattern nothing matches: no deployment signal.
+        method: blind.has(repo) ? { method: "tags", pattern: "^no-such-tag$" } : methodOf(r.deployMethod),
         deployments: world.deployments(repo).map((d) => ({
           repo,
           source: "deployment" as const,
@@ -239,13 +240,13 @@ function adapters(world: World) {
             reviewers: pr === undefined ? [] : pr.reviews.flatMap((r) => (human(r.user) ? [r.user] : [])),
           };
         })(),
-        deployedAt: t.deployedAt === null ? null : date(t.deployedAt),
+        deployedAt: t.deployedAt === null || blind.has(t.repo) ? null : date(t.deployedAt),
         trivial: t.trivial,
         reverted: t.revertedWithin14Days,
         ai: t.class === "ai" && t.markerConfidence === "high",
       })),
       deployments: [...world.truthDeployments()].flatMap((d) =>
-        d.production && d.at !== null
+        d.production && d.at !== null && !blind.has(d.repo)
           ? [{ repo: d.repo, environment: d.environment, at: date(d.at), failed: d.failed, changes: d.changes }]
           : [],
       ),
@@ -254,12 +255,25 @@ function adapters(world: World) {
         .map((u) => ({ personId: u.login, day: u.day, tokens: u.tokensIn + u.tokensOut, cost: u.costUsd })),
       repos: world.repos().map(fullName),
       orgName: ORG,
+      reposWithoutSignal: [...blind],
       utcOffsetMinutes,
     };
   }
 
   return { engineInput, oracleInput };
 }
+
+const MERGED_FIELDS = [
+  "mergedVariant.label",
+  "mergedVariant.qualifyingChanges",
+  "mergedVariant.aiQualifyingChanges",
+  "mergedVariant.nd",
+  "mergedVariant.aind",
+  "mergedVariant.aiShare",
+  "mergedVariant.adoption",
+  "mergedVariant.adoption4w",
+  "mergedVariant.peopleToTarget",
+] as const;
 
 const FIELDS = [
   "suppressed",
@@ -308,6 +322,7 @@ const FIELDS = [
   "flags.selfMergedAi",
   "flags.highRevertShare",
   "flags.tokenHeavyNothingShipped",
+  ...MERGED_FIELDS,
 ] as const;
 
 function pick(w: WeekFigures | OracleWeek, field: (typeof FIELDS)[number]): unknown {
@@ -353,22 +368,29 @@ function differences(engine: MetricsOutput, oracle: OracleGroup[]): string[] {
  * Worlds, the organisation's time zone (name for the engine, fixed UTC offset in minutes for the
  * oracle), and the figures allowed to be zero in every group-week of that world (too rare in it).
  */
-const WORLDS: [string, GenerateOptions, { zone: string; offset: number }, string[]][] = [
+const WORLDS: [string, GenerateOptions, { zone: string; offset: number; blind: number }, string[]][] = [
   // The demo preset: 300 engineers, 12 teams, 40 repositories, 26 weeks.
-  ["demo world, seed 3, UTC", presetOptions("demo", 3), { zone: "UTC", offset: 0 }, []],
+  ["demo world, seed 3, UTC", presetOptions("demo", 3), { zone: "UTC", offset: 0, blind: 0 }, [...MERGED_FIELDS]],
   // Another seed and shape: fewer, larger teams, 30 weeks, a different "now".
   [
     "custom world, seed 11, Asia/Kolkata",
     { seed: 11, engineers: 90, teams: 5, repositories: 15, weeks: 30, now: "2026-06-01T00:00:00Z" },
     // Weeks start on Sunday 18:30 UTC: changes and deployments near midnight move week.
-    { zone: "Asia/Kolkata", offset: 330 },
+    // Its first two repositories are configured with no deployment signal: the "merged" variant.
+    { zone: "Asia/Kolkata", offset: 330, blind: 2 },
     ["flags.volumeSpike"],
   ],
 ];
 
 describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_label, options, tz, rare) => {
   const world = World.from(generateWorld(options), { truth: true });
-  const { engineInput, oracleInput } = adapters(world);
+  const blind = new Set(
+    world
+      .repos()
+      .slice(0, tz.blind)
+      .map((r) => `${r.org}/${r.name}`),
+  );
+  const { engineInput, oracleInput } = adapters(world, blind);
   const now = new Date(world.header.now);
   const FROM = oracleWeekOf(new Date(world.header.start));
   const TO = oracleWeekOf(new Date(now.getTime() - 86_400_000));
@@ -404,7 +426,8 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
         continue;
       }
       const deployedAt = f.deployedAt?.toISOString().replace(".000Z", "Z") ?? null;
-      if (deployedAt !== t.deployedAt) diffs.push(`${t.key} deployedAt: engine ${deployedAt} truth ${t.deployedAt}`);
+      const truthDeployedAt = blind.has(t.repo) ? null : t.deployedAt;
+      if (deployedAt !== truthDeployedAt) diffs.push(`${t.key} deployedAt: engine ${deployedAt} truth ${t.deployedAt}`);
       if (f.trivial !== t.trivial)
         diffs.push(`${t.key} trivial: engine ${f.trivial} truth ${t.trivial} (${t.lines} lines)`);
       if (f.reverted !== t.revertedWithin14Days)

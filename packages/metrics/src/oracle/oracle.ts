@@ -64,6 +64,11 @@ export interface OracleInput {
   repos: readonly string[];
   orgName: string;
   /**
+   * Repositories with no deployment signal: their changes are never deployed (give them
+   * `deployedAt: null` and no deployments); their groups report the "merged" variant instead.
+   */
+  reposWithoutSignal?: readonly string[];
+  /**
    * The organisation's time zone as a fixed offset from UTC in minutes (e.g. 330 for
    * Asia/Kolkata); only zones without daylight saving time. Default 0 (UTC).
    */
@@ -90,6 +95,19 @@ export interface OracleFlags {
   selfMergedAi: number | null;
   highRevertShare: number | null;
   tokenHeavyNothingShipped: number | null;
+}
+
+/** The labelled "merged" variant of the outcome figures (repositories with no deployment signal). */
+export interface OracleMergedVariant {
+  label: "merged (no deployment signal)";
+  qualifyingChanges: number;
+  aiQualifyingChanges: number;
+  nd: number | null;
+  aind: number | null;
+  aiShare: number | null;
+  adoption: number | null;
+  adoption4w: number | null;
+  peopleToTarget: number | null;
 }
 
 export interface OracleWeek {
@@ -119,6 +137,7 @@ export interface OracleWeek {
   leadTimeParts: OracleGuardrail["leadTimeParts"];
   guardrails: { ai: OracleGuardrail; other: OracleGuardrail } | null;
   flags: OracleFlags;
+  mergedVariant: OracleMergedVariant | null;
 }
 
 export interface OracleGroup {
@@ -198,6 +217,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
   const weeks: number[] = [];
   for (let t = oracleWeekStart(from) - off; t <= oracleWeekStart(to) - off; t += WEEK_MS) weeks.push(t);
 
+  const withoutSignal = new Set(input.reposWithoutSignal ?? []);
   const changeByKey = new Map(input.changes.map((c) => [c.key, c] as const));
   const teamNames = [...new Set(input.people.flatMap((p) => p.teams))].sort();
   const repoNames = [...input.repos].sort();
@@ -302,12 +322,40 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       for (const n of per.values()) sum += Math.min(n, cap);
       return sum;
     };
-    const nd = a === 0 ? null : capped(qualifying) / a;
-    const aind = a === 0 ? null : capped(aiQualifying) / a;
-    const adopters = [...active].filter((p) => aiQualifying.some((c) => c.credited === p)).length;
-    const adopters4w = [...active].filter((p) =>
-      ofGroup.some((c) => c.credited === p && c.ai && qualifies(c) && inRange(c.deployedAt, windowStart, end)),
-    ).length;
+    /** ND, AIND, AI share, adoption (weekly and rolling), people to target from counted changes. */
+    const outcome = (counted: OracleChange[], countedWindow: OracleChange[]) => {
+      const ai = counted.filter((c) => c.ai);
+      const nd = a === 0 ? null : capped(counted) / a;
+      const aind = a === 0 ? null : capped(ai) / a;
+      const adopters = [...active].filter((p) => ai.some((c) => c.credited === p)).length;
+      const adopters4w = [...active].filter((p) => countedWindow.some((c) => c.credited === p && c.ai)).length;
+      return {
+        nd,
+        aind,
+        aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
+        adoption: share(adopters, a),
+        adoption4w: share(adopters4w, a),
+        peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
+      };
+    };
+    const o = outcome(
+      qualifying,
+      ofGroup.filter((c) => qualifies(c) && inRange(c.deployedAt, windowStart, end)),
+    );
+    const noSignal = scope.repos !== null && [...scope.repos].every((r) => withoutSignal.has(r));
+    let mergedVariant: OracleMergedVariant | null = null;
+    if (noSignal) {
+      const counted = merged.filter(qualifies);
+      mergedVariant = {
+        label: "merged (no deployment signal)",
+        qualifyingChanges: counted.length,
+        aiQualifyingChanges: counted.filter((c) => c.ai).length,
+        ...outcome(
+          counted,
+          ofGroup.filter((c) => qualifies(c) && inRange(c.mergedAt, windowStart, end)),
+        ),
+      };
+    }
 
     const deployments = deploymentsOf(scope, start);
     const dayCount = (list: OracleDeployment[]) => new Set(list.map((d) => localDay(d.at))).size;
@@ -405,14 +453,9 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       deployedChanges: deployed.length,
       qualifyingChanges: qualifying.length,
       aiQualifyingChanges: aiQualifying.length,
-      nd,
-      aind,
-      aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
-      adoption: share(adopters, a),
-      adoption4w: share(adopters4w, a),
-      peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
-      deployments: deployments.length,
-      deployDays: dayCount(deployments),
+      ...o,
+      deployments: noSignal ? null : deployments.length,
+      deployDays: noSignal ? null : dayCount(deployments),
       leadTimeHours: all.leadTimeHours,
       changeFailureRate: all.changeFailureRate,
       recoveryHoursMedian: all.recoveryHoursMedian,
@@ -422,7 +465,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       },
       costPerAiChange: cost === null || aiQualifying.length === 0 ? null : cost / aiQualifying.length,
       aiCost: cost,
-      doraBand: band,
+      doraBand: noSignal ? null : band,
       leadTimeParts: all.leadTimeParts,
       guardrails: {
         ai: guardrail(
@@ -435,6 +478,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
         ),
       },
       flags: { volumeSpike, trivialShare, selfMergedAi, highRevertShare, tokenHeavyNothingShipped: tokenHeavy },
+      mergedVariant,
     };
   }
 
@@ -471,6 +515,7 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       highRevertShare: null,
       tokenHeavyNothingShipped: null,
     },
+    mergedVariant: null,
   });
 
   const groups: OracleGroup[] = [];
