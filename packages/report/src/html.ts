@@ -13,7 +13,7 @@ import {
   NA,
 } from "./format.js";
 import type { ReportOptions } from "./options.js";
-import { barChart, lineChart } from "./svg-chart.js";
+import { barChart, type ChartSeries, lineChart } from "./svg-chart.js";
 import { previousWeekOf, reportWeek, type TargetTracking, trackTargets, weekOf } from "./tracking.js";
 
 const COLORS = {
@@ -62,18 +62,36 @@ const numAxis = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).r
 function suppressedNote(g: MetricsGroup): string {
   const n = g.weeks.filter((w) => w.suppressed).length;
   if (n === 0) return "";
-  return `<p class="note">${n} of ${g.weeks.length} weeks suppressed (fewer than k people): shown as hatched gaps.</p>`;
+  return `<p class="note">${n} of ${g.weeks.length} weeks suppressed (fewer than k people): shown as grey gaps.</p>`;
 }
 
-function chartCard(g: MetricsGroup, chart: string): string {
+function chartCard(g: MetricsGroup, chart: string, caption: string = groupLabel(g)): string {
   if (g.weeks.length > 0 && g.weeks.every((w) => w.suppressed)) {
-    return `<figure class="chart-card"><figcaption>${esc(groupLabel(g))}</figcaption><p class="note">Suppressed every week: fewer than k people. Its people count in the "other" group.</p></figure>`;
+    return `<figure class="chart-card"><figcaption>${esc(caption)}</figcaption><p class="note">Suppressed every week: fewer than k people. Its people count in the "other" group.</p></figure>`;
   }
-  return `<figure class="chart-card"><figcaption>${esc(groupLabel(g))}</figcaption>${chart}${suppressedNote(g)}</figure>`;
+  return `<figure class="chart-card"><figcaption>${esc(caption)}</figcaption>${chart}${suppressedNote(g)}</figure>`;
 }
 
 function series(g: MetricsGroup, pick: (w: WeekFigures) => number | null): (number | null)[] {
   return g.weeks.map((w) => (w.suppressed ? null : pick(w)));
+}
+
+/** The labelled merged variant's series, for repositories with no deployment signal (none elsewhere). */
+function mergedSeries(
+  g: MetricsGroup,
+  label: string,
+  pick: (mv: NonNullable<WeekFigures["mergedVariant"]>) => number | null,
+  color: string,
+): ChartSeries[] {
+  if (!g.weeks.some((w) => w.mergedVariant !== null)) return [];
+  return [
+    {
+      label: `${label} (merged, no deployment signal)`,
+      values: g.weeks.map((w) => (w.suppressed || w.mergedVariant === null ? null : pick(w.mergedVariant))),
+      color,
+      dashed: true,
+    },
+  ];
 }
 
 function shadedOf(g: MetricsGroup): boolean[] {
@@ -100,7 +118,7 @@ function headline(output: MetricsOutput, week: string | null): string {
       ? "Adoption against target: n/a."
       : w.adoption >= w.adoptionTarget
         ? `Adoption is at or above the ${formatPercent(w.adoptionTarget)} target.`
-        : `Adoption is ${formatPercent(w.adoptionTarget - w.adoption)} points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work.`;
+        : `Adoption is ${Math.round((w.adoptionTarget - w.adoption) * 100)} percentage points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work.`;
   return `<section class="headline" id="headline">
 <h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}${w.provisional ? ` <span class="badge" title="${esc(DEFINITIONS.provisional.text)}">provisional</span>` : ""}</h2>
 <div class="cards">
@@ -173,12 +191,21 @@ const TREND_TEXT = { up: "▲ up", down: "▼ down", flat: "■ flat" } as const
 
 function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[], week: string | null): string {
   const rows = tracking.map((t, i) => {
-    const g = output.groups[i] ?? t;
+    const g = output.groups[i];
+    if (g === undefined) return "";
     const wk = week ?? "";
     if (t.suppressed) {
       return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="7" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
     }
-    const status = t.atTarget === null ? NA : t.atTarget ? "at or above" : "below";
+    const noSignal = g.weeks.some((x) => x.mergedVariant !== null);
+    const status =
+      t.atTarget === null
+        ? noSignal
+          ? "n/a: no deployment signal (merged variant under Coverage)"
+          : NA
+        : t.atTarget
+          ? "at or above"
+          : "below";
     const crossing = t.crossing === "crossed" ? "crossed the target" : t.crossing === "fell-below" ? "fell below" : "";
     return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td></tr>`;
   });
@@ -200,6 +227,7 @@ function adoptionSection(output: MetricsOutput, week: string | null): string {
         categories: g.weeks.map((w) => w.week),
         series: [
           { label: "weekly adoption", values: series(g, (w) => w.adoption), color: COLORS.adoption },
+          ...mergedSeries(g, "adoption", (mv) => mv.adoption, COLORS.adoption),
           { label: "4-week", values: series(g, (w) => w.adoption4w), color: COLORS.adoption4w, points: false },
           {
             label: "target",
@@ -218,7 +246,7 @@ function adoptionSection(output: MetricsOutput, week: string | null): string {
   );
   return `<section id="adoption"><h2>${label("adoption", "Weekly AI adoption")} against the target</h2>
 ${trackingTable(output, tracking, week)}
-<h3>Adoption over time</h3><p class="note">Solid: weekly adoption; light: 4-week adoption; dashed: the group's target. Hatched weeks are suppressed.</p>
+<h3>Adoption over time</h3><p class="note">Solid: weekly adoption; light: 4-week adoption; dashed: the group's target. Grey weeks are suppressed (fewer than k people).</p>
 <div class="charts">${charts.join("\n")}</div></section>`;
 }
 
@@ -232,6 +260,8 @@ function ndSection(output: MetricsOutput): string {
         series: [
           { label: "ND", values: series(g, (w) => w.nd), color: COLORS.nd },
           { label: "AIND", values: series(g, (w) => w.aind), color: COLORS.aind },
+          ...mergedSeries(g, "ND", (mv) => mv.nd, COLORS.nd),
+          ...mergedSeries(g, "AIND", (mv) => mv.aind, COLORS.aind),
         ],
         formatY: numAxis,
         shaded: shadedOf(g),
@@ -251,7 +281,10 @@ function aiShareSection(output: MetricsOutput): string {
       lineChart({
         title: `${groupLabel(g)}: AI share of normalised deployments`,
         categories: g.weeks.map((w) => w.week),
-        series: [{ label: "AI share", values: series(g, (w) => w.aiShare), color: COLORS.aiShare }],
+        series: [
+          { label: "AI share", values: series(g, (w) => w.aiShare), color: COLORS.aiShare },
+          ...mergedSeries(g, "AI share", (mv) => mv.aiShare, COLORS.aiShare),
+        ],
         formatY: pctAxis,
         yMax: 1,
         shaded: shadedOf(g),
@@ -302,6 +335,7 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
               shaded: shadedOf(org),
               shadeLabel: SHADE,
             }),
+            `${groupLabel(org)}: production deployments per week`,
           ),
           chartCard(
             org,
@@ -324,6 +358,7 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
               shaded: shadedOf(org),
               shadeLabel: SHADE,
             }),
+            `${groupLabel(org)}: median lead time`,
           ),
           chartCard(
             org,
@@ -346,6 +381,7 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
               shaded: shadedOf(org),
               shadeLabel: SHADE,
             }),
+            `${groupLabel(org)}: change failure rate`,
           ),
           chartCard(
             org,
@@ -360,6 +396,7 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
               shaded: shadedOf(org),
               shadeLabel: SHADE,
             }),
+            `${groupLabel(org)}: revert rate`,
           ),
         ].join("\n")}</div>`;
   const rows = output.groups.map((g) => {
@@ -483,6 +520,7 @@ function costSection(output: MetricsOutput, week: string | null): string {
             shaded: shadedOf(org),
             shadeLabel: SHADE,
           }),
+          `${groupLabel(org)}: cost per AI-assisted change`,
         )}</div>`;
   return `<section id="cost"><h2>${label("costPerAiChange")}</h2><p class="note">Where usage was imported (currency as in the usage reports). Repositories have no cost: usage is per person.</p>
 ${chart}
@@ -631,7 +669,7 @@ table.figures thead th{background:var(--bg);font-weight:600}
 table.figures tbody th{font-weight:500;overflow-wrap:anywhere}
 table.small{font-size:11.5px}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.na{color:#8c959f}
-.trend-up{color:#1a7f37}.trend-down{color:#cf222e}
+.trend-up,.trend-down,.trend-flat,.trend-na{white-space:nowrap}.trend-up{color:#1a7f37}.trend-down{color:#cf222e}
 ul.compact{columns:2;font-size:12px}
 ol.footnotes{font-size:12.5px}ol.footnotes li{margin-bottom:4px}
 code{font-size:12px;overflow-wrap:anywhere}

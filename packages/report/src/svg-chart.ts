@@ -26,12 +26,13 @@ export interface ChartOptions {
   height?: number;
   /** Fixed y range; by default 0 to a round number above the largest value. */
   yMax?: number;
-  /** Categories drawn as hatched gaps (suppressed weeks), with `shadeLabel` in the legend. */
+  /** Categories drawn as grey bands (suppressed weeks), with `shadeLabel` in the legend. */
   shaded?: readonly boolean[];
   shadeLabel?: string;
 }
 
-const MARGIN = { top: 28, right: 12, bottom: 30, left: 48 };
+const MARGIN = { right: 12, bottom: 30, left: 48 };
+const LEGEND_ROW = 14;
 const r = (v: number) => Math.round(v * 10) / 10;
 
 /** A round tick step (1, 2, 2.5 or 5 × 10^n) giving about `count` intervals up to `max`. */
@@ -50,7 +51,46 @@ function shortLabel(category: string): string {
   return m?.[1] ?? category;
 }
 
+interface LegendItem {
+  label: string;
+  swatch: string;
+  x: number;
+  row: number;
+}
+
+/** Legend entries laid out left to right, wrapping onto further rows within the chart's width. */
+function legendLayout(options: ChartOptions, kind: "line" | "bar", width: number): LegendItem[] {
+  const entries: { label: string; swatch: string }[] = options.series.map((s) => ({
+    label: s.label,
+    swatch:
+      kind === "bar"
+        ? `<rect x="4" y="-4" width="12" height="8" fill="${s.color}"/>`
+        : `<line x1="0" x2="18" y1="0" y2="0" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/>`,
+  }));
+  if (options.shaded?.some(Boolean)) {
+    entries.push({
+      label: options.shadeLabel ?? "no figure",
+      swatch: `<rect class="shade" x="4" y="-5" width="12" height="10"/>`,
+    });
+  }
+  const items: LegendItem[] = [];
+  let x = MARGIN.left;
+  let row = 0;
+  for (const e of entries) {
+    const w = 30 + e.label.length * 5.3;
+    if (x > MARGIN.left && x + w > width - MARGIN.right) {
+      row += 1;
+      x = MARGIN.left;
+    }
+    items.push({ ...e, x, row });
+    x += w;
+  }
+  return items;
+}
+
 interface Frame {
+  top: number;
+  legend: LegendItem[];
   width: number;
   height: number;
   plotW: number;
@@ -61,11 +101,14 @@ interface Frame {
   band: number;
 }
 
-function frame(options: ChartOptions): Frame {
+function frame(options: ChartOptions, kind: "line" | "bar"): Frame {
   const width = options.width ?? 360;
-  const height = options.height ?? 200;
+  const legend = legendLayout(options, kind, width);
+  const rows = legend.length === 0 ? 0 : Math.max(...legend.map((l) => l.row)) + 1;
+  const top = 12 + rows * LEGEND_ROW;
+  const height = (options.height ?? 200) + (rows - 1) * LEGEND_ROW;
   const plotW = width - MARGIN.left - MARGIN.right;
-  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const plotH = height - top - MARGIN.bottom;
   const values = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const dataMax = Math.max(0, ...values);
   const step = niceStep(dataMax);
@@ -73,6 +116,8 @@ function frame(options: ChartOptions): Frame {
   const n = Math.max(1, options.categories.length);
   const band = plotW / n;
   return {
+    top,
+    legend,
     width,
     height,
     plotW,
@@ -80,13 +125,13 @@ function frame(options: ChartOptions): Frame {
     yMax,
     band,
     x: (i) => MARGIN.left + band * (i + 0.5),
-    y: (v) => MARGIN.top + plotH - (Math.min(Math.max(v, 0), yMax) / yMax) * plotH,
+    y: (v) => top + plotH - (Math.min(Math.max(v, 0), yMax) / yMax) * plotH,
   };
 }
 
 function axes(f: Frame, options: ChartOptions): string {
   const parts: string[] = [];
-  const step = options.yMax === undefined ? niceStep(f.yMax) : niceStep(f.yMax);
+  const step = niceStep(f.yMax);
   for (let v = 0; v <= f.yMax + step / 1000; v += step) {
     const y = r(f.y(v));
     parts.push(
@@ -97,17 +142,18 @@ function axes(f: Frame, options: ChartOptions): string {
   const n = options.categories.length;
   const every = Math.max(1, Math.ceil(n / 6));
   options.categories.forEach((c, i) => {
-    if (i % every !== 0 && i !== n - 1) return;
-    if (i === n - 1 && i % every !== 0 && (n - 1) % every < every / 2) return;
+    // Every `every`-th week, and the last one when it is not crowded by the previous label.
+    const last = i === n - 1 && i % every >= every / 2;
+    if (i % every !== 0 && !last) return;
     const label = i === 0 ? c : shortLabel(c);
     parts.push(
-      `<text class="tick" x="${r(f.x(i))}" y="${r(MARGIN.top + f.plotH + 14)}" text-anchor="middle">${escapeHtml(label)}</text>`,
+      `<text class="tick" x="${r(f.x(i))}" y="${r(f.top + f.plotH + 14)}" text-anchor="middle">${escapeHtml(label)}</text>`,
     );
   });
-  const bottom = r(MARGIN.top + f.plotH);
+  const bottom = r(f.top + f.plotH);
   parts.push(
     `<line class="axis" x1="${MARGIN.left}" x2="${r(MARGIN.left + f.plotW)}" y1="${bottom}" y2="${bottom}"/>`,
-    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}"/>`,
+    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${f.top}" y2="${bottom}"/>`,
   );
   return parts.join("");
 }
@@ -117,31 +163,19 @@ function shading(f: Frame, options: ChartOptions): string {
   return shaded
     .map((s, i) =>
       s
-        ? `<rect class="shade" x="${r(MARGIN.left + f.band * i)}" y="${MARGIN.top}" width="${r(f.band)}" height="${r(f.plotH)}"><title>${escapeHtml(`${options.categories[i] ?? ""}: ${options.shadeLabel ?? "no figure"}`)}</title></rect>`
+        ? `<rect class="shade" x="${r(MARGIN.left + f.band * i)}" y="${f.top}" width="${r(f.band)}" height="${r(f.plotH)}"><title>${escapeHtml(`${options.categories[i] ?? ""}: ${options.shadeLabel ?? "no figure"}`)}</title></rect>`
         : "",
     )
     .join("");
 }
 
-function legend(options: ChartOptions, kind: "line" | "bar"): string {
-  const items: string[] = [];
-  let x = MARGIN.left;
-  const item = (label: string, swatch: string) => {
-    items.push(
-      `<g transform="translate(${r(x)},10)">${swatch}<text class="legend" x="22" y="4">${escapeHtml(label)}</text></g>`,
-    );
-    x += 30 + label.length * 5.6;
-  };
-  for (const s of options.series) {
-    const swatch =
-      kind === "bar"
-        ? `<rect x="4" y="-4" width="12" height="8" fill="${s.color}"/>`
-        : `<line x1="0" x2="18" y1="0" y2="0" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/>`;
-    item(s.label, swatch);
-  }
-  if (options.shaded?.some(Boolean))
-    item(options.shadeLabel ?? "no figure", `<rect class="shade" x="4" y="-5" width="12" height="10"/>`);
-  return items.join("");
+function legend(f: Frame): string {
+  return f.legend
+    .map(
+      (l) =>
+        `<g transform="translate(${r(l.x)},${10 + l.row * LEGEND_ROW})">${l.swatch}<text class="legend" x="22" y="4">${escapeHtml(l.label)}</text></g>`,
+    )
+    .join("");
 }
 
 function open(f: Frame, options: ChartOptions, kind: string): string {
@@ -150,7 +184,7 @@ function open(f: Frame, options: ChartOptions, kind: string): string {
 
 /** A line chart; null values break the line (a gap), a lone value between gaps is a dot. */
 export function lineChart(options: ChartOptions): string {
-  const f = frame(options);
+  const f = frame(options, "line");
   const parts = [open(f, options, "line"), shading(f, options), axes(f, options)];
   for (const s of options.series) {
     const segments: string[][] = [];
@@ -181,13 +215,13 @@ export function lineChart(options: ChartOptions): string {
       });
     }
   }
-  parts.push(legend(options, "line"), "</svg>");
+  parts.push(legend(f), "</svg>");
   return parts.join("");
 }
 
 /** A grouped bar chart: one group of bars per category, one bar per series. */
 export function barChart(options: ChartOptions): string {
-  const f = frame(options);
+  const f = frame(options, "bar");
   const parts = [open(f, options, "bar"), shading(f, options), axes(f, options)];
   const count = Math.max(1, options.series.length);
   const inner = f.band * 0.8;
@@ -198,10 +232,10 @@ export function barChart(options: ChartOptions): string {
       const x = MARGIN.left + f.band * i + f.band * 0.1 + barW * k;
       const y = f.y(v);
       parts.push(
-        `<rect class="bar" x="${r(x)}" y="${r(y)}" width="${r(Math.max(barW - 0.5, 0.5))}" height="${r(MARGIN.top + f.plotH - y)}" fill="${s.color}"><title>${escapeHtml(`${options.categories[i] ?? ""} · ${s.label}: ${options.formatY(v)}`)}</title></rect>`,
+        `<rect class="bar" x="${r(x)}" y="${r(y)}" width="${r(Math.max(barW - 0.5, 0.5))}" height="${r(f.top + f.plotH - y)}" fill="${s.color}"><title>${escapeHtml(`${options.categories[i] ?? ""} · ${s.label}: ${options.formatY(v)}`)}</title></rect>`,
       );
     });
   });
-  parts.push(legend(options, "bar"), "</svg>");
+  parts.push(legend(f), "</svg>");
   return parts.join("");
 }

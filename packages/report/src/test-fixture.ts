@@ -164,7 +164,26 @@ export function sampleOutput(options: { lastWeek?: string; weeks?: number; seed?
             named: null,
           },
           provisional: i >= count - 2,
-          guardrails: merged ? null : weekFigures(week).guardrails,
+          guardrails: merged
+            ? null
+            : {
+                ai: {
+                  deployments: Math.round(2 + rnd() * 8),
+                  leadTimeHours: { median: round(14 + rnd() * 10, 1), p90: round(40 + rnd() * 30, 1) },
+                  leadTimeParts: { firstCommitToOpen: 2, openToMerge: 8, mergeToDeploy: 6 },
+                  changeFailureRate: round(rnd() * 0.2),
+                  recoveryHoursMedian: round(2 + rnd() * 6, 1),
+                  revertRate: round(rnd() * 0.08),
+                },
+                other: {
+                  deployments: Math.round(2 + rnd() * 8),
+                  leadTimeHours: { median: round(18 + rnd() * 12, 1), p90: round(50 + rnd() * 30, 1) },
+                  leadTimeParts: { firstCommitToOpen: 3, openToMerge: 10, mergeToDeploy: 7 },
+                  changeFailureRate: round(rnd() * 0.2),
+                  recoveryHoursMedian: round(2 + rnd() * 6, 1),
+                  revertRate: round(rnd() * 0.08),
+                },
+              },
           mergedVariant: merged
             ? {
                 label: "merged (no deployment signal)",

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { MetricsOutput } from "@yardstick/metrics";
+import { chromium } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { renderReportHtml } from "./html.js";
+import { sampleOutput } from "./test-fixture.js";
+
+/**
+ * Opens the leadership report in real headless Chromium (Debian's package, driven by
+ * playwright-core): charts render, no console errors, no network, a screenshot is kept under
+ * test-artifacts/ and printing to PDF works. Needs `apt-get install -y chromium`.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = resolve(fileURLToPath(new URL("../../../test-artifacts/report", import.meta.url)));
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const present = existsSync(CHROMIUM);
+if (!present) {
+  console.warn(
+    `SKIPPED the report's browser test: ${CHROMIUM} is absent. Install Debian's chromium: apt-get update && apt-get install -y chromium`,
+  );
+}
+
+describe.skipIf(!present)(
+  `the HTML report in headless Chromium (${CHROMIUM}; skipped when absent: apt-get install -y chromium)`,
+  () => {
+    it("renders its charts with no console errors and no network, keeps a screenshot, prints to PDF", async () => {
+      const output = MetricsOutput.parse(sampleOutput({ weeks: 26 }));
+      const html = renderReportHtml(output, {
+        title: "Acme engineering: AI and delivery",
+        generatedAt: new Date("2026-11-24T09:00:00Z"),
+        coverage: {
+          unresolvedAccounts: 3,
+          lastSyncAt: new Date("2026-11-24T07:30:00Z"),
+          syncStreamsWithErrors: 0,
+          ruleVersions: ["2026.11.1"],
+        },
+      });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = join(ARTIFACTS, "report.html");
+      writeFileSync(file, html);
+
+      const userDataDir = mkdtempSync(join(tmpdir(), "yardstick-chromium-"));
+      const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+        viewport: { width: 1200, height: 900 },
+      });
+      try {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("request", (r) => {
+          if (!r.url().startsWith("file:")) requests.push(r.url());
+        });
+        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+
+        const charts = await page.$$eval("svg.chart", (svgs) =>
+          svgs.map((s) => {
+            const box = s.getBoundingClientRect();
+            const lines = [...s.querySelectorAll("polyline, rect.bar")].map((e) => {
+              // No DOM lib in the tsconfig: the element is an SVGGraphicsElement in the page.
+              const b = (e as unknown as { getBBox(): { width: number; height: number } }).getBBox();
+              return b.width + b.height;
+            });
+            return { width: box.width, height: box.height, marks: lines.filter((v) => v > 0).length };
+          }),
+        );
+        // 8 groups × 3 per-group sections (one fully suppressed group has no chart) + org guardrails + cost.
+        expect(charts.length).toBeGreaterThanOrEqual(7 * 3 + 4);
+        for (const c of charts) {
+          expect(c.width).toBeGreaterThan(100);
+          expect(c.height).toBeGreaterThan(50);
+        }
+        expect(charts.filter((c) => c.marks > 0).length).toBe(charts.length);
+        // The team below k throughout: a note instead of a chart in each of the three per-group sections.
+        expect(await page.locator("text=Suppressed every week").count()).toBe(3);
+        expect(await page.title()).toBe("Acme engineering: AI and delivery");
+
+        await page.screenshot({ path: join(ARTIFACTS, "report-top.png") });
+        await page.screenshot({ path: join(ARTIFACTS, "report-full.png"), fullPage: true });
+        for (const id of ["adoption", "nd", "guardrails", "coverage"]) {
+          await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `report-${id}.png`) });
+        }
+
+        const a4 = await page.pdf({ format: "A4", printBackground: true });
+        const letter = await page.pdf({ format: "Letter", printBackground: true });
+        writeFileSync(join(ARTIFACTS, "report-a4.pdf"), a4);
+        for (const pdf of [a4, letter]) {
+          expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+          expect(pdf.length).toBeGreaterThan(20_000);
+        }
+        // A page per section at least (headline, adoption, ND, AI share, guardrails, cost, flags, coverage, definitions).
+        const pages = (a4.toString("latin1").match(/\/Type\s*\/Page\b/g) ?? []).length;
+        expect(pages).toBeGreaterThanOrEqual(9);
+
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]);
+      } finally {
+        await context.close();
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    });
+  },
+);
