@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,6 +16,28 @@ import { registerUsage } from "./usage.js";
  * the parser's unit tests use.
  */
 const testdata = resolve(import.meta.dirname, "../../../../packages/pipeline/testdata/usage");
+
+const root = resolve(import.meta.dirname, "../../../..");
+
+/** The real entry point in a child process: `node --import tsx services/cli/src/main.ts usage import ...`. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "services/cli/src/main.ts", "usage", "import", ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
 
 let t: TestDatabase;
 let dir = "";
@@ -166,6 +189,21 @@ describe("yardstick usage import", () => {
     expect(bad.stderr).toMatch(/line 4, tokens_in: not a non-negative number: "lots"/);
     expect(bad.stderr).toMatch(/line 8, cost: not a non-negative number: "-1"/);
     expect(bad.stderr.trim().split("\n")).toHaveLength(6);
+  });
+
+  it("runs through the real entry point: exit 0 on a good file, 1 with bad rows, 2 for a missing file", async () => {
+    const db = ["--database-url", t.url, "--config", config];
+    const good = await cli([join(testdata, "usage.json"), ...db]);
+    expect(good.stderr).toBe("");
+    expect(good.stdout).toMatch(/imported 3 usage rows from .*usage\.json \(json\): 3 matched to people/);
+    expect(good.code).toBe(0);
+    const bad = await cli([join(testdata, "usage-bad.csv"), "--format", "csv", ...db]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/line 3, day: not a calendar day/);
+    const missing = await cli([join(dir, "missing.json"), ...db]);
+    expect(missing.code).toBe(2);
+    const usage = await cli(["--help"]);
+    expect(usage.stdout).toMatch(/--format <format>/);
   });
 
   it("exits 2 for a file it cannot read, or that is not the format at all", async () => {
