@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { AiTool } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
 import { compileRules, isLineLocal } from "./compile.js";
 import { type CorpusCase, evaluateCorpus, parseCorpusCase } from "./evaluate.js";
@@ -16,24 +17,7 @@ describe("labelled corpus (testdata/corpus.jsonl)", () => {
     expect(e.total).toBeGreaterThanOrEqual(400);
     expect(e.byClass.human + e.byClass.bot).toBeGreaterThanOrEqual(100);
     const tools = new Set(cases.filter((c) => c.expected.class === "ai").map((c) => c.expected.tool));
-    for (const tool of [
-      "claude-code",
-      "copilot",
-      "cursor",
-      "codex",
-      "aider",
-      "devin",
-      "jules",
-      "gemini",
-      "amazon-q",
-      "openhands",
-      "amp",
-      "factory",
-      "sweep",
-      "replit",
-      "opencode",
-      "other-ai",
-    ]) {
+    for (const tool of AiTool.options) {
       expect(tools, tool).toContain(tool);
     }
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
