@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mondayOf } from "@yardstick/core";
+import { generateWorld, presetOptions, World } from "@yardstick/github-sim";
+import { MetricsOutput } from "@yardstick/metrics";
+import { renderReportCsv, reportRows, toCsv } from "@yardstick/report";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDemo } from "../demo/run-demo.js";
+import { configInputForWorld } from "../demo/world-config.js";
+import { metricsCsv } from "../metrics-output.js";
+import { registerMetrics } from "./metrics.js";
+import { registerReport } from "./report.js";
+
+/**
+ * `yardstick report` end to end: the small simulated organisation synced into PGlite by the demo,
+ * then the report read from that database (and from the demo's metrics.json). Its figures must be
+ * those of `yardstick metrics --format json` for the same range.
+ */
+const SEED = 5;
+let dir: string;
+let dataDir: string;
+let configFile: string;
+let document: MetricsOutput;
+let from: string;
+let to: string;
+
+const day = (week: string) => {
+  const d = mondayOf(week);
+  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+};
+
+async function cli(args: string[]): Promise<string> {
+  const program = new Command("yardstick").exitOverride();
+  registerMetrics(program);
+  registerReport(program);
+  let out = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "yardstick-report-"));
+  dataDir = join(dir, "data");
+  const result = await runDemo({ size: "small", seed: SEED, outDir: join(dir, "out"), dataDir, progress: false });
+  document = result.output;
+  const world = World.from(generateWorld(presetOptions("small", SEED)), { truth: false });
+  configFile = join(dir, "yardstick.config.json");
+  writeFileSync(configFile, JSON.stringify(configInputForWorld(world)));
+  from = day(document.weeks[0] ?? "");
+  to = day(document.weeks.at(-1) ?? "");
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const db = () => ["--config", configFile, "--database-url", `pglite:${dataDir}`];
+
+describe("yardstick report", () => {
+  it("reads the database like `yardstick metrics`: the same figures as its JSON for the same range", async () => {
+    const json = MetricsOutput.parse(
+      JSON.parse(await cli(["metrics", "--from", from, "--to", to, "--format", "json", ...db()])),
+    );
+    expect(json.groups.length).toBeGreaterThan(3);
+
+    const csvFile = join(dir, "report.csv");
+    const printed = await cli(["report", "--from", from, "--to", to, "--out", csvFile, ...db()]);
+    expect(printed).toContain(`Report (csv): ${csvFile}`);
+    expect(readFileSync(csvFile, "utf8")).toBe(toCsv(reportRows(json)));
+    // The first columns are exactly `yardstick metrics --format csv`.
+    const metricsLines = metricsCsv(json).trimEnd().split("\n");
+    const reportLines = readFileSync(csvFile, "utf8").trimEnd().split("\n");
+    expect(reportLines).toHaveLength(metricsLines.length);
+    for (const [i, line] of metricsLines.entries()) expect(reportLines[i]?.startsWith(line)).toBe(true);
+
+    const htmlFile = join(dir, "report.html");
+    await cli(["report", "--from", from, "--to", to, "--out", htmlFile, "--title", "Acme & co", ...db()]);
+    const html = readFileSync(htmlFile, "utf8");
+    expect(html).toContain("<title>Acme &amp; co</title>");
+    const rows = new Map(reportRows(json).map((r) => [`${r.kind}:${r.name}|${r.week}`, r]));
+    const figures = [
+      ...html.matchAll(/data-group="([^"]*)" data-week="([^"]+)" data-field="([^"]*)" data-value="([^"]*)"/g),
+    ];
+    expect(figures.length).toBeGreaterThan(50);
+    for (const [, group, week, field, value] of figures) {
+      const row = rows.get(`${group?.replaceAll("&amp;", "&")}|${week}`);
+      const expected = row?.[field ?? ""];
+      expect(value, `${group} ${week} ${field}`).toBe(
+        expected === null || expected === undefined ? "" : String(expected),
+      );
+    }
+    // Coverage from the database: sync freshness and the attribution rule version.
+    expect(html).toContain("Last sync: ");
+    expect(html).toMatch(/Attribution rule versions?: <code>/);
+  });
+
+  it("renders a metrics.json that `yardstick run` wrote, as HTML, Markdown and CSV", async () => {
+    const input = join(dir, "out", "metrics.json");
+    await cli(["report", "--input", input, "--out", join(dir, "from-file.csv")]);
+    expect(readFileSync(join(dir, "from-file.csv"), "utf8")).toBe(renderReportCsv(document));
+    await cli(["report", "--input", input, "--out", join(dir, "from-file.md")]);
+    const md = readFileSync(join(dir, "from-file.md"), "utf8");
+    expect(md).toMatch(/^# Yardstick: /);
+    expect(md).toContain("## Definitions");
+    await cli(["report", "--input", input, "--out", join(dir, "nested", "from-file.html"), "--format", "html"]);
+    expect(readFileSync(join(dir, "nested", "from-file.html"), "utf8")).toMatch(/^<!doctype html>/);
+  });
+
+  it("says what is wrong with bad options and bad input", async () => {
+    await expect(cli(["report", "--out", join(dir, "x.html"), ...db()])).rejects.toThrow(
+      /--from: required unless --input/,
+    );
+    await expect(
+      cli(["report", "--from", "2026-13-45", "--to", to, "--out", join(dir, "x.html"), ...db()]),
+    ).rejects.toThrow(/--from: not a date/);
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ weeks: [], groups: "nope" }));
+    await expect(cli(["report", "--input", bad, "--out", join(dir, "x.html")])).rejects.toThrow(/--input groups/);
+    await expect(cli(["report", "--input", bad, "--from", from, "--out", join(dir, "x.html")])).rejects.toThrow(
+      /not with --input/,
+    );
+  });
+});

@@ -1,0 +1,188 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
+import { InputError, isoWeekOf } from "@yardstick/core";
+import { attributionVerdicts, changes, type Database, syncCursors } from "@yardstick/db";
+import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
+import { loadMetricsInput } from "@yardstick/pipeline";
+import {
+  type ReportCoverage,
+  type ReportOptions,
+  renderReportCsv,
+  renderReportHtml,
+  renderReportMarkdown,
+} from "@yardstick/report";
+import { type Command, Option } from "commander";
+import { openRuntime } from "../runtime.js";
+
+export type ReportFormat = "html" | "md" | "csv";
+
+function day(value: string | undefined, option: string): Date {
+  const date =
+    value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InputError("input.report", "bad option", [
+      {
+        path: option,
+        message: value === undefined ? "required unless --input is given" : `not a date: ${JSON.stringify(value)}`,
+        example: "2026-06-01",
+      },
+    ]);
+  }
+  return date;
+}
+
+/** The format: --format, else the output file's extension (.md, .csv), else HTML. */
+export function reportFormat(out: string, format: string | undefined): ReportFormat {
+  if (format === "html" || format === "md" || format === "csv") return format;
+  const ext = extname(out).toLowerCase();
+  return ext === ".md" || ext === ".markdown" ? "md" : ext === ".csv" ? "csv" : "html";
+}
+
+export function renderReport(output: MetricsOutput, format: ReportFormat, options: ReportOptions): string {
+  if (format === "csv") return renderReportCsv(output);
+  if (format === "md") return renderReportMarkdown(output, options);
+  return renderReportHtml(output, options);
+}
+
+/** Reads a document `yardstick metrics --format json` or `yardstick run` (metrics.json) wrote. */
+export function readMetricsDocument(file: string): MetricsOutput {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError("input.report", "cannot read --input", [
+      { path: "--input", message: `${file}: ${(error as Error).message}`, example: "yardstick-reports/metrics.json" },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError("input.report", "--input is not JSON", [
+      { path: "--input", message: `${file}: ${(error as Error).message}`, example: "yardstick-reports/metrics.json" },
+    ]);
+  }
+  const parsed = MetricsOutput.safeParse(json);
+  if (!parsed.success) {
+    throw new InputError(
+      "input.report",
+      "--input is not a metrics document",
+      parsed.error.issues.slice(0, 10).map((i) => ({
+        path: `--input ${i.path.join(".") || "(document)"}`,
+        message: i.message,
+        example: "the output of `yardstick metrics --format json`",
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+/** What the database can tell about coverage: unresolved accounts, sync freshness, rule versions. */
+export async function readCoverage(db: Database): Promise<ReportCoverage> {
+  const credited = await db
+    .selectDistinct({ login: changes.creditedLogin, personId: changes.creditedPersonId })
+    .from(changes);
+  const unresolved = new Set(credited.filter((c) => c.personId === null && c.login !== null).map((c) => c.login));
+  const cursors = await db
+    .select({ lastRunAt: syncCursors.lastRunAt, lastError: syncCursors.lastError })
+    .from(syncCursors);
+  const runs = cursors.map((c) => c.lastRunAt?.getTime() ?? null).filter((t): t is number => t !== null);
+  const versions = await db.selectDistinct({ v: attributionVerdicts.ruleVersion }).from(attributionVerdicts);
+  return {
+    unresolvedAccounts: unresolved.size,
+    lastSyncAt: runs.length === 0 ? null : new Date(Math.max(...runs)),
+    syncStreamsWithErrors: cursors.filter((c) => c.lastError !== null && c.lastError !== "").length,
+    ruleVersions: versions.map((r) => r.v).sort(),
+  };
+}
+
+interface ReportCommandOptions {
+  from?: string;
+  to?: string;
+  out: string;
+  format?: string;
+  input?: string;
+  title?: string;
+  config?: string;
+  databaseUrl?: string;
+}
+
+/**
+ * `yardstick report`: the leadership report (self-contained HTML with SVG charts, or its Markdown
+ * and CSV exports) from the configured database, computed exactly as `yardstick metrics` computes
+ * (loadMetricsInput + computeMetrics), or from a metrics document given with --input.
+ */
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description(
+      "Write the leadership report: adoption against target, ND and AIND, AI share, DORA guardrails split AI-assisted / other, cost, integrity flag counts and coverage (HTML with charts, Markdown or CSV).",
+    )
+    .option("--from <YYYY-MM-DD>", "first day; its ISO week (in the configured time zone) is the first reported")
+    .option("--to <YYYY-MM-DD>", "last day; its ISO week is the last reported")
+    .requiredOption("--out <file>", "where to write the report")
+    .addOption(
+      new Option("--format <format>", "html, md or csv (default: from --out's extension, else html)").choices([
+        "html",
+        "md",
+        "csv",
+      ]),
+    )
+    .option("--input <metrics.json>", "render a document `yardstick metrics --format json` or `yardstick run` wrote")
+    .option("--title <text>", "the report's title")
+    .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
+    .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  yardstick report --from 2026-06-01 --to 2026-11-23 --out report.html
+  yardstick report --from 2026-06-01 --to 2026-11-23 --out report.md
+  yardstick report --input yardstick-reports/metrics.json --out report.html
+
+The figures are those of \`yardstick metrics --format json\` for the same range; the report leads
+with the last complete week. Every figure is defined in docs/metrics.md; the report is described
+in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is named.`,
+    )
+    .action(async (options: ReportCommandOptions) => {
+      const format = reportFormat(options.out, options.format);
+      const generatedAt = new Date();
+      let output: MetricsOutput;
+      let coverage: ReportCoverage | undefined;
+      if (options.input !== undefined) {
+        if (options.from !== undefined || options.to !== undefined) {
+          throw new InputError("input.report", "bad options", [
+            {
+              path: "--from/--to",
+              message: "not with --input (the document already has its weeks)",
+              example: "yardstick report --input metrics.json --out report.html",
+            },
+          ]);
+        }
+        output = readMetricsDocument(options.input);
+      } else {
+        const from = day(options.from, "--from");
+        const to = day(options.to, "--to");
+        const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+        try {
+          const tz = runtime.config.timeZone;
+          const input = await loadMetricsInput(runtime.database.db, runtime.config);
+          output = computeMetrics(input, { from: isoWeekOf(from, tz), to: isoWeekOf(to, tz), now: generatedAt });
+          coverage = await readCoverage(runtime.database.db);
+        } finally {
+          await runtime.close();
+        }
+      }
+      const org = output.groups.find((g) => g.kind === "org");
+      const title = options.title ?? `Yardstick: ${org?.name ?? "engineering"}, AI-assisted delivery`;
+      const text = renderReport(output, format, {
+        title,
+        generatedAt,
+        ...(coverage === undefined ? {} : { coverage }),
+      });
+      const file = resolve(options.out);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      process.stdout.write(`Report (${format}): ${file}\n`);
+    });
+}
