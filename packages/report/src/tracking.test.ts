@@ -1,0 +1,75 @@
+import { MetricsOutput } from "@yardstick/metrics";
+import { describe, expect, it } from "vitest";
+import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
+import { reportWeek, trackTargets, trendOf } from "./tracking.js";
+
+describe("trendOf", () => {
+  it.each([
+    [0.5, 0.4, "up"],
+    [0.4, 0.5, "down"],
+    [0.5, 0.503, "flat"],
+    [0.5, null, null],
+    [null, 0.5, null],
+  ] as const)("%s after %s -> %s", (current, previous, trend) => {
+    expect(trendOf(current, previous)).toBe(trend);
+  });
+});
+
+describe("reportWeek", () => {
+  const doc = MetricsOutput.parse(sampleOutput({ lastWeek: "2026-W48", weeks: 3 }));
+  it.each([
+    // W47 ends Monday 2026-11-23 00:00 in Berlin (Sunday 23:00 UTC).
+    ["2026-11-22T22:59:00Z", "2026-W46"],
+    ["2026-11-22T23:00:00Z", "2026-W47"],
+    ["2026-11-24T09:00:00Z", "2026-W47"],
+    ["2026-12-01T09:00:00Z", "2026-W48"],
+    ["2026-01-01T00:00:00Z", "2026-W48"],
+  ])("at %s the last complete week is %s", (at, week) => {
+    expect(reportWeek(doc, new Date(at))).toBe(week);
+  });
+});
+
+describe("trackTargets", () => {
+  const doc = MetricsOutput.parse({
+    ...sampleOutput({ weeks: 2 }),
+    groups: [
+      {
+        kind: "org",
+        name: "o",
+        weeks: [weekFigures("2026-W46", { adoption: 0.79 }), weekFigures("2026-W47", { adoption: 0.8 })],
+      },
+      {
+        kind: "team",
+        name: "a",
+        weeks: [weekFigures("2026-W46", { adoption: 0.8 }), weekFigures("2026-W47", { adoption: 0.7 })],
+      },
+      {
+        kind: "team",
+        name: "b",
+        weeks: [
+          weekFigures("2026-W46", { adoption: 0.5 }),
+          weekFigures("2026-W47", { adoption: 0.6, adoptionTarget: 0.5 }),
+        ],
+      },
+      { kind: "team", name: "c", weeks: [suppressedWeek("2026-W46"), weekFigures("2026-W47", { adoption: 0.9 })] },
+      { kind: "team", name: "d", weeks: [weekFigures("2026-W46"), suppressedWeek("2026-W47")] },
+    ],
+  });
+  const t = trackTargets(doc, "2026-W47");
+
+  it("keeps the document's order", () => {
+    expect(t.map((x) => x.name)).toEqual(["o", "a", "b", "c", "d"]);
+  });
+
+  it("says who crossed the target and who fell below, with the trend", () => {
+    expect(t.map((x) => [x.name, x.atTarget, x.trend, x.crossing])).toEqual([
+      ["o", true, "up", "crossed"],
+      ["a", false, "down", "fell-below"],
+      // b: the previous week is judged against its own target (0.8): 0.5 was below, 0.6 meets 0.5.
+      ["b", true, "up", "crossed"],
+      ["c", true, null, null],
+      ["d", null, null, null],
+    ]);
+    expect(t[4]?.suppressed).toBe(true);
+  });
+});
