@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { computeMetrics } from "./compute.js";
+import { computeMetrics, evaluateGroupWeek, GroupContext, groupSpecs } from "./compute.js";
 import { MetricsConfig } from "./config.js";
-import { affectedWeeks, evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
+import { affectedWeeks, evaluateGroupWeeks, type GroupWeek, rosterSizeOf } from "./incremental.js";
 import { MetricsInput, RosterPerson } from "./inputs.js";
 import type { MetricsOutput } from "./output.js";
 import { prepareMetrics } from "./prepare.js";
@@ -156,6 +156,20 @@ describe("incremental recomputation", () => {
     const fullMap = figuresByPair(full);
     for (const r of evaluateGroupWeeks(prep, pairs, options)) {
       expect(JSON.stringify(r.figures)).toBe(fullMap.get(`${r.kind} ${r.name} ${r.week}`));
+    }
+  });
+
+  it("rosterSizeOf equals the rosterSize of the full evaluation", () => {
+    const input = world(5);
+    const prep = prepareMetrics(input);
+    const ctx = new GroupContext(prep);
+    for (const kind of ["org", "team", "repo"] as const) {
+      for (const spec of groupSpecs(prep, kind)) {
+        for (const week of ["2026-W03", "2026-W12", "2026-W30"]) {
+          const figures = evaluateGroupWeek(ctx, spec, week, { now: options.now, viewerIsAdmin: false });
+          expect(rosterSizeOf(ctx, spec, week)).toBe(figures.rosterSize);
+        }
+      }
     }
   });
 });

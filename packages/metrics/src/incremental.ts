@@ -136,6 +136,23 @@ function weeksBetween(clock: WeekClock, from: IsoWeek, to: IsoWeek): number {
 }
 
 /**
+ * The group-week's `rosterSize` as `evaluateGroupWeek` reports it (people in the group, or for
+ * repositories the active engineers), without the other figures: deciding which groups fold into
+ * "other" needs only this, for every group of the kind.
+ */
+export function rosterSizeOf(ctx: GroupContext, spec: GroupSpec, week: IsoWeek): number {
+  const members = ctx.membersOf(spec, week);
+  if (spec.kind !== "repo" && spec.repos === null) return members.size;
+  const active = new Set<string>();
+  const t = ctx.prep.config.thresholds;
+  for (let i = t.activeWindowWeeks - 1; i >= 0; i--) {
+    for (const f of ctx.changes(spec, "merged", ctx.prep.clock.shift(week, -i), members))
+      active.add(f.person as string);
+  }
+  return active.size;
+}
+
+/**
  * Evaluates just the given (group, week) pairs, with the same privacy rule as the full report:
  * a group-week below k is suppressed; "other" folds that week's suppressed groups of its kind.
  */
@@ -161,7 +178,7 @@ export function evaluateGroupWeeks(
     const key = `${kind} ${week}`;
     let list = foldedCache.get(key);
     if (list === undefined) {
-      list = specsOf(kind).filter((spec) => (evaluateGroupWeek(ctx, spec, week, evalOptions).rosterSize ?? 0) < k);
+      list = specsOf(kind).filter((spec) => rosterSizeOf(ctx, spec, week) < k);
       foldedCache.set(key, list);
     }
     return list;
