@@ -1,51 +1,130 @@
+import { parseEnv } from "@yardstick/config";
+import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
+import { computeMetrics } from "@yardstick/metrics";
+import { loadMetricsInput } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
-import { runDemo } from "../demo/run-demo.js";
+import { runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
 import { ExitCode } from "../exit-codes.js";
+import { SyncProgress } from "../progress.js";
+import { openRuntime } from "../runtime.js";
+import { performSync } from "../sync-run.js";
 
-/** `yardstick run`: the main job. Today: the zero-setup first run against a simulated organisation. */
+interface RunOptions {
+  demo?: boolean;
+  size: string;
+  seed: number;
+  out: string;
+  dataDir: string;
+  weeks: number;
+  progress: boolean;
+  config?: string;
+  databaseUrl?: string;
+  queuePrefix: string;
+}
+
+/**
+ * `yardstick run`: the main job. With GitHub credentials (GITHUB_TOKEN or a GitHub App) it syncs
+ * the configured organisations and computes the figures; without them (or with --demo) it runs
+ * the zero-setup first run against a simulated organisation.
+ */
 export function registerRun(program: Command): void {
   program
     .command("run")
     .description(
-      "Run the main job: generate a simulated GitHub organisation, serve it from the built-in simulator, sync it through the real GitHub client into embedded PGlite, attribute, link deployments and compute the figures.",
+      "Run the main job: sync GitHub, attribute, link deployments and compute the weekly figures. Without GitHub credentials: the zero-setup first run against a simulated organisation (built-in simulator, embedded PGlite).",
     )
+    .option("--demo", "run against a simulated organisation even when GitHub credentials are set")
     .addOption(
       new Option(
         "--size <size>",
-        "world size: small, demo (a few hundred engineers, a dozen teams, six months), large, or a PR count",
+        "demo world size: small, demo (a few hundred engineers, a dozen teams, six months), large, or a PR count",
       ).default("demo"),
     )
     .addOption(
-      new Option("--seed <n>", "world seed (same seed, same organisation)")
-        .default("1")
+      new Option("--seed <n>", "demo world seed (same seed, same organisation)")
+        .default(1)
         .argParser((v) => Number.parseInt(v, 10)),
     )
     .addOption(new Option("--out <dir>", "where the figures and summary are written").default("yardstick-reports"))
+    .addOption(new Option("--data-dir <dir>", "the demo's embedded database (wiped first)").default(".yardstick/demo"))
     .addOption(
-      new Option("--data-dir <dir>", "the embedded database of this run (wiped first)").default(".yardstick/demo"),
+      new Option("--weeks <n>", "weeks reported, ending with the last complete one")
+        .default(26)
+        .argParser((v) => Number.parseInt(v, 10)),
     )
     .addOption(new Option("--no-progress", "no progress bar"))
+    .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
+    .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
+    .addOption(
+      new Option("--queue-prefix <prefix>", "Redis key prefix of the queues (as given to `yardstick worker`)")
+        .env("YARDSTICK_QUEUE_PREFIX")
+        .default("yardstick"),
+    )
     .addHelpText(
       "after",
       `
-Needs nothing but Node: no PostgreSQL, Redis or GitHub token. Writes metrics.json (the
-\`yardstick metrics\` document) and summary.md to --out, and prints the summary.
+With GITHUB_TOKEN (or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY[_PATH], GITHUB_APP_INSTALLATION_ID) and
+a configuration file (\`yardstick init\` writes one): syncs the configured organisations into
+DATABASE_URL (embedded PGlite by default; PostgreSQL with a postgres:// URL), through BullMQ
+workers when REDIS_URL is set, then computes the figures. Otherwise, or with --demo: needs
+nothing but Node (no PostgreSQL, Redis or GitHub token).
 
-Exit codes: 0 done, 1 some jobs failed.`,
+Writes metrics.json (the \`yardstick metrics\` document) and summary.md to --out, and prints the
+summary. Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 a
+dependency unavailable.`,
     )
-    .action(async (options: { size: string; seed: number; out: string; dataDir: string; progress: boolean }) => {
+    .action(async (options: RunOptions) => {
       const started = Date.now();
-      const result = await runDemo({
-        size: options.size,
-        seed: options.seed,
-        outDir: options.out,
-        dataDir: options.dataDir,
-        progress: options.progress,
-      });
-      process.stdout.write(`\n${result.summary}\n`);
-      process.stdout.write(
-        `Figures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
-      );
-      if (result.failedJobs > 0) process.exitCode = ExitCode.failure;
+      const env = parseEnv(process.env);
+      const hasCredentials = env.GITHUB_TOKEN !== undefined || env.GITHUB_APP_ID !== undefined;
+      if (options.demo === true || !hasCredentials) {
+        const result = await runDemo({
+          size: options.size,
+          seed: options.seed,
+          outDir: options.out,
+          dataDir: options.dataDir,
+          progress: options.progress,
+        });
+        process.stdout.write(`\n${result.summary}\n`);
+        process.stdout.write(
+          `Figures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
+        );
+        if (result.failedJobs > 0) process.exitCode = ExitCode.failure;
+        return;
+      }
+
+      const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+      try {
+        const { config } = runtime;
+        if (config.github.organizations.length === 0 && config.github.repositories.length === 0) {
+          throw new InputError("config.invalid", "nothing to run against", [
+            {
+              path: "github.organizations",
+              message: `no organisation or repository configured (${runtime.configPath ?? "no configuration file found"})`,
+              example: "organizations: [{ name: acme }]   (or run `yardstick init`)",
+            },
+          ]);
+        }
+        const progress = new SyncProgress(process.stderr, !options.progress);
+        const repos = config.github.organizations.length === 0 ? [...config.github.repositories] : [];
+        const failed = await performSync(runtime, { repos, since: null, queuePrefix: options.queuePrefix }, progress);
+        progress.draw(true);
+
+        const now = new Date();
+        const to = addWeeks(isoWeekOf(now, config.timeZone), -1);
+        const from = addWeeks(to, -(Math.max(options.weeks, 1) - 1));
+        const output = computeMetrics(await loadMetricsInput(runtime.database.db, config), { from, to, now });
+        const t = progress.totals;
+        const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
+        const files = writeRunOutputs(options.out, output, summary);
+        process.stdout.write(`\n${summary}\n`);
+        process.stdout.write(
+          `Figures: ${files.metricsFile}\nSummary: ${files.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length} failed jobs)\n`,
+        );
+        for (const f of failed) process.stdout.write(`failed: ${f.name} ${f.jobId}: ${f.reason}\n`);
+        if (failed.length > 0) process.exitCode = ExitCode.failure;
+      } finally {
+        await runtime.close();
+      }
     });
 }

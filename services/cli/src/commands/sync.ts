@@ -1,9 +1,9 @@
 import { InputError, RepoFullName } from "@yardstick/core";
-import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
-import { githubClientFor, openRuntime } from "../runtime.js";
+import { openRuntime } from "../runtime.js";
+import { performSync } from "../sync-run.js";
 
 function parseRepos(values: readonly string[]): string[] {
   const bad = values.filter((v) => !RepoFullName.safeParse(v).success);
@@ -80,37 +80,7 @@ GitHub unavailable.`,
             },
           ]);
         }
-        const github = githubClientFor(runtime);
-        const deps = createPipelineDeps({
-          db: runtime.database.db,
-          github,
-          config: runtime.config,
-          onProgress: progress.onProgress,
-        });
-        const runId = `cli-${new Date().toISOString().replaceAll(":", "")}`;
-        let failed: { name: string; jobId: string; reason: string }[];
-        if (runtime.env.REDIS_URL === undefined) {
-          const summary = await runSyncInline(deps, runtime.logger, { runId, repos, since });
-          failed = summary.failed.map((f) => ({ name: f.name, jobId: f.jobId, reason: f.error.message }));
-        } else {
-          const runner = new BullMqRunner({
-            catalog: jobs,
-            deps,
-            logger: runtime.logger,
-            redisUrl: runtime.env.REDIS_URL,
-            prefix: options.queuePrefix,
-          });
-          try {
-            await enqueueSync(runner, deps, { runId, repos, since });
-            process.stderr.write("enqueued; following the workers (start them with `yardstick worker`)\n");
-            while ((await runner.pending()) > 0) await new Promise((r) => setTimeout(r, 1_000));
-            await runner.enqueue("rollups.recompute", { weeks: syncWeeks(deps), runId });
-            await runner.waitUntilIdle();
-            failed = (await runner.failed()).filter((f) => f.jobId.includes(runId));
-          } finally {
-            await runner.close();
-          }
-        }
+        const failed = await performSync(runtime, { repos, since, queuePrefix: options.queuePrefix }, progress);
         progress.draw(true);
         const t = progress.totals;
         process.stdout.write(

@@ -79,10 +79,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const from = addWeeks(to, -(Math.min(world.header.sizes?.weeks ?? 26, 26) - 1));
     const output = computeMetrics(input, { from, to, now });
 
-    mkdirSync(options.outDir, { recursive: true });
-    const metricsFile = resolve(join(options.outDir, "metrics.json"));
-    const summaryFile = resolve(join(options.outDir, "summary.md"));
-    writeFileSync(metricsFile, `${JSON.stringify(output, null, 2)}\n`);
     let pullRequestsInWorld = 0;
     for (const repo of world.repos()) {
       const fullName = `${repo.org}/${repo.name}`;
@@ -95,7 +91,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       points: usage.graphqlPoints,
       rest: usage.restRequests,
     });
-    writeFileSync(summaryFile, summary);
+    const { metricsFile, summaryFile } = writeRunOutputs(options.outDir, output, summary);
     return {
       outDir: resolve(options.outDir),
       metricsFile,
@@ -114,13 +110,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
+/** Writes the run's figures (`metrics.json`, the `yardstick metrics` document) and its summary. */
+export function writeRunOutputs(
+  outDir: string,
+  output: MetricsOutput,
+  summary: string,
+): { metricsFile: string; summaryFile: string } {
+  mkdirSync(outDir, { recursive: true });
+  const metricsFile = resolve(join(outDir, "metrics.json"));
+  const summaryFile = resolve(join(outDir, "summary.md"));
+  writeFileSync(metricsFile, `${JSON.stringify(output, null, 2)}\n`);
+  writeFileSync(summaryFile, summary);
+  return { metricsFile, summaryFile };
+}
+
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${Math.round(v * 100)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(2));
 
 /** A short Markdown summary: the organisation's last complete week and its adoption trend. */
 export function summarise(
   output: MetricsOutput,
-  sync: { repos: number; pullRequests: number; points: number; rest: number },
+  sync: { repos: number; pullRequests: number; points: number; rest?: number },
 ): string {
   const org = output.groups.find((g) => g.kind === "org");
   const last = org?.weeks.at(-1);
@@ -138,7 +148,7 @@ export function summarise(
   const lines = [
     `# Yardstick: ${org?.name ?? "organisation"}, week ${last?.week ?? "n/a"}`,
     "",
-    `Synced ${sync.repos} repositories and ${sync.pullRequests} merged pull requests (GitHub cost: ${sync.points} GraphQL points, ${sync.rest} REST requests).`,
+    `Synced ${sync.repos} repositories and ${sync.pullRequests} merged pull requests (GitHub cost: ${sync.points} GraphQL points${sync.rest === undefined ? "" : `, ${sync.rest} REST requests`}).`,
     "",
     "| figure | value |",
     "| --- | --- |",

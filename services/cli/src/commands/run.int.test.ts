@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
+import { MetricsOutput } from "@yardstick/metrics";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configInputForWorld } from "../demo/world-config.js";
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const TOKEN = "run-test-token";
+
+describe("yardstick run with GitHub credentials and a configuration file", () => {
+  let simulator: Simulator;
+  let dir: string;
+
+  beforeAll(async () => {
+    const world = World.from(generateWorld(presetOptions("small", 5)));
+    simulator = await startSimulator({ world, tokens: [TOKEN] });
+    dir = mkdtempSync(join(tmpdir(), "yardstick-run-"));
+    writeFileSync(join(dir, "yardstick.config.json"), JSON.stringify(configInputForWorld(world)));
+  }, 120_000);
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  it("syncs the configured organisation from that GitHub, then writes the figures and the summary", async () => {
+    const out = join(dir, "reports");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "services/cli/src/main.ts", "run", "--no-progress", "--out", out, "--weeks", "4"],
+      {
+        cwd: root,
+        maxBuffer: 64 << 20,
+        env: {
+          ...process.env,
+          GITHUB_TOKEN: TOKEN,
+          GITHUB_API_URL: simulator.url,
+          YARDSTICK_GITHUB_MIN_TIME_MS: "0",
+          YARDSTICK_CONFIG: join(dir, "yardstick.config.json"),
+          DATABASE_URL: `pglite:${join(dir, "data")}`,
+          REDIS_URL: "",
+        },
+      },
+    );
+    expect(stdout).toMatch(/Synced 6 repositories and \d+ merged pull requests/);
+    expect(stdout).toContain("0 failed jobs");
+    expect(stdout).not.toContain("simulated organisation");
+    const output = MetricsOutput.parse(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")));
+    expect(output.weeks).toHaveLength(4);
+    expect(output.groups.find((g) => g.kind === "org")?.name).toBe("acme");
+    expect(existsSync(join(out, "summary.md"))).toBe(true);
+    // It really read the simulator: GraphQL points were spent by the token.
+    expect(simulator.accounting.of(TOKEN).graphqlPoints).toBeGreaterThan(10);
+  }, 300_000);
+});
