@@ -38,7 +38,8 @@ export function formatPointChange(current: number | null, previous: number | nul
 export function formatDelta(current: number | null, previous: number | null): string {
   if (current === null || previous === null) return NA;
   const d = Math.round((current - previous) * 100) / 100;
-  return d === 0 ? "±0" : `${d > 0 ? "+" : "−"}${Math.abs(d).toFixed(2)}`;
+  const digits = Number.isInteger(current) && Number.isInteger(previous) ? 0 : 2;
+  return d === 0 ? "±0" : `${d > 0 ? "+" : "−"}${Math.abs(d).toFixed(digits)}`;
 }
 
 /** An instant as "2026-11-24 09:00 UTC". */

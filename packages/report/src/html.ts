@@ -622,6 +622,11 @@ function coverageSection(output: MetricsOutput, options: ReportOptions): string 
       `<li>Attribution rule version${c.ruleVersions.length === 1 ? "" : "s"}: ${c.ruleVersions.length === 0 ? "none (nothing attributed yet)" : c.ruleVersions.map((v) => `<code>${esc(v)}</code>`).join(", ")}.</li>`,
     );
   }
+  if (c === undefined) {
+    facts.push(
+      `<li>Unresolved identities, sync freshness and the attribution rule version are not part of a metrics document: <code>yardstick report --from … --to …</code> against the database shows them.</li>`,
+    );
+  }
   facts.push(
     `<li>${label("provisional", "Provisional weeks")} (revert window still open): ${provisional.length === 0 ? "none" : provisional.map(esc).join(", ")}.</li>`,
   );

@@ -226,6 +226,11 @@ export function renderReportMarkdown(output: MetricsOutput, options: ReportOptio
     out.push(
       `- Attribution rule versions: ${c.ruleVersions.length === 0 ? "none" : c.ruleVersions.map(md).join(", ")}`,
     );
+  if (c === undefined) {
+    out.push(
+      "- Unresolved identities, sync freshness and the attribution rule version are not part of a metrics document: `yardstick report --from … --to …` against the database shows them.",
+    );
+  }
   const listOf = (title: string, items: readonly string[]) =>
     out.push(`- ${title} (${items.length})${items.length === 0 ? "" : `: ${items.map(md).join(", ")}`}`);
   listOf("Repositories without a deployment signal", n.reposWithoutDeploymentSignal);
