@@ -41,6 +41,24 @@ describe("renderReportHtml", () => {
     expect(html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;platform&quot;");
   });
 
+  it("escapes the notes and the caller's coverage text too", () => {
+    const hostile = '<img src=x onerror="alert(1)">';
+    const out = renderReportHtml(
+      MetricsOutput.parse({
+        ...output,
+        notes: {
+          ...output.notes,
+          reposWithoutDeploymentSignal: [hostile],
+          offBranchDeployments: [hostile],
+          changesNotOnBranch: [hostile],
+        },
+      }),
+      { ...options, title: hostile, coverage: { ruleVersions: [hostile] } },
+    );
+    expect(out).not.toContain("<img");
+    expect(out).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+
   it("carries exactly the document's numbers (data-value equals the JSON figure)", () => {
     const rows = new Map(reportRows(output).map((r) => [`${r.kind}:${r.name}|${r.week}`, r]));
     const figures = figuresOf(html).filter((f) => f.week !== "" && !f.field.endsWith("Total"));
