@@ -61,6 +61,16 @@ export class GroupContext {
     this.prep = prep;
   }
 
+  /**
+   * Drops what is cached for these weeks (their facts changed: see `updatePrepared`). Every
+   * week-keyed cache key ends with " <week>"; the ever-members cache depends on the roster only.
+   */
+  forgetWeeks(weeks: ReadonlySet<string>): void {
+    for (const cache of [this.members, this.deploymentLists, this.deployDaysCache, this.scopedCache]) {
+      for (const key of cache.keys()) if (weeks.has(key.slice(key.lastIndexOf(" ") + 1))) cache.delete(key);
+    }
+  }
+
   /** People in the group in the week: rostered (and in one of its teams, for team groups). */
   membersOf(spec: GroupSpec, week: string): Set<string> {
     const key = `${spec.teams === null ? "*" : spec.teams.join("\u0000")} ${week}`;

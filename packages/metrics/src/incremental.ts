@@ -160,8 +160,9 @@ export function evaluateGroupWeeks(
   prep: Prepared,
   pairs: readonly GroupWeek[],
   options: Pick<ComputeOptions, "now" | "viewerIsAdmin">,
+  /** Caches kept from an earlier evaluation of `prep` (after `forgetWeeks` of what changed). */
+  ctx: GroupContext = new GroupContext(prep),
 ): (GroupWeek & { figures: WeekFigures })[] {
-  const ctx = new GroupContext(prep);
   const k = prep.config.thresholds.minGroupSize;
   const evalOptions = { now: options.now, viewerIsAdmin: options.viewerIsAdmin ?? false };
   const specsByKind = new Map<GroupKind, GroupSpec[]>();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { computeMetrics } from "./compute.js";
+import { computeMetrics, evaluateGroups } from "./compute.js";
 import { evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
 import type { MetricsInput } from "./inputs.js";
 import type { MetricsOutput } from "./output.js";
 import { prepareMetrics } from "./prepare.js";
-import { restrictInput } from "./restrict.js";
+import { restrictInput, rollupState, updatePrepared } from "./restrict.js";
 import { syntheticInput } from "./synthetic.js";
 
 function figuresByPair(out: MetricsOutput): Map<string, string> {
@@ -106,5 +106,42 @@ describe("restrictInput", () => {
     const { restricted, compared } = expectSameAsFull(input, pairs, fullPaused);
     expect(compared).toBeGreaterThan(20);
     expect(restricted.fullRepos).not.toContain(repo);
+  });
+
+  it("updatePrepared: day after day, the kept facts and caches give the full report's figures", () => {
+    const asOf = (at: Date): MetricsInput => {
+      const day = at.toISOString().slice(0, 10);
+      return {
+        ...world.input,
+        changes: world.input.changes.filter((c) => c.mergedAt < at),
+        deployments: world.input.deployments
+          .map((d) => ({ ...d, statuses: d.statuses.filter((x) => x.createdAt < at) }))
+          .filter((d) => d.createdAt < at),
+        usage: world.input.usage.filter((u) => u.day < day),
+      };
+    };
+    const wednesday = new Date("2026-11-18T00:00:00Z");
+    const prep = prepareMetrics(asOf(wednesday));
+    const state = rollupState(prep);
+    const weeks = full.weeks;
+    evaluateGroups(prep, weeks, { ...options, now: wednesday }); // what the last full recompute did
+    for (let d = 0; d < 3; d++) {
+      const since = new Date(wednesday.getTime() + d * 86_400_000);
+      const until = new Date(since.getTime() + 86_400_000);
+      const input = asOf(until);
+      updatePrepared(state, input, since);
+      const expected = figuresByPair(computeMetrics(input, options));
+      const pairs = pairsOf(["2026-W45", "2026-W46", "2026-W47"]);
+      let compared = 0;
+      for (const r of evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx)) {
+        const want = expected.get(`${r.kind} ${r.name} ${r.week}`);
+        if (want === undefined) continue;
+        expect(`${r.kind} ${r.name} ${r.week} ${JSON.stringify(r.figures)}`).toBe(
+          `${r.kind} ${r.name} ${r.week} ${want}`,
+        );
+        compared += 1;
+      }
+      expect(compared).toBeGreaterThan(20);
+    }
   });
 });

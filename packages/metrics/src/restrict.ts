@@ -1,7 +1,9 @@
 import { WeekClock } from "./clock.js";
+import { GroupContext } from "./compute.js";
 import { liveAtOf } from "./detect.js";
 import type { GroupWeek } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
+import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
 
 /**
  * Incremental rollups without a full prepare. `evaluateGroupWeeks` needs prepared facts, and
@@ -64,8 +66,15 @@ export function restrictInput(input: MetricsInput, pairs: readonly GroupWeek[]):
     return { input: { ...input, changes: [], deployments: [], usage: [] }, windowStart: new Date(0), fullRepos: [] };
   }
   const windowStart = clock.bounds(clock.shift(earliest, -lookbackWeeksOf(input.config))).start;
+  return restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(earliest).start));
+}
+
+/**
+ * The data that decides every fact from `windowStart` on (see above): changes and deployments
+ * from it on with each repository's linking state at it, usage from `firstUsageDay` on.
+ */
+export function restrictToWindow(input: MetricsInput, windowStart: Date, firstUsageDay: string): RestrictedInput {
   const start = windowStart.getTime();
-  const firstUsageDay = clock.dayOf(clock.bounds(earliest).start);
 
   const deploymentsByRepo = new Map<string, Deployment[]>();
   for (const d of input.deployments) {
@@ -173,4 +182,148 @@ function cutChain(
   }
   if (wanted.size > 0) return null;
   return { chain, graph: { head: graph.head, parents } };
+}
+
+/**
+ * What the rollup worker keeps between updates: the prepared facts of everything seen so far,
+ * looked up by key, and the evaluation caches. Built once after a full recompute.
+ */
+export interface RollupState {
+  prep: Prepared;
+  ctx: GroupContext;
+  changeByKey: Map<string, ChangeFact>;
+  deploymentById: Map<string, DeploymentFact>;
+}
+
+export function rollupState(prep: Prepared, ctx: GroupContext = new GroupContext(prep)): RollupState {
+  return {
+    prep,
+    ctx,
+    changeByKey: new Map(prep.changes.map((f) => [f.key, f])),
+    deploymentById: new Map(prep.deployments.map((d) => [d.id, d])),
+  };
+}
+
+function remove<T>(list: T[] | undefined, value: T): void {
+  if (list === undefined) return;
+  const i = list.lastIndexOf(value);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week: string, value: T): void {
+  let inner = map.get(outer);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(outer, inner);
+  }
+  pushTo(inner, week, value);
+}
+
+/**
+ * Brings `state` up to date with `input` (everything `state` was prepared from, plus data that
+ * arrived from `since` on), without preparing all of it again. Data arriving at `since` can
+ * change only: changes merged from `since` − `revertWindowDays` on (a revert of them), changes
+ * still undeployed (a deployment ships them), deployments from then on, and the previous
+ * deployment of each environment (rolled back, recovered). So the facts from
+ * S = since − `revertWindowDays` on are prepared again from `restrictToWindow(input, S)`, copied
+ * into the kept facts (same objects, so the indexes stay valid; a change newly deployed joins the
+ * deployed indexes), and the evaluation caches of the weeks from S on are dropped. Returns those
+ * weeks. Not maintained: `prep.notes` (the report's notes come from a full recompute). One case
+ * is not covered: a failed deployment before the last one before S, itself failed, recovered only now.
+ */
+export function updatePrepared(state: RollupState, input: MetricsInput, since: Date): { weeks: Set<string> } {
+  const { prep } = state;
+  const clock = prep.clock;
+  const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
+  const firstWeek = clock.weekOf(windowStart);
+  const small = prepareMetrics(restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(firstWeek).start)).input);
+  const start = windowStart.getTime();
+  const weeks = new Set<string>();
+  const idx = prep.index;
+
+  for (const f of small.changes) {
+    const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
+    if (!fresh) continue; // linking state before the window: its facts may be partial
+    weeks.add(f.mergedWeek);
+    if (f.deployedWeek !== null) weeks.add(f.deployedWeek);
+    const old = state.changeByKey.get(f.key);
+    if (old === undefined) {
+      prep.changes.push(f);
+      state.changeByKey.set(f.key, f);
+      if (f.person === null) continue;
+      pushTo(idx.mergedByWeek, f.mergedWeek, f);
+      pushNestedTo(idx.personMerged, f.person, f.mergedWeek, f);
+      pushNestedTo(idx.repoMerged, f.repo, f.mergedWeek, f);
+      if (f.deployedWeek !== null) {
+        pushTo(idx.deployedByWeek, f.deployedWeek, f);
+        pushNestedTo(idx.personDeployed, f.person, f.deployedWeek, f);
+        pushNestedTo(idx.repoDeployed, f.repo, f.deployedWeek, f);
+      }
+      continue;
+    }
+    const before = old.deployedWeek;
+    Object.assign(old, f);
+    if (old.person === null || before === old.deployedWeek) continue;
+    if (before !== null) {
+      weeks.add(before);
+      remove(idx.deployedByWeek.get(before), old);
+      remove(idx.personDeployed.get(old.person)?.get(before), old);
+      remove(idx.repoDeployed.get(old.repo)?.get(before), old);
+    }
+    if (old.deployedWeek !== null) {
+      pushTo(idx.deployedByWeek, old.deployedWeek, old);
+      pushNestedTo(idx.personDeployed, old.person, old.deployedWeek, old);
+      pushNestedTo(idx.repoDeployed, old.repo, old.deployedWeek, old);
+    }
+  }
+
+  for (const d of small.deployments) {
+    const old = state.deploymentById.get(d.id);
+    if (d.liveAt.getTime() < start) {
+      // An environment's last deployment before the window: a rollback or a recovery may be new.
+      if (old === undefined) continue;
+      let changed = false;
+      if (d.failureReasons.includes("rollback") && !old.failureReasons.includes("rollback")) {
+        old.failureReasons.push("rollback");
+        old.failed = true;
+        changed = true;
+      }
+      if (old.failed && old.recoveryHours === null && d.recoveryHours !== null) {
+        old.recoveryHours = d.recoveryHours;
+        changed = true;
+      }
+      if (changed) weeks.add(old.week);
+      continue;
+    }
+    weeks.add(d.week);
+    if (old === undefined) {
+      prep.deployments.push(d);
+      state.deploymentById.set(d.id, d);
+      pushTo(idx.deploymentsByWeek, d.week, d);
+    } else {
+      Object.assign(old, d);
+    }
+  }
+
+  // Usage: whole weeks from the window's first week on.
+  for (const [week, people] of small.index.usageByWeek) {
+    if (week >= firstWeek) {
+      idx.usageByWeek.set(week, people);
+      weeks.add(week);
+    }
+  }
+  prep.hasUsage ||= small.hasUsage;
+  for (const repo of small.repos) {
+    if (!prep.repos.includes(repo)) prep.repos = [...prep.repos, repo].sort();
+  }
+  for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
+  for (let w = firstWeek; w <= clock.weekOf(since); w = clock.shift(w, 1)) weeks.add(w);
+  state.ctx.forgetWeeks(weeks);
+  return { weeks };
 }
