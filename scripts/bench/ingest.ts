@@ -1,0 +1,291 @@
+/**
+ * Ingest benchmark: what a sync costs on GitHub, and how fast it fills PostgreSQL, each next to a
+ * baseline measured in the same run on the same world.
+ *
+ *   pnpm exec tsx scripts/bench/ingest.ts [--prs 3000] [--seed 1] [--concurrency 8]
+ *
+ * The simulator runs in a child process (`pnpm sim --generate N`), so its CPU is not the ingest's;
+ * its accounting (`GET /_sim/accounting`) counts GraphQL points and REST requests. The database is
+ * a fresh PostgreSQL database from `createTestDatabase` (YARDSTICK_TEST_DATABASE_URL).
+ *
+ * 1. GitHub cost per 1,000 merged PRs: our sync (the inline runner: discovery, pull requests with
+ *    commits, files and labels, branch history, deployments) as GraphQL points + REST requests,
+ *    next to the per-PR REST approach of DevLake's collector, issued for real with @octokit/rest:
+ *    list every repository's closed pulls, then each merged PR's commits, files and reviews.
+ * 2. An unchanged re-sync: its cost per repository.
+ * 3. Throughput: merged PRs per second of the first sync end to end (GitHub over loopback HTTP,
+ *    mapping, upserts, attribution, linking, rollups), next to a plain `COPY ... FROM STDIN` of the
+ *    same rows (every table the sync wrote) into an empty database.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { Octokit } from "@octokit/rest";
+import { createTestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient } from "@yardstick/github";
+import { generateWorld, presetOptions, type TokenUsage, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { createPipelineDeps, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
+import postgres from "postgres";
+import { configForWorld } from "../../services/cli/src/demo/world-config.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  const value = i === -1 ? fallback : Number(args[i + 1]);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`--${name} must be a positive integer, e.g. --${name} ${fallback}`);
+  return value;
+};
+const PRS = arg("prs", 3000);
+const SEED = arg("seed", 1);
+const CONCURRENCY = arg("concurrency", 8);
+const TOKEN = "bench-token";
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const silent = createLogger({
+  service: "bench",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+
+function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "packages/github-sim/src/cli.ts"),
+      "--generate",
+      String(PRS),
+      "--seed",
+      String(SEED),
+      "--token",
+      TOKEN,
+      "--rest-limit",
+      "100000000",
+      "--graphql-limit",
+      "100000000",
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const line = out.split("\n")[0];
+      if (out.includes("\n") && line !== undefined) resolveUrl((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited (${code}) before listening`)));
+  });
+  return { url, child };
+}
+
+async function usage(simUrl: string): Promise<TokenUsage> {
+  const res = await fetch(`${simUrl}/_sim/accounting`);
+  return ((await res.json()) as { total: TokenUsage }).total;
+}
+
+async function resetUsage(simUrl: string): Promise<void> {
+  await fetch(`${simUrl}/_sim/accounting/reset`, { method: "POST" });
+}
+
+/** Runs `tasks` with at most `n` at once. */
+async function pool<T>(items: readonly T[], n: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await task(item);
+      }
+    }),
+  );
+}
+
+/** DevLake-style REST collection: list the closed pulls, then commits, files and reviews of each merged one. */
+async function perPrRest(simUrl: string, repos: readonly string[]): Promise<{ merged: number }> {
+  const octokit = new Octokit({ baseUrl: simUrl, auth: TOKEN, userAgent: "yardstick-bench" });
+  const merged: { owner: string; repo: string; number: number }[] = [];
+  await pool(repos, CONCURRENCY, async (fullName) => {
+    const [owner = "", repo = ""] = fullName.split("/");
+    for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, {
+      owner,
+      repo,
+      state: "closed",
+      per_page: 100,
+    })) {
+      for (const pr of page.data) if (pr.merged_at !== null) merged.push({ owner, repo, number: pr.number });
+    }
+  });
+  await pool(merged, CONCURRENCY, async (pr) => {
+    const params = { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 };
+    await octokit.paginate(octokit.rest.pulls.listCommits, params);
+    await octokit.paginate(octokit.rest.pulls.listFiles, params);
+    await octokit.paginate(octokit.rest.pulls.listReviews, params);
+  });
+  return { merged: merged.length };
+}
+
+async function copyBaseline(fromUrl: string, toUrl: string): Promise<{ rows: number; ms: number; tables: number }> {
+  const from = postgres(fromUrl, { max: 1, onnotice: () => {} });
+  const to = postgres(toUrl, { max: 1, onnotice: () => {} });
+  try {
+    const tables = (
+      await from<{ table_name: string }[]>`
+        select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`
+    ).map((t) => t.table_name);
+    // The rows as COPY text, read before the clock starts.
+    const dumps: { table: string; data: Buffer; rows: number }[] = [];
+    for (const table of tables) {
+      // Read with psql: a postgres.js COPY TO readable sometimes never ends (seen with 3.4.9).
+      const dump = spawnSync("psql", [fromUrl, "-X", "-q", "-c", `copy "${table}" to stdout`], {
+        maxBuffer: 2 ** 31,
+      });
+      if (dump.status !== 0) throw new Error(`psql copy ${table}: ${dump.stderr.toString()}`);
+      const data = dump.stdout;
+      let n = 0;
+      for (const byte of data) if (byte === 10) n++;
+      if (n > 0) dumps.push({ table, data, rows: n });
+    }
+    const started = performance.now();
+    await to.begin(async (tx) => {
+      // A plain COPY: no foreign-key triggers (the rows are known to be consistent).
+      await tx`set local session_replication_role = replica`;
+      for (const dump of dumps) {
+        const writable = await tx`copy ${tx(dump.table)} from stdin`.writable();
+        await new Promise<void>((done, fail) => {
+          writable.once("error", fail);
+          writable.once("finish", () => done());
+          writable.end(dump.data);
+        });
+      }
+    });
+    const ms = performance.now() - started;
+    return { rows: dumps.reduce((a, d) => a + d.rows, 0), ms, tables: dumps.length };
+  } finally {
+    await from.end({ timeout: 1 });
+    await to.end({ timeout: 1 });
+  }
+}
+
+async function main(): Promise<void> {
+  log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} on ${cpus().length} cores`,
+  );
+  log(`generating the world (--generate ${PRS} --seed ${SEED}) here and in the simulator process`);
+  const world = World.from(generateWorld(presetOptions(String(PRS), SEED)));
+  const repos = world.repos().map((r) => `${r.org}/${r.name}`);
+  const worldMerged = repos.reduce(
+    (n, r) => n + world.pullNumbers(r).filter((k) => world.pull(r, k)?.mergedAt).length,
+    0,
+  );
+  // Every PR of the world is in the window (the generated world spans 52 weeks).
+  const config = configForWorld(world, { thresholds: { backfillDays: 400 } });
+  const sim = await startSimulatorProcess();
+  const dbs = [await createTestDatabase(), await createTestDatabase()];
+  const [target, copyTarget] = dbs as [(typeof dbs)[0], (typeof dbs)[0]];
+  try {
+    const github = createGitHubClient({
+      baseUrl: sim.url,
+      auth: { type: "token", token: TOKEN },
+      logger: silent,
+      throttle: { graphqlMinTimeMs: 0 },
+    });
+    const pullPoints = { first: 0, again: 0 };
+    let phase: "first" | "again" = "first";
+    const onProgress = (e: ProgressEvent) => {
+      if (e.kind === "page" && e.stream === "pull_requests") pullPoints[phase] += e.points;
+    };
+    const deps = createPipelineDeps({ db: target.db, github, config, onProgress });
+
+    log(`first sync of ${repos.length} repositories, ${worldMerged} merged PRs`);
+    await resetUsage(sim.url);
+    const t0 = performance.now();
+    const first = await runSyncInline(deps, silent, { runId: "bench-1" });
+    const syncMs = performance.now() - t0;
+    const firstUsage = await usage(sim.url);
+    if (first.failed.length > 0) throw new Error(`first sync: ${first.failed.length} jobs failed`);
+    const [{ stored = 0 } = {}] = await target.handle.query<{ stored: number }>(
+      "select count(*)::int as stored from pull_requests",
+    );
+
+    log("unchanged re-sync");
+    phase = "again";
+    await resetUsage(sim.url);
+    const again = await runSyncInline(deps, silent, { runId: "bench-2" });
+    const againUsage = await usage(sim.url);
+    if (again.failed.length > 0) throw new Error(`re-sync: ${again.failed.length} jobs failed`);
+
+    log(`per-PR REST collection (${CONCURRENCY} requests in flight)`);
+    await resetUsage(sim.url);
+    const t1 = performance.now();
+    const rest = await perPrRest(sim.url, repos);
+    const restMs = performance.now() - t1;
+    const restUsage = await usage(sim.url);
+
+    log("COPY of the same rows into an empty database");
+    const copy = await copyBaseline(target.url, copyTarget.url);
+
+    const per1000 = (n: number) => (n / stored) * 1000;
+    const ours = firstUsage.graphqlPoints + firstUsage.restRequests;
+    const theirs = restUsage.restRequests;
+    const result = {
+      world: { prs: PRS, seed: SEED, repositories: repos.length, mergedPRs: worldMerged, storedPRs: stored },
+      cost: {
+        ours: {
+          graphqlPoints: firstUsage.graphqlPoints,
+          graphqlRequests: firstUsage.graphqlRequests,
+          restRequests: firstUsage.restRequests,
+          per1000: Math.round(per1000(ours) * 10) / 10,
+          pullRequestPointsPer1000: Math.round(per1000(pullPoints.first) * 10) / 10,
+        },
+        perPrRest: {
+          mergedSeen: rest.merged,
+          restRequests: theirs,
+          per1000: Math.round(per1000(theirs)),
+          requestsPerPr: Math.round((theirs / rest.merged) * 100) / 100,
+          seconds: Math.round(restMs / 100) / 10,
+        },
+        ratio: Math.round((theirs / ours) * 10) / 10,
+      },
+      resync: {
+        graphqlRequests: againUsage.graphqlRequests,
+        requestsPerRepository:
+          Math.round(((againUsage.graphqlRequests + againUsage.restRequests) / repos.length) * 100) / 100,
+        graphqlPoints: againUsage.graphqlPoints,
+        restRequests: againUsage.restRequests,
+        notModified: againUsage.notModified,
+        pullRequestPoints: pullPoints.again,
+        perRepository: Math.round(((againUsage.graphqlPoints + againUsage.restRequests) / repos.length) * 100) / 100,
+        pullRequestPointsPerRepository: Math.round((pullPoints.again / repos.length) * 100) / 100,
+      },
+      throughput: {
+        syncSeconds: Math.round(syncMs / 100) / 10,
+        prsPerSecond: Math.round(stored / (syncMs / 1000)),
+        copy: { tables: copy.tables, rows: copy.rows, ms: Math.round(copy.ms) },
+        copyPrsPerSecond: Math.round(stored / (copy.ms / 1000)),
+        ratio: Math.round((syncMs / copy.ms) * 10) / 10,
+      },
+      load: loadavg().map((l) => Math.round(l * 100) / 100),
+      cores: cpus().length,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    sim.child.kill("SIGTERM");
+    for (const db of dbs) await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
