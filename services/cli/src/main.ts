@@ -5,6 +5,7 @@ import { registerConfig } from "./commands/config.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSync } from "./commands/sync.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAttribute(program);
   registerMetrics(program);
+  registerReport(program);
   registerUsage(program);
   return program;
 }

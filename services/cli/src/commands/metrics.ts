@@ -1,19 +1,10 @@
-import { InputError, isoWeekOf } from "@yardstick/core";
+import { isoWeekOf } from "@yardstick/core";
 import { computeMetrics, type GroupKind } from "@yardstick/metrics";
 import { loadMetricsInput } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { metricsCsv, metricsTable } from "../metrics-output.js";
+import { parseDayOption } from "../options.js";
 import { openRuntime } from "../runtime.js";
-
-function day(value: string, option: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError("input.metrics", "bad option", [
-      { path: option, message: `not a date: ${JSON.stringify(value)}`, example: "2026-01-05" },
-    ]);
-  }
-  return date;
-}
 
 /** `yardstick metrics`: the weekly figures from the configured database (METRICS.md), as JSON, CSV or a table. */
 export function registerMetrics(program: Command): void {
@@ -47,8 +38,8 @@ than thresholds.minGroupSize are suppressed and folded into "other". Nothing is 
         config?: string;
         databaseUrl?: string;
       }) => {
-        const from = day(options.from, "--from");
-        const to = day(options.to, "--to");
+        const from = parseDayOption(options.from, "--from");
+        const to = parseDayOption(options.to, "--to");
         const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
         try {
           const tz = runtime.config.timeZone;

@@ -12,24 +12,10 @@ import {
   renderReportMarkdown,
 } from "@yardstick/report";
 import { type Command, Option } from "commander";
+import { parseDayOption } from "../options.js";
 import { openRuntime } from "../runtime.js";
 
 export type ReportFormat = "html" | "md" | "csv";
-
-function day(value: string | undefined, option: string): Date {
-  const date =
-    value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError("input.report", "bad option", [
-      {
-        path: option,
-        message: value === undefined ? "required unless --input is given" : `not a date: ${JSON.stringify(value)}`,
-        example: "2026-06-01",
-      },
-    ]);
-  }
-  return date;
-}
 
 /** The format: --format, else the output file's extension (.md, .csv), else HTML. */
 export function reportFormat(out: string, format: string | undefined): ReportFormat {
@@ -161,8 +147,8 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         }
         output = readMetricsDocument(options.input);
       } else {
-        const from = day(options.from, "--from");
-        const to = day(options.to, "--to");
+        const from = parseDayOption(options.from, "--from", "required unless --input is given");
+        const to = parseDayOption(options.to, "--to", "required unless --input is given");
         const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
         try {
           const tz = runtime.config.timeZone;
