@@ -52,7 +52,44 @@ describe("yardstick run with GitHub credentials and a configuration file", () =>
     expect(output.weeks).toHaveLength(4);
     expect(output.groups.find((g) => g.kind === "org")?.name).toBe("acme");
     expect(existsSync(join(out, "summary.md"))).toBe(true);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toMatch(/^<!doctype html>/i);
     // It really read the simulator: GraphQL points were spent by the token.
     expect(simulator.accounting.of(TOKEN).graphqlPoints).toBeGreaterThan(10);
+  }, 300_000);
+});
+
+describe("yardstick run with nothing configured (the zero-setup first run)", () => {
+  it("generates an organisation, syncs it from the simulator into embedded PGlite and writes report, figures and summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "yardstick-demo-"));
+    const out = join(dir, "reports");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "services/cli/src/main.ts",
+        "run",
+        "--size",
+        "small",
+        "--no-progress",
+        "--out",
+        out,
+        "--data-dir",
+        join(dir, "data"),
+      ],
+      {
+        cwd: root,
+        maxBuffer: 64 << 20,
+        // Nothing set: no token, no database, no Redis.
+        env: { PATH: process.env.PATH ?? "", HOME: dir },
+      },
+    );
+    expect(stdout).toContain("simulated organisation");
+    expect(stdout).toMatch(/(\d+) of \1 merged pull requests in the world synced; 0 failed jobs/);
+    const output = MetricsOutput.parse(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")));
+    const org = output.groups.find((g) => g.kind === "org");
+    expect(org?.weeks.some((w) => (w.aind ?? 0) > 0)).toBe(true);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("<svg");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/normalised deployments/);
   }, 300_000);
 });

@@ -2,12 +2,14 @@ import { parseEnv } from "@yardstick/config";
 import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
 import { computeMetrics } from "@yardstick/metrics";
 import { loadMetricsInput } from "@yardstick/pipeline";
+import { renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
 import { runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
 import { openRuntime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
+import { readCoverage } from "./report.js";
 
 interface RunOptions {
   demo?: boolean;
@@ -87,7 +89,7 @@ dependency unavailable.`,
         });
         process.stdout.write(`\n${result.summary}\n`);
         process.stdout.write(
-          `Figures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
+          `Report: ${result.reportFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
         );
         if (result.failedJobs > 0) process.exitCode = ExitCode.failure;
         return;
@@ -116,10 +118,15 @@ dependency unavailable.`,
         const output = computeMetrics(await loadMetricsInput(runtime.database.db, config), { from, to, now });
         const t = progress.totals;
         const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
-        const files = writeRunOutputs(options.out, output, summary);
+        const reportHtml = renderReportHtml(output, {
+          title: `Yardstick: ${config.github.organizations.map((o) => o.name).join(", ") || "repositories"}`,
+          generatedAt: now,
+          coverage: await readCoverage(runtime.database.db),
+        });
+        const files = writeRunOutputs(options.out, output, summary, reportHtml);
         process.stdout.write(`\n${summary}\n`);
         process.stdout.write(
-          `Figures: ${files.metricsFile}\nSummary: ${files.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length} failed jobs)\n`,
+          `Report: ${files.reportFile}\nFigures: ${files.metricsFile}\nSummary: ${files.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length} failed jobs)\n`,
         );
         for (const f of failed) process.stdout.write(`failed: ${f.name} ${f.jobId}: ${f.reason}\n`);
         if (failed.length > 0) process.exitCode = ExitCode.failure;

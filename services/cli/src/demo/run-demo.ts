@@ -7,6 +7,8 @@ import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/
 import { createLogger, type Logger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput } from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, runSyncInline } from "@yardstick/pipeline";
+import { renderReportHtml } from "@yardstick/report";
+import { readCoverage } from "../commands/report.js";
 import { SyncProgress } from "../progress.js";
 import { configForWorld } from "./world-config.js";
 
@@ -24,6 +26,7 @@ export interface DemoResult {
   outDir: string;
   metricsFile: string;
   summaryFile: string;
+  reportFile: string;
   output: MetricsOutput;
   summary: string;
   pullRequestsInWorld: number;
@@ -91,11 +94,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       points: usage.graphqlPoints,
       rest: usage.restRequests,
     });
-    const { metricsFile, summaryFile } = writeRunOutputs(options.outDir, output, summary);
+    const reportHtml = renderReportHtml(output, {
+      title: `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated)`,
+      generatedAt: now,
+      coverage: await readCoverage(database.db),
+    });
+    const { metricsFile, summaryFile, reportFile } = writeRunOutputs(options.outDir, output, summary, reportHtml);
     return {
       outDir: resolve(options.outDir),
       metricsFile,
       summaryFile,
+      reportFile,
       output,
       summary,
       pullRequestsInWorld,
@@ -115,13 +124,16 @@ export function writeRunOutputs(
   outDir: string,
   output: MetricsOutput,
   summary: string,
-): { metricsFile: string; summaryFile: string } {
+  reportHtml: string,
+): { metricsFile: string; summaryFile: string; reportFile: string } {
   mkdirSync(outDir, { recursive: true });
   const metricsFile = resolve(join(outDir, "metrics.json"));
   const summaryFile = resolve(join(outDir, "summary.md"));
   writeFileSync(metricsFile, `${JSON.stringify(output, null, 2)}\n`);
+  const reportFile = resolve(join(outDir, "report.html"));
   writeFileSync(summaryFile, summary);
-  return { metricsFile, summaryFile };
+  writeFileSync(reportFile, reportHtml);
+  return { metricsFile, summaryFile, reportFile };
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${Math.round(v * 100)}%`);
