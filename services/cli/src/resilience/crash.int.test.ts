@@ -22,12 +22,13 @@ import {
 } from "./harness.js";
 
 const world = smallWorld(13);
-const configFile = writeConfigFile(world);
+let configFile: Awaited<ReturnType<typeof writeConfigFile>>;
 let sim: Simulator;
 let baseline: ReturnType<typeof stable>;
 const databases: TestDatabase[] = [];
 
 beforeAll(async () => {
+  configFile = await writeConfigFile(world);
   sim = await simulate(world);
   const db = await createTestDatabase();
   databases.push(db);
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const db of databases) await db.drop();
   await sim?.close();
-  configFile.remove();
+  configFile?.remove();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

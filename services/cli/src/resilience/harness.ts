@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { Config } from "@yardstick/config";
+import { isDeepStrictEqual } from "node:util";
+import { type Config, loadConfig } from "@yardstick/config";
 import {
   changes as changesTable,
   commitCoAuthors,
@@ -54,17 +55,21 @@ export function simulate(world: World, options: { webhooks?: { url: string; secr
   });
 }
 
-/** A configuration file for child processes: the world's organisations and deployment methods. */
-export function writeConfigFile(world: World): { config: Config; path: string; remove(): void } {
+/**
+ * A configuration file for child processes, holding the configuration the in-process runs use
+ * (JSON is YAML). Checked by loading it back: the ingest-relevant sections must come out equal, or
+ * children and the test would sync different windows.
+ */
+export async function writeConfigFile(world: World): Promise<{ config: Config; path: string; remove(): void }> {
   const config = configForWorld(world);
   const dir = mkdtempSync(join(tmpdir(), "yardstick-resilience-"));
   const path = join(dir, "yardstick.config.yaml");
-  // JSON is YAML; the parsed configuration is valid input again (defaults are idempotent).
-  const input = {
-    github: { organizations: config.github.organizations.map((o) => ({ name: o.name })) },
-    repositories: config.repositories.map((r) => ({ match: r.match, deployment: r.deployment })),
-  };
-  writeFileSync(path, JSON.stringify(input, null, 2));
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  const loaded = (await loadConfig({ path, cwd: dir, env: {} })).config;
+  for (const key of ["github", "repositories", "thresholds", "attribution", "timeZone"] as const) {
+    if (!isDeepStrictEqual(loaded[key], config[key]))
+      throw new Error(`the configuration file's "${key}" loads differently from the configuration it was written from`);
+  }
   return { config, path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

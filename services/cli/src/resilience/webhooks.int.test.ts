@@ -14,7 +14,7 @@ import {
 
 const SECRET = "resilience-webhook-secret";
 const world = smallWorld(17);
-const configFile = writeConfigFile(world);
+let configFile: Awaited<ReturnType<typeof writeConfigFile>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let sim: Simulator;
 let served: TestDatabase;
@@ -46,6 +46,7 @@ const cost = (s: Simulator) => {
 };
 
 beforeAll(async () => {
+  configFile = await writeConfigFile(world);
   const port = await freePort();
   hookUrl = `http://127.0.0.1:${port}/webhooks/github`;
   sim = await simulate(world, { webhooks: [{ url: hookUrl, secret: SECRET }] });
@@ -68,7 +69,7 @@ afterAll(async () => {
   await serve?.stop();
   for (const db of databases) await db.drop();
   await sim?.close();
-  configFile.remove();
+  configFile?.remove();
 });
 
 describe("webhooks from the simulator into `yardstick serve`", () => {

@@ -17,12 +17,13 @@ import {
 } from "./harness.js";
 
 const world = smallWorld(11);
-const configFile = writeConfigFile(world);
+let configFile: Awaited<ReturnType<typeof writeConfigFile>>;
 let sim: Simulator;
 let baseline: ReturnType<typeof stable>;
 const databases: TestDatabase[] = [];
 
 beforeAll(async () => {
+  configFile = await writeConfigFile(world);
   sim = await simulate(world);
   const db = await createTestDatabase();
   databases.push(db);
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const db of databases) await db.drop();
   await sim?.close();
-  configFile.remove();
+  configFile?.remove();
 });
 
 describe("yardstick worker processes against the simulator, Redis and PostgreSQL", () => {
@@ -76,7 +77,7 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
         expect(stable(await snapshot(db.db))).toEqual(baseline);
         if (processes > 1) {
           // Every process took work (the jobs were shared, not all run by one).
-          for (const w of workers) expect(w.output, "a worker that never ran a job").toContain('"page synced"');
+          for (const w of workers) expect(w.output, "a worker that never ran a job").toContain('"jobId":"');
         }
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
