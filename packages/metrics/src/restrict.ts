@@ -134,8 +134,12 @@ export function restrictToWindow(input: MetricsInput, windowStart: Date, firstUs
   }
 
   const allRepos = new Set<string>([...input.repos, ...deploymentsByRepo.keys()]);
+  let lastRepo: string | null = null;
   const changes = input.changes.filter((c) => {
-    allRepos.add(c.repo);
+    if (c.repo !== lastRepo) {
+      allRepos.add(c.repo);
+      lastRepo = c.repo;
+    }
     if (c.mergedAt.getTime() >= start || fullRepos.has(c.repo)) return true;
     const chain = chains.get(c.repo);
     if (chain === undefined) return false;
