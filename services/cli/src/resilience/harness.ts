@@ -267,3 +267,13 @@ export async function enqueueAndFollow(options: {
     await runner.close(1_000);
   }
 }
+
+/** Removes a test's queues from Redis. */
+export async function obliteratePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const runner = new BullMqRunner({ catalog: jobs, deps: null, logger: silent, redisUrl, prefix });
+  try {
+    await runner.obliterate();
+  } finally {
+    await runner.close(1_000);
+  }
+}
