@@ -87,6 +87,39 @@ class OwnRedis {
 }
 
 describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
+  it("two workers while 10% of GitHub's answers fail (5xx, connection resets, secondary limits, GraphQL errors)", async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const prefix = uniquePrefix();
+    const env = {
+      databaseUrl: db.url,
+      redisUrl: REDIS_URL,
+      simulatorUrl: sim.url,
+      configPath: configFile.path,
+      prefix,
+    };
+    const workers = [startWorker(env), startWorker(env)];
+    sim.accounting.reset();
+    sim.faults.configure({ serverErrorRate: 0.04, resetRate: 0.02, secondaryLimitRate: 0.02, graphqlErrorRate: 0.02 });
+    try {
+      await Promise.all(workers.map((w) => w.waitFor("worker started")));
+      const run = await enqueueAndFollow({
+        redisUrl: REDIS_URL,
+        prefix,
+        db: db.db,
+        config: configFile.config,
+        simulatorUrl: sim.url,
+        runId: "faulted",
+      });
+      expect(run.failed).toEqual([]);
+      expect(stable(await snapshot(db.db))).toEqual(baseline);
+      expect(sim.accounting.total().faults).toBeGreaterThan(0);
+    } finally {
+      sim.faults.clear();
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  }, 180_000);
+
   it("a worker killed with SIGKILL five times during the backfill, and restarted each time", async () => {
     const db = await createTestDatabase();
     databases.push(db);

@@ -50,7 +50,8 @@ export function simulate(world: World, options: { webhooks?: { url: string; secr
     world,
     tokens: [TOKEN],
     seed: 5,
-    rateLimits: { restLimit: 1_000_000, graphqlLimit: 1_000_000 },
+    // Secondary limits (injected as faults) ask for a 1 s wait instead of GitHub's 60 s.
+    rateLimits: { restLimit: 1_000_000, graphqlLimit: 1_000_000, secondaryRetryAfter: 1 },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   });
 }
