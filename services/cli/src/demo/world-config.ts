@@ -23,11 +23,13 @@ function detectionFor(method: WorldDeployMethod): DeploymentDetection {
  * repository's deployment method as the generator chose it (as a real team knows how it deploys).
  */
 export function configInputForWorld(world: World, overrides: Partial<ConfigInput> = {}): ConfigInput {
-  // Read the whole simulated history: the backfill window reaches back to the world's start.
+  // Read the whole simulated history: the backfill window reaches well before the world's first
+  // commit (generated a few weeks before its start), so no window edge falls inside the history
+  // and the result does not depend on the day the sync runs.
   const spanDays = Math.ceil((Date.parse(world.header.now) - Date.parse(world.header.start)) / 86_400_000);
   return {
     github: { organizations: world.orgs().map((o) => ({ name: o.login })) },
-    thresholds: { backfillDays: Math.max(spanDays + 7, 30) },
+    thresholds: { backfillDays: Math.max(spanDays + 90, 180) },
     repositories: world.repos().map((r) => ({ match: `${r.org}/${r.name}`, deployment: detectionFor(r.deployMethod) })),
     ...overrides,
   };
