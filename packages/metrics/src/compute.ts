@@ -56,6 +56,7 @@ export class GroupContext {
   private readonly deployDaysCache = new Map<string, number>();
   private readonly scopedCache = new Map<string, ChangeFact[]>();
   private readonly everMembersCache = new Map<string, string[]>();
+  private readonly weekDeploymentIndex = new Map<string, WeekDeployments>();
 
   constructor(prep: Prepared) {
     this.prep = prep;
@@ -66,7 +67,13 @@ export class GroupContext {
    * week-keyed cache key ends with " <week>"; the ever-members cache depends on the roster only.
    */
   forgetWeeks(weeks: ReadonlySet<string>): void {
-    for (const cache of [this.members, this.deploymentLists, this.deployDaysCache, this.scopedCache]) {
+    for (const cache of [
+      this.members,
+      this.deploymentLists,
+      this.deployDaysCache,
+      this.scopedCache,
+      this.weekDeploymentIndex,
+    ]) {
       for (const key of cache.keys()) if (weeks.has(key.slice(key.lastIndexOf(" ") + 1))) cache.delete(key);
     }
   }
@@ -175,15 +182,16 @@ export class GroupContext {
     let list = this.deploymentLists.get(key);
     if (list === undefined) {
       const all = this.prep.index.deploymentsByWeek.get(week) ?? [];
-      if (spec.repos !== null) {
-        const repos = new Set(spec.repos);
-        list = all.filter((d) => repos.has(d.repo));
-      } else if (spec.teams !== null) {
-        const members = this.membersOf(spec, week);
-        list = all.filter((d) => {
-          for (const p of d.shippedPeople) if (members.has(p)) return true;
-          return false;
-        });
+      if (spec.repos !== null || spec.teams !== null) {
+        // Through the week's index by repository or shipped person, in the week's order.
+        const index = this.weekDeployments(week);
+        const found = new Set<DeploymentFact>();
+        if (spec.repos !== null) {
+          for (const repo of spec.repos) for (const d of index.byRepo.get(repo) ?? []) found.add(d);
+        } else {
+          for (const p of this.membersOf(spec, week)) for (const d of index.byPerson.get(p) ?? []) found.add(d);
+        }
+        list = [...found].sort((a, b) => (index.position.get(a) as number) - (index.position.get(b) as number));
       } else {
         list = all;
       }
@@ -191,6 +199,33 @@ export class GroupContext {
     }
     return list;
   }
+
+  /** A week's deployments by repository and by shipped person, with their order in the week (cached). */
+  private weekDeployments(week: string): WeekDeployments {
+    const cached = this.weekDeploymentIndex.get(week);
+    if (cached !== undefined) return cached;
+    const index: WeekDeployments = { byRepo: new Map(), byPerson: new Map(), position: new Map() };
+    const all = this.prep.index.deploymentsByWeek.get(week) ?? [];
+    all.forEach((d, i) => {
+      index.position.set(d, i);
+      const repoList = index.byRepo.get(d.repo);
+      if (repoList === undefined) index.byRepo.set(d.repo, [d]);
+      else repoList.push(d);
+      for (const p of d.shippedPeople) {
+        const personList = index.byPerson.get(p);
+        if (personList === undefined) index.byPerson.set(p, [d]);
+        else personList.push(d);
+      }
+    });
+    this.weekDeploymentIndex.set(week, index);
+    return index;
+  }
+}
+
+interface WeekDeployments {
+  byRepo: Map<string, DeploymentFact[]>;
+  byPerson: Map<string, DeploymentFact[]>;
+  position: Map<DeploymentFact, number>;
 }
 
 function countBy(changes: readonly ChangeFact[], pick: (f: ChangeFact) => boolean): Map<string, number> {
