@@ -7,15 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf } from "@yardstick/core";
-import {
-  changes as changesTable,
-  commitCoAuthors,
-  commits as commitsTable,
-  type Database,
-  deployments as deploymentsTable,
-  pullRequestCommits,
-  pullRequests,
-} from "@yardstick/db";
+import type { Database } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { type FaultConfigInput, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
@@ -23,6 +15,7 @@ import { createLogger } from "@yardstick/log";
 import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshot, stable } from "../resilience/harness.js";
 import { configForWorld, configInputForWorld } from "./world-config.js";
 
 const silent = createLogger({
@@ -76,29 +69,6 @@ function worldPulls() {
     }
   }
   return result;
-}
-
-async function snapshot(db: Database) {
-  const prs = await db.select().from(pullRequests);
-  const links = await db.select().from(pullRequestCommits);
-  const commits = await db.select().from(commitsTable);
-  const coAuthors = await db.select().from(commitCoAuthors);
-  const deployments = await db.select().from(deploymentsTable);
-  const changes = await db.select().from(changesTable);
-  return { prs, links, commits, coAuthors, deployments, changes };
-}
-
-function stable(s: Awaited<ReturnType<typeof snapshot>>) {
-  const strip = <T extends Record<string, unknown>>(rows: T[], drop: string[]) =>
-    rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))))).sort();
-  return {
-    prs: strip(s.prs, ["syncedAt", "updatedAt"]),
-    links: strip(s.links, []),
-    commits: strip(s.commits, ["syncedAt", "updatedAt"]),
-    coAuthors: strip(s.coAuthors, []),
-    deployments: strip(s.deployments, ["id", "syncedAt"]),
-    changes: strip(s.changes, ["updatedAt", "deploymentId"]),
-  };
 }
 
 describe("sync of a generated organisation into PostgreSQL, against the simulator over HTTP", () => {
