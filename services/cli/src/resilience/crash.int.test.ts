@@ -11,6 +11,7 @@ import {
   enqueueAndFollow,
   freePort,
   inlineSync,
+  obliteratePrefix,
   REDIS_URL,
   simulate,
   smallWorld,
@@ -117,6 +118,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
     } finally {
       sim.faults.clear();
       await Promise.all(workers.map((w) => w.stop()));
+      await obliteratePrefix(REDIS_URL, prefix);
     }
   }, 180_000);
 
@@ -169,6 +171,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
     } finally {
       done = true;
       await worker.stop();
+      await obliteratePrefix(REDIS_URL, prefix);
     }
   }, 180_000);
 

@@ -213,6 +213,7 @@ export function startWorker(env: ChildEnv): CliProcess {
 /**
  * The producer side of `yardstick sync` with REDIS_URL: enqueue the sync, follow it until no job is
  * pending, then the rollups. Polling tolerates Redis being away for a moment (it is restarted in a test).
+ * The queues stay: remove them with `obliteratePrefix` once the workers have stopped.
  */
 export async function enqueueAndFollow(options: {
   redisUrl: string;
@@ -264,7 +265,6 @@ export async function enqueueAndFollow(options: {
     await idle();
     return { failed: await runner.failed() };
   } finally {
-    await runner.obliterate().catch(() => undefined);
     await runner.close(1_000);
   }
 }

@@ -5,6 +5,7 @@ import {
   type CliProcess,
   enqueueAndFollow,
   inlineSync,
+  obliteratePrefix,
   REDIS_URL,
   simulate,
   smallWorld,
@@ -81,6 +82,7 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
         }
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
+        await obliteratePrefix(REDIS_URL, prefix);
       }
     }, 180_000);
   }
