@@ -97,14 +97,29 @@ up again by another worker (stalled-job recovery).`,
           lockDurationMs: options.stalledInterval,
           concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1 },
         });
-        for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
-          await runner.schedule(`sync-${org.name}`, { every: options.every * 60_000 }, "sync.tick", { org: org.name });
-        }
+        const declareSchedules = async () => {
+          for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
+            await runner.schedule(`sync-${org.name}`, { every: options.every * 60_000 }, "sync.tick", {
+              org: org.name,
+            });
+          }
+        };
+        await declareSchedules();
+        // A Redis restarted without its data loses the schedules with the queues: declare them again
+        // every minute (an upsert with the same interval keeps the next run where it was).
+        const redeclare = setInterval(
+          () =>
+            void declareSchedules().catch((err: unknown) =>
+              runtime.logger.warn({ err }, "could not declare the periodic sync"),
+            ),
+          60_000,
+        );
         runner.start();
         runtime.logger.info({ queues: ["ingest", "attribution", "metrics"] }, "worker started");
         await new Promise<void>((resolve) => {
           const stop = async (signal: string) => {
             runtime.logger.info({ signal }, "shutting down");
+            clearInterval(redeclare);
             await runner.close(options.shutdownTimeout * 1_000);
             await runtime.close();
             resolve();
