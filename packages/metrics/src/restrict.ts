@@ -208,6 +208,25 @@ export function rollupState(prep: Prepared, ctx: GroupContext = new GroupContext
   };
 }
 
+/** Whether a kept fact already has a freshly prepared fact's values (dates, arrays and sets by content). */
+function sameFields(kept: object, fresh: object): boolean {
+  const a = kept as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fresh)) if (!sameValue(a[key], value)) return false;
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a instanceof Set && b instanceof Set) {
+    if (a.size !== b.size) return false;
+    for (const x of a) if (!b.has(x)) return false;
+    return true;
+  }
+  return false;
+}
+
 function remove<T>(list: T[] | undefined, value: T): void {
   if (list === undefined) return;
   const i = list.lastIndexOf(value);
@@ -237,8 +256,8 @@ function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week
  * deployment of each environment (rolled back, recovered). So the facts from
  * S = since − `revertWindowDays` on are prepared again from `restrictToWindow(input, S)`, copied
  * into the kept facts (same objects, so the indexes stay valid; a change newly deployed joins the
- * deployed indexes), and the evaluation caches of the weeks from S on are dropped. Returns those
- * weeks. Not maintained: `prep.notes` (the report's notes come from a full recompute). One case
+ * deployed indexes) where they differ, and the evaluation caches of the weeks whose facts
+ * changed are dropped. Returns those weeks. Not maintained: `prep.notes` (the report's notes come from a full recompute). One case
  * is not covered: a failed deployment before the last one before S, itself failed, recovered only now.
  */
 export function updatePrepared(state: RollupState, input: MetricsInput, since: Date): { weeks: Set<string> } {
@@ -254,9 +273,11 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
   for (const f of small.changes) {
     const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
     if (!fresh) continue; // linking state before the window: its facts may be partial
-    weeks.add(f.mergedWeek);
-    if (f.deployedWeek !== null) weeks.add(f.deployedWeek);
     const old = state.changeByKey.get(f.key);
+    if (old === undefined || !sameFields(old, f)) {
+      weeks.add(f.mergedWeek);
+      if (f.deployedWeek !== null) weeks.add(f.deployedWeek);
+    }
     if (old === undefined) {
       prep.changes.push(f);
       state.changeByKey.set(f.key, f);
@@ -271,6 +292,7 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
       }
       continue;
     }
+    if (sameFields(old, f)) continue;
     const before = old.deployedWeek;
     Object.assign(old, f);
     if (old.person === null || before === old.deployedWeek) continue;
@@ -305,6 +327,7 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
       if (changed) weeks.add(old.week);
       continue;
     }
+    if (old !== undefined && sameFields(old, d)) continue;
     weeks.add(d.week);
     if (old === undefined) {
       prep.deployments.push(d);
@@ -315,9 +338,10 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     }
   }
 
-  // Usage: whole weeks from the window's first week on.
+  // Usage: only days from `since` on are new; their weeks are taken whole.
+  const usageFrom = clock.weekOf(since);
   for (const [week, people] of small.index.usageByWeek) {
-    if (week >= firstWeek) {
+    if (week >= usageFrom) {
       idx.usageByWeek.set(week, people);
       weeks.add(week);
     }
@@ -327,7 +351,6 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     if (!prep.repos.includes(repo)) prep.repos = [...prep.repos, repo].sort();
   }
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
-  for (let w = firstWeek; w <= clock.weekOf(since); w = clock.shift(w, 1)) weeks.add(w);
   state.ctx.forgetWeeks(weeks);
   return { weeks };
 }
