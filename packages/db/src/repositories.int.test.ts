@@ -295,6 +295,22 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     ]);
   });
 
+  it("keeps a commit's stored parents when a re-sync brings it without them", async () => {
+    const repo = `acme/parents-${backend}`;
+    const withParents = makeCommit(repo, 1, { parents: [sha("p1"), sha("p2")] });
+    await upsertCommits(t.db, [withParents]);
+    // The bulk PR query leaves parents out: [] means "not fetched", never "no parents".
+    await upsertCommits(t.db, [{ ...withParents, parents: [], message: "Change 1 (edited)" }]);
+    const [stored] = await getCommits(t.db, repo, [withParents.sha]);
+    expect(stored?.parents).toEqual([sha("p1"), sha("p2")]);
+    expect(stored?.message).toBe("Change 1 (edited)");
+    // A commit first seen without parents gets them when branch history brings them.
+    const bare = makeCommit(repo, 2, { parents: [] });
+    await upsertCommits(t.db, [bare]);
+    await upsertCommits(t.db, [{ ...bare, parents: [sha("p3")] }]);
+    expect((await getCommits(t.db, repo, [bare.sha]))[0]?.parents).toEqual([sha("p3")]);
+  });
+
   it("a partial row updates only the columns it carries", async () => {
     const repo = "acme/partial";
     await writeWorld(repo);

@@ -47,6 +47,11 @@ export interface UpsertOptions<T extends PgTable> {
    * columns actually changed.
    */
   update?: readonly Key<T>[];
+  /**
+   * Array columns whose stored value stays when the incoming one is empty (an empty list that
+   * means "not fetched", such as a commit's parents from a query that leaves them out).
+   */
+  keepWhenEmpty?: readonly Key<T>[];
 }
 
 export interface UpsertPlan<T extends PgTable> {
@@ -82,10 +87,14 @@ export function planUpsert<T extends PgTable>(table: T, options: UpsertOptions<T
     const column = columns[k];
     if (column === undefined) throw new Error(`${getTableName(table)} has no column ${k}`);
     const name = sql.identifier(columnName(column));
-    set[k] = sql`excluded.${name}`;
+    const stored = sql`${sql.identifier(getTableName(table))}.${name}`;
+    const incoming = options.keepWhenEmpty?.includes(k as Key<T>)
+      ? sql`(case when cardinality(excluded.${name}) = 0 then ${stored} else excluded.${name} end)`
+      : sql`excluded.${name}`;
+    set[k] = incoming;
     if (!TOUCHED.has(k)) {
-      compared.push(sql`${sql.identifier(getTableName(table))}.${name}`);
-      excluded.push(sql`excluded.${name}`);
+      compared.push(stored);
+      excluded.push(incoming);
     }
   }
   const setWhere =

@@ -74,15 +74,12 @@ export async function upsertCommits(db: Database, batch: readonly Commit[]): Pro
       batch.map((c) => c.repo),
     );
     // A commit's parents never change, and an empty list means "not fetched" (GitHub's bulk PR
-    // query leaves them out for cost): such rows leave stored parents alone.
-    const rows = batch.map(commitToRow);
-    const withParents = rows.filter((r) => (r.parents?.length ?? 0) > 0);
-    const withoutParents = rows
-      .filter((r) => (r.parents?.length ?? 0) === 0)
-      .map(({ parents: _unknown, ...rest }) => rest);
-    const written =
-      (await upsertRows(tx, commits, withParents, { key: ["repo", "sha"] })) +
-      (await upsertRows(tx, commits, withoutParents, { key: ["repo", "sha"] }));
+    // query leaves them out for cost): an empty list leaves stored parents alone. One statement
+    // in key order, so concurrent writers of overlapping commits wait instead of deadlocking.
+    const written = await upsertRows(tx, commits, batch.map(commitToRow), {
+      key: ["repo", "sha"],
+      keepWhenEmpty: ["parents"],
+    });
     // Two parameters per key in the delete, six columns per co-author in the insert.
     for (const part of chunk(batch, 30_000)) {
       await tx.delete(commitCoAuthors).where(
