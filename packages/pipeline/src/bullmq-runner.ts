@@ -47,6 +47,9 @@ function redisOptions(role: "producer" | "worker"): RedisOptions {
   };
 }
 
+/** Stalls (worker killed or lock lapsed mid-job) after which a job fails for good. */
+const MAX_STALLED_COUNT = 10;
+
 const REMOVE_ON_COMPLETE = { age: 24 * 3600, count: 10_000 };
 const REMOVE_ON_FAIL = { age: 14 * 24 * 3600, count: 50_000 };
 
@@ -132,7 +135,9 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         concurrency: this.options.concurrency?.[queueName] ?? 1,
         stalledInterval: this.options.stalledIntervalMs ?? 30_000,
         lockDuration: this.options.lockDurationMs ?? 30_000,
-        maxStalledCount: 3,
+        // Every processor is idempotent, so a job whose worker died (or whose lock lapsed under
+        // load) is always safe to run again; fail it only when it keeps killing its workers.
+        maxStalledCount: MAX_STALLED_COUNT,
         autorun: true,
       });
       worker.on("error", (err) => this.options.logger.warn({ err, queue: queueName }, "worker error"));
