@@ -52,9 +52,6 @@ export {
 export { type WorkflowRunPage, type WorkflowRunsOptions, workflowRuns } from "./fetchers/workflow-runs.js";
 export {
   accountTypeOf,
-  deploymentFromRelease,
-  deploymentFromTag,
-  deploymentFromWorkflowRun,
   GHOST_LOGIN,
   GitHubRelease,
   GitHubTag,

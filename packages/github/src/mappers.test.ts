@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   accountTypeOf,
-  deploymentFromRelease,
-  deploymentFromTag,
-  deploymentFromWorkflowRun,
   inferMergeMethod,
   mapDeployment,
   mapHistoryCommit,
@@ -228,18 +225,16 @@ describe("deployments, releases, tags, workflow runs", () => {
     expect(mapDeployment(REPO, node).statuses.map((s) => s.state)).toEqual(["pending"]);
   });
 
-  it("turns a published release into a production deployment, and not a draft or prerelease", () => {
+  // Which releases, tags and runs are production deployments is decided in one place, the
+  // metrics package's detectDeployments (tested there); these mappers only read GitHub's shapes.
+  it("maps a release with its tag's commit, draft and prerelease flags", () => {
     const release = mapRelease(REPO, releaseNode);
     expect(release).toMatchObject({ id: 123456, tagName: "v1.4.0", sha: sha(3), draft: false });
-    expect(deploymentFromRelease(release)).toMatchObject({
-      source: "release",
-      externalId: "123456",
-      sha: sha(3),
-      environment: "production",
-      statuses: [{ state: "success" }],
+    expect(mapRelease(REPO, { ...releaseNode, isDraft: true, publishedAt: null })).toMatchObject({
+      draft: true,
+      publishedAt: null,
     });
-    expect(deploymentFromRelease(mapRelease(REPO, { ...releaseNode, isDraft: true, publishedAt: null }))).toBeNull();
-    expect(deploymentFromRelease(mapRelease(REPO, { ...releaseNode, isPrerelease: true }))).toBeNull();
+    expect(mapRelease(REPO, { ...releaseNode, isPrerelease: true })).toMatchObject({ prerelease: true });
   });
 
   it("peels an annotated tag to its commit, with the tagger's date", () => {
@@ -255,27 +250,23 @@ describe("deployments, releases, tags, workflow runs", () => {
   it("takes a lightweight tag's commit and the commit's date", () => {
     const tag = mapTag(REPO, lightweightTag);
     expect(tag).toMatchObject({ sha: sha(3), annotated: false, taggedAt: new Date("2026-11-03T07:59:00Z") });
-    expect(tag && deploymentFromTag(tag)).toMatchObject({ source: "tag", externalId: "deploy-2026-11-03" });
+    expect(tag?.name).toBe("deploy-2026-11-03");
   });
 
   it("skips a tag of a tree", () => {
     expect(mapTag(REPO, { name: "tree", target: { __typename: "Tree", oid: sha(10) } })).toBeNull();
   });
 
-  it("maps a completed workflow run to a deployment with its conclusion", () => {
+  it("maps a completed workflow run with its branch, commit and conclusion", () => {
     const run = mapWorkflowRun(REPO, workflowRun);
-    expect(run).toMatchObject({ id: 30433642, name: "Deploy", headSha: sha(3), conclusion: "success" });
-    expect(deploymentFromWorkflowRun(run)).toMatchObject({
-      source: "workflow",
-      externalId: "30433642",
-      sha: sha(3),
-      ref: "main",
-      statuses: [{ state: "success" }],
+    expect(run).toMatchObject({
+      id: 30433642,
+      name: "Deploy",
+      headSha: sha(3),
+      headBranch: "main",
+      conclusion: "success",
     });
-    expect(deploymentFromWorkflowRun(mapWorkflowRun(REPO, { ...workflowRun, conclusion: "failure" }))).toMatchObject({
-      statuses: [{ state: "failure" }],
-    });
-    expect(deploymentFromWorkflowRun({ ...run, status: "in_progress", conclusion: null })).toBeNull();
+    expect(mapWorkflowRun(REPO, { ...workflowRun, conclusion: "failure" }).conclusion).toBe("failure");
   });
 });
 

@@ -322,7 +322,7 @@ export function mapDeployment(repo: string, node: DeploymentNode): Deployment {
   });
 }
 
-/** A release as GitHub has it; `deploymentFromRelease` turns a published one into a production deployment. */
+/** A release as GitHub has it (the metrics package decides whether it is a production deployment). */
 export const GitHubRelease = z.object({
   repo: z.string(),
   id: z.number().int(),
@@ -355,22 +355,6 @@ export function mapRelease(repo: string, node: ReleaseNode): GitHubRelease {
   });
 }
 
-/** Published, non-draft, non-prerelease releases are production deployments (METRICS.md); others are null. */
-export function deploymentFromRelease(release: GitHubRelease, environment = "production"): Deployment | null {
-  if (release.draft || release.prerelease || release.publishedAt === null || release.sha === null) return null;
-  return Deployment.parse({
-    repo: release.repo,
-    source: "release",
-    externalId: String(release.id),
-    environment,
-    sha: release.sha,
-    ref: release.tagName,
-    createdAt: release.publishedAt,
-    creatorLogin: release.authorLogin,
-    statuses: [{ state: "success", createdAt: release.publishedAt, description: `release ${release.name}` }],
-  });
-}
-
 export const GitHubTag = z.object({
   repo: z.string(),
   name: z.string(),
@@ -399,20 +383,6 @@ export function mapTag(repo: string, node: RefNode): GitHubTag | null {
     sha: target.oid,
     annotated,
     taggedAt: taggerDate ?? target.committedDate ?? null,
-  });
-}
-
-export function deploymentFromTag(tag: GitHubTag, environment = "production"): Deployment | null {
-  if (tag.taggedAt === null) return null;
-  return Deployment.parse({
-    repo: tag.repo,
-    source: "tag",
-    externalId: tag.name,
-    environment,
-    sha: tag.sha,
-    ref: `refs/tags/${tag.name}`,
-    createdAt: tag.taggedAt,
-    statuses: [{ state: "success", createdAt: tag.taggedAt, description: `tag ${tag.name}` }],
   });
 }
 
@@ -454,39 +424,5 @@ export function mapWorkflowRun(repo: string, run: RestWorkflowRun): GitHubWorkfl
     updatedAt: run.updated_at,
     actorLogin: run.actor?.login ?? null,
     url: run.html_url,
-  });
-}
-
-const CONCLUSION_STATES: Record<string, DeploymentState> = {
-  success: "success",
-  failure: "failure",
-  cancelled: "inactive",
-  skipped: "inactive",
-  timed_out: "error",
-  action_required: "pending",
-  neutral: "inactive",
-  stale: "inactive",
-  startup_failure: "error",
-};
-
-/** A completed run of the deploy workflow as a deployment; its conclusion is its one status. Null while running. */
-export function deploymentFromWorkflowRun(run: GitHubWorkflowRun, environment = "production"): Deployment | null {
-  if (run.status !== "completed" || run.conclusion === null) return null;
-  return Deployment.parse({
-    repo: run.repo,
-    source: "workflow",
-    externalId: String(run.id),
-    environment,
-    sha: run.headSha,
-    ref: run.headBranch,
-    createdAt: run.createdAt,
-    creatorLogin: run.actorLogin,
-    statuses: [
-      {
-        state: CONCLUSION_STATES[run.conclusion] ?? "error",
-        createdAt: run.updatedAt,
-        description: `${run.name} #${run.runNumber}: ${run.conclusion}`,
-      },
-    ],
   });
 }

@@ -1,16 +1,7 @@
 import type { Commit, Deployment } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
-import {
-  deploymentFromRelease,
-  deploymentFromTag,
-  type GitHubRelease,
-  type GitHubTag,
-  mapDeployment,
-  mapHistoryCommit,
-  mapRelease,
-  mapTag,
-} from "../mappers.js";
+import { type GitHubRelease, type GitHubTag, mapDeployment, mapHistoryCommit, mapRelease, mapTag } from "../mappers.js";
 import { BRANCH_HISTORY_QUERY } from "../queries/branch-history.js";
 import { DEPLOYMENTS_QUERY } from "../queries/deployments.js";
 import { RELEASES_QUERY } from "../queries/releases.js";
@@ -85,14 +76,10 @@ export interface SinceOptions extends RepoRef {
   /** Stop at the first item older than this (items come newest first). */
   since?: Date | null;
   after?: string | null;
-  /** Environment name given to the deployments derived from releases/tags. Default "production". */
-  environment?: string;
 }
 
 export interface ReleasePage extends CursorPage {
   releases: GitHubRelease[];
-  /** The published, non-draft, non-prerelease releases as production deployments. */
-  deployments: Deployment[];
 }
 
 /** Releases newest first (1 point a page), stopping at `since`. */
@@ -114,7 +101,6 @@ export async function* releases(client: GitHubClient, options: SinceOptions): As
     const done = !connection.pageInfo.hasNextPage || kept.length < all.length;
     yield {
       releases: kept,
-      deployments: kept.flatMap((r) => deploymentFromRelease(r, options.environment) ?? []),
       cursor: { endCursor: connection.pageInfo.endCursor ?? after },
       done,
       cost,
@@ -127,7 +113,6 @@ export async function* releases(client: GitHubClient, options: SinceOptions): As
 
 export interface TagPage extends CursorPage {
   tags: GitHubTag[];
-  deployments: Deployment[];
 }
 
 /** Tags peeled to their commits (annotated and lightweight), newest tagged commit first; `since` filters by tag date. */
@@ -151,7 +136,6 @@ export async function* tags(client: GitHubClient, options: SinceOptions): AsyncG
     const done = !connection.pageInfo.hasNextPage;
     yield {
       tags: kept,
-      deployments: kept.flatMap((t) => deploymentFromTag(t, options.environment) ?? []),
       cursor: { endCursor: connection.pageInfo.endCursor ?? after },
       done,
       cost,
