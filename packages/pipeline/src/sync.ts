@@ -1,4 +1,4 @@
-import { addWeeks, isoWeekOf, weekRange } from "@yardstick/core";
+import { isoWeekOf, weekRange } from "@yardstick/core";
 import type { Logger } from "@yardstick/log";
 import { type Jobs, jobs } from "./catalog.js";
 import type { PipelineDeps } from "./deps.js";
@@ -35,7 +35,7 @@ export function syncWeeks(deps: PipelineDeps): string[] {
   const tz = deps.config.timeZone;
   const now = deps.now();
   const to = isoWeekOf(now, tz);
-  const from = addWeeks(isoWeekOf(new Date(now.getTime() - deps.config.thresholds.backfillDays * 86_400_000), tz), 0);
+  const from = isoWeekOf(new Date(now.getTime() - deps.config.thresholds.backfillDays * 86_400_000), tz);
   return weekRange(from, to);
 }
 
