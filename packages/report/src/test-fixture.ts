@@ -1,5 +1,10 @@
 import { addWeeks } from "@yardstick/core";
-import type { GroupKind, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import {
+  suppressedWeek as engineSuppressedWeek,
+  type GroupKind,
+  type MetricsOutput,
+  type WeekFigures,
+} from "@yardstick/metrics";
 
 /** Test helper (not exported from the package): a week of figures with every field present. */
 export function weekFigures(week: string, overrides: Partial<WeekFigures> = {}): WeekFigures {
@@ -52,44 +57,9 @@ export function weekFigures(week: string, overrides: Partial<WeekFigures> = {}):
   };
 }
 
-/** What a suppressed group-week looks like: every figure null. */
+/** What a suppressed group-week looks like: the engine's own shape (every figure null). */
 export function suppressedWeek(week: string): WeekFigures {
-  return weekFigures(week, {
-    rosterSize: null,
-    activeEngineers: null,
-    mergedChanges: null,
-    deployedChanges: null,
-    qualifyingChanges: null,
-    aiQualifyingChanges: null,
-    nd: null,
-    aind: null,
-    aiShare: null,
-    adoption: null,
-    adoption4w: null,
-    adoptionTarget: null,
-    peopleToTarget: null,
-    deployments: null,
-    deployDays: null,
-    leadTimeHours: { median: null, p90: null },
-    changeFailureRate: null,
-    recoveryHoursMedian: null,
-    revertRate: { ai: null, other: null },
-    costPerAiChange: null,
-    flags: {
-      volumeSpike: null,
-      trivialShare: null,
-      selfMergedAi: null,
-      highRevertShare: null,
-      tokenHeavyNothingShipped: null,
-      named: null,
-    },
-    suppressed: true,
-    doraBand: null,
-    leadTimeParts: { firstCommitToOpen: null, openToMerge: null, mergeToDeploy: null },
-    guardrails: null,
-    aiCost: null,
-    mergedVariant: null,
-  });
+  return engineSuppressedWeek(week, false);
 }
 
 /** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
