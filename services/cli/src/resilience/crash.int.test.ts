@@ -3,46 +3,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pullRequests } from "@yardstick/db";
-import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import type { Simulator } from "@yardstick/github-sim";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@yardstick/db/testing";
+import { describe, expect, it } from "vitest";
 import {
   type CliProcess,
   enqueueAndFollow,
   freePort,
-  inlineSync,
+  inlineBaseline,
   obliteratePrefix,
   REDIS_URL,
-  simulate,
-  smallWorld,
   snapshot,
   stable,
   startWorker,
   uniquePrefix,
-  writeConfigFile,
 } from "./harness.js";
 
-const world = smallWorld(13);
-let configFile: Awaited<ReturnType<typeof writeConfigFile>>;
-let sim: Simulator;
-let baseline: ReturnType<typeof stable>;
-const databases: TestDatabase[] = [];
-
-beforeAll(async () => {
-  configFile = await writeConfigFile(world);
-  sim = await simulate(world);
-  const db = await createTestDatabase();
-  databases.push(db);
-  const summary = await inlineSync(db.db, sim, configFile.config, "inline");
-  expect(summary.failed).toEqual([]);
-  baseline = stable(await snapshot(db.db));
-}, 120_000);
-
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-  await sim?.close();
-  configFile?.remove();
-});
+const ctx = inlineBaseline(13);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,33 +66,38 @@ class OwnRedis {
 describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("two workers while 10% of GitHub's answers fail (5xx, connection resets, secondary limits, GraphQL errors)", async () => {
     const db = await createTestDatabase();
-    databases.push(db);
+    ctx.databases.push(db);
     const prefix = uniquePrefix();
     const env = {
       databaseUrl: db.url,
       redisUrl: REDIS_URL,
-      simulatorUrl: sim.url,
-      configPath: configFile.path,
+      simulatorUrl: ctx.sim.url,
+      configPath: ctx.configFile.path,
       prefix,
     };
     const workers = [startWorker(env), startWorker(env)];
-    sim.accounting.reset();
-    sim.faults.configure({ serverErrorRate: 0.04, resetRate: 0.02, secondaryLimitRate: 0.02, graphqlErrorRate: 0.02 });
+    ctx.sim.accounting.reset();
+    ctx.sim.faults.configure({
+      serverErrorRate: 0.04,
+      resetRate: 0.02,
+      secondaryLimitRate: 0.02,
+      graphqlErrorRate: 0.02,
+    });
     try {
       await Promise.all(workers.map((w) => w.waitFor("worker started")));
       const run = await enqueueAndFollow({
         redisUrl: REDIS_URL,
         prefix,
         db: db.db,
-        config: configFile.config,
-        simulatorUrl: sim.url,
+        config: ctx.configFile.config,
+        simulatorUrl: ctx.sim.url,
         runId: "faulted",
       });
       expect(run.failed).toEqual([]);
-      expect(stable(await snapshot(db.db))).toEqual(baseline);
-      expect(sim.accounting.total().faults).toBeGreaterThan(0);
+      expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
+      expect(ctx.sim.accounting.total().faults).toBeGreaterThan(0);
     } finally {
-      sim.faults.clear();
+      ctx.sim.faults.clear();
       await Promise.all(workers.map((w) => w.stop()));
       await obliteratePrefix(REDIS_URL, prefix);
     }
@@ -124,13 +105,13 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
 
   it("a worker killed with SIGKILL five times during the backfill, and restarted each time", async () => {
     const db = await createTestDatabase();
-    databases.push(db);
+    ctx.databases.push(db);
     const prefix = uniquePrefix();
     const env = {
       databaseUrl: db.url,
       redisUrl: REDIS_URL,
-      simulatorUrl: sim.url,
-      configPath: configFile.path,
+      simulatorUrl: ctx.sim.url,
+      configPath: ctx.configFile.path,
       prefix,
     };
     let worker: CliProcess = startWorker(env);
@@ -154,8 +135,8 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
         redisUrl: REDIS_URL,
         prefix,
         db: db.db,
-        config: configFile.config,
-        simulatorUrl: sim.url,
+        config: ctx.configFile.config,
+        simulatorUrl: ctx.sim.url,
         runId: "killed",
         onPoll: (n) => {
           pending = n;
@@ -167,7 +148,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       for (const k of kills)
         expect(k.pending, `killed with nothing pending: ${JSON.stringify(kills)}`).toBeGreaterThan(0);
       expect(run.failed).toEqual([]);
-      expect(stable(await snapshot(db.db))).toEqual(baseline);
+      expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
       done = true;
       await worker.stop();
@@ -179,13 +160,13 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
     const redis = new OwnRedis(await freePort(), true);
     await redis.start();
     const db = await createTestDatabase();
-    databases.push(db);
+    ctx.databases.push(db);
     const prefix = uniquePrefix();
     const env = {
       databaseUrl: db.url,
       redisUrl: redis.url,
-      simulatorUrl: sim.url,
-      configPath: configFile.path,
+      simulatorUrl: ctx.sim.url,
+      configPath: ctx.configFile.path,
       prefix,
     };
     const workers = [startWorker(env), startWorker(env)];
@@ -197,8 +178,8 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
         redisUrl: redis.url,
         prefix,
         db: db.db,
-        config: configFile.config,
-        simulatorUrl: sim.url,
+        config: ctx.configFile.config,
+        simulatorUrl: ctx.sim.url,
         runId: "redis-restart",
         onPoll: async (n) => {
           if (restarted || n === 0) return;
@@ -212,9 +193,9 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       });
       expect(restarted).toBe(true);
       // Redis went away while pull requests were still being fetched, not after.
-      expect(storedAtRestart).toBeLessThan(baseline.prs.length);
+      expect(storedAtRestart).toBeLessThan(ctx.baseline.prs.length);
       expect(run.failed).toEqual([]);
-      expect(stable(await snapshot(db.db))).toEqual(baseline);
+      expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await redis.close();
@@ -225,13 +206,13 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
     const redis = new OwnRedis(await freePort(), false);
     await redis.start();
     const db = await createTestDatabase();
-    databases.push(db);
+    ctx.databases.push(db);
     const prefix = uniquePrefix();
     const env = {
       databaseUrl: db.url,
       redisUrl: redis.url,
-      simulatorUrl: sim.url,
-      configPath: configFile.path,
+      simulatorUrl: ctx.sim.url,
+      configPath: ctx.configFile.path,
       prefix,
     };
     const workers = [startWorker(env), startWorker(env)];
@@ -244,8 +225,8 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
           redisUrl: redis.url,
           prefix,
           db: db.db,
-          config: configFile.config,
-          simulatorUrl: sim.url,
+          config: ctx.configFile.config,
+          simulatorUrl: ctx.sim.url,
           runId,
           ...(onPoll === undefined ? {} : { onPoll }),
         });
@@ -260,12 +241,12 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       });
       expect(restarted).toBe(true);
       // Redis went away while pull requests were still being fetched, not after.
-      expect(storedAtRestart).toBeLessThan(baseline.prs.length);
+      expect(storedAtRestart).toBeLessThan(ctx.baseline.prs.length);
       // The queued work went with Redis; the cursors in PostgreSQL did not. The next sync (the
       // periodic one, or `yardstick sync`) picks up where the pages stopped.
       const again = await follow("after-wipe");
       expect(again.failed).toEqual([]);
-      expect(stable(await snapshot(db.db))).toEqual(baseline);
+      expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await redis.close();

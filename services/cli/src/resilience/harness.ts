@@ -22,10 +22,12 @@ import {
   pullRequestCommits,
   pullRequests,
 } from "@yardstick/db";
+import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
+import { afterAll, beforeAll, expect } from "vitest";
 import { configForWorld } from "../demo/world-config.js";
 
 export const TOKEN = "resilience-token";
@@ -279,4 +281,37 @@ export async function obliteratePrefix(redisUrl: string, prefix: string): Promis
   } finally {
     await runner.close(1_000);
   }
+}
+
+/** What every resilience file starts from: its world, config file, simulator and the inline sync's tables. */
+export interface InlineBaseline {
+  world: World;
+  configFile: Awaited<ReturnType<typeof writeConfigFile>>;
+  sim: Simulator;
+  baseline: ReturnType<typeof stable>;
+  /** Test databases to drop after the file (the baseline's first). */
+  databases: TestDatabase[];
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: a small world of `seed`, its config file and simulator,
+ * and the inline sync's tables as the baseline every other way of ingesting must match.
+ */
+export function inlineBaseline(seed: number): InlineBaseline {
+  const ctx = { world: smallWorld(seed), databases: [] as TestDatabase[] } as InlineBaseline;
+  beforeAll(async () => {
+    ctx.configFile = await writeConfigFile(ctx.world);
+    ctx.sim = await simulate(ctx.world);
+    const db = await createTestDatabase();
+    ctx.databases.push(db);
+    const summary = await inlineSync(db.db, ctx.sim, ctx.configFile.config, "inline");
+    expect(summary.failed).toEqual([]);
+    ctx.baseline = stable(await snapshot(db.db));
+  }, 120_000);
+  afterAll(async () => {
+    for (const db of ctx.databases) await db.drop();
+    await ctx.sim?.close();
+    ctx.configFile?.remove();
+  });
+  return ctx;
 }
