@@ -1,6 +1,7 @@
 export * from "./changes.js";
 export * from "./commits.js";
 export * from "./deployments.js";
+export * from "./digest-deliveries.js";
 export * from "./operations.js";
 export * from "./people.js";
 export * from "./pull-requests.js";

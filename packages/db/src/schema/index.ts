@@ -7,6 +7,7 @@ export * from "./commits.js";
 export * from "./deployment-changes.js";
 export * from "./deployment-statuses.js";
 export * from "./deployments.js";
+export * from "./digest-deliveries.js";
 export * from "./organisations.js";
 export * from "./people.js";
 export * from "./person-identities.js";
