@@ -1,4 +1,6 @@
 export * from "./definitions.js";
+export * from "./digest.js";
+export * from "./digest-render.js";
 export * from "./escape.js";
 export * from "./format.js";
 export * from "./html.js";
