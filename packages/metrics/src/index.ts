@@ -12,4 +12,5 @@ export * from "./restrict.js";
 export * from "./reverts.js";
 export * from "./stats.js";
 export * from "./synthetic.js";
+export * from "./touched.js";
 export * from "./trivial.js";
