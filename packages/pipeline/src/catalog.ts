@@ -67,6 +67,17 @@ export const jobs = {
     options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
     jobId: (p) => `rollups.recompute-${p.weeks[0]}-${p.weeks.at(-1)}-${p.runId}`,
   }),
+  /**
+   * The weekly digest of `week` (null: the last complete week when the job runs, as the job
+   * scheduler enqueues it) to every configured channel; each channel is recorded, so a retry
+   * sends only the channels not yet delivered.
+   */
+  "digest.weekly": defineJob({
+    queue: "digest",
+    payload: z.object({ org: z.string().min(1), week: IsoWeek.nullable() }),
+    options: { attempts: 6, backoff: { type: "exponential", delay: 30_000 } },
+    jobId: (p) => `digest.weekly-${p.org}-${p.week ?? "last"}`,
+  }),
 };
 
 export type Jobs = typeof jobs;

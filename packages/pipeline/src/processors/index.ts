@@ -5,6 +5,7 @@ import { attributeChanges } from "./attribute-changes.js";
 import { discoverOrg } from "./discover-org.js";
 import { linkDeployments } from "./link-deployments.js";
 import { recomputeRollups } from "./recompute-rollups.js";
+import { sendDigest } from "./send-digest.js";
 import { syncBranch } from "./sync-branch.js";
 import { syncDeployments } from "./sync-deployments.js";
 import { syncPulls } from "./sync-pulls.js";
@@ -27,6 +28,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
   "attribute.changes": attributeChanges,
   "link.deployments": linkDeployments,
   "rollups.recompute": recomputeRollups,
+  "digest.weekly": sendDigest,
 };
 
 export { personIdFor } from "./discover-org.js";

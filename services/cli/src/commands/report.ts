@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { InputError, isoWeekOf } from "@yardstick/core";
-import { attributionVerdicts, changes, type Database, syncCursors } from "@yardstick/db";
 import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
-import { loadMetricsInput } from "@yardstick/pipeline";
+import { loadMetricsInput, readCoverage } from "@yardstick/pipeline";
 import {
   type ReportCoverage,
   type ReportOptions,
@@ -61,25 +60,6 @@ export function readMetricsDocument(file: string): MetricsOutput {
     );
   }
   return parsed.data;
-}
-
-/** What the database can tell about coverage: unresolved accounts, sync freshness, rule versions. */
-export async function readCoverage(db: Database): Promise<ReportCoverage> {
-  const credited = await db
-    .selectDistinct({ login: changes.creditedLogin, personId: changes.creditedPersonId })
-    .from(changes);
-  const unresolved = new Set(credited.filter((c) => c.personId === null && c.login !== null).map((c) => c.login));
-  const cursors = await db
-    .select({ lastRunAt: syncCursors.lastRunAt, lastError: syncCursors.lastError })
-    .from(syncCursors);
-  const runs = cursors.map((c) => c.lastRunAt?.getTime() ?? null).filter((t): t is number => t !== null);
-  const versions = await db.selectDistinct({ v: attributionVerdicts.ruleVersion }).from(attributionVerdicts);
-  return {
-    unresolvedAccounts: unresolved.size,
-    lastSyncAt: runs.length === 0 ? null : new Date(Math.max(...runs)),
-    syncStreamsWithErrors: cursors.filter((c) => c.lastError !== null && c.lastError !== "").length,
-    ruleVersions: versions.map((r) => r.v).sort(),
-  };
 }
 
 interface ReportCommandOptions {

@@ -1,15 +1,14 @@
 import { parseEnv } from "@yardstick/config";
 import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
 import { computeMetrics } from "@yardstick/metrics";
-import { loadMetricsInput } from "@yardstick/pipeline";
-import { renderReportHtml } from "@yardstick/report";
+import { loadMetricsInput, readCoverage, renderDigest } from "@yardstick/pipeline";
+import { buildDigest, renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
 import { runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
 import { openRuntime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
-import { readCoverage } from "./report.js";
 
 interface RunOptions {
   demo?: boolean;
@@ -71,7 +70,8 @@ DATABASE_URL (embedded PGlite by default; PostgreSQL with a postgres:// URL), th
 workers when REDIS_URL is set, then computes the figures. Otherwise, or with --demo: needs
 nothing but Node (no PostgreSQL, Redis or GitHub token).
 
-Writes metrics.json (the \`yardstick metrics\` document) and summary.md to --out, and prints the
+Writes report.html, the last complete week's digest (digest-<week>.md and .html), metrics.json
+(the \`yardstick metrics\` document) and summary.md to --out, and prints the
 summary. Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 a
 dependency unavailable.`,
     )
@@ -89,7 +89,7 @@ dependency unavailable.`,
         });
         process.stdout.write(`\n${result.summary}\n`);
         process.stdout.write(
-          `Report: ${result.reportFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
+          `Report: ${result.reportFile}\nDigest: ${result.digestFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
         );
         if (result.failedJobs > 0) process.exitCode = ExitCode.failure;
         return;
@@ -118,15 +118,17 @@ dependency unavailable.`,
         const output = computeMetrics(await loadMetricsInput(runtime.database.db, config), { from, to, now });
         const t = progress.totals;
         const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
+        const coverage = await readCoverage(runtime.database.db);
         const reportHtml = renderReportHtml(output, {
           title: `Yardstick: ${config.github.organizations.map((o) => o.name).join(", ") || "repositories"}`,
           generatedAt: now,
-          coverage: await readCoverage(runtime.database.db),
+          coverage,
         });
-        const files = writeRunOutputs(options.out, output, summary, reportHtml);
+        const digest = renderDigest(buildDigest(output, { week: to, generatedAt: now, coverage }));
+        const files = writeRunOutputs(options.out, output, summary, reportHtml, digest);
         process.stdout.write(`\n${summary}\n`);
         process.stdout.write(
-          `Report: ${files.reportFile}\nFigures: ${files.metricsFile}\nSummary: ${files.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length} failed jobs)\n`,
+          `Report: ${files.reportFile}\nDigest: ${files.digestFile}\nFigures: ${files.metricsFile}\nSummary: ${files.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; ${failed.length} failed jobs)\n`,
         );
         for (const f of failed) process.stdout.write(`failed: ${f.name} ${f.jobId}: ${f.reason}\n`);
         if (failed.length > 0) process.exitCode = ExitCode.failure;

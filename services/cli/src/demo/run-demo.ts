@@ -6,9 +6,15 @@ import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger, type Logger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, runSyncInline } from "@yardstick/pipeline";
-import { renderReportHtml } from "@yardstick/report";
-import { readCoverage } from "../commands/report.js";
+import {
+  createPipelineDeps,
+  loadMetricsInput,
+  type RenderedDigest,
+  readCoverage,
+  renderDigest,
+  runSyncInline,
+} from "@yardstick/pipeline";
+import { buildDigest, renderReportHtml } from "@yardstick/report";
 import { SyncProgress } from "../progress.js";
 import { configForWorld } from "./world-config.js";
 
@@ -27,6 +33,8 @@ export interface DemoResult {
   metricsFile: string;
   summaryFile: string;
   reportFile: string;
+  /** The last complete week's digest (Markdown; the HTML beside it). */
+  digestFile: string;
   output: MetricsOutput;
   summary: string;
   pullRequestsInWorld: number;
@@ -94,17 +102,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       points: usage.graphqlPoints,
       rest: usage.restRequests,
     });
+    const coverage = await readCoverage(database.db);
     const reportHtml = renderReportHtml(output, {
       title: `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated)`,
       generatedAt: now,
-      coverage: await readCoverage(database.db),
+      coverage,
     });
-    const { metricsFile, summaryFile, reportFile } = writeRunOutputs(options.outDir, output, summary, reportHtml);
+    const digest = renderDigest(buildDigest(output, { week: to, generatedAt: now, coverage }));
+    const { metricsFile, summaryFile, reportFile, digestFile } = writeRunOutputs(
+      options.outDir,
+      output,
+      summary,
+      reportHtml,
+      digest,
+    );
     return {
       outDir: resolve(options.outDir),
       metricsFile,
       summaryFile,
       reportFile,
+      digestFile,
       output,
       summary,
       pullRequestsInWorld,
@@ -119,13 +136,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-/** Writes the run's figures (`metrics.json`, the `yardstick metrics` document) and its summary. */
+/**
+ * Writes the run's figures (`metrics.json`, the `yardstick metrics` document), its summary, the
+ * report and the last complete week's digest (`digest-<week>.md` and `.html`).
+ */
 export function writeRunOutputs(
   outDir: string,
   output: MetricsOutput,
   summary: string,
   reportHtml: string,
-): { metricsFile: string; summaryFile: string; reportFile: string } {
+  digest: RenderedDigest,
+): { metricsFile: string; summaryFile: string; reportFile: string; digestFile: string } {
   mkdirSync(outDir, { recursive: true });
   const metricsFile = resolve(join(outDir, "metrics.json"));
   const summaryFile = resolve(join(outDir, "summary.md"));
@@ -133,7 +154,10 @@ export function writeRunOutputs(
   const reportFile = resolve(join(outDir, "report.html"));
   writeFileSync(summaryFile, summary);
   writeFileSync(reportFile, reportHtml);
-  return { metricsFile, summaryFile, reportFile };
+  const digestFile = resolve(join(outDir, `digest-${digest.week}.md`));
+  writeFileSync(digestFile, digest.markdown);
+  writeFileSync(digestFile.replace(/\.md$/, ".html"), digest.html);
+  return { metricsFile, summaryFile, reportFile, digestFile };
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${Math.round(v * 100)}%`);
