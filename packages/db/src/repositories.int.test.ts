@@ -311,6 +311,23 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     expect((await getCommits(t.db, repo, [bare.sha]))[0]?.parents).toEqual([sha("p3")]);
   });
 
+  it("a deployment's syncedAt moves when a new status arrives, and only then", async () => {
+    const repo = `acme/statuses-${backend}`;
+    const first = makeDeployment(repo, 2, { statuses: [{ state: "in_progress", createdAt: at(26), description: "" }] });
+    await upsertDeployments(t.db, [first]);
+    const syncedAt = async () =>
+      (await t.handle.query<{ s: string }>(`select synced_at::text as s from deployments where repo = '${repo}'`))[0]
+        ?.s;
+    const before = await syncedAt();
+    await new Promise((r) => setTimeout(r, 20));
+    await upsertDeployments(t.db, [first]);
+    expect(await syncedAt()).toBe(before);
+    await upsertDeployments(t.db, [
+      { ...first, statuses: [...first.statuses, { state: "success", createdAt: at(27), description: "" }] },
+    ]);
+    expect(await syncedAt()).not.toBe(before);
+  });
+
   it("a partial row updates only the columns it carries", async () => {
     const repo = "acme/partial";
     await writeWorld(repo);

@@ -1,5 +1,5 @@
 import type { Deployment } from "@yardstick/core";
-import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { deploymentStatuses } from "../schema/deployment-statuses.js";
 import { deployments } from "../schema/deployments.js";
@@ -72,7 +72,27 @@ export async function upsertDeployments(db: Database, batch: readonly Deployment
       if (deploymentId === undefined) throw new Error(`deployment ${naturalKey(d)} was not written`);
       return d.statuses.map((s) => ({ deploymentId, ...s }));
     });
+    // A new status changes what the deployment means (live, failed): its `syncedAt` says so too,
+    // so that whoever reads "deployments changed since" (the weekly rollups) sees it.
+    const known = new Set<string>();
+    const statusKey = (s: { deploymentId: number; createdAt: Date; state: string }) =>
+      `${s.deploymentId} ${s.createdAt.getTime()} ${s.state}`;
+    for (const part of chunk([...new Set(statusRows.map((s) => s.deploymentId))], 10_000)) {
+      const rows = await tx
+        .select({
+          deploymentId: deploymentStatuses.deploymentId,
+          createdAt: deploymentStatuses.createdAt,
+          state: deploymentStatuses.state,
+        })
+        .from(deploymentStatuses)
+        .where(inArray(deploymentStatuses.deploymentId, part));
+      for (const row of rows) known.add(statusKey(row));
+    }
+    const withNewStatus = [...new Set(statusRows.filter((s) => !known.has(statusKey(s))).map((s) => s.deploymentId))];
     await upsertRows(tx, deploymentStatuses, statusRows, { key: ["deploymentId", "createdAt", "state"] });
+    for (const part of chunk(withNewStatus, 10_000)) {
+      await tx.update(deployments).set({ syncedAt: sql`now()` }).where(inArray(deployments.id, part));
+    }
   });
   return ids;
 }
