@@ -23,7 +23,7 @@ import {
   MetricsInput as MetricsInputSchema,
   type UsageRecord,
 } from "@yardstick/metrics";
-import { eq, isNotNull } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, or } from "drizzle-orm";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
 const EPOCH = new Date("1970-01-01T00:00:00Z");
@@ -66,11 +66,22 @@ export async function loadCommitGraph(db: Database, repo: string): Promise<Commi
 }
 
 /**
+ * What a scoped load reads (the incremental rollups): pull requests merged from `mergedFrom` of
+ * their repository on (repositories not listed: all of them), usage from `usageFrom` on (or one
+ * record, so that the engine knows usage was imported). Deployments, commit graphs and the
+ * roster are read whole; `restrictToWindow` then cuts them.
+ */
+export interface MetricsLoadScope {
+  mergedFrom: ReadonlyMap<string, Date>;
+  usageFrom: string;
+}
+
+/**
  * Everything the metrics engine needs, read from the database: changes (merged PRs with their
  * verdict and credited person), production deployments (and, for merge-is-deploy repositories,
  * the merges themselves), each repository's commit graph, the roster and imported usage.
  */
-export async function loadMetricsInput(db: Database, config: Config): Promise<MetricsInput> {
+export async function loadMetricsInput(db: Database, config: Config, scope?: MetricsLoadScope): Promise<MetricsInput> {
   const repoRows = await db
     .select({
       fullName: repositoriesTable.fullName,
@@ -86,8 +97,15 @@ export async function loadMetricsInput(db: Database, config: Config): Promise<Me
   const resolver = createIdentityResolver(people);
   const resolveLogin = (login: string | null | undefined) => (login ? resolver.resolve({ login }) : null);
 
-  const merged = await listMergedPullRequests(db, { from: EPOCH, to: FAR_FUTURE, repos });
-  const changeRows = new Map((await db.select().from(changesTable)).map((row) => [row.key, row] as const));
+  const merged =
+    scope === undefined
+      ? await listMergedPullRequests(db, { from: EPOCH, to: FAR_FUTURE, repos })
+      : await listMergedInScope(db, repos, scope);
+  const changeRows = new Map(
+    (scope === undefined ? await db.select().from(changesTable) : await changeRowsInScope(db, repos, scope)).map(
+      (row) => [row.key, row] as const,
+    ),
+  );
   const verdicts = await getVerdicts(db, "change", [...changeRows.keys()]);
 
   const changes: MetricsChange[] = [];
@@ -148,16 +166,25 @@ export async function loadMetricsInput(db: Database, config: Config): Promise<Me
     deployments.push(...repoDeployments);
   }
 
-  const usage: UsageRecord[] = (await db.select().from(usageRecords).where(isNotNull(usageRecords.personId))).map(
-    (u) => ({
-      personId: u.personId ?? "",
-      day: u.day,
-      tool: u.tool,
-      tokensIn: u.tokensIn,
-      tokensOut: u.tokensOut,
-      cost: u.costUsd,
-    }),
-  );
+  let usageRows = await db
+    .select()
+    .from(usageRecords)
+    .where(
+      scope === undefined
+        ? isNotNull(usageRecords.personId)
+        : and(isNotNull(usageRecords.personId), gte(usageRecords.day, scope.usageFrom)),
+    );
+  if (scope !== undefined && usageRows.length === 0) {
+    usageRows = await db.select().from(usageRecords).where(isNotNull(usageRecords.personId)).limit(1);
+  }
+  const usage: UsageRecord[] = usageRows.map((u) => ({
+    personId: u.personId ?? "",
+    day: u.day,
+    tool: u.tool,
+    tokensIn: u.tokensIn,
+    tokensOut: u.tokensOut,
+    cost: u.costUsd,
+  }));
 
   return MetricsInputSchema.parse({
     changes,
@@ -170,4 +197,42 @@ export async function loadMetricsInput(db: Database, config: Config): Promise<Me
     reposWithoutDeploymentSignal: withoutSignal,
     config: metricsConfigOf(config),
   });
+}
+
+/** Merged pull requests of a scoped load: each repository's from its own `mergedFrom` (oldest first). */
+async function listMergedInScope(db: Database, repos: readonly string[], scope: MetricsLoadScope) {
+  const whole = repos.filter((r) => !scope.mergedFrom.has(r));
+  let from = FAR_FUTURE;
+  for (const r of repos) {
+    const at = scope.mergedFrom.get(r);
+    if (at !== undefined && at < from) from = at;
+  }
+  const cut = repos.filter((r) => scope.mergedFrom.has(r));
+  const rows = [
+    ...(await listMergedPullRequests(db, { from: EPOCH, to: FAR_FUTURE, repos: whole })),
+    ...(await listMergedPullRequests(db, { from, to: FAR_FUTURE, repos: cut })).filter(
+      (m) => m.pullRequest.mergedAt >= (scope.mergedFrom.get(m.pullRequest.repo) as Date),
+    ),
+  ];
+  // The full load's order: merged time, repository, number.
+  return rows.sort(
+    (a, b) =>
+      a.pullRequest.mergedAt.getTime() - b.pullRequest.mergedAt.getTime() ||
+      (a.pullRequest.repo < b.pullRequest.repo ? -1 : a.pullRequest.repo > b.pullRequest.repo ? 1 : 0) ||
+      a.pullRequest.number - b.pullRequest.number,
+  );
+}
+
+async function changeRowsInScope(db: Database, repos: readonly string[], scope: MetricsLoadScope) {
+  const whole = repos.filter((r) => !scope.mergedFrom.has(r));
+  let from = FAR_FUTURE;
+  for (const at of scope.mergedFrom.values()) if (at < from) from = at;
+  return db
+    .select()
+    .from(changesTable)
+    .where(
+      whole.length === 0
+        ? gte(changesTable.mergedAt, from)
+        : or(inArray(changesTable.repo, whole), gte(changesTable.mergedAt, from)),
+    );
 }
