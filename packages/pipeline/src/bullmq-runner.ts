@@ -119,6 +119,23 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     });
   }
 
+  /** A declared job scheduler of job `name` (its cron or interval, zone and next run), if any. */
+  async scheduleOf<N extends JobName<C>>(
+    schedulerId: string,
+    name: N,
+  ): Promise<{ pattern: string | null; tz: string | null; every: number | null; next: Date | null } | null> {
+    const spec = this.options.catalog[name];
+    if (spec === undefined) return null;
+    const scheduler = await this.queue(spec.queue).getJobScheduler(schedulerId);
+    if (scheduler === undefined || scheduler === null) return null;
+    return {
+      pattern: scheduler.pattern ?? null,
+      tz: scheduler.tz ?? null,
+      every: scheduler.every === undefined || scheduler.every === null ? null : Number(scheduler.every),
+      next: scheduler.next === undefined ? null : new Date(Number(scheduler.next)),
+    };
+  }
+
   /** Starts one worker per queue of the catalog in this process. */
   start(): void {
     if (this.options.processors === undefined) throw new Error("a producer-only runner has no processors to start");

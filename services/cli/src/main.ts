@@ -2,6 +2,7 @@ import { isAppError } from "@yardstick/core";
 import { Command, CommanderError } from "commander";
 import { registerAttribute } from "./commands/attribute.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDigest } from "./commands/digest.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAttribute(program);
   registerMetrics(program);
   registerReport(program);
+  registerDigest(program);
   registerUsage(program);
   return program;
 }

@@ -13,8 +13,13 @@ import {
   renderDigestText,
 } from "@yardstick/report";
 import { readCoverage } from "../coverage.js";
-import { loadMetricsInput } from "../metrics-input.js";
+import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
 import { contentHashOf, type DigestSender, type RenderedDigest, senderFor } from "./channels.js";
+
+/** The organisation the digest is about: the metrics' organisation group. */
+export function digestOrgOf(config: Config): string {
+  return metricsConfigOf(config).orgName;
+}
 
 /** The last week that has ended by `now` in the time zone: the week the digest is about. */
 export function lastCompleteWeek(now: Date, timeZone: string): string {
@@ -70,7 +75,14 @@ export type ChannelOutcome =
 
 /** Some channels failed; the others were delivered and will not be sent again. */
 export class DigestDeliveryError extends AppError {
-  constructor(week: string, failed: readonly Extract<ChannelOutcome, { outcome: "failed" | "busy" }>[]) {
+  /** Every channel's outcome, the delivered ones included. */
+  readonly outcomes: readonly ChannelOutcome[];
+
+  constructor(week: string, outcomes: readonly ChannelOutcome[]) {
+    const failed = outcomes.filter(
+      (o): o is Extract<ChannelOutcome, { outcome: "failed" | "busy" }> =>
+        o.outcome === "failed" || o.outcome === "busy",
+    );
     super(
       "digest.delivery_failed",
       `digest ${week}: ${failed.map((f) => `${f.channel} ${f.outcome === "busy" ? "is being sent by another worker" : f.error}`).join("; ")}`,
@@ -80,6 +92,7 @@ export class DigestDeliveryError extends AppError {
         details: { channels: failed.map((f) => f.channel) },
       },
     );
+    this.outcomes = outcomes;
   }
 }
 
@@ -134,10 +147,9 @@ export async function deliverDigest(
       outcomes.push({ channel: sender.key, type: sender.type, outcome: "failed", error: message, retryable });
     }
   }
-  const failed = outcomes.filter(
-    (o): o is Extract<ChannelOutcome, { outcome: "failed" | "busy" }> => o.outcome === "failed" || o.outcome === "busy",
-  );
-  if (failed.length > 0) throw new DigestDeliveryError(rendered.week, failed);
+  if (outcomes.some((o) => o.outcome === "failed" || o.outcome === "busy")) {
+    throw new DigestDeliveryError(rendered.week, outcomes);
+  }
   return outcomes;
 }
 

@@ -1,5 +1,6 @@
+import type { Config } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
-import { BullMqRunner, createPipelineDeps, jobs, processors } from "@yardstick/pipeline";
+import { BullMqRunner, createPipelineDeps, digestOrgOf, jobs, processors } from "@yardstick/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
 
@@ -11,6 +12,11 @@ function wholeNumber(min: number): (value: string) => number {
       throw new InvalidArgumentError(`expected a whole number ≥ ${min}, e.g. ${min + 1}`);
     return n;
   };
+}
+
+/** One digest scheduler per installation: every worker declares the same one (an upsert). */
+export function digestSchedulerId(config: Config): string {
+  return `digest-${digestOrgOf(config)}`;
 }
 
 /** `yardstick worker`: runs the pipeline's processors on BullMQ until SIGTERM. */
@@ -46,12 +52,15 @@ export function registerWorker(program: Command): void {
         .env("YARDSTICK_QUEUE_PREFIX")
         .default("yardstick"),
     )
+    .option("--no-digest", "do not schedule the weekly digest (digest.schedule, digest.channels)")
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL)")
     .addHelpText(
       "after",
       `
 Needs REDIS_URL (Redis with maxmemory-policy noeviction) and a shared DATABASE_URL (PostgreSQL).
+Schedules the weekly digest (digest.schedule, default Monday 09:00 in digest.timeZone) to the
+configured digest.channels; each week goes once per channel, a failed channel is retried alone.
 On SIGTERM or SIGINT, running jobs finish within --shutdown-timeout; a job cut short is taken
 up again by another worker (stalled-job recovery).`,
     )
@@ -62,6 +71,7 @@ up again by another worker (stalled-job recovery).`,
         shutdownTimeout: number;
         stalledInterval: number;
         queuePrefix: string;
+        digest: boolean;
         config?: string;
         databaseUrl?: string;
       }) => {
@@ -95,13 +105,23 @@ up again by another worker (stalled-job recovery).`,
           prefix: options.queuePrefix,
           stalledIntervalMs: options.stalledInterval,
           lockDurationMs: options.stalledInterval,
-          concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1 },
+          concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1, digest: 1 },
         });
+        const digest = runtime.config.digest;
         const declareSchedules = async () => {
           for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
             await runner.schedule(`sync-${org.name}`, { every: options.every * 60_000 }, "sync.tick", {
               org: org.name,
             });
+          }
+          // The weekly digest of the last complete week, on the configured cron in the org's zone.
+          if (options.digest && digest.channels.length > 0) {
+            await runner.schedule(
+              digestSchedulerId(runtime.config),
+              { pattern: digest.schedule, tz: digest.timeZone },
+              "digest.weekly",
+              { org: digestOrgOf(runtime.config), week: null },
+            );
           }
         };
         await declareSchedules();
@@ -115,7 +135,13 @@ up again by another worker (stalled-job recovery).`,
           60_000,
         );
         runner.start();
-        runtime.logger.info({ queues: ["ingest", "attribution", "metrics"] }, "worker started");
+        runtime.logger.info(
+          {
+            queues: ["ingest", "attribution", "metrics", "digest"],
+            digest: options.digest ? { schedule: digest.schedule, timeZone: digest.timeZone } : "off",
+          },
+          "worker started",
+        );
         await new Promise<void>((resolve) => {
           const stop = async (signal: string) => {
             runtime.logger.info({ signal }, "shutting down");
