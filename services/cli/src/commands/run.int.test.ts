@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { MetricsOutput } from "@yardstick/metrics";
+import { formatNumber } from "@yardstick/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configInputForWorld } from "../demo/world-config.js";
 
@@ -53,6 +54,10 @@ describe("yardstick run with GitHub credentials and a configuration file", () =>
     expect(output.groups.find((g) => g.kind === "org")?.name).toBe("acme");
     expect(existsSync(join(out, "summary.md"))).toBe(true);
     expect(readFileSync(join(out, "report.html"), "utf8")).toMatch(/^<!doctype html>/i);
+    // The last complete week's digest, named in the output, with the same week as the figures.
+    const lastWeek = output.weeks.at(-1) ?? "";
+    expect(stdout).toContain(`Digest: ${join(out, `digest-${lastWeek}.md`)}`);
+    expect(readFileSync(join(out, `digest-${lastWeek}.md`), "utf8")).toContain(`Week ${lastWeek}`);
     // It really read the simulator: GraphQL points were spent by the token.
     expect(simulator.accounting.of(TOKEN).graphqlPoints).toBeGreaterThan(10);
   }, 300_000);
@@ -91,5 +96,12 @@ describe("yardstick run with nothing configured (the zero-setup first run)", () 
     expect(org?.weeks.some((w) => (w.aind ?? 0) > 0)).toBe(true);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("<svg");
     expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/normalised deployments/);
+    // This week's digest: the headline equals the figures' last week for the organisation.
+    const last = org?.weeks.at(-1);
+    const digest = readFileSync(join(out, `digest-${last?.week}.md`), "utf8");
+    expect(stdout).toContain(`Digest: ${join(out, `digest-${last?.week}.md`)}`);
+    expect(digest).toContain("## Guardrail regressions");
+    expect(digest).toContain(`| AIND | ${formatNumber(last?.aind ?? null)} |`);
+    expect(readFileSync(join(out, `digest-${last?.week}.html`), "utf8")).toMatch(/^<!doctype html>/);
   }, 300_000);
 });
