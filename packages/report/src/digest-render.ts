@@ -36,6 +36,8 @@ function standing(t: TargetTracking): string {
 }
 
 function flagText(f: DigestFlag): string {
+  if (f.count === null && f.previous === null)
+    return f.key === "tokenHeavyNothingShipped" ? `${NA} (no usage imported)` : NA;
   return `${formatCount(f.count)} (${f.previous === null ? "previous week n/a" : `${formatDelta(f.count, f.previous)} on the previous week`})`;
 }
 
@@ -57,7 +59,7 @@ function mdTable(header: readonly string[], rows: readonly (readonly string[])[]
 }
 
 export function renderDigestMarkdown(d: Digest): string {
-  const out: string[] = [`# ${md(d.title)}`, "", `Week ${d.week} (${md(period(d))}).`, "", "## Headline", ""];
+  const out: string[] = [`# ${md(d.title)}`, "", `Week ${d.week} (${period(d)}).`, "", "## Headline", ""];
   if (d.headline.length === 0) out.push(NO_FIGURES);
   else {
     out.push(
@@ -68,7 +70,7 @@ export function renderDigestMarkdown(d: Digest): string {
     );
   }
   out.push("", "## Adoption against target", "");
-  if (d.adoption.org !== null) out.push(`Organisation: ${md(standing(d.adoption.org))}.`, "");
+  if (d.adoption.org !== null) out.push(`Organisation: ${standing(d.adoption.org)}.`, "");
   if (d.adoption.teams.length > 0) {
     out.push(
       ...mdTable(
@@ -97,7 +99,8 @@ export function renderDigestMarkdown(d: Digest): string {
     out.push("No group crossed or fell below its target.");
   out.push("", "## Guardrail regressions", "");
   if (d.regressions.length === 0) out.push("None.");
-  for (const r of d.regressions) out.push(`- ${md(r.group)}: ${md(r.text)}`);
+  // Only names come from outside (GitHub, the teams file): the rest is our own text.
+  for (const r of d.regressions) out.push(`- ${md(r.group)}: ${r.text}`);
   out.push("", "## Integrity flags (counts of person-weeks)", "");
   if (d.flags.length === 0) out.push(NO_FIGURES);
   else
@@ -109,7 +112,7 @@ export function renderDigestMarkdown(d: Digest): string {
     );
   out.push("", "## Data warnings", "");
   if (d.warnings.length === 0) out.push("None.");
-  for (const w of d.warnings) out.push(`- ${md(w)}`);
+  for (const w of d.warnings) out.push(`- ${w}`);
   out.push(
     "",
     footer(d, (url) => `[the full report](${url})`),

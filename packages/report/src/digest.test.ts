@@ -262,6 +262,20 @@ describe("rendering", () => {
     );
   });
 
+  it("says why a flag has no count, and writes its own prose unescaped", () => {
+    const plain = buildDigest(
+      doc([{ kind: "org", name: "acme", weeks: [weekFigures("2026-W46"), weekFigures("2026-W47")] }]),
+      {
+        week: "2026-W47",
+        generatedAt,
+      },
+    );
+    const markdown = renderDigestMarkdown(plain);
+    expect(markdown).toContain("| Token-heavy, nothing shipped | n/a (no usage imported) |");
+    expect(markdown).toContain("Week 2026-W47 (2026-11-16 to 2026-11-22, UTC).");
+    expect(markdown).toContain("Organisation: 63% (4-week 75%, target 80%): 2 more people needed.");
+  });
+
   it("escapes Slack's control characters only", () => {
     expect(escapeSlack("a <b> & *c*")).toBe("a &lt;b&gt; &amp; *c*");
   });
