@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MetricsOutput } from "@yardstick/metrics";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { buildDigest } from "./digest.js";
+import { renderDigestHtml } from "./digest-render.js";
 import { renderReportHtml } from "./html.js";
 import { sampleOutput } from "./test-fixture.js";
 
@@ -111,6 +113,53 @@ describe.skipIf(!present)(
         const pages = (a4.toString("latin1").match(/\/Type\s*\/Page\b/g) ?? []).length;
         expect(pages).toBeGreaterThanOrEqual(9);
 
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]);
+      } finally {
+        await context.close();
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    });
+
+    it("shows the weekly digest's HTML (as files and email carry it) with no errors and no network", async () => {
+      const output = MetricsOutput.parse(sampleOutput({ weeks: 6 }));
+      const html = renderDigestHtml(
+        buildDigest(output, { week: "2026-W47", generatedAt: new Date("2026-11-23T09:00:00Z") }),
+      );
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = join(ARTIFACTS, "digest.html");
+      writeFileSync(file, html);
+      const userDataDir = mkdtempSync(join(tmpdir(), "yardstick-chromium-"));
+      const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+        viewport: { width: 760, height: 900 },
+      });
+      try {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("request", (r) => {
+          if (!r.url().startsWith("file:")) requests.push(r.url());
+        });
+        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+        const headings = await page.$$eval("h2", (hs) => hs.map((h) => (h.textContent ?? "").trim()));
+        expect(headings).toEqual([
+          "Headline",
+          "Adoption against target",
+          "Guardrail regressions",
+          "Integrity flags (counts of person-weeks)",
+          "Data warnings",
+        ]);
+        // The hostile team name is text, not markup.
+        expect(await page.locator("script").count()).toBe(0);
+        expect(await page.locator("text=<script>alert('x')</script>").count()).toBeGreaterThan(0);
+        await page.screenshot({ path: join(ARTIFACTS, "digest-full.png"), fullPage: true });
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {

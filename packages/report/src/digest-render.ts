@@ -1,3 +1,4 @@
+import { mondayOf } from "@yardstick/core";
 import { DEFINITIONS } from "./definitions.js";
 import type { Digest, DigestFlag, HeadlineFigure } from "./digest.js";
 import { escapeHtml as esc, escapeMarkdown as md } from "./escape.js";
@@ -12,10 +13,14 @@ import type { TargetTracking } from "./tracking.js";
 
 const TREND = { up: "up", down: "down", flat: "flat" } as const;
 
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The week's Monday to Sunday as calendar days (the same in every zone), and the zone. */
 function period(d: Digest): string {
-  // The week's last day is the day before the next week's first instant (in the org's zone).
-  const last = new Date(d.end.getTime() - 12 * 3_600_000);
-  return `${d.start.toISOString().slice(0, 10)} to ${last.toISOString().slice(0, 10)}, ${d.timeZone}`;
+  const monday = mondayOf(d.week);
+  const first = new Date(Date.UTC(monday.year, monday.month - 1, monday.day));
+  const last = new Date(Date.UTC(monday.year, monday.month - 1, monday.day + 6));
+  return `${isoDay(first)} to ${isoDay(last)}, ${d.timeZone}`;
 }
 
 export function digestSubject(d: Digest): string {
@@ -167,6 +172,7 @@ const S = {
   muted: "color:#57606a;font-size:13px;",
   table: "border-collapse:collapse;width:100%;font-size:14px;",
   th: "text-align:left;border-bottom:1px solid #d0d7de;padding:4px 8px;",
+  thNum: "text-align:right;border-bottom:1px solid #d0d7de;padding:4px 8px;",
   td: "border-bottom:1px solid #eaeef2;padding:4px 8px;",
   num: "border-bottom:1px solid #eaeef2;padding:4px 8px;text-align:right;font-variant-numeric:tabular-nums;",
   bad: "color:#cf222e;",
@@ -178,7 +184,7 @@ function htmlTable(
   rows: readonly (readonly string[])[],
   numeric: (i: number) => boolean,
 ): string {
-  return `<table style="${S.table}"><thead><tr>${header.map((h) => `<th style="${S.th}">${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+  return `<table style="${S.table}"><thead><tr>${header.map((h, i) => `<th style="${numeric(i) ? S.thNum : S.th}">${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td style="${numeric(i) ? S.num : S.td}">${c}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
 }

@@ -262,6 +262,15 @@ describe("rendering", () => {
     );
   });
 
+  it("names the week's calendar days, whatever the zone's offset", () => {
+    const berlin = doc([{ kind: "org", name: "acme", weeks: [weekFigures("2026-W46"), weekFigures("2026-W47")] }], {
+      timeZone: "Europe/Berlin",
+    });
+    const d = buildDigest(berlin, { week: "2026-W47", generatedAt });
+    expect(d.start.toISOString()).toBe("2026-11-15T23:00:00.000Z");
+    expect(renderDigestText(d)).toContain("Week 2026-W47 (2026-11-16 to 2026-11-22, Europe/Berlin)");
+  });
+
   it("says why a flag has no count, and writes its own prose unescaped", () => {
     const plain = buildDigest(
       doc([{ kind: "org", name: "acme", weeks: [weekFigures("2026-W46"), weekFigures("2026-W47")] }]),
