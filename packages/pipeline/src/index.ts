@@ -8,5 +8,6 @@ export * from "./inline-runner.js";
 export * from "./job-spec.js";
 export * from "./metrics-input.js";
 export * from "./processors/index.js";
+export { type RollupRun, rollupWeeks } from "./processors/recompute-rollups.js";
 export * from "./sync.js";
 export * from "./usage-import.js";

@@ -1,0 +1,300 @@
+import { createHash } from "node:crypto";
+import { repositorySettings } from "@yardstick/config";
+import {
+  changes as changesTable,
+  commits as commitsTable,
+  type Database,
+  deployments as deploymentsTable,
+  getSyncCursor,
+  listDeployments,
+  listPeople,
+  pullRequests as pullRequestsTable,
+  repositories as repositoriesTable,
+  type SyncCursor,
+  upsertSyncCursor,
+  usageRecords,
+} from "@yardstick/db";
+import {
+  type CommitGraph,
+  DeploymentMethod,
+  type MetricsInput,
+  restrictToWindow,
+  type StoredChanges,
+} from "@yardstick/metrics";
+import { and, eq, gt, inArray, isNotNull, min, sql } from "drizzle-orm";
+import type { PipelineDeps } from "./deps.js";
+import { loadCommitGraph, type MetricsLoadScope, metricsConfigOf } from "./metrics-input.js";
+import { BRANCH_STREAM } from "./processors/sync-branch.js";
+
+/**
+ * Bookkeeping of the incremental weekly rollups, in sync_cursors:
+ * - scope "weekly_rollups", stream "rollups": `updatedSince` is the database time up to which
+ *   stored rows were rolled up (rows written later have a later `synced_at`/`updated_at`/
+ *   `imported_at`), `etag` the fingerprint of what every figure depends on besides those rows
+ *   (metrics configuration, repositories and their deployment settings, attribution rules,
+ *   roster), `endCursor` the weeks and the `now` of that rollup;
+ * - scope <repo>, stream "rollups.head": the branch head the last rollup read (commits have no
+ *   sync time: a moved head is how new branch history shows).
+ */
+export const ROLLUP_SCOPE = "weekly_rollups";
+export const ROLLUP_STREAM = "rollups";
+export const ROLLUP_HEAD_STREAM = "rollups.head";
+
+export interface RollupCursor {
+  watermark: Date;
+  fingerprint: string;
+  from: string;
+  to: string;
+  /** `deps.now()` of that rollup (provisional weeks, and which stored changes it could have seen). */
+  now: Date;
+}
+
+export async function readRollupCursor(db: Database): Promise<RollupCursor | null> {
+  const row: SyncCursor | null = await getSyncCursor(db, ROLLUP_SCOPE, ROLLUP_STREAM);
+  if (row?.updatedSince == null || row.etag === null || row.endCursor === null) return null;
+  try {
+    const state = JSON.parse(row.endCursor) as { from: string; to: string; now: string };
+    return {
+      watermark: row.updatedSince,
+      fingerprint: row.etag,
+      from: state.from,
+      to: state.to,
+      now: new Date(state.now),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export async function writeRollupCursor(
+  db: Database,
+  cursor: RollupCursor,
+  heads: ReadonlyMap<string, string | null>,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [repo, head] of heads) {
+      await upsertSyncCursor(tx, { scope: repo, stream: ROLLUP_HEAD_STREAM, endCursor: head });
+    }
+    await upsertSyncCursor(tx, {
+      scope: ROLLUP_SCOPE,
+      stream: ROLLUP_STREAM,
+      updatedSince: cursor.watermark,
+      etag: cursor.fingerprint,
+      endCursor: JSON.stringify({ from: cursor.from, to: cursor.to, now: cursor.now.toISOString() }),
+      lastRunAt: new Date(),
+    });
+  });
+}
+
+/**
+ * The database time before which every row that is not visible yet cannot have been stamped:
+ * now, or the start of the oldest transaction still open elsewhere (its rows carry its start
+ * time as `synced_at`/`updated_at` but become visible only when it commits). Milliseconds,
+ * rounded down.
+ */
+export async function changeHorizon(db: Database): Promise<Date> {
+  const epochMs = async (query: ReturnType<typeof sql>) => {
+    // postgres.js returns the rows, PGlite a result holding them.
+    const result = (await db.execute(query)) as unknown as
+      | { t: string | number }[]
+      | { rows: { t: string | number }[] };
+    const rows = Array.isArray(result) ? result : result.rows;
+    const t = Number(rows[0]?.t);
+    if (!Number.isFinite(t)) throw new Error("no database time");
+    return new Date(Math.floor(t));
+  };
+  try {
+    return await epochMs(sql`select extract(epoch from least(now(), coalesce((
+      select min(xact_start) from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
+    ), now()))) * 1000 as t`);
+  } catch {
+    return epochMs(sql`select extract(epoch from now()) * 1000 as t`);
+  }
+}
+
+/** Tracked repositories (not archived), sorted. */
+export async function trackedRepos(db: Database): Promise<{ name: string; trackedBranch: string | null }[]> {
+  const rows = await db
+    .select({
+      name: repositoriesTable.fullName,
+      archived: repositoriesTable.archived,
+      trackedBranch: repositoriesTable.trackedBranch,
+    })
+    .from(repositoriesTable);
+  return rows
+    .filter((r) => !r.archived)
+    .map((r) => ({ name: r.name, trackedBranch: r.trackedBranch }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What every figure depends on besides the rows with a change time: when it differs from the
+ * last rollup's, the rollup is a full recompute.
+ */
+export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
+  const repos = await trackedRepos(deps.db);
+  const people = await listPeople(deps.db);
+  const hash = createHash("sha256");
+  hash.update(
+    JSON.stringify({
+      metrics: metricsConfigOf(deps.config),
+      rules: deps.rules.version,
+      repos: repos.map((r) => ({ ...r, settings: repositorySettings(deps.config, r.name) })),
+      people,
+    }),
+  );
+  return hash.digest("hex");
+}
+
+/** Each tracked repository's branch head as synced now (null: no branch history yet). */
+export async function branchHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
+  const heads = new Map<string, string | null>();
+  for (const repo of repos) heads.set(repo, (await getSyncCursor(db, repo, BRANCH_STREAM))?.endCursor ?? null);
+  return heads;
+}
+
+const EPOCH = new Date(0);
+
+/**
+ * The stored rows changed since the last rollup, as `touchedGroupWeeks` takes them: per
+ * repository the earliest time of what changed (new or edited pull requests by merge time,
+ * changes re-attributed by merge time, new deployments or statuses by creation time, a moved
+ * branch head by the old head's commit time), changes that may have counted for someone else
+ * before, and imported usage.
+ */
+export async function storedChangesSince(
+  db: Database,
+  cursor: RollupCursor,
+  heads: ReadonlyMap<string, string | null>,
+): Promise<Required<StoredChanges>> {
+  const repos = new Map<string, Date>();
+  const mark = (repo: string, at: Date) => {
+    const current = repos.get(repo);
+    if (current === undefined || at < current) repos.set(repo, at);
+  };
+  const since = cursor.watermark;
+
+  for (const row of await db
+    .select({ repo: pullRequestsTable.repo, at: min(pullRequestsTable.mergedAt) })
+    .from(pullRequestsTable)
+    .where(gt(pullRequestsTable.syncedAt, since))
+    .groupBy(pullRequestsTable.repo)) {
+    if (row.at !== null) mark(row.repo, row.at);
+  }
+
+  // A change row updated since: a new change, or an existing one re-attributed. One merged before
+  // the last rollup's `now` may have counted for another person then.
+  const recredited: string[] = [];
+  for (const row of await db
+    .select({ key: changesTable.key, repo: changesTable.repo, mergedAt: changesTable.mergedAt })
+    .from(changesTable)
+    .where(gt(changesTable.updatedAt, since))) {
+    mark(row.repo, row.mergedAt);
+    if (row.mergedAt < cursor.now) recredited.push(row.key);
+  }
+
+  for (const row of await db
+    .select({ repo: deploymentsTable.repo, at: min(deploymentsTable.createdAt) })
+    .from(deploymentsTable)
+    .where(gt(deploymentsTable.syncedAt, since))
+    .groupBy(deploymentsTable.repo)) {
+    if (row.at !== null) mark(row.repo, row.at);
+  }
+
+  for (const [repo, head] of heads) {
+    const before = (await getSyncCursor(db, repo, ROLLUP_HEAD_STREAM))?.endCursor ?? null;
+    if (head === before) continue;
+    if (before === null) {
+      mark(repo, EPOCH);
+      continue;
+    }
+    const [old] = await db
+      .select({ at: commitsTable.committedAt })
+      .from(commitsTable)
+      .where(and(eq(commitsTable.repo, repo), eq(commitsTable.sha, before)));
+    mark(repo, old?.at ?? EPOCH);
+  }
+
+  const usage = (
+    await db
+      .select({ personId: usageRecords.personId, day: usageRecords.day })
+      .from(usageRecords)
+      .where(and(gt(usageRecords.importedAt, since), isNotNull(usageRecords.personId)))
+  ).map((u) => ({ personId: u.personId as string, day: u.day }));
+
+  return { repos, recredited, usage };
+}
+
+/**
+ * What to read for a window starting at `windowStart`: per repository, the pull requests from
+ * the earliest one `restrictToWindow` keeps (merged in the window, or landing on the branch
+ * above the environments' last deployments before it); repositories kept whole (merge-is-deploy,
+ * no deployment before the window, ...) are left out of `mergedFrom`, so read whole.
+ */
+export async function loadScopeFor(
+  deps: PipelineDeps,
+  repos: readonly string[],
+  windowStart: Date,
+  usageFrom: string,
+): Promise<MetricsLoadScope> {
+  const { db, config } = deps;
+  const deployments: MetricsInput["deployments"] = [];
+  const graphs: Record<string, CommitGraph> = {};
+  const whole = new Set<string>();
+  for (const repo of repos) {
+    const method = DeploymentMethod.parse(repositorySettings(config, repo).deployment);
+    if (method.method === "merge") {
+      whole.add(repo); // its deployments are its merges: read them all
+      continue;
+    }
+    const graph = await loadCommitGraph(db, repo);
+    if (graph !== undefined) graphs[repo] = graph;
+    deployments.push(...(await listDeployments(db, { repo })));
+  }
+  const skeleton = restrictToWindow(
+    {
+      changes: [],
+      deployments,
+      commitGraphs: graphs,
+      roster: [],
+      usage: [],
+      incidents: [],
+      repos: [...repos],
+      reposWithoutDeploymentSignal: [],
+      config: metricsConfigOf(config),
+    },
+    windowStart,
+    usageFrom,
+  );
+  for (const repo of skeleton.fullRepos) whole.add(repo);
+  const mergedFrom = new Map<string, Date>();
+  for (const repo of repos) {
+    if (whole.has(repo)) continue;
+    let from = windowStart;
+    const graph = skeleton.input.commitGraphs[repo];
+    if (graph !== undefined && deployments.some((d) => d.repo === repo)) {
+      const chain: string[] = [];
+      const seen = new Set<string>();
+      for (
+        let sha: string | undefined = graph.head;
+        sha !== undefined && !seen.has(sha);
+        sha = graph.parents[sha]?.[0]
+      ) {
+        seen.add(sha);
+        chain.push(sha);
+      }
+      for (let i = 0; i < chain.length; i += 5_000) {
+        const [row] = await db
+          .select({ at: min(pullRequestsTable.mergedAt) })
+          .from(pullRequestsTable)
+          .where(
+            and(eq(pullRequestsTable.repo, repo), inArray(pullRequestsTable.mergeCommitSha, chain.slice(i, i + 5_000))),
+          );
+        if (row?.at != null && row.at < from) from = row.at;
+      }
+    }
+    mergedFrom.set(repo, from);
+  }
+  return { mergedFrom, usageFrom };
+}

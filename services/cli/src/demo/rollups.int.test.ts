@@ -1,0 +1,161 @@
+import { Writable } from "node:stream";
+import type { Config } from "@yardstick/config";
+import { type Database, weeklyRollups } from "@yardstick/db";
+import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient } from "@yardstick/github";
+import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { computeMetrics } from "@yardstick/metrics";
+import { createPipelineDeps, loadMetricsInput, rollupWeeks, runSyncInline, syncWeeks } from "@yardstick/pipeline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configForWorld } from "./world-config.js";
+
+/**
+ * The weekly rollups are updated incrementally: after a first full rollup, a sync that brings one
+ * new merged and deployed pull request recomputes only the group-weeks it touches, and every
+ * stored row still equals a full recompute.
+ */
+
+const TOKEN = "test-token";
+const world = World.from(generateWorld(presetOptions("small", 11)), { truth: true });
+const now = new Date(world.header.now);
+const config: Config = configForWorld(world);
+
+interface LogLine {
+  msg: string;
+  mode?: string;
+  pairs?: number;
+  rows?: number;
+}
+
+function capturingLogger(lines: LogLine[]) {
+  return createLogger({
+    service: "test",
+    level: "info",
+    destination: new Writable({
+      write: (chunk, _e, cb) => {
+        for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line));
+        cb();
+      },
+    }),
+  });
+}
+
+async function storedRows(db: Database) {
+  const rows = await db.select().from(weeklyRollups);
+  return new Map(rows.map((r) => [`${r.groupKind} ${r.groupName} ${r.week}`, r]));
+}
+
+describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HTTP", () => {
+  let t: TestDatabase;
+  let sim: Simulator;
+  const lines: LogLine[] = [];
+  // The rollup stamps rows with the pipeline's clock: each run a minute after the previous one.
+  let clock = now;
+  const deps = () =>
+    createPipelineDeps({
+      db: t.db,
+      github: createGitHubClient({
+        baseUrl: sim.url,
+        auth: { type: "token", token: TOKEN },
+        logger: capturingLogger([]),
+        throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+      }),
+      config,
+      now: () => clock,
+    });
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    sim = await startSimulator({ world, tokens: [TOKEN], seed: 3, now: () => now.getTime() });
+    const summary = await runSyncInline(deps(), capturingLogger(lines), { runId: "run-1" });
+    expect(summary.failed).toEqual([]);
+  }, 600_000);
+  afterAll(async () => {
+    await sim?.close();
+    await t?.drop();
+  });
+
+  /** What a full recompute of the stored data gives, by group and week. */
+  async function fullRecompute() {
+    const weeks = syncWeeks(deps());
+    const output = computeMetrics(await loadMetricsInput(t.db, config), {
+      from: weeks[0] as string,
+      to: weeks.at(-1) as string,
+      now: clock,
+    });
+    const map = new Map<string, unknown>();
+    for (const g of output.groups) {
+      for (const w of g.weeks) map.set(`${g.kind} ${g.name} ${w.week}`, JSON.parse(JSON.stringify(w)));
+    }
+    return map;
+  }
+
+  it("the first rollup is a full recompute of every group and week", async () => {
+    const first = lines.filter((l) => l.msg === "rollups recomputed");
+    expect(first).toHaveLength(1);
+    expect(first[0]?.mode).toBe("full");
+    const rows = await storedRows(t.db);
+    expect(rows.size).toBe((await fullRecompute()).size);
+  });
+
+  it("a new merged and deployed pull request in one repository recomputes only the group-weeks it touches", async () => {
+    const before = await storedRows(t.db);
+    const repo = world.repos().find((r) => r.deployMethod.kind === "deployments");
+    expect(repo, "the world has a repository deploying with GitHub deployments").toBeDefined();
+    const fullName = `${repo?.org}/${repo?.name}`;
+    const author = world.orgMembers(repo?.org ?? "")[0]?.login ?? "";
+    const pull = await sim.live.addMergedPull({
+      repo: fullName,
+      author,
+      title: "Live: cache the exchange rates",
+      commits: [{ message: "Cache the exchange rates", author }],
+      files: [{ path: "src/rates.ts", additions: 40, deletions: 3 }],
+    });
+    await sim.live.addDeployment({
+      repo: fullName,
+      ref: pull.mergeCommitSha ?? undefined,
+      environment: "production",
+      state: "success",
+    });
+
+    lines.length = 0;
+    clock = new Date(now.getTime() + 60_000);
+    const summary = await runSyncInline(deps(), capturingLogger(lines), { runId: "run-2" });
+    expect(summary.failed).toEqual([]);
+    const run = lines.find((l) => l.msg === "rollups recomputed");
+    expect(run?.mode).toBe("incremental");
+
+    const after = await storedRows(t.db);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const recomputed = [...after].filter(
+      ([key, row]) => row.computedAt.getTime() !== before.get(key)?.computedAt.getTime(),
+    );
+    // The new change's repository, in the week it was deployed, is among them.
+    const week = [...after.values()]
+      .map((r) => r.week)
+      .sort()
+      .at(-1);
+    expect(recomputed.map(([key]) => key)).toContain(`repo ${fullName} ${week}`);
+    // Nothing else of another repository; a small share of all rows.
+    const otherRepos = recomputed.filter(
+      ([, r]) => r.groupKind === "repo" && r.groupName !== fullName && r.groupName !== "other",
+    );
+    expect(otherRepos.map(([key]) => key)).toEqual([]);
+    expect(recomputed.length).toBe(run?.rows);
+    expect(recomputed.length).toBeLessThan(after.size / 10);
+
+    // Every stored row equals a full recompute of the stored data.
+    const full = await fullRecompute();
+    expect(full.size).toBe(after.size);
+    for (const [key, figures] of full) expect(after.get(key)?.figures, key).toEqual(figures);
+  }, 300_000);
+
+  it("run again with nothing new, it evaluates and writes nothing", async () => {
+    const before = await storedRows(t.db);
+    clock = new Date(now.getTime() + 120_000);
+    const run = await rollupWeeks(deps(), syncWeeks(deps()));
+    expect(run).toMatchObject({ mode: "incremental", pairs: 0, rows: 0 });
+    expect(await storedRows(t.db)).toEqual(before);
+  });
+});
