@@ -3,6 +3,7 @@ export * from "./compute.js";
 export * from "./config.js";
 export * from "./detect.js";
 export * from "./glob.js";
+export * from "./incidents.js";
 export * from "./incremental.js";
 export * from "./inputs.js";
 export * from "./link.js";
