@@ -10,6 +10,7 @@ import {
   deployments,
   memoryEtagCache,
   mergedPullRequests,
+  orgDiscovery,
   orgMembers,
   pullRequestDetails,
   releases,
@@ -247,6 +248,69 @@ describe("mergedPullRequests against the simulator", () => {
     expect(pullRequests.length).toBeGreaterThan(0);
   });
 
+  it("skips the PRs the last pass stored at its high-water mark, and reads the markers on the first page", async () => {
+    const repo = world.repos()[1];
+    if (repo === undefined) throw new Error("world without repositories");
+    const name = `${repo.org}/${repo.name}`;
+    const pages = [];
+    for await (const page of mergedPullRequests(client(), { owner: repo.org, repo: repo.name, markers: true })) {
+      pages.push(page);
+    }
+    const last = pages.at(-1);
+    const mark = last?.cursor.maxUpdatedAt ?? null;
+    expect(mark).not.toBeNull();
+    const atMark = world
+      .pullNumbers(name)
+      .filter((n) => Date.parse(world.pull(name, n)?.updatedAt ?? "") === mark?.getTime());
+    expect(last?.cursor.atMaxUpdated.sort()).toEqual(atMark.sort());
+    // Markers only on the first page: the branch head as the world has it, and stable digests.
+    expect(pages[0]?.markers?.head).toBe(world.branchHead(name));
+    expect(pages.slice(1).every((p) => p.markers === undefined)).toBe(true);
+
+    const before = sim.accounting.of(TOKEN).graphqlRequests;
+    const again = [];
+    for await (const page of mergedPullRequests(client(), {
+      owner: repo.org,
+      repo: repo.name,
+      updatedSince: mark,
+      seenAtSince: last?.cursor.atMaxUpdated ?? [],
+      markers: true,
+    })) {
+      again.push(page);
+    }
+    expect(sim.accounting.of(TOKEN).graphqlRequests - before).toBe(1);
+    expect(again).toHaveLength(1);
+    expect(again[0]?.pullRequests).toEqual([]);
+    expect(again[0]?.cost.graphqlPoints).toBe(1);
+    expect(again[0]?.markers).toEqual(pages[0]?.markers);
+    // The cursor keeps the PRs at the mark, so the pass after next skips them too.
+    expect(again[0]?.cursor.atMaxUpdated.sort()).toEqual(atMark.sort());
+  });
+
+  it("fetches the same PRs and commits with commits only, at 1 point a page of 100", async () => {
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const full = fetched.get(name);
+      const lean = { prs: [] as PullRequest[], points: 0, pages: 0 };
+      for await (const page of mergedPullRequests(client(), { owner: repo.org, repo: repo.name, variant: "commits" })) {
+        lean.prs.push(...page.pullRequests);
+        lean.points += page.cost.graphqlPoints;
+        lean.pages += 1;
+      }
+      expect(lean.prs.map((p) => [p.number, p.commitShas, p.assignees])).toEqual(
+        full?.pullRequests.map((p) => [p.number, p.commitShas, p.assignees]),
+      );
+      expect(lean.prs.every((p) => p.labels.length === 0 && p.files.length === 0)).toBe(true);
+      // Follow-up pages of PRs with more than 100 commits, and details of Bot PRs 25 a query.
+      const nested = (full?.pullRequests ?? []).reduce(
+        (n, p) => n + Math.max(0, Math.ceil(p.commitShas.length / 100) - 1),
+        0,
+      );
+      const bots = (full?.pullRequests ?? []).filter((p) => p.author.type === "Bot").length;
+      expect(lean.points).toBeLessThanOrEqual(lean.pages + nested + Math.ceil(bots / 25));
+    }
+  });
+
   it("gets the same result with 5xx, resets, GraphQL errors and secondary limits injected", async () => {
     sim.faults.configure({ serverErrorRate: 0.08, resetRate: 0.03, graphqlErrorRate: 0.05, secondaryLimitRate: 0.03 });
     try {
@@ -459,6 +523,44 @@ describe("deployments, releases, tags, history, workflow runs and roster against
           .sort(),
       );
     }
+  });
+});
+
+describe("orgDiscovery against the simulator", () => {
+  it("reads repositories, members and teams with their members in one query", async () => {
+    const org = world.orgs()[0]?.login ?? "acme";
+    const before = sim.accounting.of(TOKEN).graphqlRequests;
+    const found = await orgDiscovery(client(), { org });
+    expect(sim.accounting.of(TOKEN).graphqlRequests - before).toBe(1);
+    expect(found.cost.graphqlPoints).toBe(1);
+    expect(found.repositories.map((r) => r.fullName).sort()).toEqual(
+      world
+        .repos()
+        .filter((r) => r.org === org)
+        .map((r) => `${r.org}/${r.name}`)
+        .sort(),
+    );
+    for (const r of found.repositories) expect(r.defaultBranch).toBe(world.repo(r.fullName)?.defaultBranch);
+    expect(found.members.map((m) => m.login).sort()).toEqual(
+      world
+        .orgMembers(org)
+        .map((u) => u.login)
+        .sort(),
+    );
+    for (const t of found.teams) {
+      expect(t.members.map((m) => m.login).sort()).toEqual(
+        world
+          .teamMembers(org, t.team.slug)
+          .map((u) => u.login)
+          .sort(),
+      );
+    }
+    expect(found.teams.map((t) => t.team.slug).sort()).toEqual(
+      world
+        .teams(org)
+        .map((t) => t.slug)
+        .sort(),
+    );
   });
 });
 

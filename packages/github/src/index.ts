@@ -39,10 +39,14 @@ export {
   type PullRequestCursor,
   type PullRequestPage,
   pullRequestDetails,
+  type RepositoryMarkers,
 } from "./fetchers/pull-requests.js";
 export {
+  type OrgDiscovery,
   OrgMember,
   type OrgMemberPage,
+  OrgRepository,
+  orgDiscovery,
   orgMembers,
   TeamMember,
   type TeamPage,

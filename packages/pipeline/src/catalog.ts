@@ -39,13 +39,25 @@ export const jobs = {
   }),
   "sync.deployments": defineJob({
     queue: "ingest",
-    payload: z.object({ repo: RepoFullName, runId }),
+    payload: z.object({
+      repo: RepoFullName,
+      runId,
+      /** The repository's deployment marker read before this job was enqueued; stored once the read is done. */
+      marker: z.string().max(200).nullable().optional(),
+    }),
     options: retry,
     jobId: (p) => `sync.deployments-${p.repo}-${p.runId}`,
   }),
   "sync.branch": defineJob({
     queue: "ingest",
-    payload: z.object({ repo: RepoFullName, runId }),
+    payload: z.object({
+      repo: RepoFullName,
+      runId,
+      /** Whether to sync deployments afterwards (default true; false when their marker did not change). */
+      deployments: z.boolean().optional(),
+      /** Passed on to sync.deployments. */
+      deploymentsMarker: z.string().max(200).nullable().optional(),
+    }),
     options: retry,
     jobId: (p) => `sync.branch-${p.repo}-${p.runId}`,
   }),

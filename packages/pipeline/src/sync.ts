@@ -19,10 +19,8 @@ export interface SyncRequest {
 export async function enqueueSync(runner: JobRunner<Jobs>, deps: PipelineDeps, request: SyncRequest): Promise<number> {
   const since = request.since ?? null;
   if (request.repos !== undefined && request.repos.length > 0) {
-    for (const repo of request.repos) {
-      await runner.enqueue("sync.pulls", { repo, runId: request.runId, since });
-      await runner.enqueue("sync.branch", { repo, runId: request.runId });
-    }
+    // sync.pulls enqueues the branch and deployment syncs whose markers moved.
+    for (const repo of request.repos) await runner.enqueue("sync.pulls", { repo, runId: request.runId, since });
     return request.repos.length;
   }
   for (const org of deps.config.github.organizations)

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Commit, PullRequest } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
@@ -10,9 +11,9 @@ import {
 } from "../mappers.js";
 import {
   MERGED_PULL_REQUESTS_FULL_QUERY,
-  MERGED_PULL_REQUESTS_QUERY,
   mergedPullRequestsWithDetailsQuery,
-  PIGGYBACK_DETAILS,
+  type PullRequestVariant,
+  piggybackDetailsOf,
 } from "../queries/merged-pull-requests.js";
 import { PULL_REQUEST_COMMITS_QUERY } from "../queries/pull-request-commits.js";
 import { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "../queries/pull-request-details.js";
@@ -37,15 +38,29 @@ export interface MergedPullRequestsOptions extends RepoRef {
   /** Resume a pass after this page cursor (the last page's endCursor). */
   after?: string | null;
   /**
+   * PRs the previous pass stored as they were at its high-water mark (`updatedSince`): a PR still
+   * updated exactly then is unchanged, so it is left out (no details query for it again). Others
+   * updated at that same second are still read.
+   */
+  seenAtSince?: readonly number[];
+  /**
    * Which PRs get their details (assignees, review requests, reviews, merge-commit parents):
-   * - "bots" (default): only PRs opened by a Bot account (agents: whom to credit), by a batched
-   *   follow-up query, 1 point per 25 such PRs; the bulk query costs 3 points a page;
-   * - "all": every PR, in the bulk query itself (7 points a page);
-   * - "none": nobody (3 points a page); `pullRequestDetails` fetches them later where needed.
+   * - "bots" (default): only PRs opened by a Bot account (agents: whom to credit); they ride on
+   *   later pages' queries (PIGGYBACK_DETAILS at no extra point), the rest by batched details
+   *   queries, 1 point per 25 such PRs;
+   * - "all": every PR, in the bulk query itself (7 points a page of 100);
+   * - "none": nobody; `pullRequestDetails` fetches them later where needed.
    * Without details, `assignees`, `reviewRequests` and `reviewers` are empty and the merge method
    * is read from the merge commit's message.
    */
   details?: "bots" | "all" | "none";
+  /** "default": labels, commits and files (1 point per 40 PRs); "commits": commits only (1 point per 100). */
+  variant?: PullRequestVariant;
+  /**
+   * Select the repository's markers (default-branch head, newest deployments, releases and tags)
+   * on the pass's first query, at no extra point; the first yielded page carries them.
+   */
+  markers?: boolean;
 }
 
 export interface PullRequestCursor {
@@ -53,6 +68,25 @@ export interface PullRequestCursor {
   endCursor: string | null;
   /** The latest updatedAt seen in this pass so far: the next sync's `updatedSince` once the pass is done. */
   maxUpdatedAt: Date | null;
+  /** The PRs (merged into the branch or not) seen in this pass updated exactly at `maxUpdatedAt`: the next pass's `seenAtSince`. */
+  atMaxUpdated: number[];
+}
+
+/**
+ * What a repository's other streams look like now, read on the first page of a pull-request pass.
+ * Each marker is an opaque digest: equal to the one stored after the stream's last full read means
+ * the stream has nothing new (within the newest 10 items and their counts).
+ */
+export interface RepositoryMarkers {
+  defaultBranch: string | null;
+  /** The default branch's head commit; null for an empty repository. */
+  head: string | null;
+  /** The newest 10 deployments (id, environment, commit, latest status) and the count. */
+  deployments: string;
+  /** The newest 10 releases (id, tag, draft/prerelease, published, commit) and the count. */
+  releases: string;
+  /** The 10 tags on the newest commits (name, commit) and the count. */
+  tags: string;
 }
 
 export interface PullRequestPage extends PageMeta {
@@ -62,13 +96,24 @@ export interface PullRequestPage extends PageMeta {
   cursor: PullRequestCursor;
   /** True on the last page of the pass (no more pages, or older than `updatedSince`). */
   done: boolean;
+  /** On the first page of a pass asked with `markers: true`. */
+  markers?: RepositoryMarkers;
+}
+
+interface MarkerData {
+  markerHead: { name: string; target: { oid: string } | null } | null;
+  markerDeployments: { totalCount: number; nodes: unknown[] };
+  markerReleases: { totalCount: number; nodes: unknown[] };
+  markerTags: { totalCount: number; nodes: unknown[] };
 }
 
 interface PullRequestsData {
-  repository: {
-    defaultBranchRef: { name: string } | null;
-    pullRequests: { totalCount: number; pageInfo: PageInfo; nodes: PullRequestNode[] };
-  } | null;
+  repository:
+    | ({
+        defaultBranchRef: { name: string } | null;
+        pullRequests: { totalCount: number; pageInfo: PageInfo; nodes: PullRequestNode[] };
+      } & Partial<MarkerData>)
+    | null;
 }
 
 interface NestedData<K extends string, C> {
@@ -85,6 +130,20 @@ function notFound(ref: RepoRef): GitHubError {
   );
 }
 
+function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("base64url").slice(0, 22);
+}
+
+function markersOf(data: MarkerData): RepositoryMarkers {
+  return {
+    defaultBranch: data.markerHead?.name ?? null,
+    head: data.markerHead?.target?.oid ?? null,
+    deployments: digest(data.markerDeployments),
+    releases: digest(data.markerReleases),
+    tags: digest(data.markerTags),
+  };
+}
+
 /** A page read from GitHub whose details (for Bot-opened PRs) may still be on their way. */
 interface PendingPage {
   nodes: PullRequestNode[];
@@ -94,18 +153,22 @@ interface PendingPage {
   rateLimit: RateLimit | null;
   cursor: PullRequestCursor;
   done: boolean;
+  markers?: RepositoryMarkers;
 }
 
+/** Pages held for their Bot PRs' details at most; beyond, the oldest takes a details query of its own. */
+const MAX_HELD_PAGES = 4;
+
 /**
- * Merged pull requests, newest update first, one yielded page per 100, each PR complete: when a
- * PR has more than 100 commits or files, follow-up queries page through them before the page is
- * yielded. PRs not merged into the tracked branch are dropped. A page is the unit a caller
- * stores in one transaction, advancing its cursor with it.
+ * Merged pull requests, newest update first, one yielded page per bulk query, each PR complete:
+ * when a PR has more than 100 commits or files, follow-up queries page through them before the
+ * page is yielded. PRs not merged into the tracked branch are dropped. A page is the unit a
+ * caller stores in one transaction, advancing its cursor with it; pages are yielded in order.
  *
- * With `details: "bots"`, the details of a page's Bot-opened PRs ride on the next page's query
- * (up to PIGGYBACK_DETAILS of them cost nothing there: GitHub rounds a query's cost to the
- * nearest point), so each page is yielded once the next one has been read; the last page's
- * details, and any beyond that number, take a details query of their own.
+ * With `details: "bots"`, the details of Bot-opened PRs ride on the next queries (up to
+ * PIGGYBACK_DETAILS a query cost nothing there: GitHub rounds a query's cost to the nearest
+ * point), so a page is held until its Bot PRs' details have arrived; at the end of the pass (or
+ * when MAX_HELD_PAGES are waiting) the rest take batched details queries.
  */
 export async function* mergedPullRequests(
   client: GitHubClient,
@@ -113,18 +176,23 @@ export async function* mergedPullRequests(
 ): AsyncGenerator<PullRequestPage> {
   const since = options.updatedSince?.getTime() ?? null;
   const details = options.details ?? "bots";
+  const variant = options.variant ?? "default";
+  const maxRiders = piggybackDetailsOf(variant);
   let after = options.after ?? null;
   let maxUpdatedAt: number | null = null;
-  let pending: PendingPage | null = null;
+  let atMax: number[] = [];
+  const seen = new Set(options.seenAtSince ?? []);
+  let first = true;
+  const held: PendingPage[] = [];
+  const waiting = () => held.flatMap((p) => p.botNumbers.filter((n) => !p.details.has(n)));
   for (;;) {
     const cost = newPageCost();
-    const riding = pending === null ? [] : pending.botNumbers.slice(0, PIGGYBACK_DETAILS);
+    const probe = first && options.markers === true;
+    const riding = waiting().slice(0, maxRiders);
     const query =
       details === "all"
         ? MERGED_PULL_REQUESTS_FULL_QUERY
-        : riding.length > 0
-          ? mergedPullRequestsWithDetailsQuery(riding)
-          : MERGED_PULL_REQUESTS_QUERY;
+        : mergedPullRequestsWithDetailsQuery(riding, { variant, probe });
     const { data, rateLimit } = await client.graphql<PullRequestsData & DetailsData>(query, {
       owner: options.owner,
       name: options.repo,
@@ -134,13 +202,11 @@ export async function* mergedPullRequests(
     charge(cost, rateLimit);
     const repository = data.repository;
     if (repository === null) throw notFound(options);
-    if (pending !== null) {
-      for (const number of riding) {
-        const node = (repository as unknown as Record<string, PullRequestDetailsNode | null>)[`pr${number}`];
-        if (node != null) pending.details.set(number, node);
-      }
-      yield await finishPage(client, options, pending);
-      pending = null;
+    for (const number of riding) {
+      const node = (repository as unknown as Record<string, PullRequestDetailsNode | null>)[`pr${number}`];
+      const page = held.find((p) => p.botNumbers.includes(number));
+      // A PR GitHub no longer finds keeps its bulk fields (an empty details node is never stored).
+      if (page !== undefined) page.details.set(number, node ?? emptyDetails(number));
     }
     const base = options.baseRef ?? repository.defaultBranchRef?.name ?? null;
     const connection = repository.pullRequests;
@@ -152,13 +218,18 @@ export async function* mergedPullRequests(
         reachedCursor = true;
         continue;
       }
-      maxUpdatedAt = Math.max(maxUpdatedAt ?? updatedAt, updatedAt);
+      if (maxUpdatedAt === null || updatedAt > maxUpdatedAt) {
+        maxUpdatedAt = updatedAt;
+        atMax = [];
+      }
+      if (updatedAt === maxUpdatedAt) atMax.push(node.number);
+      if (updatedAt === since && seen.has(node.number)) continue;
       if (node.mergedAt === null || (base !== null && node.baseRefName !== base)) continue;
       wanted.push(node);
     }
     const { hasNextPage, endCursor } = connection.pageInfo;
     const done = reachedCursor || !hasNextPage;
-    const page: PendingPage = {
+    held.push({
       nodes: wanted,
       botNumbers:
         details === "bots"
@@ -167,17 +238,48 @@ export async function* mergedPullRequests(
       details: new Map(),
       cost,
       rateLimit,
-      cursor: { endCursor: endCursor ?? after, maxUpdatedAt: maxUpdatedAt === null ? null : new Date(maxUpdatedAt) },
+      cursor: {
+        endCursor: endCursor ?? after,
+        maxUpdatedAt: maxUpdatedAt === null ? null : new Date(maxUpdatedAt),
+        atMaxUpdated: [...atMax],
+      },
       done,
-    };
-    if (done || page.botNumbers.length === 0) {
-      yield await finishPage(client, options, page);
-      if (done) return;
-    } else {
-      pending = page;
+      ...(probe && repository.markerDeployments !== undefined ? { markers: markersOf(repository as MarkerData) } : {}),
+    });
+    first = false;
+    // Yield, in order, every page whose details are all in; at the end of the pass, or with too
+    // many pages waiting, the oldest page fetches what it still lacks.
+    while (held.length > 0) {
+      const oldest = held[0] as PendingPage;
+      const lacking = oldest.botNumbers.filter((n) => !oldest.details.has(n));
+      if (lacking.length > 0 && !done && held.length <= MAX_HELD_PAGES) break;
+      if (lacking.length > 0) {
+        // Batched details queries (25 PRs a point), filled with what later held pages lack too.
+        const all = waiting();
+        const size = Math.ceil(lacking.length / PULL_REQUEST_DETAILS_BATCH) * PULL_REQUEST_DETAILS_BATCH;
+        const fetched = await fetchDetails(client, options, done ? all : all.slice(0, size));
+        oldest.cost.graphqlCalls += fetched.calls;
+        oldest.cost.graphqlPoints += fetched.points;
+        oldest.rateLimit = fetched.rateLimit ?? oldest.rateLimit;
+        for (const page of held) {
+          for (const n of page.botNumbers) {
+            if (page.details.has(n)) continue;
+            const node = fetched.details.get(n);
+            if (node !== undefined) page.details.set(n, node);
+            else if (fetched.asked.has(n)) page.details.set(n, emptyDetails(n));
+          }
+        }
+      }
+      held.shift();
+      yield await finishPage(client, options, oldest);
     }
+    if (done) return;
     after = endCursor;
   }
+}
+
+function emptyDetails(number: number): PullRequestDetailsNode {
+  return { number, assignees: { nodes: [] }, reviewRequests: null, reviews: null, mergeCommit: null };
 }
 
 /** Fetches what a page still lacks (details not carried by the next query, nested commits and files) and maps it. */
@@ -215,6 +317,7 @@ async function finishPage(client: GitHubClient, options: RepoRef, page: PendingP
     done: page.done,
     cost,
     rateLimit: latestRateLimit,
+    ...(page.markers === undefined ? {} : { markers: page.markers }),
   };
 }
 
@@ -228,6 +331,7 @@ async function fetchDetails(
   numbers: readonly number[],
 ): Promise<{
   details: Map<number, PullRequestDetailsNode>;
+  asked: Set<number>;
   calls: number;
   points: number;
   rateLimit: RateLimit | null;
@@ -252,7 +356,7 @@ async function fetchDetails(
       if (node != null) details.set(number, node);
     }
   }
-  return { details, calls, points, rateLimit };
+  return { details, asked: new Set(unique), calls, points, rateLimit };
 }
 
 /**

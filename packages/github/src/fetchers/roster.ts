@@ -2,10 +2,12 @@ import { Team } from "@yardstick/core";
 import { z } from "zod";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
+import { ORG_DISCOVERY_QUERY, ORG_REPOSITORIES_QUERY } from "../queries/org-discovery.js";
 import { ORG_MEMBERS_QUERY } from "../queries/org-members.js";
 import { TEAM_MEMBERS_QUERY, TEAMS_QUERY } from "../queries/teams.js";
+import type { RateLimit } from "../rate-limit.js";
 import type { PageInfo } from "../shapes.js";
-import { charge, newPageCost, type PageMeta } from "./page.js";
+import { charge, newPageCost, type PageCost, type PageMeta } from "./page.js";
 
 export const OrgMember = z.object({
   login: z.string(),
@@ -47,8 +49,11 @@ export interface OrgMemberPage extends PageMeta {
 }
 
 /** Organisation members with roles, 100 a page (1 point each). */
-export async function* orgMembers(client: GitHubClient, options: { org: string }): AsyncGenerator<OrgMemberPage> {
-  let after: string | null = null;
+export async function* orgMembers(
+  client: GitHubClient,
+  options: { org: string; after?: string | null },
+): AsyncGenerator<OrgMemberPage> {
+  let after: string | null = options.after ?? null;
   for (;;) {
     const cost = newPageCost();
     const result: {
@@ -58,14 +63,7 @@ export async function* orgMembers(client: GitHubClient, options: { org: string }
     charge(cost, result.rateLimit);
     const connection = result.data.organization?.membersWithRole;
     if (connection === undefined) throw orgNotFound(options.org);
-    const members = connection.edges.map((edge) =>
-      OrgMember.parse({
-        login: edge.node.login,
-        userId: edge.node.databaseId,
-        name: edge.node.name ?? null,
-        role: edge.role,
-      }),
-    );
+    const members = connection.edges.map(memberOf);
     const done = !connection.pageInfo.hasNextPage;
     yield { members, done, cost, rateLimit: result.rateLimit };
     if (done) return;
@@ -96,8 +94,11 @@ function teamMember(edge: MemberEdge): TeamMember {
  * Teams with their direct members, 100 teams a page (1 point), members beyond 100 fetched per
  * team. GraphQL is the cheaper way: REST needs one request per team for its members.
  */
-export async function* teams(client: GitHubClient, options: { org: string }): AsyncGenerator<TeamPage> {
-  let after: string | null = null;
+export async function* teams(
+  client: GitHubClient,
+  options: { org: string; after?: string | null },
+): AsyncGenerator<TeamPage> {
+  let after: string | null = options.after ?? null;
   for (;;) {
     const cost = newPageCost();
     const result: {
@@ -110,33 +111,154 @@ export async function* teams(client: GitHubClient, options: { org: string }): As
     if (connection === undefined) throw orgNotFound(options.org);
     const page: TeamWithMembers[] = [];
     for (const node of connection.nodes) {
-      const members = node.members.edges.map(teamMember);
-      let pageInfo = node.members.pageInfo;
-      while (pageInfo.hasNextPage && pageInfo.endCursor !== null) {
-        const more: {
-          data: { organization: { team: { members: MemberConnection } | null } | null };
-          rateLimit: PageMeta["rateLimit"];
-        } = await client.graphql(TEAM_MEMBERS_QUERY, { org: options.org, slug: node.slug, after: pageInfo.endCursor });
-        charge(cost, more.rateLimit);
-        rateLimit = more.rateLimit ?? rateLimit;
-        const next = more.data.organization?.team?.members;
-        if (next === undefined) break;
-        members.push(...next.edges.map(teamMember));
-        pageInfo = next.pageInfo;
-      }
-      page.push({
-        team: Team.parse({
-          org: options.org,
-          slug: node.slug,
-          name: node.name,
-          parentSlug: node.parentTeam?.slug ?? null,
-        }),
-        members,
-      });
+      const completed = await completeTeam(client, options.org, node, cost);
+      rateLimit = completed.rateLimit ?? rateLimit;
+      page.push(completed.team);
     }
     const done = !connection.pageInfo.hasNextPage;
     yield { teams: page, done, cost, rateLimit };
     if (done) return;
     after = connection.pageInfo.endCursor;
   }
+}
+
+function memberOf(edge: MemberEdge): OrgMember {
+  return OrgMember.parse({
+    login: edge.node.login,
+    userId: edge.node.databaseId,
+    name: edge.node.name ?? null,
+    role: edge.role,
+  });
+}
+
+/** A team node with all its direct members: beyond the first 100, one TEAM_MEMBERS_QUERY a page. */
+async function completeTeam(
+  client: GitHubClient,
+  org: string,
+  node: TeamNode,
+  cost: PageCost,
+): Promise<{ team: TeamWithMembers; rateLimit: RateLimit | null }> {
+  let rateLimit: RateLimit | null = null;
+  const members = node.members.edges.map(teamMember);
+  let pageInfo = node.members.pageInfo;
+  while (pageInfo.hasNextPage && pageInfo.endCursor !== null) {
+    const more: {
+      data: { organization: { team: { members: MemberConnection } | null } | null };
+      rateLimit: PageMeta["rateLimit"];
+    } = await client.graphql(TEAM_MEMBERS_QUERY, { org, slug: node.slug, after: pageInfo.endCursor });
+    charge(cost, more.rateLimit);
+    rateLimit = more.rateLimit ?? rateLimit;
+    const next = more.data.organization?.team?.members;
+    if (next === undefined) break;
+    members.push(...next.edges.map(teamMember));
+    pageInfo = next.pageInfo;
+  }
+  const team = Team.parse({ org, slug: node.slug, name: node.name, parentSlug: node.parentTeam?.slug ?? null });
+  return { team: { team, members }, rateLimit };
+}
+
+/** A repository of an organisation, as discovery needs it. */
+export const OrgRepository = z.object({
+  fullName: z.string(),
+  owner: z.string(),
+  githubId: z.number().int().nullable(),
+  defaultBranch: z.string().nullable(),
+  archived: z.boolean(),
+});
+export type OrgRepository = z.infer<typeof OrgRepository>;
+
+interface RepositoryNode {
+  databaseId: number | null;
+  name: string;
+  nameWithOwner: string;
+  owner: { login: string };
+  isArchived: boolean;
+  defaultBranchRef: { name: string } | null;
+}
+
+interface RepositoryConnection {
+  totalCount: number;
+  pageInfo: PageInfo;
+  nodes: RepositoryNode[];
+}
+
+function repositoryOf(node: RepositoryNode): OrgRepository {
+  return OrgRepository.parse({
+    fullName: node.nameWithOwner,
+    owner: node.owner.login,
+    githubId: node.databaseId,
+    defaultBranch: node.defaultBranchRef?.name ?? null,
+    archived: node.isArchived,
+  });
+}
+
+export interface OrgDiscovery extends PageMeta {
+  repositories: OrgRepository[];
+  members: OrgMember[];
+  teams: TeamWithMembers[];
+}
+
+/**
+ * An organisation's repositories, members and teams with their members: one query (1 point) for
+ * up to 100 of each (and 100 members a team), then the usual paged queries for what is longer.
+ */
+export async function orgDiscovery(client: GitHubClient, options: { org: string }): Promise<OrgDiscovery> {
+  const cost = newPageCost();
+  const result: {
+    data: {
+      organization: {
+        repositories: RepositoryConnection;
+        membersWithRole: MemberConnection;
+        teams: { pageInfo: PageInfo; nodes: TeamNode[] };
+      } | null;
+    };
+    rateLimit: PageMeta["rateLimit"];
+  } = await client.graphql(ORG_DISCOVERY_QUERY, { org: options.org });
+  charge(cost, result.rateLimit);
+  let rateLimit = result.rateLimit;
+  const org = result.data.organization;
+  if (org === null) throw orgNotFound(options.org);
+
+  const repositories = org.repositories.nodes.map(repositoryOf);
+  let repoPage = org.repositories.pageInfo;
+  while (repoPage.hasNextPage && repoPage.endCursor !== null) {
+    const more: {
+      data: { organization: { repositories: RepositoryConnection } | null };
+      rateLimit: PageMeta["rateLimit"];
+    } = await client.graphql(ORG_REPOSITORIES_QUERY, { org: options.org, after: repoPage.endCursor });
+    charge(cost, more.rateLimit);
+    rateLimit = more.rateLimit ?? rateLimit;
+    const next = more.data.organization?.repositories;
+    if (next === undefined) throw orgNotFound(options.org);
+    repositories.push(...next.nodes.map(repositoryOf));
+    repoPage = next.pageInfo;
+  }
+
+  const members = org.membersWithRole.edges.map(memberOf);
+  const memberPage = org.membersWithRole.pageInfo;
+  if (memberPage.hasNextPage && memberPage.endCursor !== null) {
+    for await (const page of orgMembers(client, { org: options.org, after: memberPage.endCursor })) {
+      members.push(...page.members);
+      cost.graphqlCalls += page.cost.graphqlCalls;
+      cost.graphqlPoints += page.cost.graphqlPoints;
+      rateLimit = page.rateLimit ?? rateLimit;
+    }
+  }
+
+  const teamList: TeamWithMembers[] = [];
+  for (const node of org.teams.nodes) {
+    const completed = await completeTeam(client, options.org, node, cost);
+    rateLimit = completed.rateLimit ?? rateLimit;
+    teamList.push(completed.team);
+  }
+  const teamPage = org.teams.pageInfo;
+  if (teamPage.hasNextPage && teamPage.endCursor !== null) {
+    for await (const page of teams(client, { org: options.org, after: teamPage.endCursor })) {
+      teamList.push(...page.teams);
+      cost.graphqlCalls += page.cost.graphqlCalls;
+      cost.graphqlPoints += page.cost.graphqlPoints;
+      rateLimit = page.rateLimit ?? rateLimit;
+    }
+  }
+  return { repositories, members, teams: teamList, cost, rateLimit };
 }

@@ -10,7 +10,7 @@ export interface WorkflowRunsOptions extends RepoRef {
   branch?: string;
   /** Only runs of this event, e.g. "push". */
   event?: string;
-  /** Only runs created at or after this. */
+  /** Only runs created at or after this day (UTC; the time of day is dropped). */
   createdSince?: Date | null;
   /** Only runs of this workflow (file name like "deploy.yml", or its numeric id). */
   workflow?: string | number;
@@ -45,8 +45,9 @@ export async function* workflowRuns(
     const query = new URLSearchParams({ status: "completed", per_page: String(perPage), page: String(page) });
     if (options.branch !== undefined) query.set("branch", options.branch);
     if (options.event !== undefined) query.set("event", options.event);
-    if (options.createdSince != null)
-      query.set("created", `>=${options.createdSince.toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+    // Rounded down to its UTC day: a window that moves with the clock would change the URL, and
+    // with it the ETag, on every sync (no 304 ever); the runs of the extra hours are kept.
+    if (options.createdSince != null) query.set("created", `>=${options.createdSince.toISOString().slice(0, 10)}`);
     const url = `${route}?${query.toString()}`;
     const etag = await options.etags.get(url);
     cost.restRequests += 1;

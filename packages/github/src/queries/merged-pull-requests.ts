@@ -2,10 +2,12 @@ import { RATE_LIMIT_FIELDS } from "../rate-limit.js";
 import { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
 
 /**
- * What every merged PR needs, with three per-PR connections only (labels, commits, files):
- * 1 + 3 × 100 requests = 3 points a page of 100, i.e. 30 per 1,000 PRs, GitHub's floor for
- * commits + files + labels. The merge commit comes without its parents (merge method then read
- * from its message, see inferMergeMethod).
+ * What every merged PR needs, with three per-PR connections only (labels, commits, files). GitHub
+ * charges (sum over connections of the requests needed to fill them) / 100, rounded to the nearest
+ * point: a page of P PRs costs round((1 + 3P) / 100), so 100 PRs cost 3 points (301 requests) but
+ * 40 PRs cost 1 (121 requests) and leave room for the details of 7 PRs at no extra point (149
+ * requests still round to 1). See PULL_REQUEST_PAGE_SIZE. The merge commit comes without its
+ * parents (merge method then read from its message, see inferMergeMethod).
  */
 export const PULL_REQUEST_FIELDS = `fragment PullRequestFields on PullRequest {
   id
@@ -38,6 +40,17 @@ export const PULL_REQUEST_FIELDS = `fragment PullRequestFields on PullRequest {
 }`;
 
 /**
+ * The same without labels and files (one per-PR connection: commits), for consumers that need
+ * commits only: round((1 + 100) / 100) = 1 point a page of 100 PRs.
+ */
+export const PULL_REQUEST_COMMIT_ONLY_FIELDS = PULL_REQUEST_FIELDS.replace(
+  "fragment PullRequestFields on PullRequest",
+  "fragment PullRequestCommitFields on PullRequest",
+)
+  .replace(/\n {2}labels\(first: 20\) \{ nodes \{ name \} \}/, "")
+  .replace(/\n {2}files\(first: 100\) \{[^}]*\{[^}]*\}[^}]*\{[^}]*\}\n {2}\}/, "");
+
+/**
  * The per-PR connections only some consumers need, one point per 100 PRs each: assignees and
  * review requests (whom to credit for an agent's PR), reviews (self-merged without review), the
  * merge commit's parents (merge method for certain).
@@ -60,18 +73,45 @@ export const PULL_REQUEST_DETAIL_FIELDS = `fragment PullRequestDetails on PullRe
   mergeCommit { oid parents(first: 2) { totalCount nodes { oid } } }
 }`;
 
+/** PRs per page of the bulk query (labels, commits and files): the size GitHub's rounding makes cheapest. */
+export const PULL_REQUEST_PAGE_SIZE = 40;
+/** PRs per page with commits only, and with every detail (MERGED_PULL_REQUESTS_FULL_QUERY). */
+export const PULL_REQUEST_COMMITS_PAGE_SIZE = 100;
+export const PULL_REQUEST_FULL_PAGE_SIZE = 100;
+
+/**
+ * What a repository's newest deployments, releases and tags and its default branch's head look
+ * like, selected on the first page of a pull-request pass (4 requests: the query still rounds to
+ * 1 point). A sync compares them with what it stored and skips the streams that did not change.
+ */
+export const REPOSITORY_MARKERS = `
+    markerHead: defaultBranchRef { name target { oid } }
+    markerDeployments: deployments(first: 10, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      nodes { databaseId environment commitOid latestStatus { state createdAt } }
+    }
+    markerReleases: releases(first: 10, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      nodes { databaseId tagName isDraft isPrerelease publishedAt tagCommit { oid } }
+    }
+    markerTags: refs(refPrefix: "refs/tags/", first: 10, orderBy: { field: TAG_COMMIT_DATE, direction: DESC }) {
+      totalCount
+      nodes { name target { oid } }
+    }`;
+
 const pullRequestsQuery = (
   name: string,
   spreads: string,
   fragments: string,
   extra = "",
+  pageSize = PULL_REQUEST_PAGE_SIZE,
 ) => `query ${name}($owner: String!, $name: String!, $baseRef: String, $after: String) {
   ${RATE_LIMIT_FIELDS}
   repository(owner: $owner, name: $name) {${extra}
     nameWithOwner
     defaultBranchRef { name }
     pullRequests(
-      first: 100
+      first: ${pageSize}
       after: $after
       states: [MERGED]
       baseRefName: $baseRef
@@ -86,8 +126,9 @@ const pullRequestsQuery = (
 ${fragments}`;
 
 /**
- * Merged PRs, 100 a page, newest update first (an incremental sync stops at the first PR
- * updated before its cursor); `$baseRef` restricts to PRs merged into one branch. 3 points a page.
+ * Merged PRs, PULL_REQUEST_PAGE_SIZE a page, newest update first (an incremental sync stops at
+ * the first PR updated before its cursor); `$baseRef` restricts to PRs merged into one branch.
+ * 1 point a page.
  */
 export const MERGED_PULL_REQUESTS_QUERY = pullRequestsQuery(
   "MergedPullRequests",
@@ -95,28 +136,65 @@ export const MERGED_PULL_REQUESTS_QUERY = pullRequestsQuery(
   `${PULL_REQUEST_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
 );
 
-/** The same with every PR's details (assignees, review requests, reviews, merge parents): 7 points a page. */
+/**
+ * The first page of a pass: MERGED_PULL_REQUESTS_QUERY plus the repository's markers (see
+ * REPOSITORY_MARKERS), still 1 point. With nothing new, it is the whole re-sync of a repository.
+ */
+export const MERGED_PULL_REQUESTS_PROBE_QUERY = pullRequestsQuery(
+  "MergedPullRequestsProbe",
+  "...PullRequestFields",
+  `${PULL_REQUEST_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+  REPOSITORY_MARKERS,
+);
+
+/** Merged PRs with their commits only (no labels, no files): 100 a page, 1 point. */
+export const MERGED_PULL_REQUESTS_COMMITS_QUERY = pullRequestsQuery(
+  "MergedPullRequestsCommits",
+  "...PullRequestCommitFields",
+  `${PULL_REQUEST_COMMIT_ONLY_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+  "",
+  PULL_REQUEST_COMMITS_PAGE_SIZE,
+);
+
+/** The same with every PR's details (assignees, review requests, reviews, merge parents): 7 points a page of 100. */
 export const MERGED_PULL_REQUESTS_FULL_QUERY = pullRequestsQuery(
   "MergedPullRequestsFull",
   "...PullRequestFields ...PullRequestDetails",
   `${PULL_REQUEST_FIELDS}\n${PULL_REQUEST_DETAIL_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+  "",
+  PULL_REQUEST_FULL_PAGE_SIZE,
 );
 
 /**
- * Details of up to this many PRs ride free on a bulk query: 301 + 4 × 12 = 349 requests still
- * round to 3 points under GitHub's formula.
+ * Details of up to this many PRs ride free on a bulk query: 1 + 3 × 40 + 4 × 7 = 149 requests
+ * still round to 1 point under GitHub's formula.
  */
-export const PIGGYBACK_DETAILS = 12;
+export const PIGGYBACK_DETAILS = 7;
+
+/** Details that ride free on a commits-only page: 1 + 100 + 4 × 12 = 149 requests, 1 point. */
+export const PIGGYBACK_DETAILS_COMMITS = 12;
+
+/** Which bulk pull-request query: labels, commits and files (the default), or commits only. */
+export type PullRequestVariant = "default" | "commits";
+
+/** How many PRs' details ride free on a page of this variant. */
+export function piggybackDetailsOf(variant: PullRequestVariant): number {
+  return variant === "commits" ? PIGGYBACK_DETAILS_COMMITS : PIGGYBACK_DETAILS;
+}
 
 /**
- * MERGED_PULL_REQUESTS_QUERY plus the details of chosen PRs (the previous page's Bot-opened
- * ones), as aliases `pr<N>`. Built per call from constant parts; validated in queries.test.ts.
+ * A bulk pull-request query: the variant's fields, the repository markers when `probe` (first
+ * page of a pass), and the details of chosen PRs (Bot-opened ones of earlier pages) as aliases
+ * `pr<N>`. Built per call from constant parts; queries.test.ts validates and prices each form.
  */
-export function mergedPullRequestsWithDetailsQuery(numbers: readonly number[]): string {
-  if (numbers.length === 0 || numbers.length > PIGGYBACK_DETAILS) {
-    throw new RangeError(
-      `mergedPullRequestsWithDetailsQuery: between 1 and ${PIGGYBACK_DETAILS} PR numbers, got ${numbers.length}`,
-    );
+export function mergedPullRequestsWithDetailsQuery(
+  numbers: readonly number[],
+  options: { variant?: PullRequestVariant; probe?: boolean } = {},
+): string {
+  const variant = options.variant ?? "default";
+  const max = piggybackDetailsOf(variant);
+  if (numbers.length > max) {
+    throw new RangeError(`mergedPullRequestsWithDetailsQuery: at most ${max} PR numbers, got ${numbers.length}`);
   }
   const aliases = numbers
     .map((n) => {
@@ -125,10 +203,15 @@ export function mergedPullRequestsWithDetailsQuery(numbers: readonly number[]): 
       return `\n    pr${n}: pullRequest(number: ${n}) { ...PullRequestDetails }`;
     })
     .join("");
+  const commitsOnly = variant === "commits";
+  const fields = commitsOnly ? PULL_REQUEST_COMMIT_ONLY_FIELDS : PULL_REQUEST_FIELDS;
+  const details = numbers.length > 0 ? `\n${PULL_REQUEST_DETAIL_FIELDS}` : "";
+  const name = `MergedPullRequests${commitsOnly ? "Commits" : ""}${options.probe ? "Probe" : ""}${numbers.length > 0 ? "WithDetails" : ""}`;
   return pullRequestsQuery(
-    "MergedPullRequestsWithDetails",
-    "...PullRequestFields",
-    `${PULL_REQUEST_FIELDS}\n${PULL_REQUEST_DETAIL_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
-    aliases,
+    name,
+    commitsOnly ? "...PullRequestCommitFields" : "...PullRequestFields",
+    `${fields}${details}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+    `${options.probe ? REPOSITORY_MARKERS : ""}${aliases}`,
+    commitsOnly ? PULL_REQUEST_COMMITS_PAGE_SIZE : PULL_REQUEST_PAGE_SIZE,
   );
 }

@@ -12,8 +12,12 @@ const documents = Object.entries(queries).filter(
 
 /** The point cost each query may have at most (GitHub's formula); the bulk PR query is the expensive one. */
 const MAX_POINTS: Record<string, number> = {
-  MERGED_PULL_REQUESTS_QUERY: 3,
+  MERGED_PULL_REQUESTS_QUERY: 1,
+  MERGED_PULL_REQUESTS_PROBE_QUERY: 1,
+  MERGED_PULL_REQUESTS_COMMITS_QUERY: 1,
   MERGED_PULL_REQUESTS_FULL_QUERY: 7,
+  ORG_DISCOVERY_QUERY: 1,
+  ORG_REPOSITORIES_QUERY: 1,
   PULL_REQUEST_COMMITS_QUERY: 1,
   PULL_REQUEST_FILES_QUERY: 1,
   DEPLOYMENTS_QUERY: 1,
@@ -43,22 +47,45 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
   });
 
   it("keeps per-commit connections out of the bulk PR queries (each would cost 100 points a page)", () => {
-    // pullRequests 1 + labels, commits, files x 100 PRs: GitHub's floor for what the metrics need.
-    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY).requests).toBe(301);
-    // + assignees, reviewRequests, reviews, mergeCommit.parents.
+    // pullRequests 1 + labels, commits, files x 40 PRs: 121 requests round to 1 point.
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY).requests).toBe(121);
+    // + the markers (deployments, releases, tags): still 1 point.
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_PROBE_QUERY)).toMatchObject({ requests: 124, points: 1 });
+    // pullRequests 1 + commits x 100 PRs.
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_COMMITS_QUERY)).toMatchObject({ requests: 101, points: 1 });
+    // + assignees, reviewRequests, reviews, mergeCommit.parents, 100 PRs.
     expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_FULL_QUERY).requests).toBe(701);
     expect(queries.COMMIT_FIELDS).not.toMatch(/parents|authors/);
+    expect(queries.PULL_REQUEST_COMMIT_ONLY_FIELDS).not.toMatch(/labels|files/);
   });
 
-  it("carries 12 PRs' details on a bulk query at no extra point", () => {
-    const numbers = Array.from({ length: queries.PIGGYBACK_DETAILS }, (_, i) => 100 + i);
-    const query = queries.mergedPullRequestsWithDetailsQuery(numbers);
+  it("picks the page size GitHub's rounding makes cheapest for labels, commits and files", () => {
+    // round((1 + 3P) / 100) / P points a PR: 40 PRs for 1 point (with room for 7 details) beats 100 for 3.
+    const perPr = (p: number) => Math.max(1, Math.round((1 + 3 * p) / 100)) / p;
+    expect(perPr(queries.PULL_REQUEST_PAGE_SIZE)).toBeLessThan(perPr(100) * 0.85);
+  });
+
+  it.each([
+    ["default", queries.PIGGYBACK_DETAILS, false],
+    ["default", queries.PIGGYBACK_DETAILS - 1, true],
+    ["commits", queries.PIGGYBACK_DETAILS_COMMITS, false],
+  ] as const)("carries the %s page's %i PRs' details at no extra point (probe: %s)", (variant, n, probe) => {
+    const numbers = Array.from({ length: n }, (_, i) => 100 + i);
+    const query = queries.mergedPullRequestsWithDetailsQuery(numbers, { variant, probe });
     expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
-    expect(queryCost(schema, query)).toMatchObject({ requests: 349, points: 3 });
-    expect(() => queries.mergedPullRequestsWithDetailsQuery([])).toThrow(RangeError);
-    expect(() => queries.mergedPullRequestsWithDetailsQuery(Array.from({ length: 13 }, (_, i) => i + 1))).toThrow(
-      RangeError,
-    );
+    expect(queryCost(schema, query).points).toBe(1);
+    const one = queries.mergedPullRequestsWithDetailsQuery([...numbers.slice(0, -1), 99], { variant, probe });
+    expect(queryCost(schema, one).points).toBe(1);
+  });
+
+  it("refuses more riders than fit in a point, and what is not a PR number", () => {
+    expect(validate(schema, parse(queries.mergedPullRequestsWithDetailsQuery([]))).map((e) => e.message)).toEqual([]);
+    expect(() =>
+      queries.mergedPullRequestsWithDetailsQuery(
+        Array.from({ length: queries.PIGGYBACK_DETAILS + 1 }, (_, i) => i + 1),
+      ),
+    ).toThrow(RangeError);
+    expect(() => queries.mergedPullRequestsWithDetailsQuery([0])).toThrow(/not a PR number/);
   });
 
   it("builds a details query for 25 PRs that validates and costs 1 point", () => {

@@ -51,5 +51,10 @@ export async function syncBranch(
     lastRunAt: deps.now(),
   });
   context.logger.info({ repo, commits: total, head }, "branch history synced");
-  await context.enqueue("sync.deployments", { repo, runId: payload.runId });
+  if (payload.deployments !== false)
+    await context.enqueue("sync.deployments", {
+      repo,
+      runId: payload.runId,
+      marker: payload.deploymentsMarker ?? null,
+    });
 }

@@ -1,11 +1,14 @@
 import { repositorySettings } from "@yardstick/config";
-import { ensureRepositories, upsertDeployments } from "@yardstick/db";
+import { ensureRepositories, upsertDeployments, upsertSyncCursor } from "@yardstick/db";
 import { deployments, releases, tags, workflowRuns } from "@yardstick/github";
 import { DeploymentMethod, detectDeployments, type RepoDeploymentSignals } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { defaultBranchOf } from "./repo-info.js";
+
+/** `endCursor`: the deployment marker (see sync-pulls) read before the last complete read. */
+export const DEPLOYMENTS_STREAM = "deployments";
 
 /**
  * Reads a repository's deployment signal by its configured method (GitHub Deployments with
@@ -94,7 +97,18 @@ export async function syncDeployments(
       break;
   }
   const detected = detectDeployments([signals]).deployments;
-  await upsertDeployments(deps.db, detected);
+  await deps.db.transaction(async (tx) => {
+    await upsertDeployments(tx, detected);
+    // The marker was read before this job started, so it never claims more than was read here;
+    // a webhook-driven sync has none and leaves the stored one (the next check reads again).
+    if (payload.marker != null)
+      await upsertSyncCursor(tx, {
+        scope: repo,
+        stream: DEPLOYMENTS_STREAM,
+        endCursor: payload.marker,
+        lastRunAt: deps.now(),
+      });
+  });
   deps.onProgress?.({ kind: "done", repo, stream: "deployments" });
   context.logger.info({ repo, method: method.method, deployments: detected.length }, "deployments synced");
   await context.enqueue("link.deployments", { repo, runId: `${payload.runId}.deployments` });

@@ -1,3 +1,4 @@
+import { repositorySettings } from "@yardstick/config";
 import {
   ensureRepositories,
   getSyncCursor,
@@ -6,22 +7,39 @@ import {
   upsertPullRequests,
   upsertSyncCursor,
 } from "@yardstick/db";
-import { mergedPullRequests } from "@yardstick/github";
+import { mergedPullRequests, type RepositoryMarkers } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { defaultBranchOf } from "./repo-info.js";
+import { BRANCH_STREAM } from "./sync-branch.js";
+import { DEPLOYMENTS_STREAM } from "./sync-deployments.js";
 
-/** Completed passes: `updatedSince` is the high-water mark the next pass stops at. */
+/**
+ * Completed passes: `updatedSince` is the high-water mark the next pass stops at; `endCursor`
+ * lists the PRs stored as they were at that mark ("seen:12,15"), which the next pass skips.
+ */
 export const PULLS_STREAM = "pull_requests";
 /** The pass under way: `endCursor` to resume after a crash, `updatedSince` = the pass's newest update. */
 export const PULLS_PASS_STREAM = "pull_requests.pass";
 
 /**
+ * A stored deployment marker older than this is read again even when GitHub's newest items look
+ * the same: the marker covers the newest 10 deployments, releases or tags and their count, so a
+ * status given late to an older deployment (without a webhook) is picked up within a day.
+ */
+export const MARKER_MAX_AGE_MS = 24 * 3_600_000;
+
+/**
  * Incremental sync of a repository's merged pull requests with their commits and files, one
  * GitHub page per transaction. The pass cursor is written in the same transaction as the page's
  * data, so a crash repeats a page and never skips one; the high-water mark moves only when the
- * pass ends. A repeated sync with nothing new costs one request.
+ * pass ends.
+ *
+ * The pass's first query also reads the repository's markers (default-branch head, newest
+ * deployments, releases and tags) at no extra point; the branch and deployment syncs are enqueued
+ * only when theirs differ from what their last read stored. So a repeated sync with nothing new
+ * costs one request per repository.
  */
 export async function syncPulls(
   payload: PayloadOf<Jobs, "sync.pulls">,
@@ -33,19 +51,28 @@ export async function syncPulls(
   const done = await getSyncCursor(deps.db, repo, PULLS_STREAM);
   const pass = await getSyncCursor(deps.db, repo, PULLS_PASS_STREAM);
   const updatedSince = done?.updatedSince ?? backfillStart(deps, payload.since);
+  const seenAtSince = done?.updatedSince == null ? [] : decodeSeen(done.endCursor);
   const resumeAfter = pass?.endCursor ?? null;
   let passNewest = resumeAfter === null ? null : (pass?.updatedSince ?? null);
   const baseRef = trackedBranchOf(deps.config, repo, await defaultBranchOf(deps.db, repo));
   let total = 0;
+  let followed = false;
 
   for await (const page of mergedPullRequests(deps.github, {
     ...splitRepo(repo),
     ...(baseRef === undefined ? {} : { baseRef }),
     updatedSince,
     after: resumeAfter,
+    seenAtSince,
+    markers: true,
   })) {
     const newest = page.cursor.maxUpdatedAt;
     if (newest !== null && (passNewest === null || newest > passNewest)) passNewest = newest;
+    // The PRs at the high-water mark are known when this run read the pass from its first page.
+    const seenAtNewest =
+      resumeAfter === null && newest !== null && passNewest?.getTime() === newest.getTime()
+        ? page.cursor.atMaxUpdated
+        : [];
     await deps.db.transaction(async (tx) => {
       await upsertPullRequests(tx, page.pullRequests);
       await upsertCommits(tx, page.commits);
@@ -65,11 +92,16 @@ export async function syncPulls(
           scope: repo,
           stream: PULLS_STREAM,
           updatedSince: passNewest ?? updatedSince,
+          endCursor: passNewest === null ? (done?.endCursor ?? null) : encodeSeen(seenAtNewest),
           lastRunAt: deps.now(),
           lastError: null,
         });
       }
     });
+    if (!followed && page.markers !== undefined) {
+      followed = true;
+      await enqueueChangedStreams(repo, page.markers, payload.runId, context, deps);
+    }
     total += page.pullRequests.length;
     context.logger.info(
       { repo, pullRequests: page.pullRequests.length, points: page.cost.graphqlPoints },
@@ -87,4 +119,63 @@ export async function syncPulls(
   deps.onProgress?.({ kind: "done", repo, stream: PULLS_STREAM });
   context.logger.info({ repo, pullRequests: total }, "pull requests synced");
   await context.enqueue("attribute.changes", { repo, runId: payload.runId });
+}
+
+/** The marker of the stream a deployment method reads; null when it must always be read (workflow runs: conditional REST). */
+export function deploymentMarkerOf(method: string, markers: RepositoryMarkers): string | null {
+  switch (method) {
+    case "deployments":
+      return `deployments:${markers.deployments}`;
+    case "releases":
+      return `releases:${markers.releases}`;
+    case "tags":
+      return `tags:${markers.tags}`;
+    case "merge":
+      return "merge"; // read nothing from GitHub: derived from the merges
+    default:
+      return null;
+  }
+}
+
+/** Enqueues the branch-history and deployment syncs whose markers moved since their last read. */
+async function enqueueChangedStreams(
+  repo: string,
+  markers: RepositoryMarkers,
+  runId: string,
+  context: JobContext<Jobs>,
+  deps: PipelineDeps,
+): Promise<void> {
+  const method = repositorySettings(deps.config, repo).deployment.method;
+  const marker = deploymentMarkerOf(method, markers);
+  const storedDeployments = await getSyncCursor(deps.db, repo, DEPLOYMENTS_STREAM);
+  const fresh =
+    storedDeployments?.lastRunAt != null &&
+    deps.now().getTime() - storedDeployments.lastRunAt.getTime() < MARKER_MAX_AGE_MS;
+  const deploymentsChanged = marker === null || !fresh || storedDeployments?.endCursor !== marker;
+  const storedHead = (await getSyncCursor(deps.db, repo, BRANCH_STREAM))?.endCursor ?? null;
+  const branchChanged = markers.head !== null && markers.head !== storedHead;
+  context.logger.debug({ repo, branchChanged, deploymentsChanged }, "repository markers read");
+  if (branchChanged) {
+    await context.enqueue("sync.branch", {
+      repo,
+      runId,
+      deployments: deploymentsChanged,
+      deploymentsMarker: marker,
+    });
+  } else if (deploymentsChanged) {
+    await context.enqueue("sync.deployments", { repo, runId, marker });
+  }
+}
+
+function encodeSeen(numbers: readonly number[]): string | null {
+  return numbers.length === 0 ? null : `seen:${numbers.slice(0, 50).join(",")}`;
+}
+
+function decodeSeen(value: string | null | undefined): number[] {
+  if (value == null || !value.startsWith("seen:")) return [];
+  return value
+    .slice(5)
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
 }
