@@ -2,6 +2,7 @@ export * from "./changes.js";
 export * from "./commits.js";
 export * from "./deployments.js";
 export * from "./digest-deliveries.js";
+export * from "./incident-issues.js";
 export * from "./operations.js";
 export * from "./people.js";
 export * from "./pull-requests.js";

@@ -8,6 +8,7 @@ export * from "./deployment-changes.js";
 export * from "./deployment-statuses.js";
 export * from "./deployments.js";
 export * from "./digest-deliveries.js";
+export * from "./incident-issues.js";
 export * from "./organisations.js";
 export * from "./people.js";
 export * from "./person-identities.js";
