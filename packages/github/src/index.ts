@@ -32,6 +32,13 @@ export {
   tags,
 } from "./fetchers/deployments.js";
 export { type EtagCache, memoryEtagCache } from "./fetchers/etag-cache.js";
+export {
+  type GitHubIssue,
+  type IssuePage,
+  type IssuesOptions,
+  issuesUpdatedSince,
+  mapIssue,
+} from "./fetchers/issues.js";
 export type { PageCost, PageMeta, RepoRef } from "./fetchers/page.js";
 export {
   type MergedPullRequestsOptions,

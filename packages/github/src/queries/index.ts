@@ -1,6 +1,7 @@
 export { BRANCH_HISTORY_QUERY } from "./branch-history.js";
 export { DEPLOYMENTS_QUERY } from "./deployments.js";
 export { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
+export { INCIDENT_ISSUES_QUERY } from "./incident-issues.js";
 export {
   MERGED_PULL_REQUESTS_COMMITS_QUERY,
   MERGED_PULL_REQUESTS_FULL_QUERY,

@@ -27,6 +27,7 @@ const MAX_POINTS: Record<string, number> = {
   ORG_MEMBERS_QUERY: 1,
   TEAMS_QUERY: 1,
   TEAM_MEMBERS_QUERY: 1,
+  INCIDENT_ISSUES_QUERY: 1,
 };
 
 describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", () => {
