@@ -61,6 +61,18 @@ export const jobs = {
     options: retry,
     jobId: (p) => `sync.branch-${p.repo}-${p.runId}`,
   }),
+  /** Issues carrying the incident label (config `incidents.label`) of one repository. */
+  "sync.incidents": defineJob({
+    queue: "ingest",
+    payload: z.object({
+      repo: RepoFullName,
+      runId,
+      /** The repository's issues marker read before this job was enqueued; stored once the pass is done. */
+      marker: z.string().max(200).nullable().optional(),
+    }),
+    options: retry,
+    jobId: (p) => `sync.incidents-${p.repo}-${p.runId}`,
+  }),
   "attribute.changes": defineJob({
     queue: "attribution",
     payload: z.object({ repo: RepoFullName, runId }),

@@ -8,6 +8,7 @@ import {
   getSyncCursor,
   getVerdicts,
   listDeployments,
+  listIncidentIssues,
   listMergedPullRequests,
   listPeople,
   repositories as repositoriesTable,
@@ -17,6 +18,7 @@ import {
   type CommitGraph,
   DeploymentMethod,
   detectDeployments,
+  incidentsFromIssues,
   type MetricsChange,
   type MetricsConfig,
   type MetricsInput,
@@ -79,7 +81,8 @@ export interface MetricsLoadScope {
 /**
  * Everything the metrics engine needs, read from the database: changes (merged PRs with their
  * verdict and credited person), production deployments (and, for merge-is-deploy repositories,
- * the merges themselves), each repository's commit graph, the roster and imported usage.
+ * the merges themselves), each repository's commit graph, the roster, imported usage, and the
+ * incidents that issues with the configured label name.
  */
 export async function loadMetricsInput(db: Database, config: Config, scope?: MetricsLoadScope): Promise<MetricsInput> {
   const repoRows = await db
@@ -166,6 +169,22 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     deployments.push(...repoDeployments);
   }
 
+  // Incidents: what each incident-labelled issue names, against the production deployments above.
+  const label = config.incidents.label;
+  const incidents =
+    label === undefined
+      ? []
+      : incidentsFromIssues(
+          (await listIncidentIssues(db, { label, repos })).map((i) => ({
+            repo: i.repo,
+            number: i.number,
+            title: i.title,
+            body: i.body,
+            createdAt: i.createdAt,
+          })),
+          deployments,
+        );
+
   let usageRows = await db
     .select()
     .from(usageRecords)
@@ -192,7 +211,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     commitGraphs,
     roster: people.map((p) => ({ id: p.id, teams: p.teams })),
     usage,
-    incidents: [],
+    incidents,
     repos,
     reposWithoutDeploymentSignal: withoutSignal,
     config: metricsConfigOf(config),

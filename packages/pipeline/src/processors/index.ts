@@ -8,6 +8,7 @@ import { recomputeRollups } from "./recompute-rollups.js";
 import { sendDigest } from "./send-digest.js";
 import { syncBranch } from "./sync-branch.js";
 import { syncDeployments } from "./sync-deployments.js";
+import { syncIncidents } from "./sync-incidents.js";
 import { syncPulls } from "./sync-pulls.js";
 
 /** One processor per job of the catalog (a missing one does not compile). */
@@ -25,6 +26,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
     context.enqueue("sync.pulls", { repo: payload.repo, runId: payload.runId, since: null }),
   "sync.deployments": syncDeployments,
   "sync.branch": syncBranch,
+  "sync.incidents": syncIncidents,
   "attribute.changes": attributeChanges,
   "link.deployments": linkDeployments,
   "rollups.recompute": recomputeRollups,
@@ -33,4 +35,5 @@ export const processors: Processors<Jobs, PipelineDeps> = {
 
 export { personIdFor } from "./discover-org.js";
 export { BRANCH_STREAM } from "./sync-branch.js";
+export { INCIDENTS_STREAM } from "./sync-incidents.js";
 export { PULLS_PASS_STREAM, PULLS_STREAM } from "./sync-pulls.js";

@@ -1,0 +1,74 @@
+import { deleteIncidentIssues, getSyncCursor, upsertIncidentIssues, upsertSyncCursor } from "@yardstick/db";
+import { issuesUpdatedSince } from "@yardstick/github";
+import type { Jobs } from "../catalog.js";
+import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
+import type { JobContext, PayloadOf } from "../job-spec.js";
+
+/** `updatedSince`: the newest issue update read; `endCursor`: the repository's issues marker when the pass ended. */
+export const INCIDENTS_STREAM = "incidents";
+
+/**
+ * Issues carrying the configured incident label (`incidents.label`; nothing to do without one).
+ * Issues come least recently updated first from the stream's high-water mark, a page per
+ * transaction with the mark written in it, so a crash repeats a page and skips none. Issues that
+ * lost the label are deleted. The first pass reaches back over the backfill window plus the
+ * first deployment's look-back, like the branch history.
+ */
+export async function syncIncidents(
+  payload: PayloadOf<Jobs, "sync.incidents">,
+  context: JobContext<Jobs>,
+  deps: PipelineDeps,
+): Promise<void> {
+  const label = deps.config.incidents.label;
+  if (label === undefined) return;
+  const repo = payload.repo;
+  const wanted = label.toLowerCase();
+  const cursor = await getSyncCursor(deps.db, repo, INCIDENTS_STREAM);
+  const lookbackMs = deps.config.thresholds.lookbackWeeks * 7 * 86_400_000;
+  const since = cursor?.updatedSince ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
+  let kept = 0;
+  let dropped = 0;
+  for await (const page of issuesUpdatedSince(deps.github, { ...splitRepo(repo), since })) {
+    const labelled = page.issues.filter((i) => i.labels.some((l) => l.toLowerCase() === wanted));
+    const unlabelled = page.issues.filter((i) => !labelled.includes(i)).map((i) => i.number);
+    const syncedAt = deps.now();
+    await deps.db.transaction(async (tx) => {
+      await upsertIncidentIssues(
+        tx,
+        labelled.map((i) => ({
+          repo,
+          number: i.number,
+          label,
+          title: i.title,
+          body: i.body,
+          url: i.url,
+          state: i.state,
+          authorLogin: i.author,
+          createdAt: i.createdAt,
+          updatedAt: i.updatedAt,
+          closedAt: i.closedAt,
+          syncedAt,
+        })),
+      );
+      await deleteIncidentIssues(tx, repo, unlabelled);
+      await upsertSyncCursor(tx, {
+        scope: repo,
+        stream: INCIDENTS_STREAM,
+        updatedSince: page.updatedSince ?? since,
+        ...(page.done && payload.marker != null ? { endCursor: payload.marker } : {}),
+        lastRunAt: syncedAt,
+      });
+    });
+    kept += labelled.length;
+    dropped += unlabelled.length;
+    deps.onProgress?.({
+      kind: "page",
+      repo,
+      stream: INCIDENTS_STREAM,
+      items: page.issues.length,
+      points: page.cost.graphqlPoints,
+      remaining: page.rateLimit?.remaining ?? null,
+    });
+  }
+  context.logger.info({ repo, label, incidents: kept, otherIssues: dropped }, "incident issues synced");
+}
