@@ -24,6 +24,7 @@ import {
   type Ident,
   TOOL_POPULARITY,
 } from "./forms.js";
+import { generateIssues } from "./incidents.js";
 import { Prng } from "./prng.js";
 import {
   AI_LIKE_NAMES,
@@ -55,6 +56,13 @@ export interface GenerateOptions {
   pullsPerEngineerWeek?: number;
   /** Aim for about this many merged human/AI pull requests (bots come on top). */
   mergedPullRequests?: number;
+  /**
+   * Share of production deployments that get an incident issue naming them (default 0.03; 0:
+   * no issues at all, not even noise).
+   */
+  incidentRate?: number;
+  /** The label incident issues carry (default "incident"; written to the header's `incidentLabel`). */
+  incidentLabel?: string;
 }
 
 export const GENERATOR_NAME = "yardstick-github-sim generator 1";
@@ -130,6 +138,7 @@ interface Ids {
   status: number;
   run: number;
   release: number;
+  issue: number;
 }
 
 interface Context {
@@ -163,6 +172,8 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
     org: options.org ?? "acme",
     pullsPerEngineerWeek: options.pullsPerEngineerWeek ?? 2,
     mergedPullRequests: options.mergedPullRequests ?? null,
+    incidentRate: Math.max(0, Math.min(1, options.incidentRate ?? 0.03)),
+    incidentLabel: options.incidentLabel ?? "incident",
   };
   o.teams = Math.min(o.teams, Math.floor(o.engineers / 3));
   const now = Math.floor(Date.parse(o.now) / 1000);
@@ -183,6 +194,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
       status: 5_000_000_000,
       run: 9_000_000_000,
       release: 200_000_000,
+      issue: 2_600_000_000,
     },
     aiWork: new Map(),
     burstWeek: Math.floor(o.weeks / 2),
@@ -210,6 +222,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
       weeks: o.weeks,
       ...(o.mergedPullRequests === null ? {} : { mergedPullRequests: o.mergedPullRequests }),
     },
+    incidentLabel: o.incidentLabel,
   };
   yield {
     type: "org",
@@ -1294,6 +1307,23 @@ function* buildRepo(
   yield* pulls;
   yield* deploy.records;
 
+  // Issues: incidents naming production deployments, and noise.
+  const issues = generateIssues({
+    seed: ctx.o.seed,
+    r,
+    full,
+    start: ctx.start,
+    now: ctx.now,
+    rate: ctx.o.incidentRate,
+    label: ctx.o.incidentLabel,
+    people: contributors.length > 0 ? contributors.map((p) => p.login) : ["github-actions[bot]"],
+    deployments: deploy.truths,
+    mainShas,
+    lastPullNumber: pulls.reduce((max, p) => Math.max(max, p.number), 0),
+    ids: ctx.ids,
+  });
+  yield* issues.issues;
+
   // Ground truth.
   for (const ch of changes) {
     const revertedBy = ch.revertedBy && ch.revertedBy.mergeAt !== null ? ch.revertedBy : null;
@@ -1333,9 +1363,10 @@ function* buildRepo(
     yield truth;
   }
   for (const d of deploy.truths) {
-    d.failed = d.production && (d.failedAfterLive || d.rolledBack || d.shippedRevertedChange);
+    d.failed = d.production && (d.failedAfterLive || d.rolledBack || d.shippedRevertedChange || d.incident);
     yield d;
   }
+  yield* issues.truths;
 }
 
 interface DeployResult {
@@ -1399,6 +1430,7 @@ function simulateDeployments(
     rollback: false,
     changes: [],
     shippedRevertedChange: false,
+    incident: false,
     failed: false,
   });
   const someone = () => (contributors.length > 0 ? (rng.pick(contributors) as Person).login : "github-actions[bot]");

@@ -3,11 +3,18 @@ import type { GenerateOptions } from "./generate.js";
 /** Named world sizes. `large` aims at 1,000,000 merged pull requests. */
 export const PRESETS = {
   /** For tests: seconds to generate. */
-  small: { engineers: 30, teams: 3, repositories: 6, weeks: 8 },
+  small: { engineers: 30, teams: 3, repositories: 6, weeks: 8, incidentRate: 0.03 },
   /** The zero-setup demo. */
-  demo: { engineers: 300, teams: 12, repositories: 40, weeks: 26 },
+  demo: { engineers: 300, teams: 12, repositories: 40, weeks: 26, incidentRate: 0.03 },
   /** A 1,000,000-merged-PR world for benchmarks. */
-  large: { engineers: 5000, teams: 150, repositories: 600, weeks: 104, mergedPullRequests: 1_000_000 },
+  large: {
+    engineers: 5000,
+    teams: 150,
+    repositories: 600,
+    weeks: 104,
+    mergedPullRequests: 1_000_000,
+    incidentRate: 0.03,
+  },
 } as const satisfies Record<string, Omit<GenerateOptions, "seed">>;
 
 export type PresetName = keyof typeof PRESETS;

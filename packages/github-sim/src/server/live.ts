@@ -178,7 +178,7 @@ export class LiveChanges {
     if (!base) throw new Error(`live change: ${repo.fullName} has no commits on ${repo.defaultBranch}`);
     const mergedAtMs = o.mergedAt ? Date.parse(o.mergedAt) : this.deps.worldNow();
     const createdAtMs = o.createdAt ? Date.parse(o.createdAt) : mergedAtMs - 3_600_000;
-    const number = Math.max(0, ...world.pullNumbers(repo.fullName)) + 1;
+    const number = world.lastNumber(repo.fullName) + 1;
     const headRef = o.headRef ?? `feature/live-${number}`;
     const author = this.#identity(o.author);
     const mergedBy = o.mergedBy ?? o.author;

@@ -38,6 +38,11 @@ export const WorldHeader = z.object({
   start: Time,
   /** Options and record counts, for information (engineers, teams, repositories, weeks, pullRequests, commits...). */
   sizes: z.record(z.string(), Count),
+  /**
+   * The issue label that marks an incident in this world (METRICS.md "a configured incident
+   * (issue label) names it"), e.g. "incident". Absent in worlds without incidents.
+   */
+  incidentLabel: z.string().min(1).optional(),
 });
 export type WorldHeader = z.infer<typeof WorldHeader>;
 
@@ -240,6 +245,32 @@ export const WorldPull = z.object({
 });
 export type WorldPull = z.infer<typeof WorldPull>;
 
+/**
+ * An issue. GitHub numbers issues and pull requests of a repository from one sequence, so an
+ * issue's number is never a pull request's number in the same repository.
+ */
+export const WorldIssue = z.object({
+  type: z.literal("issue"),
+  repo: RepoName,
+  number: z.number().int().positive(),
+  id: Id,
+  nodeId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  /** Login of the account that opened it. */
+  author: Login,
+  /** Label names. */
+  labels: z.array(z.string()),
+  state: z.enum(["open", "closed"]),
+  createdAt: Time,
+  updatedAt: Time,
+  /** Null while open. */
+  closedAt: Time.nullable(),
+  /** Number of comments (GitHub's `comments`; the world stores no comment bodies). */
+  comments: Count.default(0),
+});
+export type WorldIssue = z.infer<typeof WorldIssue>;
+
 export const WorldTag = z.object({
   type: z.literal("tag"),
   repo: RepoName,
@@ -413,10 +444,36 @@ export const TruthDeployment = z.object({
   changes: z.array(z.string()),
   /** It shipped a change reverted within 14 days of merge. */
   shippedRevertedChange: z.boolean(),
-  /** Failed by METRICS.md's change-failure rule: failedAfterLive, rolledBack or shippedRevertedChange. */
+  /**
+   * An issue carrying the world's incident label names this deployment (by a prefix of its
+   * sha), opened after it went live and before the repository's next production deployment did.
+   */
+  incident: z.boolean().default(false),
+  /** Failed by METRICS.md's change-failure rule: failedAfterLive, rolledBack, shippedRevertedChange or incident. */
   failed: z.boolean(),
 });
 export type TruthDeployment = z.infer<typeof TruthDeployment>;
+
+/** What an issue really is, for scoring incident detection. */
+export const TruthIssue = z.object({
+  type: z.literal("truth-issue"),
+  repo: RepoName,
+  number: z.number().int().positive(),
+  /**
+   * The production deployment (`truth-deployment.externalId`) this issue reports as an incident,
+   * or null when it counts as none.
+   */
+  incidentOf: z.string().nullable(),
+  /**
+   * Why an issue that could look like an incident does not count, or null: "other-label" (not
+   * labelled as an incident), "no-sha" (names no commit), "unknown-sha" (names a commit no
+   * production deployment has), "before-live" (opened before the deployment it names went live).
+   */
+  noise: z.enum(["other-label", "no-sha", "unknown-sha", "before-live"]).nullable(),
+  /** The sha prefixes the issue names (7 to 40 hex digits), in order of appearance. */
+  shas: z.array(z.string()),
+});
+export type TruthIssue = z.infer<typeof TruthIssue>;
 
 export const TruthPerson = z.object({
   type: z.literal("truth-person"),
@@ -439,6 +496,7 @@ export const WorldRecord = z.discriminatedUnion("type", [
   WorldCommit,
   WorldBranch,
   WorldPull,
+  WorldIssue,
   WorldTag,
   WorldRelease,
   WorldDeployment,
@@ -446,6 +504,7 @@ export const WorldRecord = z.discriminatedUnion("type", [
   WorldUsage,
   TruthChange,
   TruthDeployment,
+  TruthIssue,
   TruthPerson,
 ]);
 export type WorldRecord = z.infer<typeof WorldRecord>;

@@ -2,6 +2,7 @@ import { IntList, PackedStore } from "./packed-store.js";
 import {
   type TruthChange,
   type TruthDeployment,
+  type TruthIssue,
   type TruthPerson,
   WORLD_FORMAT,
   WORLD_FORMAT_VERSION,
@@ -10,6 +11,7 @@ import {
   type WorldDeployment,
   type WorldDeploymentStatus,
   type WorldHeader,
+  type WorldIssue,
   type WorldOrg,
   type WorldPull,
   type WorldRecord,
@@ -35,6 +37,8 @@ interface RepoIndex {
   commits: Map<string, number>;
   /** number -> pull slot (index 0 unused, -1 = none) */
   pulls: IntList;
+  /** number -> issue slot (index 0 unused, -1 = none); issues and pulls share one number space */
+  issues: IntList;
   branches: Map<string, string>;
   tags: WorldTag[];
   releases: WorldRelease[];
@@ -70,12 +74,14 @@ export class World {
   private parent1 = new IntList(1024);
   private parent2 = new IntList(1024);
   private pullStore = new PackedStore<WorldPull>();
+  private issueStore = new PackedStore<WorldIssue>();
   private deploymentStore = new PackedStore<WorldDeployment>();
   private runStore = new PackedStore<WorldWorkflowRun>();
   private usageRecords: WorldUsage[] = [];
   private truthChangeStore = new PackedStore<TruthChange>();
   private truthChangeByKey = new Map<string, number>();
   private truthDeploymentStore = new PackedStore<TruthDeployment>();
+  private truthIssueStore = new PackedStore<TruthIssue>();
   private truthPersonByLogin = new Map<string, TruthPerson>();
   /** Drop ground truth on load (the server never needs it). */
   private keepTruth: boolean;
@@ -136,6 +142,7 @@ export class World {
             repo: r,
             commits: new Map(),
             pulls: new IntList(64),
+            issues: new IntList(16),
             branches: new Map(),
             tags: [],
             releases: [],
@@ -163,9 +170,20 @@ export class World {
       }
       case "pull": {
         const repo = this.repoIndex(r.repo);
+        if (repo.issues.get(r.number) >= 0)
+          throw new Error(`world: ${r.repo}#${r.number} is an issue; a pull request cannot reuse its number`);
         const slot = repo.pulls.get(r.number);
         if (slot >= 0) this.pullStore.set(slot, r, raw);
         else repo.pulls.set(r.number, this.pullStore.push(r, raw));
+        return;
+      }
+      case "issue": {
+        const repo = this.repoIndex(r.repo);
+        if (repo.pulls.get(r.number) >= 0)
+          throw new Error(`world: ${r.repo}#${r.number} is a pull request; an issue cannot reuse its number`);
+        const slot = repo.issues.get(r.number);
+        if (slot >= 0) this.issueStore.set(slot, r, raw);
+        else repo.issues.set(r.number, this.issueStore.push(r, raw));
         return;
       }
       case "tag": {
@@ -213,6 +231,9 @@ export class World {
         return;
       case "truth-deployment":
         if (this.keepTruth) this.truthDeploymentStore.push(r, raw);
+        return;
+      case "truth-issue":
+        if (this.keepTruth) this.truthIssueStore.push(r, raw);
         return;
       case "truth-person":
         if (this.keepTruth) this.truthPersonByLogin.set(r.login, r);
@@ -548,6 +569,42 @@ export class World {
     return p.commits.map((sha) => this.commit(fullName, sha)).filter((c): c is WorldCommit => c !== undefined);
   }
 
+  // -- issues ----------------------------------------------------------------------------
+
+  /** Issue numbers of a repository, ascending (pull requests excluded: see `pullNumbers`). */
+  issueNumbers(fullName: string): number[] {
+    const repo = this.reposByName.get(fullName);
+    if (!repo) return [];
+    const out: number[] = [];
+    for (let n = 1; n < repo.issues.length; n++) if (repo.issues.get(n) >= 0) out.push(n);
+    return out;
+  }
+  issueCount(fullName: string): number {
+    return this.issueNumbers(fullName).length;
+  }
+  issue(fullName: string, number: number): WorldIssue | undefined {
+    const slot = this.reposByName.get(fullName)?.issues.get(number) ?? -1;
+    return slot >= 0 ? this.issueStore.get(slot) : undefined;
+  }
+  /** Issues in number order (ascending); pass `descending` for newest first. */
+  *issues(fullName: string, options: { descending?: boolean } = {}): Generator<WorldIssue> {
+    const numbers = this.issueNumbers(fullName);
+    if (options.descending) numbers.reverse();
+    for (const n of numbers) {
+      const i = this.issue(fullName, n);
+      if (i) yield i;
+    }
+  }
+  /** The highest number an issue or pull request of the repository uses (0 when none). */
+  lastNumber(fullName: string): number {
+    const repo = this.reposByName.get(fullName);
+    if (!repo) return 0;
+    for (let n = Math.max(repo.pulls.length, repo.issues.length) - 1; n >= 1; n--) {
+      if (repo.pulls.get(n) >= 0 || repo.issues.get(n) >= 0) return n;
+    }
+    return 0;
+  }
+
   // -- tags, releases, deployments, workflow runs -----------------------------------------
 
   tags(fullName: string): WorldTag[] {
@@ -615,6 +672,9 @@ export class World {
   *truthDeployments(): Generator<TruthDeployment> {
     for (let i = 0; i < this.truthDeploymentStore.size; i++) yield this.truthDeploymentStore.get(i);
   }
+  *truthIssues(): Generator<TruthIssue> {
+    for (let i = 0; i < this.truthIssueStore.size; i++) yield this.truthIssueStore.get(i);
+  }
   truthPeople(): TruthPerson[] {
     return [...this.truthPersonByLogin.values()];
   }
@@ -631,6 +691,7 @@ export class World {
       for (const s of slots) yield this.commitStore.get(s);
       yield* this.branches(name);
       yield* this.pulls(name);
+      yield* this.issues(name);
       yield* repo.tags;
       yield* repo.releases;
       yield* this.deployments(name);
@@ -640,6 +701,7 @@ export class World {
     yield* this.truthPersonByLogin.values();
     yield* this.truthChanges();
     yield* this.truthDeployments();
+    yield* this.truthIssues();
   }
 
   /** Approximate memory held by packed stores, in bytes. */
@@ -647,10 +709,12 @@ export class World {
     return (
       this.commitStore.bytes +
       this.pullStore.bytes +
+      this.issueStore.bytes +
       this.deploymentStore.bytes +
       this.runStore.bytes +
       this.truthChangeStore.bytes +
-      this.truthDeploymentStore.bytes
+      this.truthDeploymentStore.bytes +
+      this.truthIssueStore.bytes
     );
   }
 }

@@ -139,6 +139,27 @@ function adapters(world: World, blind: ReadonlySet<string>) {
     }
   }
 
+  /**
+   * Incidents as the product reads them: every issue carrying the world's incident label, once
+   * per sha-like token (7 to 40 hex digits) in its title or body, opened at its creation.
+   */
+  function incidentsOf() {
+    const label = world.header.incidentLabel;
+    if (label === undefined) return [];
+    return world.repos().flatMap((r) => {
+      const repo = fullName(r);
+      return [...world.issues(repo)].flatMap((issue) =>
+        issue.labels.includes(label)
+          ? [...`${issue.title}\n${issue.body}`.matchAll(/\b[0-9a-f]{7,40}\b/g)].map((m) => ({
+              repo,
+              sha: m[0],
+              openedAt: date(issue.createdAt),
+            }))
+          : [],
+      );
+    });
+  }
+
   function engineInput(truth: TruthChange[], timeZone: string): MetricsInputData {
     const changes = truth.map(changeOf);
     const signals: RepoDeploymentSignals[] = world.repos().map((r) => {
@@ -212,6 +233,7 @@ function adapters(world: World, blind: ReadonlySet<string>) {
         tokensOut: u.tokensOut,
         cost: u.costUsd,
       })),
+      incidents: incidentsOf(),
       repos: world.repos().map(fullName),
       reposWithoutDeploymentSignal: detected.withoutSignal.map((w) => w.repo),
       config: { orgName: ORG, timeZone },
@@ -405,6 +427,11 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
     );
     expect(visibleTeams.length).toBeGreaterThanOrEqual(3);
     expect(new Set(world.repos().map((r) => r.deployMethod.kind)).size).toBe(5);
+    // Some deployments failed only because an incident issue names them.
+    const incidentOnly = [...world.truthDeployments()].filter(
+      (d) => d.incident && !d.failedAfterLive && !d.rolledBack && !d.shippedRevertedChange && !blind.has(d.repo),
+    );
+    expect(incidentOnly.length).toBeGreaterThan(0);
     const visible = (kind: string) =>
       engine.groups.filter((g) => g.kind === kind).flatMap((g) => g.weeks.filter((w) => !w.suppressed)).length;
     // Group-weeks actually compared figure by figure (the rest are suppressed on both sides).
