@@ -29,6 +29,8 @@ export class WeekClock {
   private readonly weekStarts = new Map<number, number>();
   private readonly dayStarts = new Map<number, number>();
   private readonly weekIndexByLabel = new Map<string, number>();
+  private readonly labels = new Map<number, IsoWeek>();
+  private readonly dayLabels = new Map<number, string>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
@@ -65,7 +67,12 @@ export class WeekClock {
   }
 
   private label(i: number): IsoWeek {
-    return isoWeekLabel(civilOfUtcDay((MONDAY0 + i * WEEK_MS) / DAY_MS));
+    let label = this.labels.get(i);
+    if (label === undefined) {
+      label = isoWeekLabel(civilOfUtcDay((MONDAY0 + i * WEEK_MS) / DAY_MS));
+      this.labels.set(i, label);
+    }
+    return label;
   }
 
   /** The week `count` weeks after (or before) `week`. */
@@ -99,7 +106,12 @@ export class WeekClock {
     let j = Math.floor(t / DAY_MS);
     while (t < this.dayStart(j)) j -= 1;
     while (t >= this.dayStart(j + 1)) j += 1;
-    return new Date(j * DAY_MS).toISOString().slice(0, 10);
+    let label = this.dayLabels.get(j);
+    if (label === undefined) {
+      label = new Date(j * DAY_MS).toISOString().slice(0, 10);
+      this.dayLabels.set(j, label);
+    }
+    return label;
   }
 }
 

@@ -57,6 +57,8 @@ export class GroupContext {
   private readonly scopedCache = new Map<string, ChangeFact[]>();
   private readonly everMembersCache = new Map<string, string[]>();
   private readonly weekDeploymentIndex = new Map<string, WeekDeployments>();
+  /** Roster positions of each team's (past and present) members, ascending. */
+  private teamIndex: Map<string, number[]> | null = null;
 
   constructor(prep: Prepared) {
     this.prep = prep;
@@ -88,7 +90,7 @@ export class GroupContext {
       const e = end.getTime();
       const teams = spec.teams === null ? null : new Set(spec.teams);
       set = new Set();
-      for (const p of this.prep.roster) {
+      for (const p of this.candidates(spec.teams)) {
         if (!isRostered(p, s, e)) continue;
         if (
           teams === null ||
@@ -103,6 +105,27 @@ export class GroupContext {
       this.members.set(key, set);
     }
     return set;
+  }
+
+  /** The roster (null: every team), or just the people ever in one of the teams, in roster order. */
+  private candidates(teams: readonly string[] | null): readonly MetricsInput["roster"][number][] {
+    const roster = this.prep.roster;
+    if (teams === null) return roster;
+    if (this.teamIndex === null) {
+      this.teamIndex = new Map();
+      roster.forEach((p, i) => {
+        for (const team of new Set(p.teams.map((m) => m.team))) {
+          const list = this.teamIndex?.get(team);
+          if (list === undefined) this.teamIndex?.set(team, [i]);
+          else list.push(i);
+        }
+      });
+    }
+    const positions =
+      teams.length === 1
+        ? (this.teamIndex.get(teams[0] as string) ?? [])
+        : [...new Set(teams.flatMap((t) => this.teamIndex?.get(t) ?? []))].sort((a, b) => a - b);
+    return positions.map((i) => roster[i] as MetricsInput["roster"][number]);
   }
 
   private specKey(spec: GroupSpec): string {
