@@ -119,7 +119,14 @@ function positionsFromMergeOrder(changes: readonly MetricsChange[]): Map<string,
 
 const hours = (ms: number) => ms / HOUR_MS;
 
-export function prepareMetrics(input: MetricsInput): Prepared {
+/**
+ * What `prepareMetrics` may reuse between calls with the same configuration: the AI and trivial
+ * verdicts of change objects it has seen (input objects are not mutated, so the same object
+ * gives the same verdicts). The incremental rollups keep one (see `rollupState`).
+ */
+export type PrepareCache = WeakMap<MetricsChange, { ai: boolean; trivial: boolean }>;
+
+export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepared {
   const config = input.config;
   const clock = new WeekClock(config.timeZone);
   const isIgnored = compileGlobs(config.thresholds.trivialIgnore);
@@ -156,8 +163,15 @@ export function prepareMetrics(input: MetricsInput): Prepared {
       const link = linkByKey.get(c.key);
       const deployedAt = link?.deployedAt ?? null;
       if (deployedAt === null && !reposWithoutSignal.has(repo)) mergedNotDeployed += 1;
-      const ai = c.aiAssisted ?? meetsConfidence(c.aiConfidence, config.attribution.threshold);
-      const trivial = isTrivial(c, isIgnored, config.thresholds.trivialMaxLines);
+      let verdicts = cache?.get(c);
+      if (verdicts === undefined) {
+        verdicts = {
+          ai: c.aiAssisted ?? meetsConfidence(c.aiConfidence, config.attribution.threshold),
+          trivial: isTrivial(c, isIgnored, config.thresholds.trivialMaxLines),
+        };
+        cache?.set(c, verdicts);
+      }
+      const { ai, trivial } = verdicts;
       const reverted = reverts.get(c.key)?.reverted ?? false;
       const start = c.firstCommitAt ?? c.createdAt ?? c.mergedAt;
       const fact: ChangeFact = {

@@ -3,7 +3,7 @@ import { GroupContext } from "./compute.js";
 import { liveAtOf } from "./detect.js";
 import type { GroupWeek } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
-import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
+import { type ChangeFact, type DeploymentFact, type PrepareCache, type Prepared, prepareMetrics } from "./prepare.js";
 
 /**
  * Incremental rollups without a full prepare. `evaluateGroupWeeks` needs prepared facts, and
@@ -90,12 +90,14 @@ export function restrictToWindow(input: MetricsInput, windowStart: Date, firstUs
   const deployments: Deployment[] = [];
   for (const [repo, list] of deploymentsByRepo) {
     const graph = input.commitGraphs[repo];
-    const live = list.map((d) => ({ d, id: `${d.source}:${d.externalId}`, liveAt: liveAtOf(d) }));
+    const live = list.map((d) => ({ d, liveAt: liveAtOf(d) }));
     const anchors = new Map<string, Anchor>();
-    for (const { d, id, liveAt } of live) {
+    for (const { d, liveAt } of live) {
       if (liveAt === null || liveAt.getTime() >= start) continue;
-      const x: Anchor = { d, id, liveAt };
       const current = anchors.get(d.environment);
+      const t = liveAt.getTime();
+      if (current !== undefined && t < current.liveAt.getTime()) continue;
+      const x: Anchor = { d, id: `${d.source}:${d.externalId}`, liveAt };
       if (current === undefined || compareLive(x, current) > 0) anchors.set(d.environment, x);
     }
     const cut = graph === undefined || anchors.size === 0 ? null : cutChain(graph, anchors);
@@ -135,15 +137,19 @@ export function restrictToWindow(input: MetricsInput, windowStart: Date, firstUs
 
   const allRepos = new Set<string>([...input.repos, ...deploymentsByRepo.keys()]);
   let lastRepo: string | null = null;
+  let chain: Set<string> | undefined;
+  let whole = false;
   const changes = input.changes.filter((c) => {
     if (c.repo !== lastRepo) {
       allRepos.add(c.repo);
       lastRepo = c.repo;
+      chain = chains.get(c.repo);
+      whole = fullRepos.has(c.repo);
     }
-    if (c.mergedAt.getTime() >= start || fullRepos.has(c.repo)) return true;
-    const chain = chains.get(c.repo);
+    if (whole || c.mergedAt.getTime() >= start) return true;
     if (chain === undefined) return false;
-    for (const sha of c.landingShas) if (chain.has(sha)) return true;
+    const shas = c.landingShas;
+    for (let i = 0; i < shas.length; i++) if (chain.has(shas[i] as string)) return true;
     return false;
   });
   for (const [repo, graph] of Object.entries(input.commitGraphs)) {
@@ -195,6 +201,7 @@ function cutChain(
 export interface RollupState {
   prep: Prepared;
   ctx: GroupContext;
+  cache: PrepareCache;
   changeByKey: Map<string, ChangeFact>;
   deploymentById: Map<string, DeploymentFact>;
 }
@@ -203,6 +210,7 @@ export function rollupState(prep: Prepared, ctx: GroupContext = new GroupContext
   return {
     prep,
     ctx,
+    cache: new WeakMap(),
     changeByKey: new Map(prep.changes.map((f) => [f.key, f])),
     deploymentById: new Map(prep.deployments.map((d) => [d.id, d])),
   };
@@ -265,9 +273,18 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
   const clock = prep.clock;
   const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
   const firstWeek = clock.weekOf(windowStart);
-  const small = prepareMetrics(restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(firstWeek).start)).input);
+  const small = prepareMetrics(
+    restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(firstWeek).start)).input,
+    state.cache,
+  );
   const start = windowStart.getTime();
   const weeks = new Set<string>();
+  /**
+   * Weeks whose index lists changed (a fact joined or left them): only their evaluation caches
+   * are dropped. The caches hold lists of the fact objects, which are updated in place, so a
+   * week whose facts changed only in their fields (a revert mark, a failure) keeps them.
+   */
+  const structural = new Set<string>();
   const idx = prep.index;
 
   for (const f of small.changes) {
@@ -281,6 +298,8 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     if (old === undefined) {
       prep.changes.push(f);
       state.changeByKey.set(f.key, f);
+      structural.add(f.mergedWeek);
+      if (f.deployedWeek !== null) structural.add(f.deployedWeek);
       if (f.person === null) continue;
       pushTo(idx.mergedByWeek, f.mergedWeek, f);
       pushNestedTo(idx.personMerged, f.person, f.mergedWeek, f);
@@ -294,9 +313,16 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     }
     if (sameFields(old, f)) continue;
     const before = old.deployedWeek;
+    if (old.person !== f.person) {
+      structural.add(old.mergedWeek);
+      if (before !== null) structural.add(before);
+    }
     Object.assign(old, f);
     if (old.person === null || before === old.deployedWeek) continue;
+    structural.add(old.mergedWeek);
+    if (old.deployedWeek !== null) structural.add(old.deployedWeek);
     if (before !== null) {
+      structural.add(before);
       weeks.add(before);
       remove(idx.deployedByWeek.get(before), old);
       remove(idx.personDeployed.get(old.person)?.get(before), old);
@@ -333,7 +359,12 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
       pushTo(idx.deploymentsByWeek, d.week, d);
+      structural.add(d.week);
     } else {
+      if (old.week !== d.week || old.day !== d.day || !sameValue(old.shippedPeople, d.shippedPeople)) {
+        structural.add(old.week);
+        structural.add(d.week);
+      }
       Object.assign(old, d);
     }
   }
@@ -351,6 +382,6 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     if (!prep.repos.includes(repo)) prep.repos = [...prep.repos, repo].sort();
   }
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
-  state.ctx.forgetWeeks(weeks);
+  state.ctx.forgetWeeks(structural);
   return { weeks };
 }
