@@ -3,6 +3,7 @@ import type {
   WorldCommit,
   WorldDeployment,
   WorldFile,
+  WorldIssue,
   WorldPull,
   WorldRelease,
   WorldRepo,
@@ -103,6 +104,60 @@ export interface SimPull {
   /** The PR's own (pre-squash) commits, oldest first. */
   commits: string[];
   reviews: SimReview[];
+}
+
+export interface SimIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  labels: string[];
+  state: "open" | "closed";
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  comments: number;
+}
+
+export function simIssue(i: WorldIssue): SimIssue {
+  return {
+    id: i.id,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    author: i.author,
+    labels: i.labels,
+    state: i.state,
+    createdAt: ms(i.createdAt),
+    updatedAt: ms(i.updatedAt),
+    closedAt: i.closedAt === null ? null : ms(i.closedAt),
+    comments: i.comments ?? 0,
+  };
+}
+
+/** One row of a repository's issue list (issues, and pull requests where GitHub lists them too). */
+export interface IssueRow {
+  number: number;
+  pull: boolean;
+  created: number;
+  updated: number;
+  open: boolean;
+  labels: string[];
+  comments: number;
+}
+
+export interface IssueListOptions {
+  /** List pull requests too (REST `GET /issues` does; GraphQL `Repository.issues` does not). */
+  pulls: boolean;
+  state: "open" | "closed" | "all";
+  /** Label names; `labelsMatch` "all" (REST) or "any" (GraphQL). Empty: no filter. */
+  labels: string[];
+  labelsMatch: "all" | "any";
+  /** Only rows updated at or after this (epoch ms). */
+  since: number | null;
+  sort: "created" | "updated" | "comments";
+  direction: "asc" | "desc";
 }
 
 export interface SimReview {
@@ -340,6 +395,7 @@ export interface PullIndex {
 
 export class SimStore {
   #pullIndex = new Map<string, PullIndex>();
+  #issueRows = new Map<string, IssueRow[]>();
   #views = new Map<string, Int32Array>();
   #histories = new Map<string, { shas: string[]; dates: Float64Array; authors: string[] }>();
   #nextId = 0;
@@ -572,6 +628,62 @@ export class SimStore {
     return v;
   }
 
+  issue(repo: SimRepo, number: number): SimIssue | undefined {
+    const i = this.world.issue(repo.fullName, number);
+    return i ? simIssue(i) : undefined;
+  }
+
+  /** Every issue and pull request of a repository as list rows (cached until `touch`). */
+  issueRows(repo: SimRepo): IssueRow[] {
+    let rows = this.#issueRows.get(repo.fullName);
+    if (rows) return rows;
+    rows = [];
+    for (const i of this.world.issues(repo.fullName)) {
+      rows.push({
+        number: i.number,
+        pull: false,
+        created: ms(i.createdAt),
+        updated: ms(i.updatedAt),
+        open: i.state === "open",
+        labels: i.labels,
+        comments: i.comments ?? 0,
+      });
+    }
+    for (const p of this.world.pulls(repo.fullName)) {
+      rows.push({
+        number: p.number,
+        pull: true,
+        created: ms(p.createdAt),
+        updated: ms(p.updatedAt),
+        open: p.state === "open",
+        labels: p.labels,
+        comments: 0,
+      });
+    }
+    this.#issueRows.set(repo.fullName, rows);
+    return rows;
+  }
+
+  /** Issue (and optionally pull-request) numbers in list order, filtered as GitHub's issue lists filter. */
+  issueList(repo: SimRepo, o: IssueListOptions): IssueRow[] {
+    const want = new Set(o.labels);
+    const out = this.issueRows(repo).filter(
+      (row) =>
+        (o.pulls || !row.pull) &&
+        (o.state === "all" || row.open === (o.state === "open")) &&
+        (o.since === null || row.updated >= o.since) &&
+        (want.size === 0 ||
+          (o.labelsMatch === "all"
+            ? [...want].every((l) => row.labels.includes(l))
+            : row.labels.some((l) => want.has(l)))),
+    );
+    const key = (row: IssueRow) =>
+      o.sort === "updated" ? row.updated : o.sort === "comments" ? row.comments : row.created;
+    out.sort((a, b) => key(a) - key(b) || a.number - b.number);
+    if (o.direction === "desc") out.reverse();
+    return out;
+  }
+
   /** Deployments newest first (GitHub's order), optionally filtered. */
   deployments(
     repo: SimRepo,
@@ -637,6 +749,7 @@ export class SimStore {
     this.version++;
     const full = typeof repo === "string" ? repo : repo.fullName;
     this.#pullIndex.delete(full);
+    this.#issueRows.delete(full);
     for (const k of [...this.#views.keys()]) if (k.startsWith(`${full}|`)) this.#views.delete(k);
     for (const k of [...this.#histories.keys()]) if (k.startsWith(`${full}@`)) this.#histories.delete(k);
   }

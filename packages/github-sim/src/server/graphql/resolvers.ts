@@ -6,6 +6,7 @@ import type {
   SimDeployment,
   SimDeploymentStatus,
   SimFile,
+  SimIssue,
   SimOrg,
   SimPull,
   SimRelease,
@@ -238,6 +239,40 @@ function labelNode(repo: SimRepo, name: string): Obj {
     name,
     color: "ededed",
     description: null,
+  };
+}
+
+export function issueNode(ctx: GraphqlContext, repo: SimRepo, i: SimIssue): Obj {
+  const url = `${ctx.web}/${repo.fullName}/issues/${i.number}`;
+  return {
+    __typename: "Issue",
+    id: nodeId("05:Issue", i.id),
+    databaseId: int32(i.id),
+    fullDatabaseId: String(i.id),
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    bodyText: i.body,
+    url,
+    resourcePath: `/${repo.fullName}/issues/${i.number}`,
+    state: i.state === "open" ? "OPEN" : "CLOSED",
+    stateReason: () => (i.state === "closed" ? "COMPLETED" : null),
+    closed: i.state === "closed",
+    locked: false,
+    author: actorByLogin(ctx, i.author),
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+    closedAt: i.closedAt === null ? null : iso(i.closedAt),
+    repository: () => repoNode(ctx, repo),
+    labels: (args: PageArgs) => arrayConnection(i.labels, args, (l) => labelNode(repo, l)),
+    // The world keeps comment counts, not bodies: the connection has the count and no nodes.
+    comments: (args: PageArgs) =>
+      connection(
+        i.comments,
+        () => undefined,
+        args,
+        () => null,
+      ),
   };
 }
 
@@ -556,6 +591,49 @@ export function repoNode(ctx: GraphqlContext, repo: SimRepo): Obj {
         (n) => {
           const p = ctx.store.pull(repo, n);
           return p ? pullNode(ctx, repo, p) : null;
+        },
+      );
+    },
+    issue: ({ number }: { number: number }) => {
+      const i = ctx.store.issue(repo, number);
+      return i ? issueNode(ctx, repo, i) : null;
+    },
+    issues: (
+      args: PageArgs & {
+        states?: string[] | null;
+        labels?: string[] | null;
+        orderBy?: OrderBy | null;
+        filterBy?: {
+          since?: string | null;
+          labels?: string[] | null;
+          states?: string[] | null;
+          createdBy?: string | null;
+        } | null;
+      },
+    ) => {
+      // `states`/`labels` and `filterBy.states`/`filterBy.labels` both filter (labels: any of them).
+      const states = new Set([...(args.states ?? []), ...(args.filterBy?.states ?? [])]);
+      const labels = [...(args.labels ?? []), ...(args.filterBy?.labels ?? [])];
+      const since = args.filterBy?.since ? Date.parse(args.filterBy.since) : null;
+      const field = args.orderBy?.field;
+      let rows = ctx.store.issueList(repo, {
+        pulls: false,
+        state: states.size === 1 ? (states.has("OPEN") ? "open" : "closed") : "all",
+        labels,
+        labelsMatch: "any",
+        since: since === null || Number.isNaN(since) ? null : since,
+        sort: field === "UPDATED_AT" ? "updated" : field === "COMMENTS" ? "comments" : "created",
+        direction: args.orderBy?.direction === "DESC" ? "desc" : "asc",
+      });
+      const createdBy = args.filterBy?.createdBy;
+      if (createdBy) rows = rows.filter((row) => ctx.store.issue(repo, row.number)?.author === createdBy);
+      return connection(
+        rows.length,
+        (k) => rows[k],
+        args,
+        (row) => {
+          const i = ctx.store.issue(repo, row.number);
+          return i ? issueNode(ctx, repo, i) : null;
         },
       );
     },

@@ -5,6 +5,7 @@ import type {
   SimDeployment,
   SimDeploymentStatus,
   SimFile,
+  SimIssue,
   SimOrg,
   SimPull,
   SimRelease,
@@ -350,6 +351,84 @@ export function renderPullSimple(ctx: RenderContext, r: SimRepo, p: SimPull): S[
     author_association: "MEMBER",
     auto_merge: null,
     draft: p.draft,
+  };
+}
+
+/** An issue as `GET /repos/{o}/{r}/issues` lists it. */
+export function renderIssue(ctx: RenderContext, r: SimRepo, i: SimIssue): S["issue"] {
+  const full = `${r.owner}/${r.name}`;
+  const url = `${ctx.api}/repos/${full}/issues/${i.number}`;
+  return {
+    id: i.id,
+    node_id: nodeId("05:Issue", i.id),
+    url,
+    repository_url: `${ctx.api}/repos/${full}`,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: `${ctx.web}/${full}/issues/${i.number}`,
+    number: i.number,
+    state: i.state,
+    state_reason: i.state === "closed" ? "completed" : null,
+    title: i.title,
+    body: i.body === "" ? null : i.body,
+    user: renderLogin(ctx, i.author),
+    labels: i.labels.map((l) => label(ctx, r, l)),
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments: i.comments,
+    closed_at: i.closedAt === null ? null : iso(i.closedAt),
+    created_at: iso(i.createdAt),
+    updated_at: iso(i.updatedAt),
+    author_association: "MEMBER",
+    timeline_url: `${url}/timeline`,
+  };
+}
+
+/** A pull request as `GET /repos/{o}/{r}/issues` lists it: an issue with a `pull_request` key. */
+export function renderPullAsIssue(ctx: RenderContext, r: SimRepo, p: SimPull): S["issue"] {
+  const full = `${r.owner}/${r.name}`;
+  const url = `${ctx.api}/repos/${full}/issues/${p.number}`;
+  const html = `${ctx.web}/${full}/pull/${p.number}`;
+  const assignees = p.assignees.map((l) => renderLogin(ctx, l));
+  return {
+    id: p.id,
+    node_id: nodeId("011:PullRequest", p.id),
+    url,
+    repository_url: `${ctx.api}/repos/${full}`,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: html,
+    number: p.number,
+    state: p.state,
+    state_reason: null,
+    title: p.title,
+    body: p.body === "" ? null : p.body,
+    user: renderLogin(ctx, p.author),
+    labels: p.labels.map((l) => label(ctx, r, l)),
+    assignee: assignees[0] ?? null,
+    assignees,
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments: 0,
+    pull_request: {
+      url: `${ctx.api}/repos/${full}/pulls/${p.number}`,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: p.mergedAt === null ? null : iso(p.mergedAt),
+    },
+    closed_at: p.closedAt === null ? null : iso(p.closedAt),
+    created_at: iso(p.createdAt),
+    updated_at: iso(p.updatedAt),
+    draft: p.draft,
+    author_association: "MEMBER",
+    timeline_url: `${url}/timeline`,
   };
 }
 

@@ -6,9 +6,11 @@ import {
   renderDeployment,
   renderDeploymentStatus,
   renderFile,
+  renderIssue,
   renderLogin,
   renderMinimalRepository,
   renderPull,
+  renderPullAsIssue,
   renderPullSimple,
   renderRelease,
   renderRepository,
@@ -93,6 +95,42 @@ function pullsList(req: RestRequest, repo: SimRepo): RestResult {
     }),
     page: { page: page.page, lastPage: Math.max(1, Math.ceil(numbers.length / page.perPage)) },
   };
+}
+
+/**
+ * `GET /repos/{o}/{r}/issues`: issues and, as on GitHub, pull requests (with a `pull_request`
+ * key). `state` open|closed|all (default open), `labels` comma-separated (all must match),
+ * `since` (updated at or after), `sort` created|updated|comments, `direction` (default desc).
+ */
+function issuesList(req: RestRequest, repo: SimRepo): RestResult {
+  const q = req.url.searchParams;
+  const state = q.get("state") ?? "open";
+  if (state !== "open" && state !== "closed" && state !== "all")
+    return unprocessable(`Invalid value for state: ${state}`);
+  const sortRaw = q.get("sort") ?? "created";
+  if (!["created", "updated", "comments"].includes(sortRaw)) return unprocessable(`Invalid value for sort: ${sortRaw}`);
+  const since = timeParam(q, "since");
+  if (since === "bad") return unprocessable(`Invalid value for since: ${q.get("since")}`);
+  const rows = req.ctx.store.issueList(repo, {
+    pulls: true,
+    state,
+    labels: (q.get("labels") ?? "")
+      .split(",")
+      .map((l) => l.trim())
+      .filter((l) => l !== ""),
+    labelsMatch: "all",
+    since,
+    sort: sortRaw as "created" | "updated" | "comments",
+    direction: q.get("direction") === "asc" ? "asc" : "desc",
+  });
+  return list(rows, parsePage(q), (row) => {
+    if (row.pull) {
+      const p = req.ctx.store.pull(repo, row.number);
+      return p ? renderPullAsIssue(req.ctx, repo, p) : null;
+    }
+    const i = req.ctx.store.issue(repo, row.number);
+    return i ? renderIssue(req.ctx, repo, i) : null;
+  });
 }
 
 function commitsList(req: RestRequest, repo: SimRepo): RestResult {
@@ -261,6 +299,17 @@ const routes: [string, RegExp, Handler][] = [
     withRepo((req, repo) => ({ status: 200, body: renderRepository(req.ctx, repo) })),
   ],
   ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, withRepo(pullsList)],
+  ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues$/, withRepo(issuesList)],
+  [
+    "GET",
+    /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/,
+    withRepo((req, repo, [n = ""]) => {
+      const i = req.ctx.store.issue(repo, Number(n));
+      if (i) return { status: 200, body: renderIssue(req.ctx, repo, i) };
+      const p = req.ctx.store.pull(repo, Number(n));
+      return p ? { status: 200, body: renderPullAsIssue(req.ctx, repo, p) } : notFound();
+    }),
+  ],
   [
     "GET",
     /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
