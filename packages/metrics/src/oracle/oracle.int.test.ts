@@ -15,10 +15,12 @@ import { type OracleGroup, type OracleInput, type OracleWeek, oracleMetrics, ora
  * for the org, every team, every repository and the "other" groups, week by week.
  *
  * The engine sees the world as the product would: pull requests, commits, deployment signals per
- * repository method, the commit graph, the roster and usage; credit and AI verdicts are taken from
+ * repository method, the commit graph, the roster, usage and the incident-labelled issues (the
+ * sha-like tokens each names); credit and AI verdicts are taken from
  * the ground truth as a perfect attribution stage would report them (class ai, confidence =
  * markerConfidence). Everything else (linking, deployedAt, trivial, reverts, failures) the engine
- * derives itself; the oracle reads it from truth-change / truth-deployment.
+ * derives itself (an incident marks the deployment it names as failed); the oracle reads it from
+ * truth-change / truth-deployment.
  */
 
 const date = (s: string) => new Date(s);
