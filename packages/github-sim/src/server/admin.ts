@@ -14,7 +14,7 @@ import type { Simulator } from "./server.js";
  *   GET  /_sim/webhooks   POST /_sim/webhooks {url,secret,events}   GET /_sim/webhooks/deliveries
  *   POST /_sim/webhooks/deliveries/{id|guid}/redeliver
  *   POST /_sim/pulls | /_sim/deployments | /_sim/deployment-statuses | /_sim/releases
- *        | /_sim/workflow-runs | /_sim/pushes                  live changes (see live.ts)
+ *        | /_sim/workflow-runs | /_sim/pushes | /_sim/issues   live changes (see live.ts)
  */
 export async function handleAdmin(sim: Simulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname.replace(/\/+$/, "");
@@ -85,6 +85,8 @@ export async function handleAdmin(sim: Simulator, req: IncomingMessage, res: Ser
           return sendJson(res, 201, await sim.live.addRelease(body));
         case "/_sim/workflow-runs":
           return sendJson(res, 201, await sim.live.addWorkflowRun(body));
+        case "/_sim/issues":
+          return sendJson(res, 201, await sim.live.addIssue(body));
       }
     }
     return sendJson(res, 404, { message: `no admin route ${method} ${path}` });

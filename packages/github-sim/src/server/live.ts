@@ -1,17 +1,25 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { WorldCommit, WorldDeployment, WorldPull, WorldRelease, WorldWorkflowRun } from "../world/index.js";
+import type {
+  WorldCommit,
+  WorldDeployment,
+  WorldIssue,
+  WorldPull,
+  WorldRelease,
+  WorldWorkflowRun,
+} from "../world/index.js";
 import {
   type RenderContext,
   renderDeployment,
   renderDeploymentStatus,
+  renderIssue,
   renderLogin,
   renderPull,
   renderRelease,
   renderRepository,
   renderWorkflowRun,
 } from "./rest/render.js";
-import { type SimRepo, simDeployment, simPull, simRelease, simRun } from "./store.js";
+import { type SimRepo, simDeployment, simIssue, simPull, simRelease, simRun } from "./store.js";
 import type { Webhooks } from "./webhooks.js";
 
 /**
@@ -109,6 +117,16 @@ export const NewWorkflowRun = z.object({
   createdAt: When,
 });
 export type NewWorkflowRun = z.input<typeof NewWorkflowRun>;
+
+export const NewIssue = z.object({
+  repo: RepoRef,
+  author: z.string(),
+  title: z.string().min(1),
+  body: z.string().default(""),
+  labels: z.array(z.string()).default([]),
+  createdAt: When,
+});
+export type NewIssue = z.input<typeof NewIssue>;
 
 export interface LiveDeps {
   ctx: RenderContext;
@@ -520,5 +538,47 @@ export class LiveChanges {
       ...this.#common(repo, o.actor),
     });
     return run;
+  }
+  /**
+   * Opens an issue (numbered after every issue and pull request of the repository) and emits
+   * `issues` `opened`, then one `labeled` per label, as GitHub does for labels set at creation.
+   */
+  async addIssue(input: NewIssue): Promise<WorldIssue> {
+    const o = NewIssue.parse(input);
+    const { ctx } = this.deps;
+    const world = ctx.store.world;
+    const repo = this.#repo(o.repo);
+    const at = isoSec(o.createdAt ? Date.parse(o.createdAt) : this.deps.worldNow());
+    const id = ctx.store.nextId();
+    const issue: WorldIssue = {
+      type: "issue",
+      repo: repo.fullName,
+      number: world.lastNumber(repo.fullName) + 1,
+      id,
+      nodeId: `I_kwDO${id.toString(36)}`,
+      title: o.title,
+      body: o.body,
+      author: o.author,
+      labels: o.labels,
+      state: "open",
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      comments: 0,
+    };
+    world.add(issue);
+    ctx.store.touch(repo);
+    const rendered = renderIssue(ctx, repo, simIssue(issue));
+    await this.deps.webhooks.emit("issues", { action: "opened", issue: rendered, ...this.#common(repo, o.author) });
+    for (const name of o.labels) {
+      const label = rendered.labels.find((l) => typeof l !== "string" && l.name === name);
+      await this.deps.webhooks.emit("issues", {
+        action: "labeled",
+        issue: rendered,
+        label,
+        ...this.#common(repo, o.author),
+      });
+    }
+    return issue;
   }
 }

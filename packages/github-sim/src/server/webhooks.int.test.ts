@@ -95,6 +95,38 @@ describe("webhooks and live changes", () => {
     expect(bad.status).toBe(422);
   });
 
+  it("delivers issues opened and labeled for a live issue, numbered after every PR and issue, and serves it", async () => {
+    received.length = 0;
+    const res = await fetch(`${sim.url}/_sim/issues`, {
+      method: "POST",
+      body: JSON.stringify({
+        repo: "acme/api",
+        author: "alice",
+        title: "Checkout 500s after deploy 1a2b3c4d",
+        labels: ["incident", "sev2"],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const issue = (await res.json()) as { number: number };
+    expect(issue.number).toBe(Math.max(...sim.store.world.pullNumbers("acme/api")) + 1);
+    expect(events()).toEqual(["issues", "issues", "issues"]);
+    const payloads = received.map(
+      (r) => JSON.parse(r.body) as { action: string; issue: { number: number }; label?: { name: string } },
+    );
+    expect(payloads.map((p) => [p.action, p.label?.name ?? null])).toEqual([
+      ["opened", null],
+      ["labeled", "incident"],
+      ["labeled", "sev2"],
+    ]);
+    expect(payloads[0]?.issue.number).toBe(issue.number);
+    const octokit = new Octokit({ baseUrl: sim.url, auth: "x" });
+    const served = await octokit.issues.listForRepo({ owner: "acme", repo: "api", labels: "incident" });
+    expect(served.data.map((i) => i.number)).toEqual([issue.number]);
+    // The next pull request does not reuse the issue's number.
+    const pull = await sim.live.addMergedPull({ repo: "acme/api", author: "bob", title: "After the issue" });
+    expect(pull.number).toBe(issue.number + 1);
+  });
+
   it("redelivers with the same delivery id", async () => {
     const last = sim.webhooks.deliveries().at(-1);
     if (!last) throw new Error("no delivery");

@@ -4,6 +4,7 @@ import { seededUuid } from "./random.js";
 
 export const WebhookEvent = z.enum([
   "pull_request",
+  "issues",
   "deployment",
   "deployment_status",
   "workflow_run",
