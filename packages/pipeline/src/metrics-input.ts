@@ -10,7 +10,9 @@ import {
   listDeployments,
   listIncidentIssues,
   listMergedPullRequests,
+  listOrgMemberships,
   listPeople,
+  type OrgMembership,
   repositories as repositoriesTable,
   usageRecords,
 } from "@yardstick/db";
@@ -97,6 +99,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     .map((r) => r.fullName)
     .sort();
   const people = await listPeople(db);
+  const membershipOf = membershipPeriods(await listOrgMemberships(db));
   const resolver = createIdentityResolver(people);
   const resolveLogin = (login: string | null | undefined) => (login ? resolver.resolve({ login }) : null);
 
@@ -209,13 +212,40 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     changes,
     deployments,
     commitGraphs,
-    roster: people.map((p) => ({ id: p.id, teams: p.teams })),
+    roster: people.map((p) => ({ id: p.id, teams: p.teams, ...membershipOf.get(p.id) })),
     usage,
     incidents,
     repos,
     reposWithoutDeploymentSignal: withoutSignal,
     config: metricsConfigOf(config),
   });
+}
+
+/**
+ * Each person's roster period from the recorded org memberships: open-ended if any membership is
+ * open; otherwise ending at the last departure. Joined at the earliest join (null: a member since
+ * before the first discovery). People with no recorded membership (a roster file) are unbounded.
+ */
+export function membershipPeriods(
+  rows: readonly OrgMembership[],
+): Map<string, { joinedAt: Date | null; leftAt: Date | null }> {
+  const out = new Map<string, { joinedAt: Date | null; leftAt: Date | null }>();
+  for (const row of rows) {
+    const seen = out.get(row.personId);
+    if (seen === undefined) {
+      out.set(row.personId, { joinedAt: row.joinedAt, leftAt: row.leftAt });
+      continue;
+    }
+    seen.joinedAt =
+      seen.joinedAt === null || row.joinedAt === null
+        ? null
+        : new Date(Math.min(row.joinedAt.getTime(), seen.joinedAt.getTime()));
+    seen.leftAt =
+      seen.leftAt === null || row.leftAt === null
+        ? null
+        : new Date(Math.max(row.leftAt.getTime(), seen.leftAt.getTime()));
+  }
+  return out;
 }
 
 /** Merged pull requests of a scoped load: each repository's from its own `mergedFrom` (oldest first). */

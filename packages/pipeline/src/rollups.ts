@@ -7,6 +7,8 @@ import {
   deployments as deploymentsTable,
   getSyncCursor,
   listDeployments,
+  listIncidentIssues,
+  listOrgMemberships,
   listPeople,
   pullRequests as pullRequestsTable,
   repositories as repositoriesTable,
@@ -23,7 +25,7 @@ import {
 } from "@yardstick/metrics";
 import { and, eq, gt, inArray, isNotNull, min, sql } from "drizzle-orm";
 import type { PipelineDeps } from "./deps.js";
-import { loadCommitGraph, type MetricsLoadScope, metricsConfigOf } from "./metrics-input.js";
+import { loadCommitGraph, type MetricsLoadScope, membershipPeriods, metricsConfigOf } from "./metrics-input.js";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
 /**
@@ -142,9 +144,22 @@ export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
       rules: deps.rules.version,
       repos: repos.map((r) => ({ ...r, settings: repositorySettings(deps.config, r.name) })),
       people,
+      // Who was on the roster when, and what incident issues say: rare changes that can move any
+      // past week, so they take the full recompute.
+      memberships: [...membershipPeriods(await listOrgMemberships(deps.db))],
+      incidents: deps.config.incidents.label === undefined ? [] : await incidentIssueStamps(deps),
     }),
   );
   return hash.digest("hex");
+}
+
+/** Each incident issue's identity and last update (what the metrics read from them changes with these). */
+async function incidentIssueStamps(deps: PipelineDeps): Promise<string[]> {
+  const label = deps.config.incidents.label;
+  if (label === undefined) return [];
+  return (await listIncidentIssues(deps.db, { label })).map(
+    (i) => `${i.repo}#${i.number}@${i.updatedAt.toISOString()}`,
+  );
 }
 
 /** Each tracked repository's branch head as synced now (null: no branch history yet). */

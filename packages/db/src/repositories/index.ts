@@ -4,6 +4,7 @@ export * from "./deployments.js";
 export * from "./digest-deliveries.js";
 export * from "./incident-issues.js";
 export * from "./operations.js";
+export * from "./org-memberships.js";
 export * from "./people.js";
 export * from "./pull-requests.js";
 export * from "./repositories.js";

@@ -1,6 +1,6 @@
 import { isRepositorySelected, repositorySettings } from "@yardstick/config";
 import type { Person, Team } from "@yardstick/core";
-import { setTeamMembers, upsertPeople, upsertRepositories, upsertTeams } from "@yardstick/db";
+import { recordOrgMembers, setTeamMembers, upsertPeople, upsertRepositories, upsertTeams } from "@yardstick/db";
 import { orgDiscovery } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
@@ -74,6 +74,12 @@ export async function discoverOrg(
       ? [...people.values()].filter((p) => p.teams.length > 0)
       : [...people.values()];
   await upsertPeople(deps.db, roster);
+  // GitHub keeps no membership dates: each discovery dates who joined and who left since the last.
+  const movement = await recordOrgMembers(deps.db, {
+    org: payload.org,
+    personIds: roster.map((p) => p.id),
+    at: deps.now(),
+  });
   await upsertTeams(deps.db, teamList);
   const rostered = new Set(roster.map((p) => p.id));
   await setTeamMembers(
@@ -81,7 +87,14 @@ export async function discoverOrg(
     memberships.map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
   );
   context.logger.info(
-    { org: payload.org, repos: selected.length, people: roster.length, teams: teamList.length },
+    {
+      org: payload.org,
+      repos: selected.length,
+      people: roster.length,
+      teams: teamList.length,
+      joined: movement.joined,
+      left: movement.left,
+    },
     "discovered",
   );
 
