@@ -25,6 +25,7 @@ import {
   evaluateGroupWeeks,
   type MetricsInput,
   type NewData,
+  type PrepareCache,
   prepareMetrics,
   restrictInput,
   rollupState,
@@ -50,6 +51,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 const peakMib = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** CPU time of this process (user + system, all its threads: GC included), ms: steadier than wall time on a shared machine. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
 log(`uptime: ${execSync("uptime").toString().trim()}`);
@@ -130,7 +136,14 @@ log(
 );
 
 // Incremental first (its peak RSS is then its own), then full.
-const incremental: { total: number; affected: number; restrict: number; prepare: number; evaluate: number }[] = [];
+const incremental: {
+  total: number;
+  cpu: number;
+  affected: number;
+  restrict: number;
+  prepare: number;
+  evaluate: number;
+}[] = [];
 let pairsCount = 0;
 let restrictedChanges = 0;
 let restrictedDeployments = 0;
@@ -138,6 +151,7 @@ let fullRepos = 0;
 let result: ReturnType<typeof evaluateGroupWeeks> = [];
 for (let r = 0; r < runs; r++) {
   gc?.();
+  const c0 = cpuMs();
   t0 = performance.now();
   const pairs = affectedWeeks(newData, input.roster, input.config, latestWeek);
   const t1 = performance.now();
@@ -147,31 +161,40 @@ for (let r = 0; r < runs; r++) {
   const t3 = performance.now();
   result = evaluateGroupWeeks(prep, pairs, { now });
   const t4 = performance.now();
-  incremental.push({ total: t4 - t0, affected: t1 - t0, restrict: t2 - t1, prepare: t3 - t2, evaluate: t4 - t3 });
+  incremental.push({
+    total: t4 - t0,
+    cpu: cpuMs() - c0,
+    affected: t1 - t0,
+    restrict: t2 - t1,
+    prepare: t3 - t2,
+    evaluate: t4 - t3,
+  });
   pairsCount = pairs.length;
   restrictedChanges = restricted.input.changes.length;
   restrictedDeployments = restricted.input.deployments.length;
   fullRepos = restricted.fullRepos.length;
   log(
-    `incremental run ${r + 1}: ${(t4 - t0).toFixed(0)} ms (affected ${(t1 - t0).toFixed(0)}, restrict ${(t2 - t1).toFixed(0)}, prepare ${(t3 - t2).toFixed(0)}, evaluate ${(t4 - t3).toFixed(0)}); ${pairs.length} pairs; restricted to ${restricted.input.changes.length} changes, ${restricted.input.deployments.length} deployments, ${restricted.fullRepos.length} repos kept whole`,
+    `incremental run ${r + 1}: ${(t4 - t0).toFixed(0)} ms, CPU ${(incremental.at(-1)?.cpu ?? 0).toFixed(0)} ms (affected ${(t1 - t0).toFixed(0)}, restrict ${(t2 - t1).toFixed(0)}, prepare ${(t3 - t2).toFixed(0)}, evaluate ${(t4 - t3).toFixed(0)}); ${pairs.length} pairs; restricted to ${restricted.input.changes.length} changes, ${restricted.input.deployments.length} deployments, ${restricted.fullRepos.length} repos kept whole`,
   );
 }
 const rssAfterIncremental = peakMib();
 
 // Stateful: the worker keeps the prepared facts and caches of its last run (here: as of
 // Wednesday 00:00, caches of the last 13 weeks), then takes Wednesday, Thursday and Friday a day at a time.
-const stateful: { total: number; affected: number; update: number; evaluate: number }[] = [];
+const stateful: { total: number; cpu: number; affected: number; update: number; evaluate: number }[] = [];
 let statefulResult: ReturnType<typeof evaluateGroupWeeks> = [];
 let statefulPairs = 0;
 if (!skipStateful) {
   const wednesday = new Date(dayStart.getTime() - 2 * 86_400_000);
   const before = asOf(wednesday);
   t0 = performance.now();
-  const prep = prepareMetrics(before);
-  const state = rollupState(prep);
+  // The worker prepares its state once, keeping the verdicts cache for its updates.
+  const cache: PrepareCache = new WeakMap();
+  const prep = prepareMetrics(before, cache);
+  const state = rollupState(prep, undefined, cache);
   const recent: string[] = [];
   for (let i = 12; i >= 0; i--) recent.push(clock.shift(clock.weekOf(wednesday), -i));
-  evaluateGroups(prep, recent, { from: recent[0] as string, to: latestWeek, now: wednesday });
+  evaluateGroups(prep, recent, { from: recent[0] as string, to: latestWeek, now: wednesday }, state.ctx);
   log(
     `stateful: state as of ${wednesday.toISOString().slice(0, 10)} built in ${(performance.now() - t0).toFixed(0)} ms (not timed)`,
   );
@@ -180,6 +203,7 @@ if (!skipStateful) {
     const dayInput = d === 2 ? input : asOf(new Date(since.getTime() + 86_400_000));
     const data = d === 2 ? newData : newDataOf(since);
     gc?.();
+    const c0 = cpuMs();
     t0 = performance.now();
     const pairs = affectedWeeks(data, dayInput.roster, dayInput.config, latestWeek);
     const t1 = performance.now();
@@ -187,16 +211,16 @@ if (!skipStateful) {
     const t2 = performance.now();
     statefulResult = evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx);
     const t3 = performance.now();
-    stateful.push({ total: t3 - t0, affected: t1 - t0, update: t2 - t1, evaluate: t3 - t2 });
+    stateful.push({ total: t3 - t0, cpu: cpuMs() - c0, affected: t1 - t0, update: t2 - t1, evaluate: t3 - t2 });
     statefulPairs = pairs.length;
     log(
-      `stateful day ${since.toISOString().slice(0, 10)}: ${(t3 - t0).toFixed(0)} ms (affected ${(t1 - t0).toFixed(0)}, updatePrepared ${(t2 - t1).toFixed(0)}, evaluate ${(t3 - t2).toFixed(0)}); ${data.changes.length} changes, ${pairs.length} pairs`,
+      `stateful day ${since.toISOString().slice(0, 10)}: ${(t3 - t0).toFixed(0)} ms, CPU ${(stateful.at(-1)?.cpu ?? 0).toFixed(0)} ms (affected ${(t1 - t0).toFixed(0)}, updatePrepared ${(t2 - t1).toFixed(0)}, evaluate ${(t3 - t2).toFixed(0)}); ${data.changes.length} changes, ${pairs.length} pairs`,
     );
   }
 }
 const rssAfterStateful = peakMib();
 
-const full: { total: number; prepare: number; evaluate: number }[] = [];
+const full: { total: number; cpu: number; prepare: number; evaluate: number }[] = [];
 const reportWeeks: string[] = [];
 for (let w = firstWeek; w <= latestWeek; w = clock.shift(w, 1)) reportWeeks.push(w);
 let groups: ReturnType<typeof evaluateGroups> = [];
@@ -204,14 +228,15 @@ for (let r = 0; r < (skipFull ? 0 : runs); r++) {
   groups = [];
   gc?.();
   // What computeMetrics does (prepare, then every group and week), timed in its two parts.
+  const c0 = cpuMs();
   t0 = performance.now();
   const prep = prepareMetrics(input);
   const t1 = performance.now();
   groups = evaluateGroups(prep, reportWeeks, { from: firstWeek, to: latestWeek, now });
   const t2 = performance.now();
-  full.push({ total: t2 - t0, prepare: t1 - t0, evaluate: t2 - t1 });
+  full.push({ total: t2 - t0, cpu: cpuMs() - c0, prepare: t1 - t0, evaluate: t2 - t1 });
   log(
-    `full run ${r + 1}: ${(t2 - t0).toFixed(0)} ms (prepare ${(t1 - t0).toFixed(0)}, evaluate ${(t2 - t1).toFixed(0)})`,
+    `full run ${r + 1}: ${(t2 - t0).toFixed(0)} ms, CPU ${(full.at(-1)?.cpu ?? 0).toFixed(0)} ms (prepare ${(t1 - t0).toFixed(0)}, evaluate ${(t2 - t1).toFixed(0)})`,
   );
 }
 const rssAfterFull = peakMib();
@@ -251,6 +276,8 @@ const summary = {
   full: {
     medianMs: Math.round(fullMs),
     runsMs: full.map((x) => Math.round(x.total)),
+    cpuMedianMs: full.length === 0 ? null : Math.round(median(full.map((x) => x.cpu))),
+    cpuRunsMs: full.map((x) => Math.round(x.cpu)),
     prepareMedianMs: Math.round(median(full.map((x) => x.prepare))),
     evaluateMedianMs: Math.round(median(full.map((x) => x.evaluate))),
     groups: groups.length,
@@ -259,6 +286,8 @@ const summary = {
   incremental: {
     medianMs: Math.round(inc),
     runsMs: incremental.map((x) => Math.round(x.total)),
+    cpuMedianMs: Math.round(median(incremental.map((x) => x.cpu))),
+    cpuRunsMs: incremental.map((x) => Math.round(x.cpu)),
     parts: {
       affectedMs: Math.round(median(incremental.map((x) => x.affected))),
       restrictMs: Math.round(median(incremental.map((x) => x.restrict))),
@@ -276,6 +305,8 @@ const summary = {
   stateful: {
     medianMs: stateful.length === 0 ? null : Math.round(median(stateful.map((x) => x.total))),
     runsMs: stateful.map((x) => Math.round(x.total)),
+    cpuMedianMs: stateful.length === 0 ? null : Math.round(median(stateful.map((x) => x.cpu))),
+    cpuRunsMs: stateful.map((x) => Math.round(x.cpu)),
     parts:
       stateful.length === 0
         ? null
@@ -290,6 +321,15 @@ const summary = {
   ratio: Math.round((inc / fullMs) * 10_000) / 10_000,
   statefulRatio:
     stateful.length === 0 ? null : Math.round((median(stateful.map((x) => x.total)) / fullMs) * 10_000) / 10_000,
+  /** The same ratios in CPU time (steadier when other jobs share the cores). */
+  cpuRatio:
+    full.length === 0
+      ? null
+      : Math.round((median(incremental.map((x) => x.cpu)) / median(full.map((x) => x.cpu))) * 10_000) / 10_000,
+  statefulCpuRatio:
+    full.length === 0 || stateful.length === 0
+      ? null
+      : Math.round((median(stateful.map((x) => x.cpu)) / median(full.map((x) => x.cpu))) * 10_000) / 10_000,
   peakRssMiB: {
     afterGenerate: rssAfterGenerate,
     afterIncremental: rssAfterIncremental,

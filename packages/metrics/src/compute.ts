@@ -573,8 +573,13 @@ export function groupSpecs(prep: Prepared, kind: GroupKind): GroupSpec[] {
  * fewer than `thresholds.minGroupSize` people is suppressed and its people fold into the
  * kind's "other" group (itself suppressed when still too small).
  */
-export function evaluateGroups(prep: Prepared, weeks: readonly string[], options: ComputeOptions): MetricsGroup[] {
-  const ctx = new GroupContext(prep);
+export function evaluateGroups(
+  prep: Prepared,
+  weeks: readonly string[],
+  options: ComputeOptions,
+  /** Caches to fill (and keep, e.g. in a `rollupState`); default fresh ones. */
+  ctx: GroupContext = new GroupContext(prep),
+): MetricsGroup[] {
   const k = prep.config.thresholds.minGroupSize;
   const evalOptions = { now: options.now, viewerIsAdmin: options.viewerIsAdmin ?? false };
   const groups: MetricsGroup[] = [];

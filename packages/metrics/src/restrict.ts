@@ -206,11 +206,16 @@ export interface RollupState {
   deploymentById: Map<string, DeploymentFact>;
 }
 
-export function rollupState(prep: Prepared, ctx: GroupContext = new GroupContext(prep)): RollupState {
+/** `cache`: the one `prep` was prepared with, if any (so the first update reuses its verdicts). */
+export function rollupState(
+  prep: Prepared,
+  ctx: GroupContext = new GroupContext(prep),
+  cache: PrepareCache = new WeakMap(),
+): RollupState {
   return {
     prep,
     ctx,
-    cache: new WeakMap(),
+    cache,
     changeByKey: new Map(prep.changes.map((f) => [f.key, f])),
     deploymentById: new Map(prep.deployments.map((d) => [d.id, d])),
   };
@@ -219,7 +224,8 @@ export function rollupState(prep: Prepared, ctx: GroupContext = new GroupContext
 /** Whether a kept fact already has a freshly prepared fact's values (dates, arrays and sets by content). */
 function sameFields(kept: object, fresh: object): boolean {
   const a = kept as Record<string, unknown>;
-  for (const [key, value] of Object.entries(fresh)) if (!sameValue(a[key], value)) return false;
+  const b = fresh as Record<string, unknown>;
+  for (const key in b) if (!sameValue(a[key], b[key])) return false;
   return true;
 }
 
@@ -291,7 +297,8 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
     if (!fresh) continue; // linking state before the window: its facts may be partial
     const old = state.changeByKey.get(f.key);
-    if (old === undefined || !sameFields(old, f)) {
+    const same = old !== undefined && sameFields(old, f);
+    if (!same) {
       weeks.add(f.mergedWeek);
       if (f.deployedWeek !== null) weeks.add(f.deployedWeek);
     }
@@ -311,7 +318,7 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
       }
       continue;
     }
-    if (sameFields(old, f)) continue;
+    if (same) continue;
     const before = old.deployedWeek;
     if (old.person !== f.person) {
       structural.add(old.mergedWeek);
