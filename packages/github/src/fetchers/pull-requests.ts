@@ -87,6 +87,8 @@ export interface RepositoryMarkers {
   releases: string;
   /** The 10 tags on the newest commits (name, commit) and the count. */
   tags: string;
+  /** The most recently updated issue and the count of issues (incident issues are among them). */
+  issues: string;
 }
 
 export interface PullRequestPage extends PageMeta {
@@ -105,6 +107,7 @@ interface MarkerData {
   markerDeployments: { totalCount: number; nodes: unknown[] };
   markerReleases: { totalCount: number; nodes: unknown[] };
   markerTags: { totalCount: number; nodes: unknown[] };
+  markerIssues: { totalCount: number; nodes: unknown[] };
 }
 
 interface PullRequestsData {
@@ -141,6 +144,7 @@ function markersOf(data: MarkerData): RepositoryMarkers {
     deployments: digest(data.markerDeployments),
     releases: digest(data.markerReleases),
     tags: digest(data.markerTags),
+    issues: digest(data.markerIssues),
   };
 }
 

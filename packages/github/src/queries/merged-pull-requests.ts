@@ -97,6 +97,10 @@ export const REPOSITORY_MARKERS = `
     markerTags: refs(refPrefix: "refs/tags/", first: 10, orderBy: { field: TAG_COMMIT_DATE, direction: DESC }) {
       totalCount
       nodes { name target { oid } }
+    }
+    markerIssues: issues(first: 1, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      totalCount
+      nodes { number updatedAt }
     }`;
 
 const pullRequestsQuery = (

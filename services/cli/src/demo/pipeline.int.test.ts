@@ -8,11 +8,12 @@ import { promisify } from "node:util";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf } from "@yardstick/core";
 import type { Database } from "@yardstick/db";
+import { listIncidentIssues } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { type FaultConfigInput, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
+import { computeMetrics, MetricsOutput, prepareMetrics } from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, stable } from "../resilience/harness.js";
@@ -146,6 +147,32 @@ describe("sync of a generated organisation into PostgreSQL, against the simulato
       if (truth.deployedAt !== null) linked += 1;
     }
     expect(linked).toBeGreaterThan(100);
+  });
+
+  it("stores the world's incident issues, and the metrics fail exactly the deployments they name", async () => {
+    const label = world.header.incidentLabel ?? "";
+    expect(config.incidents.label).toBe(label);
+    const wanted: string[] = [];
+    for (const repo of world.repos()) {
+      const fullName = `${repo.org}/${repo.name}`;
+      for (const issue of world.issues(fullName))
+        if (issue.labels.includes(label)) wanted.push(`${fullName}#${issue.number}`);
+    }
+    const stored = await listIncidentIssues(clean.db, { label });
+    expect(stored.map((i) => `${i.repo}#${i.number}`).sort()).toEqual(wanted.sort());
+    expect(wanted.length).toBeGreaterThan(0);
+
+    // The ground truth's incident deployments are those the engine marks failed for an incident.
+    const prepared = prepareMetrics(await loadMetricsInput(clean.db, config));
+    const byIncident = prepared.deployments
+      .filter((d) => d.failureReasons.includes("incident"))
+      .map((d) => d.id)
+      .sort();
+    const truth = [...world.truthDeployments()]
+      .filter((d) => d.incident)
+      .map((d) => `${d.repo}:${d.source}:${d.externalId}`)
+      .sort();
+    expect(byIncident).toEqual(truth);
   });
 
   it("yardstick metrics prints the engine's figures for the synced database", async () => {

@@ -19,8 +19,9 @@ function detectionFor(method: WorldDeployMethod): DeploymentDetection {
 }
 
 /**
- * The configuration file a team would write for a simulated organisation: its organisations, and each
- * repository's deployment method as the generator chose it (as a real team knows how it deploys).
+ * The configuration file a team would write for a simulated organisation: its organisations, each
+ * repository's deployment method as the generator chose it (as a real team knows how it deploys),
+ * and its incident label.
  */
 export function configInputForWorld(world: World, overrides: Partial<ConfigInput> = {}): ConfigInput {
   // Read the whole simulated history: the backfill window reaches well before the world's first
@@ -31,6 +32,8 @@ export function configInputForWorld(world: World, overrides: Partial<ConfigInput
     github: { organizations: world.orgs().map((o) => ({ name: o.login })) },
     thresholds: { backfillDays: Math.max(spanDays + 90, 180) },
     repositories: world.repos().map((r) => ({ match: `${r.org}/${r.name}`, deployment: detectionFor(r.deployMethod) })),
+    // The label the organisation's on-call files incidents under.
+    ...(world.header.incidentLabel === undefined ? {} : { incidents: { label: world.header.incidentLabel } }),
     ...overrides,
   };
 }
