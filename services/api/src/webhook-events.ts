@@ -31,6 +31,16 @@ export const WebhookPayloads = {
   }),
   release: z.object({ action: z.string(), release: z.object({ id: z.number(), tag_name: z.string() }), repository }),
   push: z.object({ ref: z.string(), after: z.string(), repository }),
+  issues: z.object({
+    action: z.string(),
+    issue: z.object({
+      number: z.number().int().positive(),
+      labels: z.array(z.object({ name: z.string() })).default([]),
+    }),
+    /** The label added or removed (labeled / unlabeled). */
+    label: z.object({ name: z.string() }).optional(),
+    repository,
+  }),
 } as const;
 
 export type WebhookEvent = keyof typeof WebhookPayloads;
@@ -43,8 +53,18 @@ export type EnqueueRequest = {
   [N in keyof Jobs]: { name: N; payload: PayloadOf<Jobs, N> };
 }[keyof Jobs];
 
+export interface EventOptions {
+  /** The configured incident label (`incidents.label`); issue events matter only with one. */
+  incidentLabel?: string | undefined;
+}
+
 /** The jobs an event asks for (none for events that change nothing Yardstick measures). */
-export function jobsForEvent(event: WebhookEvent, payload: unknown, runId: string): EnqueueRequest[] {
+export function jobsForEvent(
+  event: WebhookEvent,
+  payload: unknown,
+  runId: string,
+  options: EventOptions = {},
+): EnqueueRequest[] {
   switch (event) {
     case "ping":
       return [];
@@ -70,6 +90,16 @@ export function jobsForEvent(event: WebhookEvent, payload: unknown, runId: strin
       const p = WebhookPayloads.release.parse(payload);
       return ["published", "released", "edited", "deleted", "unpublished"].includes(p.action)
         ? [{ name: "sync.deployments", payload: { repo: p.repository.full_name, runId } }]
+        : [];
+    }
+    case "issues": {
+      // An issue that carries (or just lost) the incident label: resync that repository's incident issues.
+      const p = WebhookPayloads.issues.parse(payload);
+      const wanted = options.incidentLabel?.toLowerCase();
+      if (wanted === undefined) return [];
+      const names = [...p.issue.labels.map((l) => l.name), ...(p.label === undefined ? [] : [p.label.name])];
+      return names.some((n) => n.toLowerCase() === wanted)
+        ? [{ name: "sync.incidents", payload: { repo: p.repository.full_name, runId } }]
         : [];
     }
     case "push": {

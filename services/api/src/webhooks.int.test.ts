@@ -43,6 +43,7 @@ beforeAll(async () => {
       enqueue: (r) => runner.enqueue(r.name, r.payload as never),
       logger: silent,
       now: () => new Date(),
+      incidentLabel: "Incident",
     },
   });
 });
@@ -122,6 +123,24 @@ describe("POST /webhooks/github", () => {
     expect(await ingestJobs()).toEqual(before);
     const rows = await handle.db.select().from(webhookDeliveries);
     expect(rows.filter((r) => r.deliveryId === id)).toHaveLength(1);
+  });
+
+  it("resyncs a repository's incident issues for an issue that carries or lost the incident label, and only then", async () => {
+    const issue = (labels: string[], extra: Record<string, unknown> = {}) => ({
+      action: "opened",
+      issue: { number: 77, title: "Checkout 500s after 1a2b3c4d", labels: labels.map((name) => ({ name })) },
+      repository: { full_name: "acme/shop" },
+      ...extra,
+    });
+    const id = randomUUID();
+    expect(await deliver("issues", issue(["incident"]), { id })).toEqual({
+      status: 202,
+      body: { enqueued: ["sync.incidents"] },
+    });
+    expect(await ingestJobs()).toContain(`sync.incidents {"repo":"acme/shop","runId":"webhook-${id}"}`);
+    const unlabeled = await deliver("issues", issue([], { action: "unlabeled", label: { name: "incident" } }));
+    expect(unlabeled.body).toEqual({ enqueued: ["sync.incidents"] });
+    expect(await deliver("issues", issue(["bug"]))).toEqual({ status: 202, body: { enqueued: [] } });
   });
 
   it("refuses a forged or unsigned delivery with 401 and enqueues nothing", async () => {

@@ -18,6 +18,8 @@ export interface WebhookDeps {
   enqueue: (request: EnqueueRequest) => Promise<void>;
   logger: Logger;
   now: () => Date;
+  /** The configured incident label: `issues` events carrying it resync the repository's incident issues. */
+  incidentLabel?: string | undefined;
 }
 
 export interface WebhookRequest {
@@ -68,7 +70,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     log.info("duplicate delivery ignored");
     return { status: 200, body: { duplicate: true } };
   }
-  const requests = jobsForEvent(event, parsed.data, `webhook-${deliveryId}`);
+  const requests = jobsForEvent(event, parsed.data, `webhook-${deliveryId}`, { incidentLabel: deps.incidentLabel });
   for (const r of requests) await deps.enqueue(r);
   await deps.deliveries.complete(deliveryId);
   log.info({ jobs: requests.map((r) => r.name) }, "webhook accepted");

@@ -87,6 +87,7 @@ they run in this process, one after another.`,
           enqueue,
           logger: runtime.logger,
           now: () => new Date(),
+          incidentLabel: runtime.config.incidents.label,
         },
       });
       process.stderr.write(`listening on ${api.url}\n`);
