@@ -19,3 +19,19 @@ export function parseDayOption(value: string | undefined, option: string, whenMi
   }
   return date;
 }
+
+/**
+ * `--as LOGIN`: named integrity-flag lists are for the configured admins only (METRICS.md). No
+ * option: counts only. A login not in `admins` is refused rather than silently given counts.
+ */
+export function viewerIsAdmin(admins: readonly string[], login: string | undefined): boolean {
+  if (login === undefined) return false;
+  if (admins.some((a) => a.toLowerCase() === login.toLowerCase())) return true;
+  throw new InputError("input.option", "not an admin", [
+    {
+      path: "--as",
+      message: `${JSON.stringify(login)} is not in the configuration's admins (${admins.length === 0 ? "none configured" : admins.join(", ")}); named integrity-flag lists are for admins only`,
+      example: "admins: [ana]   (in yardstick.config.yaml), then --as ana",
+    },
+  ]);
+}

@@ -3,7 +3,7 @@ import { computeMetrics, type GroupKind } from "@yardstick/metrics";
 import { loadMetricsInput } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { metricsCsv, metricsTable } from "../metrics-output.js";
-import { parseDayOption } from "../options.js";
+import { parseDayOption, viewerIsAdmin } from "../options.js";
 import { openRuntime } from "../runtime.js";
 
 /** `yardstick metrics`: the weekly figures from the configured database (METRICS.md), as JSON, CSV or a table. */
@@ -20,6 +20,7 @@ export function registerMetrics(program: Command): void {
     .requiredOption("--to <YYYY-MM-DD>", "last day; its ISO week is the last reported")
     .addOption(new Option("--group <kind>", "only this kind of group").choices(["org", "team", "repo"]))
     .addOption(new Option("--format <format>", "output format").choices(["json", "csv", "table"]).default("json"))
+    .option("--as <login>", "an admin (config `admins`): include the named integrity-flag lists")
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
     .addHelpText(
@@ -35,6 +36,7 @@ than thresholds.minGroupSize are suppressed and folded into "other". Nothing is 
         to: string;
         group?: GroupKind;
         format: string;
+        as?: string;
         config?: string;
         databaseUrl?: string;
       }) => {
@@ -43,11 +45,13 @@ than thresholds.minGroupSize are suppressed and folded into "other". Nothing is 
         const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
         try {
           const tz = runtime.config.timeZone;
+          const admin = viewerIsAdmin(runtime.config.admins, options.as);
           const input = await loadMetricsInput(runtime.database.db, runtime.config);
           const output = computeMetrics(input, {
             from: isoWeekOf(from, tz),
             to: isoWeekOf(to, tz),
             now: new Date(),
+            viewerIsAdmin: admin,
             ...(options.group === undefined ? {} : { kinds: [options.group] }),
           });
           const text =

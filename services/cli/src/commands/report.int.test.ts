@@ -131,4 +131,23 @@ describe("yardstick report", () => {
       /not with --input/,
     );
   });
+
+  it("gives the named integrity-flag lists to configured admins only (--as)", async () => {
+    const world = World.from(generateWorld(presetOptions("small", SEED)), { truth: false });
+    const adminConfig = join(dir, "admins.config.json");
+    writeFileSync(adminConfig, JSON.stringify({ ...configInputForWorld(world), admins: ["Ana-Lead"] }));
+    const args = ["metrics", "--from", from, "--to", to, "--format", "json", "--database-url", `pglite:${dataDir}`];
+    const counts = MetricsOutput.parse(JSON.parse(await cli([...args, "--config", adminConfig])));
+    const named = MetricsOutput.parse(JSON.parse(await cli([...args, "--config", adminConfig, "--as", "ana-lead"])));
+    const orgWeeks = (o: MetricsOutput) =>
+      o.groups.find((g) => g.kind === "org")?.weeks.filter((w) => !w.suppressed) ?? [];
+    expect(orgWeeks(counts).every((w) => w.flags.named === null)).toBe(true);
+    expect(orgWeeks(named).length).toBeGreaterThan(0);
+    expect(orgWeeks(named).every((w) => w.flags.named !== null)).toBe(true);
+    // The counts are the same; only the lists are added.
+    expect(orgWeeks(named).map((w) => w.flags.selfMergedAi)).toEqual(orgWeeks(counts).map((w) => w.flags.selfMergedAi));
+    await expect(cli([...args, "--config", adminConfig, "--as", "mallory"])).rejects.toThrow(
+      /--as: "mallory" is not in the configuration's admins \(Ana-Lead\)/,
+    );
+  });
 });

@@ -11,7 +11,7 @@ import {
   renderReportMarkdown,
 } from "@yardstick/report";
 import { type Command, Option } from "commander";
-import { parseDayOption } from "../options.js";
+import { parseDayOption, viewerIsAdmin } from "../options.js";
 import { openRuntime } from "../runtime.js";
 
 export type ReportFormat = "html" | "md" | "csv";
@@ -69,6 +69,7 @@ interface ReportCommandOptions {
   format?: string;
   input?: string;
   title?: string;
+  as?: string;
   config?: string;
   databaseUrl?: string;
 }
@@ -96,6 +97,7 @@ export function registerReport(program: Command): void {
     )
     .option("--input <metrics.json>", "render a document `yardstick metrics --format json` or `yardstick run` wrote")
     .option("--title <text>", "the report's title")
+    .option("--as <login>", "an admin (config `admins`): include the named integrity-flag lists")
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
     .addHelpText(
@@ -132,8 +134,14 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
         try {
           const tz = runtime.config.timeZone;
+          const admin = viewerIsAdmin(runtime.config.admins, options.as);
           const input = await loadMetricsInput(runtime.database.db, runtime.config);
-          output = computeMetrics(input, { from: isoWeekOf(from, tz), to: isoWeekOf(to, tz), now: generatedAt });
+          output = computeMetrics(input, {
+            from: isoWeekOf(from, tz),
+            to: isoWeekOf(to, tz),
+            now: generatedAt,
+            viewerIsAdmin: admin,
+          });
           coverage = await readCoverage(runtime.database.db);
         } finally {
           await runtime.close();
