@@ -2,6 +2,17 @@ import type { AccountType, ChangedFile, MergeMethod } from "@yardstick/core";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { repositories } from "./repositories.js";
 
+/** One file of a PR's patches, as stored in `pull_requests.diff_files` (metrics `FilePatchStat`). */
+export interface DiffFileStat {
+  path: string;
+  additions: number;
+  deletions: number;
+  /** Changed lines not counting whitespace-only changes; null when GitHub gave no patch. */
+  lines: number | null;
+  /** The file's removed and added text are the same but for formatting. */
+  formatOnly: boolean;
+}
+
 /**
  * A merged pull request as GitHub reported it (core `PullRequest`). Natural key (repo, number).
  * Its commits are in pull_request_commits; what the metrics derive from it is in changes.
@@ -37,6 +48,17 @@ export const pullRequests = pgTable(
     assignees: text().array().notNull().default([]),
     reviewRequests: text().array().notNull().default([]),
     reviewers: text().array().notNull().default([]),
+    /**
+     * What the PR's patches say, per file (REST pulls/{n}/files), read only for PRs whose trivial
+     * verdict they can flip (docs/metrics.md "Trivial"); null: not read. Each file: its changed lines
+     * not counting whitespace-only changes (`lines`, null without a patch: binary or too large) and
+     * whether it only reformats.
+     */
+    diffFiles: jsonb().$type<DiffFileStat[]>(),
+    /** False when the patches listed fewer files than the PR has (null: not read). */
+    diffFilesComplete: boolean(),
+    /** When the patches were read (null: not read). */
+    diffReadAt: timestamp({ withTimezone: true }),
     syncedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
