@@ -208,20 +208,14 @@ async function incrementalRollup(
       if (p.name !== OTHER_GROUP || p.kind === "org" || folds.has(p.kind)) continue;
       if (groupSpecs(prep, p.kind).some((spec) => rosterSizeOf(ctx, spec, p.week) < k)) folds.add(p.kind);
     }
-    const extra: GroupWeek[] = [];
-    // The full report lists a kind's "other" for every week once any week folds a group into it.
-    for (const kind of folds) {
-      if (stored.has(kind)) continue;
-      for (const week of weeks) {
-        if (!byKey.has(`${kind}\u0000${OTHER_GROUP}\u0000${week}`)) extra.push({ kind, name: OTHER_GROUP, week });
-      }
-    }
-    const all = [...results, ...evaluateGroupWeeks(prep, extra, { now }, ctx)];
-    const rows = all
-      .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind) || folds.has(r.kind))
+    // The full report lists a kind's "other" for every week once any week folds a group into it:
+    // a first fold needs the other weeks too, which this window cannot evaluate.
+    for (const kind of folds) if (!stored.has(kind)) return fullRollup(deps, weeks, now);
+    const rows = results
+      .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind))
       .map((r) => rowOf(r.kind, r.name, r.figures, computedAt));
     await upsertRollups(deps.db, rows);
-    return { mode: "incremental", pairs: all.length, rows: rows.length, windowStart: windowStart.toISOString() };
+    return { mode: "incremental", pairs: results.length, rows: rows.length, windowStart: windowStart.toISOString() };
   }
 }
 
