@@ -9,7 +9,7 @@
  * the new data.
  *
  * - full: `computeMetrics` over every week, org, team and repository groups (prepare + evaluate),
- *   what `rollups.recompute` does today.
+ *   what `rollups.recompute` does on its first run (later runs take the windowed path below).
  * - incremental: `affectedWeeks(newData, roster, config, latestWeek)` -> `restrictInput` (the
  *   13-week window and each environment's linking state) -> `prepareMetrics` of that ->
  *   `evaluateGroupWeeks` of just those pairs (including the "other" groups, which evaluate every
