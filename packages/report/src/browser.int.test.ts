@@ -35,6 +35,43 @@ if (!present) {
   );
 }
 
+/**
+ * Writes `html` under test-artifacts/report/ and opens it in headless Chromium, collecting console
+ * errors, page errors and every request that is not for the file itself.
+ */
+async function openInChromium(name: string, html: string, viewport: { width: number; height: number }) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, name);
+  writeFileSync(file, html);
+  const userDataDir = mkdtempSync(join(tmpdir(), "yardstick-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => {
+    if (!r.url().startsWith("file:")) requests.push(r.url());
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  return {
+    page,
+    errors,
+    requests,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.skipIf(!present)(
   `the HTML report in headless Chromium (${CHROMIUM}; skipped when absent: apt-get install -y chromium)`,
   () => {
@@ -50,30 +87,8 @@ describe.skipIf(!present)(
           ruleVersions: ["2026.11.1"],
         },
       });
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = join(ARTIFACTS, "report.html");
-      writeFileSync(file, html);
-
-      const userDataDir = mkdtempSync(join(tmpdir(), "yardstick-chromium-"));
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
-        viewport: { width: 1200, height: 900 },
-      });
+      const { page, errors, requests, close } = await openInChromium("report.html", html, { width: 1200, height: 900 });
       try {
-        const page = await context.newPage();
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on("console", (m) => {
-          if (m.type() === "error") errors.push(m.text());
-        });
-        page.on("pageerror", (e) => errors.push(e.message));
-        page.on("request", (r) => {
-          if (!r.url().startsWith("file:")) requests.push(r.url());
-        });
-        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-
         const charts = await page.$$eval("svg.chart", (svgs) =>
           svgs.map((s) => {
             const box = s.getBoundingClientRect();
@@ -116,8 +131,7 @@ describe.skipIf(!present)(
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
-        await context.close();
-        rmSync(userDataDir, { recursive: true, force: true });
+        await close();
       }
     });
 
@@ -126,28 +140,8 @@ describe.skipIf(!present)(
       const html = renderDigestHtml(
         buildDigest(output, { week: "2026-W47", generatedAt: new Date("2026-11-23T09:00:00Z") }),
       );
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const file = join(ARTIFACTS, "digest.html");
-      writeFileSync(file, html);
-      const userDataDir = mkdtempSync(join(tmpdir(), "yardstick-chromium-"));
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
-        viewport: { width: 760, height: 900 },
-      });
+      const { page, errors, requests, close } = await openInChromium("digest.html", html, { width: 760, height: 900 });
       try {
-        const page = await context.newPage();
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on("console", (m) => {
-          if (m.type() === "error") errors.push(m.text());
-        });
-        page.on("pageerror", (e) => errors.push(e.message));
-        page.on("request", (r) => {
-          if (!r.url().startsWith("file:")) requests.push(r.url());
-        });
-        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
         const headings = await page.$$eval("h2", (hs) => hs.map((h) => (h.textContent ?? "").trim()));
         expect(headings).toEqual([
           "Headline",
@@ -163,8 +157,7 @@ describe.skipIf(!present)(
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
-        await context.close();
-        rmSync(userDataDir, { recursive: true, force: true });
+        await close();
       }
     });
   },

@@ -21,7 +21,6 @@ import {
   loadMetricsInput,
   processors,
 } from "@yardstick/pipeline";
-import { Command } from "commander";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configForWorld, configInputForWorld } from "../demo/world-config.js";
@@ -36,6 +35,7 @@ import {
   startWorker,
   uniquePrefix,
 } from "../resilience/harness.js";
+import { runCli } from "../test-cli.js";
 import { registerDigest } from "./digest.js";
 
 /**
@@ -162,6 +162,19 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs the digest job of `week` once, inline (the same processor as on BullMQ), and says what failed. */
+async function runDigest(week: string) {
+  const runner = new InlineRunner({
+    catalog: fastJobs,
+    processors,
+    deps: depsAt(),
+    logger: silent,
+    sleep: async () => {},
+  });
+  await runner.enqueue("digest.weekly", { org: digestOrgOf(config), week });
+  return runner.drain();
+}
+
 const depsAt = (cfg: Config = config) =>
   createPipelineDeps({ db: t.db, github: null as never, config: cfg, now: () => now });
 
@@ -241,16 +254,7 @@ describe("the weekly digest", () => {
   it("sends nothing when the week's job runs again", async () => {
     const file = join(dir, "digests", `digest-${week}.md`);
     const before = statSync(file).mtimeMs;
-    const runner = new InlineRunner({
-      catalog: fastJobs,
-      processors,
-      deps: depsAt(),
-      logger: silent,
-      sleep: async () => {},
-    });
-    await runner.enqueue("digest.weekly", { org: digestOrgOf(config), week });
-    const summary = await runner.drain();
-    expect(summary.failed).toEqual([]);
+    expect((await runDigest(week)).failed).toEqual([]);
     expect(slack.posts).toHaveLength(2);
     expect(smtp.mails).toHaveLength(1);
     expect(statSync(file).mtimeMs).toBe(before);
@@ -259,15 +263,7 @@ describe("the weekly digest", () => {
   it("fails a permanently refused channel for good and keeps the others delivered", async () => {
     const other = addWeeks(week, -1);
     slack.statuses.push(404);
-    const runner = new InlineRunner({
-      catalog: fastJobs,
-      processors,
-      deps: depsAt(),
-      logger: silent,
-      sleep: async () => {},
-    });
-    await runner.enqueue("digest.weekly", { org: digestOrgOf(config), week: other });
-    const summary = await runner.drain();
+    const summary = await runDigest(other);
     expect(summary.failed).toHaveLength(1);
     const error = summary.failed[0]?.error;
     expect(error).toBeInstanceOf(DigestDeliveryError);
@@ -289,29 +285,14 @@ describe("the weekly digest", () => {
   it("retries an SMTP refusal without resending Slack", async () => {
     const other = addWeeks(week, -2);
     smtp.reject = true;
-    const runner = new InlineRunner({
-      catalog: fastJobs,
-      processors,
-      deps: depsAt(),
-      logger: silent,
-      sleep: async () => {},
-    });
-    await runner.enqueue("digest.weekly", { org: digestOrgOf(config), week: other });
-    const first = await runner.drain();
+    const first = await runDigest(other);
     expect(first.failed).toHaveLength(1);
     expect(first.failed[0]?.error).toMatchObject({ retryable: false });
     const slackBefore = slack.delivered();
     smtp.reject = false;
     // The operator fixes the mailbox and sends again: only email goes out.
-    const again = new InlineRunner({
-      catalog: fastJobs,
-      processors,
-      deps: depsAt(),
-      logger: silent,
-      sleep: async () => {},
-    });
-    await again.enqueue("digest.weekly", { org: digestOrgOf(config), week: other });
-    expect((await again.drain()).failed).toEqual([]);
+    const again = await runDigest(other);
+    expect(again.failed).toEqual([]);
     expect(slack.delivered()).toBe(slackBefore);
     expect(smtp.mails).toHaveLength(3);
     const rows = await listDigestDeliveries(t.db, { org: digestOrgOf(config), week: other });
@@ -321,24 +302,8 @@ describe("the weekly digest", () => {
 
 describe("yardstick digest", () => {
   let configFile: string;
-  const out = { text: "" };
 
-  async function cli(args: string[]): Promise<string> {
-    const program = new Command("yardstick").exitOverride();
-    registerDigest(program);
-    out.text = "";
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      out.text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(args, { from: "user" });
-    } finally {
-      process.stdout.write = write;
-    }
-    return out.text;
-  }
+  const cli = (args: string[]) => runCli([registerDigest], args);
 
   beforeAll(() => {
     const input: ConfigInput = {

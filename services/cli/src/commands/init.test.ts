@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfigText } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../test-cli.js";
 import { registerInit, writeStarterConfig } from "./init.js";
 
 describe("yardstick init", () => {
@@ -35,24 +35,11 @@ describe("yardstick init", () => {
   });
 
   it("registers `init --path FILE --force` on a program", async () => {
-    const program = new Command("yardstick").exitOverride();
-    registerInit(program);
     const path = join(dir, "via-cli.yaml");
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      out.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(["init", "--path", path], { from: "user" });
-      await expect(program.parseAsync(["init", "--path", path], { from: "user" })).rejects.toMatchObject({
-        code: "input.file-exists",
-      });
-      await program.parseAsync(["init", "--path", path, "--force"], { from: "user" });
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join("")).toContain(`wrote ${path}`);
+    expect(await runCli([registerInit], ["init", "--path", path])).toContain(`wrote ${path}`);
+    await expect(runCli([registerInit], ["init", "--path", path])).rejects.toMatchObject({
+      code: "input.file-exists",
+    });
+    expect(await runCli([registerInit], ["init", "--path", path, "--force"])).toContain(`wrote ${path}`);
   });
 });

@@ -5,11 +5,11 @@ import { mondayOf } from "@yardstick/core";
 import { generateWorld, presetOptions, World } from "@yardstick/github-sim";
 import { MetricsOutput } from "@yardstick/metrics";
 import { renderReportCsv, reportRows, toCsv } from "@yardstick/report";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../demo/run-demo.js";
 import { configInputForWorld } from "../demo/world-config.js";
 import { metricsCsv } from "../metrics-output.js";
+import { runCli } from "../test-cli.js";
 import { registerMetrics } from "./metrics.js";
 import { registerReport } from "./report.js";
 
@@ -31,23 +31,7 @@ const day = (week: string) => {
   return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 };
 
-async function cli(args: string[]): Promise<string> {
-  const program = new Command("yardstick").exitOverride();
-  registerMetrics(program);
-  registerReport(program);
-  let out = "";
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-}
+const cli = (args: string[]) => runCli([registerMetrics, registerReport], args);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "yardstick-report-"));
