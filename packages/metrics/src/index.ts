@@ -2,6 +2,7 @@ export * from "./clock.js";
 export * from "./compute.js";
 export * from "./config.js";
 export * from "./detect.js";
+export * from "./diff-lines.js";
 export * from "./glob.js";
 export * from "./incidents.js";
 export * from "./incremental.js";

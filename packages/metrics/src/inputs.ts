@@ -47,8 +47,13 @@ export const MetricsChange = z.object({
   filesComplete: z.boolean().default(true),
   additions: z.number().int().nonnegative().default(0),
   deletions: z.number().int().nonnegative().default(0),
-  /** Set by the caller when the change only reformats (whitespace, formatter output). */
+  /** Set by the caller when the change only reformats (whitespace, formatter output): see `patchVerdict`. */
   formatOnly: z.boolean().default(false),
+  /**
+   * Changed lines outside ignored files not counting whitespace-only changes, when the caller read
+   * the PR's patches (`patchVerdict`); absent: additions + deletions outside ignored files.
+   */
+  countableLines: z.number().int().nonnegative().optional(),
   labels: z.array(z.string()).default([]),
 });
 export type MetricsChange = z.infer<typeof MetricsChange>;
