@@ -41,6 +41,11 @@ export {
 } from "./fetchers/issues.js";
 export type { PageCost, PageMeta, RepoRef } from "./fetchers/page.js";
 export {
+  type PullRequestPatches,
+  type PullRequestPatchFile,
+  pullRequestPatches,
+} from "./fetchers/pull-request-patches.js";
+export {
   type MergedPullRequestsOptions,
   mergedPullRequests,
   type PullRequestCursor,

@@ -37,6 +37,16 @@ export const jobs = {
     options: retry,
     jobId: (p) => `sync.pull-request-${p.repo}-${p.number}-${p.runId}`,
   }),
+  /**
+   * The patches of a repository's pull requests whose trivial verdict they can flip (whitespace,
+   * formatting); enqueued by sync.pulls, enqueues attribute.changes.
+   */
+  "sync.pull-diffs": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: retry,
+    jobId: (p) => `sync.pull-diffs-${p.repo}-${p.runId}`,
+  }),
   "sync.deployments": defineJob({
     queue: "ingest",
     payload: z.object({

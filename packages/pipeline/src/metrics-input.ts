@@ -12,12 +12,14 @@ import {
   listMergedPullRequests,
   listOrgMemberships,
   listPeople,
+  listPullRequestDiffs,
   type OrgMembership,
   repositories as repositoriesTable,
   usageRecords,
 } from "@yardstick/db";
 import {
   type CommitGraph,
+  compileGlobs,
   DeploymentMethod,
   detectDeployments,
   incidentsFromIssues,
@@ -25,6 +27,7 @@ import {
   type MetricsConfig,
   type MetricsInput,
   MetricsInput as MetricsInputSchema,
+  patchVerdict,
   type UsageRecord,
 } from "@yardstick/metrics";
 import { and, eq, gte, inArray, isNotNull, or } from "drizzle-orm";
@@ -113,6 +116,9 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     ),
   );
   const verdicts = await getVerdicts(db, "change", [...changeRows.keys()]);
+  // What the patches say, for the PRs whose trivial verdict they can flip (sync.pull-diffs).
+  const diffs = await listPullRequestDiffs(db, repos);
+  const isIgnored = compileGlobs(config.thresholds.trivialIgnore);
 
   const changes: MetricsChange[] = [];
   for (const { pullRequest: pr, commits } of merged) {
@@ -121,6 +127,8 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     if (row === undefined || pr.mergeCommitSha === null) continue; // not attributed yet, or no landing commit
     const verdict = verdicts.get(key)?.verdict;
     const reviewerIds = pr.reviewers.map(resolveLogin).filter((id): id is string => id !== null);
+    const diff = diffs.get(key);
+    const patch = diff === undefined ? undefined : patchVerdict(diff, pr, isIgnored);
     changes.push({
       key,
       repo: pr.repo,
@@ -145,7 +153,8 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       filesComplete: pr.filesComplete,
       additions: pr.additions,
       deletions: pr.deletions,
-      formatOnly: false,
+      formatOnly: patch?.formatOnly ?? false,
+      ...(patch === undefined ? {} : { countableLines: patch.countableLines }),
       labels: pr.labels,
     });
   }

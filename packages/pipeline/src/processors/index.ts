@@ -9,6 +9,7 @@ import { sendDigest } from "./send-digest.js";
 import { syncBranch } from "./sync-branch.js";
 import { syncDeployments } from "./sync-deployments.js";
 import { syncIncidents } from "./sync-incidents.js";
+import { syncPullDiffs } from "./sync-pull-diffs.js";
 import { syncPulls } from "./sync-pulls.js";
 
 /** One processor per job of the catalog (a missing one does not compile). */
@@ -24,6 +25,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
     // A webhook's merged PR: an incremental pass picks it up (it is the most recently updated) at
     // the cost of one page.
     context.enqueue("sync.pulls", { repo: payload.repo, runId: payload.runId, since: null }),
+  "sync.pull-diffs": syncPullDiffs,
   "sync.deployments": syncDeployments,
   "sync.branch": syncBranch,
   "sync.incidents": syncIncidents,
@@ -36,4 +38,5 @@ export const processors: Processors<Jobs, PipelineDeps> = {
 export { personIdFor } from "./discover-org.js";
 export { BRANCH_STREAM } from "./sync-branch.js";
 export { INCIDENTS_STREAM } from "./sync-incidents.js";
+export { PULL_DIFFS_STREAM } from "./sync-pull-diffs.js";
 export { PULLS_PASS_STREAM, PULLS_STREAM } from "./sync-pulls.js";

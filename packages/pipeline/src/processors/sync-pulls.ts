@@ -119,7 +119,8 @@ export async function syncPulls(
   }
   deps.onProgress?.({ kind: "done", repo, stream: PULLS_STREAM });
   context.logger.info({ repo, pullRequests: total }, "pull requests synced");
-  await context.enqueue("attribute.changes", { repo, runId: payload.runId });
+  // The patches that can flip a trivial verdict first; sync.pull-diffs then enqueues attribute.changes.
+  await context.enqueue("sync.pull-diffs", { repo, runId: payload.runId });
 }
 
 /** The marker of the stream a deployment method reads; null when it must always be read (workflow runs: conditional REST). */

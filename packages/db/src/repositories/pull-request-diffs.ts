@@ -1,0 +1,106 @@
+import { and, asc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { commits } from "../schema/commits.js";
+import { pullRequestCommits } from "../schema/pull-request-commits.js";
+import { type DiffFileStat, pullRequests } from "../schema/pull-requests.js";
+
+/** A stored pull request whose patches were not read yet, with what the candidate rule reads. */
+export interface PullRequestForDiffs {
+  number: number;
+  title: string;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  files: (typeof pullRequests.$inferSelect)["files"];
+  filesComplete: boolean;
+  commitMessages: string[];
+  syncedAt: Date;
+}
+
+/**
+ * A repository's pull requests whose patches were never read, synced after `syncedAfter` (all of
+ * them when null), oldest sync first, with their commit messages.
+ */
+export async function listPullRequestsWithoutDiffs(
+  db: Database,
+  repo: string,
+  syncedAfter: Date | null,
+): Promise<PullRequestForDiffs[]> {
+  const where = and(
+    eq(pullRequests.repo, repo),
+    isNull(pullRequests.diffReadAt),
+    ...(syncedAfter === null ? [] : [gt(pullRequests.syncedAt, syncedAfter)]),
+  ) as SQL;
+  const rows = await db
+    .select({
+      number: pullRequests.number,
+      title: pullRequests.title,
+      additions: pullRequests.additions,
+      deletions: pullRequests.deletions,
+      changedFiles: pullRequests.changedFiles,
+      files: pullRequests.files,
+      filesComplete: pullRequests.filesComplete,
+      syncedAt: pullRequests.syncedAt,
+    })
+    .from(pullRequests)
+    .where(where)
+    .orderBy(asc(pullRequests.syncedAt), asc(pullRequests.number));
+  const messages = await db
+    .select({ number: pullRequestCommits.number, message: commits.message })
+    .from(pullRequestCommits)
+    .innerJoin(
+      pullRequests,
+      and(eq(pullRequests.repo, pullRequestCommits.repo), eq(pullRequests.number, pullRequestCommits.number)),
+    )
+    .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
+    .where(where)
+    .orderBy(asc(pullRequestCommits.position));
+  const byNumber = new Map<number, string[]>();
+  for (const m of messages) {
+    const list = byNumber.get(m.number);
+    if (list === undefined) byNumber.set(m.number, [m.message]);
+    else list.push(m.message);
+  }
+  return rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
+}
+
+/**
+ * Stores what a pull request's patches say. `syncedAt` moves (database time, as upserts set it), so that the incremental
+ * rollups see the row changed.
+ */
+export async function storePullRequestDiffs(
+  db: Database,
+  repo: string,
+  number: number,
+  diff: { files: readonly DiffFileStat[]; complete: boolean; readAt: Date },
+): Promise<void> {
+  await db
+    .update(pullRequests)
+    .set({
+      diffFiles: [...diff.files],
+      diffFilesComplete: diff.complete,
+      diffReadAt: diff.readAt,
+      syncedAt: sql`now()`,
+    })
+    .where(and(eq(pullRequests.repo, repo), eq(pullRequests.number, number)));
+}
+
+/** The stored patch stats of the given repositories' pull requests, by `<repo>#<number>`. */
+export async function listPullRequestDiffs(
+  db: Database,
+  repos: readonly string[],
+): Promise<Map<string, { files: DiffFileStat[]; complete: boolean }>> {
+  const out = new Map<string, { files: DiffFileStat[]; complete: boolean }>();
+  if (repos.length === 0) return out;
+  const rows = await db
+    .select({
+      repo: pullRequests.repo,
+      number: pullRequests.number,
+      files: pullRequests.diffFiles,
+      complete: pullRequests.diffFilesComplete,
+    })
+    .from(pullRequests)
+    .where(and(inArray(pullRequests.repo, [...repos]), isNotNull(pullRequests.diffReadAt)));
+  for (const r of rows) out.set(`${r.repo}#${r.number}`, { files: r.files ?? [], complete: r.complete ?? false });
+  return out;
+}
