@@ -46,6 +46,16 @@ describe("BullMqRunner on real Redis", () => {
     expect(deps.recorded.sort()).toEqual(["item-0", "item-1", "item-2", "item-3", "item-4"]);
   });
 
+  it("does not count a job scheduler's next run as pending work, and does count real work", async () => {
+    const { r } = runner();
+    // Once a year: the scheduler's next job waits, delayed, for months.
+    await r.schedule("yearly", { pattern: "0 9 1 1 *", tz: "Europe/Berlin" }, "test.record", { key: "yearly" });
+    expect((await r.scheduleOf("yearly", "test.record"))?.next?.getTime()).toBeGreaterThan(Date.now());
+    expect(await r.pending()).toBe(0);
+    await r.enqueue("test.record", { key: "now" });
+    expect(await r.pending()).toBe(1);
+  });
+
   it("retries retryable errors and fails non-retryable ones after one attempt", async () => {
     const { r, deps } = runner();
     await r.enqueue("test.flaky", { key: "a", failures: 2 });

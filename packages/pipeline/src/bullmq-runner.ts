@@ -203,19 +203,23 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     }
   }
 
-  /** Waiting, active and delayed jobs across the catalog's queues. */
+  /**
+   * Waiting, active and delayed jobs across the catalog's queues: the work in hand. A job
+   * scheduler's next run (the periodic sync, the weekly digest) waits as a delayed job with a
+   * `repeat:` id until its time; it is not work in hand, or a caller following a sync would wait
+   * for next Monday.
+   */
   async pending(): Promise<number> {
     const queueNames = new Set(Object.values(this.options.catalog).map((spec) => spec.queue));
     let total = 0;
     for (const name of queueNames) {
-      const counts = await this.queue(name).getJobCounts(
-        "waiting",
-        "active",
-        "delayed",
-        "prioritized",
-        "waiting-children",
-      );
+      const queue = this.queue(name);
+      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
       total += Object.values(counts).reduce((a, b) => a + b, 0);
+      if ((counts.delayed ?? 0) > 0) {
+        const delayed = await queue.getDelayed(0, -1);
+        total -= delayed.filter((job) => job.id?.startsWith("repeat:") === true).length;
+      }
     }
     return total;
   }
