@@ -103,7 +103,7 @@ export function stable(s: Awaited<ReturnType<typeof snapshot>>) {
   const strip = <T extends Record<string, unknown>>(rows: T[], drop: string[]) =>
     rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))))).sort();
   return {
-    prs: strip(s.prs, ["syncedAt", "updatedAt"]),
+    prs: strip(s.prs, ["syncedAt", "updatedAt", "diffReadAt"]),
     links: strip(s.links, []),
     commits: strip(s.commits, ["syncedAt", "updatedAt"]),
     coAuthors: strip(s.coAuthors, []),
