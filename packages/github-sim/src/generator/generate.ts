@@ -1,4 +1,5 @@
 import type { AiTool } from "@yardstick/core";
+import { diffShape } from "../world/patch.js";
 import {
   type DeployMethod,
   type TruthChange,
@@ -595,16 +596,110 @@ function makeFiles(rng: Prng, lines: number, trivial: boolean, lockOnly: boolean
 const GENERATED =
   /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|go\.sum|Cargo\.lock|poetry\.lock)$|\.generated\.|^dist\//;
 
-/** METRICS.md's trivial rule: at most 5 changed lines outside lock/generated files, or only such files. */
-export function isTrivial(files: readonly WorldFile[]): boolean {
-  let lines = 0;
+/**
+ * What METRICS.md's trivial rule sees in a change's files: changed lines outside lock/generated
+ * files not counting whitespace (re-indented pairs, blank lines: see `diffShape`), the lines it
+ * does not count, and whether every such file only reformats.
+ */
+export function filesTruth(files: readonly WorldFile[]): {
+  countable: number;
+  whitespaceLines: number;
+  formatOnly: boolean;
+  onlyGenerated: boolean;
+} {
+  let countable = 0;
+  let whitespaceLines = 0;
   let onlyGenerated = true;
+  let allFormat = true;
   for (const f of files) {
     if (GENERATED.test(f.path)) continue;
     onlyGenerated = false;
-    lines += f.additions + f.deletions;
+    const shape = diffShape(f);
+    countable += shape.countable;
+    whitespaceLines += f.additions + f.deletions - shape.countable;
+    if (!shape.formatOnly) allFormat = false;
   }
-  return onlyGenerated || lines <= 5;
+  return { countable, whitespaceLines, formatOnly: !onlyGenerated && allFormat, onlyGenerated };
+}
+
+/**
+ * METRICS.md's trivial rule: at most 5 changed lines outside lock/generated files, not counting
+ * whitespace; or only such files; or only formatting.
+ */
+export function isTrivial(files: readonly WorldFile[]): boolean {
+  const t = filesTruth(files);
+  return t.onlyGenerated || t.formatOnly || t.countable <= 5;
+}
+
+/** The files without their patch ground truth (plain code lines). */
+function plainFiles(files: readonly WorldFile[]): WorldFile[] {
+  return files.map(({ reindented: _r, blankAdded: _a, blankRemoved: _d, format: _f, ...f }) => f);
+}
+
+const FORMAT_TITLES = [
+  "Run prettier on {area}",
+  "Format {area} with prettier",
+  "Reindent {area} code",
+  "Fix whitespace in {area}",
+  "chore: pnpm lint --fix in {area}",
+];
+
+/**
+ * Whitespace and formatting in a human or AI pull request's files, drawn from `drng` (a stream of
+ * its own, so that the rest of the world is what it was before patches existed):
+ * - a formatting pull request (2% of human ones): 1-4 TypeScript files that only reformat, with
+ *   additions and deletions within a factor of 1.5, titled as formatter runs are;
+ * - at most 20 lines (30%): re-indented pairs and blank lines, any number of them;
+ * - more than 20 lines (50%): up to 10% of each file's additions are blank lines.
+ * So a change that whitespace or formatting makes trivial is always one whose patches the product
+ * reads (docs/metrics.md "Trivial": the candidate rule).
+ */
+function shapeFiles(
+  drng: Prng,
+  files: WorldFile[],
+  options: { formatting: boolean; small: boolean },
+): { files: WorldFile[]; title: string | null } {
+  const lines = files.reduce((n, f) => n + f.additions + f.deletions, 0);
+  if (options.formatting && drng.chance(0.02)) {
+    const area = drng.pick(AREAS);
+    const title = drng.pick(FORMAT_TITLES).replace("{area}", area);
+    const n = drng.int(1, 4);
+    const out: WorldFile[] = [];
+    for (let i = 0; i < n; i++) {
+      const base = drng.int(10, 150);
+      const more = base + drng.int(0, Math.floor(base / 2));
+      const wrap = drng.chance(0.6);
+      out.push({
+        path: `src/${area}/${drng.hex(6)}.ts`,
+        additions: wrap ? more : base,
+        deletions: wrap ? base : more,
+        status: "modified",
+        format: true,
+      });
+    }
+    return { files: out, title };
+  }
+  if (options.small) return { files, title: null };
+  if (lines <= 20) {
+    if (!drng.chance(0.3)) return { files, title: null };
+    return {
+      files: files.map((f) => {
+        const reindented = drng.int(0, Math.min(f.additions, f.deletions));
+        return {
+          ...f,
+          reindented,
+          blankAdded: drng.int(0, f.additions - reindented),
+          blankRemoved: drng.int(0, f.deletions - reindented),
+        };
+      }),
+      title: null,
+    };
+  }
+  if (!drng.chance(0.5)) return { files, title: null };
+  return {
+    files: files.map((f) => ({ ...f, blankAdded: Math.floor(f.additions * drng.float() * 0.1) })),
+    title: null,
+  };
 }
 
 function blankPlan(partial: Partial<Plan> & Pick<Plan, "kind" | "createdAt" | "spec" | "title">): Plan {
@@ -638,6 +733,8 @@ function blankPlan(partial: Partial<Plan> & Pick<Plan, "kind" | "createdAt" | "s
 
 function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
   const rng = new Prng(ctx.o.seed, "repo", r);
+  /** Whitespace and formatting in files (`shapeFiles`): a stream of its own. */
+  const drng = new Prng(ctx.o.seed, "diff", r);
   const name = repoName(r);
   const full = `${ctx.org}/${name}`;
   const branch = r % 7 === 6 ? "master" : "main";
@@ -719,8 +816,14 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
       : trivialDraw
         ? rng.int(1, 5)
         : Math.min(5000, Math.max(6, Math.round(Math.exp(3.6 + 1.1 * rng.normal()))));
-    const files = makeFiles(rng, lines, trivialDraw, lockOnly);
-    const t = spec.hardNegative === "prose-mention" ? rng.pick(PROSE_MENTIONS) : (spec.title ?? title);
+    const shaped = lockOnly
+      ? { files: makeFiles(rng, lines, trivialDraw, lockOnly), title: null }
+      : shapeFiles(drng, makeFiles(rng, lines, trivialDraw, lockOnly), {
+          formatting: spec.class === "human" && spec.hardNegative === null && spec.title === undefined && !trivialDraw,
+          small: trivialDraw,
+        });
+    const files = shaped.files;
+    const t = spec.hardNegative === "prose-mention" ? rng.pick(PROSE_MENTIONS) : (shaped.title ?? spec.title ?? title);
     const commitCount = spec.initialPlan
       ? rng.int(2, 4)
       : rng.weighted([
@@ -796,6 +899,9 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
         for (let i = rng.poisson(1.2); i > 0; i--) {
           const plan = humanPlan(p, workTime(rng, ctx, w), null);
           plan.kind = "push";
+          // A direct push has no pull-request patches to read: plain lines.
+          plan.files = plainFiles(plan.files);
+          plan.trivial = isTrivial(plan.files);
           plan.commitCount = 1;
           plan.mergeAt = plan.createdAt;
           plan.closeAt = null;
@@ -938,7 +1044,13 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
 }
 
 function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): Plan {
-  const files = orig.files.map((f) => ({ ...f, additions: f.deletions, deletions: f.additions }));
+  const files = orig.files.map(({ blankAdded, blankRemoved, ...f }) => ({
+    ...f,
+    additions: f.deletions,
+    deletions: f.additions,
+    ...(blankRemoved === undefined ? {} : { blankAdded: blankRemoved }),
+    ...(blankAdded === undefined ? {} : { blankRemoved: blankAdded }),
+  }));
   const plan = blankPlan({
     kind: "pr",
     createdAt,
@@ -1352,6 +1464,8 @@ function* buildRepo(
       hardNegative: ch.spec.hardNegative,
       credited,
       lines: ch.files.reduce((s, f) => s + f.additions + f.deletions, 0),
+      whitespaceLines: filesTruth(ch.files).whitespaceLines,
+      formatOnly: filesTruth(ch.files).formatOnly,
       trivial: ch.trivial,
       revertOf: ch.revertOf ? ch.revertOf.key : null,
       revertedBy: revertedBy ? revertedBy.key : null,

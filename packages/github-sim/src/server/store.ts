@@ -62,6 +62,11 @@ export interface SimFile {
   additions: number;
   deletions: number;
   previousFilename?: string;
+  /** The world's ground truth of the patch (see world/patch.ts). */
+  reindented?: number;
+  blankAdded?: number;
+  blankRemoved?: number;
+  format?: boolean;
 }
 
 export interface SimCommit {
@@ -249,6 +254,10 @@ function file(f: WorldFile): SimFile {
     additions: f.additions,
     deletions: f.deletions,
     ...(f.previousPath ? { previousFilename: f.previousPath } : {}),
+    ...(f.reindented === undefined ? {} : { reindented: f.reindented }),
+    ...(f.blankAdded === undefined ? {} : { blankAdded: f.blankAdded }),
+    ...(f.blankRemoved === undefined ? {} : { blankRemoved: f.blankRemoved }),
+    ...(f.format === undefined ? {} : { format: f.format }),
   };
 }
 

@@ -1,4 +1,5 @@
 export { IntList, PackedStore } from "./packed-store.js";
+export { type DiffShape, diffShape, hasPatch, PATCH_MAX_LINES, renderPatch } from "./patch.js";
 export * from "./schema.js";
 export { type LoadOptions, loadWorld, parseWorldLine, readWorldRecords, worldToJsonl, writeWorld } from "./stream.js";
 export { tinySha, tinyWorld, tinyWorldRecords } from "./tiny.js";

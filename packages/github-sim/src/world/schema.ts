@@ -159,6 +159,15 @@ export const WorldFile = z.object({
   status: FileStatus,
   /** For renames: the old path. */
   previousPath: z.string().optional(),
+  /**
+   * Ground truth of the patch (absent: all code). Removed/added line pairs that differ only in
+   * indentation, and blank lines added or removed, among `additions`/`deletions`.
+   */
+  reindented: Count.optional(),
+  blankAdded: Count.optional(),
+  blankRemoved: Count.optional(),
+  /** The file only reformats (re-indentation, re-wrapping, quote style, trailing commas, blank lines). */
+  format: z.boolean().optional(),
 });
 export type WorldFile = z.infer<typeof WorldFile>;
 
@@ -406,6 +415,13 @@ export const TruthChange = z.object({
   credited: Login.nullable(),
   /** Lines changed, all files. */
   lines: Count,
+  /**
+   * Of `lines`, those outside lock/generated files that change only whitespace (re-indented pairs,
+   * blank lines) or only reformat (`formatOnly` files): METRICS.md's trivial rule does not count them.
+   */
+  whitespaceLines: Count.default(0),
+  /** Every file outside lock/generated files only reformats (METRICS.md "only ... formatting"). */
+  formatOnly: z.boolean().default(false),
   trivial: z.boolean(),
   /** The change merely reverts another (its key). */
   revertOf: z.string().nullable(),

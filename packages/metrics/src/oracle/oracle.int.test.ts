@@ -1,7 +1,17 @@
-import { type GenerateOptions, generateWorld, presetOptions, type TruthChange, World } from "@yardstick/github-sim";
+import {
+  type GenerateOptions,
+  generateWorld,
+  presetOptions,
+  renderPatch,
+  type TruthChange,
+  World,
+} from "@yardstick/github-sim";
 import { describe, expect, it } from "vitest";
 import { computeMetrics } from "../compute.js";
+import { DEFAULT_TRIVIAL_IGNORE } from "../config.js";
 import { type DeploymentMethod, detectDeployments, type RepoDeploymentSignals } from "../detect.js";
+import { filePatchStat, isPatchCandidate, patchVerdict } from "../diff-lines.js";
+import { compileGlobs } from "../glob.js";
 import { type MetricsChange, MetricsInput, type MetricsInputData } from "../inputs.js";
 import type { MetricsOutput, WeekFigures } from "../output.js";
 import { prepareMetrics } from "../prepare.js";
@@ -25,6 +35,7 @@ import { type OracleGroup, type OracleInput, type OracleWeek, oracleMetrics, ora
 
 const date = (s: string) => new Date(s);
 const fullName = (r: { org: string; name: string }) => `${r.org}/${r.name}`;
+const isIgnored = compileGlobs([...DEFAULT_TRIVIAL_IGNORE]);
 
 /** The engine's input and the oracle's input, both built from one world. */
 function adapters(world: World, blind: ReadonlySet<string>) {
@@ -99,7 +110,7 @@ function adapters(world: World, blind: ReadonlySet<string>) {
     const pr = world.pull(t.repo, t.number ?? 0);
     if (pr === undefined || pr.mergedAt === null) throw new Error(`no merged pull for ${t.key}`);
     const commits = world.pullCommits(t.repo, pr.number);
-    return {
+    const change: MetricsChange = {
       ...verdict,
       key: t.key,
       repo: t.repo,
@@ -124,6 +135,21 @@ function adapters(world: World, blind: ReadonlySet<string>) {
       formatOnly: false,
       labels: pr.labels,
     };
+    return withPatches(change);
+  }
+
+  /**
+   * What the product's sync.pull-diffs and metrics input add: for a pull request whose patches can
+   * flip its trivial verdict, the whitespace-free lines and formatting verdict of the patches the
+   * simulator serves.
+   */
+  function withPatches(change: MetricsChange): MetricsChange {
+    if (!isPatchCandidate(change, isIgnored, 5)) return change;
+    const files = (world.pull(change.repo, change.number ?? 0)?.files ?? []).map((f) =>
+      filePatchStat({ ...f, patch: renderPatch(change.key, f) }),
+    );
+    const verdict = patchVerdict({ files, complete: change.filesComplete }, change, isIgnored);
+    return { ...change, formatOnly: verdict.formatOnly, countableLines: verdict.countableLines };
   }
 
   function methodOf(m: ReturnType<World["repos"]>[number]["deployMethod"]): DeploymentMethod {

@@ -11,9 +11,24 @@ import type { Database } from "@yardstick/db";
 import { listIncidentIssues } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
-import { type FaultConfigInput, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
+import {
+  type FaultConfigInput,
+  generateWorld,
+  presetOptions,
+  renderPatch,
+  startSimulator,
+  World,
+} from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, MetricsOutput, prepareMetrics } from "@yardstick/metrics";
+import {
+  compileGlobs,
+  computeMetrics,
+  type FilePatchStat,
+  filePatchStat,
+  isPatchCandidate,
+  MetricsOutput,
+  prepareMetrics,
+} from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, stable } from "../resilience/harness.js";
@@ -173,6 +188,62 @@ describe("sync of a generated organisation into PostgreSQL, against the simulato
       .map((d) => `${d.repo}:${d.source}:${d.externalId}`)
       .sort();
     expect(byIncident).toEqual(truth);
+  });
+
+  it("reads the patches of exactly the pull requests whose trivial verdict they can flip, and the metrics take them", async () => {
+    const isIgnored = compileGlobs(config.thresholds.trivialIgnore);
+    const expected = new Map<string, FilePatchStat[]>();
+    let merged = 0;
+    for (const t of world.truthChanges()) {
+      if (t.kind !== "pull_request") continue;
+      const pr = world.pull(t.repo, t.number ?? 0);
+      if (!pr?.mergedAt) continue;
+      merged += 1;
+      const candidate = isPatchCandidate(
+        {
+          title: pr.title,
+          commitMessages: world.pullCommits(t.repo, pr.number).map((c) => c.message),
+          files: pr.files,
+          filesComplete: pr.files.length === pr.changedFiles,
+          additions: pr.additions,
+          deletions: pr.deletions,
+          formatOnly: false,
+        },
+        isIgnored,
+        config.thresholds.trivialMaxLines,
+      );
+      if (candidate)
+        expected.set(
+          t.key,
+          pr.files.map((f) => filePatchStat({ ...f, patch: renderPatch(t.key, f) })),
+        );
+    }
+    const read = new Map(
+      firstSnapshot.prs
+        .filter((p) => p.diffReadAt !== null)
+        .map((p) => [`${p.repo}#${p.number}` as string, p] as const),
+    );
+    expect([...read.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, files] of expected) {
+      expect(read.get(key)?.diffFiles, key).toEqual(files);
+      expect(read.get(key)?.diffFilesComplete, key).toBe(true);
+    }
+    // One REST request a candidate (none has more than 100 files): a small share of the PRs.
+    const pages = first.events.filter((e) => e.kind === "page" && e.stream === "pull_requests.diffs");
+    expect(pages.reduce((n, e) => n + (e.kind === "page" ? e.items : 0), 0)).toBe(expected.size);
+    expect(expected.size / merged).toBeLessThan(0.25);
+
+    // The engine's trivial verdict of every pull request is the ground truth's, whitespace and
+    // formatting included (some verdicts flip only with the patches).
+    const prepared = prepareMetrics(await loadMetricsInput(clean.db, config));
+    const trivial = new Map(prepared.changes.map((c) => [c.key, c.trivial]));
+    let flipped = 0;
+    for (const t of world.truthChanges()) {
+      if (t.kind !== "pull_request" || !trivial.has(t.key)) continue;
+      expect(trivial.get(t.key), `${t.key}: ${t.lines} lines, ${t.whitespaceLines} whitespace`).toBe(t.trivial);
+      if (t.whitespaceLines > 0 && t.trivial && t.lines - t.whitespaceLines <= 5 && t.lines > 5) flipped += 1;
+    }
+    expect(flipped).toBeGreaterThan(0);
   });
 
   it("yardstick metrics prints the engine's figures for the synced database", async () => {

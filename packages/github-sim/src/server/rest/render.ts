@@ -230,7 +230,14 @@ function gitActor(a: SimCommit["author"]) {
   return { name: a.name, email: a.email, date: iso(a.date) };
 }
 
-export function renderFile(ctx: RenderContext, r: SimRepo, sha: string, f: SimFile): S["diff-entry"] {
+/** `patch`: the file's unified diff (pulls/{n}/files), null when GitHub serves none, undefined to leave it out. */
+export function renderFile(
+  ctx: RenderContext,
+  r: SimRepo,
+  sha: string,
+  f: SimFile,
+  patch?: string | null,
+): S["diff-entry"] {
   const path = encodeURI(f.filename);
   return {
     sha: createHash("sha1").update(`${sha}:${f.filename}`).digest("hex"),
@@ -242,6 +249,7 @@ export function renderFile(ctx: RenderContext, r: SimRepo, sha: string, f: SimFi
     blob_url: `${ctx.web}/${r.owner}/${r.name}/blob/${sha}/${path}`,
     raw_url: `${ctx.web}/${r.owner}/${r.name}/raw/${sha}/${path}`,
     contents_url: `${ctx.api}/repos/${r.owner}/${r.name}/contents/${path}?ref=${sha}`,
+    ...(typeof patch === "string" ? { patch } : {}),
   };
 }
 

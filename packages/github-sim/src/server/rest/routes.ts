@@ -1,5 +1,6 @@
+import { renderPatch, type WorldFile } from "../../world/index.js";
 import { type PageRequest, paginate, parsePage } from "../pagination.js";
-import { type SimRepo, simCommit } from "../store.js";
+import { type SimFile, type SimRepo, simCommit } from "../store.js";
 import {
   type RenderContext,
   renderCommit,
@@ -166,6 +167,20 @@ function commitsList(req: RestRequest, repo: SimRepo): RestResult {
     const c = req.ctx.store.commit(repo, s);
     return c ? renderCommit(req.ctx, repo, c, false) : null;
   });
+}
+
+/** The world record of a served file (what its patch is made from). */
+function worldFileOf(f: SimFile): WorldFile {
+  return {
+    path: f.filename,
+    additions: f.additions,
+    deletions: f.deletions,
+    status: f.status === "added" || f.status === "removed" || f.status === "renamed" ? f.status : "modified",
+    ...(f.reindented === undefined ? {} : { reindented: f.reindented }),
+    ...(f.blankAdded === undefined ? {} : { blankAdded: f.blankAdded }),
+    ...(f.blankRemoved === undefined ? {} : { blankRemoved: f.blankRemoved }),
+    ...(f.format === undefined ? {} : { format: f.format }),
+  };
 }
 
 function compare(req: RestRequest, repo: SimRepo, spec: string): RestResult {
@@ -339,7 +354,13 @@ const routes: [string, RegExp, Handler][] = [
       const p = req.ctx.store.pull(repo, Number(n));
       if (!p) return notFound();
       // GitHub lists at most 3,000 files of a pull request.
-      return list(p.files, parsePage(req.url.searchParams), (f) => renderFile(req.ctx, repo, p.headSha, f), 3000);
+      // Each file's unified diff in `patch` (none for binary files and very large diffs).
+      return list(
+        p.files,
+        parsePage(req.url.searchParams),
+        (f) => renderFile(req.ctx, repo, p.headSha, f, renderPatch(`${repo.fullName}#${p.number}`, worldFileOf(f))),
+        3000,
+      );
     }),
   ],
   [
