@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createAppAuth } from "@octokit/auth-app";
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
+import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { type Logger, redactUrl } from "@yardstick/log";
 import Bottleneck from "bottleneck";
@@ -33,8 +33,21 @@ export interface ThrottleOptions {
   graphqlMinTimeMs?: number;
   /** Secondary-limit wait when GitHub sends no `retry-after` (s). Default 60. */
   fallbackSecondaryRetryAfterS?: number;
-  /** Bottleneck Redis connection, to share one token's budget across processes. */
-  connection?: Bottleneck.RedisConnection | Bottleneck.IORedisConnection;
+  /**
+   * An ioredis client (the worker's): shares one token's budget across every process using the
+   * same Redis. The throttling plugin's limiters (at most 10 requests of a token in flight, the
+   * GraphQL gap) become Bottleneck clustered limiters, and a secondary limit or an exhausted
+   * budget seen by one process pauses the token's requests in all of them until GitHub's
+   * `retry-after` or reset. The caller owns the client; `GitHubClient.close()` releases the rest.
+   */
+  redis?: SharedRedis;
+}
+
+/** What the shared budget needs of an ioredis client (`new Redis(url)` satisfies it). */
+export interface SharedRedis {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, mode: "PX", ms: number): Promise<unknown>;
+  duplicate(): unknown;
 }
 
 export interface GitHubClientOptions {
@@ -63,6 +76,8 @@ export interface GitHubClient {
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
   /** The last rate-limit headers seen, per resource ("core", "graphql", ...). */
   rateLimitState(): ReadonlyMap<string, { remaining: number; resetAtMs: number }>;
+  /** Releases the shared-budget connection (its Redis subscriber), if any. */
+  close(): Promise<void>;
 }
 
 export const DEFAULT_BASE_URL = "https://api.github.com";
@@ -88,23 +103,73 @@ function authIdentity(auth: GitHubAuth): string {
   return createHash("sha256").update(raw).digest("hex").slice(0, 16);
 }
 
-const writeGroups = new Map<string, Bottleneck.Group>();
+/** The throttling plugin's limiter groups, keyed inside by token (see the plugin's defaults). */
+interface LimiterGroups {
+  global: Bottleneck.Group;
+  auth: Bottleneck.Group;
+  search: Bottleneck.Group;
+  write: Bottleneck.Group;
+  notifications: Bottleneck.Group;
+}
 
-/** One process-wide limiter group per setting, keyed inside by token, so clients of one token share it. */
-function writeGroup(minTime: number, connection: ThrottleOptions["connection"]): Bottleneck.Group {
-  const key = `${minTime}:${connection === undefined ? "local" : "redis"}`;
-  let group = writeGroups.get(key);
-  if (group === undefined) {
-    group = new Bottleneck.Group({
-      id: `yardstick-github-write-${minTime}`,
+function newGroups(minTime: number, connection: Bottleneck.IORedisConnection | undefined): LimiterGroups {
+  const common = { timeout: 120_000, ...(connection === undefined ? {} : { connection }) };
+  return {
+    global: new Bottleneck.Group({ id: "yardstick-github-global", maxConcurrent: 10, ...common }),
+    auth: new Bottleneck.Group({ id: "yardstick-github-auth", maxConcurrent: 1, ...common }),
+    search: new Bottleneck.Group({ id: "yardstick-github-search", maxConcurrent: 1, minTime: 2000, ...common }),
+    // GraphQL and writes: serialised with a minimum gap.
+    write: new Bottleneck.Group({ id: `yardstick-github-write-${minTime}`, maxConcurrent: 1, minTime, ...common }),
+    notifications: new Bottleneck.Group({
+      id: "yardstick-github-notifications",
       maxConcurrent: 1,
-      minTime,
-      timeout: 120_000,
-      ...(connection === undefined ? {} : { connection }),
-    });
-    writeGroups.set(key, group);
+      minTime: 3000,
+      ...common,
+    }),
+  };
+}
+
+const localGroups = new Map<number, LimiterGroups>();
+
+/** One process-wide set of groups per GraphQL gap, so clients of one token in a process share it. */
+function processGroups(minTime: number): LimiterGroups {
+  let groups = localGroups.get(minTime);
+  if (groups === undefined) {
+    groups = newGroups(minTime, undefined);
+    localGroups.set(minTime, groups);
   }
-  return group;
+  return groups;
+}
+
+/**
+ * Bottleneck re-creates a clustered limiter's Redis keys when its scripts answer
+ * `SETTINGS_KEY_NOT_FOUND` (Redis restarted empty, keys evicted) and re-registers a client on
+ * `UNKNOWN_CLIENT`, but it compares the error message exactly, and Redis 7 prefixes script errors
+ * ("ERR SETTINGS_KEY_NOT_FOUND script: ..."): every request would then fail for good. This passes
+ * Bottleneck the bare code it expects (2.19.5's `__scriptArgs__`, covered by a test).
+ */
+function recoveringConnection(connection: Bottleneck.IORedisConnection): Bottleneck.IORedisConnection {
+  const internal = connection as unknown as {
+    __scriptArgs__: (
+      name: string,
+      id: string,
+      args: unknown[],
+      cb: (err: Error | null, r: unknown) => void,
+    ) => unknown[];
+  };
+  const original = internal.__scriptArgs__.bind(connection);
+  internal.__scriptArgs__ = (name, id, args, cb) =>
+    original(name, id, args, (err, replies) => {
+      const code = err === null ? null : /\b(SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)\b/.exec(err.message)?.[1];
+      if (err !== null && code != null) err.message = code;
+      cb(err, replies);
+    });
+  return connection;
+}
+
+/** The Redis key holding until when (epoch ms) a token's requests wait, in every process. */
+function pauseKey(id: string): string {
+  return `yardstick:github:pause:${id}`;
 }
 
 /**
@@ -132,10 +197,28 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const id = authIdentity(options.auth);
   const limits = new Map<string, { remaining: number; resetAtMs: number }>();
 
+  const redis = t.redis;
+  const connection =
+    redis === undefined ? undefined : recoveringConnection(new Bottleneck.IORedisConnection({ client: redis }));
+  connection?.on("error", (err: unknown) => logger.warn({ err }, "GitHub shared budget: Redis error"));
+  const groups =
+    connection === undefined
+      ? processGroups(t.graphqlMinTimeMs ?? 1000)
+      : newGroups(t.graphqlMinTimeMs ?? 1000, connection);
+  /** Tells every process sharing the Redis to hold this token's requests until `untilMs`. */
+  const sharePause = (untilMs: number) => {
+    if (redis === undefined) return;
+    const ms = Math.max(1, Math.ceil(untilMs - now()));
+    redis.set(pauseKey(id), String(untilMs), "PX", ms).catch((err: unknown) => {
+      logger.warn({ err }, "GitHub shared budget: could not share a pause");
+    });
+  };
+
   const onLimit =
     (kind: "primary" | "secondary") =>
     (retryAfterS: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       const waitMs = retryAfterS * 1000;
+      sharePause(now() + waitMs);
       const wait = waitMs <= maxWaitMs && retryCount < rateLimitRetries;
       logger.warn(
         { kind, method: request.method, url: request.url, retryAfterS, retryCount, willWait: wait },
@@ -171,11 +254,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       // GitHub's retry-after and reset are honoured as given, in real seconds.
       retryAfterBaseValue: 1000,
       fallbackSecondaryRateRetryAfter: t.fallbackSecondaryRetryAfterS ?? 60,
-      write: writeGroup(t.graphqlMinTimeMs ?? 1000, t.connection),
-      ...(t.connection === undefined ? {} : { connection: t.connection }),
+      // Our own groups (per Redis connection when shared): the plugin's would be created once per
+      // process from the first client's settings.
+      ...groups,
+      // Clustered jobs expire (60 s) so a process that dies mid-request never holds the limiter.
+      ...(connection === undefined ? {} : { clustering: true }),
       onRateLimit: onLimit("primary"),
       onSecondaryRateLimit: onLimit("secondary"),
-    },
+    } as ThrottlingOptions,
     retry: {
       retries,
       retryAfterBaseValue: retryBaseMs,
@@ -190,6 +276,30 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     if (remaining === undefined || reset === undefined) return;
     const resource = String(headers?.["x-ratelimit-resource"] ?? resourceOf(url));
     limits.set(resource, { remaining: Number(remaining), resetAtMs: Number(reset) * 1000 });
+    if (Number(remaining) <= 0 && Number(reset) * 1000 > now()) sharePause(Number(reset) * 1000 + 1000);
+  };
+
+  /** Waits out a pause another process (or this one) shared for this token; too long a wait fails retryable. */
+  const sharedPause = async (method: string, path: string) => {
+    if (redis === undefined) return;
+    let until: number;
+    try {
+      until = Number((await redis.get(pauseKey(id))) ?? 0);
+    } catch (err) {
+      logger.warn({ err }, "GitHub shared budget: could not read the pause");
+      return;
+    }
+    const waitMs = until - now();
+    if (!(waitMs > 0)) return;
+    if (waitMs > maxWaitMs) {
+      throw new GitHubError(
+        GitHubErrorCode.rateLimited,
+        `GitHub asked this token to wait until ${new Date(until).toISOString()} (seen by another process): not sending ${method} ${path}`,
+        { retryable: true, retryAfterMs: waitMs, request: `${method} ${path}` },
+      );
+    }
+    logger.warn({ waitMs, method, path }, "GitHub rate limit seen by another process: waiting");
+    await sleep(waitMs);
   };
 
   // Outermost wrapper: the exhausted-token guard, network retries the plugins miss (a body cut
@@ -199,6 +309,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     const resource = resourceOf(url);
     const method = String(requestOptions.method);
     const path = new URL(url, baseUrl).pathname;
+    await sharedPause(method, path);
     for (let attempt = 0; ; attempt++) {
       const limit = limits.get(resource);
       if (limit !== undefined && limit.remaining <= 0 && limit.resetAtMs > now()) {
@@ -258,6 +369,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     graphqlUrl,
     logger,
     rateLimitState: () => limits,
+    async close() {
+      if (connection === undefined) return;
+      for (const group of Object.values(groups)) await group.disconnect(false);
+      await connection.disconnect(false);
+    },
     async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
       const response = await octokit.request({ method: "POST", url: graphqlUrl, query, variables });
       const body = response.data as { data?: unknown; errors?: unknown };

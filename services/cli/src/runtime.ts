@@ -72,7 +72,11 @@ export function githubThrottleFromEnv(source: EnvSource = process.env): Throttle
 }
 
 /** A GitHub client for the configured API (GitHub, GHES or the simulator), with the environment's credentials. */
-export function githubClientFor(runtime: Pick<Runtime, "config" | "env" | "logger">, demoToken?: string): GitHubClient {
+export function githubClientFor(
+  runtime: Pick<Runtime, "config" | "env" | "logger">,
+  demoToken?: string,
+  options: { redis?: ThrottleOptions["redis"] } = {},
+): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
   const auth = resolveGitHubAuth(runtime.env, { apiUrl, ...(demoToken === undefined ? {} : { demoToken }) });
   const githubAuth: GitHubAuth =
@@ -83,6 +87,7 @@ export function githubClientFor(runtime: Pick<Runtime, "config" | "env" | "logge
     baseUrl: apiUrl,
     auth: githubAuth,
     logger: runtime.logger.child({ component: "github" }),
-    throttle: githubThrottleFromEnv(),
+    // With Redis (the worker), every process shares each token's budget and pauses.
+    throttle: { ...githubThrottleFromEnv(), ...(options.redis === undefined ? {} : { redis: options.redis }) },
   });
 }

@@ -1,6 +1,13 @@
 import type { Config } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
-import { BullMqRunner, createPipelineDeps, digestOrgOf, jobs, processors } from "@yardstick/pipeline";
+import {
+  BullMqRunner,
+  createGitHubRedis,
+  createPipelineDeps,
+  digestOrgOf,
+  jobs,
+  processors,
+} from "@yardstick/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
 
@@ -91,11 +98,10 @@ up again by another worker (stalled-job recovery).`,
             },
           ]);
         }
-        const deps = createPipelineDeps({
-          db: runtime.database.db,
-          github: githubClientFor(runtime),
-          config: runtime.config,
-        });
+        // Workers share each GitHub token's rate budget (and GitHub's pauses) through Redis.
+        const githubRedis = createGitHubRedis(redisUrl, runtime.logger);
+        const github = githubClientFor(runtime, undefined, { redis: githubRedis });
+        const deps = createPipelineDeps({ db: runtime.database.db, github, config: runtime.config });
         const runner = new BullMqRunner({
           catalog: jobs,
           processors,
@@ -147,6 +153,8 @@ up again by another worker (stalled-job recovery).`,
             runtime.logger.info({ signal }, "shutting down");
             clearInterval(redeclare);
             await runner.close(options.shutdownTimeout * 1_000);
+            await github.close();
+            githubRedis.disconnect();
             await runtime.close();
             resolve();
           };
