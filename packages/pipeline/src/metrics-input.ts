@@ -31,6 +31,7 @@ import {
   type UsageRecord,
 } from "@yardstick/metrics";
 import { and, eq, gte, inArray, isNotNull, or } from "drizzle-orm";
+import { directPushMetricsChanges } from "./direct-pushes.js";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
 const EPOCH = new Date("1970-01-01T00:00:00Z");
@@ -158,6 +159,11 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       labels: pr.labels,
     });
   }
+
+  // Trunk-based repositories (directPushes): the pushes attribute.changes stored as changes.
+  const repoSet = new Set(repos);
+  const pushed = [...changeRows.values()].filter((row) => row.kind === "direct_push" && repoSet.has(row.repo));
+  changes.push(...(await directPushMetricsChanges(db, pushed, verdicts)));
 
   const deployments: Deployment[] = [];
   const commitGraphs: Record<string, CommitGraph> = {};

@@ -1,4 +1,11 @@
-import { attributeChangeDetailed, createIdentityResolver, creditChange } from "@yardstick/attribution";
+import {
+  attributeChangeDetailed,
+  attributeCommit,
+  createIdentityResolver,
+  creditChange,
+  creditCommit,
+} from "@yardstick/attribution";
+import { repositorySettings } from "@yardstick/config";
 import { type Commit, changeKey, type Person } from "@yardstick/core";
 import {
   commits as commitsTable,
@@ -11,10 +18,12 @@ import {
   upsertVerdicts,
   type VerdictRecord,
 } from "@yardstick/db";
-import { isNotNull } from "drizzle-orm";
+import { and, eq, gte, isNotNull } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps } from "../deps.js";
+import { directPushShas } from "../direct-pushes.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
+import { loadCommitGraph } from "../metrics-input.js";
 
 const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
 
@@ -93,6 +102,58 @@ export async function attributeChanges(
       creditReason: credit.reason,
       linesChanged: pr.additions + pr.deletions,
     });
+  }
+  // Trunk-based repositories: commits pushed straight to the tracked branch are changes too.
+  const since = backfillStart(deps, null);
+  const graph = repositorySettings(deps.config, repo).directPushes ? await loadCommitGraph(deps.db, repo) : undefined;
+  if (graph !== undefined) {
+    const dated = await deps.db
+      .select({ sha: commitsTable.sha, committedAt: commitsTable.committedAt })
+      .from(commitsTable)
+      .where(and(eq(commitsTable.repo, repo), gte(commitsTable.committedAt, since)));
+    const shas = directPushShas({
+      head: graph.head,
+      parents: graph.parents,
+      committedAt: new Map(dated.map((r) => [r.sha, r.committedAt])),
+      since,
+      pullRequests: merged.map(({ pullRequest: pr }) => ({
+        mergeCommitSha: pr.mergeCommitSha,
+        mergeMethod: pr.mergeMethod,
+        commitShas: pr.commitShas,
+      })),
+    });
+    for (const commit of await getCommits(deps.db, repo, shas)) {
+      const key = changeKey(repo, commit.sha);
+      const credit = creditCommit(commit, ctx);
+      const personId =
+        credit.identity === null
+          ? null
+          : resolver.resolve({
+              login: credit.identity.login,
+              email: credit.identity.email,
+              name: credit.identity.name,
+            });
+      verdicts.push({
+        subjectKind: "change",
+        subjectKey: key,
+        repo,
+        verdict: attributeCommit(commit, ctx),
+        computedAt: now,
+      });
+      changes.push({
+        key,
+        kind: "direct_push",
+        repo,
+        prNumber: null,
+        sha: commit.sha,
+        mergedAt: commit.committedAt,
+        firstCommitAt: commit.authoredAt,
+        creditedPersonId: personId,
+        creditedLogin: credit.identity?.login ?? (personId === null ? null : (loginOf.get(personId) ?? null)),
+        creditReason: credit.reason,
+        linesChanged: (commit.additions ?? 0) + (commit.deletions ?? 0),
+      });
+    }
   }
   await deps.db.transaction(async (tx) => {
     await upsertVerdicts(tx, verdicts);

@@ -1,3 +1,4 @@
+import { repositorySettings } from "@yardstick/config";
 import { ensureRepositories, getSyncCursor, upsertCommits, upsertSyncCursor } from "@yardstick/db";
 import { branchHistory } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
@@ -51,6 +52,9 @@ export async function syncBranch(
     lastRunAt: deps.now(),
   });
   context.logger.info({ repo, commits: total, head }, "branch history synced");
+  // Trunk-based repositories: the new history may hold direct pushes, which attribution turns into changes.
+  if (repositorySettings(deps.config, repo).directPushes && total > 0)
+    await context.enqueue("attribute.changes", { repo, runId: `${payload.runId}.branch` });
   if (payload.deployments !== false)
     await context.enqueue("sync.deployments", {
       repo,
