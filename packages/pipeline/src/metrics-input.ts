@@ -82,6 +82,9 @@ export async function loadCommitGraph(db: Database, repo: string): Promise<Commi
 export interface MetricsLoadScope {
   mergedFrom: ReadonlyMap<string, Date>;
   usageFrom: string;
+  /** Commit graphs and deployments the caller already read (so they are read once). */
+  commitGraphs?: Readonly<Record<string, CommitGraph>>;
+  deployments?: ReadonlyMap<string, readonly Deployment[]>;
 }
 
 /**
@@ -169,7 +172,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
   const commitGraphs: Record<string, CommitGraph> = {};
   const withoutSignal: string[] = [];
   for (const repo of repos) {
-    const graph = await loadCommitGraph(db, repo);
+    const graph = scope?.commitGraphs?.[repo] ?? (await loadCommitGraph(db, repo));
     if (graph !== undefined) commitGraphs[repo] = graph;
     const method = DeploymentMethod.parse(repositorySettings(config, repo).deployment);
     let repoDeployments: Deployment[];
@@ -181,7 +184,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
         { repo, trackedBranch: "main", method, deployments: [], releases: [], tags: [], workflowRuns: [], merges },
       ]).deployments;
     } else {
-      repoDeployments = await listDeployments(db, { repo });
+      repoDeployments = [...(scope?.deployments?.get(repo) ?? (await listDeployments(db, { repo })))];
     }
     if (repoDeployments.length === 0) withoutSignal.push(repo);
     deployments.push(...repoDeployments);

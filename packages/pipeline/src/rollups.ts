@@ -255,6 +255,7 @@ export async function loadScopeFor(
 ): Promise<MetricsLoadScope> {
   const { db, config } = deps;
   const deployments: MetricsInput["deployments"] = [];
+  const byRepo = new Map<string, MetricsInput["deployments"]>();
   const graphs: Record<string, CommitGraph> = {};
   const whole = new Set<string>();
   for (const repo of repos) {
@@ -263,9 +264,11 @@ export async function loadScopeFor(
       whole.add(repo); // its deployments are its merges: read them all
       continue;
     }
+    const list = await listDeployments(db, { repo });
+    byRepo.set(repo, list);
+    deployments.push(...list);
     const graph = await loadCommitGraph(db, repo);
     if (graph !== undefined) graphs[repo] = graph;
-    deployments.push(...(await listDeployments(db, { repo })));
   }
   const skeleton = restrictToWindow(
     {
@@ -311,5 +314,6 @@ export async function loadScopeFor(
     }
     mergedFrom.set(repo, from);
   }
-  return { mergedFrom, usageFrom };
+  // Read once: the scoped load takes them from here.
+  return { mergedFrom, usageFrom, commitGraphs: graphs, deployments: byRepo };
 }

@@ -95,6 +95,8 @@ export interface RollupRun {
   rows: number;
   /** Start of the data read (incremental), ISO. */
   windowStart: string | null;
+  /** Repositories whose pull requests were read from the window on, not whole (incremental). */
+  restrictedRepos?: number;
 }
 
 function rowOf(kind: GroupKind, name: string, w: WeekFigures, computedAt: Date): NewWeeklyRollup {
@@ -215,7 +217,13 @@ async function incrementalRollup(
       .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind))
       .map((r) => rowOf(r.kind, r.name, r.figures, computedAt));
     await upsertRollups(deps.db, rows);
-    return { mode: "incremental", pairs: results.length, rows: rows.length, windowStart: windowStart.toISOString() };
+    return {
+      mode: "incremental",
+      pairs: results.length,
+      rows: rows.length,
+      windowStart: windowStart.toISOString(),
+      restrictedRepos: scope.mergedFrom.size,
+    };
   }
 }
 

@@ -17,13 +17,16 @@ import { configForWorld } from "./world-config.js";
  */
 
 const TOKEN = "test-token";
-const world = World.from(generateWorld(presetOptions("small", 11)), { truth: true });
+// Half a year of history: the incremental window (about 16 weeks) then starts after the first
+// deployments, so most repositories are read from the window on, not whole.
+const world = World.from(generateWorld({ ...presetOptions("small", 11), weeks: 26 }), { truth: true });
 const now = new Date(world.header.now);
 const config: Config = configForWorld(world);
 
 interface LogLine {
   msg: string;
   mode?: string;
+  restrictedRepos?: number;
   pairs?: number;
   rows?: number;
 }
@@ -125,6 +128,7 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     expect(summary.failed).toEqual([]);
     const run = lines.find((l) => l.msg === "rollups recomputed");
     expect(run?.mode).toBe("incremental");
+    expect(run?.restrictedRepos).toBeGreaterThan(0);
 
     const after = await storedRows(t.db);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
