@@ -304,11 +304,10 @@ export async function loadScopeFor(
       }
       for (let i = 0; i < chain.length; i += 5_000) {
         const [row] = await db
-          .select({ at: min(pullRequestsTable.mergedAt) })
-          .from(pullRequestsTable)
-          .where(
-            and(eq(pullRequestsTable.repo, repo), inArray(pullRequestsTable.mergeCommitSha, chain.slice(i, i + 5_000))),
-          );
+          // Changes landing there (pull requests by merge commit, direct pushes by their commit).
+          .select({ at: min(changesTable.mergedAt) })
+          .from(changesTable)
+          .where(and(eq(changesTable.repo, repo), inArray(changesTable.sha, chain.slice(i, i + 5_000))));
         if (row?.at != null && row.at < from) from = row.at;
       }
     }
