@@ -220,7 +220,11 @@ describe("isPatchCandidate", () => {
   it.each([
     ["already trivial by its counts", pr(2, 3), false],
     ["just above the limit", pr(3, 3), true],
-    ["at 4 × the limit", pr(10, 10), true],
+    ["at 2 × the limit, additions only (blank lines)", pr(10, 0), true],
+    ["above 2 × the limit, additions only", pr(11, 0), false],
+    ["at 4 × the limit, re-indentation could cancel it", pr(10, 10), true],
+    ["above 2 × the limit, too few deletions to pair", pr(14, 2), false],
+    ["above 2 × the limit, just enough to pair", pr(10, 6), true],
     ["above 4 × the limit, no formatting words", pr(11, 10), false],
     ["prettier run, balanced", pr(400, 380, "Run prettier on src"), true],
     ["gofmt named in a commit message", pr(60, 50, "Tidy up", { commitMessages: ["gofmt ./..."] }), true],
@@ -236,7 +240,7 @@ describe("isPatchCandidate", () => {
     ],
     ["already marked formatting", pr(10, 10, "x", { formatOnly: true }), false],
     [
-      "lock file lines do not make it a candidate",
+      "lock file lines neither count nor keep it from being a candidate",
       pr(3, 3, "x", {
         files: [
           { path: "src/a.ts", additions: 3, deletions: 3, status: "modified" },
@@ -253,6 +257,7 @@ describe("isPatchCandidate", () => {
 
   it("the multiple is a parameter; a zero limit leaves only formatter runs", () => {
     expect(isPatchCandidate(pr(20, 20), isIgnored, 5, 8)).toBe(true);
+    expect(isPatchCandidate(pr(20, 20), isIgnored, 5)).toBe(false);
     expect(isPatchCandidate(pr(1, 0), isIgnored, 0)).toBe(false);
     expect(isPatchCandidate(pr(10, 10, "prettier"), isIgnored, 0)).toBe(true);
   });

@@ -192,10 +192,17 @@ export interface PatchCandidateInput extends TrivialInput {
 }
 
 /**
- * Whether a PR's patches can flip its trivial verdict, so are worth a REST read: it is not trivial
- * by its line counts, and either its counted lines are at most `multiple` × `maxLines` (a few
- * whitespace lines could bring it down), or its title or a commit message names formatting and its
- * counted additions and deletions are within a factor of two of each other (a formatter's output).
+ * Whether a PR's patches can flip its trivial verdict, so are worth a REST read. It is not trivial
+ * by its line counts (counted lines above `maxLines`), and one of:
+ * - counted lines at most 2 × `maxLines`: a few blank or re-indented lines bring it down;
+ * - counted lines at most `multiple` × `maxLines` and re-indented pairs could cancel enough: twice
+ *   the sum over counted files of min(additions, deletions) is at least the excess over
+ *   `maxLines` (a re-indented line is one deletion and one addition in the same file);
+ * - its title or a commit message names formatting (prettier, black, gofmt, lint --fix,
+ *   whitespace, indent...) and its counted additions and deletions are within a factor of two of
+ *   each other (a formatter's output).
+ * Missed by design: a PR above 2 × `maxLines` that only adds blank lines, and an unannounced
+ * formatter run above `multiple` × `maxLines` (docs/metrics.md "Trivial": the cost).
  */
 export function isPatchCandidate(
   change: PatchCandidateInput,
@@ -207,23 +214,27 @@ export function isPatchCandidate(
   if (change.filesComplete && change.files.length > 0 && change.files.every((f) => isIgnored(f.path))) return false;
   const lines = countedLines(change, isIgnored);
   if (lines <= maxLines) return false;
-  if (lines <= multiple * maxLines) return true;
-  if (!FORMATTING_WORDS.test(change.title) && !change.commitMessages.some((m) => FORMATTING_WORDS.test(m)))
-    return false;
+  if (lines <= 2 * maxLines) return true;
   let additions = 0;
   let deletions = 0;
+  let pairable = 0;
   if (change.files.length === 0 || !change.filesComplete) {
     additions = change.additions;
     deletions = change.deletions;
+    pairable = Math.min(additions, deletions);
   } else {
     for (const f of change.files) {
       if (isIgnored(f.path)) continue;
       additions += f.additions;
       deletions += f.deletions;
+      pairable += Math.min(f.additions, f.deletions);
     }
   }
+  if (lines <= multiple * maxLines && 2 * pairable >= lines - maxLines) return true;
+  if (!FORMATTING_WORDS.test(change.title) && !change.commitMessages.some((m) => FORMATTING_WORDS.test(m)))
+    return false;
   return Math.min(additions, deletions) * 2 >= Math.max(additions, deletions);
 }
 
-/** The default `multiple` of `isPatchCandidate`: up to 4 × trivialMaxLines (20 lines by default). */
+/** The default `multiple` of `isPatchCandidate`: re-indentation up to 4 × trivialMaxLines (20 lines by default). */
 export const PATCH_CANDIDATE_MULTIPLE = 4;

@@ -46,7 +46,7 @@ describe("patches of a generated world", () => {
     }
     expect(files).toBeGreaterThan(500);
     expect(whitespace).toBeGreaterThan(50);
-    expect(formatting).toBeGreaterThan(3);
+    expect(formatting).toBeGreaterThan(0);
   });
 
   it("reading the candidates' patches gives every pull request the truth's trivial verdict", () => {

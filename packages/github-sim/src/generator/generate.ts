@@ -649,10 +649,11 @@ const FORMAT_TITLES = [
  * its own, so that the rest of the world is what it was before patches existed):
  * - a formatting pull request (2% of human ones): 1-4 TypeScript files that only reformat, with
  *   additions and deletions within a factor of 1.5, titled as formatter runs are;
- * - at most 20 lines (30%): re-indented pairs and blank lines, any number of them;
+ * - at most 10 lines (30%): re-indented pairs and blank lines, any number of them;
+ * - 11 to 20 lines (30%): re-indented pairs, any number of them;
  * - more than 20 lines (50%): up to 10% of each file's additions are blank lines.
  * So a change that whitespace or formatting makes trivial is always one whose patches the product
- * reads (docs/metrics.md "Trivial": the candidate rule).
+ * reads at the default trivialMaxLines of 5 (metrics `isPatchCandidate`; docs/metrics.md "Trivial").
  */
 function shapeFiles(
   drng: Prng,
@@ -685,12 +686,15 @@ function shapeFiles(
     return {
       files: files.map((f) => {
         const reindented = drng.int(0, Math.min(f.additions, f.deletions));
-        return {
-          ...f,
-          reindented,
-          blankAdded: drng.int(0, f.additions - reindented),
-          blankRemoved: drng.int(0, f.deletions - reindented),
-        };
+        // Blank lines only up to 10 lines: above, only re-indentation (see the candidate rule).
+        return lines <= 10
+          ? {
+              ...f,
+              reindented,
+              blankAdded: drng.int(0, f.additions - reindented),
+              blankRemoved: drng.int(0, f.deletions - reindented),
+            }
+          : { ...f, reindented };
       }),
       title: null,
     };

@@ -8,6 +8,9 @@ import type { JobContext, PayloadOf } from "../job-spec.js";
 /** `updatedSince`: the newest `synced_at` among the pull requests the last run considered. */
 export const PULL_DIFFS_STREAM = "pull_requests.diffs";
 
+/** At most this many pull requests' patches are read per repository and run. */
+export const MAX_READS_PER_RUN = 250;
+
 /** Rows synced this long before the stream's mark are looked at again (a page committed late). */
 const OVERLAP_MS = 10 * 60_000;
 
@@ -16,7 +19,8 @@ const OVERLAP_MS = 10 * 60_000;
  * (metrics `isPatchCandidate`: above `trivialMaxLines` but within 4 times it, or named as
  * formatting with balanced additions and deletions), one REST request per 100 files, and stores
  * per file what they say (whitespace-free lines, formatting only). Looks only at pull requests
- * synced since its last run whose patches were never read, so an unchanged re-sync costs nothing;
+ * synced since its last run whose patches were never read, so an unchanged re-sync costs nothing,
+ * and reads at most `MAX_READS_PER_RUN` a run;
  * a PR's result is written as soon as it is read, so a retry goes on where it stopped. Then
  * attributes the repository's changes (enqueued by sync.pulls through this job, so that the
  * rollups that follow see the patches).
@@ -39,6 +43,9 @@ export async function syncPullDiffs(
   let read = 0;
   let requests = 0;
   for (const pr of rows) {
+    // A backfill's candidates over several runs: attribution (enqueued below) does not wait hours
+    // for the REST budget. The rest are next run's (the mark stops at the last row looked at).
+    if (read >= MAX_READS_PER_RUN) break;
     if (newest === null || pr.syncedAt > newest) newest = pr.syncedAt;
     if (!isPatchCandidate({ ...pr, formatOnly: false }, isIgnored, maxLines)) continue;
     const patches = await pullRequestPatches(deps.github, {
