@@ -12,7 +12,10 @@
  *    commits, files and labels, branch history, deployments) as GraphQL points + REST requests,
  *    next to the per-PR REST approach of DevLake's collector, issued for real with @octokit/rest:
  *    list every repository's closed pulls, then each merged PR's commits, files and reviews.
- * 2. An unchanged re-sync: its cost per repository.
+ * 2. An unchanged re-sync: its cost per repository (requests GitHub charges, GraphQL and REST, and
+ *    conditional requests answered 304, which it does not), and the pull-request stream alone in
+ *    GraphQL points per 1,000 PRs, with labels, commits and files (what the sync reads) and with
+ *    commits only (the same fetcher, `variant: "commits"`).
  * 3. Throughput: merged PRs per second of the first sync end to end (GitHub over loopback HTTP,
  *    mapping, upserts, attribution, linking, rollups), next to a plain `COPY ... FROM STDIN` of the
  *    same rows (every table the sync wrote) into an empty database.
@@ -24,7 +27,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { Octokit } from "@octokit/rest";
 import { createTestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
+import { createGitHubClient, mergedPullRequests } from "@yardstick/github";
 import { generateWorld, presetOptions, type TokenUsage, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { createPipelineDeps, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
@@ -225,6 +228,31 @@ async function main(): Promise<void> {
     const againUsage = await usage(sim.url);
     if (again.failed.length > 0) throw new Error(`re-sync: ${again.failed.length} jobs failed`);
 
+    log("pull-request stream with commits only (without, then with the Bot PRs' details)");
+    const commitsOnly = { points: 0, prs: 0, withBotDetails: 0 };
+    for (const details of ["none", "bots"] as const) {
+      await resetUsage(sim.url);
+      let points = 0;
+      for (const fullName of repos) {
+        const [owner = "", repo = ""] = fullName.split("/");
+        const baseRef = world.repo(fullName)?.defaultBranch;
+        for await (const page of mergedPullRequests(github, {
+          owner,
+          repo,
+          ...(baseRef === undefined ? {} : { baseRef }),
+          variant: "commits",
+          details,
+        })) {
+          points += page.cost.graphqlPoints;
+          if (details === "none") commitsOnly.prs += page.pullRequests.length;
+        }
+      }
+      const charged = (await usage(sim.url)).graphqlPoints;
+      if (charged !== points) throw new Error(`commits-only pass: ${points} points counted, ${charged} charged`);
+      if (details === "none") commitsOnly.points = points;
+      else commitsOnly.withBotDetails = points;
+    }
+
     log(`per-PR REST collection (${CONCURRENCY} requests in flight)`);
     await resetUsage(sim.url);
     const t1 = performance.now();
@@ -247,6 +275,9 @@ async function main(): Promise<void> {
           restRequests: firstUsage.restRequests,
           per1000: Math.round(per1000(ours) * 10) / 10,
           pullRequestPointsPer1000: Math.round(per1000(pullPoints.first) * 10) / 10,
+          pullRequestCommitsOnlyPointsPer1000: Math.round((commitsOnly.points / commitsOnly.prs) * 10_000) / 10,
+          pullRequestCommitsAndBotDetailsPointsPer1000:
+            Math.round((commitsOnly.withBotDetails / commitsOnly.prs) * 10_000) / 10,
         },
         perPrRest: {
           mergedSeen: rest.merged,
@@ -259,8 +290,15 @@ async function main(): Promise<void> {
       },
       resync: {
         graphqlRequests: againUsage.graphqlRequests,
+        organisations: config.github.organizations.length,
+        // Requests GitHub charges (GraphQL and REST; 304s are free), per repository.
         requestsPerRepository:
           Math.round(((againUsage.graphqlRequests + againUsage.restRequests) / repos.length) * 100) / 100,
+        // Every HTTP request, 304s included.
+        httpRequestsPerRepository:
+          Math.round(
+            ((againUsage.graphqlRequests + againUsage.restRequests + againUsage.notModified) / repos.length) * 100,
+          ) / 100,
         graphqlPoints: againUsage.graphqlPoints,
         restRequests: againUsage.restRequests,
         notModified: againUsage.notModified,
