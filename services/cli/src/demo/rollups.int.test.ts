@@ -162,4 +162,26 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     expect(run).toMatchObject({ mode: "incremental", pairs: 0, rows: 0 });
     expect(await storedRows(t.db)).toEqual(before);
   });
+
+  it("a week later, with no new data: every group of the new week, and of weeks no longer provisional, equal to a full recompute", async () => {
+    const before = await storedRows(t.db);
+    clock = new Date(now.getTime() + 7 * 86_400_000);
+    const weeks = syncWeeks(deps());
+    const newWeek = weeks.at(-1) as string;
+    expect([...before.values()].some((r) => r.week === newWeek)).toBe(false);
+    const run = await rollupWeeks(deps(), weeks);
+    expect(run.mode).toBe("incremental");
+    const after = await storedRows(t.db);
+    const full = await fullRecompute();
+    // The new week is there for every group the full report lists.
+    for (const key of full.keys()) if (key.endsWith(` ${newWeek}`)) expect(after.has(key), key).toBe(true);
+    // A week whose revert window closed during the week is final now: recomputed, not provisional.
+    const finalised = [...after.values()].filter(
+      (r) =>
+        before.get(`${r.groupKind} ${r.groupName} ${r.week}`)?.figures.provisional === true &&
+        r.figures.provisional === false,
+    );
+    expect(finalised.length).toBeGreaterThan(0);
+    for (const [key, figures] of full) expect(after.get(key)?.figures, key).toEqual(figures);
+  });
 });
