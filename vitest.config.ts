@@ -11,6 +11,9 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          // Speed is measured in scripts/bench, not here: a world-sized unit test may take seconds
+          // on a loaded 2-core machine without being wrong.
+          testTimeout: 60_000,
         },
       },
       {
