@@ -95,11 +95,15 @@ export const jobs = {
     options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
     jobId: (p) => `link.deployments-${p.repo}-${p.runId}`,
   }),
+  /**
+   * The weekly rollups of `weeks` (absent: the backfill window up to this week when the job runs,
+   * as the worker's rollup scheduler enqueues it), incrementally where it can.
+   */
   "rollups.recompute": defineJob({
     queue: "metrics",
-    payload: z.object({ weeks: z.array(IsoWeek).min(1), runId }),
+    payload: z.object({ weeks: z.array(IsoWeek).min(1).optional(), runId }),
     options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
-    jobId: (p) => `rollups.recompute-${p.weeks[0]}-${p.weeks.at(-1)}-${p.runId}`,
+    jobId: (p) => `rollups.recompute-${p.weeks?.[0] ?? "window"}-${p.weeks?.at(-1) ?? "now"}-${p.runId}`,
   }),
   /**
    * The weekly digest of `week` (null: the last complete week when the job runs, as the job

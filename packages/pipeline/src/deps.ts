@@ -1,5 +1,6 @@
 import { type CompiledRuleSet, compileRules } from "@yardstick/attribution";
 import { type Config, repositorySettings } from "@yardstick/config";
+import { isoWeekOf, weekRange } from "@yardstick/core";
 import { type Database, getSyncCursor, upsertSyncCursor } from "@yardstick/db";
 import type { EtagCache, GitHubClient } from "@yardstick/github";
 
@@ -65,4 +66,13 @@ export function trackedBranchOf(config: Config, fullName: string, defaultBranch:
 export function backfillStart(deps: PipelineDeps, since: string | null): Date {
   if (since !== null) return new Date(since);
   return new Date(deps.now().getTime() - deps.config.thresholds.backfillDays * 86_400_000);
+}
+
+/** The weeks whose rollups a sync may touch: the backfill window up to this week. */
+export function syncWeeks(deps: PipelineDeps): string[] {
+  const tz = deps.config.timeZone;
+  const now = deps.now();
+  const to = isoWeekOf(now, tz);
+  const from = isoWeekOf(new Date(now.getTime() - deps.config.thresholds.backfillDays * 86_400_000), tz);
+  return weekRange(from, to);
 }

@@ -1,7 +1,6 @@
-import { isoWeekOf, weekRange } from "@yardstick/core";
 import type { Logger } from "@yardstick/log";
 import { type Jobs, jobs } from "./catalog.js";
-import type { PipelineDeps } from "./deps.js";
+import { type PipelineDeps, syncWeeks } from "./deps.js";
 import { InlineRunner, type InlineRunSummary } from "./inline-runner.js";
 import type { JobRunner } from "./job-spec.js";
 import { processors } from "./processors/index.js";
@@ -26,15 +25,6 @@ export async function enqueueSync(runner: JobRunner<Jobs>, deps: PipelineDeps, r
   for (const org of deps.config.github.organizations)
     await runner.enqueue("discover.org", { org: org.name, runId: request.runId });
   return deps.config.github.organizations.length;
-}
-
-/** The weeks whose rollups a sync may touch: the backfill window up to this week. */
-export function syncWeeks(deps: PipelineDeps): string[] {
-  const tz = deps.config.timeZone;
-  const now = deps.now();
-  const to = isoWeekOf(now, tz);
-  const from = isoWeekOf(new Date(now.getTime() - deps.config.thresholds.backfillDays * 86_400_000), tz);
-  return weekRange(from, to);
 }
 
 /**

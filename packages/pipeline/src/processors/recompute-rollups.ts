@@ -18,7 +18,7 @@ import {
 } from "@yardstick/metrics";
 import { and, eq, gte, lte } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
-import type { PipelineDeps } from "../deps.js";
+import { type PipelineDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
 import {
@@ -51,7 +51,7 @@ export async function recomputeRollups(
   context: JobContext<Jobs>,
   deps: PipelineDeps,
 ): Promise<void> {
-  const run = await rollupWeeks(deps, payload.weeks);
+  const run = await rollupWeeks(deps, payload.weeks ?? syncWeeks(deps));
   context.logger.info(run, "rollups recomputed");
 }
 

@@ -25,15 +25,15 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configForWorld, configInputForWorld } from "../demo/world-config.js";
 import {
-  type CliProcess,
+  CliProcess,
   inlineSync,
   obliteratePrefix,
   REDIS_URL,
   silent,
   simulate,
   smallWorld,
-  startWorker,
   uniquePrefix,
+  WORKER_ARGS,
 } from "../resilience/harness.js";
 import { runCli } from "../test-cli.js";
 import { registerDigest } from "./digest.js";
@@ -351,14 +351,15 @@ describe("yardstick worker", () => {
     await obliteratePrefix(REDIS_URL, prefix);
   });
 
-  it("schedules the digest on the configured cron in the organisation's time zone", async () => {
+  it("schedules the digest on the configured cron in the organisation's time zone, and the rollups", async () => {
     const input: ConfigInput = {
       ...configInputForWorld(world),
       digest: { schedule: "0 9 * * 1", timeZone: "Europe/Berlin", channels: [{ type: "file", dir: "w" }] },
     };
     const configPath = join(dir, "worker.config.json");
     writeFileSync(configPath, JSON.stringify(input));
-    worker = startWorker({
+    const args = WORKER_ARGS.map((a, i) => (WORKER_ARGS[i - 1] === "--rollups-every" ? "30" : a));
+    worker = new CliProcess(args, {
       databaseUrl: t.url,
       redisUrl: REDIS_URL,
       simulatorUrl: "http://127.0.0.1:9",
@@ -381,6 +382,8 @@ describe("yardstick worker", () => {
       expect(local).toBe("Monday 09:00");
       expect(next.getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
       expect(next.getTime()).toBeGreaterThan(Date.now());
+      // Periodic and webhook-driven syncs have no rollup of their own: the worker schedules one.
+      expect(await producer.scheduleOf("rollups", "rollups.recompute")).toMatchObject({ every: 30 * 60_000 });
     } finally {
       await producer.close(1_000);
     }

@@ -42,6 +42,14 @@ export function registerWorker(program: Command): void {
         .argParser(wholeNumber(0)),
     )
     .addOption(
+      new Option(
+        "--rollups-every <minutes>",
+        "recompute the weekly rollups this often (incremental: only what changed since the last run; 0: never)",
+      )
+        .default(15)
+        .argParser(wholeNumber(0)),
+    )
+    .addOption(
       new Option("--shutdown-timeout <seconds>", "on SIGTERM, how long running jobs may finish")
         .default(30)
         .argParser(wholeNumber(0)),
@@ -75,6 +83,7 @@ up again by another worker (stalled-job recovery).`,
       async (options: {
         concurrency: number;
         every: number;
+        rollupsEvery: number;
         shutdownTimeout: number;
         stalledInterval: number;
         queuePrefix: string;
@@ -118,6 +127,13 @@ up again by another worker (stalled-job recovery).`,
           for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
             await runner.schedule(`sync-${org.name}`, { every: options.every * 60_000 }, "sync.tick", {
               org: org.name,
+            });
+          }
+          // Periodic and webhook-driven syncs end without a rollup of their own: this catches them up
+          // (incrementally; nothing changed, nothing written).
+          if (options.rollupsEvery > 0) {
+            await runner.schedule("rollups", { every: options.rollupsEvery * 60_000 }, "rollups.recompute", {
+              runId: "scheduled",
             });
           }
           // The weekly digest of the last complete week, on the configured cron in the org's zone.

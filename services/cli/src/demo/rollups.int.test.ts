@@ -6,7 +6,14 @@ import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { computeMetrics } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, rollupWeeks, runSyncInline, syncWeeks } from "@yardstick/pipeline";
+import {
+  createPipelineDeps,
+  loadMetricsInput,
+  processors,
+  rollupWeeks,
+  runSyncInline,
+  syncWeeks,
+} from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configForWorld } from "./world-config.js";
 
@@ -160,6 +167,12 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     clock = new Date(now.getTime() + 120_000);
     const run = await rollupWeeks(deps(), syncWeeks(deps()));
     expect(run).toMatchObject({ mode: "incremental", pairs: 0, rows: 0 });
+    expect(await storedRows(t.db)).toEqual(before);
+    // As the worker's rollup scheduler enqueues it (no weeks: the sync window when it runs).
+    const lines: LogLine[] = [];
+    const context = { jobId: "scheduled", attempt: 1, logger: capturingLogger(lines), enqueue: async () => {} };
+    await processors["rollups.recompute"]({ runId: "scheduled" }, context, deps());
+    expect(lines.find((l) => l.msg === "rollups recomputed")).toMatchObject({ mode: "incremental", rows: 0 });
     expect(await storedRows(t.db)).toEqual(before);
   });
 

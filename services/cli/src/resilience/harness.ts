@@ -208,7 +208,17 @@ export class CliProcess {
 
 // A 2 s lock: a killed worker's job is taken up again within about 2 s, while a busy event loop on a
 // loaded 2-core CI machine still renews its locks (every second) in time.
-export const WORKER_ARGS = ["worker", "--every", "0", "--stalled-interval", "2000", "--concurrency", "2"];
+export const WORKER_ARGS = [
+  "worker",
+  "--every",
+  "0",
+  "--rollups-every",
+  "0",
+  "--stalled-interval",
+  "2000",
+  "--concurrency",
+  "2",
+];
 
 export function startWorker(env: ChildEnv): CliProcess {
   return new CliProcess(WORKER_ARGS, env);
