@@ -1,4 +1,5 @@
 import { RATE_LIMIT_FIELDS } from "../rate-limit.js";
+import { TEAM_NODE } from "./teams.js";
 
 const REPOSITORY_NODE = "databaseId name nameWithOwner owner { login } isArchived defaultBranchRef { name }";
 
@@ -24,19 +25,7 @@ export const ORG_DISCOVERY_QUERY = `query OrgDiscovery($org: String!) {
     teams(first: 100) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes {
-        databaseId
-        slug
-        name
-        description
-        privacy
-        parentTeam { slug }
-        members(first: 100, membership: IMMEDIATE) {
-          totalCount
-          pageInfo { hasNextPage endCursor }
-          edges { role node { login databaseId } }
-        }
-      }
+      nodes { ${TEAM_NODE} }
     }
   }
 }`;
