@@ -102,6 +102,8 @@ describe("yardstick run with nothing configured (the zero-setup first run)", () 
     expect(stdout).toContain(`Digest: ${join(out, `digest-${last?.week}.md`)}`);
     expect(digest).toContain("## Guardrail regressions");
     expect(digest).toContain(`| AIND | ${formatNumber(last?.aind ?? null)} |`);
-    expect(readFileSync(join(out, `digest-${last?.week}.html`), "utf8")).toMatch(/^<!doctype html>/);
+    const digestHtml = readFileSync(join(out, `digest-${last?.week}.html`), "utf8");
+    expect(digestHtml).toMatch(/^<!doctype html>/);
+    expect(digestHtml).toContain('<a href="report.html">the full report</a>');
   }, 300_000);
 });

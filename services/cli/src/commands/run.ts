@@ -124,7 +124,10 @@ dependency unavailable.`,
           generatedAt: now,
           coverage,
         });
-        const digest = renderDigest(buildDigest(output, { week: to, generatedAt: now, coverage }));
+        const digest = renderDigest(
+          // The report sits next to the digest: a relative link opens it from the folder.
+          buildDigest(output, { week: to, generatedAt: now, coverage, reportUrl: "report.html" }),
+        );
         const files = writeRunOutputs(options.out, output, summary, reportHtml, digest);
         process.stdout.write(`\n${summary}\n`);
         process.stdout.write(

@@ -108,7 +108,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       generatedAt: now,
       coverage,
     });
-    const digest = renderDigest(buildDigest(output, { week: to, generatedAt: now, coverage }));
+    const digest = renderDigest(
+      // The report sits next to the digest: a relative link opens it from the folder.
+      buildDigest(output, { week: to, generatedAt: now, coverage, reportUrl: "report.html" }),
+    );
     const { metricsFile, summaryFile, reportFile, digestFile } = writeRunOutputs(
       options.outDir,
       output,
