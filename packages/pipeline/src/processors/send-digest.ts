@@ -16,10 +16,13 @@ export async function sendDigest(
   const week = payload.week ?? lastCompleteWeek(deps.now(), deps.config.digest.timeZone);
   const senders = configuredSenders(deps.config);
   if (senders.length === 0) {
-    context.logger.info({ week }, "no digest channel configured");
+    context.logger.info({ org: payload.org, week }, "no digest channel configured");
     return;
   }
   const { rendered } = await buildWeeklyDigest(deps.db, deps.config, { week, now: deps.now() });
   const outcomes = await deliverDigest(deps.db, rendered, senders, { now: deps.now, logger: context.logger });
-  context.logger.info({ week, outcomes: outcomes.map((o) => `${o.channel}: ${o.outcome}`) }, "digest delivered");
+  context.logger.info(
+    { org: payload.org, week, outcomes: outcomes.map((o) => `${o.channel}: ${o.outcome}`) },
+    "digest delivered",
+  );
 }
