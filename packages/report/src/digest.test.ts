@@ -154,7 +154,9 @@ describe("buildDigest", () => {
 
 describe("guardrailRegressions", () => {
   const g = { kind: "team" as const, name: "payments" };
+  // 30 deployments of which 3 failed, 28 deployed changes (12 AI-assisted of 24 qualifying): enough of each.
   const base = weekFigures("2026-W46", {
+    deployments: 30,
     changeFailureRate: 0.1,
     revertRate: { ai: 0.04, other: 0.04 },
     leadTimeHours: { median: 20, p90: 40 },
@@ -189,8 +191,8 @@ describe("guardrailRegressions", () => {
       doraBand: "weekly" as const,
       revertRate: { ai: 0.12, other: 0.04 },
       guardrails: {
-        ai: { ...weekFigures("x").guardrails!.ai, changeFailureRate: 0.3 },
-        other: { ...weekFigures("x").guardrails!.other, changeFailureRate: 0.1 },
+        ai: { ...weekFigures("x").guardrails!.ai, deployments: 10, changeFailureRate: 0.3 },
+        other: { ...weekFigures("x").guardrails!.other, deployments: 20, changeFailureRate: 0.1 },
       },
     };
     expect(guardrailRegressions(g, w, { ...base, revertRate: { ai: 0.1, other: 0.04 } }).map((r) => r.text)).toEqual([
@@ -198,6 +200,26 @@ describe("guardrailRegressions", () => {
       "revert rate, AI-assisted vs other: AI-assisted 12% against 4% for other changes",
       "change failure rate, AI-assisted vs other: AI-assisted 30% against 10% for other changes",
     ]);
+  });
+
+  it("says nothing where too few events make a rate or a median noise", () => {
+    // 3 deployments, 1 failed: 33%, against 10% the week before; 4 changes; 1 failure.
+    const few = { ...base, deployments: 3, changeFailureRate: 0.33, deployedChanges: 4, recoveryHoursMedian: 40 };
+    expect(guardrailRegressions(g, { ...few, leadTimeHours: { median: 90, p90: 90 } }, base)).toEqual([]);
+    // The week before had too few: no comparison either.
+    expect(guardrailRegressions(g, { ...base, changeFailureRate: 0.5 }, { ...base, deployments: 4 })).toEqual([]);
+    // AI-assisted vs other needs 5 deployments and 5 qualifying changes on each side.
+    const split = weekFigures("x").guardrails!;
+    const gapOnly = {
+      ...base,
+      revertRate: { ai: 0.3, other: 0 },
+      aiQualifyingChanges: 4,
+      guardrails: {
+        ai: { ...split.ai, deployments: 4, changeFailureRate: 0.5 },
+        other: { ...split.other, deployments: 26 },
+      },
+    };
+    expect(guardrailRegressions(g, gapOnly, { ...base, revertRate: { ai: 0.3, other: 0 } })).toEqual([]);
   });
 
   it("compares nothing across a suppressed week", () => {

@@ -89,9 +89,16 @@ export interface DigestOptions {
 
 /**
  * When a guardrail counts as a regression (documented in docs/report.md). Week-to-week noise in
- * small groups is large, so each rule needs both a relative and an absolute move.
+ * small groups is large, so each rule needs both a relative and an absolute move, and enough
+ * events in both weeks for the rate or the median to mean something.
  */
 export const REGRESSION_RULES = {
+  /** Change failure rate (and its AI-assisted / other split): at least this many deployments a side. */
+  minDeployments: 5,
+  /** Revert rates and lead time: at least this many deployed changes; the AI/other revert gap: this many qualifying changes a side (half). */
+  minChanges: 10,
+  /** Recovery: at least this many failed deployments. */
+  minFailures: 3,
   /** Change failure rate and revert rates: up by at least this many percentage points. */
   ratePoints: 0.05,
   /** AI-assisted vs other: the AI-assisted rate above the other by at least this many points. */
@@ -183,38 +190,53 @@ export function guardrailRegressions(
   const name = groupLabel(group);
   const out: GuardrailRegression[] = [];
   const prev = p === undefined || p.suppressed ? undefined : p;
-  const rateUp = (figure: string, now: number | null, before: number | null) => {
-    if (now === null || before === null || now - before < REGRESSION_RULES.ratePoints - 1e-9) return;
+  const R = REGRESSION_RULES;
+  const atLeast = (value: number | null | undefined, min: number) => value != null && value >= min;
+  const failures = (x: WeekFigures | undefined) =>
+    x?.deployments == null || x.changeFailureRate === null ? null : Math.round(x.deployments * x.changeFailureRate);
+  const bothDeploy = atLeast(w.deployments, R.minDeployments) && atLeast(prev?.deployments, R.minDeployments);
+  const bothChange = atLeast(w.deployedChanges, R.minChanges) && atLeast(prev?.deployedChanges, R.minChanges);
+  const rateUp = (figure: string, now: number | null, before: number | null, enough: boolean) => {
+    if (!enough || now === null || before === null || now - before < R.ratePoints - 1e-9) return;
     out.push({
       group: name,
       figure,
       text: `${figure} ${formatPercent(now)} (previous week ${formatPercent(before)}, ${formatPointChange(now, before)})`,
     });
   };
-  const hoursUp = (figure: string, now: number | null, before: number | null, ratio: number, hours: number) => {
-    if (now === null || before === null || now < before * ratio || now - before < hours) return;
+  const hoursUp = (
+    figure: string,
+    now: number | null,
+    before: number | null,
+    ratio: number,
+    hours: number,
+    enough: boolean,
+  ) => {
+    if (!enough || now === null || before === null || now < before * ratio || now - before < hours) return;
     out.push({
       group: name,
       figure,
       text: `${figure} ${formatHours(now)} (previous week ${formatHours(before)})`,
     });
   };
-  rateUp("change failure rate", w.changeFailureRate, prev?.changeFailureRate ?? null);
-  rateUp("revert rate of AI-assisted changes", w.revertRate.ai, prev?.revertRate.ai ?? null);
-  rateUp("revert rate of other changes", w.revertRate.other, prev?.revertRate.other ?? null);
+  rateUp("change failure rate", w.changeFailureRate, prev?.changeFailureRate ?? null, bothDeploy);
+  rateUp("revert rate of AI-assisted changes", w.revertRate.ai, prev?.revertRate.ai ?? null, bothChange);
+  rateUp("revert rate of other changes", w.revertRate.other, prev?.revertRate.other ?? null, bothChange);
   hoursUp(
     "lead time, median",
     w.leadTimeHours.median,
     prev?.leadTimeHours.median ?? null,
-    REGRESSION_RULES.leadTimeRatio,
-    REGRESSION_RULES.leadTimeHours,
+    R.leadTimeRatio,
+    R.leadTimeHours,
+    bothChange,
   );
   hoursUp(
     "recovery, median",
     w.recoveryHoursMedian,
     prev?.recoveryHoursMedian ?? null,
-    REGRESSION_RULES.recoveryRatio,
-    REGRESSION_RULES.recoveryHours,
+    R.recoveryRatio,
+    R.recoveryHours,
+    atLeast(failures(w), R.minFailures) && atLeast(failures(prev), R.minFailures),
   );
   if (w.doraBand !== null && prev?.doraBand != null && BAND_ORDER[w.doraBand] < BAND_ORDER[prev.doraBand]) {
     out.push({
@@ -223,20 +245,30 @@ export function guardrailRegressions(
       text: `deployment frequency band fell from ${prev.doraBand} to ${w.doraBand}`,
     });
   }
-  const gap = (figure: string, ai: number | null, other: number | null) => {
-    if (ai === null || other === null || ai - other < REGRESSION_RULES.aiGapPoints - 1e-9) return;
+  const gap = (figure: string, ai: number | null, other: number | null, enough: boolean) => {
+    if (!enough || ai === null || other === null || ai - other < R.aiGapPoints - 1e-9) return;
     out.push({
       group: name,
       figure,
       text: `${figure}: AI-assisted ${formatPercent(ai)} against ${formatPercent(other)} for other changes`,
     });
   };
-  gap("revert rate, AI-assisted vs other", w.revertRate.ai, w.revertRate.other);
+  const half = R.minChanges / 2;
+  const aiChanges = w.aiQualifyingChanges;
+  const otherChanges = w.qualifyingChanges === null || aiChanges === null ? null : w.qualifyingChanges - aiChanges;
+  gap(
+    "revert rate, AI-assisted vs other",
+    w.revertRate.ai,
+    w.revertRate.other,
+    atLeast(aiChanges, half) && atLeast(otherChanges, half),
+  );
   if (w.guardrails !== null) {
     gap(
       "change failure rate, AI-assisted vs other",
       w.guardrails.ai.changeFailureRate,
       w.guardrails.other.changeFailureRate,
+      atLeast(w.guardrails.ai.deployments, R.minDeployments) &&
+        atLeast(w.guardrails.other.deployments, R.minDeployments),
     );
   }
   return out;
