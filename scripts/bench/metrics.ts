@@ -1,8 +1,10 @@
 /**
- * Metrics engine: full recompute against the incremental update of one new day of data.
+ * Metrics engine: full recompute against the incremental update of one new day of data, and of
+ * smaller stateful batches (15 minutes, one merged-and-deployed change).
  *
  *   node --max-old-space-size=16000 --expose-gc --import tsx scripts/bench/metrics.ts \
- *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seed 1] [--runs 3]
+ *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seed 1] [--runs 3] \
+ *     [--skip-full] [--skip-stateful] [--batches day,15min,single] [--slices 8]
  *
  * The world is `syntheticInput` (seeded; not the simulator). "Today" is its last day
  * (Friday 2026-11-20): the changes merged or deployed that day, its deployments and usage are
@@ -15,8 +17,15 @@
  *   `evaluateGroupWeeks` of just those pairs (including the "other" groups, which evaluate every
  *   group of their kind that week to know who folds). Loading from storage is in neither.
  *
+ * - stateful (`--batches`, default `day`): the worker's kept state (`rollupState`, built untimed)
+ *   brought up to date by `affectedWeeks` -> `updatePrepared` -> `evaluateGroupWeeks` with the
+ *   kept caches, for batches of new data: `day` (Wednesday, Thursday, Friday a day at a time),
+ *   `15min` (the last `--slices` 15-minute slices of Friday in order), `single` (one merged change
+ *   and the deployment that ships it alone). Each batch kind starts from its own state.
+ *
  * Each is run `--runs` times (median reported); the incremental runs first, so the peak RSS
- * after them is theirs. The incremental figures are checked against the full report.
+ * after them is theirs. The incremental figures are checked against the full report; the
+ * stateful batches whose snapshot is not the whole input, against the windowed path of their snapshot.
  */
 import { execSync } from "node:child_process";
 import {
@@ -46,6 +55,11 @@ const seed = arg("seed", 1);
 const runs = arg("runs", 3);
 const skipFull = args.includes("--skip-full");
 const skipStateful = args.includes("--skip-stateful");
+/** Stateful batches to measure: `day` (Wednesday to Friday, a day at a time), `15min` (the last `--slices` 15-minute slices of Friday), `single` (one merged change and the deployment shipping it). */
+const batchesArg = args.indexOf("--batches");
+const batches = (batchesArg === -1 ? "day" : (args[batchesArg + 1] ?? "day")).split(",");
+for (const b of batches) if (!["day", "15min", "single"].includes(b)) throw new Error(`--batches: unknown batch ${b}`);
+const slices = arg("slices", 8);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -81,8 +95,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const byLiveAt = [...input.deployments].sort(
   (a, b) => (a.statuses[0]?.createdAt.getTime() ?? 0) - (b.statuses[0]?.createdAt.getTime() ?? 0),
 );
-function newDataOf(from: Date) {
-  const to = new Date(from.getTime() + 86_400_000);
+/** The data that arrived in [from, to) (a day by default). */
+function newDataOf(from: Date, to = new Date(from.getTime() + 86_400_000)) {
   const within = (d: Date | null | undefined) => d != null && d >= from && d < to;
   const data = {
     changes: [] as Mutable<NonNullable<NewData["changes"]>>,
@@ -114,8 +128,11 @@ function newDataOf(from: Date) {
     }
     previousOf.set(env, liveAt);
   }
-  const day = from.toISOString().slice(0, 10);
-  for (const u of input.usage) if (u.day === day) data.usage.push({ personId: u.personId, day: u.day });
+  // A day's usage arrives when the day ends (`asOf` keeps the days before its date).
+  const firstDay = from.toISOString().slice(0, 10);
+  const endDay = to.toISOString().slice(0, 10);
+  for (const u of input.usage)
+    if (u.day >= firstDay && u.day < endDay) data.usage.push({ personId: u.personId, day: u.day });
   return data;
 }
 /** The input as the database held it at `at`. */
@@ -179,46 +196,197 @@ for (let r = 0; r < runs; r++) {
 }
 const rssAfterIncremental = peakMib();
 
-// Stateful: the worker keeps the prepared facts and caches of its last run (here: as of
-// Wednesday 00:00, caches of the last 13 weeks), then takes Wednesday, Thursday and Friday a day at a time.
-const stateful: { total: number; cpu: number; affected: number; update: number; evaluate: number }[] = [];
-let statefulResult: ReturnType<typeof evaluateGroupWeeks> = [];
-let statefulPairs = 0;
-if (!skipStateful) {
-  const wednesday = new Date(dayStart.getTime() - 2 * 86_400_000);
-  const before = asOf(wednesday);
-  t0 = performance.now();
-  // The worker prepares its state once, keeping the verdicts cache for its updates.
+/** A kept rollup state as of `at`, as the worker holds it after its last run (built untimed): caches of the last 13 weeks. */
+function buildState(at: Date, snapshot: MetricsInput) {
+  const b0 = performance.now();
   const cache: PrepareCache = new WeakMap();
-  const prep = prepareMetrics(before, cache);
+  const prep = prepareMetrics(snapshot, cache);
   const state = rollupState(prep, undefined, cache);
   const recent: string[] = [];
-  for (let i = 12; i >= 0; i--) recent.push(clock.shift(clock.weekOf(wednesday), -i));
-  evaluateGroups(prep, recent, { from: recent[0] as string, to: latestWeek, now: wednesday }, state.ctx);
-  log(
-    `stateful: state as of ${wednesday.toISOString().slice(0, 10)} built in ${(performance.now() - t0).toFixed(0)} ms (not timed)`,
-  );
-  for (let d = 0; d < 3; d++) {
-    const since = new Date(wednesday.getTime() + d * 86_400_000);
-    const dayInput = d === 2 ? input : asOf(new Date(since.getTime() + 86_400_000));
-    const data = d === 2 ? newData : newDataOf(since);
+  for (let i = 12; i >= 0; i--) recent.push(clock.shift(clock.weekOf(at), -i));
+  evaluateGroups(prep, recent, { from: recent[0] as string, to: latestWeek, now: at }, state.ctx);
+  log(`stateful: state as of ${at.toISOString()} built in ${(performance.now() - b0).toFixed(0)} ms (not timed)`);
+  return state;
+}
+type StatefulRun = {
+  total: number;
+  cpu: number;
+  affected: number;
+  update: number;
+  evaluate: number;
+  changes: number;
+  deployments: number;
+  usage: number;
+  pairs: number;
+};
+type Step = { label: string; since: Date; snapshot: MetricsInput; data: NewData; reference: boolean };
+type BatchCheck = { same: number; differ: number };
+/** Applies `steps` in order to `state` (each timed: affectedWeeks, updatePrepared, evaluateGroupWeeks). */
+function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
+  const runs: StatefulRun[] = [];
+  const reference: BatchCheck = { same: 0, differ: 0 };
+  let last: ReturnType<typeof evaluateGroupWeeks> = [];
+  for (const step of steps) {
     gc?.();
     const c0 = cpuMs();
-    t0 = performance.now();
-    const pairs = affectedWeeks(data, dayInput.roster, dayInput.config, latestWeek);
-    const t1 = performance.now();
-    updatePrepared(state, dayInput, since);
-    const t2 = performance.now();
-    statefulResult = evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx);
-    const t3 = performance.now();
-    stateful.push({ total: t3 - t0, cpu: cpuMs() - c0, affected: t1 - t0, update: t2 - t1, evaluate: t3 - t2 });
-    statefulPairs = pairs.length;
+    const s0 = performance.now();
+    const pairs = affectedWeeks(step.data, step.snapshot.roster, step.snapshot.config, latestWeek);
+    const s1 = performance.now();
+    updatePrepared(state, step.snapshot, step.since);
+    const s2 = performance.now();
+    last = evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx);
+    const s3 = performance.now();
+    const run = {
+      total: s3 - s0,
+      cpu: cpuMs() - c0,
+      affected: s1 - s0,
+      update: s2 - s1,
+      evaluate: s3 - s2,
+      changes: step.data.changes?.length ?? 0,
+      deployments: step.data.deployments?.length ?? 0,
+      usage: step.data.usage?.length ?? 0,
+      pairs: pairs.length,
+    };
+    runs.push(run);
+    let note = "";
+    if (step.reference) {
+      // Untimed: the same pairs from the windowed path (restrictInput, prepare, evaluate) of the same snapshot.
+      const expected = evaluateGroupWeeks(prepareMetrics(restrictInput(step.snapshot, pairs).input), pairs, { now });
+      let same = 0;
+      last.forEach((r, i) => {
+        if (JSON.stringify(r.figures) === JSON.stringify(expected[i]?.figures)) same += 1;
+      });
+      reference.same += same;
+      reference.differ += last.length - same;
+      note = `; ${same}/${last.length} pairs equal to the windowed path of the snapshot`;
+    }
     log(
-      `stateful day ${since.toISOString().slice(0, 10)}: ${(t3 - t0).toFixed(0)} ms, CPU ${(stateful.at(-1)?.cpu ?? 0).toFixed(0)} ms (affected ${(t1 - t0).toFixed(0)}, updatePrepared ${(t2 - t1).toFixed(0)}, evaluate ${(t3 - t2).toFixed(0)}); ${data.changes.length} changes, ${pairs.length} pairs`,
+      `stateful ${step.label}: ${run.total.toFixed(0)} ms, CPU ${run.cpu.toFixed(0)} ms (affected ${run.affected.toFixed(0)}, updatePrepared ${run.update.toFixed(0)}, evaluate ${run.evaluate.toFixed(0)}); ${run.changes} changes, ${run.deployments} deployments, ${run.usage} usage records, ${run.pairs} pairs${note}`,
     );
   }
+  return { runs, reference, last };
+}
+
+// Stateful, one day: the worker keeps the prepared facts and caches of its last run (here: as of
+// Wednesday 00:00, caches of the last 13 weeks), then takes Wednesday, Thursday and Friday a day at a time.
+let stateful: StatefulRun[] = [];
+let statefulResult: ReturnType<typeof evaluateGroupWeeks> = [];
+let statefulPairs = 0;
+if (!skipStateful && batches.includes("day")) {
+  const wednesday = new Date(dayStart.getTime() - 2 * 86_400_000);
+  const steps: Step[] = [];
+  for (let d = 0; d < 3; d++) {
+    const since = new Date(wednesday.getTime() + d * 86_400_000);
+    steps.push({
+      label: `day ${since.toISOString().slice(0, 10)}`,
+      since,
+      snapshot: d === 2 ? input : asOf(new Date(since.getTime() + 86_400_000)),
+      data: d === 2 ? newData : newDataOf(since),
+      reference: false,
+    });
+  }
+  const out = applySteps(buildState(wednesday, asOf(wednesday)), steps);
+  stateful = out.runs;
+  statefulResult = out.last;
+  statefulPairs = out.runs.at(-1)?.pairs ?? 0;
 }
 const rssAfterStateful = peakMib();
+
+// Stateful, 15 minutes: the state as of Friday 24:00 - slices x 15 min, then the last `--slices`
+// 15-minute slices of Friday in order (what `yardstick worker --rollups-every 15` takes). The
+// last slice ends the day: its snapshot is the whole input, checked against the full report;
+// every slice is also checked against the windowed path of its snapshot.
+let quarter: ReturnType<typeof applySteps> | null = null;
+if (!skipStateful && batches.includes("15min")) {
+  const quarterMs = 15 * 60_000;
+  const from = new Date(world.end.getTime() - slices * quarterMs);
+  const steps: Step[] = [];
+  for (let i = 0; i < slices; i++) {
+    const since = new Date(from.getTime() + i * quarterMs);
+    const to = new Date(since.getTime() + quarterMs);
+    steps.push({
+      label: `15 min from ${since.toISOString().slice(11, 16)}`,
+      since,
+      snapshot: to >= world.end ? input : asOf(to),
+      data: newDataOf(since, to),
+      reference: true,
+    });
+  }
+  quarter = applySteps(buildState(from, asOf(from)), steps);
+}
+const rssAfterQuarter = peakMib();
+
+// Stateful, one change: the last `--runs` changes merged on Friday that a production deployment
+// ships alone (its environment's previous deployment live before the merge, the only environment
+// of its repository), each applied as one batch to its own state as of its merge. The snapshot is
+// the data as of the merge plus the change and that deployment; checked against the windowed path of it.
+let single = null as ReturnType<typeof applySteps> | null;
+const singleOf: { key: string; repo: string; mergedAt: string; liveAt: string }[] = [];
+if (!skipStateful && batches.includes("single")) {
+  const shippedBy = new Map<string, MetricsInput["changes"][number][]>(); // repo + live time -> changes
+  for (const c of input.changes) {
+    const at = world.deployedAt.get(c.key);
+    if (at === undefined) continue;
+    const key = `${c.repo} ${at.getTime()}`;
+    const list = shippedBy.get(key) ?? [];
+    list.push(c);
+    shippedBy.set(key, list);
+  }
+  const envsOf = new Map<string, Set<string>>();
+  for (const d of input.deployments) envsOf.set(d.repo, (envsOf.get(d.repo) ?? new Set()).add(d.environment));
+  const previousOf = new Map<string, (typeof input.deployments)[number]>();
+  const picks: {
+    change: MetricsInput["changes"][number];
+    deployment: (typeof input.deployments)[number];
+    previous: (typeof input.deployments)[number] | undefined;
+  }[] = [];
+  for (const d of byLiveAt) {
+    const liveAt = d.statuses[0]?.createdAt;
+    if (liveAt === undefined) continue;
+    const previous = previousOf.get(d.repo);
+    previousOf.set(d.repo, d);
+    if (liveAt < dayStart || envsOf.get(d.repo)?.size !== 1 || d.statuses.length !== 1) continue;
+    const shipped = shippedBy.get(`${d.repo} ${liveAt.getTime()}`) ?? [];
+    const change = shipped[0];
+    if (shipped.length !== 1 || change === undefined || change.mergedAt < dayStart || change.personId === null)
+      continue;
+    const settled = previous?.statuses.every((x) => x.createdAt < change.mergedAt) ?? false;
+    if (!settled || (previous?.createdAt ?? world.end) >= change.mergedAt || d.createdAt < change.mergedAt) continue;
+    picks.push({ change, deployment: d, previous });
+  }
+  picks.sort((a, b) => b.change.mergedAt.getTime() - a.change.mergedAt.getTime());
+  if (picks.length === 0) log("single: no change on Friday is shipped alone by a deployment");
+  for (const { change, deployment, previous } of picks.slice(0, runs).reverse()) {
+    const at = change.mergedAt;
+    const liveAt = deployment.statuses[0]?.createdAt as Date;
+    const base = asOf(at);
+    const snapshot: MetricsInput = {
+      ...base,
+      changes: input.changes.filter((c) => c.mergedAt < at || c === change),
+      deployments: [...base.deployments.filter((d) => d.createdAt < at), deployment],
+    };
+    const data: NewData = {
+      changes: [{ repo: change.repo, personId: change.personId, mergedAt: at, deployedAt: liveAt }],
+      deployments: [
+        { repo: deployment.repo, liveAt, people: [change.personId as string] },
+        ...(previous?.statuses[0] ? [{ repo: deployment.repo, liveAt: previous.statuses[0].createdAt }] : []),
+      ],
+    };
+    singleOf.push({ key: change.key, repo: change.repo, mergedAt: at.toISOString(), liveAt: liveAt.toISOString() });
+    const out = applySteps(buildState(at, base), [
+      { label: `single ${change.key}`, since: at, snapshot, data, reference: true },
+    ]);
+    single = {
+      runs: [...(single?.runs ?? []), ...out.runs],
+      reference: {
+        same: (single?.reference.same ?? 0) + out.reference.same,
+        differ: (single?.reference.differ ?? 0) + out.reference.differ,
+      },
+      last: out.last,
+    };
+  }
+}
+const rssAfterBatches = peakMib();
 
 const full: { total: number; cpu: number; prepare: number; evaluate: number }[] = [];
 const reportWeeks: string[] = [];
@@ -318,6 +486,43 @@ const summary = {
     pairs: statefulPairs,
     check: statefulCheck,
   },
+  batches: Object.fromEntries(
+    (
+      [
+        ["15min", quarter],
+        ["single", single],
+      ] as [string, typeof quarter][]
+    )
+      .flatMap(([name, b]) => (b === null ? [] : [[name, b] as const]))
+      .map(([name, b]) => {
+        const wall = median(b.runs.map((x) => x.total));
+        const cpu = median(b.runs.map((x) => x.cpu));
+        return [
+          name,
+          {
+            medianMs: Math.round(wall),
+            runsMs: b.runs.map((x) => Math.round(x.total)),
+            cpuMedianMs: Math.round(cpu),
+            cpuRunsMs: b.runs.map((x) => Math.round(x.cpu)),
+            parts: {
+              affectedMs: Math.round(median(b.runs.map((x) => x.affected))),
+              updatePreparedMs: Math.round(median(b.runs.map((x) => x.update))),
+              evaluateMs: Math.round(median(b.runs.map((x) => x.evaluate))),
+            },
+            changes: b.runs.map((x) => x.changes),
+            deployments: b.runs.map((x) => x.deployments),
+            usage: b.runs.map((x) => x.usage),
+            pairs: b.runs.map((x) => x.pairs),
+            ...(name === "single" ? { changesApplied: singleOf } : {}),
+            checkWindowed: b.reference,
+            // The last 15-minute slice ends the day: its snapshot is the whole input.
+            checkFull: name === "15min" ? check(b.last) : null,
+            ratio: full.length === 0 ? null : Math.round((wall / fullMs) * 10_000) / 10_000,
+            cpuRatio: full.length === 0 ? null : Math.round((cpu / median(full.map((x) => x.cpu))) * 10_000) / 10_000,
+          },
+        ];
+      }),
+  ),
   ratio: Math.round((inc / fullMs) * 10_000) / 10_000,
   statefulRatio:
     stateful.length === 0 ? null : Math.round((median(stateful.map((x) => x.total)) / fullMs) * 10_000) / 10_000,
@@ -334,9 +539,14 @@ const summary = {
     afterGenerate: rssAfterGenerate,
     afterIncremental: rssAfterIncremental,
     afterStateful: rssAfterStateful,
+    afterQuarter: rssAfterQuarter,
+    afterBatches: rssAfterBatches,
     afterFull: rssAfterFull,
   },
   uptime: execSync("uptime").toString().trim(),
 };
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-if (windowedCheck.differ > 0 || statefulCheck.differ > 0) process.exitCode = 1;
+const batchDiffers = [quarter, single].some(
+  (b) => b !== null && (b.reference.differ > 0 || (b === quarter && check(b.last).differ > 0)),
+);
+if (windowedCheck.differ > 0 || statefulCheck.differ > 0 || batchDiffers) process.exitCode = 1;
