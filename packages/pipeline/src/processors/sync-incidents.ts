@@ -4,8 +4,14 @@ import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 
-/** `updatedSince`: the newest issue update read; `endCursor`: the repository's issues marker when the pass ended. */
-export const INCIDENTS_STREAM = "incidents";
+/**
+ * The cursor stream of one incident label (`updatedSince`: the newest issue update read;
+ * `endCursor`: the repository's issues marker when the pass ended). Keyed by the label, so a
+ * changed `incidents.label` starts its own backfill instead of resuming the old label's.
+ */
+export function incidentsStream(label: string): string {
+  return `incidents:${label.toLowerCase()}`;
+}
 
 /**
  * Issues carrying the configured incident label (`incidents.label`; nothing to do without one).
@@ -23,7 +29,8 @@ export async function syncIncidents(
   if (label === undefined) return;
   const repo = payload.repo;
   const wanted = label.toLowerCase();
-  const cursor = await getSyncCursor(deps.db, repo, INCIDENTS_STREAM);
+  const stream = incidentsStream(label);
+  const cursor = await getSyncCursor(deps.db, repo, stream);
   const lookbackMs = deps.config.thresholds.lookbackWeeks * 7 * 86_400_000;
   const since = cursor?.updatedSince ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
   let kept = 0;
@@ -53,7 +60,7 @@ export async function syncIncidents(
       await deleteIncidentIssues(tx, repo, unlabelled);
       await upsertSyncCursor(tx, {
         scope: repo,
-        stream: INCIDENTS_STREAM,
+        stream,
         updatedSince: page.updatedSince ?? since,
         ...(page.done && payload.marker != null ? { endCursor: payload.marker } : {}),
         lastRunAt: syncedAt,
@@ -64,7 +71,7 @@ export async function syncIncidents(
     deps.onProgress?.({
       kind: "page",
       repo,
-      stream: INCIDENTS_STREAM,
+      stream,
       items: page.issues.length,
       points: page.cost.graphqlPoints,
       remaining: page.rateLimit?.remaining ?? null,

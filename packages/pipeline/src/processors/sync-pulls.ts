@@ -14,7 +14,7 @@ import type { JobContext, PayloadOf } from "../job-spec.js";
 import { defaultBranchOf } from "./repo-info.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
 import { DEPLOYMENTS_STREAM } from "./sync-deployments.js";
-import { INCIDENTS_STREAM } from "./sync-incidents.js";
+import { incidentsStream } from "./sync-incidents.js";
 
 /**
  * Completed passes: `updatedSince` is the high-water mark the next pass stops at; `endCursor`
@@ -158,9 +158,9 @@ async function enqueueChangedStreams(
   const branchChanged = markers.head !== null && markers.head !== storedHead;
   // Incident issues (only with `incidents.label`): read when the repository's issues moved.
   const issuesMarker = `issues:${markers.issues}`;
+  const label = deps.config.incidents.label;
   const incidentsChanged =
-    deps.config.incidents.label !== undefined &&
-    (await getSyncCursor(deps.db, repo, INCIDENTS_STREAM))?.endCursor !== issuesMarker;
+    label !== undefined && (await getSyncCursor(deps.db, repo, incidentsStream(label)))?.endCursor !== issuesMarker;
   context.logger.debug({ repo, branchChanged, deploymentsChanged, incidentsChanged }, "repository markers read");
   if (incidentsChanged) await context.enqueue("sync.incidents", { repo, runId, marker: issuesMarker });
   if (branchChanged) {
