@@ -54,6 +54,9 @@ describe("BullMqRunner on real Redis", () => {
     expect(await r.pending()).toBe(0);
     await r.enqueue("test.record", { key: "now" });
     expect(await r.pending()).toBe(1);
+    expect(await r.unschedule("yearly", "test.record")).toBe(true);
+    expect(await r.scheduleOf("yearly", "test.record")).toBeNull();
+    expect(await r.unschedule("yearly", "test.record")).toBe(false);
   });
 
   it("retries retryable errors and fails non-retryable ones after one attempt", async () => {

@@ -119,6 +119,13 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     });
   }
 
+  /** Removes a job scheduler of job `name` (and its next run), if declared; true when there was one. */
+  async unschedule<N extends JobName<C>>(schedulerId: string, name: N): Promise<boolean> {
+    const spec = this.options.catalog[name];
+    if (spec === undefined) return false;
+    return this.queue(spec.queue).removeJobScheduler(schedulerId);
+  }
+
   /** A declared job scheduler of job `name` (its cron or interval, zone and next run), if any. */
   async scheduleOf<N extends JobName<C>>(
     schedulerId: string,

@@ -384,6 +384,19 @@ describe("yardstick worker", () => {
       expect(next.getTime()).toBeGreaterThan(Date.now());
       // Periodic and webhook-driven syncs have no rollup of their own: the worker schedules one.
       expect(await producer.scheduleOf("rollups", "rollups.recompute")).toMatchObject({ every: 30 * 60_000 });
+
+      // `digest.channels: []` turns the digest off for every worker: the next worker removes the schedule.
+      await worker.stop();
+      writeFileSync(configPath, JSON.stringify({ ...input, digest: { channels: [] } }));
+      worker = new CliProcess(args, {
+        databaseUrl: t.url,
+        redisUrl: REDIS_URL,
+        simulatorUrl: "http://127.0.0.1:9",
+        configPath,
+        prefix,
+      });
+      await worker.waitFor("worker started");
+      expect(await producer.scheduleOf(`digest-${digestOrgOf(config)}`, "digest.weekly")).toBeNull();
     } finally {
       await producer.close(1_000);
     }

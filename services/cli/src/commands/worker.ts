@@ -67,7 +67,10 @@ export function registerWorker(program: Command): void {
         .env("YARDSTICK_QUEUE_PREFIX")
         .default("yardstick"),
     )
-    .option("--no-digest", "do not schedule the weekly digest (digest.schedule, digest.channels)")
+    .option(
+      "--no-digest",
+      "this process does not declare the weekly digest's schedule (to stop the digest for all workers: digest.channels: [])",
+    )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL)")
     .addHelpText(
@@ -137,6 +140,7 @@ up again by another worker (stalled-job recovery).`,
             });
           }
           // The weekly digest of the last complete week, on the configured cron in the org's zone.
+          // `digest.channels: []` turns it off for every worker: the schedule is removed.
           if (options.digest && digest.channels.length > 0) {
             await runner.schedule(
               digestSchedulerId(runtime.config),
@@ -144,6 +148,8 @@ up again by another worker (stalled-job recovery).`,
               "digest.weekly",
               { org: digestOrgOf(runtime.config), week: null },
             );
+          } else if (digest.channels.length === 0) {
+            await runner.unschedule(digestSchedulerId(runtime.config), "digest.weekly");
           }
         };
         await declareSchedules();
