@@ -22,6 +22,8 @@
  *   kept caches, for batches of new data: `day` (Wednesday, Thursday, Friday a day at a time),
  *   `15min` (the last `--slices` 15-minute slices of Friday in order), `single` (one merged change
  *   and the deployment that ships it alone). Each batch kind starts from its own state.
+ *   `updatePrepared` is given only the repositories with data from the batch's start on and the
+ *   usage from its week on (`reposWithDataSince`, `updateInputOf`; selected untimed, like the snapshot).
  *
  * Each is run `--runs` times (median reported); the incremental runs first, so the peak RSS
  * after them is theirs. The incremental figures are checked against the full report; the
@@ -36,9 +38,11 @@ import {
   type NewData,
   type PrepareCache,
   prepareMetrics,
+  reposWithDataSince,
   restrictInput,
   rollupState,
   syntheticInput,
+  updateInputOf,
   updatePrepared,
   WeekClock,
 } from "@yardstick/metrics";
@@ -218,6 +222,9 @@ type StatefulRun = {
   deployments: number;
   usage: number;
   pairs: number;
+  /** Repositories with data from `since` on, and their changes: what `updatePrepared` is given. */
+  repos: number;
+  updateChanges: number;
 };
 type Step = { label: string; since: Date; snapshot: MetricsInput; data: NewData; reference: boolean };
 type BatchCheck = { same: number; differ: number };
@@ -227,12 +234,16 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
   const reference: BatchCheck = { same: 0, differ: 0 };
   let last: ReturnType<typeof evaluateGroupWeeks> = [];
   for (const step of steps) {
+    // Untimed, like the snapshot's load: the rows of the repositories with data from `since` on
+    // and the usage from its week on (in the database, indexed queries by repository and day).
+    const repos = reposWithDataSince(step.snapshot, step.since);
+    const update = updateInputOf(step.snapshot, step.since, repos);
     gc?.();
     const c0 = cpuMs();
     const s0 = performance.now();
     const pairs = affectedWeeks(step.data, step.snapshot.roster, step.snapshot.config, latestWeek);
     const s1 = performance.now();
-    updatePrepared(state, step.snapshot, step.since);
+    updatePrepared(state, update, step.since);
     const s2 = performance.now();
     last = evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx);
     const s3 = performance.now();
@@ -246,6 +257,8 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
       deployments: step.data.deployments?.length ?? 0,
       usage: step.data.usage?.length ?? 0,
       pairs: pairs.length,
+      repos: repos.size,
+      updateChanges: update.changes.length,
     };
     runs.push(run);
     let note = "";
@@ -261,7 +274,7 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
       note = `; ${same}/${last.length} pairs equal to the windowed path of the snapshot`;
     }
     log(
-      `stateful ${step.label}: ${run.total.toFixed(0)} ms, CPU ${run.cpu.toFixed(0)} ms (affected ${run.affected.toFixed(0)}, updatePrepared ${run.update.toFixed(0)}, evaluate ${run.evaluate.toFixed(0)}); ${run.changes} changes, ${run.deployments} deployments, ${run.usage} usage records, ${run.pairs} pairs${note}`,
+      `stateful ${step.label}: ${run.total.toFixed(0)} ms, CPU ${run.cpu.toFixed(0)} ms (affected ${run.affected.toFixed(0)}, updatePrepared ${run.update.toFixed(0)}, evaluate ${run.evaluate.toFixed(0)}); ${run.changes} changes, ${run.deployments} deployments, ${run.usage} usage records, ${run.pairs} pairs; updatePrepared given ${run.repos} repositories (${run.updateChanges} changes)${note}`,
     );
   }
   return { runs, reference, last };

@@ -4,7 +4,7 @@ import { evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
 import type { MetricsInput } from "./inputs.js";
 import type { MetricsOutput } from "./output.js";
 import { prepareMetrics } from "./prepare.js";
-import { restrictInput, rollupState, updatePrepared } from "./restrict.js";
+import { reposWithDataSince, restrictInput, rollupState, updateInputOf, updatePrepared } from "./restrict.js";
 import { syntheticInput } from "./synthetic.js";
 
 function figuresByPair(out: MetricsOutput): Map<string, string> {
@@ -108,18 +108,19 @@ describe("restrictInput", () => {
     expect(restricted.fullRepos).not.toContain(repo);
   });
 
-  it("updatePrepared: day after day, the kept facts and caches give the full report's figures", () => {
-    const asOf = (at: Date): MetricsInput => {
-      const day = at.toISOString().slice(0, 10);
-      return {
-        ...world.input,
-        changes: world.input.changes.filter((c) => c.mergedAt < at),
-        deployments: world.input.deployments
-          .map((d) => ({ ...d, statuses: d.statuses.filter((x) => x.createdAt < at) }))
-          .filter((d) => d.createdAt < at),
-        usage: world.input.usage.filter((u) => u.day < day),
-      };
+  const asOf = (at: Date): MetricsInput => {
+    const day = at.toISOString().slice(0, 10);
+    return {
+      ...world.input,
+      changes: world.input.changes.filter((c) => c.mergedAt < at),
+      deployments: world.input.deployments
+        .map((d) => ({ ...d, statuses: d.statuses.filter((x) => x.createdAt < at) }))
+        .filter((d) => d.createdAt < at),
+      usage: world.input.usage.filter((u) => u.day < day),
     };
+  };
+
+  it("updatePrepared: day after day, the kept facts and caches give the full report's figures", () => {
     const wednesday = new Date("2026-11-18T00:00:00Z");
     const prep = prepareMetrics(asOf(wednesday));
     const state = rollupState(prep);
@@ -143,5 +144,33 @@ describe("restrictInput", () => {
       }
       expect(compared).toBeGreaterThan(20);
     }
+  });
+
+  it("updatePrepared given only the repositories with new data (6-hour batches) gives the full report's figures", () => {
+    const thursday = new Date("2026-11-19T00:00:00Z");
+    const prep = prepareMetrics(asOf(thursday));
+    const state = rollupState(prep);
+    evaluateGroups(prep, full.weeks, { ...options, now: thursday }, state.ctx);
+    let limited = 0;
+    for (let i = 0; i < 8; i++) {
+      const since = new Date(thursday.getTime() + i * 6 * 3_600_000);
+      const until = new Date(since.getTime() + 6 * 3_600_000);
+      const input = asOf(until);
+      const repos = reposWithDataSince(input, since);
+      if (repos.size < input.repos.length) limited += 1;
+      updatePrepared(state, updateInputOf(input, since, repos), since);
+      const expected = figuresByPair(computeMetrics(input, options));
+      let compared = 0;
+      for (const r of evaluateGroupWeeks(state.prep, pairsOf(["2026-W46", "2026-W47"]), { now }, state.ctx)) {
+        const want = expected.get(`${r.kind} ${r.name} ${r.week}`);
+        if (want === undefined) continue;
+        expect(`${r.kind} ${r.name} ${r.week} ${JSON.stringify(r.figures)}`).toBe(
+          `${r.kind} ${r.name} ${r.week} ${want}`,
+        );
+        compared += 1;
+      }
+      expect(compared).toBeGreaterThan(20);
+    }
+    expect(limited).toBeGreaterThan(0); // some batches left repositories out
   });
 });

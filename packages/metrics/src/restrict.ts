@@ -273,6 +273,12 @@ function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week
  * deployed indexes) where they differ, and the evaluation caches of the weeks whose facts
  * changed are dropped. Returns those weeks. Not maintained: `prep.notes` (the report's notes come from a full recompute). One case
  * is not covered: a failed deployment before the last one before S, itself failed, recovered only now.
+ *
+ * `input` need not be the whole input: facts of a repository change only through its own rows
+ * (linking, reverts, rollbacks, recoveries and incidents are per repository), so it may hold just
+ * the repositories with data from `since` on (`reposWithDataSince`) and the usage from `since`'s
+ * week on (`updateInputOf`); the others keep their facts. Then the update costs what those
+ * repositories hold, not the whole input.
  */
 export function updatePrepared(state: RollupState, input: MetricsInput, since: Date): { weeks: Set<string> } {
   const { prep } = state;
@@ -391,4 +397,44 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
   state.ctx.forgetWeeks(structural);
   return { weeks };
+}
+
+/**
+ * The repositories with data from `since` on: a change merged, a deployment created or given a
+ * status, an incident opened. The rollup worker knows them from what it stored; this finds them
+ * in a whole input (tests, benchmarks).
+ */
+export function reposWithDataSince(input: MetricsInput, since: Date): Set<string> {
+  const t = since.getTime();
+  const repos = new Set<string>();
+  for (const c of input.changes) if (c.mergedAt.getTime() >= t) repos.add(c.repo);
+  for (const d of input.deployments) {
+    if (d.createdAt.getTime() >= t || d.statuses.some((x) => x.createdAt.getTime() >= t)) repos.add(d.repo);
+  }
+  for (const i of input.incidents) if (i.openedAt.getTime() >= t) repos.add(i.repo);
+  return repos;
+}
+
+/**
+ * What `updatePrepared(state, _, since)` needs of `input` when only `repos` got data from `since`
+ * on: their changes, deployments and commit graphs, the usage from `since`'s week on, the rest
+ * (roster, incidents, configuration) as is. The rollup worker would load just that (indexed by
+ * repository and day); this selects it from a whole input.
+ */
+export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlySet<string>): MetricsInput {
+  const clock = new WeekClock(input.config.timeZone);
+  const usageFrom = clock.dayOf(clock.bounds(clock.weekOf(since)).start);
+  const commitGraphs: Record<string, CommitGraph> = {};
+  for (const repo of repos) {
+    const graph = input.commitGraphs[repo];
+    if (graph !== undefined) commitGraphs[repo] = graph;
+  }
+  return {
+    ...input,
+    changes: input.changes.filter((c) => repos.has(c.repo)),
+    deployments: input.deployments.filter((d) => repos.has(d.repo)),
+    commitGraphs,
+    usage: input.usage.filter((u) => u.day >= usageFrom),
+    repos: input.repos.filter((r) => repos.has(r)),
+  };
 }
