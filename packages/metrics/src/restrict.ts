@@ -402,7 +402,9 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
 /**
  * The repositories with data from `since` on: a change merged, a deployment created or given a
  * status, an incident opened. The rollup worker knows them from what it stored; this finds them
- * in a whole input (tests, benchmarks).
+ * in a whole input (tests, benchmarks) by their dates only: a row changed in place (a change
+ * attributed to someone else, an incident imported late, one naming another repository's
+ * deployment) is not seen here, and its repository must be added by the caller.
  */
 export function reposWithDataSince(input: MetricsInput, since: Date): Set<string> {
   const t = since.getTime();
