@@ -1,32 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliProcess } from "../test-cli.js";
 
 /** Runs the real command in a child process: `node --import tsx services/cli/src/main.ts attribute`. */
-const root = resolve(import.meta.dirname, "../../../..");
+const _root = resolve(import.meta.dirname, "../../../..");
 
-function run(args: string[], stdin: string | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "services/cli/src/main.ts", "attribute", ...args], {
-      cwd: root,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-    if (stdin !== null) child.stdin.end(stdin);
-    else child.stdin.end();
-  });
-}
+const run = (args: string[], stdin: string | null) =>
+  runCliProcess(["attribute", ...args], stdin === null ? { stdin: "" } : { stdin });
 
 const claude = {
   id: "9f2c1ab",

@@ -1,45 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: configuration files write secrets as ${VAR} references
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliProcess } from "../test-cli.js";
 
-/** Runs the real `yardstick` command in a child process and collects its output and exit code. */
 const root = resolve(import.meta.dirname, "../../../..");
 const example = join(root, "packages/config/examples/yardstick.config.yaml");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Only the variables a test gives (plus PATH), so the developer's own GITHUB_TOKEN etc. cannot leak in. */
-function run(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
-  // From the repository root, as the README does; from elsewhere, through the installed bin script.
-  const entry =
-    options.cwd === undefined
-      ? ["--import", "tsx", "services/cli/src/main.ts"]
-      : [join(root, "services/cli/bin/yardstick.mjs")];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...entry, ...args], {
-      cwd: options.cwd ?? root,
-      env: { PATH: process.env.PATH ?? "", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) =>
+  runCliProcess(args, { ...options, env: options.env ?? {} });
 
 describe("yardstick config check / print (real process)", () => {
   let dir: string;

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { loadMetricsInput } from "@yardstick/pipeline";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCliProcess } from "../test-cli.js";
 import { registerUsage } from "./usage.js";
 
 /**
@@ -17,27 +17,10 @@ import { registerUsage } from "./usage.js";
  */
 const testdata = resolve(import.meta.dirname, "../../../../packages/pipeline/testdata/usage");
 
-const root = resolve(import.meta.dirname, "../../../..");
+const _root = resolve(import.meta.dirname, "../../../..");
 
-/** The real entry point in a child process: `node --import tsx services/cli/src/main.ts usage import ...`. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "services/cli/src/main.ts", "usage", "import", ...args], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+/** The real entry point in a child process: `yardstick usage import ...`. */
+const cli = (args: string[]) => runCliProcess(["usage", "import", ...args]);
 
 let t: TestDatabase;
 let dir = "";

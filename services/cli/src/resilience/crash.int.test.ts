@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pullRequests } from "@yardstick/db";
-import { createTestDatabase } from "@yardstick/db/testing";
 import { describe, expect, it } from "vitest";
 import {
   type CliProcess,
@@ -15,7 +14,7 @@ import {
   snapshot,
   stable,
   startWorker,
-  uniquePrefix,
+  workerRun,
 } from "./harness.js";
 
 const ctx = inlineBaseline(13);
@@ -65,16 +64,7 @@ class OwnRedis {
 
 describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("two workers while 10% of GitHub's answers fail (5xx, connection resets, secondary limits, GraphQL errors)", async () => {
-    const db = await createTestDatabase();
-    ctx.databases.push(db);
-    const prefix = uniquePrefix();
-    const env = {
-      databaseUrl: db.url,
-      redisUrl: REDIS_URL,
-      simulatorUrl: ctx.sim.url,
-      configPath: ctx.configFile.path,
-      prefix,
-    };
+    const { db, prefix, env } = await workerRun(ctx);
     const workers = [startWorker(env), startWorker(env)];
     ctx.sim.accounting.reset();
     ctx.sim.faults.configure({
@@ -104,16 +94,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   }, 180_000);
 
   it("a worker killed with SIGKILL five times during the backfill, and restarted each time", async () => {
-    const db = await createTestDatabase();
-    ctx.databases.push(db);
-    const prefix = uniquePrefix();
-    const env = {
-      databaseUrl: db.url,
-      redisUrl: REDIS_URL,
-      simulatorUrl: ctx.sim.url,
-      configPath: ctx.configFile.path,
-      prefix,
-    };
+    const { db, prefix, env } = await workerRun(ctx);
     let worker: CliProcess = startWorker(env);
     let pending = 1;
     const kills: { afterMs: number; pending: number }[] = [];
@@ -159,16 +140,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("Redis restarted in the middle of the backfill (append-only file kept): the workers carry on", async () => {
     const redis = new OwnRedis(await freePort(), true);
     await redis.start();
-    const db = await createTestDatabase();
-    ctx.databases.push(db);
-    const prefix = uniquePrefix();
-    const env = {
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      simulatorUrl: ctx.sim.url,
-      configPath: ctx.configFile.path,
-      prefix,
-    };
+    const { db, prefix, env } = await workerRun(ctx, redis.url);
     const workers = [startWorker(env), startWorker(env)];
     let restarted = false;
     let storedAtRestart = Number.POSITIVE_INFINITY;
@@ -205,16 +177,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("Redis restarted empty in the middle (no persistence): the next sync completes the data", async () => {
     const redis = new OwnRedis(await freePort(), false);
     await redis.start();
-    const db = await createTestDatabase();
-    ctx.databases.push(db);
-    const prefix = uniquePrefix();
-    const env = {
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      simulatorUrl: ctx.sim.url,
-      configPath: ctx.configFile.path,
-      prefix,
-    };
+    const { db, prefix, env } = await workerRun(ctx, redis.url);
     const workers = [startWorker(env), startWorker(env)];
     let restarted = false;
     let storedAtRestart = Number.POSITIVE_INFINITY;

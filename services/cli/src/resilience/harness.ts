@@ -325,3 +325,21 @@ export function inlineBaseline(seed: number): InlineBaseline {
   });
   return ctx;
 }
+
+/**
+ * A fresh test database (dropped with the file's) for one way of ingesting, and the environment
+ * its worker processes run with: the file's simulator and config file, a queue prefix of its own.
+ */
+export async function workerRun(ctx: InlineBaseline, redisUrl: string = REDIS_URL) {
+  const db = await createTestDatabase();
+  ctx.databases.push(db);
+  const prefix = uniquePrefix();
+  const env: ChildEnv = {
+    databaseUrl: db.url,
+    redisUrl,
+    simulatorUrl: ctx.sim.url,
+    configPath: ctx.configFile.path,
+    prefix,
+  };
+  return { db, prefix, env };
+}

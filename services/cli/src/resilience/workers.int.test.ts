@@ -1,4 +1,3 @@
-import { createTestDatabase } from "@yardstick/db/testing";
 import { describe, expect, it } from "vitest";
 import {
   type CliProcess,
@@ -9,7 +8,7 @@ import {
   snapshot,
   stable,
   startWorker,
-  uniquePrefix,
+  workerRun,
   worldMergedPulls,
 } from "./harness.js";
 
@@ -30,16 +29,7 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
 
   for (const processes of [1, 2, 4]) {
     it(`${processes} worker process(es) ingest the world to the same tables as the inline sync`, async () => {
-      const db = await createTestDatabase();
-      ctx.databases.push(db);
-      const prefix = uniquePrefix();
-      const env = {
-        databaseUrl: db.url,
-        redisUrl: REDIS_URL,
-        simulatorUrl: ctx.sim.url,
-        configPath: ctx.configFile.path,
-        prefix,
-      };
+      const { db, prefix, env } = await workerRun(ctx);
       const workers: CliProcess[] = Array.from({ length: processes }, () => startWorker(env));
       try {
         await Promise.all(workers.map((w) => w.waitFor("worker started")));
