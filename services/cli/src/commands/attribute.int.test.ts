@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliProcess } from "../test-cli.js";
 
 /** Runs the real command in a child process: `node --import tsx services/cli/src/main.ts attribute`. */
-const _root = resolve(import.meta.dirname, "../../../..");
 
 const run = (args: string[], stdin: string | null) =>
   runCliProcess(["attribute", ...args], stdin === null ? { stdin: "" } : { stdin });

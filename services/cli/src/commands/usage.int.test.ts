@@ -17,8 +17,6 @@ import { registerUsage } from "./usage.js";
  */
 const testdata = resolve(import.meta.dirname, "../../../../packages/pipeline/testdata/usage");
 
-const _root = resolve(import.meta.dirname, "../../../..");
-
 /** The real entry point in a child process: `yardstick usage import ...`. */
 const cli = (args: string[]) => runCliProcess(["usage", "import", ...args]);
 
