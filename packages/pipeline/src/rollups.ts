@@ -6,8 +6,8 @@ import {
   type Database,
   deployments as deploymentsTable,
   getSyncCursor,
+  incidentIssues,
   listDeployments,
-  listIncidentIssues,
   listOrgMemberships,
   listPeople,
   pullRequests as pullRequestsTable,
@@ -147,19 +147,25 @@ export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
       // Who was on the roster when, and what incident issues say: rare changes that can move any
       // past week, so they take the full recompute.
       memberships: [...membershipPeriods(await listOrgMemberships(deps.db))],
-      incidents: deps.config.incidents.label === undefined ? [] : await incidentIssueStamps(deps),
+      incidents: await incidentIssueStamps(deps),
     }),
   );
   return hash.digest("hex");
 }
 
-/** Each incident issue's identity and last update (what the metrics read from them changes with these). */
+/**
+ * Each incident issue's identity and last update (what the metrics read from them changes with
+ * these): three columns, not the titles and bodies, since every rollup run computes it.
+ */
 async function incidentIssueStamps(deps: PipelineDeps): Promise<string[]> {
   const label = deps.config.incidents.label;
   if (label === undefined) return [];
-  return (await listIncidentIssues(deps.db, { label })).map(
-    (i) => `${i.repo}#${i.number}@${i.updatedAt.toISOString()}`,
-  );
+  const rows = await deps.db
+    .select({ repo: incidentIssues.repo, number: incidentIssues.number, updatedAt: incidentIssues.updatedAt })
+    .from(incidentIssues)
+    .where(eq(incidentIssues.label, label))
+    .orderBy(incidentIssues.repo, incidentIssues.number);
+  return rows.map((i) => `${i.repo}#${i.number}@${i.updatedAt.toISOString()}`);
 }
 
 /** Each tracked repository's branch head as synced now (null: no branch history yet). */
