@@ -13,7 +13,7 @@ import type {
   WeekFigures,
 } from "./output.js";
 import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
-import { median, quantile } from "./stats.js";
+import { median, medianOfSorted, quantile, quantileOfSorted, sortedValues } from "./stats.js";
 
 /**
  * The weekly figures of METRICS.md, evaluated per (group, week) from the prepared facts.
@@ -262,7 +262,8 @@ function ratio(numerator: number, denominator: number): number | null {
 }
 
 function distribution(values: number[]): { median: number | null; p90: number | null } {
-  return { median: median(values), p90: quantile(values, 0.9) };
+  const sorted = sortedValues(values);
+  return { median: medianOfSorted(sorted), p90: quantileOfSorted(sorted, 0.9) };
 }
 
 function nonNull(values: (number | null)[]): number[] {
