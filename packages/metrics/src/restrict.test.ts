@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeMetrics, evaluateGroups } from "./compute.js";
-import { evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
+import { affectedWeeks, evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
 import type { MetricsInput } from "./inputs.js";
 import type { MetricsOutput } from "./output.js";
 import { prepareMetrics } from "./prepare.js";
@@ -172,5 +172,34 @@ describe("restrictInput", () => {
       expect(compared).toBeGreaterThan(20);
     }
     expect(limited).toBeGreaterThan(0); // some batches left repositories out
+  });
+
+  it("updatePrepared reports what changed: every pair whose figures differ after an update is among affectedWeeks of it", () => {
+    const thursday = new Date("2026-11-19T00:00:00Z");
+    const prep = prepareMetrics(asOf(thursday));
+    const state = rollupState(prep);
+    let before = figuresByPair(computeMetrics(asOf(thursday), options));
+    let differing = 0;
+    // Four 6-hour batches, then a whole day.
+    const batches: [number, number][] = [0, 6, 12, 18].map((h) => [h, h + 6]);
+    batches.push([24, 48]);
+    for (const [from, to] of batches) {
+      const since = new Date(thursday.getTime() + from * 3_600_000);
+      const input = asOf(new Date(thursday.getTime() + to * 3_600_000));
+      const { changed } = updatePrepared(state, updateInputOf(input, since, reposWithDataSince(input, since)), since);
+      const listed = new Set(
+        affectedWeeks(changed, input.roster, input.config, options.to).map((p) => `${p.kind} ${p.name} ${p.week}`),
+      );
+      const after = figuresByPair(computeMetrics(input, options));
+      for (const [key, figures] of after) {
+        if (before.get(key) === figures) continue;
+        differing += 1;
+        expect(listed.has(key), `${key} changed but is not listed`).toBe(true);
+      }
+      // And it is not everything: a 6-hour batch lists a small share of the pairs.
+      if (to - from === 6) expect(listed.size).toBeLessThan(after.size / 4);
+      before = after;
+    }
+    expect(differing).toBeGreaterThan(20);
   });
 });

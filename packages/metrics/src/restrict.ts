@@ -1,7 +1,7 @@
 import { WeekClock } from "./clock.js";
 import { GroupContext } from "./compute.js";
 import { liveAtOf } from "./detect.js";
-import type { GroupWeek } from "./incremental.js";
+import type { GroupWeek, NewData } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
 import { type ChangeFact, type DeploymentFact, type PrepareCache, type Prepared, prepareMetrics } from "./prepare.js";
 
@@ -280,7 +280,20 @@ function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week
  * week on (`updateInputOf`); the others keep their facts. Then the update costs what those
  * repositories hold, not the whole input.
  */
-export function updatePrepared(state: RollupState, input: MetricsInput, since: Date): { weeks: Set<string> } {
+export function updatePrepared(
+  state: RollupState,
+  input: MetricsInput,
+  since: Date,
+): {
+  /** Weeks whose facts changed. */
+  weeks: Set<string>;
+  /**
+   * The facts that changed, before and after (a change's old and new person and deployedAt, a
+   * deployment's old and new week and people), and the people whose usage weeks were replaced:
+   * `affectedWeeks` of this lists every (group, week) whose figures the update can change.
+   */
+  changed: Required<Pick<NewData, "changes" | "deployments" | "usage">>;
+} {
   const { prep } = state;
   const clock = prep.clock;
   const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
@@ -298,6 +311,17 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
    */
   const structural = new Set<string>();
   const idx = prep.index;
+  const changed: Required<Pick<NewData, "changes" | "deployments" | "usage">> = {
+    changes: [],
+    deployments: [],
+    usage: [],
+  };
+  const changeData = changed.changes as Mutable<NewData["changes"]>;
+  const deploymentData = changed.deployments as Mutable<NewData["deployments"]>;
+  const noteChange = (f: ChangeFact) =>
+    changeData.push({ repo: f.repo, personId: f.person, mergedAt: f.mergedAt, deployedAt: f.deployedAt });
+  const noteDeployment = (d: DeploymentFact) =>
+    deploymentData.push({ repo: d.repo, liveAt: d.liveAt, people: [...d.shippedPeople] });
 
   for (const f of small.changes) {
     const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
@@ -307,6 +331,8 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
     if (!same) {
       weeks.add(f.mergedWeek);
       if (f.deployedWeek !== null) weeks.add(f.deployedWeek);
+      if (old !== undefined) noteChange(old); // as it was (noted before it is overwritten below)
+      noteChange(f);
     }
     if (old === undefined) {
       prep.changes.push(f);
@@ -363,11 +389,16 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
         old.recoveryHours = d.recoveryHours;
         changed = true;
       }
-      if (changed) weeks.add(old.week);
+      if (changed) {
+        weeks.add(old.week);
+        noteDeployment(old);
+      }
       continue;
     }
     if (old !== undefined && sameFields(old, d)) continue;
     weeks.add(d.week);
+    if (old !== undefined) noteDeployment(old);
+    noteDeployment(d);
     if (old === undefined) {
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
@@ -384,8 +415,13 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
 
   // Usage: only days from `since` on are new; their weeks are taken whole.
   const usageFrom = clock.weekOf(since);
+  const usageData = changed.usage as Mutable<NewData["usage"]>;
   for (const [week, people] of small.index.usageByWeek) {
     if (week >= usageFrom) {
+      const day = clock.dayOf(clock.bounds(week).start);
+      for (const personId of new Set([...people.keys(), ...(idx.usageByWeek.get(week)?.keys() ?? [])])) {
+        usageData.push({ personId, day });
+      }
       idx.usageByWeek.set(week, people);
       weeks.add(week);
     }
@@ -396,8 +432,10 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
   }
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
   state.ctx.forgetWeeks(structural);
-  return { weeks };
+  return { weeks, changed };
 }
+
+type Mutable<T> = T extends readonly (infer U)[] ? U[] : never;
 
 /**
  * The repositories with data from `since` on: a change merged, a deployment created or given a
