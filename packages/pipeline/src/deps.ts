@@ -3,6 +3,7 @@ import { type Config, repositorySettings } from "@yardstick/config";
 import { isoWeekOf, weekRange } from "@yardstick/core";
 import { type Database, getSyncCursor, upsertSyncCursor } from "@yardstick/db";
 import type { EtagCache, GitHubClient } from "@yardstick/github";
+import type { RollupMemory } from "./rollup-memory.js";
 
 /** What the processors work with. Built once per process by the runner's owner (CLI, worker). */
 export interface PipelineDeps {
@@ -14,6 +15,8 @@ export interface PipelineDeps {
   now: () => Date;
   /** Progress of long syncs (the CLI draws bars from it); optional. */
   onProgress?: (event: ProgressEvent) => void;
+  /** The rollup state a long-lived process keeps between rollups (the worker); absent: none kept. */
+  rollupMemory?: RollupMemory;
 }
 
 export type ProgressEvent =
@@ -27,6 +30,8 @@ export function createPipelineDeps(options: {
   config: Config;
   now?: () => Date;
   onProgress?: (event: ProgressEvent) => void;
+  /** Where to keep the rollup state between `rollups.recompute` runs (long-lived processes: see `RollupMemory`). */
+  rollupMemory?: RollupMemory;
 }): PipelineDeps {
   return {
     db: options.db,
@@ -36,6 +41,7 @@ export function createPipelineDeps(options: {
     etags: databaseEtagCache(options.db),
     now: options.now ?? (() => new Date()),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.rollupMemory === undefined ? {} : { rollupMemory: options.rollupMemory }),
   };
 }
 

@@ -10,5 +10,6 @@ export * from "./job-spec.js";
 export * from "./metrics-input.js";
 export * from "./processors/index.js";
 export { type RollupRun, rollupWeeks } from "./processors/recompute-rollups.js";
+export { type KeptRollup, RollupMemory } from "./rollup-memory.js";
 export * from "./sync.js";
 export * from "./usage-import.js";

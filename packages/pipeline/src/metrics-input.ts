@@ -84,6 +84,8 @@ export interface MetricsLoadScope {
   usageFrom: string;
   /** Commit graphs and deployments the caller already read (so they are read once). */
   commitGraphs?: Readonly<Record<string, CommitGraph>>;
+  /** Only these repositories (the kept rollup state's update reads just the ones with new data). */
+  repos?: ReadonlySet<string>;
   deployments?: ReadonlyMap<string, readonly Deployment[]>;
 }
 
@@ -101,8 +103,9 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       trackedBranch: repositoriesTable.trackedBranch,
     })
     .from(repositoriesTable);
+  const only = scope?.repos;
   const repos = repoRows
-    .filter((r) => !r.archived)
+    .filter((r) => !r.archived && (only === undefined || only.has(r.fullName)))
     .map((r) => r.fullName)
     .sort();
   const people = await listPeople(db);
@@ -294,12 +297,12 @@ async function changeRowsInScope(db: Database, repos: readonly string[], scope: 
   const whole = repos.filter((r) => !scope.mergedFrom.has(r));
   let from = FAR_FUTURE;
   for (const at of scope.mergedFrom.values()) if (at < from) from = at;
+  const within =
+    whole.length === 0
+      ? gte(changesTable.mergedAt, from)
+      : or(inArray(changesTable.repo, whole), gte(changesTable.mergedAt, from));
   return db
     .select()
     .from(changesTable)
-    .where(
-      whole.length === 0
-        ? gte(changesTable.mergedAt, from)
-        : or(inArray(changesTable.repo, whole), gte(changesTable.mergedAt, from)),
-    );
+    .where(scope.repos === undefined ? within : and(inArray(changesTable.repo, [...repos]), within));
 }

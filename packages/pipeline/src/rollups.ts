@@ -186,8 +186,10 @@ const EPOCH = new Date(0);
  */
 export async function storedChangesSince(
   db: Database,
-  cursor: RollupCursor,
+  cursor: Pick<RollupCursor, "watermark" | "now">,
   heads: ReadonlyMap<string, string | null>,
+  /** The heads the compared rollup read (default: the last stored rollup's, in sync_cursors). */
+  previousHeads?: ReadonlyMap<string, string | null>,
 ): Promise<Required<StoredChanges>> {
   const repos = new Map<string, Date>();
   const mark = (repo: string, at: Date) => {
@@ -224,7 +226,10 @@ export async function storedChangesSince(
   }
 
   for (const [repo, head] of heads) {
-    const before = (await getSyncCursor(db, repo, ROLLUP_HEAD_STREAM))?.endCursor ?? null;
+    const before =
+      previousHeads === undefined
+        ? ((await getSyncCursor(db, repo, ROLLUP_HEAD_STREAM))?.endCursor ?? null)
+        : (previousHeads.get(repo) ?? null);
     if (head === before) continue;
     if (before === null) {
       mark(repo, EPOCH);

@@ -1,18 +1,24 @@
 import { type NewWeeklyRollup, upsertRollups, weeklyRollups } from "@yardstick/db";
 import {
-  computeMetrics,
+  affectedWeeks,
+  evaluateGroups,
   evaluateGroupWeeks,
   GroupContext,
   type GroupKind,
   type GroupWeek,
   groupSpecs,
   lookbackWeeksOf,
+  type NewData,
   OTHER_GROUP,
+  type PrepareCache,
   type Prepared,
   prepareMetrics,
   restrictToWindow,
+  rollupState,
   rosterSizeOf,
+  type StoredChanges,
   touchedGroupWeeks,
+  updatePrepared,
   WeekClock,
   type WeekFigures,
 } from "@yardstick/metrics";
@@ -21,6 +27,7 @@ import type { Jobs } from "../catalog.js";
 import { type PipelineDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
+import type { KeptRollup, RollupMemory } from "../rollup-memory.js";
 import {
   branchHeads,
   changeHorizon,
@@ -55,8 +62,29 @@ export async function recomputeRollups(
   context.logger.info(run, "rollups recomputed");
 }
 
-/** The job's work: stores the rollups of `weeks` (incrementally when it can) and says what it did. */
+/**
+ * The job's work: stores the rollups of `weeks` (incrementally when it can) and says what it did.
+ * With `deps.rollupMemory` (the worker), one run at a time per process, keeping the prepared
+ * state between runs (see `RollupMemory`).
+ */
 export async function rollupWeeks(deps: PipelineDeps, requested: readonly string[]): Promise<RollupRun> {
+  const memory = deps.rollupMemory;
+  if (memory === undefined) return rollupWeeksWith(deps, requested, undefined);
+  return memory.exclusive(async () => {
+    try {
+      return await rollupWeeksWith(deps, requested, memory);
+    } catch (error) {
+      memory.kept = null; // a run that failed half-way may have updated part of the state
+      throw error;
+    }
+  });
+}
+
+async function rollupWeeksWith(
+  deps: PipelineDeps,
+  requested: readonly string[],
+  memory: RollupMemory | undefined,
+): Promise<RollupRun> {
   const weeks = [...requested].sort();
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
@@ -76,8 +104,11 @@ export async function rollupWeeks(deps: PipelineDeps, requested: readonly string
   };
 
   let run: RollupRun;
+  const keep = memory === undefined ? undefined : { memory, fingerprint, watermark, heads };
   if (cursor === null || cursor.fingerprint !== fingerprint || from < cursor.from) {
-    run = await fullRollup(deps, weeks, now);
+    run = await fullRollup(deps, weeks, now, keep);
+  } else if (keep !== undefined) {
+    run = await keptRollup(deps, cursor, weeks, now, keep);
   } else {
     run = await incrementalRollup(deps, cursor, weeks, heads, now);
   }
@@ -88,7 +119,8 @@ export async function rollupWeeks(deps: PipelineDeps, requested: readonly string
 export interface RollupRun {
   from?: string;
   to?: string;
-  mode: "full" | "incremental";
+  /** "kept": incremental from the process's kept state (`RollupMemory`). */
+  mode: "full" | "incremental" | "kept";
   /** Group-weeks evaluated. */
   pairs: number;
   /** Rows written. */
@@ -97,6 +129,18 @@ export interface RollupRun {
   windowStart: string | null;
   /** Repositories whose pull requests were read from the window on, not whole (incremental). */
   restrictedRepos?: number;
+  /** Repositories read to bring the kept state up to date (kept). */
+  updatedRepos?: number;
+  /** Whether the kept state was built by this run (a full load and prepare, no full evaluation). */
+  built?: boolean;
+}
+
+/** What a process keeping its rollup state passes along: the state goes to `memory.kept`. */
+interface Keep {
+  memory: RollupMemory;
+  fingerprint: string;
+  watermark: Date;
+  heads: ReadonlyMap<string, string | null>;
 }
 
 function rowOf(kind: GroupKind, name: string, w: WeekFigures, computedAt: Date): NewWeeklyRollup {
@@ -121,18 +165,36 @@ function rowOf(kind: GroupKind, name: string, w: WeekFigures, computedAt: Date):
   };
 }
 
-async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Date): Promise<RollupRun> {
+async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
   const input = await loadMetricsInput(deps.db, deps.config);
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
-  const output = computeMetrics(input, { from, to, now });
+  const cache: PrepareCache = new WeakMap();
+  const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
+  const all: string[] = [];
+  for (let w = from; w <= to; w = prep.clock.shift(w, 1)) all.push(w);
+  const groups = evaluateGroups(prep, all, { from, to, now });
   const wanted = new Set(weeks);
   const computedAt = deps.now();
-  const rows = output.groups.flatMap((group) =>
+  const rows = groups.flatMap((group) =>
     group.weeks.filter((w) => wanted.has(w.week)).map((w) => rowOf(group.kind, group.name, w, computedAt)),
   );
   await upsertRollups(deps.db, rows);
+  if (keep !== undefined) keepState(keep, prep, cache, now);
   return { mode: "full", pairs: rows.length, rows: rows.length, windowStart: null };
+}
+
+/** Keeps `prep` as the process's rollup state (fresh evaluation caches: they fill as runs need them). */
+function keepState(keep: Keep, prep: Prepared, cache: PrepareCache, now: Date): KeptRollup {
+  const kept: KeptRollup = {
+    state: rollupState(prep, new GroupContext(prep), cache),
+    fingerprint: keep.fingerprint,
+    watermark: keep.watermark,
+    now,
+    heads: keep.heads,
+  };
+  keep.memory.kept = kept;
+  return kept;
 }
 
 /** Every group of these weeks, as the full report lists them (and each kind's "other"). */
@@ -160,15 +222,10 @@ async function incrementalRollup(
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
   const changed = await storedChangesSince(deps.db, cursor, heads);
-  // Weeks never rolled up, and weeks whose revert window closed since the last rollup: every group.
   const revertMs = config.thresholds.revertWindowDays * 86_400_000;
-  const wholeWeeks = weeks.filter((w) => {
-    if (w > cursor.to || w < cursor.from) return true;
-    const final = clock.bounds(w).end.getTime() + revertMs;
-    return final > cursor.now.getTime() && final <= now.getTime();
-  });
-  if (changed.repos.size === 0 && changed.usage.length === 0 && changed.recredited.length === 0) {
-    if (wholeWeeks.length === 0) return { mode: "incremental", pairs: 0, rows: 0, windowStart: null };
+  const wholeWeeks = weeksToRollWhole(cursor, weeks, now, clock, revertMs);
+  if (isEmpty(changed) && wholeWeeks.length === 0) {
+    return { mode: "incremental", pairs: 0, rows: 0, windowStart: null };
   }
 
   // The first week to evaluate: guessed from the earliest change, widened until the pairs fit.
@@ -188,11 +245,7 @@ async function incrementalRollup(
     const scope = await loadScopeFor(deps, repos, windowStart, usageFrom);
     const input = await loadMetricsInput(deps.db, deps.config, scope);
     const prep = prepareMetrics(restrictToWindow(input, windowStart, usageFrom).input);
-    const byKey = new Map<string, GroupWeek>();
-    for (const p of [...touchedGroupWeeks(prep, changed, to), ...allGroupWeeks(prep, wholeWeeks)]) {
-      if (p.week >= from && p.week <= to) byKey.set(`${p.kind}\u0000${p.name}\u0000${p.week}`, p);
-    }
-    const pairs = [...byKey.values()];
+    const pairs = pairsOf(prep, [changed], wholeWeeks, from, to);
     let lowest = to;
     for (const p of pairs) if (p.week < lowest) lowest = p.week;
     if (pairs.length > 0 && lowest < first && attempt < MAX_WIDENINGS) {
@@ -200,31 +253,174 @@ async function incrementalRollup(
       continue;
     }
     if (pairs.length > 0 && lowest < first) return fullRollup(deps, weeks, now);
-    const ctx = new GroupContext(prep);
-    const results = evaluateGroupWeeks(prep, pairs, { now }, ctx);
-    const computedAt = deps.now();
-    const stored = await storedOtherKinds(deps, from, to);
-    const folds = new Set<GroupKind>();
-    const k = config.thresholds.minGroupSize;
-    for (const p of pairs) {
-      if (p.name !== OTHER_GROUP || p.kind === "org" || folds.has(p.kind)) continue;
-      if (groupSpecs(prep, p.kind).some((spec) => rosterSizeOf(ctx, spec, p.week) < k)) folds.add(p.kind);
-    }
-    // The full report lists a kind's "other" for every week once any week folds a group into it:
-    // a first fold needs the other weeks too, which this window cannot evaluate.
-    for (const kind of folds) if (!stored.has(kind)) return fullRollup(deps, weeks, now);
-    const rows = results
-      .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind))
-      .map((r) => rowOf(r.kind, r.name, r.figures, computedAt));
-    await upsertRollups(deps.db, rows);
+    const stored = await storeGroupWeeks(deps, prep, new GroupContext(prep), pairs, from, to, now);
+    if (stored === null) return fullRollup(deps, weeks, now);
     return {
       mode: "incremental",
-      pairs: results.length,
-      rows: rows.length,
+      ...stored,
       windowStart: windowStart.toISOString(),
       restrictedRepos: scope.mergedFrom.size,
     };
   }
+}
+
+/** Weeks never rolled up, and weeks whose revert window closed since the last rollup: every group of them. */
+function weeksToRollWhole(
+  cursor: RollupCursor,
+  weeks: readonly string[],
+  now: Date,
+  clock: WeekClock,
+  revertMs: number,
+): string[] {
+  return weeks.filter((w) => {
+    if (w > cursor.to || w < cursor.from) return true;
+    const final = clock.bounds(w).end.getTime() + revertMs;
+    return final > cursor.now.getTime() && final <= now.getTime();
+  });
+}
+
+function isEmpty(changed: Required<StoredChanges>): boolean {
+  return changed.repos.size === 0 && changed.usage.length === 0 && changed.recredited.length === 0;
+}
+
+/**
+ * Evaluates `pairs` (in weeks `from`..`to`) and upserts their rows. Null when a kind folds a
+ * group into "other" for the first time: the full report then lists that "other" for every week,
+ * which needs the full recompute.
+ */
+async function storeGroupWeeks(
+  deps: PipelineDeps,
+  prep: Prepared,
+  ctx: GroupContext,
+  pairs: readonly GroupWeek[],
+  from: string,
+  to: string,
+  now: Date,
+): Promise<{ pairs: number; rows: number } | null> {
+  const results = evaluateGroupWeeks(prep, pairs, { now }, ctx);
+  const computedAt = deps.now();
+  const stored = await storedOtherKinds(deps, from, to);
+  const folds = new Set<GroupKind>();
+  const k = prep.config.thresholds.minGroupSize;
+  for (const p of pairs) {
+    if (p.name !== OTHER_GROUP || p.kind === "org" || folds.has(p.kind)) continue;
+    if (groupSpecs(prep, p.kind).some((spec) => rosterSizeOf(ctx, spec, p.week) < k)) folds.add(p.kind);
+  }
+  for (const kind of folds) if (!stored.has(kind)) return null;
+  const rows = results
+    .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind))
+    .map((r) => rowOf(r.kind, r.name, r.figures, computedAt));
+  await upsertRollups(deps.db, rows);
+  return { pairs: results.length, rows: rows.length };
+}
+
+/** The pairs `changed` touches, those of `wholeWeeks` and `more`, within `from`..`to`, without repeats. */
+function pairsOf(
+  prep: Prepared,
+  changed: readonly Required<StoredChanges>[],
+  wholeWeeks: readonly string[],
+  from: string,
+  to: string,
+  more: readonly GroupWeek[] = [],
+): GroupWeek[] {
+  const byKey = new Map<string, GroupWeek>();
+  const all = [...changed.flatMap((c) => touchedGroupWeeks(prep, c, to)), ...allGroupWeeks(prep, wholeWeeks), ...more];
+  for (const p of all) if (p.week >= from && p.week <= to) byKey.set(`${p.kind}\u0000${p.name}\u0000${p.week}`, p);
+  return [...byKey.values()];
+}
+
+/**
+ * The incremental rollup of a process that keeps its state (`RollupMemory`). Without a kept
+ * state (the process's first run), it builds one: a full load and prepare, then only the pairs
+ * new data touched are evaluated. With one, it reads which rows were stored since the state's
+ * watermark, loads just those repositories (from their linking state before the revert window of
+ * the earliest new data: `loadScopeFor`), brings the facts up to date (`updatePrepared`) and
+ * evaluates the touched pairs with the kept caches. The pairs are those touched since the state's
+ * watermark and since the stored rollup's (another process may have rolled up in between and
+ * written rows from older data), plus every group of weeks `weeksToRollWhole` lists.
+ */
+async function keptRollup(
+  deps: PipelineDeps,
+  cursor: RollupCursor,
+  weeks: readonly string[],
+  now: Date,
+  keep: Keep,
+): Promise<RollupRun> {
+  const config = metricsConfigOf(deps.config);
+  const clock = new WeekClock(config.timeZone);
+  const from = weeks[0] ?? "";
+  const to = weeks.at(-1) ?? "";
+  const revertMs = config.thresholds.revertWindowDays * 86_400_000;
+  const wholeWeeks = weeksToRollWhole(cursor, weeks, now, clock, revertMs);
+  const sinceCursor = await storedChangesSince(deps.db, cursor, keep.heads);
+  let kept = keep.memory.kept;
+  if (kept !== null && kept.fingerprint !== keep.fingerprint) kept = null;
+
+  if (kept === null) {
+    if (isEmpty(sinceCursor) && wholeWeeks.length === 0) {
+      return { mode: "kept", pairs: 0, rows: 0, windowStart: null };
+    }
+    const cache: PrepareCache = new WeakMap();
+    const prep = prepareMetrics(await loadMetricsInput(deps.db, deps.config), cache);
+    const built = keepState(keep, prep, cache, now);
+    const stored = await storeGroupWeeks(
+      deps,
+      prep,
+      built.state.ctx,
+      pairsOf(prep, [sinceCursor], wholeWeeks, from, to),
+      from,
+      to,
+      now,
+    );
+    if (stored === null) return fullRollup(deps, weeks, now, keep);
+    return { mode: "kept", ...stored, windowStart: null, built: true, updatedRepos: prep.repos.length };
+  }
+
+  const sinceKept =
+    kept.watermark.getTime() === cursor.watermark.getTime() && kept.now.getTime() === cursor.now.getTime()
+      ? sinceCursor
+      : await storedChangesSince(deps.db, kept, keep.heads, kept.heads);
+  if (isEmpty(sinceKept) && isEmpty(sinceCursor) && wholeWeeks.length === 0) {
+    Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
+    return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0 };
+  }
+
+  // Bring the kept facts up to date with what was stored since its watermark.
+  let since: Date | null = null;
+  const earlier = (at: Date) => {
+    if (since === null || at < since) since = at;
+  };
+  for (const at of sinceKept.repos.values()) earlier(at);
+  for (const u of sinceKept.usage) earlier(clock.bounds(clock.weekOf(new Date(`${u.day}T12:00:00Z`))).start);
+  let windowStart: Date | null = null;
+  const repos = new Set(sinceKept.repos.keys());
+  let facts: NewData = {};
+  if (since !== null) {
+    const at: Date = since;
+    windowStart = new Date(at.getTime() - revertMs);
+    const usageFrom = clock.dayOf(clock.bounds(clock.weekOf(at)).start);
+    const scope = await loadScopeFor(deps, [...repos], windowStart, usageFrom);
+    const input = await loadMetricsInput(deps.db, deps.config, { ...scope, repos });
+    facts = updatePrepared(kept.state, input, at).changed;
+  }
+  Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
+
+  const { prep, ctx } = kept.state;
+  // The stored rows are this state's evaluation as of its last run: the facts that changed since
+  // say exactly which pairs can differ. Rows another process wrote since (from other data) are
+  // not known that way: then every pair the stored changes since either rollup can touch.
+  const pairs =
+    sinceKept === sinceCursor
+      ? pairsOf(prep, [], wholeWeeks, from, to, affectedWeeks(facts, prep.roster, config, to))
+      : pairsOf(prep, [sinceKept, sinceCursor], wholeWeeks, from, to);
+  const stored = await storeGroupWeeks(deps, prep, ctx, pairs, from, to, now);
+  if (stored === null) return fullRollup(deps, weeks, now, keep);
+  return {
+    mode: "kept",
+    ...stored,
+    windowStart: windowStart === null ? null : (windowStart as Date).toISOString(),
+    updatedRepos: repos.size,
+  };
 }
 
 /** The kinds whose "other" group has stored rows in the weeks. */

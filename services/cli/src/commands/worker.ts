@@ -7,6 +7,7 @@ import {
   digestOrgOf,
   jobs,
   processors,
+  RollupMemory,
 } from "@yardstick/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
@@ -68,6 +69,10 @@ export function registerWorker(program: Command): void {
         .default("yardstick"),
     )
     .option(
+      "--no-keep-rollups",
+      "do not keep the rollup state in memory between rollup runs (each run then reads and prepares a 13-week window of every repository; saves the memory of the prepared facts: about 750 MiB per million changes)",
+    )
+    .option(
       "--no-digest",
       "this process does not declare the weekly digest's schedule (to stop the digest for all workers: digest.channels: [])",
     )
@@ -91,6 +96,7 @@ up again by another worker (stalled-job recovery).`,
         stalledInterval: number;
         queuePrefix: string;
         digest: boolean;
+        keepRollups: boolean;
         config?: string;
         databaseUrl?: string;
       }) => {
@@ -113,7 +119,12 @@ up again by another worker (stalled-job recovery).`,
         // Workers share each GitHub token's rate budget (and GitHub's pauses) through Redis.
         const githubRedis = createGitHubRedis(redisUrl, runtime.logger);
         const github = githubClientFor(runtime, undefined, { redis: githubRedis });
-        const deps = createPipelineDeps({ db: runtime.database.db, github, config: runtime.config });
+        const deps = createPipelineDeps({
+          db: runtime.database.db,
+          github,
+          config: runtime.config,
+          ...(options.keepRollups ? { rollupMemory: new RollupMemory() } : {}),
+        });
         const runner = new BullMqRunner({
           catalog: jobs,
           processors,

@@ -10,6 +10,7 @@ import {
   createPipelineDeps,
   loadMetricsInput,
   processors,
+  RollupMemory,
   rollupWeeks,
   runSyncInline,
   syncWeeks,
@@ -20,7 +21,8 @@ import { configForWorld } from "./world-config.js";
 /**
  * The weekly rollups are updated incrementally: after a first full rollup, a sync that brings one
  * new merged and deployed pull request recomputes only the group-weeks it touches, and every
- * stored row still equals a full recompute.
+ * stored row still equals a full recompute. Both ways: reading a window of the stored data each
+ * run (the CLI), and keeping the prepared state between runs (the worker's `RollupMemory`).
  */
 
 const TOKEN = "test-token";
@@ -33,6 +35,8 @@ const config: Config = configForWorld(world);
 interface LogLine {
   msg: string;
   mode?: string;
+  built?: boolean;
+  updatedRepos?: number;
   restrictedRepos?: number;
   pairs?: number;
   rows?: number;
@@ -56,12 +60,17 @@ async function storedRows(db: Database) {
   return new Map(rows.map((r) => [`${r.groupKind} ${r.groupName} ${r.week}`, r]));
 }
 
-describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HTTP", () => {
+describe.each([
+  { name: "windowed", incremental: "incremental" },
+  { name: "kept state", incremental: "kept" },
+])("incremental weekly rollups in PostgreSQL, fed by the simulator over HTTP ($name)", (mode) => {
   let t: TestDatabase;
   let sim: Simulator;
   const lines: LogLine[] = [];
   // The rollup stamps rows with the pipeline's clock: each run a minute after the previous one.
   let clock = now;
+  // The worker's: one per process, kept across its runs (a new one is a restarted process).
+  let memory = mode.incremental === "kept" ? new RollupMemory() : undefined;
   const deps = () =>
     createPipelineDeps({
       db: t.db,
@@ -73,6 +82,7 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
       }),
       config,
       now: () => clock,
+      ...(memory === undefined ? {} : { rollupMemory: memory }),
     });
 
   beforeAll(async () => {
@@ -85,6 +95,49 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     await sim?.close();
     await t?.drop();
   });
+
+  /**
+   * A pull request merged now and deployed to production in the `index`-th repository deploying
+   * with GitHub deployments; returns the repository.
+   */
+  async function liveChange(index: number, title: string): Promise<string> {
+    const repo = world.repos().filter((r) => r.deployMethod.kind === "deployments")[index];
+    expect(repo, `the world has ${index + 1} repositories deploying with GitHub deployments`).toBeDefined();
+    const fullName = `${repo?.org}/${repo?.name}`;
+    const author = world.orgMembers(repo?.org ?? "")[index]?.login ?? "";
+    const pull = await sim.live.addMergedPull({
+      repo: fullName,
+      author,
+      title,
+      commits: [{ message: title, author }],
+      files: [{ path: "src/rates.ts", additions: 40, deletions: 3 }],
+    });
+    await sim.live.addDeployment({
+      repo: fullName,
+      ref: pull.mergeCommitSha ?? undefined,
+      environment: "production",
+      state: "success",
+    });
+    return fullName;
+  }
+
+  /** Syncs (the rollup runs at its end) at `at`; returns the rollup's log line. */
+  async function syncAt(at: Date, runId: string): Promise<LogLine | undefined> {
+    lines.length = 0;
+    clock = at;
+    const summary = await runSyncInline(deps(), capturingLogger(lines), { runId });
+    expect(summary.failed).toEqual([]);
+    return lines.find((l) => l.msg === "rollups recomputed");
+  }
+
+  /** Every stored row of the sync window equals a full recompute of the stored data, and none is missing. */
+  async function expectEqualToFull() {
+    const after = await storedRows(t.db);
+    const full = await fullRecompute();
+    const first = syncWeeks(deps())[0] as string;
+    expect([...after.values()].filter((r) => r.week >= first).length).toBe(full.size);
+    for (const [key, figures] of full) expect(after.get(key)?.figures, key).toEqual(figures);
+  }
 
   /** What a full recompute of the stored data gives, by group and week. */
   async function fullRecompute() {
@@ -111,31 +164,21 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
 
   it("a new merged and deployed pull request in one repository recomputes only the group-weeks it touches", async () => {
     const before = await storedRows(t.db);
-    const repo = world.repos().find((r) => r.deployMethod.kind === "deployments");
-    expect(repo, "the world has a repository deploying with GitHub deployments").toBeDefined();
-    const fullName = `${repo?.org}/${repo?.name}`;
-    const author = world.orgMembers(repo?.org ?? "")[0]?.login ?? "";
-    const pull = await sim.live.addMergedPull({
-      repo: fullName,
-      author,
-      title: "Live: cache the exchange rates",
-      commits: [{ message: "Cache the exchange rates", author }],
-      files: [{ path: "src/rates.ts", additions: 40, deletions: 3 }],
-    });
-    await sim.live.addDeployment({
-      repo: fullName,
-      ref: pull.mergeCommitSha ?? undefined,
-      environment: "production",
-      state: "success",
-    });
+    const fullName = await liveChange(0, "Live: cache the exchange rates");
 
     lines.length = 0;
     clock = new Date(now.getTime() + 60_000);
     const summary = await runSyncInline(deps(), capturingLogger(lines), { runId: "run-2" });
     expect(summary.failed).toEqual([]);
     const run = lines.find((l) => l.msg === "rollups recomputed");
-    expect(run?.mode).toBe("incremental");
-    expect(run?.restrictedRepos).toBeGreaterThan(0);
+    expect(run?.mode).toBe(mode.incremental);
+    if (mode.incremental === "kept") {
+      // The state kept from the first (full) rollup: only the repository with new rows is read.
+      expect(run?.built).toBeUndefined();
+      expect(run?.updatedRepos).toBe(1);
+    } else {
+      expect(run?.restrictedRepos).toBeGreaterThan(0);
+    }
 
     const after = await storedRows(t.db);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
@@ -166,13 +209,13 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     const before = await storedRows(t.db);
     clock = new Date(now.getTime() + 120_000);
     const run = await rollupWeeks(deps(), syncWeeks(deps()));
-    expect(run).toMatchObject({ mode: "incremental", pairs: 0, rows: 0 });
+    expect(run).toMatchObject({ mode: mode.incremental, pairs: 0, rows: 0 });
     expect(await storedRows(t.db)).toEqual(before);
     // As the worker's rollup scheduler enqueues it (no weeks: the sync window when it runs).
     const lines: LogLine[] = [];
     const context = { jobId: "scheduled", attempt: 1, logger: capturingLogger(lines), enqueue: async () => {} };
     await processors["rollups.recompute"]({ runId: "scheduled" }, context, deps());
-    expect(lines.find((l) => l.msg === "rollups recomputed")).toMatchObject({ mode: "incremental", rows: 0 });
+    expect(lines.find((l) => l.msg === "rollups recomputed")).toMatchObject({ mode: mode.incremental, rows: 0 });
     expect(await storedRows(t.db)).toEqual(before);
   });
 
@@ -183,7 +226,7 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     const newWeek = weeks.at(-1) as string;
     expect([...before.values()].some((r) => r.week === newWeek)).toBe(false);
     const run = await rollupWeeks(deps(), weeks);
-    expect(run.mode).toBe("incremental");
+    expect(run.mode).toBe(mode.incremental);
     const after = await storedRows(t.db);
     const full = await fullRecompute();
     // The new week is there for every group the full report lists.
@@ -197,4 +240,39 @@ describe("incremental weekly rollups in PostgreSQL, fed by the simulator over HT
     expect(finalised.length).toBeGreaterThan(0);
     for (const [key, figures] of full) expect(after.get(key)?.figures, key).toEqual(figures);
   });
+
+  it.runIf(mode.incremental === "kept")(
+    "a restarted worker builds its state on its first rollup and still writes only the group-weeks new data touched",
+    async () => {
+      memory = new RollupMemory();
+      const before = await storedRows(t.db);
+      await liveChange(1, "Live: retry the webhook deliveries");
+      const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 60_000), "run-3");
+      expect(run).toMatchObject({ mode: "kept", built: true });
+      expect(run?.rows).toBeGreaterThan(0);
+      expect(run?.rows).toBeLessThan(before.size / 10);
+      await expectEqualToFull();
+    },
+    300_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "when another process rolled up in between, the kept state catches up with what it did not see",
+    async () => {
+      const kept = memory;
+      memory = undefined; // another process, keeping nothing
+      await liveChange(0, "Live: page the exports");
+      const other = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 120_000), "run-4");
+      expect(other?.mode).toBe("incremental");
+      memory = kept;
+      await liveChange(1, "Live: name the queues");
+      const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 180_000), "run-5");
+      // Both repositories changed since the state's last run: the other process's and the new one.
+      expect(run).toMatchObject({ mode: "kept", updatedRepos: 2 });
+      await expectEqualToFull();
+      const again = await rollupWeeks(deps(), syncWeeks(deps()));
+      expect(again).toMatchObject({ mode: "kept", pairs: 0, rows: 0 });
+    },
+    300_000,
+  );
 });
