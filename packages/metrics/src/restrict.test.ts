@@ -202,4 +202,56 @@ describe("restrictInput", () => {
     }
     expect(differing).toBeGreaterThan(20);
   });
+
+  it("updatePrepared: a success ends a run of failures that started long before the revert window", () => {
+    // Repository 0's production deployments all fail after going live from 1 October until its
+    // last one, whose success (the new data) recovers every one of them, seven weeks back.
+    const repo = world.input.repos[0] as string;
+    const from = new Date("2026-10-01T00:00:00Z");
+    const liveOf = (d: MetricsInput["deployments"][number]) => d.statuses.find((x) => x.state === "success")?.createdAt;
+    const production = world.input.deployments
+      .filter((d) => d.repo === repo && d.environment === "production" && liveOf(d) !== undefined)
+      .sort((a, b) => (liveOf(a) as Date).getTime() - (liveOf(b) as Date).getTime());
+    const last = production.at(-1);
+    if (last === undefined) throw new Error("world: no production deployment");
+    const since = last.createdAt;
+    const failing = world.input.deployments.map((d) => {
+      const live = liveOf(d);
+      if (!production.includes(d) || d === last || (live as Date) < from) return d;
+      const failedAt = new Date((live as Date).getTime() + 60_000);
+      return { ...d, statuses: [...d.statuses, { state: "failure" as const, createdAt: failedAt, description: "" }] };
+    });
+    const input: MetricsInput = { ...world.input, deployments: failing };
+    const before: MetricsInput = {
+      ...input,
+      changes: input.changes.filter((c) => c.mergedAt < since),
+      deployments: input.deployments
+        .map((d) => ({ ...d, statuses: d.statuses.filter((x) => x.createdAt < since) }))
+        .filter((d) => d.createdAt < since),
+      usage: input.usage.filter((u) => u.day < since.toISOString().slice(0, 10)),
+    };
+    const state = rollupState(prepareMetrics(before));
+    const recovered = prepareMetrics(input).deployments.filter(
+      (d) => d.repo === repo && d.environment === "production" && d.failed && d.liveAt >= from,
+    );
+    expect(recovered.length).toBeGreaterThan(10);
+    expect(recovered.every((d) => d.recoveryHours !== null)).toBe(true);
+    expect(recovered.every((d) => state.deploymentById.get(d.id)?.recoveryHours === null)).toBe(true);
+    const { changed } = updatePrepared(state, updateInputOf(input, since, reposWithDataSince(input, since)), since);
+    for (const d of recovered) expect(state.deploymentById.get(d.id)?.recoveryHours, d.id).toBe(d.recoveryHours);
+    // The pairs of those weeks are listed, and equal the full report.
+    const expected = figuresByPair(computeMetrics(input, options));
+    const pairs = affectedWeeks(changed, input.roster, input.config, options.to);
+    expect(pairs.some((p) => p.kind === "repo" && p.name === repo && p.week === "2026-W40")).toBe(true);
+    let compared = 0;
+    for (const r of evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx)) {
+      const want = expected.get(`${r.kind} ${r.name} ${r.week}`);
+      if (want === undefined) continue;
+      expect(`${r.kind} ${r.name} ${r.week} ${JSON.stringify(r.figures)}`).toBe(
+        `${r.kind} ${r.name} ${r.week} ${want}`,
+      );
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
 });

@@ -198,12 +198,17 @@ function cutChain(
  * What the rollup worker keeps between updates: the prepared facts of everything seen so far,
  * looked up by key, and the evaluation caches. Built once after a full recompute.
  */
+const envOf = (d: DeploymentFact) => `${d.repo} ${d.environment}`;
+const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
+
 export interface RollupState {
   prep: Prepared;
   ctx: GroupContext;
   cache: PrepareCache;
   changeByKey: Map<string, ChangeFact>;
   deploymentById: Map<string, DeploymentFact>;
+  /** Each environment's deployments (`<repo> <environment>`), by live time once an update touched it. */
+  byEnv: Map<string, DeploymentFact[]>;
 }
 
 /** `cache`: the one `prep` was prepared with, if any (so the first update reuses its verdicts). */
@@ -218,7 +223,14 @@ export function rollupState(
     cache,
     changeByKey: new Map(prep.changes.map((f) => [f.key, f])),
     deploymentById: new Map(prep.deployments.map((d) => [d.id, d])),
+    byEnv: deploymentsByEnv(prep.deployments),
   };
+}
+
+function deploymentsByEnv(deployments: readonly DeploymentFact[]): Map<string, DeploymentFact[]> {
+  const out = new Map<string, DeploymentFact[]>();
+  for (const d of deployments) pushTo(out, envOf(d), d);
+  return out;
 }
 
 /** Whether a kept fact already has a freshly prepared fact's values (dates, arrays and sets by content). */
@@ -271,8 +283,10 @@ function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week
  * S = since − `revertWindowDays` on are prepared again from `restrictToWindow(input, S)`, copied
  * into the kept facts (same objects, so the indexes stay valid; a change newly deployed joins the
  * deployed indexes) where they differ, and the evaluation caches of the weeks whose facts
- * changed are dropped. Returns those weeks. Not maintained: `prep.notes` (the report's notes come from a full recompute). One case
- * is not covered: a failed deployment before the last one before S, itself failed, recovered only now.
+ * changed are dropped. Recoveries are recomputed over every kept deployment of each environment
+ * that changed (a success ends a run of failures however long). Returns the weeks whose facts
+ * changed and the facts themselves, before and after. Not maintained: `prep.notes` (the report's
+ * notes come from a full recompute).
  *
  * `input` need not be the whole input: facts of a repository change only through its own rows
  * (linking, reverts, rollbacks, recoveries and incidents are per repository), so it may hold just
@@ -320,6 +334,7 @@ export function updatePrepared(
   const deploymentData = changed.deployments as Mutable<NewData["deployments"]>;
   const noteChange = (f: ChangeFact) =>
     changeData.push({ repo: f.repo, personId: f.person, mergedAt: f.mergedAt, deployedAt: f.deployedAt });
+  const dirtyEnvs = new Set<string>();
   const noteDeployment = (d: DeploymentFact) =>
     deploymentData.push({ repo: d.repo, liveAt: d.liveAt, people: [...d.shippedPeople] });
 
@@ -379,30 +394,27 @@ export function updatePrepared(
     if (d.liveAt.getTime() < start) {
       // An environment's last deployment before the window: a rollback or a recovery may be new.
       if (old === undefined) continue;
-      let changed = false;
+      // (Recoveries: below, over the whole environment.)
+      if (old === undefined) continue;
       if (d.failureReasons.includes("rollback") && !old.failureReasons.includes("rollback")) {
         old.failureReasons.push("rollback");
         old.failed = true;
-        changed = true;
-      }
-      if (old.failed && old.recoveryHours === null && d.recoveryHours !== null) {
-        old.recoveryHours = d.recoveryHours;
-        changed = true;
-      }
-      if (changed) {
         weeks.add(old.week);
         noteDeployment(old);
+        dirtyEnvs.add(envOf(old));
       }
       continue;
     }
     if (old !== undefined && sameFields(old, d)) continue;
     weeks.add(d.week);
+    dirtyEnvs.add(envOf(d));
     if (old !== undefined) noteDeployment(old);
     noteDeployment(d);
     if (old === undefined) {
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
       pushTo(idx.deploymentsByWeek, d.week, d);
+      pushTo(state.byEnv, envOf(d), d);
       structural.add(d.week);
     } else {
       if (old.week !== d.week || old.day !== d.day || !sameValue(old.shippedPeople, d.shippedPeople)) {
@@ -413,17 +425,42 @@ export function updatePrepared(
     }
   }
 
+  // Recovery, in each environment whose deployments changed, over all its kept deployments: a new
+  // success ends every failure run before it, however far back it started.
+  for (const key of dirtyEnvs) {
+    const list = state.byEnv.get(key);
+    if (list === undefined) continue;
+    list.sort((a, b) => a.liveAt.getTime() - b.liveAt.getTime());
+    let nextOk: DeploymentFact | null = null;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const d = list[i] as DeploymentFact;
+      const recovery = d.failed && nextOk !== null ? hoursBetween(d.liveAt, nextOk.liveAt) : null;
+      if (d.recoveryHours !== recovery) {
+        d.recoveryHours = recovery;
+        weeks.add(d.week);
+        noteDeployment(d);
+      }
+      if (!d.failed) nextOk = d;
+    }
+  }
+
   // Usage: only days from `since` on are new; their weeks are taken whole.
   const usageFrom = clock.weekOf(since);
   const usageData = changed.usage as Mutable<NewData["usage"]>;
   for (const [week, people] of small.index.usageByWeek) {
     if (week >= usageFrom) {
       const day = clock.dayOf(clock.bounds(week).start);
-      for (const personId of new Set([...people.keys(), ...(idx.usageByWeek.get(week)?.keys() ?? [])])) {
+      const before = idx.usageByWeek.get(week);
+      let differs = false;
+      for (const personId of new Set([...people.keys(), ...(before?.keys() ?? [])])) {
+        const a = before?.get(personId);
+        const b = people.get(personId);
+        if (a?.tokens === b?.tokens && a?.cost === b?.cost) continue;
         usageData.push({ personId, day });
+        differs = true;
       }
       idx.usageByWeek.set(week, people);
-      weeks.add(week);
+      if (differs) weeks.add(week);
     }
   }
   prep.hasUsage ||= small.hasUsage;

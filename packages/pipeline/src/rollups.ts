@@ -148,6 +148,15 @@ export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
       // past week, so they take the full recompute.
       memberships: [...membershipPeriods(await listOrgMemberships(deps.db))],
       incidents: await incidentIssueStamps(deps),
+      // Whether any usage was imported decides whether every group-week's token flags are known.
+      usageImported:
+        (
+          await deps.db
+            .select({ day: usageRecords.day })
+            .from(usageRecords)
+            .where(isNotNull(usageRecords.personId))
+            .limit(1)
+        ).length > 0,
     }),
   );
   return hash.digest("hex");
