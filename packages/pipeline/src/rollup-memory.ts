@@ -1,0 +1,32 @@
+import type { RollupState } from "@yardstick/metrics";
+
+/**
+ * The rollup state a long-lived process (the worker) keeps between `rollups.recompute` runs: the
+ * prepared facts of everything stored and the evaluation caches, as of `watermark`. With it, a
+ * run loads only the repositories with rows stored since then and brings the facts up to date
+ * (`updatePrepared`) instead of reading and preparing a 13-week window of every repository
+ * again. The CLI's one-off runs keep nothing.
+ */
+export interface KeptRollup {
+  state: RollupState;
+  /** `rollupFingerprint` the state was prepared under: another one drops it. */
+  fingerprint: string;
+  /** Database time up to which stored rows are in the state (see `changeHorizon`). */
+  watermark: Date;
+  /** `deps.now()` of the run that last updated it. */
+  now: Date;
+  /** Branch heads it read. */
+  heads: ReadonlyMap<string, string | null>;
+}
+
+export class RollupMemory {
+  kept: KeptRollup | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
