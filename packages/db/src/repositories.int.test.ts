@@ -5,6 +5,7 @@ import {
   deploymentKey,
   getCommits,
   getSyncCursor,
+  getSyncCursors,
   getVerdicts,
   linkDeploymentChanges,
   listChanges,
@@ -283,6 +284,10 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
 
     expect((await getSyncCursor(t.db, repo, "pull_requests"))?.etag).toBe('W/"1"');
     expect(await getSyncCursor(t.db, repo, "deployments")).toBeNull();
+    // Many scopes of one stream in one query: the ones without a cursor are absent.
+    const many = await getSyncCursors(t.db, [repo, "acme/none"], "pull_requests");
+    expect([...many.keys()]).toEqual([repo]);
+    expect(many.get(repo)?.etag).toBe('W/"1"');
 
     const rollups = await listRollups(t.db, {
       groupKind: "repo",

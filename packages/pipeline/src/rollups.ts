@@ -6,6 +6,7 @@ import {
   type Database,
   deployments as deploymentsTable,
   getSyncCursor,
+  getSyncCursors,
   incidentIssues,
   listDeployments,
   listOrgMemberships,
@@ -73,8 +74,10 @@ export async function writeRollupCursor(
   cursor: RollupCursor,
   heads: ReadonlyMap<string, string | null>,
 ): Promise<void> {
+  const stored = await getSyncCursors(db, [...heads.keys()], ROLLUP_HEAD_STREAM);
   await db.transaction(async (tx) => {
     for (const [repo, head] of heads) {
+      if (stored.has(repo) && (stored.get(repo)?.endCursor ?? null) === head) continue; // unchanged: no write
       await upsertSyncCursor(tx, { scope: repo, stream: ROLLUP_HEAD_STREAM, endCursor: head });
     }
     await upsertSyncCursor(tx, {
@@ -179,9 +182,14 @@ async function incidentIssueStamps(deps: PipelineDeps): Promise<string[]> {
 
 /** Each tracked repository's branch head as synced now (null: no branch history yet). */
 export async function branchHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
-  const heads = new Map<string, string | null>();
-  for (const repo of repos) heads.set(repo, (await getSyncCursor(db, repo, BRANCH_STREAM))?.endCursor ?? null);
-  return heads;
+  const cursors = await getSyncCursors(db, repos, BRANCH_STREAM);
+  return new Map(repos.map((repo) => [repo, cursors.get(repo)?.endCursor ?? null]));
+}
+
+/** The branch heads the last stored rollup read (sync_cursors, stream "rollups.head"). */
+export async function rolledUpHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
+  const cursors = await getSyncCursors(db, repos, ROLLUP_HEAD_STREAM);
+  return new Map(repos.map((repo) => [repo, cursors.get(repo)?.endCursor ?? null]));
 }
 
 const EPOCH = new Date(0);
@@ -234,11 +242,9 @@ export async function storedChangesSince(
     if (row.at !== null) mark(row.repo, row.at);
   }
 
+  const beforeHeads = previousHeads ?? (await rolledUpHeads(db, [...heads.keys()]));
   for (const [repo, head] of heads) {
-    const before =
-      previousHeads === undefined
-        ? ((await getSyncCursor(db, repo, ROLLUP_HEAD_STREAM))?.endCursor ?? null)
-        : (previousHeads.get(repo) ?? null);
+    const before = beforeHeads.get(repo) ?? null;
     if (head === before) continue;
     if (before === null) {
       mark(repo, EPOCH);

@@ -19,6 +19,23 @@ export async function getSyncCursor(db: Database, scope: string, stream: string)
   return row ?? null;
 }
 
+/** One stream's cursors of many scopes in one query (scopes without one are absent). */
+export async function getSyncCursors(
+  db: Database,
+  scopes: readonly string[],
+  stream: string,
+): Promise<Map<string, SyncCursor>> {
+  const out = new Map<string, SyncCursor>();
+  for (let i = 0; i < scopes.length; i += 1000) {
+    const rows = await db
+      .select()
+      .from(syncCursors)
+      .where(and(inArray(syncCursors.scope, scopes.slice(i, i + 1000)), eq(syncCursors.stream, stream)));
+    for (const row of rows) out.set(row.scope, row);
+  }
+  return out;
+}
+
 /** Saves a sync cursor: the fields given replace the stored ones, the others are kept. */
 export async function upsertSyncCursor(db: Database, cursor: NewSyncCursor): Promise<void> {
   await upsertRows(db, syncCursors, [cursor], { key: ["scope", "stream"] });
