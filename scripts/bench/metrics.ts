@@ -4,32 +4,38 @@
  *
  *   node --max-old-space-size=16000 --expose-gc --import tsx scripts/bench/metrics.ts \
  *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seed 1] [--runs 3] \
- *     [--skip-full] [--skip-stateful] [--batches day,15min,single] [--slices 8]
+ *     [--skip-full] [--skip-stateful] [--batches day,15min,single] [--slices 8] [--settle 2000]
+ *     [--profile DIR]
  *
  * The world is `syntheticInput` (seeded; not the simulator). "Today" is its last day
  * (Friday 2026-11-20): the changes merged or deployed that day, its deployments and usage are
  * the new data.
  *
  * - full: `computeMetrics` over every week, org, team and repository groups (prepare + evaluate),
- *   what `rollups.recompute` does on its first run (later runs take the windowed path below).
- * - incremental: `affectedWeeks(newData, roster, config, latestWeek)` -> `restrictInput` (the
- *   13-week window and each environment's linking state) -> `prepareMetrics` of that ->
+ *   what `rollups.recompute` does on its first run.
+ * - incremental (windowed): `affectedWeeks(newData, roster, config, latestWeek)` -> `restrictInput`
+ *   (the 13-week window and each environment's linking state) -> `prepareMetrics` of that ->
  *   `evaluateGroupWeeks` of just those pairs (including the "other" groups, which evaluate every
- *   group of their kind that week to know who folds). Loading from storage is in neither.
- *
- * - stateful (`--batches`, default `day`): the worker's kept state (`rollupState`, built untimed)
- *   brought up to date by `affectedWeeks` -> `updatePrepared` -> `evaluateGroupWeeks` with the
- *   kept caches, for batches of new data: `day` (Wednesday, Thursday, Friday a day at a time),
- *   `15min` (the last `--slices` 15-minute slices of Friday in order), `single` (one merged change
- *   and the deployment that ships it alone). Each batch kind starts from its own state.
- *   `updatePrepared` is given only the repositories with data from the batch's start on and the
- *   usage from its week on (`reposWithDataSince`, `updateInputOf`; selected untimed, like the snapshot).
+ *   group of their kind that week to know who folds): a process that keeps nothing (the CLI).
+ *   Loading from storage is in neither.
+ * - stateful (`--batches`, default `day,15min,single`): what `rollups.recompute` does in the worker,
+ *   which keeps its state between runs (`RollupMemory`): the kept state (`rollupState`, built
+ *   untimed) brought up to date by `updatePrepared`, then `affectedWeeks` of the facts it changed
+ *   -> `evaluateGroupWeeks` with the kept caches, for batches
+ *   of new data: `day` (Wednesday, Thursday, Friday a day at a time), `15min` (the last `--slices`
+ *   15-minute slices of Friday in order: the worker's default `--rollups-every 15`), `single` (one
+ *   merged change and the deployment that ships it alone). Each batch kind starts from its own
+ *   state. `updatePrepared` is given only the repositories with data from the batch's start on and
+ *   the usage from its week on (`reposWithDataSince`, `updateInputOf`; selected untimed, like the
+ *   snapshot: the worker reads them with indexed queries).
  *
  * Each is run `--runs` times (median reported); the incremental runs first, so the peak RSS
  * after them is theirs. The incremental figures are checked against the full report; the
  * stateful batches whose snapshot is not the whole input, against the windowed path of their snapshot.
  */
 import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import {
   affectedWeeks,
   evaluateGroups,
@@ -61,11 +67,41 @@ const skipFull = args.includes("--skip-full");
 const skipStateful = args.includes("--skip-stateful");
 /** Stateful batches to measure: `day` (Wednesday to Friday, a day at a time), `15min` (the last `--slices` 15-minute slices of Friday), `single` (one merged change and the deployment shipping it). */
 const batchesArg = args.indexOf("--batches");
-const batches = (batchesArg === -1 ? "day" : (args[batchesArg + 1] ?? "day")).split(",");
+const batches = (batchesArg === -1 ? "day,15min,single" : (args[batchesArg + 1] ?? "day")).split(",");
 for (const b of batches) if (!["day", "15min", "single"].includes(b)) throw new Error(`--batches: unknown batch ${b}`);
 const slices = arg("slices", 8);
+/** Pause after each forced collection, ms (see `gc`). */
+const settleMs = arg("settle", 2000);
+/** `--profile DIR`: a V8 CPU profile of each stateful step's timed part, written to DIR/<step>.cpuprofile. */
+const profileArg = args.indexOf("--profile");
+const profileDir = profileArg === -1 ? null : (args[profileArg + 1] ?? ".");
+const inspector = profileDir === null ? null : new Session();
+inspector?.connect();
+/** The in-process inspector answers synchronously: the callbacks run before `post` returns. */
+const post = (method: string, params?: object) => {
+  let result: unknown;
+  inspector?.post(method, params ?? {}, (error, value) => {
+    if (error) throw error;
+    result = value;
+  });
+  return result;
+};
+if (inspector !== null) post("Profiler.enable");
 
-const gc = (globalThis as { gc?: () => void }).gc;
+const forceGc = (globalThis as { gc?: () => void }).gc;
+/**
+ * A full collection, then a pause for V8's background threads to finish sweeping it: without the
+ * pause, the timed code that follows pays the sweeping of a multi-GiB heap (a single change's
+ * update measured 0.3 s instead of 0.1 s). The rollup worker runs every 15 minutes and is idle
+ * in between, so its runs start from a settled heap too.
+ */
+const gc =
+  forceGc === undefined
+    ? undefined
+    : () => {
+        forceGc();
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, settleMs);
+      };
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 const peakMib = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -200,8 +236,12 @@ for (let r = 0; r < runs; r++) {
 }
 const rssAfterIncremental = peakMib();
 
+/** Heap held by the last kept state built (beyond its input), MiB. */
+let stateHeapMib = 0;
 /** A kept rollup state as of `at`, as the worker holds it after its last run (built untimed): caches of the last 13 weeks. */
 function buildState(at: Date, snapshot: MetricsInput) {
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   const b0 = performance.now();
   const cache: PrepareCache = new WeakMap();
   const prep = prepareMetrics(snapshot, cache);
@@ -209,7 +249,12 @@ function buildState(at: Date, snapshot: MetricsInput) {
   const recent: string[] = [];
   for (let i = 12; i >= 0; i--) recent.push(clock.shift(clock.weekOf(at), -i));
   evaluateGroups(prep, recent, { from: recent[0] as string, to: latestWeek, now: at }, state.ctx);
-  log(`stateful: state as of ${at.toISOString()} built in ${(performance.now() - b0).toFixed(0)} ms (not timed)`);
+  const builtMs = performance.now() - b0;
+  gc?.();
+  stateHeapMib = mib(process.memoryUsage().heapUsed - heapBefore);
+  log(
+    `stateful: state as of ${at.toISOString()} built in ${builtMs.toFixed(0)} ms (not timed); it holds ${stateHeapMib} MiB of heap (facts, indexes, caches of 13 weeks)`,
+  );
   return state;
 }
 type StatefulRun = {
@@ -228,7 +273,7 @@ type StatefulRun = {
 };
 type Step = { label: string; since: Date; snapshot: MetricsInput; data: NewData; reference: boolean };
 type BatchCheck = { same: number; differ: number };
-/** Applies `steps` in order to `state` (each timed: affectedWeeks, updatePrepared, evaluateGroupWeeks). */
+/** Applies `steps` in order to `state` (each timed: updatePrepared, affectedWeeks, evaluateGroupWeeks). */
 function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
   const runs: StatefulRun[] = [];
   const reference: BatchCheck = { same: 0, differ: 0 };
@@ -240,18 +285,24 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
     const update = updateInputOf(step.snapshot, step.since, repos);
     gc?.();
     const c0 = cpuMs();
+    if (inspector !== null) post("Profiler.start");
     const s0 = performance.now();
-    const pairs = affectedWeeks(step.data, step.snapshot.roster, step.snapshot.config, latestWeek);
+    const { changed } = updatePrepared(state, update, step.since);
     const s1 = performance.now();
-    updatePrepared(state, update, step.since);
+    // As `rollups.recompute` with a kept state: the pairs the changed facts can touch.
+    const pairs = affectedWeeks(changed, step.snapshot.roster, step.snapshot.config, latestWeek);
     const s2 = performance.now();
     last = evaluateGroupWeeks(state.prep, pairs, { now }, state.ctx);
     const s3 = performance.now();
+    if (inspector !== null) {
+      const { profile } = post("Profiler.stop") as { profile: unknown };
+      writeFileSync(`${profileDir}/${step.label.replace(/[^A-Za-z0-9-]+/g, "_")}.cpuprofile`, JSON.stringify(profile));
+    }
     const run = {
       total: s3 - s0,
       cpu: cpuMs() - c0,
-      affected: s1 - s0,
-      update: s2 - s1,
+      update: s1 - s0,
+      affected: s2 - s1,
       evaluate: s3 - s2,
       changes: step.data.changes?.length ?? 0,
       deployments: step.data.deployments?.length ?? 0,
@@ -274,7 +325,7 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
       note = `; ${same}/${last.length} pairs equal to the windowed path of the snapshot`;
     }
     log(
-      `stateful ${step.label}: ${run.total.toFixed(0)} ms, CPU ${run.cpu.toFixed(0)} ms (affected ${run.affected.toFixed(0)}, updatePrepared ${run.update.toFixed(0)}, evaluate ${run.evaluate.toFixed(0)}); ${run.changes} changes, ${run.deployments} deployments, ${run.usage} usage records, ${run.pairs} pairs; updatePrepared given ${run.repos} repositories (${run.updateChanges} changes)${note}`,
+      `stateful ${step.label}: ${run.total.toFixed(0)} ms, CPU ${run.cpu.toFixed(0)} ms (updatePrepared ${run.update.toFixed(0)}, affected ${run.affected.toFixed(0)}, evaluate ${run.evaluate.toFixed(0)}); ${run.changes} changes, ${run.deployments} deployments, ${run.usage} usage records, ${run.pairs} pairs; updatePrepared given ${run.repos} repositories (${run.updateChanges} changes)${note}`,
     );
   }
   return { runs, reference, last };
@@ -498,6 +549,8 @@ const summary = {
           },
     pairs: statefulPairs,
     check: statefulCheck,
+    /** Heap the last kept state held beyond its input (facts, indexes, 13 weeks of caches). */
+    stateHeapMib,
   },
   batches: Object.fromEntries(
     (
