@@ -194,13 +194,13 @@ function cutChain(
   return { chain, graph: { head: graph.head, parents } };
 }
 
+const envOf = (d: DeploymentFact) => `${d.repo} ${d.environment}`;
+const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
+
 /**
  * What the rollup worker keeps between updates: the prepared facts of everything seen so far,
  * looked up by key, and the evaluation caches. Built once after a full recompute.
  */
-const envOf = (d: DeploymentFact) => `${d.repo} ${d.environment}`;
-const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
-
 export interface RollupState {
   prep: Prepared;
   ctx: GroupContext;
@@ -395,7 +395,6 @@ export function updatePrepared(
       // An environment's last deployment before the window: a rollback or a recovery may be new.
       if (old === undefined) continue;
       // (Recoveries: below, over the whole environment.)
-      if (old === undefined) continue;
       if (d.failureReasons.includes("rollback") && !old.failureReasons.includes("rollback")) {
         old.failureReasons.push("rollback");
         old.failed = true;

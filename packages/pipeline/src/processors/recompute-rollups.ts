@@ -1,3 +1,4 @@
+import { InputError, IsoWeek } from "@yardstick/core";
 import { type NewWeeklyRollup, upsertRollups, weeklyRollups } from "@yardstick/db";
 import {
   affectedWeeks,
@@ -68,6 +69,12 @@ export async function recomputeRollups(
  * state between runs (see `RollupMemory`).
  */
 export async function rollupWeeks(deps: PipelineDeps, requested: readonly string[]): Promise<RollupRun> {
+  const bad = requested.length === 0 ? [""] : requested.filter((w) => !IsoWeek.safeParse(w).success);
+  if (bad.length > 0) {
+    throw new InputError("rollups.bad_weeks", "rollupWeeks", [
+      { path: "weeks", message: `not ISO weeks: ${JSON.stringify(bad)}`, example: "2026-W02" },
+    ]);
+  }
   const memory = deps.rollupMemory;
   if (memory === undefined) return rollupWeeksWith(deps, requested, undefined);
   return memory.exclusive(async () => {

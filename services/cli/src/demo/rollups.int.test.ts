@@ -210,6 +210,9 @@ describe.each([
     clock = new Date(now.getTime() + 120_000);
     const run = await rollupWeeks(deps(), syncWeeks(deps()));
     expect(run).toMatchObject({ mode: mode.incremental, pairs: 0, rows: 0 });
+    // Bad weeks are refused, naming the field, before anything is read or written.
+    await expect(rollupWeeks(deps(), [])).rejects.toThrow(/weeks.*not ISO weeks/s);
+    await expect(rollupWeeks(deps(), ["2026-47"])).rejects.toThrow(/2026-47/);
     expect(await storedRows(t.db)).toEqual(before);
     // As the worker's rollup scheduler enqueues it (no weeks: the sync window when it runs).
     const lines: LogLine[] = [];
