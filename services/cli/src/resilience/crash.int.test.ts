@@ -155,9 +155,11 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
         runId: "redis-restart",
         onPoll: async (n) => {
           if (restarted || n === 0) return;
+          // As soon as the first pull requests are stored (a fixed wait raced a fast sync).
+          const stored = (await db.db.select().from(pullRequests)).length;
+          if (stored === 0) return;
           restarted = true;
-          await sleep(1_500);
-          storedAtRestart = (await db.db.select().from(pullRequests)).length;
+          storedAtRestart = stored;
           await redis.shutdown();
           await sleep(1_000);
           await redis.start();
@@ -195,9 +197,11 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
         });
       await follow("wiped", async (n) => {
         if (restarted || n === 0) return;
+        // As soon as the first pull requests are stored (a fixed wait raced a fast sync).
+        const stored = (await db.db.select().from(pullRequests)).length;
+        if (stored === 0) return;
         restarted = true;
-        await sleep(1_500);
-        storedAtRestart = (await db.db.select().from(pullRequests)).length;
+        storedAtRestart = stored;
         await redis.shutdown();
         await sleep(1_000);
         await redis.start();
