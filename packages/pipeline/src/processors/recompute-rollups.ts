@@ -178,6 +178,7 @@ async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Dat
   const to = weeks.at(-1) ?? "";
   const cache: PrepareCache = new WeakMap();
   const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
+  await yieldToEventLoop();
   const all: string[] = [];
   for (let w = from; w <= to; w = prep.clock.shift(w, 1)) all.push(w);
   const groups = evaluateGroups(prep, all, { from, to, now });
@@ -189,6 +190,16 @@ async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Dat
   await upsertRollups(deps.db, rows);
   if (keep !== undefined) keepState(keep, prep, cache, now);
   return { mode: "full", pairs: rows.length, rows: rows.length, windowStart: null };
+}
+
+/**
+ * Lets the event loop run between two long synchronous steps (a large organisation's prepare and
+ * evaluation take tens of seconds each): BullMQ renews the job's lock from the event loop, and a
+ * lock left to expire makes another worker take the job up as stalled.
+ */
+function yieldToEventLoop(): Promise<void> {
+  // A timer, not setImmediate: timers that fell due meanwhile (the lock renewal) run first.
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Keeps `prep` as the process's rollup state (fresh evaluation caches: they fill as runs need them). */
@@ -369,6 +380,7 @@ async function keptRollup(
     }
     const cache: PrepareCache = new WeakMap();
     const prep = prepareMetrics(await loadMetricsInput(deps.db, deps.config), cache);
+    await yieldToEventLoop();
     const built = keepState(keep, prep, cache, now);
     const stored = await storeGroupWeeks(
       deps,

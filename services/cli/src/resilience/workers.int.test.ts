@@ -43,6 +43,23 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
         });
         expect(run.failed).toEqual([]);
         expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
+        if (processes === 1) {
+          // The worker kept its rollup state: the next sync's rollup starts from it (and, with
+          // nothing new, writes nothing).
+          const again = await enqueueAndFollow({
+            redisUrl: REDIS_URL,
+            prefix,
+            db: db.db,
+            config: ctx.configFile.config,
+            simulatorUrl: ctx.sim.url,
+            runId: "workers-1-again",
+          });
+          expect(again.failed).toEqual([]);
+          const rollups = (workers[0]?.output ?? "").split("\n").filter((l) => l.includes('"rollups recomputed"'));
+          expect(rollups.at(-1)).toContain('"mode":"kept"');
+          expect(rollups.at(-1)).toContain('"rows":0');
+          expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
+        }
         if (processes > 1) {
           // Every process took work (the jobs were shared, not all run by one).
           for (const w of workers) expect(w.output, "a worker that never ran a job").toContain('"jobId":"');
