@@ -52,12 +52,10 @@ import {
   updatePrepared,
   WeekClock,
 } from "@yardstick/metrics";
+import { numberOption } from "./options.js";
 
 const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
+const arg = numberOption;
 const changes = arg("changes", 1_000_000);
 const engineers = arg("engineers", 5000);
 const weeks = arg("weeks", 104);

@@ -29,14 +29,10 @@ import {
   runSyncInline,
 } from "@yardstick/pipeline";
 import { configForWorld } from "../../services/cli/src/demo/world-config.js";
+import { option } from "./options.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : (args[i + 1] ?? fallback);
-};
-const size = arg("size", "demo");
-const seed = Number(arg("seed", "1"));
+const size = option("size", "demo");
+const seed = Number(option("seed", "1"));
 
 const silent = createLogger({
   service: "bench",

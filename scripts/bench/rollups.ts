@@ -43,17 +43,13 @@ import {
   syncWeeks,
 } from "@yardstick/pipeline";
 import { configForWorld } from "../../services/cli/src/demo/world-config.js";
+import { option } from "./options.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : (args[i + 1] ?? fallback);
-};
-const size = arg("size", "demo");
-const seed = Number(arg("seed", "1"));
-const runs = Number(arg("runs", "3"));
-const steps = Number(arg("steps", "5"));
-const batch = Number(arg("batch", "1"));
+const size = option("size", "demo");
+const seed = Number(option("seed", "1"));
+const runs = Number(option("runs", "3"));
+const steps = Number(option("steps", "5"));
+const batch = Number(option("batch", "1"));
 const TOKEN = "bench-token";
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
