@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
-import { type Database, weeklyRollups } from "@yardstick/db";
+import { type Database, listPeople, upsertUsage, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
@@ -275,6 +275,42 @@ describe.each([
       await expectEqualToFull();
       const again = await rollupWeeks(deps(), syncWeeks(deps()));
       expect(again).toMatchObject({ mode: "kept", pairs: 0, rows: 0 });
+    },
+    300_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "usage imports: the first makes every token flag known (a full recompute), a later one is rolled up from the kept state",
+    async () => {
+      const [person] = await listPeople(t.db);
+      if (person === undefined) throw new Error("no people synced");
+      const daysAgo = (n: number) => new Date(clock.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+      const usage = (day: string, tokensIn: number) => ({
+        source: "claude-code-usage",
+        identityKind: "login" as const,
+        identityValue: person.id,
+        personId: person.id,
+        day,
+        tool: "claude-code",
+        tokensIn,
+        tokensOut: 1_000,
+        costUsd: 2.5,
+      });
+      await upsertUsage(t.db, [usage(daysAgo(1), 50_000)]);
+      clock = new Date(clock.getTime() + 60_000);
+      const first = await rollupWeeks(deps(), syncWeeks(deps()));
+      expect(first.mode).toBe("full");
+      await expectEqualToFull();
+      const rows = (await storedRows(t.db)).size;
+
+      await upsertUsage(t.db, [usage(daysAgo(2), 900_000)]);
+      clock = new Date(clock.getTime() + 60_000);
+      const second = await rollupWeeks(deps(), syncWeeks(deps()));
+      expect(second.mode).toBe("kept");
+      // The person's week: the org, their teams and each kind's "other".
+      expect(second.rows).toBeGreaterThan(0);
+      expect(second.rows).toBeLessThan(rows / 10);
+      await expectEqualToFull();
     },
     300_000,
   );
