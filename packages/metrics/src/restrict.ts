@@ -493,9 +493,11 @@ export function reposWithDataSince(input: MetricsInput, since: Date): Set<string
 
 /**
  * What `updatePrepared(state, _, since)` needs of `input` when only `repos` got data from `since`
- * on: their changes, deployments and commit graphs, the usage from `since`'s week on, the rest
- * (roster, incidents, configuration) as is. The rollup worker would load just that (indexed by
- * repository and day); this selects it from a whole input.
+ * on: their changes, deployments and commit graphs from their linking state before the revert
+ * window on (`restrictToWindow` at `since` − `revertWindowDays`), the usage from `since`'s week on,
+ * the rest (roster, incidents, configuration) as is. It is what the rollup worker loads with
+ * indexed queries (`loadScopeFor`, then a scoped `loadMetricsInput`); this selects it from a
+ * whole input (tests, benchmarks).
  */
 export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlySet<string>): MetricsInput {
   const clock = new WeekClock(input.config.timeZone);
@@ -505,7 +507,7 @@ export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlyS
     const graph = input.commitGraphs[repo];
     if (graph !== undefined) commitGraphs[repo] = graph;
   }
-  return {
+  const selected: MetricsInput = {
     ...input,
     changes: input.changes.filter((c) => repos.has(c.repo)),
     deployments: input.deployments.filter((d) => repos.has(d.repo)),
@@ -513,4 +515,7 @@ export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlyS
     usage: input.usage.filter((u) => u.day >= usageFrom),
     repos: input.repos.filter((r) => repos.has(r)),
   };
+  const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
+  const restricted = restrictToWindow(selected, windowStart, usageFrom).input;
+  return { ...restricted, usage: selected.usage, repos: selected.repos };
 }
