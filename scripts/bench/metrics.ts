@@ -25,9 +25,10 @@
  *   of new data: `day` (Wednesday, Thursday, Friday a day at a time), `15min` (the last `--slices`
  *   15-minute slices of Friday in order: the worker's default `--rollups-every 15`), `single` (one
  *   merged change and the deployment that ships it alone). Each batch kind starts from its own
- *   state. `updatePrepared` is given only the repositories with data from the batch's start on and
- *   the usage from its week on (`reposWithDataSince`, `updateInputOf`; selected untimed, like the
- *   snapshot: the worker reads them with indexed queries).
+ *   state. `updatePrepared` is given only the repositories with data from the batch's start on, from
+ *   their linking state before the revert window, and the usage from the batch's week on when the
+ *   batch brings usage (`reposWithDataSince`, `updateInputOf`; selected untimed, like the snapshot:
+ *   what the worker reads with indexed queries).
  *
  * Each is run `--runs` times (median reported); the incremental runs first, so the peak RSS
  * after them is theirs. The incremental figures are checked against the full report; the
@@ -278,9 +279,9 @@ function applySteps(state: ReturnType<typeof rollupState>, steps: Step[]) {
   let last: ReturnType<typeof evaluateGroupWeeks> = [];
   for (const step of steps) {
     // Untimed, like the snapshot's load: the rows of the repositories with data from `since` on
-    // and the usage from its week on (in the database, indexed queries by repository and day).
+    // and, if the batch brings usage, the usage from its week on (the worker's indexed queries).
     const repos = reposWithDataSince(step.snapshot, step.since);
-    const update = updateInputOf(step.snapshot, step.since, repos);
+    const update = updateInputOf(step.snapshot, step.since, repos, { usage: (step.data.usage?.length ?? 0) > 0 });
     gc?.();
     const c0 = cpuMs();
     if (inspector !== null) post("Profiler.start");

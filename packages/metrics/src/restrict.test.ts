@@ -166,7 +166,8 @@ describe("restrictInput", () => {
       const input = asOf(until);
       const repos = reposWithDataSince(input, since);
       if (repos.size < input.repos.length) limited += 1;
-      updatePrepared(state, updateInputOf(input, since, repos), since);
+      // A day's usage arrives when the day ends: only the batch ending at midnight reads usage.
+      updatePrepared(state, updateInputOf(input, since, repos, { usage: until.getUTCHours() === 0 }), since);
       const expected = figuresByPair(computeMetrics(input, options));
       expect(expectKeptEqual(state, pairsOf(["2026-W46", "2026-W47"]), expected)).toBeGreaterThan(20);
     }

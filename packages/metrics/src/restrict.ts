@@ -499,7 +499,13 @@ export function reposWithDataSince(input: MetricsInput, since: Date): Set<string
  * indexed queries (`loadScopeFor`, then a scoped `loadMetricsInput`); this selects it from a
  * whole input (tests, benchmarks).
  */
-export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlySet<string>): MetricsInput {
+export function updateInputOf(
+  input: MetricsInput,
+  since: Date,
+  repos: ReadonlySet<string>,
+  /** `usage: false`: no usage was imported since (the worker then reads none; the kept weeks stay). */
+  options: { usage?: boolean } = {},
+): MetricsInput {
   const clock = new WeekClock(input.config.timeZone);
   const usageFrom = clock.dayOf(clock.bounds(clock.weekOf(since)).start);
   const commitGraphs: Record<string, CommitGraph> = {};
@@ -512,7 +518,7 @@ export function updateInputOf(input: MetricsInput, since: Date, repos: ReadonlyS
     changes: input.changes.filter((c) => repos.has(c.repo)),
     deployments: input.deployments.filter((d) => repos.has(d.repo)),
     commitGraphs,
-    usage: input.usage.filter((u) => u.day >= usageFrom),
+    usage: options.usage === false ? [] : input.usage.filter((u) => u.day >= usageFrom),
     repos: input.repos.filter((r) => repos.has(r)),
   };
   const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);

@@ -86,6 +86,8 @@ export interface MetricsLoadScope {
   commitGraphs?: Readonly<Record<string, CommitGraph>>;
   /** Only these repositories (the kept rollup state's update reads just the ones with new data). */
   repos?: ReadonlySet<string>;
+  /** Read no usage (the kept state's update when none was imported since: its usage stays as it is). */
+  noUsage?: boolean;
   deployments?: ReadonlyMap<string, readonly Deployment[]>;
 }
 
@@ -209,15 +211,18 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
           deployments,
         );
 
-  let usageRows = await db
-    .select()
-    .from(usageRecords)
-    .where(
-      scope === undefined
-        ? isNotNull(usageRecords.personId)
-        : and(isNotNull(usageRecords.personId), gte(usageRecords.day, scope.usageFrom)),
-    );
-  if (scope !== undefined && usageRows.length === 0) {
+  let usageRows =
+    scope?.noUsage === true
+      ? []
+      : await db
+          .select()
+          .from(usageRecords)
+          .where(
+            scope === undefined
+              ? isNotNull(usageRecords.personId)
+              : and(isNotNull(usageRecords.personId), gte(usageRecords.day, scope.usageFrom)),
+          );
+  if (scope !== undefined && scope.noUsage !== true && usageRows.length === 0) {
     usageRows = await db.select().from(usageRecords).where(isNotNull(usageRecords.personId)).limit(1);
   }
   const usage: UsageRecord[] = usageRows.map((u) => ({

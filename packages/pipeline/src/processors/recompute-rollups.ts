@@ -419,7 +419,9 @@ async function keptRollup(
     windowStart = new Date(at.getTime() - revertMs);
     const usageFrom = clock.dayOf(clock.bounds(clock.weekOf(at)).start);
     const scope = await loadScopeFor(deps, [...repos], windowStart, usageFrom);
-    const input = await loadMetricsInput(deps.db, deps.config, { ...scope, repos });
+    // Usage only when some was imported since (the kept usage weeks stay as they are otherwise).
+    const noUsage = sinceKept.usage.length === 0;
+    const input = await loadMetricsInput(deps.db, deps.config, { ...scope, repos, noUsage });
     facts = updatePrepared(kept.state, input, at).changed;
   }
   Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
