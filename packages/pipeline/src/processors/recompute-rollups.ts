@@ -8,6 +8,7 @@ import {
   type GroupKind,
   type GroupWeek,
   groupSpecs,
+  isoWeekOfDay,
   lookbackWeeksOf,
   type NewData,
   OTHER_GROUP,
@@ -410,7 +411,8 @@ async function keptRollup(
     if (since === null || at < since) since = at;
   };
   for (const at of sinceKept.repos.values()) earlier(at);
-  for (const u of sinceKept.usage) earlier(clock.bounds(clock.weekOf(new Date(`${u.day}T12:00:00Z`))).start);
+  // Usage is counted in the ISO week of its calendar day: from the start of that week.
+  for (const u of sinceKept.usage) earlier(clock.bounds(isoWeekOfDay(u.day)).start);
   let windowStart: Date | null = null;
   const repos = new Set(sinceKept.repos.keys());
   let facts: NewData = {};
