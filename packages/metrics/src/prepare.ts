@@ -119,6 +119,38 @@ function positionsFromMergeOrder(changes: readonly MetricsChange[]): Map<string,
 
 const hours = (ms: number) => ms / HOUR_MS;
 
+/** Each environment's deployments (key `<repo> <environment>`), in the given order. */
+export function deploymentsByEnvironment(deployments: readonly DeploymentFact[]): Map<string, DeploymentFact[]> {
+  const byEnv = new Map<string, DeploymentFact[]>();
+  for (const d of deployments) push(byEnv, environmentKey(d), d);
+  return byEnv;
+}
+
+export function environmentKey(d: Pick<DeploymentFact, "repo" | "environment">): string {
+  return `${d.repo} ${d.environment}`;
+}
+
+/**
+ * Sorts one environment's deployments by live time and sets each one's recovery: hours from a
+ * failed deployment to the next successful one that did not fail (null if none yet, or not
+ * failed). Returns the deployments whose recovery changed.
+ */
+export function assignRecoveries(list: DeploymentFact[]): DeploymentFact[] {
+  list.sort((a, b) => a.liveAt.getTime() - b.liveAt.getTime());
+  const changed: DeploymentFact[] = [];
+  let nextOk: DeploymentFact | null = null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const d = list[i] as DeploymentFact;
+    const recovery = d.failed && nextOk !== null ? hours(nextOk.liveAt.getTime() - d.liveAt.getTime()) : null;
+    if (d.recoveryHours !== recovery) {
+      d.recoveryHours = recovery;
+      changed.push(d);
+    }
+    if (!d.failed) nextOk = d;
+  }
+  return changed;
+}
+
 /**
  * What `prepareMetrics` may reuse between calls with the same configuration: the AI and trivial
  * verdicts of change objects it has seen (input objects are not mutated, so the same object
@@ -250,17 +282,7 @@ export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepa
   });
 
   // Recovery: from a failed deployment to the next successful one of the environment that did not fail.
-  const byEnv = new Map<string, DeploymentFact[]>();
-  for (const d of deployments) push(byEnv, `${d.repo} ${d.environment}`, d);
-  for (const list of byEnv.values()) {
-    list.sort((a, b) => a.liveAt.getTime() - b.liveAt.getTime());
-    let nextOk: DeploymentFact | null = null;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const d = list[i] as DeploymentFact;
-      if (d.failed && nextOk !== null) d.recoveryHours = hours(nextOk.liveAt.getTime() - d.liveAt.getTime());
-      if (!d.failed) nextOk = d;
-    }
-  }
+  for (const list of deploymentsByEnvironment(deployments).values()) assignRecoveries(list);
 
   const index: Prepared["index"] = {
     mergedByWeek: new Map(),

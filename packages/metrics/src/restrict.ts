@@ -3,7 +3,16 @@ import { GroupContext } from "./compute.js";
 import { liveAtOf } from "./detect.js";
 import type { GroupWeek, NewData } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
-import { type ChangeFact, type DeploymentFact, type PrepareCache, type Prepared, prepareMetrics } from "./prepare.js";
+import {
+  assignRecoveries,
+  type ChangeFact,
+  type DeploymentFact,
+  deploymentsByEnvironment,
+  environmentKey,
+  type PrepareCache,
+  type Prepared,
+  prepareMetrics,
+} from "./prepare.js";
 
 /**
  * Incremental rollups without a full prepare. `evaluateGroupWeeks` needs prepared facts, and
@@ -194,9 +203,6 @@ function cutChain(
   return { chain, graph: { head: graph.head, parents } };
 }
 
-const envOf = (d: DeploymentFact) => `${d.repo} ${d.environment}`;
-const hoursBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 3_600_000;
-
 /**
  * What the rollup worker keeps between updates: the prepared facts of everything seen so far,
  * looked up by key, and the evaluation caches. Built once after a full recompute.
@@ -223,14 +229,8 @@ export function rollupState(
     cache,
     changeByKey: new Map(prep.changes.map((f) => [f.key, f])),
     deploymentById: new Map(prep.deployments.map((d) => [d.id, d])),
-    byEnv: deploymentsByEnv(prep.deployments),
+    byEnv: deploymentsByEnvironment(prep.deployments),
   };
-}
-
-function deploymentsByEnv(deployments: readonly DeploymentFact[]): Map<string, DeploymentFact[]> {
-  const out = new Map<string, DeploymentFact[]>();
-  for (const d of deployments) pushTo(out, envOf(d), d);
-  return out;
 }
 
 /** Whether a kept fact already has a freshly prepared fact's values (dates, arrays and sets by content). */
@@ -400,20 +400,20 @@ export function updatePrepared(
         old.failed = true;
         weeks.add(old.week);
         noteDeployment(old);
-        dirtyEnvs.add(envOf(old));
+        dirtyEnvs.add(environmentKey(old));
       }
       continue;
     }
     if (old !== undefined && sameFields(old, d)) continue;
     weeks.add(d.week);
-    dirtyEnvs.add(envOf(d));
+    dirtyEnvs.add(environmentKey(d));
     if (old !== undefined) noteDeployment(old);
     noteDeployment(d);
     if (old === undefined) {
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
       pushTo(idx.deploymentsByWeek, d.week, d);
-      pushTo(state.byEnv, envOf(d), d);
+      pushTo(state.byEnv, environmentKey(d), d);
       structural.add(d.week);
     } else {
       if (old.week !== d.week || old.day !== d.day || !sameValue(old.shippedPeople, d.shippedPeople)) {
@@ -429,17 +429,9 @@ export function updatePrepared(
   for (const key of dirtyEnvs) {
     const list = state.byEnv.get(key);
     if (list === undefined) continue;
-    list.sort((a, b) => a.liveAt.getTime() - b.liveAt.getTime());
-    let nextOk: DeploymentFact | null = null;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const d = list[i] as DeploymentFact;
-      const recovery = d.failed && nextOk !== null ? hoursBetween(d.liveAt, nextOk.liveAt) : null;
-      if (d.recoveryHours !== recovery) {
-        d.recoveryHours = recovery;
-        weeks.add(d.week);
-        noteDeployment(d);
-      }
-      if (!d.failed) nextOk = d;
+    for (const d of assignRecoveries(list)) {
+      weeks.add(d.week);
+      noteDeployment(d);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { IsoWeek } from "@yardstick/core";
 import { affectedWeeks, followingWeeks, type GroupWeek, type NewData } from "./incremental.js";
-import type { ChangeFact, DeploymentFact, Prepared } from "./prepare.js";
+import { type ChangeFact, type DeploymentFact, environmentKey, type Prepared } from "./prepare.js";
 
 /**
  * Storage-side incremental rollups. Storage knows which rows changed since the last rollup, not
@@ -49,8 +49,7 @@ export function touchedGroupWeeks(prep: Prepared, changed: StoredChanges, until?
   const changesByRepo = new Map<string, ChangeFact[]>();
   for (const f of prep.changes) if (changed.repos.has(f.repo)) push(changesByRepo, f.repo, f);
   const deploymentsByEnv = new Map<string, DeploymentFact[]>();
-  for (const d of prep.deployments)
-    if (changed.repos.has(d.repo)) push(deploymentsByEnv, `${d.repo} ${d.environment}`, d);
+  for (const d of prep.deployments) if (changed.repos.has(d.repo)) push(deploymentsByEnv, environmentKey(d), d);
 
   const lastLive = new Map<string, number>();
   for (const list of deploymentsByEnv.values()) {

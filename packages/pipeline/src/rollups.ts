@@ -181,14 +181,18 @@ async function incidentIssueStamps(deps: PipelineDeps): Promise<string[]> {
 }
 
 /** Each tracked repository's branch head as synced now (null: no branch history yet). */
-export async function branchHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
-  const cursors = await getSyncCursors(db, repos, BRANCH_STREAM);
-  return new Map(repos.map((repo) => [repo, cursors.get(repo)?.endCursor ?? null]));
+export function branchHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
+  return headsOf(db, repos, BRANCH_STREAM);
 }
 
 /** The branch heads the last stored rollup read (sync_cursors, stream "rollups.head"). */
-export async function rolledUpHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
-  const cursors = await getSyncCursors(db, repos, ROLLUP_HEAD_STREAM);
+export function rolledUpHeads(db: Database, repos: readonly string[]): Promise<Map<string, string | null>> {
+  return headsOf(db, repos, ROLLUP_HEAD_STREAM);
+}
+
+/** Each repository's head commit as `stream` recorded it (null: none), in one query. */
+async function headsOf(db: Database, repos: readonly string[], stream: string): Promise<Map<string, string | null>> {
+  const cursors = await getSyncCursors(db, repos, stream);
   return new Map(repos.map((repo) => [repo, cursors.get(repo)?.endCursor ?? null]));
 }
 

@@ -145,6 +145,21 @@ export function generateIssues(input: IssueInput): IssueOutput {
     shas: [...text.matchAll(SHA_TOKEN)].map((m) => m[0]),
   });
   const incidentLabels = () => (rng.chance(0.3) ? [input.label, rng.pick(["sev1", "sev2", "sev3"])] : [input.label]);
+  /** An issue with the incident label: naming `incidentOf` (a deployment), or noise of kind `noise`. */
+  const addIncident = (
+    createdAt: number,
+    { title, body }: { title: string; body: string },
+    incidentOf: string | null,
+    noise: TruthIssue["noise"],
+  ) => {
+    drafts.push({
+      createdAt,
+      labels: incidentLabels(),
+      title,
+      body,
+      truth: truthOf(incidentOf, noise, `${title}\n${body}`),
+    });
+  };
 
   let beforeLiveDone = false;
   for (let i = 0; i < live.length; i++) {
@@ -157,28 +172,16 @@ export function generateIssues(input: IssueInput): IssueOutput {
       const openedAt = rng.int(earliest, latest);
       const prefix = prefixOf(cur.d.sha);
       if (marked(prefix, openedAt) === cur.d) {
-        const { title, body } = rng.pick(INCIDENT_PHRASES)(prefix, area);
+        const phrase = rng.pick(INCIDENT_PHRASES)(prefix, area);
         cur.d.incident = true;
-        drafts.push({
-          createdAt: openedAt,
-          labels: incidentLabels(),
-          title,
-          body,
-          truth: truthOf(cur.d.externalId, null, `${title}\n${body}`),
-        });
+        addIncident(openedAt, phrase, cur.d.externalId, null);
       }
     }
     // Noise near this deployment.
     if (input.rate > 0 && rng.chance(input.rate / 3)) {
-      const { title, body } = rng.pick(NO_SHA_INCIDENTS)(area);
+      const phrase = rng.pick(NO_SHA_INCIDENTS)(area);
       const openedAt = Math.min(input.now - MINUTE, cur.at + rng.int(HOUR, 3 * DAY));
-      drafts.push({
-        createdAt: openedAt,
-        labels: incidentLabels(),
-        title,
-        body,
-        truth: truthOf(null, "no-sha", `${title}\n${body}`),
-      });
+      addIncident(openedAt, phrase, null, "no-sha");
     }
     if (input.rate > 0 && rng.chance(input.rate / 4)) {
       // A commit no production deployment has (a branch tip that never shipped), or a mistyped sha.
@@ -186,14 +189,8 @@ export function generateIssues(input: IssueInput): IssueOutput {
       const prefix = prefixOf(candidate);
       if (!anyProduction(prefix)) {
         const openedAt = Math.min(input.now - MINUTE, cur.at + rng.int(HOUR, 2 * DAY));
-        const { title, body } = rng.pick(INCIDENT_PHRASES)(prefix, area);
-        drafts.push({
-          createdAt: openedAt,
-          labels: incidentLabels(),
-          title,
-          body,
-          truth: truthOf(null, "unknown-sha", `${title}\n${body}`),
-        });
+        const phrase = rng.pick(INCIDENT_PHRASES)(prefix, area);
+        addIncident(openedAt, phrase, null, "unknown-sha");
       }
     }
     if (input.rate > 0 && !beforeLiveDone && i > 2 && rng.chance(input.rate / 5)) {
@@ -203,14 +200,8 @@ export function generateIssues(input: IssueInput): IssueOutput {
       const prefix = prefixOf(cur.d.sha);
       if (openedAt > (live[i - 1]?.at ?? 0) && marked(prefix, openedAt) === null) {
         beforeLiveDone = true;
-        const { title, body } = rng.pick(INCIDENT_PHRASES)(prefix, area);
-        drafts.push({
-          createdAt: openedAt,
-          labels: incidentLabels(),
-          title,
-          body,
-          truth: truthOf(null, "before-live", `${title}\n${body}`),
-        });
+        const phrase = rng.pick(INCIDENT_PHRASES)(prefix, area);
+        addIncident(openedAt, phrase, null, "before-live");
       }
     }
   }

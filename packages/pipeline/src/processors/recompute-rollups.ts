@@ -1,4 +1,4 @@
-import { InputError, IsoWeek } from "@yardstick/core";
+import { InputError, IsoWeek, weekRange } from "@yardstick/core";
 import { type NewWeeklyRollup, upsertRollups, weeklyRollups } from "@yardstick/db";
 import {
   affectedWeeks,
@@ -180,9 +180,7 @@ async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Dat
   const cache: PrepareCache = new WeakMap();
   const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
   await yieldToEventLoop();
-  const all: string[] = [];
-  for (let w = from; w <= to; w = prep.clock.shift(w, 1)) all.push(w);
-  const groups = evaluateGroups(prep, all, { from, to, now });
+  const groups = evaluateGroups(prep, weekRange(from, to), { from, to, now });
   const wanted = new Set(weeks);
   const computedAt = deps.now();
   const rows = groups.flatMap((group) =>

@@ -359,14 +359,17 @@ describe("yardstick worker", () => {
     const configPath = join(dir, "worker.config.json");
     writeFileSync(configPath, JSON.stringify(input));
     const args = WORKER_ARGS.map((a, i) => (WORKER_ARGS[i - 1] === "--rollups-every" ? "30" : a));
-    worker = new CliProcess(args, {
-      databaseUrl: t.url,
-      redisUrl: REDIS_URL,
-      simulatorUrl: "http://127.0.0.1:9",
-      configPath,
-      prefix,
-    });
-    await worker.waitFor("worker started");
+    const startWorker = async () => {
+      worker = new CliProcess(args, {
+        databaseUrl: t.url,
+        redisUrl: REDIS_URL,
+        simulatorUrl: "http://127.0.0.1:9",
+        configPath,
+        prefix,
+      });
+      await worker.waitFor("worker started");
+    };
+    await startWorker();
     const producer = new BullMqRunner({ catalog: jobs, deps: null, logger: silent, redisUrl: REDIS_URL, prefix });
     try {
       const scheduler = await producer.scheduleOf(`digest-${digestOrgOf(config)}`, "digest.weekly");
@@ -386,16 +389,9 @@ describe("yardstick worker", () => {
       expect(await producer.scheduleOf("rollups", "rollups.recompute")).toMatchObject({ every: 30 * 60_000 });
 
       // `digest.channels: []` turns the digest off for every worker: the next worker removes the schedule.
-      await worker.stop();
+      await worker?.stop();
       writeFileSync(configPath, JSON.stringify({ ...input, digest: { channels: [] } }));
-      worker = new CliProcess(args, {
-        databaseUrl: t.url,
-        redisUrl: REDIS_URL,
-        simulatorUrl: "http://127.0.0.1:9",
-        configPath,
-        prefix,
-      });
-      await worker.waitFor("worker started");
+      await startWorker();
       expect(await producer.scheduleOf(`digest-${digestOrgOf(config)}`, "digest.weekly")).toBeNull();
     } finally {
       await producer.close(1_000);
