@@ -24,5 +24,7 @@ if (Number(vitestStatus) !== 0 && failed === 0) {
   failed += 1;
   console.log(`vitest exited with ${vitestStatus} without a failing test (an unhandled error?)`);
 }
-console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
+// Skipped tests on a line of their own: the last line stays exactly "N passed, N failed".
+if (skipped > 0) console.log(`${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
