@@ -153,18 +153,15 @@ export function rosterSizeOf(ctx: GroupContext, spec: GroupSpec, week: IsoWeek):
 }
 
 /**
- * Evaluates just the given (group, week) pairs, with the same privacy rule as the full report:
- * a group-week below k is suppressed; "other" folds that week's suppressed groups of its kind.
+ * Resolves (group, week) pairs to the group specs the engine evaluates: a named group's spec, or
+ * a kind's "other" of that week (the groups below k folded into it; `folded` 0 means nothing was
+ * folded, so "other" is suppressed whatever its size).
  */
-export function evaluateGroupWeeks(
+export function pairSpecResolver(
   prep: Prepared,
-  pairs: readonly GroupWeek[],
-  options: Pick<ComputeOptions, "now" | "viewerIsAdmin">,
-  /** Caches kept from an earlier evaluation of `prep` (after `forgetWeeks` of what changed). */
-  ctx: GroupContext = new GroupContext(prep),
-): (GroupWeek & { figures: WeekFigures })[] {
+  ctx: GroupContext,
+): (pair: GroupWeek) => { spec: GroupSpec; folded: number | null } {
   const k = prep.config.thresholds.minGroupSize;
-  const evalOptions = { now: options.now, viewerIsAdmin: options.viewerIsAdmin ?? false };
   const specsByKind = new Map<GroupKind, GroupSpec[]>();
   const specsOf = (kind: GroupKind) => {
     let specs = specsByKind.get(kind);
@@ -184,30 +181,47 @@ export function evaluateGroupWeeks(
     }
     return list;
   };
-  return pairs.map((pair) => {
-    let spec: GroupSpec | undefined;
+  return (pair) => {
     if (pair.name === OTHER_GROUP && pair.kind !== "org") {
       const f = folded(pair.kind, pair.week);
-      spec = {
-        kind: pair.kind,
-        name: OTHER_GROUP,
-        teams: pair.kind === "team" ? f.flatMap((s) => s.teams ?? []) : null,
-        repos: pair.kind === "repo" ? f.flatMap((s) => s.repos ?? []) : null,
+      return {
+        folded: f.length,
+        spec: {
+          kind: pair.kind,
+          name: OTHER_GROUP,
+          teams: pair.kind === "team" ? f.flatMap((s) => s.teams ?? []) : null,
+          repos: pair.kind === "repo" ? f.flatMap((s) => s.repos ?? []) : null,
+        },
       };
-      const figures = evaluateGroupWeek(ctx, spec, pair.week, evalOptions);
-      const suppressed = f.length === 0 || (figures.rosterSize ?? 0) < k;
-      return { ...pair, figures: suppressed ? suppressedWeek(pair.week, figures.provisional) : figures };
     }
-    spec = specsOf(pair.kind).find((s) => s.name === pair.name) ?? {
+    const spec = specsOf(pair.kind).find((s) => s.name === pair.name) ?? {
       kind: pair.kind,
       name: pair.name,
       teams: pair.kind === "team" ? [pair.name] : null,
       repos: pair.kind === "repo" ? [pair.name] : null,
     };
+    return { spec, folded: null };
+  };
+}
+
+/**
+ * Evaluates just the given (group, week) pairs, with the same privacy rule as the full report:
+ * a group-week below k is suppressed; "other" folds that week's suppressed groups of its kind.
+ */
+export function evaluateGroupWeeks(
+  prep: Prepared,
+  pairs: readonly GroupWeek[],
+  options: Pick<ComputeOptions, "now" | "viewerIsAdmin">,
+  /** Caches kept from an earlier evaluation of `prep` (after `forgetWeeks` of what changed). */
+  ctx: GroupContext = new GroupContext(prep),
+): (GroupWeek & { figures: WeekFigures; spec: GroupSpec })[] {
+  const k = prep.config.thresholds.minGroupSize;
+  const evalOptions = { now: options.now, viewerIsAdmin: options.viewerIsAdmin ?? false };
+  const resolve = pairSpecResolver(prep, ctx);
+  return pairs.map((pair) => {
+    const { spec, folded } = resolve(pair);
     const figures = evaluateGroupWeek(ctx, spec, pair.week, evalOptions);
-    return {
-      ...pair,
-      figures: (figures.rosterSize ?? 0) < k ? suppressedWeek(pair.week, figures.provisional) : figures,
-    };
+    const suppressed = folded === 0 || (figures.rosterSize ?? 0) < k;
+    return { ...pair, spec, figures: suppressed ? suppressedWeek(pair.week, figures.provisional) : figures };
   });
 }

@@ -75,10 +75,23 @@ export function backfillStart(deps: PipelineDeps, since: string | null): Date {
 }
 
 /** The weeks whose rollups a sync may touch: the backfill window up to this week. */
-export function syncWeeks(deps: PipelineDeps): string[] {
+export function syncWeeks(deps: Pick<PipelineDeps, "config" | "now">): string[] {
   const tz = deps.config.timeZone;
   const now = deps.now();
   const to = isoWeekOf(now, tz);
   const from = isoWeekOf(new Date(now.getTime() - deps.config.thresholds.backfillDays * 86_400_000), tz);
   return weekRange(from, to);
+}
+
+/** What the weekly rollups (their computation and their readers) need: no GitHub. */
+export type RollupDeps = Pick<PipelineDeps, "db" | "config" | "rules" | "now" | "rollupMemory">;
+
+/** Rollup dependencies from a database and a configuration (readers that sync nothing). */
+export function createRollupDeps(options: { db: Database; config: Config; now?: () => Date }): RollupDeps {
+  return {
+    db: options.db,
+    config: options.config,
+    rules: compileRules(options.config.attribution),
+    now: options.now ?? (() => new Date()),
+  };
 }

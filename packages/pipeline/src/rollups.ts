@@ -25,7 +25,7 @@ import {
   type StoredChanges,
 } from "@yardstick/metrics";
 import { and, eq, gt, inArray, isNotNull, min, sql } from "drizzle-orm";
-import type { PipelineDeps } from "./deps.js";
+import type { RollupDeps } from "./deps.js";
 import { loadCommitGraph, type MetricsLoadScope, membershipPeriods, metricsConfigOf } from "./metrics-input.js";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
@@ -137,7 +137,7 @@ export async function trackedRepos(db: Database): Promise<{ name: string; tracke
  * What every figure depends on besides the rows with a change time: when it differs from the
  * last rollup's, the rollup is a full recompute.
  */
-export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
+export async function rollupFingerprint(deps: RollupDeps): Promise<string> {
   const repos = await trackedRepos(deps.db);
   const people = await listPeople(deps.db);
   const hash = createHash("sha256");
@@ -169,7 +169,7 @@ export async function rollupFingerprint(deps: PipelineDeps): Promise<string> {
  * Each incident issue's identity and last update (what the metrics read from them changes with
  * these): three columns, not the titles and bodies, since every rollup run computes it.
  */
-async function incidentIssueStamps(deps: PipelineDeps): Promise<string[]> {
+async function incidentIssueStamps(deps: RollupDeps): Promise<string[]> {
   const label = deps.config.incidents.label;
   if (label === undefined) return [];
   const rows = await deps.db
@@ -278,7 +278,7 @@ export async function storedChangesSince(
  * no deployment before the window, ...) are left out of `mergedFrom`, so read whole.
  */
 export async function loadScopeFor(
-  deps: PipelineDeps,
+  deps: RollupDeps,
   repos: readonly string[],
   windowStart: Date,
   usageFrom: string,

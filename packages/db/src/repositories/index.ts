@@ -9,4 +9,5 @@ export * from "./people.js";
 export * from "./pull-request-diffs.js";
 export * from "./pull-requests.js";
 export * from "./repositories.js";
+export * from "./rollups.js";
 export * from "./verdicts.js";

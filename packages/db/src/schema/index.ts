@@ -1,4 +1,5 @@
 // The whole schema, one table per file. drizzle-kit reads this folder (drizzle.config.ts).
+export * from "./api-tokens.js";
 export * from "./attribution-verdicts.js";
 export * from "./bots.js";
 export * from "./changes.js";
@@ -16,6 +17,8 @@ export * from "./person-identities.js";
 export * from "./pull-request-commits.js";
 export * from "./pull-requests.js";
 export * from "./repositories.js";
+export * from "./rollup-details.js";
+export * from "./rollup-state.js";
 export * from "./sync-cursors.js";
 export * from "./team-memberships.js";
 export * from "./teams.js";

@@ -2,7 +2,7 @@ import type { Config } from "@yardstick/config";
 import { AppError, addWeeks, isoWeekOf } from "@yardstick/core";
 import { claimDigestDelivery, type Database, markDigestDelivered, markDigestFailed } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
-import { computeMetrics, type MetricsOutput } from "@yardstick/metrics";
+import type { MetricsOutput } from "@yardstick/metrics";
 import {
   buildDigest,
   type Digest,
@@ -13,7 +13,9 @@ import {
   renderDigestText,
 } from "@yardstick/report";
 import { readCoverage } from "../coverage.js";
-import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
+import type { RollupDeps } from "../deps.js";
+import { metricsConfigOf } from "../metrics-input.js";
+import { readMetrics } from "../read-model.js";
 import { contentHashOf, type DigestSender, type RenderedDigest, senderFor } from "./channels.js";
 
 /** The organisation the digest is about: the metrics' organisation group. */
@@ -44,24 +46,22 @@ export function renderDigest(digest: Digest): RenderedDigest {
 }
 
 /**
- * The digest of `week` from the database, computed exactly as `yardstick metrics` computes
- * (loadMetricsInput + computeMetrics), so its numbers equal the metrics JSON for that week.
+ * The digest of `week` from the weekly rollups (brought up to date first), read exactly as
+ * `yardstick metrics` reads them, so its numbers equal the metrics JSON for that week.
  */
 export async function buildWeeklyDigest(
-  db: Database,
-  config: Config,
+  deps: RollupDeps,
   options: { week: string; now: Date; reportUrl?: string },
 ): Promise<{ digest: Digest; rendered: RenderedDigest; output: MetricsOutput }> {
-  const input = await loadMetricsInput(db, config);
-  const output = computeMetrics(input, {
+  const { output } = await readMetrics(deps, {
     from: addWeeks(options.week, -CONTEXT_WEEKS),
     to: options.week,
-    now: options.now,
+    refresh: true,
   });
   const digest = buildDigest(output, {
     week: options.week,
     generatedAt: options.now,
-    coverage: await readCoverage(db),
+    coverage: await readCoverage(deps.db),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
   });
   return { digest, rendered: renderDigest(digest), output };

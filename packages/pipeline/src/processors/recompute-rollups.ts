@@ -1,19 +1,31 @@
 import { InputError, IsoWeek, weekRange } from "@yardstick/core";
-import { type NewWeeklyRollup, upsertRollups, weeklyRollups } from "@yardstick/db";
+import {
+  type NewWeeklyRollup,
+  type RollupChangeRow,
+  type RollupDeploymentRow,
+  readRollupState,
+  storeRollups,
+  weeklyRollups,
+  writeRollupState,
+} from "@yardstick/db";
 import {
   affectedWeeks,
   evaluateGroups,
   evaluateGroupWeeks,
+  explainGroupWeek,
   GroupContext,
   type GroupKind,
+  type GroupSpec,
   type GroupWeek,
   groupSpecs,
   isoWeekOfDay,
   lookbackWeeksOf,
+  type MetricsReportNotes,
   type NewData,
   OTHER_GROUP,
   type PrepareCache,
   type Prepared,
+  pairSpecResolver,
   prepareMetrics,
   restrictToWindow,
   rollupState,
@@ -26,7 +38,7 @@ import {
 } from "@yardstick/metrics";
 import { and, eq, gte, lte } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
-import { type PipelineDeps, syncWeeks } from "../deps.js";
+import { type RollupDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
 import type { KeptRollup, RollupMemory } from "../rollup-memory.js";
@@ -58,9 +70,9 @@ import {
 export async function recomputeRollups(
   payload: PayloadOf<Jobs, "rollups.recompute">,
   context: JobContext<Jobs>,
-  deps: PipelineDeps,
+  deps: RollupDeps,
 ): Promise<void> {
-  const run = await rollupWeeks(deps, payload.weeks ?? syncWeeks(deps));
+  const { notes: _notes, ...run } = await rollupWeeks(deps, payload.weeks ?? syncWeeks(deps));
   context.logger.info(run, "rollups recomputed");
 }
 
@@ -69,7 +81,7 @@ export async function recomputeRollups(
  * With `deps.rollupMemory` (the worker), one run at a time per process, keeping the prepared
  * state between runs (see `RollupMemory`).
  */
-export async function rollupWeeks(deps: PipelineDeps, requested: readonly string[]): Promise<RollupRun> {
+export async function rollupWeeks(deps: RollupDeps, requested: readonly string[]): Promise<RollupRun> {
   const bad = requested.length === 0 ? [""] : requested.filter((w) => !IsoWeek.safeParse(w).success);
   if (bad.length > 0) {
     throw new InputError("rollups.bad_weeks", "rollupWeeks", [
@@ -89,7 +101,7 @@ export async function rollupWeeks(deps: PipelineDeps, requested: readonly string
 }
 
 async function rollupWeeksWith(
-  deps: PipelineDeps,
+  deps: RollupDeps,
   requested: readonly string[],
   memory: RollupMemory | undefined,
 ): Promise<RollupRun> {
@@ -113,6 +125,7 @@ async function rollupWeeksWith(
 
   let run: RollupRun;
   const keep = memory === undefined ? undefined : { memory, fingerprint, watermark, heads };
+  const state = await readRollupState(deps.db);
   if (cursor === null || cursor.fingerprint !== fingerprint || from < cursor.from) {
     run = await fullRollup(deps, weeks, now, keep);
   } else if (keep !== undefined) {
@@ -121,6 +134,19 @@ async function rollupWeeksWith(
     run = await incrementalRollup(deps, cursor, weeks, heads, now);
   }
   await writeRollupCursor(deps.db, next, heads);
+  const ranAt = deps.now();
+  await writeRollupState(deps.db, {
+    fromWeek: next.from,
+    toWeek: next.to,
+    computedNow: now,
+    watermark,
+    fingerprint,
+    lastMode: run.mode,
+    lastRunAt: ranAt,
+    lastFullAt: run.mode === "full" ? ranAt : (state?.lastFullAt ?? ranAt),
+    notes: (run.notes ?? state?.notes ?? {}) as Record<string, unknown>,
+    notesAt: run.notes !== undefined ? now : (state?.notesAt ?? now),
+  });
   return { ...run, from, to };
 }
 
@@ -141,6 +167,8 @@ export interface RollupRun {
   updatedRepos?: number;
   /** Whether the kept state was built by this run (a full load and prepare, no full evaluation). */
   built?: boolean;
+  /** The report's notes, when this run prepared the whole input (a full recompute). */
+  notes?: MetricsReportNotes;
 }
 
 /** What a process keeping its rollup state passes along: the state goes to `memory.kept`. */
@@ -173,22 +201,105 @@ function rowOf(kind: GroupKind, name: string, w: WeekFigures, computedAt: Date):
   };
 }
 
-async function fullRollup(deps: PipelineDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
+/** What a rollup run writes for evaluated group-weeks: the rows and their drill-down. */
+interface Evaluated {
+  kind: GroupKind;
+  name: string;
+  week: string;
+  spec: GroupSpec;
+  figures: WeekFigures;
+}
+
+/**
+ * The rows of evaluated group-weeks with their drill-down (`explainGroupWeek`): the changes and
+ * deployments each figure is made of; none for suppressed group-weeks (nobody may see those).
+ */
+function rowsWithDetails(
+  ctx: GroupContext,
+  evaluated: readonly Evaluated[],
+  computedAt: Date,
+): { rows: NewWeeklyRollup[]; changes: RollupChangeRow[]; deployments: RollupDeploymentRow[] } {
+  const rows: NewWeeklyRollup[] = [];
+  const changes: RollupChangeRow[] = [];
+  const deployments: RollupDeploymentRow[] = [];
+  for (const e of evaluated) {
+    rows.push(rowOf(e.kind, e.name, e.figures, computedAt));
+    if (e.figures.suppressed) continue;
+    const key = { groupKind: e.kind, groupName: e.name, week: e.week };
+    const explained = explainGroupWeek(ctx, e.spec, e.week);
+    for (const c of explained.changes) {
+      changes.push({
+        ...key,
+        changeKey: c.key,
+        repo: c.repo,
+        personId: c.person,
+        ai: c.ai,
+        qualifying: c.qualifying,
+        exclusions: c.exclusions,
+        counted: c.counted,
+        countedAi: c.countedAi,
+        mergedAt: c.mergedAt,
+        deployedAt: c.deployedAt,
+        deploymentId: c.deploymentId,
+        leadTimeHours: c.leadTimeHours,
+      });
+    }
+    for (const d of explained.deployments) {
+      deployments.push({
+        ...key,
+        deploymentId: d.id,
+        repo: d.repo,
+        environment: d.environment,
+        liveAt: d.liveAt,
+        failed: d.failed,
+        failureReasons: d.failureReasons,
+        recoveryHours: d.recoveryHours,
+        shipsAi: d.shipsAi,
+        shipped: d.shipped,
+      });
+    }
+  }
+  return { rows, changes, deployments };
+}
+
+/** The report's notes of a prepared full input (only a full recompute has them all). */
+function notesOf(prep: Prepared): MetricsReportNotes {
+  return {
+    timeZone: prep.config.timeZone,
+    reposWithoutDeploymentSignal: [...prep.reposWithoutSignal].sort(),
+    offBranchDeployments: prep.notes.offBranchDeployments,
+    changesNotOnBranch: prep.notes.changesNotOnBranch,
+    mergedNotDeployed: prep.notes.mergedNotDeployed,
+  };
+}
+
+async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
   const input = await loadMetricsInput(deps.db, deps.config);
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
   const cache: PrepareCache = new WeakMap();
   const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
   await yieldToEventLoop();
-  const groups = evaluateGroups(prep, weekRange(from, to), { from, to, now });
+  const ctx = new GroupContext(prep);
+  // Named flag lists are stored (readers see them only as admins: `metricsFromRollups`).
+  const groups = evaluateGroups(prep, weekRange(from, to), { from, to, now, viewerIsAdmin: true }, ctx);
   const wanted = new Set(weeks);
-  const computedAt = deps.now();
-  const rows = groups.flatMap((group) =>
-    group.weeks.filter((w) => wanted.has(w.week)).map((w) => rowOf(group.kind, group.name, w, computedAt)),
+  const resolve = pairSpecResolver(prep, ctx);
+  const evaluated: Evaluated[] = groups.flatMap((group) =>
+    group.weeks
+      .filter((w) => wanted.has(w.week))
+      .map((w) => {
+        const pair = { kind: group.kind, name: group.name, week: w.week };
+        return { ...pair, spec: resolve(pair).spec, figures: w };
+      }),
   );
-  await upsertRollups(deps.db, rows);
+  const batch = rowsWithDetails(ctx, evaluated, deps.now());
+  await storeRollups(deps.db, {
+    ...batch,
+    ...(weeks.length === weekRange(from, to).length ? { replaceWeeks: { from, to } } : {}),
+  });
   if (keep !== undefined) keepState(keep, prep, cache, now);
-  return { mode: "full", pairs: rows.length, rows: rows.length, windowStart: null };
+  return { mode: "full", pairs: batch.rows.length, rows: batch.rows.length, windowStart: null, notes: notesOf(prep) };
 }
 
 /**
@@ -228,7 +339,7 @@ function allGroupWeeks(prep: Prepared, weeks: readonly string[]): GroupWeek[] {
 const MAX_WIDENINGS = 4;
 
 async function incrementalRollup(
-  deps: PipelineDeps,
+  deps: RollupDeps,
   cursor: RollupCursor,
   weeks: readonly string[],
   heads: ReadonlyMap<string, string | null>,
@@ -306,7 +417,7 @@ function isEmpty(changed: Required<StoredChanges>): boolean {
  * which needs the full recompute.
  */
 async function storeGroupWeeks(
-  deps: PipelineDeps,
+  deps: RollupDeps,
   prep: Prepared,
   ctx: GroupContext,
   pairs: readonly GroupWeek[],
@@ -314,8 +425,7 @@ async function storeGroupWeeks(
   to: string,
   now: Date,
 ): Promise<{ pairs: number; rows: number } | null> {
-  const results = evaluateGroupWeeks(prep, pairs, { now }, ctx);
-  const computedAt = deps.now();
+  const results = evaluateGroupWeeks(prep, pairs, { now, viewerIsAdmin: true }, ctx);
   const stored = await storedOtherKinds(deps, from, to);
   const folds = new Set<GroupKind>();
   const k = prep.config.thresholds.minGroupSize;
@@ -324,11 +434,13 @@ async function storeGroupWeeks(
     if (groupSpecs(prep, p.kind).some((spec) => rosterSizeOf(ctx, spec, p.week) < k)) folds.add(p.kind);
   }
   for (const kind of folds) if (!stored.has(kind)) return null;
-  const rows = results
-    .filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind))
-    .map((r) => rowOf(r.kind, r.name, r.figures, computedAt));
-  await upsertRollups(deps.db, rows);
-  return { pairs: results.length, rows: rows.length };
+  const batch = rowsWithDetails(
+    ctx,
+    results.filter((r) => r.name !== OTHER_GROUP || stored.has(r.kind)),
+    deps.now(),
+  );
+  await storeRollups(deps.db, batch);
+  return { pairs: results.length, rows: batch.rows.length };
 }
 
 /** The pairs `changed` touches, those of `wholeWeeks` and `more`, within `from`..`to`, without repeats. */
@@ -357,7 +469,7 @@ function pairsOf(
  * written rows from older data), plus every group of weeks `weeksToRollWhole` lists.
  */
 async function keptRollup(
-  deps: PipelineDeps,
+  deps: RollupDeps,
   cursor: RollupCursor,
   weeks: readonly string[],
   now: Date,
@@ -391,7 +503,14 @@ async function keptRollup(
       now,
     );
     if (stored === null) return fullRollup(deps, weeks, now, keep);
-    return { mode: "kept", ...stored, windowStart: null, built: true, updatedRepos: prep.repos.length };
+    return {
+      mode: "kept",
+      ...stored,
+      windowStart: null,
+      built: true,
+      updatedRepos: prep.repos.length,
+      notes: notesOf(prep),
+    };
   }
 
   const sinceKept =
@@ -445,7 +564,7 @@ async function keptRollup(
 }
 
 /** The kinds whose "other" group has stored rows in the weeks. */
-async function storedOtherKinds(deps: PipelineDeps, from: string, to: string): Promise<Set<GroupKind>> {
+async function storedOtherKinds(deps: RollupDeps, from: string, to: string): Promise<Set<GroupKind>> {
   const rows = await deps.db
     .selectDistinct({ kind: weeklyRollups.groupKind })
     .from(weeklyRollups)

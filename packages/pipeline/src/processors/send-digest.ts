@@ -19,7 +19,7 @@ export async function sendDigest(
     context.logger.info({ org: payload.org, week }, "no digest channel configured");
     return;
   }
-  const { rendered } = await buildWeeklyDigest(deps.db, deps.config, { week, now: deps.now() });
+  const { rendered } = await buildWeeklyDigest(deps, { week, now: deps.now() });
   const outcomes = await deliverDigest(deps.db, rendered, senders, { now: deps.now, logger: context.logger });
   context.logger.info(
     { org: payload.org, week, outcomes: outcomes.map((o) => `${o.channel}: ${o.outcome}`) },

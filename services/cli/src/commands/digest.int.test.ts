@@ -13,6 +13,7 @@ import {
   buildWeeklyDigest,
   channelKey,
   createPipelineDeps,
+  createRollupDeps,
   DigestDeliveryError,
   digestOrgOf,
   InlineRunner,
@@ -180,7 +181,7 @@ const depsAt = (cfg: Config = config) =>
 
 describe("the weekly digest", () => {
   it("has the figures of `yardstick metrics` for its week", async () => {
-    const { digest } = await buildWeeklyDigest(t.db, config, { week, now });
+    const { digest } = await buildWeeklyDigest(createRollupDeps({ db: t.db, config, now: () => now }), { week, now });
     const output = computeMetrics(await loadMetricsInput(t.db, config), {
       from: addWeeks(week, -7),
       to: week,

@@ -3,6 +3,7 @@ import {
   buildWeeklyDigest,
   type ChannelOutcome,
   configuredSenders,
+  createRollupDeps,
   DigestDeliveryError,
   deliverDigest,
   lastCompleteWeek,
@@ -108,11 +109,14 @@ digest.timeZone). Deliveries are recorded per week and channel; exit 1 when a ch
       try {
         const now = new Date();
         const week = options.week ?? lastCompleteWeek(now, runtime.config.digest.timeZone);
-        const { rendered } = await buildWeeklyDigest(runtime.database.db, runtime.config, {
-          week,
-          now,
-          ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
-        });
+        const { rendered } = await buildWeeklyDigest(
+          createRollupDeps({ db: runtime.database.db, config: runtime.config, now: () => now }),
+          {
+            week,
+            now,
+            ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
+          },
+        );
         if (options.send !== true) {
           process.stdout.write(renderedAs(rendered, options.format));
           return;

@@ -1,6 +1,6 @@
 import { isoWeekOf } from "@yardstick/core";
-import { computeMetrics, type GroupKind } from "@yardstick/metrics";
-import { loadMetricsInput } from "@yardstick/pipeline";
+import type { GroupKind } from "@yardstick/metrics";
+import { createRollupDeps, readMetrics } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { metricsCsv, metricsTable } from "../metrics-output.js";
 import { parseDayOption, viewerIsAdmin } from "../options.js";
@@ -46,12 +46,12 @@ than thresholds.minGroupSize are suppressed and folded into "other". Nothing is 
         try {
           const tz = runtime.config.timeZone;
           const admin = viewerIsAdmin(runtime.config.admins, options.as);
-          const input = await loadMetricsInput(runtime.database.db, runtime.config);
-          const output = computeMetrics(input, {
+          // The stored rollups, brought up to date first (nothing is written when nothing changed).
+          const { output } = await readMetrics(createRollupDeps({ db: runtime.database.db, config: runtime.config }), {
             from: isoWeekOf(from, tz),
             to: isoWeekOf(to, tz),
-            now: new Date(),
             viewerIsAdmin: admin,
+            refresh: true,
             ...(options.group === undefined ? {} : { kinds: [options.group] }),
           });
           const text =

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { InputError, isoWeekOf } from "@yardstick/core";
-import { computeMetrics, MetricsOutput } from "@yardstick/metrics";
-import { loadMetricsInput, readCoverage } from "@yardstick/pipeline";
+import { MetricsOutput } from "@yardstick/metrics";
+import { createRollupDeps, readCoverage, readMetrics } from "@yardstick/pipeline";
 import {
   type ReportCoverage,
   type ReportOptions,
@@ -135,13 +135,10 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         try {
           const tz = runtime.config.timeZone;
           const admin = viewerIsAdmin(runtime.config.admins, options.as);
-          const input = await loadMetricsInput(runtime.database.db, runtime.config);
-          output = computeMetrics(input, {
-            from: isoWeekOf(from, tz),
-            to: isoWeekOf(to, tz),
-            now: generatedAt,
-            viewerIsAdmin: admin,
-          });
+          ({ output } = await readMetrics(
+            createRollupDeps({ db: runtime.database.db, config: runtime.config, now: () => generatedAt }),
+            { from: isoWeekOf(from, tz), to: isoWeekOf(to, tz), viewerIsAdmin: admin, refresh: true },
+          ));
           coverage = await readCoverage(runtime.database.db);
         } finally {
           await runtime.close();

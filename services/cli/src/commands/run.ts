@@ -1,7 +1,6 @@
 import { parseEnv } from "@yardstick/config";
 import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
-import { computeMetrics } from "@yardstick/metrics";
-import { loadMetricsInput, readCoverage, renderDigest } from "@yardstick/pipeline";
+import { createRollupDeps, readCoverage, readMetrics, renderDigest } from "@yardstick/pipeline";
 import { buildDigest, renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
 import { runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
@@ -115,7 +114,11 @@ dependency unavailable.`,
         const now = new Date();
         const to = addWeeks(isoWeekOf(now, config.timeZone), -1);
         const from = addWeeks(to, -(Math.max(options.weeks, 1) - 1));
-        const output = computeMetrics(await loadMetricsInput(runtime.database.db, config), { from, to, now });
+        const { output } = await readMetrics(createRollupDeps({ db: runtime.database.db, config, now: () => now }), {
+          from,
+          to,
+          refresh: true,
+        });
         const t = progress.totals;
         const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
         const coverage = await readCoverage(runtime.database.db);

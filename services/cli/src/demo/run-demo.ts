@@ -5,12 +5,12 @@ import { migrateDatabase, openDatabase } from "@yardstick/db";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger, type Logger } from "@yardstick/log";
-import { computeMetrics, type MetricsOutput } from "@yardstick/metrics";
+import type { MetricsOutput } from "@yardstick/metrics";
 import {
   createPipelineDeps,
-  loadMetricsInput,
   type RenderedDigest,
   readCoverage,
+  readMetrics,
   renderDigest,
   runSyncInline,
 } from "@yardstick/pipeline";
@@ -85,10 +85,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const run = await runSyncInline(deps, logger, { runId: `demo-${options.seed}` });
     progress.draw(true);
 
-    const input = await loadMetricsInput(database.db, config);
     const to = addWeeks(isoWeekOf(now, config.timeZone), -1);
     const from = addWeeks(to, -(Math.min(world.header.sizes?.weeks ?? 26, 26) - 1));
-    const output = computeMetrics(input, { from, to, now });
+    const { output } = await readMetrics(deps, { from, to, refresh: true });
 
     let pullRequestsInWorld = 0;
     for (const repo of world.repos()) {

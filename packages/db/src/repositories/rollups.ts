@@ -1,0 +1,288 @@
+import { and, asc, eq, gt, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { attributionVerdicts } from "../schema/attribution-verdicts.js";
+import { changes } from "../schema/changes.js";
+import { pullRequests } from "../schema/pull-requests.js";
+import { rollupChanges, rollupDeployments } from "../schema/rollup-details.js";
+import { rollupState } from "../schema/rollup-state.js";
+import { weeklyRollups } from "../schema/weekly-rollups.js";
+import { chunk, upsertRows } from "../upsert.js";
+
+/**
+ * The read model's SQL: the weekly rollups, their drill-down (the changes and deployments behind
+ * each group-week) and their state. The rollup job writes through `storeRollups`; every reader
+ * (CLI, report, digest, API) reads through the list functions here.
+ */
+
+export type WeeklyRollupRow = typeof weeklyRollups.$inferSelect;
+export type NewWeeklyRollupRow = typeof weeklyRollups.$inferInsert;
+export type RollupChangeRow = typeof rollupChanges.$inferSelect;
+export type RollupDeploymentRow = typeof rollupDeployments.$inferSelect;
+export type RollupStateRow = typeof rollupState.$inferSelect;
+export type GroupKindName = "org" | "team" | "repo";
+
+export interface GroupWeekKey {
+  groupKind: GroupKindName;
+  groupName: string;
+  week: string;
+}
+
+const STATE_ID = "weekly";
+
+export interface StoreRollups {
+  rows: readonly NewWeeklyRollupRow[];
+  changes: readonly RollupChangeRow[];
+  deployments: readonly RollupDeploymentRow[];
+  /**
+   * A full recompute of these weeks: every stored row and detail of them is replaced (groups no
+   * longer configured disappear). Otherwise only the details of `rows`' group-weeks are replaced.
+   */
+  replaceWeeks?: { from: string; to: string };
+}
+
+/** Writes a rollup run's group-weeks and their drill-down in one transaction. */
+export async function storeRollups(db: Database, batch: StoreRollups): Promise<void> {
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    if (batch.replaceWeeks !== undefined) {
+      const { from, to } = batch.replaceWeeks;
+      await tx.delete(weeklyRollups).where(and(gte(weeklyRollups.week, from), lte(weeklyRollups.week, to)));
+      await tx.delete(rollupChanges).where(and(gte(rollupChanges.week, from), lte(rollupChanges.week, to)));
+      await tx.delete(rollupDeployments).where(and(gte(rollupDeployments.week, from), lte(rollupDeployments.week, to)));
+    } else {
+      for (const part of chunk(batch.rows, 500)) {
+        const pairs = part.map((r) => sql`(${r.groupKind}, ${r.groupName}, ${r.week})`);
+        const list = sql.join(pairs, sql`, `);
+        await tx
+          .delete(rollupChanges)
+          .where(sql`(${rollupChanges.groupKind}, ${rollupChanges.groupName}, ${rollupChanges.week}) in (${list})`);
+        await tx
+          .delete(rollupDeployments)
+          .where(
+            sql`(${rollupDeployments.groupKind}, ${rollupDeployments.groupName}, ${rollupDeployments.week}) in (${list})`,
+          );
+      }
+    }
+    await upsertRows(t, weeklyRollups, batch.rows, { key: ["groupKind", "groupName", "week"] });
+    await upsertRows(t, rollupChanges, batch.changes, { key: ["groupKind", "groupName", "week", "changeKey"] });
+    await upsertRows(t, rollupDeployments, batch.deployments, {
+      key: ["groupKind", "groupName", "week", "deploymentId"],
+    });
+  });
+}
+
+export interface RollupRowsQuery {
+  fromWeek: string;
+  toWeek: string;
+  kinds?: readonly GroupKindName[];
+  /** Only this group name (with one kind). */
+  name?: string;
+}
+
+/** Stored group-weeks of a range of weeks, by kind, name and week. */
+export async function listRollupRows(db: Database, query: RollupRowsQuery): Promise<WeeklyRollupRow[]> {
+  const conditions: SQL[] = [gte(weeklyRollups.week, query.fromWeek), lte(weeklyRollups.week, query.toWeek)];
+  if (query.kinds !== undefined) conditions.push(inArray(weeklyRollups.groupKind, [...query.kinds]));
+  if (query.name !== undefined) conditions.push(eq(weeklyRollups.groupName, query.name));
+  return db
+    .select()
+    .from(weeklyRollups)
+    .where(and(...conditions))
+    .orderBy(asc(weeklyRollups.groupKind), asc(weeklyRollups.groupName), asc(weeklyRollups.week));
+}
+
+/** The distinct groups with stored rollups, by kind and name. */
+export async function listRollupGroups(db: Database): Promise<{ kind: GroupKindName; name: string }[]> {
+  const rows = await db
+    .selectDistinct({ kind: weeklyRollups.groupKind, name: weeklyRollups.groupName })
+    .from(weeklyRollups)
+    .orderBy(asc(weeklyRollups.groupKind), asc(weeklyRollups.groupName));
+  return rows;
+}
+
+export async function getRollupRow(db: Database, key: GroupWeekKey): Promise<WeeklyRollupRow | null> {
+  const [row] = await db
+    .select()
+    .from(weeklyRollups)
+    .where(
+      and(
+        eq(weeklyRollups.groupKind, key.groupKind),
+        eq(weeklyRollups.groupName, key.groupName),
+        eq(weeklyRollups.week, key.week),
+      ),
+    );
+  return row ?? null;
+}
+
+/** A drill-down item: the stored verdict on a change in a group-week, with the change's PR and attribution. */
+export interface RollupChangeDetail extends RollupChangeRow {
+  prNumber: number | null;
+  title: string | null;
+  headRef: string | null;
+  authorLogin: string | null;
+  creditedLogin: string | null;
+  creditReason: string | null;
+  sha: string | null;
+  linesChanged: number | null;
+  revertedBy: string | null;
+  verdict: {
+    class: string;
+    tool: string | null;
+    tools: string[];
+    confidence: string | null;
+    evidence: unknown[];
+    ruleVersion: string;
+  } | null;
+}
+
+export interface ChangePageQuery extends GroupWeekKey {
+  /** Keyset: items after this change key. */
+  after?: string;
+  limit: number;
+  qualifying?: boolean;
+  ai?: boolean;
+}
+
+const detailColumns = {
+  prNumber: changes.prNumber,
+  title: pullRequests.title,
+  headRef: pullRequests.headRef,
+  authorLogin: pullRequests.authorLogin,
+  creditedLogin: changes.creditedLogin,
+  creditReason: changes.creditReason,
+  sha: changes.sha,
+  linesChanged: changes.linesChanged,
+  revertedBy: changes.revertedBy,
+  verdictClass: attributionVerdicts.class,
+  verdictTool: attributionVerdicts.tool,
+  verdictTools: attributionVerdicts.tools,
+  verdictConfidence: attributionVerdicts.confidence,
+  verdictEvidence: attributionVerdicts.evidence,
+  verdictRules: attributionVerdicts.ruleVersion,
+};
+
+type DetailRow = RollupChangeRow & {
+  prNumber: number | null;
+  title: string | null;
+  headRef: string | null;
+  authorLogin: string | null;
+  creditedLogin: string | null;
+  creditReason: string | null;
+  sha: string | null;
+  linesChanged: number | null;
+  revertedBy: string | null;
+  verdictClass: string | null;
+  verdictTool: string | null;
+  verdictTools: string[] | null;
+  verdictConfidence: string | null;
+  verdictEvidence: unknown[] | null;
+  verdictRules: string | null;
+};
+
+function detailOf(r: DetailRow): RollupChangeDetail {
+  const { verdictClass, verdictTool, verdictTools, verdictConfidence, verdictEvidence, verdictRules, ...rest } = r;
+  return {
+    ...rest,
+    verdict:
+      verdictClass === null
+        ? null
+        : {
+            class: verdictClass,
+            tool: verdictTool,
+            tools: verdictTools ?? [],
+            confidence: verdictConfidence,
+            evidence: verdictEvidence ?? [],
+            ruleVersion: verdictRules ?? "",
+          },
+  };
+}
+
+function detailQuery(db: Database) {
+  return db
+    .select({ ...rollupChangeColumns(), ...detailColumns })
+    .from(rollupChanges)
+    .leftJoin(changes, eq(changes.key, rollupChanges.changeKey))
+    .leftJoin(pullRequests, and(eq(pullRequests.repo, changes.repo), eq(pullRequests.number, changes.prNumber)))
+    .leftJoin(
+      attributionVerdicts,
+      and(eq(attributionVerdicts.subjectKind, "change"), eq(attributionVerdicts.subjectKey, rollupChanges.changeKey)),
+    );
+}
+
+function rollupChangeColumns() {
+  return {
+    groupKind: rollupChanges.groupKind,
+    groupName: rollupChanges.groupName,
+    week: rollupChanges.week,
+    changeKey: rollupChanges.changeKey,
+    repo: rollupChanges.repo,
+    personId: rollupChanges.personId,
+    ai: rollupChanges.ai,
+    qualifying: rollupChanges.qualifying,
+    exclusions: rollupChanges.exclusions,
+    counted: rollupChanges.counted,
+    countedAi: rollupChanges.countedAi,
+    mergedAt: rollupChanges.mergedAt,
+    deployedAt: rollupChanges.deployedAt,
+    deploymentId: rollupChanges.deploymentId,
+    leadTimeHours: rollupChanges.leadTimeHours,
+  };
+}
+
+/** One page of a group-week's changes, by change key (keyset pagination). */
+export async function listGroupWeekChanges(db: Database, query: ChangePageQuery): Promise<RollupChangeDetail[]> {
+  const conditions: SQL[] = [
+    eq(rollupChanges.groupKind, query.groupKind),
+    eq(rollupChanges.groupName, query.groupName),
+    eq(rollupChanges.week, query.week),
+  ];
+  if (query.after !== undefined) conditions.push(gt(rollupChanges.changeKey, query.after));
+  if (query.qualifying !== undefined) conditions.push(eq(rollupChanges.qualifying, query.qualifying));
+  if (query.ai !== undefined) conditions.push(eq(rollupChanges.ai, query.ai));
+  const rows = await detailQuery(db)
+    .where(and(...conditions))
+    .orderBy(asc(rollupChanges.changeKey))
+    .limit(query.limit);
+  return rows.map((r) => detailOf(r as DetailRow));
+}
+
+/** Every stored verdict on one change (one per group-week it counts in), with its PR and attribution. */
+export async function getChangeDetails(db: Database, changeKey: string): Promise<RollupChangeDetail[]> {
+  const rows = await detailQuery(db)
+    .where(eq(rollupChanges.changeKey, changeKey))
+    .orderBy(asc(rollupChanges.groupKind), asc(rollupChanges.groupName), asc(rollupChanges.week));
+  return rows.map((r) => detailOf(r as DetailRow));
+}
+
+/** A group-week's production deployments, by time. */
+export async function listGroupWeekDeployments(db: Database, key: GroupWeekKey): Promise<RollupDeploymentRow[]> {
+  return db
+    .select()
+    .from(rollupDeployments)
+    .where(
+      and(
+        eq(rollupDeployments.groupKind, key.groupKind),
+        eq(rollupDeployments.groupName, key.groupName),
+        eq(rollupDeployments.week, key.week),
+      ),
+    )
+    .orderBy(asc(rollupDeployments.liveAt), asc(rollupDeployments.deploymentId));
+}
+
+/** Every stored row of one deployment (one per group-week it counts in). */
+export async function getDeploymentDetails(db: Database, deploymentId: string): Promise<RollupDeploymentRow[]> {
+  return db
+    .select()
+    .from(rollupDeployments)
+    .where(eq(rollupDeployments.deploymentId, deploymentId))
+    .orderBy(asc(rollupDeployments.groupKind), asc(rollupDeployments.groupName));
+}
+
+export async function readRollupState(db: Database): Promise<RollupStateRow | null> {
+  const [row] = await db.select().from(rollupState).where(eq(rollupState.id, STATE_ID));
+  return row ?? null;
+}
+
+export async function writeRollupState(db: Database, state: Omit<RollupStateRow, "id">): Promise<void> {
+  await upsertRows(db, rollupState, [{ id: STATE_ID, ...state }], { key: ["id"] });
+}

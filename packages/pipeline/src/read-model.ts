@@ -1,0 +1,123 @@
+import { InputError, weekRange } from "@yardstick/core";
+import { listRollupRows, type RollupStateRow, readRollupState } from "@yardstick/db";
+import {
+  type GroupKind,
+  type MetricsOutput,
+  MetricsReportNotes,
+  metricsFromRollups,
+  type WeekFigures,
+} from "@yardstick/metrics";
+import type { RollupDeps } from "./deps.js";
+import { rollupWeeks } from "./processors/recompute-rollups.js";
+
+/**
+ * The read model: every figure a reader shows (CLI `metrics`, `report`, `digest`, `run`, the
+ * digest job and the API) comes from the stored weekly rollups through here. A reader that may
+ * write (a command, a job) first brings the rollups of its weeks up to date (`refresh`: the
+ * incremental rollup, which writes nothing when nothing changed); the API never does, and shows
+ * the rollups' freshness instead (`RollupFreshness`).
+ */
+export interface ReadMetricsOptions {
+  /** Inclusive ISO weeks. */
+  from: string;
+  to: string;
+  kinds?: readonly GroupKind[];
+  /** One group's name (with one kind). */
+  name?: string;
+  viewerIsAdmin?: boolean;
+  /** Bring the rollups of these weeks up to date first (commands and jobs; never the API). */
+  refresh?: boolean;
+}
+
+/** What readers are told about the rollups behind the figures. */
+export interface RollupFreshness {
+  /** The weeks the rollups cover. */
+  from: string;
+  to: string;
+  /** When the last rollup ran, and the `now` its figures were computed at (provisional weeks). */
+  lastRunAt: string;
+  computedAt: string;
+  /** Stored data up to this database time is in the figures. */
+  watermark: string;
+  fingerprint: string;
+  lastMode: string;
+  lastFullAt: string;
+  /** When the notes (computed by full recomputes only) were computed. */
+  notesAt: string;
+}
+
+export function freshnessOf(state: RollupStateRow): RollupFreshness {
+  return {
+    from: state.fromWeek,
+    to: state.toWeek,
+    lastRunAt: state.lastRunAt.toISOString(),
+    computedAt: state.computedNow.toISOString(),
+    watermark: state.watermark.toISOString(),
+    fingerprint: state.fingerprint,
+    lastMode: state.lastMode,
+    lastFullAt: state.lastFullAt.toISOString(),
+    notesAt: state.notesAt.toISOString(),
+  };
+}
+
+/** Raised when the rollups do not cover the weeks asked for (the API answers 404 with it). */
+export class NotRolledUpError extends InputError {
+  constructor(from: string, to: string, state: RollupStateRow | null) {
+    super("input.not_rolled_up", "weeks not rolled up", [
+      {
+        path: "from/to",
+        message:
+          state === null
+            ? "no rollups yet: run `yardstick sync` (or `yardstick worker`) first"
+            : `${from}..${to} is outside the rolled-up weeks ${state.fromWeek}..${state.toWeek}`,
+        example: state === null ? "yardstick sync" : `from=${state.fromWeek}&to=${state.toWeek}`,
+      },
+    ]);
+  }
+}
+
+/** The metrics document of `from`..`to` from the rollups (after bringing them up to date with `refresh`). */
+export async function readMetrics(
+  deps: RollupDeps,
+  options: ReadMetricsOptions,
+): Promise<{ output: MetricsOutput; freshness: RollupFreshness }> {
+  const weeks = weekRange(options.from, options.to);
+  if (options.refresh === true) await rollupWeeks(deps, weeks);
+  const state = await readRollupState(deps.db);
+  if (state === null || options.from < state.fromWeek || options.to > state.toWeek) {
+    throw new NotRolledUpError(options.from, options.to, state);
+  }
+  const rows = await listRollupRows(deps.db, {
+    fromWeek: options.from,
+    toWeek: options.to,
+    ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+  });
+  const notes = MetricsReportNotes.safeParse(state.notes);
+  const output = metricsFromRollups(
+    weeks,
+    rows.map((r) => ({
+      kind: r.groupKind,
+      name: r.groupName,
+      week: r.week,
+      figures: r.figures as unknown as WeekFigures,
+    })),
+    notes.success ? notes.data : emptyNotes(deps.config.timeZone),
+    {
+      ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+      viewerIsAdmin: options.viewerIsAdmin ?? false,
+    },
+  );
+  // One group: filtered after assembly (whether "other" is listed depends on its kind's groups).
+  if (options.name !== undefined) output.groups = output.groups.filter((g) => g.name === options.name);
+  return { output, freshness: freshnessOf(state) };
+}
+
+function emptyNotes(timeZone: string): MetricsReportNotes {
+  return {
+    timeZone,
+    reposWithoutDeploymentSignal: [],
+    offBranchDeployments: [],
+    changesNotOnBranch: [],
+    mergedNotDeployed: 0,
+  };
+}
