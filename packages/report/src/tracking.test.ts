@@ -1,7 +1,8 @@
+import { addWeeks } from "@yardstick/core";
 import { MetricsOutput } from "@yardstick/metrics";
 import { describe, expect, it } from "vitest";
 import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
-import { reportWeek, trackTargets, trendOf } from "./tracking.js";
+import { projectAdoption, reportWeek, trackTargets, trendOf } from "./tracking.js";
 
 describe("trendOf", () => {
   it.each([
@@ -71,5 +72,33 @@ describe("trackTargets", () => {
       ["d", null, null, null],
     ]);
     expect(t[4]?.suppressed).toBe(true);
+  });
+});
+
+describe("projectAdoption", () => {
+  const weeks = (values: (number | null)[]) =>
+    values.map((adoption, i) => ({ week: addWeeks("2026-W30", i), adoption }));
+
+  it("projects the week a rising trend meets the target", () => {
+    // 0.40, 0.45, ... 0.75 over 8 weeks: +0.05 a week, 0.80 one week after 2026-W37.
+    const p = projectAdoption(weeks([0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]), 0.8);
+    expect(p).toMatchObject({ status: "projected", week: "2026-W38", weeksAway: 1 });
+    expect((p as { slopePerWeek: number }).slopePerWeek).toBeCloseTo(0.05, 12);
+  });
+
+  it("fits only the last 8 weeks, and leaves out weeks without a value", () => {
+    const p = projectAdoption(weeks([0.9, 0.05, 0.15, null, 0.35, 0.45, 0.55, 0.65, 0.75]), 0.8);
+    // The last 8 weeks (0.05, 0.15, null, 0.35, ...): slope 0.1, 0.75 at the last: one week more.
+    expect(p).toMatchObject({ status: "projected", week: addWeeks("2026-W30", 9), weeksAway: 1 });
+  });
+
+  it("says 'reached' at the target, 'not at this trend' when flat, falling or too slow, and 'unknown' without data", () => {
+    expect(projectAdoption(weeks([0.5, 0.6, 0.7, 0.8]), 0.8)).toEqual({ status: "reached", week: "2026-W33" });
+    expect(projectAdoption(weeks([0.5, 0.5, 0.5, 0.5]), 0.8)).toMatchObject({ status: "not-at-this-trend" });
+    expect(projectAdoption(weeks([0.7, 0.6, 0.5, 0.4]), 0.8)).toMatchObject({ status: "not-at-this-trend" });
+    expect(projectAdoption(weeks([0.1, 0.101, 0.102, 0.103]), 0.8)).toMatchObject({ status: "not-at-this-trend" });
+    expect(projectAdoption(weeks([0.1, null, null, 0.2]), 0.8)).toMatchObject({ status: "unknown" });
+    expect(projectAdoption(weeks([0.1, 0.2, 0.3, 0.4]), null)).toMatchObject({ status: "unknown" });
+    expect(projectAdoption([], 0.8)).toMatchObject({ status: "unknown" });
   });
 });

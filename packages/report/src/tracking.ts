@@ -1,4 +1,4 @@
-import { weekBounds } from "@yardstick/core";
+import { addWeeks, weekBounds } from "@yardstick/core";
 import type { MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
 
 export type Trend = "up" | "down" | "flat";
@@ -85,4 +85,53 @@ export function trackTargets(output: MetricsOutput, week: string | null): Target
       crossing,
     };
   });
+}
+
+/** How many recent weeks the adoption projection fits its trend to (METRICS.md: the last 8). */
+export const PROJECTION_WEEKS = 8;
+/** Beyond this many weeks a projection is not made ("not at this trend"). */
+const PROJECTION_HORIZON_WEEKS = 104;
+
+export type AdoptionProjection =
+  | { status: "reached"; week: string }
+  | { status: "projected"; week: string; weeksAway: number; slopePerWeek: number }
+  | { status: "not-at-this-trend"; slopePerWeek: number | null }
+  | { status: "unknown"; reason: string };
+
+/**
+ * When a group reaches its adoption target at the trend of its last `PROJECTION_WEEKS` weeks:
+ * the least-squares line through the weekly values (weeks without a value, e.g. suppressed, are
+ * left out; at least 4 values are needed), extended from the last week until it meets the target.
+ * "reached" when the last week's value is at the target; "not at this trend" when the line is
+ * flat or falling, or meets the target only after two years.
+ */
+export function projectAdoption(
+  series: readonly { week: string; adoption: number | null }[],
+  target: number | null,
+): AdoptionProjection {
+  if (target === null) return { status: "unknown", reason: "no target" };
+  const recent = series.slice(-PROJECTION_WEEKS);
+  const last = recent.at(-1);
+  if (last === undefined) return { status: "unknown", reason: "no weeks" };
+  if (last.adoption !== null && last.adoption >= target) return { status: "reached", week: last.week };
+  const points = recent
+    .map((p, i) => ({ x: i, y: p.adoption }))
+    .filter((p): p is { x: number; y: number } => p.y !== null);
+  if (points.length < 4) return { status: "unknown", reason: `only ${points.length} weeks with a value` };
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - mx) * (p.y - my);
+    sxx += (p.x - mx) ** 2;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  if (slope <= 1e-9) return { status: "not-at-this-trend", slopePerWeek: slope };
+  const lastX = recent.length - 1;
+  const fitted = my + slope * (lastX - mx);
+  const weeksAway = Math.max(1, Math.ceil((target - fitted) / slope - 1e-9));
+  if (weeksAway > PROJECTION_HORIZON_WEEKS) return { status: "not-at-this-trend", slopePerWeek: slope };
+  return { status: "projected", week: addWeeks(last.week, weeksAway), weeksAway, slopePerWeek: slope };
 }

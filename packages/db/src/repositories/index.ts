@@ -1,3 +1,4 @@
+export * from "./api-tokens.js";
 export * from "./changes.js";
 export * from "./commits.js";
 export * from "./deployments.js";
