@@ -231,6 +231,23 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     return total;
   }
 
+  /** Each of the catalog's queues' job counts, by queue name (the API's status route). */
+  async depths(): Promise<{ name: string; waiting: number; active: number; delayed: number; failed: number }[]> {
+    const queueNames = [...new Set(Object.values(this.options.catalog).map((spec) => spec.queue))].sort();
+    const out = [];
+    for (const name of queueNames) {
+      const c = await this.queue(name).getJobCounts("waiting", "active", "delayed", "failed", "prioritized");
+      out.push({
+        name,
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+      });
+    }
+    return out;
+  }
+
   /** Resolves when no job is pending (polling), or rejects after `timeoutMs`. */
   async waitUntilIdle(timeoutMs = 600_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;

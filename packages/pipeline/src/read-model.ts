@@ -81,8 +81,16 @@ export async function readMetrics(
   deps: RollupDeps,
   options: ReadMetricsOptions,
 ): Promise<{ output: MetricsOutput; freshness: RollupFreshness }> {
+  if (options.refresh === true) await rollupWeeks(deps, weekRange(options.from, options.to));
+  return readStoredMetrics(deps, options);
+}
+
+/** The metrics document of `from`..`to` as stored: reads only (the API). */
+export async function readStoredMetrics(
+  deps: Pick<RollupDeps, "db" | "config">,
+  options: Omit<ReadMetricsOptions, "refresh">,
+): Promise<{ output: MetricsOutput; freshness: RollupFreshness }> {
   const weeks = weekRange(options.from, options.to);
-  if (options.refresh === true) await rollupWeeks(deps, weeks);
   const state = await readRollupState(deps.db);
   if (state === null || options.from < state.fromWeek || options.to > state.toWeek) {
     throw new NotRolledUpError(options.from, options.to, state);

@@ -1,4 +1,7 @@
+export * from "./app.js";
+export * from "./auth.js";
 export * from "./delivery-store.js";
+export * from "./read-routes.js";
 export * from "./server.js";
 export * from "./signature.js";
 export * from "./webhook-events.js";

@@ -10,6 +10,7 @@ import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSync } from "./commands/sync.js";
+import { registerToken } from "./commands/token.js";
 import { registerUsage } from "./commands/usage.js";
 import { registerWorker } from "./commands/worker.js";
 import { ExitCode } from "./exit-codes.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerDigest(program);
   registerUsage(program);
+  registerToken(program);
   return program;
 }
 

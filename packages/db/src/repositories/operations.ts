@@ -116,3 +116,15 @@ export async function listRollups(db: Database, query: RollupQuery): Promise<Wee
     .where(and(...conditions))
     .orderBy(asc(weeklyRollups.groupName), asc(weeklyRollups.week));
 }
+
+/** Each repository's last pull-request sync (stream "pull_requests") and its last error, by repository. */
+export async function listRepositorySync(
+  db: Database,
+): Promise<{ repo: string; lastSyncAt: Date | null; lastError: string | null }[]> {
+  const rows = await db
+    .select({ repo: syncCursors.scope, lastSyncAt: syncCursors.lastRunAt, lastError: syncCursors.lastError })
+    .from(syncCursors)
+    .where(eq(syncCursors.stream, "pull_requests"))
+    .orderBy(asc(syncCursors.scope));
+  return rows.map((r) => ({ ...r, lastError: r.lastError === "" ? null : r.lastError }));
+}

@@ -1,8 +1,13 @@
-import { databaseDeliveryStore, type EnqueueRequest, startApiServer } from "@yardstick/api";
-import { InputError } from "@yardstick/core";
+import {
+  databaseDeliveryStore,
+  type EnqueueRequest,
+  type QueueDepth,
+  startApiServer,
+  type WebhookDeps,
+} from "@yardstick/api";
 import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
-import { githubClientFor, openRuntime } from "../runtime.js";
+import { githubClientFor, openRuntime, type Runtime } from "../runtime.js";
 
 interface ServeOptions {
   port: number;
@@ -12,12 +17,23 @@ interface ServeOptions {
   databaseUrl?: string;
 }
 
-/** `yardstick serve`: the HTTP API (GitHub webhooks, health) until SIGTERM. */
+function webhookDeps(runtime: Runtime, secret: string, enqueue: (r: EnqueueRequest) => Promise<void>): WebhookDeps {
+  return {
+    secret,
+    deliveries: databaseDeliveryStore(runtime.database.db),
+    enqueue,
+    logger: runtime.logger,
+    now: () => new Date(),
+    incidentLabel: runtime.config.incidents.label,
+  };
+}
+
+/** `yardstick serve`: the HTTP API (read API, GitHub webhooks, health) until SIGTERM. */
 export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the API: POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
+      "Serve the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -31,8 +47,9 @@ export function registerServe(program: Command): void {
     .addHelpText(
       "after",
       `
-Needs GITHUB_WEBHOOK_SECRET. With REDIS_URL, webhook jobs go to the BullMQ workers; without it
-they run in this process, one after another.`,
+Webhooks need GITHUB_WEBHOOK_SECRET (without it the route is off). With REDIS_URL, webhook jobs go
+to the BullMQ workers; without it they run in this process, one after another. The read API needs
+a token: \`yardstick token create --role viewer --name NAME\`.`,
     )
     .action(async (options: ServeOptions) => {
       const runtime = await openRuntime({
@@ -41,54 +58,58 @@ they run in this process, one after another.`,
         service: "api",
       });
       const secret = runtime.env.GITHUB_WEBHOOK_SECRET;
-      if (secret === undefined) {
-        await runtime.close();
-        throw new InputError("input.serve", "yardstick serve needs the webhook secret", [
-          {
-            path: "GITHUB_WEBHOOK_SECRET",
-            message: "not set: webhooks cannot be verified",
-            example: "GITHUB_WEBHOOK_SECRET=<the secret set on the GitHub webhook>",
-          },
-        ]);
-      }
-      const deps = createPipelineDeps({
-        db: runtime.database.db,
-        github: githubClientFor(runtime),
-        config: runtime.config,
-      });
-      let enqueue: (r: EnqueueRequest) => Promise<void>;
-      let closeRunner: () => Promise<void>;
+      let webhooks: WebhookDeps | undefined;
+      let closeRunner: () => Promise<void> = async () => {};
+      let queues: (() => Promise<QueueDepth[]>) | undefined;
       if (runtime.env.REDIS_URL !== undefined) {
+        // The queues' depths for the status route, and the producer for webhook jobs.
         const runner = new BullMqRunner({
           catalog: jobs,
-          deps,
+          deps:
+            secret === undefined
+              ? null
+              : createPipelineDeps({
+                  db: runtime.database.db,
+                  github: githubClientFor(runtime),
+                  config: runtime.config,
+                }),
           logger: runtime.logger,
           redisUrl: runtime.env.REDIS_URL,
           prefix: options.queuePrefix,
         });
-        enqueue = (r) => runner.enqueue(r.name, r.payload as never);
         closeRunner = () => runner.close();
-      } else {
+        queues = () => runner.depths();
+        if (secret !== undefined)
+          webhooks = webhookDeps(runtime, secret, (r) => runner.enqueue(r.name, r.payload as never));
+      } else if (secret !== undefined) {
+        const deps = createPipelineDeps({
+          db: runtime.database.db,
+          github: githubClientFor(runtime),
+          config: runtime.config,
+        });
         const runner = new InlineRunner({ catalog: jobs, processors, deps, logger: runtime.logger });
         let draining: Promise<unknown> = Promise.resolve();
-        enqueue = async (r) => {
+        webhooks = webhookDeps(runtime, secret, async (r) => {
           await runner.enqueue(r.name, r.payload as never);
           draining = draining.then(() => runner.drain());
-        };
+        });
         closeRunner = () => draining.then(() => undefined);
+      }
+      if (webhooks === undefined) {
+        runtime.logger.warn(
+          "GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is off (set it to receive webhooks)",
+        );
       }
       const api = await startApiServer({
         logger: runtime.logger,
         port: options.port,
         host: options.host,
-        webhooks: {
-          secret,
-          deliveries: databaseDeliveryStore(runtime.database.db),
-          enqueue,
-          logger: runtime.logger,
-          now: () => new Date(),
-          incidentLabel: runtime.config.incidents.label,
+        read: {
+          db: runtime.database.db,
+          config: runtime.config,
+          ...(queues === undefined ? {} : { queues }),
         },
+        ...(webhooks === undefined ? {} : { webhooks }),
       });
       process.stderr.write(`listening on ${api.url}\n`);
       await new Promise<void>((resolve) => {

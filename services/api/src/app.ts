@@ -1,0 +1,240 @@
+import { randomUUID } from "node:crypto";
+import fastifyEtag from "@fastify/etag";
+import fastifySwagger from "@fastify/swagger";
+import type { Config } from "@yardstick/config";
+import { AppError, InputError, isoWeekOf } from "@yardstick/core";
+import type { Database } from "@yardstick/db";
+import type { Logger } from "@yardstick/log";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { type Viewer, viewerOfToken } from "./auth.js";
+import { registerReadRoutes } from "./read-routes.js";
+import { handleWebhook, type WebhookDeps } from "./webhooks.js";
+
+/** GitHub caps webhook payloads at 25 MB. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+export interface QueueDepth {
+  name: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface ReadApiDeps {
+  db: Database;
+  config: Config;
+  /** Queue depths for the status route (BullMQ); absent: jobs run inline. */
+  queues?: () => Promise<QueueDepth[]>;
+  /** Links to pull requests: GitHub's web address (default from `config.github.apiUrl`). */
+  githubWebUrl?: string;
+}
+
+export interface ApiDeps {
+  logger: Logger;
+  /** Webhooks (POST /webhooks/github); absent: the route answers 404. */
+  webhooks?: WebhookDeps;
+  /** The read API (`/api/v1`); absent: not served. */
+  read?: ReadApiDeps;
+  /** Slow clients: time allowed for a request's headers, and for the whole request (ms). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    viewer: Viewer | null;
+  }
+}
+
+/** GitHub's web address for an API address (api.github.com, or GHES `https://host/api/v3`). */
+export function githubWebUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === "api.github.com") return "https://github.com";
+  return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, "").replace(/\/$/, "")}`;
+}
+
+const PROBLEM_TYPE = "https://yardstick.dev/problems/";
+
+/** Sends an RFC 9457 problem. */
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  errors?: { path: string; message: string; example?: string }[],
+): FastifyReply {
+  return reply
+    .code(status)
+    .type("application/problem+json")
+    .send(
+      JSON.stringify({
+        type: `${PROBLEM_TYPE}${slug}`,
+        title,
+        status,
+        detail,
+        instance: reply.request.url,
+        requestId: reply.request.id,
+        ...(errors === undefined ? {} : { errors }),
+      }),
+    );
+}
+
+/**
+ * The HTTP API: `GET /healthz`, `POST /webhooks/github`, and the read API under `/api/v1`
+ * (bearer tokens; the OpenAPI document at `/api/v1/openapi.json` is open). Every figure comes
+ * from the stored rollups; no request recomputes anything.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the instance carries our pino logger type.
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any, any, any>> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: "http" }),
+    disableRequestLogging: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    requestTimeout: deps.requestTimeoutMs ?? 30_000,
+    connectionTimeout: deps.requestTimeoutMs ?? 30_000,
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = deps.headersTimeoutMs ?? 10_000;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest("viewer", null);
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-request-id", request.id);
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return sendProblem(
+        reply,
+        400,
+        "invalid-request",
+        "Invalid request",
+        `the request's ${error.validationContext ?? "input"} is not valid`,
+        error.validation.map((v) => ({
+          path: `${error.validationContext ?? ""}${v.instancePath.replaceAll("/", ".")}`.replace(/^\./, ""),
+          message: v.message ?? "invalid",
+        })),
+      );
+    }
+    if (error instanceof InputError) {
+      const status = error.code === "input.not_rolled_up" ? 404 : 400;
+      return sendProblem(reply, status, error.code.replace(/^input\./, ""), error.message, error.message, [
+        ...error.issues,
+      ]);
+    }
+    if (error.statusCode === 413) {
+      return sendProblem(reply, 413, "too-large", "Payload too large", error.message);
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, error.statusCode, "bad-request", "Bad request", error.message);
+    }
+    request.log.error({ err: error }, "request failed");
+    const retryable = error instanceof AppError ? error.retryable : true;
+    return sendProblem(
+      reply,
+      503,
+      "unavailable",
+      "Temporarily unavailable",
+      retryable ? "try again later" : "the request failed; quote the request id when reporting it",
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, "not-found", "Not found", `no route ${request.method} ${request.url.split("?")[0]}`),
+  );
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+
+  // Webhooks: the raw body is needed for the signature. A missing or malformed signature header
+  // is refused before the body is read; bodies over 25 MB are refused (413) while streaming.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_WEBHOOK_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.addHook("onRequest", async (request, reply) => {
+      if (deps.webhooks === undefined) return sendProblem(reply, 404, "not-found", "Not found", "webhooks are off");
+      const signature = request.headers["x-hub-signature-256"];
+      if (typeof signature !== "string" || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
+        return reply.code(401).send({ error: "bad or missing X-Hub-Signature-256: check the webhook secret" });
+      }
+    });
+    scope.post("/webhooks/github", { schema: { hide: true } }, async (request, reply) => {
+      const hooks = deps.webhooks as WebhookDeps;
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const result = await handleWebhook({ headers: request.headers, body }, hooks);
+      return reply.code(result.status).send(result.body);
+    });
+    scope.route({
+      method: ["GET", "PUT", "PATCH", "DELETE"],
+      url: "/webhooks/github",
+      schema: { hide: true },
+      handler: async (_request, reply) => reply.code(405).header("allow", "POST").send({ error: "use POST" }),
+    });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Yardstick API",
+        version: "1.0.0",
+        description:
+          "Normalised deployments, AI adoption and DORA guardrails from the weekly rollups, with the changes and evidence behind every figure.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const read = deps.read;
+  if (read === undefined) return app;
+  await app.register(async (api) => {
+    await api.register(fastifyEtag);
+    api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.url.split("?")[0] === "/api/v1/openapi.json") return;
+      const viewer = await viewerOfToken(read.db, request.headers.authorization);
+      if (viewer === null) {
+        reply.header("www-authenticate", 'Bearer realm="yardstick"');
+        return sendProblem(
+          reply,
+          401,
+          "unauthorized",
+          "Unauthorized",
+          "send a valid API token: Authorization: Bearer <token> (create one with `yardstick token create`)",
+        );
+      }
+      request.viewer = viewer;
+    });
+    api.addHook("onSend", async (request, reply, payload) => {
+      if (reply.getHeader("cache-control") === undefined) {
+        reply.header("cache-control", request.viewer === null ? "public, max-age=300" : "private, max-age=60");
+      }
+      reply.header("vary", "Authorization");
+      return payload;
+    });
+    api.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+    registerReadRoutes(api, {
+      db: read.db,
+      config: read.config,
+      queues: read.queues,
+      githubWebUrl: read.githubWebUrl ?? githubWebUrl(read.config.github.apiUrl),
+      weekOf: (day: string) => isoWeekOf(new Date(`${day}T12:00:00Z`), read.config.timeZone),
+    });
+  });
+  return app;
+}

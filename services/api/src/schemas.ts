@@ -1,0 +1,213 @@
+import { MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import { z } from "zod";
+
+/**
+ * The API's request and response shapes: zod schemas that validate requests, serialise
+ * responses and generate the OpenAPI document (one declaration for all three).
+ */
+
+export const GroupKindParam = z.enum(["org", "team", "repo"]);
+const Week = z.string().regex(/^\d{4}-W\d{2}$/, "an ISO week such as 2026-W47");
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day such as 2026-11-23");
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string(), example: z.string().optional() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details (application/problem+json)" });
+
+export const Freshness = z
+  .object({
+    from: Week,
+    to: Week,
+    lastRunAt: z.string(),
+    computedAt: z.string(),
+    watermark: z.string(),
+    fingerprint: z.string(),
+    lastMode: z.string(),
+    lastFullAt: z.string(),
+    notesAt: z.string(),
+  })
+  .meta({ id: "RollupFreshness", description: "When and from what the rollups behind the figures were computed" });
+
+export const GroupsResponse = z.object({
+  groups: z.array(z.object({ kind: GroupKindParam, name: z.string(), href: z.string() })),
+  freshness: Freshness,
+});
+
+export const MetricsQuery = z.object({
+  from: Day.describe("first day; its ISO week (in the configured time zone) is the first reported"),
+  to: Day.describe("last day; its ISO week is the last reported"),
+  group: GroupKindParam.optional().describe("only this kind of group"),
+  name: z.string().optional().describe("only the group with this name"),
+});
+
+export const GroupWeekParams = z.object({
+  kind: GroupKindParam,
+  name: z.string().min(1),
+  week: Week,
+});
+
+export const GroupWeekResponse = z.object({
+  kind: GroupKindParam,
+  name: z.string(),
+  week: Week,
+  figures: WeekFigures,
+  links: z.object({ changes: z.string().nullable(), deployments: z.string().nullable() }),
+  freshness: Freshness,
+});
+
+export const Evidence = z.record(z.string(), z.unknown());
+
+export const ChangeItem = z
+  .object({
+    id: z.string(),
+    repo: z.string(),
+    prNumber: z.number().int().nullable(),
+    url: z.string().nullable(),
+    title: z.string().nullable(),
+    qualifying: z.boolean(),
+    exclusions: z.array(z.string()),
+    counted: z.boolean(),
+    countedAi: z.boolean(),
+    mergedAt: z.string(),
+    deployedAt: z.string().nullable(),
+    deploymentId: z.string().nullable(),
+    leadTimeHours: z.number().nullable(),
+    revertedBy: z.string().nullable(),
+    ai: z.object({
+      assisted: z.boolean(),
+      class: z.string().nullable(),
+      tool: z.string().nullable(),
+      tools: z.array(z.string()),
+      confidence: z.string().nullable(),
+      ruleVersion: z.string().nullable(),
+      evidence: z.array(Evidence),
+    }),
+    author: z
+      .object({ personId: z.string().nullable(), login: z.string().nullable(), creditReason: z.string().nullable() })
+      .nullable()
+      .describe("the credited person: only for admins, and for a lead in their own team's group-weeks"),
+  })
+  .meta({ id: "Change" });
+
+export const ChangesQuery = z.object({
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  qualifying: z.enum(["true", "false"]).optional(),
+  ai: z.enum(["true", "false"]).optional(),
+});
+
+export const ChangesPage = z.object({
+  items: z.array(ChangeItem.extend({ groupKind: GroupKindParam, groupName: z.string(), week: Week })),
+  next: z.string().nullable(),
+});
+
+export const DeploymentItem = z
+  .object({
+    id: z.string(),
+    repo: z.string(),
+    environment: z.string(),
+    liveAt: z.string(),
+    failed: z.boolean(),
+    failureReasons: z.array(z.string()),
+    recoveryHours: z.number().nullable(),
+    shipsAi: z.boolean(),
+    shipped: z.array(z.string()),
+  })
+  .meta({ id: "Deployment" });
+
+export const DeploymentsResponse = z.object({ items: z.array(DeploymentItem) });
+
+export const GroupWeekRef = z.object({ kind: GroupKindParam, name: z.string(), week: Week, href: z.string() });
+
+export const ChangeResponse = ChangeItem.extend({ groupWeeks: z.array(GroupWeekRef) });
+
+export const DeploymentResponse = DeploymentItem.extend({
+  groupWeeks: z.array(GroupWeekRef),
+  changes: z.array(z.object({ id: z.string(), href: z.string() })),
+});
+
+export const AdoptionQuery = z.object({
+  group: GroupKindParam.default("team"),
+  name: z.string().optional(),
+  from: Day.optional(),
+  to: Day.optional(),
+});
+
+export const Projection = z.union([
+  z.object({ status: z.literal("reached"), week: Week }),
+  z.object({ status: z.literal("projected"), week: Week, weeksAway: z.number().int(), slopePerWeek: z.number() }),
+  z.object({ status: z.literal("not-at-this-trend"), slopePerWeek: z.number().nullable() }),
+  z.object({ status: z.literal("unknown"), reason: z.string() }),
+]);
+
+export const AdoptionResponse = z.object({
+  weeks: z.array(Week),
+  groups: z.array(
+    z.object({
+      kind: GroupKindParam,
+      name: z.string(),
+      target: z.number().nullable(),
+      current: z.object({
+        week: Week,
+        adoption: z.number().nullable(),
+        adoption4w: z.number().nullable(),
+        peopleToTarget: z.number().nullable(),
+        atTarget: z.boolean().nullable(),
+        suppressed: z.boolean(),
+      }),
+      trend: z.enum(["up", "down", "flat"]).nullable(),
+      projection: Projection,
+      series: z.array(
+        z.object({
+          week: Week,
+          adoption: z.number().nullable(),
+          adoption4w: z.number().nullable(),
+          target: z.number().nullable(),
+          peopleToTarget: z.number().nullable(),
+          suppressed: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  freshness: Freshness,
+});
+
+export const StatusResponse = z.object({
+  rollups: Freshness.nullable(),
+  provisionalWeeks: z.array(Week),
+  repositories: z.array(
+    z.object({
+      repo: z.string(),
+      lastSyncAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  coverage: z.object({
+    unresolvedAccounts: z.number().int(),
+    lastSyncAt: z.string().nullable(),
+    syncStreamsWithErrors: z.number().int(),
+    ruleVersions: z.array(z.string()),
+  }),
+  queues: z
+    .array(
+      z.object({
+        name: z.string(),
+        waiting: z.number().int(),
+        active: z.number().int(),
+        delayed: z.number().int(),
+        failed: z.number().int(),
+      }),
+    )
+    .nullable()
+    .describe("BullMQ queue depths (null when jobs run inline, without Redis)"),
+});
+
+export { MetricsOutput };
