@@ -2,7 +2,7 @@ import { createApiToken, startApiServer } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { changes as changesTable, listPeople } from "@yardstick/db";
-import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
@@ -26,278 +26,286 @@ const silent = createLogger({ service: "test", level: "silent" });
 const week = addWeeks(isoWeekOf(now, config.timeZone), -1);
 const day = (w: string) => weekBounds(w, config.timeZone).start.toISOString().slice(0, 10);
 
-let t: TestDatabase;
-let sim: Simulator;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-const tokens = { viewer: "", lead: "", admin: "" };
-let personIds: string[] = [];
-let logins: string[] = [];
+describe.each(TEST_BACKENDS)("on %s", (backend) => {
+  let t: TestDatabase;
+  let sim: Simulator;
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  const tokens = { viewer: "", lead: "", admin: "" };
+  let personIds: string[] = [];
+  let logins: string[] = [];
 
-async function get(path: string, token: string | null = tokens.viewer, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api.url}${path}`, {
-    headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text === "" ? null : JSON.parse(text) };
-}
-
-const groupWeek = (kind: string, name: string, w = week) =>
-  `/api/v1/groups/${kind}/${encodeURIComponent(name)}/weeks/${w}`;
-
-/** Every item of a group-week's change list, following `next` links with a small page size. */
-async function allChanges(kind: string, name: string, token = tokens.viewer, query = "") {
-  const items: Record<string, unknown>[] = [];
-  let path: string | null = `${groupWeek(kind, name)}/changes?limit=7${query}`;
-  let pages = 0;
-  while (path !== null) {
-    const page = await get(path, token);
-    expect(page.status, page.text).toBe(200);
-    items.push(...page.json.items);
-    path = page.json.next;
-    pages += 1;
-  }
-  return { items, pages };
-}
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  sim = await startSimulator({ world, tokens: [TOKEN], seed: 3, now: () => now.getTime() });
-  const deps = createPipelineDeps({
-    db: t.db,
-    github: createGitHubClient({
-      baseUrl: sim.url,
-      auth: { type: "token", token: TOKEN },
-      logger: silent,
-      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
-    }),
-    config,
-    now: () => now,
-  });
-  const summary = await runSyncInline(deps, silent, { runId: "api-1" });
-  expect(summary.failed).toEqual([]);
-  tokens.viewer = (await createApiToken(t.db, { name: "viewer", role: "viewer" })).token;
-  tokens.lead = (await createApiToken(t.db, { name: "lead", role: "lead", team: "payments" })).token;
-  tokens.admin = (await createApiToken(t.db, { name: "admin", role: "admin" })).token;
-  personIds = (await listPeople(t.db)).map((p) => p.id);
-  logins = world.orgMembers("acme").map((m) => m.login);
-  api = await startApiServer({ logger: silent, read: { db: t.db, config } });
-}, 600_000);
-
-afterAll(async () => {
-  await api?.close();
-  await sim?.close();
-  await t?.drop();
-});
-
-describe("the read API", () => {
-  it("needs a token on every /api/v1 route but the OpenAPI document, which lists every route", async () => {
-    for (const path of ["/api/v1/groups", `/api/v1/metrics?from=${day(week)}&to=${day(week)}`, "/api/v1/status"]) {
-      const none = await get(path, null);
-      expect(none.status).toBe(401);
-      expect(none.headers.get("content-type")).toMatch(/application\/problem\+json/);
-      expect(none.headers.get("www-authenticate")).toMatch(/Bearer/);
-      expect((await get(path, "ys_notatokenatall_notatokenatall_notatokenat")).status).toBe(401);
-    }
-    const doc = await get("/api/v1/openapi.json", null);
-    expect(doc.status).toBe(200);
-    expect(doc.json.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.json.paths).sort()).toEqual([
-      "/api/v1/adoption",
-      "/api/v1/changes/{id}",
-      "/api/v1/deployments/{id}",
-      "/api/v1/groups",
-      "/api/v1/groups/{kind}/{name}/weeks/{week}",
-      "/api/v1/groups/{kind}/{name}/weeks/{week}/changes",
-      "/api/v1/groups/{kind}/{name}/weeks/{week}/deployments",
-      "/api/v1/metrics",
-      "/api/v1/status",
-    ]);
-    expect((await get("/healthz", null)).status).toBe(200);
-  });
-
-  it("serves /metrics as a full recompute of the same arguments gives it; named flag lists only to admins", async () => {
-    const from = addWeeks(week, -5);
-    const res = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}`);
-    expect(res.status, res.text).toBe(200);
-    const full = computeMetrics(await loadMetricsInput(t.db, config), { from, to: week, now });
-    expect(res.json).toEqual(JSON.parse(JSON.stringify(full)));
-    const teams = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}&group=team`);
-    expect(teams.json).toEqual(
-      JSON.parse(
-        JSON.stringify(computeMetrics(await loadMetricsInput(t.db, config), { from, to: week, now, kinds: ["team"] })),
-      ),
-    );
-    const admin = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}`, tokens.admin);
-    const fullAdmin = computeMetrics(await loadMetricsInput(t.db, config), {
-      from,
-      to: week,
-      now,
-      viewerIsAdmin: true,
+  async function get(path: string, token: string | null = tokens.viewer, headers: Record<string, string> = {}) {
+    const res = await fetch(`${api.url}${path}`, {
+      headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
     });
-    expect(admin.json).toEqual(JSON.parse(JSON.stringify(fullAdmin)));
-    const org = (res.json as MetricsOutput).groups[0]?.weeks.at(-1) as WeekFigures;
-    expect(org.flags.named).toBeNull();
-    expect(res.headers.get("x-yardstick-computed-at")).toBe(now.toISOString());
-  });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: text === "" ? null : JSON.parse(text) };
+  }
 
-  it("drills down from the organisation's week to its changes: they add up to every outcome figure", async () => {
-    const gw = await get(groupWeek("org", "acme"));
-    expect(gw.status, gw.text).toBe(200);
-    const f = gw.json.figures as WeekFigures;
-    expect(f.qualifyingChanges).toBeGreaterThan(10);
-    const { items, pages } = await allChanges("org", "acme");
-    expect(pages).toBeGreaterThan(2);
-    expect(new Set(items.map((i) => i.id)).size).toBe(items.length); // no repeats across pages
-    expect(items.length).toBe(f.deployedChanges);
-    expect(items.filter((i) => i.qualifying).length).toBe(f.qualifyingChanges);
-    expect(items.filter((i) => i.qualifying && (i.ai as { assisted: boolean }).assisted).length).toBe(
-      f.aiQualifyingChanges,
-    );
-    expect(items.filter((i) => i.counted).length / (f.activeEngineers ?? 0)).toBeCloseTo(f.nd ?? Number.NaN, 12);
-    expect(items.filter((i) => i.countedAi).length / (f.activeEngineers ?? 0)).toBeCloseTo(f.aind ?? Number.NaN, 12);
-    for (const i of items) {
-      expect(i.qualifying).toBe((i.exclusions as string[]).length === 0);
-      expect(i.author).toBeNull();
+  const groupWeek = (kind: string, name: string, w = week) =>
+    `/api/v1/groups/${kind}/${encodeURIComponent(name)}/weeks/${w}`;
+
+  /** Every item of a group-week's change list, following `next` links with a small page size. */
+  async function allChanges(kind: string, name: string, token = tokens.viewer, query = "") {
+    const items: Record<string, unknown>[] = [];
+    let path: string | null = `${groupWeek(kind, name)}/changes?limit=7${query}`;
+    let pages = 0;
+    while (path !== null) {
+      const page = await get(path, token);
+      expect(page.status, page.text).toBe(200);
+      items.push(...page.json.items);
+      path = page.json.next;
+      pages += 1;
     }
-    // Filters: the qualifying AI-assisted ones only.
-    const ai = await allChanges("org", "acme", tokens.viewer, "&qualifying=true&ai=true");
-    expect(ai.items.length).toBe(f.aiQualifyingChanges);
-    // Deployments: change failure rate from the listed deployments.
-    const deployments = await get(`${groupWeek("org", "acme")}/deployments`);
-    expect(deployments.json.items.length).toBe(f.deployments);
-    const failed = deployments.json.items.filter((d: { failed: boolean }) => d.failed).length;
-    expect(f.deployments === 0 ? null : failed / (f.deployments ?? 1)).toBe(f.changeFailureRate);
+    return { items, pages };
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase({ backend });
+    sim = await startSimulator({ world, tokens: [TOKEN], seed: 3, now: () => now.getTime() });
+    const deps = createPipelineDeps({
+      db: t.db,
+      github: createGitHubClient({
+        baseUrl: sim.url,
+        auth: { type: "token", token: TOKEN },
+        logger: silent,
+        throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+      }),
+      config,
+      now: () => now,
+    });
+    const summary = await runSyncInline(deps, silent, { runId: "api-1" });
+    expect(summary.failed).toEqual([]);
+    tokens.viewer = (await createApiToken(t.db, { name: "viewer", role: "viewer" })).token;
+    tokens.lead = (await createApiToken(t.db, { name: "lead", role: "lead", team: "payments" })).token;
+    tokens.admin = (await createApiToken(t.db, { name: "admin", role: "admin" })).token;
+    personIds = (await listPeople(t.db)).map((p) => p.id);
+    logins = world.orgMembers("acme").map((m) => m.login);
+    api = await startApiServer({ logger: silent, read: { db: t.db, config } });
+  }, 600_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await sim?.close();
+    await t?.drop();
   });
 
-  it("opens one AI-assisted change with every piece of evidence, and one deployment with what it shipped", async () => {
-    const { items } = await allChanges("org", "acme", tokens.viewer, "&qualifying=true&ai=true");
-    const item = items[0] as { id: string; deploymentId: string; url: string };
-    const change = await get(`/api/v1/changes/${encodeURIComponent(item.id)}`);
-    expect(change.status, change.text).toBe(200);
-    expect(change.json.ai.assisted).toBe(true);
-    expect(change.json.ai.tool).not.toBeNull();
-    expect(change.json.ai.evidence.length).toBeGreaterThan(0);
-    expect(change.json.url).toMatch(/^https:\/\/github\.com\/acme\/.+\/pull\/\d+$/);
-    expect(change.json.groupWeeks).toContainEqual(expect.objectContaining({ kind: "org", name: "acme", week }));
-    const deployment = await get(`/api/v1/deployments/${encodeURIComponent(item.deploymentId)}`);
-    expect(deployment.status, deployment.text).toBe(200);
-    expect(deployment.json.shipped).toContain(item.id);
-    expect((await get("/api/v1/changes/acme%2Fnope%23999999")).status).toBe(404);
-  });
-
-  it("answers unchanged reads with 304 to If-None-Match, and sets Cache-Control and a request id", async () => {
-    const first = await get(groupWeek("org", "acme"));
-    const etag = first.headers.get("etag");
-    expect(etag).toBeTruthy();
-    expect(first.headers.get("cache-control")).toBe("private, max-age=60");
-    expect(first.headers.get("x-request-id")).toBeTruthy();
-    const again = await get(groupWeek("org", "acme"), tokens.viewer, { "if-none-match": etag as string });
-    expect(again.status).toBe(304);
-    const mine = await get(groupWeek("org", "acme"), tokens.viewer, { "x-request-id": "trace-123" });
-    expect(mine.headers.get("x-request-id")).toBe("trace-123");
-  });
-
-  it("names authors to admins everywhere, to a lead in their own team's weeks only, to viewers nowhere", async () => {
-    const admin = await allChanges("team", "payments", tokens.admin);
-    expect(admin.items.length).toBeGreaterThan(0);
-    expect(admin.items.every((i) => i.author !== null)).toBe(true);
-    const lead = await allChanges("team", "payments", tokens.lead);
-    expect(
-      lead.items.every((i) => (i.author as { login: string | null } | null)?.login !== undefined && i.author !== null),
-    ).toBe(true);
-    const leadElsewhere = await allChanges("team", "search", tokens.lead);
-    expect(leadElsewhere.items.every((i) => i.author === null)).toBe(true);
-    const leadOrg = await allChanges("org", "acme", tokens.lead);
-    expect(leadOrg.items.every((i) => i.author === null)).toBe(true);
-  });
-
-  it("never lets a viewer reach a suppressed group's figures or a person's name, through any route", async () => {
-    // "platform" (4 people) is suppressed every week: its figures are null, its drill-down is closed.
-    const gw = await get(groupWeek("team", "platform"));
-    expect(gw.status).toBe(200);
-    expect(gw.json.figures.suppressed).toBe(true);
-    expect(gw.json.figures.nd).toBeNull();
-    expect(gw.json.figures.activeEngineers).toBeNull();
-    expect(gw.json.links).toEqual({ changes: null, deployments: null });
-    for (const path of [`${groupWeek("team", "platform")}/changes`, `${groupWeek("team", "platform")}/deployments`]) {
-      for (const token of [tokens.viewer, tokens.lead, tokens.admin]) {
-        const res = await get(path, token);
-        expect(res.status).toBe(404);
-        expect(res.headers.get("content-type")).toMatch(/problem\+json/);
+  describe("the read API", () => {
+    it("needs a token on every /api/v1 route but the OpenAPI document, which lists every route", async () => {
+      for (const path of ["/api/v1/groups", `/api/v1/metrics?from=${day(week)}&to=${day(week)}`, "/api/v1/status"]) {
+        const none = await get(path, null);
+        expect(none.status).toBe(401);
+        expect(none.headers.get("content-type")).toMatch(/application\/problem\+json/);
+        expect(none.headers.get("www-authenticate")).toMatch(/Bearer/);
+        expect((await get(path, "ys_notatokenatall_notatokenatall_notatokenat")).status).toBe(401);
       }
-    }
-    // Filtering the metrics down to it gives the suppressed (null) figures, nothing more.
-    const m = await get(`/api/v1/metrics?from=${day(addWeeks(week, -3))}&to=${day(week)}&group=team&name=platform`);
-    expect(m.json.groups).toHaveLength(1);
-    expect(
-      m.json.groups[0].weeks.every((w: WeekFigures) => w.suppressed && w.nd === null && w.rosterSize === null),
-    ).toBe(true);
-    // Small repositories and the folded "other" are suppressed the same way.
-    const repoMetrics = await get(`/api/v1/metrics?from=${day(week)}&to=${day(week)}&group=repo`);
-    for (const g of repoMetrics.json.groups) {
-      const w = g.weeks[0] as WeekFigures;
-      if (w.suppressed) expect((await get(`${groupWeek("repo", g.name)}/changes`)).status).toBe(404);
-      else expect(w.rosterSize).toBeGreaterThanOrEqual(config.thresholds.minGroupSize);
-    }
-    // No person id or login appears in anything a viewer can read.
-    const { items } = await allChanges("org", "acme");
-    const bodies = [
-      (await get(`/api/v1/metrics?from=${day(addWeeks(week, -5))}&to=${day(week)}`)).text,
-      (await get("/api/v1/groups")).text,
-      (await get(groupWeek("org", "acme"))).text,
-      (await get("/api/v1/adoption?group=team")).text,
-      (await get("/api/v1/status")).text,
-      JSON.stringify(items),
-      ...(await Promise.all(
-        items.slice(0, 10).map(async (i) => (await get(`/api/v1/changes/${encodeURIComponent(i.id as string)}`)).text),
-      )),
-    ].join("\n");
-    const stored = await t.db.selectDistinct({ login: changesTable.creditedLogin }).from(changesTable);
-    const names = new Set([
-      ...personIds,
-      ...logins,
-      ...stored.map((s) => s.login).filter((l): l is string => l !== null),
-    ]);
-    expect(names.size).toBeGreaterThan(10);
-    // Not as a value, and not inside any text (evidence, branch names, titles).
-    for (const name of names) expect(bodies.includes(name), `${name} shown to a viewer`).toBe(false);
-  });
+      const doc = await get("/api/v1/openapi.json", null);
+      expect(doc.status).toBe(200);
+      expect(doc.json.openapi).toBe("3.1.0");
+      expect(Object.keys(doc.json.paths).sort()).toEqual([
+        "/api/v1/adoption",
+        "/api/v1/changes/{id}",
+        "/api/v1/deployments/{id}",
+        "/api/v1/groups",
+        "/api/v1/groups/{kind}/{name}/weeks/{week}",
+        "/api/v1/groups/{kind}/{name}/weeks/{week}/changes",
+        "/api/v1/groups/{kind}/{name}/weeks/{week}/deployments",
+        "/api/v1/metrics",
+        "/api/v1/status",
+      ]);
+      expect((await get("/healthz", null)).status).toBe(200);
+    });
 
-  it("tracks adoption against the target with a projection, and reports status and freshness", async () => {
-    const res = await get("/api/v1/adoption?group=team");
-    expect(res.status, res.text).toBe(200);
-    expect(res.json.groups.map((g: { name: string }) => g.name)).toEqual(
-      ["other", "payments", "platform", "search"].filter((n) =>
-        res.json.groups.some((g: { name: string }) => g.name === n),
-      ),
-    );
-    const payments = res.json.groups.find((g: { name: string }) => g.name === "payments");
-    expect(payments.series.length).toBe(12);
-    expect(payments.target).toBe(0.8);
-    expect(["reached", "projected", "not-at-this-trend", "unknown"]).toContain(payments.projection.status);
-    const status = await get("/api/v1/status");
-    expect(status.status, status.text).toBe(200);
-    expect(status.json.rollups.computedAt).toBe(now.toISOString());
-    expect(status.json.repositories.length).toBe(world.repos().length);
-    expect(status.json.provisionalWeeks).toContain(week);
-    expect(status.json.queues).toBeNull();
-  });
+    it("serves /metrics as a full recompute of the same arguments gives it; named flag lists only to admins", async () => {
+      const from = addWeeks(week, -5);
+      const res = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}`);
+      expect(res.status, res.text).toBe(200);
+      const full = computeMetrics(await loadMetricsInput(t.db, config), { from, to: week, now });
+      expect(res.json).toEqual(JSON.parse(JSON.stringify(full)));
+      const teams = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}&group=team`);
+      expect(teams.json).toEqual(
+        JSON.parse(
+          JSON.stringify(
+            computeMetrics(await loadMetricsInput(t.db, config), { from, to: week, now, kinds: ["team"] }),
+          ),
+        ),
+      );
+      const admin = await get(`/api/v1/metrics?from=${day(from)}&to=${day(week)}`, tokens.admin);
+      const fullAdmin = computeMetrics(await loadMetricsInput(t.db, config), {
+        from,
+        to: week,
+        now,
+        viewerIsAdmin: true,
+      });
+      expect(admin.json).toEqual(JSON.parse(JSON.stringify(fullAdmin)));
+      const org = (res.json as MetricsOutput).groups[0]?.weeks.at(-1) as WeekFigures;
+      expect(org.flags.named).toBeNull();
+      expect(res.headers.get("x-yardstick-computed-at")).toBe(now.toISOString());
+    });
 
-  it("answers bad input with problem+json naming the field", async () => {
-    const bad = await get("/api/v1/metrics?from=2026-13-45&to=2026-11-01");
-    expect(bad.status).toBe(400);
-    expect(bad.json.errors[0].path).toBe("from");
-    const missing = await get("/api/v1/metrics?to=2026-11-01");
-    expect(missing.status).toBe(400);
-    expect(JSON.stringify(missing.json.errors)).toMatch(/from/);
-    const kind = await get("/api/v1/groups/person/alice/weeks/2026-W40");
-    expect(kind.status).toBe(400);
-    const cursor = await get(`${groupWeek("org", "acme")}/changes?cursor=nonsense`);
-    expect(cursor.status).toBe(400);
-    expect(cursor.json.errors[0].path).toBe("cursor");
-    const outside = await get("/api/v1/metrics?from=2020-01-01&to=2020-02-01");
-    expect(outside.status).toBe(404);
-    expect(outside.json.type).toMatch(/not_rolled_up/);
-    expect((await get("/api/v1/nothing-here")).status).toBe(404);
+    it("drills down from the organisation's week to its changes: they add up to every outcome figure", async () => {
+      const gw = await get(groupWeek("org", "acme"));
+      expect(gw.status, gw.text).toBe(200);
+      const f = gw.json.figures as WeekFigures;
+      expect(f.qualifyingChanges).toBeGreaterThan(10);
+      const { items, pages } = await allChanges("org", "acme");
+      expect(pages).toBeGreaterThan(2);
+      expect(new Set(items.map((i) => i.id)).size).toBe(items.length); // no repeats across pages
+      expect(items.length).toBe(f.deployedChanges);
+      expect(items.filter((i) => i.qualifying).length).toBe(f.qualifyingChanges);
+      expect(items.filter((i) => i.qualifying && (i.ai as { assisted: boolean }).assisted).length).toBe(
+        f.aiQualifyingChanges,
+      );
+      expect(items.filter((i) => i.counted).length / (f.activeEngineers ?? 0)).toBeCloseTo(f.nd ?? Number.NaN, 12);
+      expect(items.filter((i) => i.countedAi).length / (f.activeEngineers ?? 0)).toBeCloseTo(f.aind ?? Number.NaN, 12);
+      for (const i of items) {
+        expect(i.qualifying).toBe((i.exclusions as string[]).length === 0);
+        expect(i.author).toBeNull();
+      }
+      // Filters: the qualifying AI-assisted ones only.
+      const ai = await allChanges("org", "acme", tokens.viewer, "&qualifying=true&ai=true");
+      expect(ai.items.length).toBe(f.aiQualifyingChanges);
+      // Deployments: change failure rate from the listed deployments.
+      const deployments = await get(`${groupWeek("org", "acme")}/deployments`);
+      expect(deployments.json.items.length).toBe(f.deployments);
+      const failed = deployments.json.items.filter((d: { failed: boolean }) => d.failed).length;
+      expect(f.deployments === 0 ? null : failed / (f.deployments ?? 1)).toBe(f.changeFailureRate);
+    });
+
+    it("opens one AI-assisted change with every piece of evidence, and one deployment with what it shipped", async () => {
+      const { items } = await allChanges("org", "acme", tokens.viewer, "&qualifying=true&ai=true");
+      const item = items[0] as { id: string; deploymentId: string; url: string };
+      const change = await get(`/api/v1/changes/${encodeURIComponent(item.id)}`);
+      expect(change.status, change.text).toBe(200);
+      expect(change.json.ai.assisted).toBe(true);
+      expect(change.json.ai.tool).not.toBeNull();
+      expect(change.json.ai.evidence.length).toBeGreaterThan(0);
+      expect(change.json.url).toMatch(/^https:\/\/github\.com\/acme\/.+\/pull\/\d+$/);
+      expect(change.json.groupWeeks).toContainEqual(expect.objectContaining({ kind: "org", name: "acme", week }));
+      const deployment = await get(`/api/v1/deployments/${encodeURIComponent(item.deploymentId)}`);
+      expect(deployment.status, deployment.text).toBe(200);
+      expect(deployment.json.shipped).toContain(item.id);
+      expect((await get("/api/v1/changes/acme%2Fnope%23999999")).status).toBe(404);
+    });
+
+    it("answers unchanged reads with 304 to If-None-Match, and sets Cache-Control and a request id", async () => {
+      const first = await get(groupWeek("org", "acme"));
+      const etag = first.headers.get("etag");
+      expect(etag).toBeTruthy();
+      expect(first.headers.get("cache-control")).toBe("private, max-age=60");
+      expect(first.headers.get("x-request-id")).toBeTruthy();
+      const again = await get(groupWeek("org", "acme"), tokens.viewer, { "if-none-match": etag as string });
+      expect(again.status).toBe(304);
+      const mine = await get(groupWeek("org", "acme"), tokens.viewer, { "x-request-id": "trace-123" });
+      expect(mine.headers.get("x-request-id")).toBe("trace-123");
+    });
+
+    it("names authors to admins everywhere, to a lead in their own team's weeks only, to viewers nowhere", async () => {
+      const admin = await allChanges("team", "payments", tokens.admin);
+      expect(admin.items.length).toBeGreaterThan(0);
+      expect(admin.items.every((i) => i.author !== null)).toBe(true);
+      const lead = await allChanges("team", "payments", tokens.lead);
+      expect(
+        lead.items.every(
+          (i) => (i.author as { login: string | null } | null)?.login !== undefined && i.author !== null,
+        ),
+      ).toBe(true);
+      const leadElsewhere = await allChanges("team", "search", tokens.lead);
+      expect(leadElsewhere.items.every((i) => i.author === null)).toBe(true);
+      const leadOrg = await allChanges("org", "acme", tokens.lead);
+      expect(leadOrg.items.every((i) => i.author === null)).toBe(true);
+    });
+
+    it("never lets a viewer reach a suppressed group's figures or a person's name, through any route", async () => {
+      // "platform" (4 people) is suppressed every week: its figures are null, its drill-down is closed.
+      const gw = await get(groupWeek("team", "platform"));
+      expect(gw.status).toBe(200);
+      expect(gw.json.figures.suppressed).toBe(true);
+      expect(gw.json.figures.nd).toBeNull();
+      expect(gw.json.figures.activeEngineers).toBeNull();
+      expect(gw.json.links).toEqual({ changes: null, deployments: null });
+      for (const path of [`${groupWeek("team", "platform")}/changes`, `${groupWeek("team", "platform")}/deployments`]) {
+        for (const token of [tokens.viewer, tokens.lead, tokens.admin]) {
+          const res = await get(path, token);
+          expect(res.status).toBe(404);
+          expect(res.headers.get("content-type")).toMatch(/problem\+json/);
+        }
+      }
+      // Filtering the metrics down to it gives the suppressed (null) figures, nothing more.
+      const m = await get(`/api/v1/metrics?from=${day(addWeeks(week, -3))}&to=${day(week)}&group=team&name=platform`);
+      expect(m.json.groups).toHaveLength(1);
+      expect(
+        m.json.groups[0].weeks.every((w: WeekFigures) => w.suppressed && w.nd === null && w.rosterSize === null),
+      ).toBe(true);
+      // Small repositories and the folded "other" are suppressed the same way.
+      const repoMetrics = await get(`/api/v1/metrics?from=${day(week)}&to=${day(week)}&group=repo`);
+      for (const g of repoMetrics.json.groups) {
+        const w = g.weeks[0] as WeekFigures;
+        if (w.suppressed) expect((await get(`${groupWeek("repo", g.name)}/changes`)).status).toBe(404);
+        else expect(w.rosterSize).toBeGreaterThanOrEqual(config.thresholds.minGroupSize);
+      }
+      // No person id or login appears in anything a viewer can read.
+      const { items } = await allChanges("org", "acme");
+      const bodies = [
+        (await get(`/api/v1/metrics?from=${day(addWeeks(week, -5))}&to=${day(week)}`)).text,
+        (await get("/api/v1/groups")).text,
+        (await get(groupWeek("org", "acme"))).text,
+        (await get("/api/v1/adoption?group=team")).text,
+        (await get("/api/v1/status")).text,
+        JSON.stringify(items),
+        ...(await Promise.all(
+          items
+            .slice(0, 10)
+            .map(async (i) => (await get(`/api/v1/changes/${encodeURIComponent(i.id as string)}`)).text),
+        )),
+      ].join("\n");
+      const stored = await t.db.selectDistinct({ login: changesTable.creditedLogin }).from(changesTable);
+      const names = new Set([
+        ...personIds,
+        ...logins,
+        ...stored.map((s) => s.login).filter((l): l is string => l !== null),
+      ]);
+      expect(names.size).toBeGreaterThan(10);
+      // Not as a value, and not inside any text (evidence, branch names, titles).
+      for (const name of names) expect(bodies.includes(name), `${name} shown to a viewer`).toBe(false);
+    });
+
+    it("tracks adoption against the target with a projection, and reports status and freshness", async () => {
+      const res = await get("/api/v1/adoption?group=team");
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.groups.map((g: { name: string }) => g.name)).toEqual(
+        ["other", "payments", "platform", "search"].filter((n) =>
+          res.json.groups.some((g: { name: string }) => g.name === n),
+        ),
+      );
+      const payments = res.json.groups.find((g: { name: string }) => g.name === "payments");
+      expect(payments.series.length).toBe(12);
+      expect(payments.target).toBe(0.8);
+      expect(["reached", "projected", "not-at-this-trend", "unknown"]).toContain(payments.projection.status);
+      const status = await get("/api/v1/status");
+      expect(status.status, status.text).toBe(200);
+      expect(status.json.rollups.computedAt).toBe(now.toISOString());
+      expect(status.json.repositories.length).toBe(world.repos().length);
+      expect(status.json.provisionalWeeks).toContain(week);
+      expect(status.json.queues).toBeNull();
+    });
+
+    it("answers bad input with problem+json naming the field", async () => {
+      const bad = await get("/api/v1/metrics?from=2026-13-45&to=2026-11-01");
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors[0].path).toBe("from");
+      const missing = await get("/api/v1/metrics?to=2026-11-01");
+      expect(missing.status).toBe(400);
+      expect(JSON.stringify(missing.json.errors)).toMatch(/from/);
+      const kind = await get("/api/v1/groups/person/alice/weeks/2026-W40");
+      expect(kind.status).toBe(400);
+      const cursor = await get(`${groupWeek("org", "acme")}/changes?cursor=nonsense`);
+      expect(cursor.status).toBe(400);
+      expect(cursor.json.errors[0].path).toBe("cursor");
+      const outside = await get("/api/v1/metrics?from=2020-01-01&to=2020-02-01");
+      expect(outside.status).toBe(404);
+      expect(outside.json.type).toMatch(/not_rolled_up/);
+      expect((await get("/api/v1/nothing-here")).status).toBe(404);
+    });
   });
 });
