@@ -97,7 +97,6 @@ export function sendProblem(
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any, any, any>> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: "http" }),
-    disableRequestLogging: false,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();

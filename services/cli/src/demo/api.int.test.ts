@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApiToken, startApiServer } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
@@ -9,6 +12,7 @@ import { createLogger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliProcess } from "../test-cli.js";
 import { configForWorld } from "./world-config.js";
 
 /**
@@ -307,5 +311,39 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(outside.json.type).toMatch(/not_rolled_up/);
       expect((await get("/api/v1/nothing-here")).status).toBe(404);
     });
+    it.runIf(backend === "postgres")(
+      "serves exactly what `yardstick metrics --format json` prints; tokens are created, listed without values, and revoked from the CLI",
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), "ys-api-"));
+        const file = join(dir, "yardstick.config.json");
+        writeFileSync(file, JSON.stringify(config));
+        const env = { DATABASE_URL: t.url, LOG_LEVEL: "silent" };
+        const args = ["--from", day(addWeeks(week, -2)), "--to", day(week), "--config", file];
+        // The CLI brings the rollups up to date (its clock is today's), then prints; the API serves the same.
+        const cli = await runCliProcess(["metrics", ...args], { env });
+        expect(cli.code, cli.stderr).toBe(0);
+        const res = await get(`/api/v1/metrics?from=${day(addWeeks(week, -2))}&to=${day(week)}`);
+        expect(res.json).toEqual(JSON.parse(cli.stdout));
+
+        const created = await runCliProcess(
+          ["token", "create", "--name", "grafana", "--role", "viewer", "--config", file],
+          { env },
+        );
+        expect(created.code, created.stderr).toBe(0);
+        const token = created.stdout.trim();
+        expect(token).toMatch(/^ys_[A-Za-z0-9_-]{43}$/);
+        expect((await get("/api/v1/groups", token)).status).toBe(200);
+        const list = await runCliProcess(["token", "list", "--config", file], { env });
+        expect(list.stdout).toMatch(/^grafana\tviewer\t/m);
+        expect(list.stdout.includes(token)).toBe(false);
+        const again = await runCliProcess(["token", "create", "--name", "grafana", "--config", file], { env });
+        expect(again.code).toBe(2);
+        expect(again.stderr).toMatch(/--name/);
+        const revoked = await runCliProcess(["token", "revoke", "grafana", "--config", file], { env });
+        expect(revoked.code, revoked.stderr).toBe(0);
+        expect((await get("/api/v1/groups", token)).status).toBe(401);
+      },
+      120_000,
+    );
   });
 });
