@@ -9,7 +9,7 @@ export * from "./inline-runner.js";
 export * from "./job-spec.js";
 export * from "./metrics-input.js";
 export * from "./processors/index.js";
-export { type RollupRun, rollupWeeks } from "./processors/recompute-rollups.js";
+export { fullRollupBatch, notesOf, type RollupRun, rollupWeeks } from "./processors/recompute-rollups.js";
 export * from "./read-model.js";
 export { type KeptRollup, RollupMemory } from "./rollup-memory.js";
 export * from "./sync.js";

@@ -13,7 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { type Viewer, viewerOfToken } from "./auth.js";
+import { TokenCache, type Viewer } from "./auth.js";
 import { registerReadRoutes } from "./read-routes.js";
 import { handleWebhook, type WebhookDeps } from "./webhooks.js";
 
@@ -43,6 +43,8 @@ export interface ApiDeps {
   webhooks?: WebhookDeps;
   /** The read API (`/api/v1`); absent: not served. */
   read?: ReadApiDeps;
+  /** Check every response against its schema (tests); default: serialise only. */
+  checkResponses?: boolean;
   /** Slow clients: time allowed for a request's headers, and for the whole request (ms). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -108,7 +110,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   }).withTypeProvider<ZodTypeProvider>();
   app.server.headersTimeout = deps.headersTimeoutMs ?? 10_000;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are typed by the schemas at compile time (the type provider) and documented by
+  // them (OpenAPI); checking each one against its schema at run time too costs more than the read
+  // (a year of every team's figures is hundreds of kilobytes), so only when asked (tests).
+  app.setSerializerCompiler(deps.checkResponses === true ? serializerCompiler : () => (data) => JSON.stringify(data));
   app.decorateRequest("viewer", null);
   app.addHook("onSend", async (request, reply, payload) => {
     reply.header("x-request-id", request.id);
@@ -202,11 +207,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
 
   const read = deps.read;
   if (read === undefined) return app;
+  const tokens = new TokenCache();
   await app.register(async (api) => {
     await api.register(fastifyEtag);
     api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.url.split("?")[0] === "/api/v1/openapi.json") return;
-      const viewer = await viewerOfToken(read.db, request.headers.authorization);
+      const viewer = await tokens.viewerOf(read.db, request.headers.authorization);
       if (viewer === null) {
         reply.header("www-authenticate", 'Bearer realm="yardstick"');
         return sendProblem(

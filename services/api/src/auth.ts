@@ -80,12 +80,32 @@ export async function createApiToken(
   return { token, row };
 }
 
-/** The viewer a bearer token stands for, or null (missing, malformed, unknown or revoked). */
-export async function viewerOfToken(db: Database, authorization: string | undefined): Promise<Viewer | null> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  const token = match?.[1];
-  if (token === undefined || !TOKEN_PATTERN.test(token)) return null;
-  const row = await findApiTokenByHash(db, hashToken(token));
-  if (row === null) return null;
-  return { tokenId: row.id, name: row.name, role: row.role, team: row.team };
+/** How long a token lookup is reused: a revoked token stops working within this time. */
+export const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_SIZE = 1_000;
+
+/** Token lookups of one API process (by hash; unknown tokens are not kept). */
+export class TokenCache {
+  private readonly entries = new Map<string, { viewer: Viewer; until: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The viewer a bearer token stands for, or null (missing, malformed, unknown or revoked). */
+  async viewerOf(db: Database, authorization: string | undefined): Promise<Viewer | null> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+    const token = match?.[1];
+    if (token === undefined || !TOKEN_PATTERN.test(token)) return null;
+    const hash = hashToken(token);
+    const cached = this.entries.get(hash);
+    if (cached !== undefined && cached.until > this.now()) return cached.viewer;
+    const row = await findApiTokenByHash(db, hash);
+    if (row === null) {
+      this.entries.delete(hash);
+      return null;
+    }
+    const viewer = { tokenId: row.id, name: row.name, role: row.role, team: row.team };
+    if (this.entries.size >= TOKEN_CACHE_SIZE) this.entries.clear();
+    this.entries.set(hash, { viewer, until: this.now() + TOKEN_CACHE_MS });
+    return viewer;
+  }
 }

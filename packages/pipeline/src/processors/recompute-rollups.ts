@@ -263,7 +263,7 @@ function rowsWithDetails(
 }
 
 /** The report's notes of a prepared full input (only a full recompute has them all). */
-function notesOf(prep: Prepared): MetricsReportNotes {
+export function notesOf(prep: Prepared): MetricsReportNotes {
   return {
     timeZone: prep.config.timeZone,
     reposWithoutDeploymentSignal: [...prep.reposWithoutSignal].sort(),
@@ -273,13 +273,18 @@ function notesOf(prep: Prepared): MetricsReportNotes {
   };
 }
 
-async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
-  const input = await loadMetricsInput(deps.db, deps.config);
+/**
+ * What a full recompute stores for `weeks` (sorted): every group-week's row, named flag lists
+ * included, and the drill-down of those that are not suppressed.
+ */
+export function fullRollupBatch(
+  prep: Prepared,
+  weeks: readonly string[],
+  now: Date,
+  computedAt: Date,
+): { rows: NewWeeklyRollup[]; changes: RollupChangeRow[]; deployments: RollupDeploymentRow[] } {
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
-  const cache: PrepareCache = new WeakMap();
-  const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
-  await yieldToEventLoop();
   const ctx = new GroupContext(prep);
   // Named flag lists are stored (readers see them only as admins: `metricsFromRollups`).
   const groups = evaluateGroups(prep, weekRange(from, to), { from, to, now, viewerIsAdmin: true }, ctx);
@@ -293,7 +298,17 @@ async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date,
         return { ...pair, spec: resolve(pair).spec, figures: w };
       }),
   );
-  const batch = rowsWithDetails(ctx, evaluated, deps.now());
+  return rowsWithDetails(ctx, evaluated, computedAt);
+}
+
+async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
+  const input = await loadMetricsInput(deps.db, deps.config);
+  const from = weeks[0] ?? "";
+  const to = weeks.at(-1) ?? "";
+  const cache: PrepareCache = new WeakMap();
+  const prep = prepareMetrics(input, keep === undefined ? undefined : cache);
+  await yieldToEventLoop();
+  const batch = fullRollupBatch(prep, weeks, now, deps.now());
   await storeRollups(deps.db, {
     ...batch,
     ...(weeks.length === weekRange(from, to).length ? { replaceWeeks: { from, to } } : {}),

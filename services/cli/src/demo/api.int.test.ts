@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApiToken, startApiServer } from "@yardstick/api";
+import { createApiToken, startApiServer, TOKEN_CACHE_MS } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { changes as changesTable, listPeople } from "@yardstick/db";
@@ -85,7 +85,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
     tokens.admin = (await createApiToken(t.db, { name: "admin", role: "admin" })).token;
     personIds = (await listPeople(t.db)).map((p) => p.id);
     logins = world.orgMembers("acme").map((m) => m.login);
-    api = await startApiServer({ logger: silent, read: { db: t.db, config } });
+    api = await startApiServer({ logger: silent, read: { db: t.db, config }, checkResponses: true });
   }, 600_000);
 
   afterAll(async () => {
@@ -341,6 +341,8 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         expect(again.stderr).toMatch(/--name/);
         const revoked = await runCliProcess(["token", "revoke", "grafana", "--config", file], { env });
         expect(revoked.code, revoked.stderr).toBe(0);
+        // Token lookups are reused for up to TOKEN_CACHE_MS: after that the revoked token is refused.
+        await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 100));
         expect((await get("/api/v1/groups", token)).status).toBe(401);
       },
       120_000,

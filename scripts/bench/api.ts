@@ -1,0 +1,168 @@
+/**
+ * The read API's latency against a full recompute of the same answer, in one run.
+ *
+ *   node --max-old-space-size=16000 --import tsx scripts/bench/api.ts \
+ *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seconds 10] [--connections 32]
+ *
+ * A synthetic organisation (the metrics package's generator: `--changes` changes, `--engineers`
+ * people in teams of about 12, `--weeks` weeks) is rolled up in full as the rollup job does
+ * (`fullRollupBatch`: figures and drill-down) into a fresh PostgreSQL database
+ * (`createTestDatabase`, YARDSTICK_TEST_DATABASE_URL). Then, in the same process:
+ *
+ * - baseline: the same answers recomputed from the input (`computeMetrics`: prepare and evaluate),
+ *   as every reader did before the read model: one group-week, and a year of every team;
+ * - the API (`buildApi`, over loopback HTTP), loaded by autocannon with `--connections`
+ *   connections for `--seconds` seconds per route: one group-week, a year of weekly figures of
+ *   every team, and one page of a group-week's changes. Latency percentiles and requests/s.
+ *
+ * Prints one JSON object; progress goes to stderr.
+ */
+import { loadavg } from "node:os";
+import { Writable } from "node:stream";
+import { createApiToken, startApiServer } from "@yardstick/api";
+import { Config } from "@yardstick/config";
+import { addWeeks } from "@yardstick/core";
+import { storeRollups, writeRollupState } from "@yardstick/db";
+import { createTestDatabase } from "@yardstick/db/testing";
+import { createLogger } from "@yardstick/log";
+import { computeMetrics, prepareMetrics, syntheticInput } from "@yardstick/metrics";
+import { fullRollupBatch, notesOf } from "@yardstick/pipeline";
+import autocannon from "autocannon";
+import { numberOption } from "./options.js";
+
+const changes = numberOption("changes", 100_000);
+const engineers = numberOption("engineers", 1_000);
+const weeks = numberOption("weeks", 52);
+const seconds = numberOption("seconds", 10);
+const connections = numberOption("connections", 32);
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+const quiet = createLogger({
+  service: "bench",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
+const world = syntheticInput({ changes, engineers, weeks, seed: 1 });
+const input = world.input;
+const now = world.end;
+const clockPrep = prepareMetrics({ ...input, changes: [], deployments: [] });
+const last = addWeeks(clockPrep.clock.weekOf(now), -1);
+const first = addWeeks(last, -(Math.min(weeks, 52) - 1));
+const year = { from: first, to: last };
+const allWeeks: string[] = [];
+for (let w = first; w <= last; w = addWeeks(w, 1)) allWeeks.push(w);
+
+// Baseline: what a reader paid before the read model, for the same answers.
+log("baseline: full recompute of one group-week");
+let t0 = process.hrtime.bigint();
+const one = computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
+const recomputeGroupWeekMs = ms(t0);
+log("baseline: full recompute of a year of every team");
+t0 = process.hrtime.bigint();
+computeMetrics(input, { ...year, now, kinds: ["team"] });
+const recomputeYearOfTeamsMs = ms(t0);
+
+log("rolling up (untimed)");
+const t = await createTestDatabase();
+const prep = prepareMetrics(input);
+const batch = fullRollupBatch(prep, allWeeks, now, now);
+t0 = process.hrtime.bigint();
+await storeRollups(t.db, { ...batch, replaceWeeks: { from: first, to: last } });
+const storeMs = ms(t0);
+await writeRollupState(t.db, {
+  fromWeek: first,
+  toWeek: last,
+  computedNow: now,
+  watermark: now,
+  fingerprint: "bench",
+  lastMode: "full",
+  lastRunAt: now,
+  lastFullAt: now,
+  notes: notesOf(prep) as unknown as Record<string, unknown>,
+  notesAt: now,
+});
+log(
+  `stored ${batch.rows.length} rows, ${batch.changes.length} drill-down changes, ${batch.deployments.length} deployments in ${(storeMs / 1000).toFixed(1)} s`,
+);
+
+const config = Config.parse({ timeZone: input.config.timeZone });
+const { token } = await createApiToken(t.db, { name: "bench", role: "viewer" });
+const api = await startApiServer({ logger: quiet, read: { db: t.db, config } });
+const org = one.groups[0]?.name ?? "org";
+const day = (w: string) => {
+  const { start } = prepareMetrics({ ...input, changes: [], deployments: [] }).clock.bounds(w);
+  return new Date(start.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+};
+
+/** One route: latency of requests one at a time (what one reader waits), then throughput under `--connections`. */
+async function load(path: string) {
+  const sequential: number[] = [];
+  let bytes = 0;
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until || sequential.length < 20) {
+    const t1 = process.hrtime.bigint();
+    const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.arrayBuffer();
+    sequential.push(ms(t1));
+    bytes = body.byteLength;
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  }
+  sequential.sort((a, b) => a - b);
+  const q = (p: number) =>
+    Number((sequential[Math.min(sequential.length - 1, Math.floor(p * sequential.length))] ?? 0).toFixed(1));
+  const result = await autocannon({
+    url: `${api.url}${path}`,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    path,
+    bytes,
+    oneAtATime: { requests: sequential.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99) },
+    concurrent: {
+      connections,
+      requestsPerSecond: Math.round(result.requests.average),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+    },
+  };
+}
+
+log(`loading the API: ${connections} connections, ${seconds} s a route`);
+const groupWeek = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}`);
+const yearOfTeams = await load(`/api/v1/metrics?from=${day(first)}&to=${day(last)}&group=team`);
+const changesPage = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}/changes?limit=50`);
+await api.close();
+await t.drop();
+
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      size: {
+        changes,
+        engineers,
+        weeks,
+        groupWeeks: batch.rows.length,
+        drillDownRows: batch.changes.length + batch.deployments.length,
+      },
+      loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      baseline: {
+        recomputeGroupWeekMs: Math.round(recomputeGroupWeekMs),
+        recomputeYearOfTeamsMs: Math.round(recomputeYearOfTeamsMs),
+      },
+      api: { connections, seconds, groupWeek, yearOfTeams, changesPage },
+      ratios: {
+        groupWeekP95VsRecompute: Number((groupWeek.oneAtATime.p95Ms / recomputeGroupWeekMs).toFixed(5)),
+        yearOfTeamsP95VsRecompute: Number((yearOfTeams.oneAtATime.p95Ms / recomputeYearOfTeamsMs).toFixed(5)),
+      },
+    },
+    null,
+    2,
+  )}\n`,
+);
