@@ -12,7 +12,7 @@ import type {
   NamedFlags,
   WeekFigures,
 } from "./output.js";
-import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
+import { type ChangeFact, type DeploymentFact, lasting, type Prepared, prepareMetrics } from "./prepare.js";
 import { median, medianOfSorted, quantile, quantileOfSorted, sortedValues } from "./stats.js";
 
 /**
@@ -465,7 +465,7 @@ export function evaluateGroupWeek(
 
   let mergedVariant: MergedVariant | null = null;
   if (noSignal) {
-    const counts = (f: ChangeFact) => !f.trivial && !f.reverted;
+    const counts = lasting;
     const m = outcome(active, merged, mergedWindow, counts, cap, target);
     mergedVariant = {
       label: "merged (no deployment signal)",

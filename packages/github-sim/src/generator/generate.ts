@@ -118,6 +118,8 @@ interface Plan {
   trivial: boolean;
   gaming: boolean;
   revertOf: Plan | null;
+  /** How a revert names what it reverts (null: not a revert). */
+  revertForm: RevertForm | null;
   revertedBy: Plan | null;
   reviewer: Person | null;
   mergeMethod: "merge" | "squash" | "rebase";
@@ -720,6 +722,7 @@ function blankPlan(partial: Partial<Plan> & Pick<Plan, "kind" | "createdAt" | "s
     trivial: false,
     gaming: false,
     revertOf: null,
+    revertForm: null,
     revertedBy: null,
     reviewer: null,
     mergeMethod: "squash",
@@ -1027,11 +1030,31 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
     if (createdAt + 6 * HOUR > ctx.now) continue;
     const author = orig.reviewer ?? orig.author ?? contributors[0];
     if (!author) continue;
-    const rev = makeRevert(rng, orig, author, createdAt);
+    // The form is drawn from its own stream: the repository's other draws stay as they were.
+    const formRng = new Prng(ctx.o.seed, "revert-form", r, orig.createdAt);
+    let form = formRng.weighted(REVERT_FORMS);
+    if (form === "squash" && orig.mergeMethod !== "squash") form = "button";
+    const agent =
+      form === "agent"
+        ? {
+            ...buildForm("copilot.agent", {
+              rng: formRng,
+              human: { name: author.name, email: author.email, login: author.login },
+              org: ctx.org,
+              repo: name,
+              title: `Revert ${orig.title}`,
+              slug: `revert-${orig.slug}`,
+              createdAt,
+            }),
+            initialPlan: false,
+          }
+        : null;
+    const rev = makeRevert(rng, orig, author, createdAt, form, agent);
     plans.push(rev);
     if (firstRevert && (r === 0 || rng.chance(0.5))) {
       const againAt = (rev.mergeAt as number) + rng.int(DAY, 5 * DAY);
-      if (againAt + 6 * HOUR <= ctx.now) plans.push(makeRevert(rng, rev, orig.author ?? author, againAt));
+      if (againAt + 6 * HOUR <= ctx.now)
+        plans.push(makeRevert(rng, rev, orig.author ?? author, againAt, "button", null));
     }
     firstRevert = false;
   }
@@ -1041,13 +1064,36 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
   numbered.forEach((p, i) => {
     p.number = i + 1;
   });
-  for (const p of numbered) {
-    if (p.revertOf) p.headRef = `revert-${p.revertOf.number}-${p.revertOf.headRef}`.slice(0, 100);
-  }
+  // Reverts name their target by number, so their text is written once numbers are known (in
+  // creation order: a revert of a revert quotes the first revert's final title).
+  for (const p of numbered) if (p.revertOf) writeRevert(p, p.revertOf, full);
   yield* buildRepo(ctx, rng, r, full, branch, method, plans, contributors);
 }
 
-function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): Plan {
+/**
+ * How reverts name what they revert (METRICS.md "Change failure rate"): GitHub's revert button
+ * (title, body `Reverts owner/repo#<n>`, branch `revert-<n>-...`, "This reverts commit"),
+ * `git revert` of a squash commit pushed from a branch of one's own (`Revert "<title> (#<n>)"`),
+ * a hand-written revert naming the pull request by number or by URL in its body only, and a
+ * revert pull request opened by a coding agent (Copilot) for its human.
+ */
+export type RevertForm = "button" | "squash" | "number" | "url" | "agent";
+const REVERT_FORMS: [RevertForm, number][] = [
+  ["button", 4],
+  ["squash", 2],
+  ["number", 1],
+  ["url", 1],
+  ["agent", 1],
+];
+
+function makeRevert(
+  rng: Prng,
+  orig: Plan,
+  author: Person,
+  createdAt: number,
+  form: RevertForm,
+  agent: FormSpec | null,
+): Plan {
   const files = orig.files.map(({ blankAdded, blankRemoved, ...f }) => ({
     ...f,
     additions: f.deletions,
@@ -1059,18 +1105,53 @@ function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): P
     kind: "pr",
     createdAt,
     author,
-    spec: humanSpec(null, "human.revert"),
+    spec: agent ?? humanSpec(null, "human.revert"),
+    // Written with the target's number (writeRevert).
     title: `Revert "${orig.title}"`,
-    headRef: `revert-${orig.number || "N"}-${orig.headRef}`.slice(0, 100),
     files,
     trivial: isTrivial(files),
     revertOf: orig,
+    revertForm: form,
     reviewer: orig.author !== author ? orig.author : null,
     mergeMethod: orig.mergeMethod === "rebase" ? "squash" : orig.mergeMethod,
   });
   plan.mergeAt = createdAt + rng.int(600, 6 * HOUR);
   orig.revertedBy = plan;
   return plan;
+}
+
+/** A revert's title, body and branch in its form, once its target's number is known. */
+function writeRevert(p: Plan, orig: Plan, full: string): void {
+  const n = orig.number;
+  const login = (p.author as Person).login;
+  switch (p.revertForm) {
+    case "squash":
+      p.title = `Revert "${orig.title} (#${n})"`;
+      p.body = "";
+      p.headRef = `${login}/revert-${orig.slug}`;
+      break;
+    case "number":
+      p.title = `Back out ${orig.title}`;
+      p.body = `Reverts #${n}: it broke the build.`;
+      p.headRef = `${login}/back-out-${orig.slug}`;
+      break;
+    case "url":
+      p.title = `Roll back ${orig.title}`;
+      p.body = `This reverts https://github.com/${full}/pull/${n}`;
+      p.headRef = `${login}/roll-back-${orig.slug}`;
+      break;
+    case "agent":
+      p.title = `Revert "${orig.title}"`;
+      p.body = `Reverts #${n}\n\n${p.spec.body ?? ""}`;
+      p.headRef = `copilot/revert-${orig.slug}`;
+      break;
+    default:
+      p.title = `Revert "${orig.title}"`;
+      p.body = `Reverts ${full}#${n}`;
+      p.headRef = `revert-${n}-${orig.headRef}`;
+  }
+  p.headRef = p.headRef.slice(0, 100);
+  p.slug = slugify(p.title);
 }
 
 function identOf(p: Person, rng: Prng): Ident {
@@ -1218,7 +1299,10 @@ function* buildRepo(
             : rng.pick(FOLLOW_UPS);
       if (spec.subjectPrefix) subject = `${spec.subjectPrefix}${subject}`;
       if (plan.revertOf && i === 0) subject = plan.title;
-      const body = plan.revertOf && i === 0 ? `This reverts commit ${plan.revertOf.sha}.` : "";
+      // `git revert` (and GitHub's revert button) write the reverted commit; hand-written reverts
+      // and the agent's do not.
+      const gitRevert = plan.revertForm === "button" || plan.revertForm === "squash";
+      const body = gitRevert && i === 0 ? `This reverts commit ${(plan.revertOf as Plan).sha}.` : "";
       const trailers = [...(spec.trailers ?? []), ...(i === k - 1 ? (spec.lastTrailers ?? []) : [])];
       if (spec.hardNegative === "replit-deployment") trailers.push("Replit-Commit-Author: Deployment");
       const c: WorldCommit = {
@@ -1281,7 +1365,7 @@ function* buildRepo(
       id,
       nodeId: `PR_kwDO${id.toString(36)}`,
       title: plan.title,
-      body: plan.revertOf ? `Reverts ${full}#${plan.revertOf.number}` : plan.body,
+      body: plan.body,
       author: prAuthorLogin(plan),
       state: endAt === null ? "open" : "closed",
       draft: endAt === null && rng.chance(0.2),

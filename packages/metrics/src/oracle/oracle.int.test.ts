@@ -293,6 +293,8 @@ function adapters(world: World, blind: ReadonlySet<string>) {
         deployedAt: t.deployedAt === null || blind.has(t.repo) ? null : date(t.deployedAt),
         trivial: t.trivial,
         reverted: t.revertedWithin14Days,
+        // The generator made it as a revert (whatever form its text takes).
+        revert: t.revertOf !== null,
         ai: t.class === "ai" && t.markerConfidence === "high",
       })),
       deployments: [...world.truthDeployments()].flatMap((d) =>
@@ -470,6 +472,29 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
     expect(org?.weeks.filter((w) => (w.aiQualifyingChanges ?? 0) > 0).length).toBeGreaterThan(20);
   });
 
+  it("makes reverts in every form, including by an agent", () => {
+    const forms = new Map<string, number>();
+    for (const t of truth) {
+      if (t.revertOf === null || t.kind !== "pull_request") continue;
+      const pr = world.pull(t.repo, t.number ?? 0);
+      const form =
+        pr?.author === "Copilot"
+          ? "agent"
+          : pr?.headRef.startsWith("revert-")
+            ? "button"
+            : /\(#\d+\)"$/.test(pr?.title ?? "")
+              ? "squash"
+              : /pull\/\d+/.test(pr?.body ?? "")
+                ? "url"
+                : "number";
+      forms.set(form, (forms.get(form) ?? 0) + 1);
+    }
+    expect([...forms.keys()].sort()).toEqual(["agent", "button", "number", "squash", "url"]);
+    // Revert of a revert.
+    const keys = new Map(truth.map((t) => [t.key, t] as const));
+    expect(truth.some((t) => t.revertOf !== null && keys.get(t.revertOf)?.revertOf !== null)).toBe(true);
+  });
+
   it("derives each change's deployedAt, trivial and reverted as the ground truth has them", () => {
     const prep = prepareMetrics(MetricsInput.parse(engineInput(truth, tz.zone)));
     const facts = new Map(prep.changes.map((f) => [f.key, f] as const));
@@ -485,6 +510,7 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
       if (deployedAt !== truthDeployedAt) diffs.push(`${t.key} deployedAt: engine ${deployedAt} truth ${t.deployedAt}`);
       if (f.trivial !== t.trivial)
         diffs.push(`${t.key} trivial: engine ${f.trivial} truth ${t.trivial} (${t.lines} lines)`);
+      if (f.revert !== (t.revertOf !== null)) diffs.push(`${t.key} revert: engine ${f.revert} truth ${t.revertOf}`);
       if (f.reverted !== t.revertedWithin14Days)
         diffs.push(
           `${t.key} reverted: engine ${f.reverted} truth ${t.revertedWithin14Days} (by ${t.revertedBy}, of ${t.revertOf})`,
