@@ -407,7 +407,9 @@ describe("reverts and qualifying", () => {
     change("p3", t(2), { body: `This reverts commit ${p2[0]?.landingShas[0]}` });
     change("p3", t(2.1), { body: `This reverts commit ${p2[1]?.landingShas[0]}` });
     change("p3", t(2.5), { ai: true, mergedBy: "p3" }); // self-merged, no review
+    change("p3", t(2.55), { ai: true, mergedBy: "p3", reviewers: ["p3"] }); // self-merged, only self-reviewed
     change("p3", t(2.6), { ai: true, mergedBy: "p3", reviewers: ["p1"] }); // reviewed
+    change("p2", t(2.7), { ai: true, mergedBy: "p2" }); // one self-merged AI change in a week: not flagged
     const f = week(run(roster, {}, { admin: true }), "org", "org");
     expect(f.flags).toMatchObject({ trivialShare: 1, highRevertShare: 1, selfMergedAi: 1 });
     expect(f.flags.named).toMatchObject({ trivialShare: ["p1"], highRevertShare: ["p2"], selfMergedAi: ["p3"] });

@@ -432,7 +432,9 @@ export function evaluateGroupWeek(
     else list.push(f);
   }
   for (const [p, list] of mergedByPerson) {
-    if (list.some((f) => f.selfMergedAiNoReview)) named.selfMergedAi.push(p);
+    let selfMerged = 0;
+    for (const f of list) if (f.selfMergedAiNoReview) selfMerged += 1;
+    if (selfMerged >= t.selfMergeMinChanges) named.selfMergedAi.push(p);
     if (list.length < t.shareFlagMinChanges) continue;
     if (list.filter((f) => f.trivial).length / list.length > t.trivialShare) named.trivialShare.push(p);
     if (list.filter((f) => f.reverted).length / list.length > t.revertShare) named.highRevertShare.push(p);

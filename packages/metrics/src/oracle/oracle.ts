@@ -418,7 +418,10 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     let highRevertShare = 0;
     let selfMergedAi = 0;
     for (const list of perPerson(merged).values()) {
-      if (list.some((c) => c.ai && c.mergedBy === c.credited && c.reviewers.every((r) => r === c.credited))) {
+      // Two or more AI-assisted changes merged by their credited person with nobody else's review.
+      if (
+        list.filter((c) => c.ai && c.mergedBy === c.credited && c.reviewers.every((r) => r === c.credited)).length >= 2
+      ) {
         selfMergedAi += 1;
       }
       if (list.length < 5) continue;
