@@ -91,7 +91,7 @@ export const DEFINITIONS = {
   aiCost: { label: "AI tool cost", text: "Total imported AI tool cost of the group's people this week." },
   flags: {
     label: "Integrity flags",
-    text: "Counts of person-weeks flagged, never a ranking: volume spike (above the cap and 3× the person's 8-week median), trivial share above 50% of at least 5 changes, AI-assisted change merged by its author without review, revert share above 20% of at least 5 changes, token-heavy with nothing shipped. Names only for configured admins.",
+    text: "Counts of person-weeks flagged, never a ranking: volume spike (above the cap and 3× the person's 8-week median), trivial share above 50% of at least 5 changes, two or more AI-assisted changes merged by their author without review, revert share above 20% of at least 5 changes, token-heavy with nothing shipped. Names only for configured admins.",
   },
   suppressed: {
     label: "Suppressed",
