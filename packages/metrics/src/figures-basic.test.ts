@@ -125,7 +125,7 @@ describe("reverts", () => {
       rc("c8", 1, { title: "Back out", number: 18, body: "Reverts acme/api#12" }),
       // Revert of the squash commit of c5 ("Revert "Add cache (#11)" (#15)"), as git writes it.
       rc("c9", 2, { title: 'Revert "Revert "Add cache (#11)" (#15)"', number: 19 }),
-      // Another repository's pull request is not resolved here.
+      // Another repository's pull request is not a change here: neither a target nor a revert.
       rc("c10", 2, { title: "Sync", number: 20, body: "Reverts other/repo#13" }),
       // A squash suffix naming no change here: the title fallback without the suffix.
       rc("c11", 3, { title: 'Revert "Feature four (#999)"', number: 21 }),
@@ -138,7 +138,7 @@ describe("reverts", () => {
       c9: ["c5"],
       c11: ["c4"],
     });
-    expect(changes.filter((c) => isRevert(c)).map((c) => c.key)).toEqual(["c5", "c6", "c7", "c8", "c9", "c10", "c11"]);
+    expect(changes.filter((c) => isRevert(c)).map((c) => c.key)).toEqual(["c5", "c6", "c7", "c8", "c9", "c11"]);
   });
 
   it("a change is a revert by its own text, not by a mention or an interim revert commit", () => {
@@ -160,10 +160,36 @@ describe("reverts", () => {
       [{ body: "Follow-up to #7, which reverted #6; see #8" }, false],
       [{ body: "We may need to revert this" }, false],
       [{ headRef: "revert-1-feature", number: 1 }, false],
+      // Conventional Commits forms, as a real history (vitejs/vite) writes them.
+      [{ title: 'fix: revert "refactor: use fs.cpSync (#21019)"' }, true],
+      [{ title: 'chore(deps): Revert "bump x"' }, true],
+      [{ title: "revert: use chokidar v3" }, true],
+      [{ title: "revert(server): drain stdin when not interactive" }, true],
+      [{ title: "fix: revert only watch .env files in envDir (#12587)" }, true],
+      [{ title: "chore: revert #15746" }, true],
+      [{ title: "fix(deps): revert es-module-lexer to 2.1.0" }, false],
+      [{ title: "feat: legacy options to revert to v2 strategies" }, false],
+      [{ body: "After this is fixed we should revert https://github.com/acme/other/pull/85" }, false],
+      [{ body: "After this is fixed we should revert #85" }, false],
+      [{ body: "Reverts other/repo#13" }, false],
+      [{ body: "- Reverts #13\n- Adds a test" }, true],
+      [{ body: "This PR reverts #13." }, true],
     ];
     for (const [more, expected] of cases) {
       expect({ more, revert: isRevert(rc("c1", 0, { commitShas: [], ...more })) }).toEqual({ more, revert: expected });
     }
+  });
+
+  it("resolves Conventional Commits reverts (type prefix, the revert type, a trailing number)", () => {
+    const changes = [
+      rc("c1", 0, { title: "refactor: use fs.cpSync", number: 21 }),
+      rc("c2", 0, { title: "fix(logger): truncate long logs", number: 22 }),
+      rc("c3", 0, { title: "fix: only watch .env files in envDir", number: 23 }),
+      rc("c4", 1, { title: 'fix: revert "refactor: use fs.cpSync (#21)"', number: 24 }),
+      rc("c5", 1, { title: "revert: fix(logger): truncate long logs (#22)", number: 25 }),
+      rc("c6", 1, { title: "fix: revert only watch .env files in envDir (#23)", number: 26 }),
+    ];
+    expect(Object.fromEntries(revertTargets(changes))).toEqual({ c4: ["c1"], c5: ["c2"], c6: ["c3"] });
   });
 
   it("walks long revert chains without recursion", () => {

@@ -6,8 +6,11 @@ import type { MetricsChange } from "./inputs.js";
  * - its body or a commit message says "This reverts commit <sha>" (`git revert`),
  * - it is titled `Revert "<title>"`, including `Revert "<title> (#<n>)"` as `git revert` writes it
  *   for a squash commit (the target is pull request n), and nested `Revert "Revert "...""`,
- * - its body (or title) names the reverted pull request by number or URL: `Reverts owner/repo#<n>`
- *   (GitHub's revert button), `Reverts #<n>`, `This reverts https://github.com/owner/repo/pull/<n>`,
+ * - a line of its body (or its title) starts by naming the reverted pull request by number or URL:
+ *   `Reverts owner/repo#<n>` (GitHub's revert button), `Reverts #<n>`,
+ *   `This reverts https://github.com/owner/repo/pull/<n>` (not another repository's),
+ * - its title is a Conventional Commits revert: `fix: revert "<title>"`, `revert: <header>`,
+ *   `<type>: revert <words> (#<n>)`,
  * - its head branch is `revert-<n>-...` (GitHub's revert button).
  * Targets are resolved in the same repository by commit, then by number; the title is only a
  * fallback (titles repeat), used when nothing else resolves. A change is reverted when a revert of
@@ -37,13 +40,24 @@ export type RevertInput = Pick<
 
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,40})/gi;
 const MENTIONS_REVERT = /reverts commit/i;
-const REVERT_TITLE = /^Revert "(.*)"\s*$/;
+/** A Conventional Commits type (and scope) before a title: `fix: `, `chore(deps)!: `. */
+const CONVENTIONAL = /^[a-z]+(?:\([^)]*\))?!?:\s*/i;
+/** `Revert "<title>"`, also after a type (`fix: revert "<title>"`) or as the type (`revert: "<title>"`). */
+const REVERT_TITLE = /^revert:?\s+"(.*)"\s*$/i;
+/** The Conventional Commits `revert` type: `revert: <header of the reverted commit>`, `revert(scope): ...`. */
+const REVERT_TYPE = /^revert(?:\([^)]*\))?!?:\s*(.+)$/i;
+/** `<type>: revert <words> (#<n>)`, `chore: revert #<n>`: a revert naming the pull request at the end. */
+const REVERT_WORDS_NUMBER = /^revert\s+(?:.*?\s)?\(?#(\d+)\)?$/i;
 /** A squash commit's subject ends with its pull request's number: `<title> (#<n>)`. */
 const SQUASH_SUFFIX = /^(.*) \(#(\d+)\)$/;
 const REVERT_BRANCH = /^revert-(\d+)-/;
-/** "Reverts owner/repo#12", "reverts #12", "Reverts https://github.com/owner/repo/pull/12", "Revert of PR #12". */
+/**
+ * At the start of a line: "Reverts owner/repo#12" (GitHub's revert button), "Reverts #12",
+ * "This reverts https://github.com/owner/repo/pull/12", "This PR reverts #12", "Revert of PR #12".
+ * Mid-sentence mentions ("we should revert #12") are not claims.
+ */
 const REVERTS_PULL =
-  /\breverts?(?:\s+of)?:?\s+(?:(?:the\s+)?(?:pull request|PR|change)\s+)?(?:([A-Za-z0-9][\w.-]*\/[\w.-]+)#|<?https?:\/\/github\.com\/([A-Za-z0-9][\w.-]*\/[\w.-]+)\/pull\/|#)(\d+)\b/gi;
+  /^[ \t]*(?:[-*][ \t]+)?(?:this[ \t]+(?:(?:pr|pull request|change)[ \t]+)?)?reverts?(?:[ \t]+of)?:?[ \t]+(?:(?:the[ \t]+)?(?:pull request|PR|change)[ \t]+)?(?:([A-Za-z0-9][\w.-]*\/[\w.-]+)#|<?https?:\/\/github\.com\/([A-Za-z0-9][\w.-]*\/[\w.-]+)\/pull\/|#)(\d+)\b/gim;
 const MENTIONS_PULL_REVERT = /revert/i;
 
 interface RevertClaims {
@@ -86,27 +100,39 @@ function claimsOf(c: RevertInput): RevertClaims | null {
 
   const numbers: number[] = [];
   const own = (n: number) => c.number !== null && n === c.number;
-  const title = c.title.startsWith("Revert") ? (REVERT_TITLE.exec(c.title)?.[1] ?? null) : null;
-  if (title !== null) {
-    isRevert = true;
-    const squash = SQUASH_SUFFIX.exec(title);
-    if (squash !== null && !own(Number(squash[2]))) numbers.push(Number(squash[2]));
+  const claim = (n: number) => {
+    if (!own(n)) numbers.push(n);
+  };
+  let title: string | null = null;
+  if (MENTIONS_PULL_REVERT.test(c.title)) {
+    const bare = c.title.replace(CONVENTIONAL, "");
+    const typed = REVERT_TYPE.exec(c.title);
+    const quoted = REVERT_TITLE.exec(bare) ?? (typed === null ? null : /^"(.*)"\s*$/.exec(typed[1] as string));
+    if (quoted !== null) title = quoted[1] as string;
+    else if (typed !== null) title = (typed[1] as string).trim();
+    const named = REVERT_WORDS_NUMBER.exec(bare);
+    if (title !== null || named !== null) isRevert = true;
+    if (named !== null) claim(Number(named[1]));
+    if (title !== null) {
+      const squash = SQUASH_SUFFIX.exec(title);
+      if (squash !== null) claim(Number(squash[2]));
+    }
   }
   const branch = c.headRef?.startsWith("revert-") ? REVERT_BRANCH.exec(c.headRef) : null;
   if (branch !== null && !own(Number(branch[1]))) {
     numbers.push(Number(branch[1]));
     isRevert = true;
   }
-  for (const text of [c.title, c.body]) {
+  for (const text of [c.title.replace(CONVENTIONAL, ""), c.body]) {
     if (!MENTIONS_PULL_REVERT.test(text)) continue;
     for (const m of text.matchAll(REVERTS_PULL)) {
       const repo = (m[1] ?? m[2] ?? null)?.toLowerCase() ?? null;
+      // A pull request of another repository is not a change here (an upstream's, a fork's).
+      if (repo !== null && repo !== c.repo.toLowerCase()) continue;
       const n = Number(m[3]);
-      if (repo === null || repo === c.repo.toLowerCase()) {
-        if (own(n)) continue;
-        numbers.push(n);
-      }
-      isRevert = true; // a pull request of another repository: still undoing work
+      if (own(n)) continue;
+      numbers.push(n);
+      isRevert = true;
     }
   }
   if (shas.length === 0 && title === null && numbers.length === 0 && !isRevert) return null;
