@@ -313,19 +313,83 @@ describe("weeks in the configured time zone", () => {
 });
 
 describe("reverts and qualifying", () => {
-  it("a change reverted within 14 days does not qualify, even when the revert is reverted", () => {
+  it("a change reverted within 14 days does not qualify, nor does any revert, even a revert of a revert", () => {
     const roster = [person("p1"), person("p2")];
     change("p1", t(0), { title: "Add cache", ai: true });
     change("p1", t(1), { title: 'Revert "Add cache"' }); // reverts a ...
-    change("p1", t(2), { title: 'Revert "Revert "Add cache""' }); // ... and is reverted: the work re-lands here
+    change("p1", t(2), { title: 'Revert "Revert "Add cache""' }); // ... and is reverted: a revert too
     const b = change("p2", t(0.5), { title: "Feature B", ai: true });
     change("p2", t(3), { body: `This reverts commit ${b.landingShas[0]}.` });
     const f = week(run(roster), "org", "org");
-    // Qualifying: the revert-of-revert (a's work, landed again) and b's revert; not a, b or the first revert.
-    expect(f.qualifyingChanges).toBe(2);
+    // Nothing qualifies: a and b were reverted within 14 days, the other three are reverts.
+    expect(f.qualifyingChanges).toBe(0);
     expect(f.aiQualifyingChanges).toBe(0);
+    expect(f.nd).toBe(0);
+    // Reverts still count where the guardrails need them: deployed, in lead time and revert rate.
+    expect(f.deployedChanges).toBe(5);
     // Revert rate: AI changes a, b -> both reverted: 2/2. Other: 3 reverts, 1 reverted: 1/3.
     expect(f.revertRate).toEqual({ ai: 1, other: 1 / 3 });
+  });
+
+  it.each([
+    [
+      "GitHub's revert button (title, body, branch)",
+      (n: number) => ({ title: 'Revert "Feature A"', body: `Reverts acme/api#${n}`, headRef: `revert-${n}-feat` }),
+    ],
+    ["git revert of a squash commit", (n: number) => ({ title: `Revert "Feature A (#${n})"`, headRef: "p2/undo" })],
+    [
+      "a body naming the pull request by number",
+      (n: number) => ({ title: "Undo feature A", body: `Reverts #${n}: it broke login.` }),
+    ],
+    [
+      "a body naming the pull request by URL",
+      (n: number) => ({ title: "Roll back feature A", body: `This reverts https://github.com/acme/api/pull/${n}` }),
+    ],
+    ["a revert branch only", (n: number) => ({ title: "Back out feature A", headRef: `revert-${n}-feat` })],
+    [
+      "git revert's commit body",
+      (_n: number, sha: string) => ({ title: "Back out feature A", body: `This reverts commit ${sha}.` }),
+    ],
+    // An agent opens the revert (AI-assisted, credited to the person who started it).
+    [
+      "a revert pull request opened by an agent",
+      (n: number) => ({
+        title: 'Revert "Feature A"',
+        body: `Reverts #${n}\n\nCo-authored-by: p1 <p1@acme.dev>`,
+        headRef: "copilot/revert-feature-a",
+        ai: true,
+      }),
+    ],
+  ] as const)("a revert never qualifies, in any form and whatever the window: %s", (_label, form) => {
+    const roster = [person("p1"), person("p2")];
+    const a = change("p1", t(0), { title: "Feature A", headRef: "feat", ai: true });
+    // Within 14 days: A is reverted and the revert does not qualify either.
+    const within = { ...form(a.number as number, a.landingShas[0] as string) };
+    change("p1", t(2), within);
+    let f = week(run(roster), "org", "org");
+    expect(f.qualifyingChanges).toBe(0);
+    expect(f.aiQualifyingChanges).toBe(0);
+    expect(f.deployedChanges).toBe(2);
+    // 20 days later: A stands (it lasted 14 days), the late revert still does not qualify.
+    changes.pop();
+    deployments.pop();
+    change("p1", t(20), within);
+    const out = run(roster, {}, { to: "2026-W13" });
+    f = week(out, "org", "org");
+    expect(f.qualifyingChanges).toBe(1);
+    expect(week(out, "org", "org", "2026-W12").qualifyingChanges).toBe(0);
+    expect(week(out, "org", "org", "2026-W12").deployedChanges).toBe(1);
+  });
+
+  it("a revert of a change outside the data is still a revert; a feature with an interim revert commit is not", () => {
+    const roster = [person("p1")];
+    change("p1", t(0), { title: 'Revert "Something from last year"' });
+    change("p1", t(0.1), { body: "Reverts #9999" });
+    change("p1", t(0.2), { body: `This reverts commit ${"f".repeat(40)}.` });
+    const feature = change("p1", t(0.3), { title: "Feature C" });
+    feature.commitMessages.push("wip", `Revert "wip"\n\nThis reverts commit ${"e".repeat(40)}.`);
+    change("p1", t(0.4), { title: "Mention: we should not have to revert this later" });
+    expect(week(run(roster), "org", "org").qualifyingChanges).toBe(2);
   });
 
   it("a revert 15 days later does not disqualify", () => {
@@ -343,7 +407,9 @@ describe("reverts and qualifying", () => {
     change("p3", t(2), { body: `This reverts commit ${p2[0]?.landingShas[0]}` });
     change("p3", t(2.1), { body: `This reverts commit ${p2[1]?.landingShas[0]}` });
     change("p3", t(2.5), { ai: true, mergedBy: "p3" }); // self-merged, no review
+    change("p3", t(2.55), { ai: true, mergedBy: "p3", reviewers: ["p3"] }); // self-merged, only self-reviewed
     change("p3", t(2.6), { ai: true, mergedBy: "p3", reviewers: ["p1"] }); // reviewed
+    change("p2", t(2.7), { ai: true, mergedBy: "p2" }); // one self-merged AI change in a week: not flagged
     const f = week(run(roster, {}, { admin: true }), "org", "org");
     expect(f.flags).toMatchObject({ trivialShare: 1, highRevertShare: 1, selfMergedAi: 1 });
     expect(f.flags.named).toMatchObject({ trivialShare: ["p1"], highRevertShare: ["p2"], selfMergedAi: ["p3"] });

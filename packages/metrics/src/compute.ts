@@ -12,7 +12,7 @@ import type {
   NamedFlags,
   WeekFigures,
 } from "./output.js";
-import { type ChangeFact, type DeploymentFact, type Prepared, prepareMetrics } from "./prepare.js";
+import { type ChangeFact, type DeploymentFact, lasting, type Prepared, prepareMetrics } from "./prepare.js";
 import { median, medianOfSorted, quantile, quantileOfSorted, sortedValues } from "./stats.js";
 
 /**
@@ -432,7 +432,9 @@ export function evaluateGroupWeek(
     else list.push(f);
   }
   for (const [p, list] of mergedByPerson) {
-    if (list.some((f) => f.selfMergedAiNoReview)) named.selfMergedAi.push(p);
+    let selfMerged = 0;
+    for (const f of list) if (f.selfMergedAiNoReview) selfMerged += 1;
+    if (selfMerged >= t.selfMergeMinChanges) named.selfMergedAi.push(p);
     if (list.length < t.shareFlagMinChanges) continue;
     if (list.filter((f) => f.trivial).length / list.length > t.trivialShare) named.trivialShare.push(p);
     if (list.filter((f) => f.reverted).length / list.length > t.revertShare) named.highRevertShare.push(p);
@@ -465,7 +467,7 @@ export function evaluateGroupWeek(
 
   let mergedVariant: MergedVariant | null = null;
   if (noSignal) {
-    const counts = (f: ChangeFact) => !f.trivial && !f.reverted;
+    const counts = lasting;
     const m = outcome(active, merged, mergedWindow, counts, cap, target);
     mergedVariant = {
       label: "merged (no deployment signal)",

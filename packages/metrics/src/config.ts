@@ -64,6 +64,8 @@ export const MetricsConfig = z.object({
       revertShare: z.number().min(0).max(1).default(0.2),
       /** Both share flags need at least this many merged changes in the week. */
       shareFlagMinChanges: z.number().int().positive().default(5),
+      /** Self-merged flag: at least this many AI-assisted changes merged by their author unreviewed in the week. */
+      selfMergeMinChanges: z.number().int().positive().default(2),
       /** Token-heavy flag: tokens at or above this quantile of the group's person-weeks. */
       tokenHeavyQuantile: z.number().min(0).max(1).default(0.9),
       /** Token-heavy flag: tokens per qualifying change above this multiple of the group median. */

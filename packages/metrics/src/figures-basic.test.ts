@@ -2,7 +2,7 @@ import { ChangedFile } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TRIVIAL_IGNORE } from "./config.js";
 import { compileGlobs } from "./glob.js";
-import { type RevertInput, revertStatuses, revertTargets } from "./reverts.js";
+import { isRevert, type RevertInput, revertStatuses, revertTargets } from "./reverts.js";
 import { median, quantile } from "./stats.js";
 import { countedLines, isTrivial } from "./trivial.js";
 
@@ -110,6 +110,86 @@ describe("reverts", () => {
       rc("c5", 4, { title: 'Revert "Cache session expiry"' }),
     ];
     expect(Object.fromEntries(revertTargets(changes))).toEqual({ c3: ["c1"], c4: ["c1"], c5: ["c2"] });
+  });
+
+  it("finds targets by the squash suffix, a body naming the pull request by number or URL, nested titles", () => {
+    const changes = [
+      rc("c1", 0, { title: "Add cache", number: 11 }),
+      rc("c2", 0, { title: "Add cache", number: 12 }),
+      rc("c3", 0, { title: "Feature three", number: 13 }),
+      rc("c4", 0, { title: "Feature four", number: 14 }),
+      // git revert of the squash commit "Add cache (#11)": the number decides, not the repeated title.
+      rc("c5", 1, { title: 'Revert "Add cache (#11)"', number: 15, headRef: "ana/undo" }),
+      rc("c6", 1, { title: "Undo three", number: 16, body: "Reverts #13\n\nIt broke login." }),
+      rc("c7", 1, { title: "Roll back four", number: 17, body: "This reverts https://github.com/acme/api/pull/14." }),
+      rc("c8", 1, { title: "Back out", number: 18, body: "Reverts acme/api#12" }),
+      // Revert of the squash commit of c5 ("Revert "Add cache (#11)" (#15)"), as git writes it.
+      rc("c9", 2, { title: 'Revert "Revert "Add cache (#11)" (#15)"', number: 19 }),
+      // Another repository's pull request is not a change here: neither a target nor a revert.
+      rc("c10", 2, { title: "Sync", number: 20, body: "Reverts other/repo#13" }),
+      // A squash suffix naming no change here: the title fallback without the suffix.
+      rc("c11", 3, { title: 'Revert "Feature four (#999)"', number: 21 }),
+    ];
+    expect(Object.fromEntries(revertTargets(changes))).toEqual({
+      c5: ["c1"],
+      c6: ["c3"],
+      c7: ["c4"],
+      c8: ["c2"],
+      c9: ["c5"],
+      c11: ["c4"],
+    });
+    expect(changes.filter((c) => isRevert(c)).map((c) => c.key)).toEqual(["c5", "c6", "c7", "c8", "c9", "c11"]);
+  });
+
+  it("a change is a revert by its own text, not by a mention or an interim revert commit", () => {
+    const sha = "ab".repeat(20);
+    const own = "cd".repeat(20);
+    const cases: [Partial<RevertInput>, boolean][] = [
+      [{ title: 'Revert "Anything at all"' }, true],
+      [{ headRef: "revert-7-feature" }, true],
+      [{ body: "Reverts #7" }, true],
+      [{ body: "revert of PR #7, it broke the build" }, true],
+      [{ body: `This reverts commit ${sha}.` }, true],
+      [{ commitMessages: [`Revert "x"\n\nThis reverts commit ${sha}.`] }, true],
+      // Every commit a revert of a commit that is not the change's own.
+      [{ commitMessages: [`This reverts commit ${sha}.`, `This reverts commit ${"ef".repeat(20)}.`] }, true],
+      // Interim revert commits of a feature branch: one of several, or of its own commit.
+      [{ commitMessages: ["Add x", `Revert "wip"\n\nThis reverts commit ${sha}.`] }, false],
+      [{ commitMessages: [`This reverts commit ${own}.`], commitShas: [own] }, false],
+      [{ title: "Revert the cache change" }, false],
+      [{ body: "Follow-up to #7, which reverted #6; see #8" }, false],
+      [{ body: "We may need to revert this" }, false],
+      [{ headRef: "revert-1-feature", number: 1 }, false],
+      // Conventional Commits forms, as a real history (vitejs/vite) writes them.
+      [{ title: 'fix: revert "refactor: use fs.cpSync (#21019)"' }, true],
+      [{ title: 'chore(deps): Revert "bump x"' }, true],
+      [{ title: "revert: use chokidar v3" }, true],
+      [{ title: "revert(server): drain stdin when not interactive" }, true],
+      [{ title: "fix: revert only watch .env files in envDir (#12587)" }, true],
+      [{ title: "chore: revert #15746" }, true],
+      [{ title: "fix(deps): revert es-module-lexer to 2.1.0" }, false],
+      [{ title: "feat: legacy options to revert to v2 strategies" }, false],
+      [{ body: "After this is fixed we should revert https://github.com/acme/other/pull/85" }, false],
+      [{ body: "After this is fixed we should revert #85" }, false],
+      [{ body: "Reverts other/repo#13" }, false],
+      [{ body: "- Reverts #13\n- Adds a test" }, true],
+      [{ body: "This PR reverts #13." }, true],
+    ];
+    for (const [more, expected] of cases) {
+      expect({ more, revert: isRevert(rc("c1", 0, { commitShas: [], ...more })) }).toEqual({ more, revert: expected });
+    }
+  });
+
+  it("resolves Conventional Commits reverts (type prefix, the revert type, a trailing number)", () => {
+    const changes = [
+      rc("c1", 0, { title: "refactor: use fs.cpSync", number: 21 }),
+      rc("c2", 0, { title: "fix(logger): truncate long logs", number: 22 }),
+      rc("c3", 0, { title: "fix: only watch .env files in envDir", number: 23 }),
+      rc("c4", 1, { title: 'fix: revert "refactor: use fs.cpSync (#21)"', number: 24 }),
+      rc("c5", 1, { title: "revert: fix(logger): truncate long logs (#22)", number: 25 }),
+      rc("c6", 1, { title: "fix: revert only watch .env files in envDir (#23)", number: 26 }),
+    ];
+    expect(Object.fromEntries(revertTargets(changes))).toEqual({ c4: ["c1"], c5: ["c2"], c6: ["c3"] });
   });
 
   it("walks long revert chains without recursion", () => {

@@ -22,7 +22,9 @@ export interface ChangeFact {
   trivial: boolean;
   /** Reverted within the revert window (by any revert of it, even one later reverted). */
   reverted: boolean;
-  /** Deployed, not trivial, not reverted. */
+  /** Itself a revert of a change (by its own text: see reverts.ts); never qualifying. */
+  revert: boolean;
+  /** Deployed, not trivial, not reverted, not a revert. */
   qualifying: boolean;
   mergedAt: Date;
   mergedWeek: string;
@@ -119,6 +121,15 @@ function positionsFromMergeOrder(changes: readonly MetricsChange[]): Map<string,
 
 const hours = (ms: number) => ms / HOUR_MS;
 
+/**
+ * New work that stayed: not trivial, not reverted within the window, and not itself a revert
+ * (METRICS.md "Qualifying change"). Qualifying is this and deployed; the "merged" variant counts
+ * this of merged changes.
+ */
+export function lasting(f: Pick<ChangeFact, "trivial" | "reverted" | "revert">): boolean {
+  return !f.trivial && !f.reverted && !f.revert;
+}
+
 /** Each environment's deployments (key `<repo> <environment>`), in the given order. */
 export function deploymentsByEnvironment(deployments: readonly DeploymentFact[]): Map<string, DeploymentFact[]> {
   const byEnv = new Map<string, DeploymentFact[]>();
@@ -204,7 +215,9 @@ export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepa
         cache?.set(c, verdicts);
       }
       const { ai, trivial } = verdicts;
-      const reverted = reverts.get(c.key)?.reverted ?? false;
+      const status = reverts.get(c.key);
+      const reverted = status?.reverted ?? false;
+      const revert = status?.isRevert ?? false;
       const start = c.firstCommitAt ?? c.createdAt ?? c.mergedAt;
       const fact: ChangeFact = {
         key: c.key,
@@ -213,7 +226,8 @@ export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepa
         ai,
         trivial,
         reverted,
-        qualifying: deployedAt !== null && !trivial && !reverted,
+        revert,
+        qualifying: deployedAt !== null && lasting({ trivial, reverted, revert }),
         mergedAt: c.mergedAt,
         mergedWeek: clock.weekOf(c.mergedAt),
         deployedAt,

@@ -203,6 +203,59 @@ describe("restrictInput", () => {
     expect(differing).toBeGreaterThan(20);
   });
 
+  it("updatePrepared: reverts of changes merged long before the revert window (every form) are reverts there too", () => {
+    // Five changes merged on Thursday become reverts, in each form, of changes of their repository
+    // merged over 40 days before (outside what the update re-prepares): none qualifies, in the
+    // kept state as in a full recompute.
+    const thursday = new Date("2026-11-19T00:00:00Z");
+    const friday = new Date("2026-11-20T00:00:00Z");
+    const old = (repo: string) =>
+      world.input.changes.find(
+        (c) => c.repo === repo && c.number !== null && c.mergedAt.getTime() < thursday.getTime() - 40 * 86_400_000,
+      );
+    const forms = [
+      (t: MetricsInput["changes"][number]) => ({ title: `Revert "${t.title} (#${t.number})"` }),
+      (t: MetricsInput["changes"][number]) => ({ body: `Reverts #${t.number}` }),
+      (t: MetricsInput["changes"][number]) => ({ body: `This reverts https://github.com/${t.repo}/pull/${t.number}` }),
+      (t: MetricsInput["changes"][number]) => ({ headRef: `revert-${t.number}-x` }),
+      (t: MetricsInput["changes"][number]) => ({ body: `This reverts commit ${t.landingShas[0]}.` }),
+    ];
+    const rewritten = new Set<string>();
+    const changes = world.input.changes.map((c) => {
+      const target = old(c.repo);
+      const form = forms[rewritten.size];
+      if (form === undefined || target === undefined || c.mergedAt < thursday || c.mergedAt >= friday) return c;
+      if (c.personId === null) return c;
+      rewritten.add(c.key);
+      return { ...c, ...form(target) };
+    });
+    expect(rewritten.size).toBe(forms.length);
+    const input: MetricsInput = { ...world.input, changes };
+    const asOfInput = (at: Date): MetricsInput => ({
+      ...input,
+      changes: input.changes.filter((c) => c.mergedAt < at),
+      deployments: input.deployments
+        .map((d) => ({ ...d, statuses: d.statuses.filter((x) => x.createdAt < at) }))
+        .filter((d) => d.createdAt < at),
+      usage: input.usage.filter((u) => u.day < at.toISOString().slice(0, 10)),
+    });
+    const state = rollupState(prepareMetrics(asOfInput(thursday)));
+    const after = asOfInput(friday);
+    updatePrepared(state, updateInputOf(after, thursday, reposWithDataSince(after, thursday)), thursday);
+    const fullPrep = prepareMetrics(after);
+    for (const key of rewritten) {
+      const kept = state.changeByKey.get(key);
+      expect({ key, revert: kept?.revert, qualifying: kept?.qualifying }).toEqual({
+        key,
+        revert: true,
+        qualifying: false,
+      });
+      expect(fullPrep.changes.find((f) => f.key === key)?.revert).toBe(true);
+    }
+    const expected = figuresByPair(computeMetrics(after, options));
+    expect(expectKeptEqual(state, pairsOf(["2026-W46", "2026-W47"]), expected)).toBeGreaterThan(20);
+  });
+
   it("updatePrepared: a success ends a run of failures that started long before the revert window", () => {
     // Repository 0's production deployments all fail after going live from 1 October until its
     // last one, whose success (the new data) recovers every one of them, seven weeks back.

@@ -12,7 +12,7 @@ export interface Definition {
 export const DEFINITIONS = {
   nd: {
     label: "ND",
-    text: "Normalised deployments: the sum over the group's people of min(qualifying changes deployed this week, weekly cap, default 10), divided by the active engineers. A qualifying change is merged, deployed to production, not trivial (more than 5 changed lines, not only lock or generated files) and not reverted within 14 days.",
+    text: "Normalised deployments: the sum over the group's people of min(qualifying changes deployed this week, weekly cap, default 10), divided by the active engineers. A qualifying change is merged, deployed to production, not trivial (more than 5 changed lines, not only lock or generated files), not reverted within 14 days, and not itself a revert.",
   },
   aind: {
     label: "AIND",
@@ -53,7 +53,7 @@ export const DEFINITIONS = {
   },
   qualifyingChanges: {
     label: "Qualifying changes",
-    text: "Changes deployed to production this week that are not trivial and not reverted within 14 days of merge.",
+    text: "Changes deployed to production this week that are not trivial, not reverted within 14 days of merge and not themselves reverts.",
   },
   aiQualifyingChanges: { label: "AI-assisted qualifying", text: "Qualifying changes that are AI-assisted." },
   deployments: {
@@ -91,7 +91,7 @@ export const DEFINITIONS = {
   aiCost: { label: "AI tool cost", text: "Total imported AI tool cost of the group's people this week." },
   flags: {
     label: "Integrity flags",
-    text: "Counts of person-weeks flagged, never a ranking: volume spike (above the cap and 3× the person's 8-week median), trivial share above 50% of at least 5 changes, AI-assisted change merged by its author without review, revert share above 20% of at least 5 changes, token-heavy with nothing shipped. Names only for configured admins.",
+    text: "Counts of person-weeks flagged, never a ranking: volume spike (above the cap and 3× the person's 8-week median), trivial share above 50% of at least 5 changes, two or more AI-assisted changes merged by their author without review, revert share above 20% of at least 5 changes, token-heavy with nothing shipped. Names only for configured admins.",
   },
   suppressed: {
     label: "Suppressed",

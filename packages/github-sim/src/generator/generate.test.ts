@@ -100,6 +100,54 @@ describe("a small world covers every case", () => {
     expect(changes.some((c) => c.credited === heavy && c.class === "ai")).toBe(false);
   });
 
+  it("adds configured gamers, each a strategy with its ground truth, in the middle week", () => {
+    const strategies = [
+      "burst",
+      "spike",
+      "revert-churn",
+      "agent-revert-churn",
+      "splitting",
+      "self-merge",
+      "token-heavy",
+      "rubber-stamp",
+    ] as const;
+    const gw = World.from(generateWorld({ ...presetOptions("small", 5), gamers: strategies }), { truth: true });
+    const byStrategy = new Map<string, string[]>();
+    for (const p of gw.truthPeople()) {
+      if (p.gaming !== null) byStrategy.set(p.gaming, [...(byStrategy.get(p.gaming) ?? []), p.login]);
+    }
+    expect([...byStrategy.keys()].sort()).toEqual([...strategies].sort());
+    expect(byStrategy.get("rubber-stamp")?.length).toBe(2);
+    const gaming = [...gw.truthChanges()].filter((c) => c.gaming);
+    const of = (s: string) => gaming.filter((c) => byStrategy.get(s)?.includes(c.credited ?? ""));
+    expect(of("burst").length).toBe(25);
+    expect(of("burst").every((c) => c.trivial && c.class === "ai")).toBe(true);
+    expect(of("spike").length).toBe(30);
+    expect(of("spike").every((c) => !c.trivial && c.class === "ai")).toBe(true);
+    for (const s of ["revert-churn", "agent-revert-churn"]) {
+      const reverts = of(s).filter((c) => c.revertOf !== null);
+      expect(reverts.length).toBe(4);
+      expect(reverts.every((c) => gw.truthChange(c.revertOf ?? "")?.revertedWithin14Days)).toBe(true);
+    }
+    expect(of("agent-revert-churn").filter((c) => c.revertOf !== null && c.form === "copilot.agent").length).toBe(4);
+    expect(of("splitting").length).toBe(12);
+    expect(of("splitting").every((c) => !c.trivial && c.lines <= 20)).toBe(true);
+    const selfMerged = of("self-merge").map((c) => gw.pull(c.repo, c.number ?? 0));
+    expect(selfMerged.length).toBe(6);
+    expect(selfMerged.every((p) => p?.reviews.length === 0 && p.mergedBy === p.author)).toBe(true);
+    const stamps = of("rubber-stamp").map((c) => gw.pull(c.repo, c.number ?? 0));
+    expect(stamps.length).toBe(24);
+    for (const p of stamps) {
+      const approval = p?.reviews.find((r) => r.state === "APPROVED");
+      expect(byStrategy.get("rubber-stamp")).toContain(approval?.user);
+      expect(approval?.user).not.toBe(p?.author);
+      expect(Date.parse(approval?.submittedAt ?? "") - Date.parse(p?.createdAt ?? "")).toBeLessThan(60_000);
+    }
+    const heavy = byStrategy.get("token-heavy")?.[0];
+    expect(gw.usage().some((u) => u.login === heavy && u.tokensIn >= 8_000_000)).toBe(true);
+    expect([...gw.truthChanges()].some((c) => c.credited === heavy && c.class === "ai")).toBe(false);
+  });
+
   it("has trivial and lock-file-only changes, reverts and a revert of a revert", () => {
     expect(changes.some((c) => c.trivial && c.lines <= 5)).toBe(true);
     expect(pulls.some((p) => p.files.length === 1 && /lock|\.sum$/.test(p.files[0]?.path ?? ""))).toBe(true);

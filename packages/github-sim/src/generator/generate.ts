@@ -64,7 +64,36 @@ export interface GenerateOptions {
   incidentRate?: number;
   /** The label incident issues carry (default "incident"; written to the header's `incidentLabel`). */
   incidentLabel?: string;
+  /**
+   * Gamers to add instead of the default ones (a `burst` and a `token-heavy` gamer per 100
+   * engineers): one engineer per strategy (`rubber-stamp`: a pair), the last engineers of the
+   * world, each gaming in the world's middle week (see `GamerStrategy`). Their gaming changes are
+   * `truth-change.gaming`, their strategy `truth-person.gaming`.
+   */
+  gamers?: readonly GamerStrategy[];
 }
+
+/**
+ * How a gamer tries to raise the figures (docs/simulator.md), in the world's middle week:
+ * - `burst`: trivial busywork, 25 AI-assisted pull requests of 1-3 lines;
+ * - `spike`: a volume spike, 30 AI-assisted pull requests of real size (20-150 lines), reviewed;
+ * - `revert-churn`: 4 round trips of an AI-assisted change merged and reverted 1-2 days later by
+ *   the same person; `agent-revert-churn`: the same, the reverts opened by the Copilot agent;
+ * - `splitting`: one piece of work (about 180 lines) cut into 12 AI-assisted pull requests of 10-20 lines, reviewed;
+ * - `self-merge`: 6 AI-assisted pull requests merged by their author with no review;
+ * - `token-heavy`: token burn with nothing shipped (heavy usage every working day, no AI work);
+ * - `rubber-stamp`: a pair who approve each other's AI-assisted pull requests within a minute of
+ *   their opening, 6 each a week, in the middle week and the next.
+ */
+export type GamerStrategy =
+  | "burst"
+  | "spike"
+  | "revert-churn"
+  | "agent-revert-churn"
+  | "splitting"
+  | "self-merge"
+  | "token-heavy"
+  | "rubber-stamp";
 
 export const GENERATOR_NAME = "yardstick-github-sim generator 1";
 const DEFAULT_NOW = "2026-11-23T00:00:00Z";
@@ -93,7 +122,7 @@ interface Person {
   aiRate: number;
   tools: AiTool[];
   rateMul: number;
-  gaming: "burst" | "token-heavy" | null;
+  gaming: GamerStrategy | null;
   aiLikeName: boolean;
   /** Works from an AI company's email domain (a hard negative: a domain proves nothing). */
   aiCompanyEmail: boolean;
@@ -118,8 +147,12 @@ interface Plan {
   trivial: boolean;
   gaming: boolean;
   revertOf: Plan | null;
+  /** How a revert names what it reverts (null: not a revert). */
+  revertForm: RevertForm | null;
   revertedBy: Plan | null;
   reviewer: Person | null;
+  /** Approved by the reviewer at this time, for certain (rubber-stamp gamers). */
+  approveAt: number | null;
   mergeMethod: "merge" | "squash" | "rebase";
   number: number;
   labels: string[];
@@ -143,7 +176,10 @@ interface Ids {
 }
 
 interface Context {
-  o: Required<Omit<GenerateOptions, "mergedPullRequests">> & { mergedPullRequests: number | null };
+  o: Required<Omit<GenerateOptions, "mergedPullRequests" | "gamers">> & {
+    mergedPullRequests: number | null;
+    gamers: readonly GamerStrategy[] | null;
+  };
   org: string;
   now: number;
   start: number;
@@ -175,6 +211,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
     mergedPullRequests: options.mergedPullRequests ?? null,
     incidentRate: Math.max(0, Math.min(1, options.incidentRate ?? 0.03)),
     incidentLabel: options.incidentLabel ?? "incident",
+    gamers: options.gamers ?? null,
   };
   o.teams = Math.min(o.teams, Math.floor(o.engineers / 3));
   const now = Math.floor(Date.parse(o.now) / 1000);
@@ -317,6 +354,8 @@ function makePeople(ctx: Context): void {
   const { engineers, weeks } = ctx.o;
   const seen = new Map<string, number>();
   const gamers = Math.max(1, Math.round(engineers / 100));
+  // Configured strategies, one engineer each (a rubber-stamp pair is two).
+  const configured = ctx.o.gamers === null ? null : ctx.o.gamers.flatMap((g) => (g === "rubber-stamp" ? [g, g] : [g]));
   for (let i = 0; i < engineers; i++) {
     const aiLike = i % 97 === 11 || i % 97 === 23 || (i === 3 && engineers < 97) || (i === 7 && engineers < 97);
     const name = aiLike
@@ -362,14 +401,17 @@ function makePeople(ctx: Context): void {
     let gaming: Person["gaming"] = null;
     let rateMul = 0.5 + rng.float();
     // Gamers: the last few engineers, so that changing the count keeps everyone else the same.
-    if (i >= engineers - gamers && i > 4) {
-      gaming = "burst";
-      aiRate = Math.max(aiRate, 0.5);
-      tools[0] = "claude-code";
-    } else if (i >= engineers - 2 * gamers && i > 4) {
-      gaming = "token-heavy";
+    if (configured !== null) {
+      const k = i - (engineers - configured.length);
+      if (k >= 0 && i > 4) gaming = configured[k] as GamerStrategy;
+    } else if (i >= engineers - gamers && i > 4) gaming = "burst";
+    else if (i >= engineers - 2 * gamers && i > 4) gaming = "token-heavy";
+    if (gaming === "token-heavy") {
       aiRate = 0;
       rateMul = 0.25;
+      tools[0] = "claude-code";
+    } else if (gaming !== null) {
+      aiRate = Math.max(aiRate, 0.5);
       tools[0] = "claude-code";
     }
     if (gaming !== null) {
@@ -720,8 +762,10 @@ function blankPlan(partial: Partial<Plan> & Pick<Plan, "kind" | "createdAt" | "s
     trivial: false,
     gaming: false,
     revertOf: null,
+    revertForm: null,
     revertedBy: null,
     reviewer: null,
+    approveAt: null,
     mergeMethod: "squash",
     number: 0,
     labels: [],
@@ -858,6 +902,74 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
     return plan;
   };
 
+  /** An AI-assisted pull request of a gamer's, `lines` long, merged `mergeAfter` seconds after it opened. */
+  const gamingPlan = (p: Person, createdAt: number, lines: number, mergeAfter: number): Plan => {
+    const plan = humanPlan(p, createdAt, "claude-code.trailer");
+    plan.gaming = true;
+    plan.files = makeFiles(rng, lines, false, false);
+    plan.trivial = false;
+    plan.commitCount = 1;
+    plan.mergeAt = Math.min(ctx.now - 60, plan.createdAt + mergeAfter);
+    plan.closeAt = null;
+    plans.push(plan);
+    return plan;
+  };
+  /** The configured gamers' work in week `w` (GamerStrategy), in their first repository. */
+  const gamerWork = (p: Person, w: number): void => {
+    const g = p.gaming;
+    const inWeek = w === ctx.burstWeek;
+    if (g === "spike" && inWeek) {
+      for (let i = 0; i < 30; i++) gamingPlan(p, workTime(rng, ctx, w), rng.int(20, 150), rng.int(HOUR, 8 * HOUR));
+    } else if ((g === "revert-churn" || g === "agent-revert-churn") && inWeek) {
+      // Four round trips: merged on Monday or Tuesday, reverted one to two days later.
+      for (let i = 0; i < 4; i++) {
+        const at = ctx.start + w * WEEK + rng.int(0, 1) * DAY + rng.int(8, 12) * HOUR;
+        const orig = gamingPlan(p, at, rng.int(30, 120), rng.int(HOUR, 4 * HOUR));
+        const revertAt = (orig.mergeAt as number) + rng.int(DAY, 2 * DAY);
+        const formRng = new Prng(ctx.o.seed, "gamer-revert", r, i);
+        const agent =
+          g === "agent-revert-churn"
+            ? {
+                ...buildForm("copilot.agent", {
+                  rng: formRng,
+                  human: { name: p.name, email: p.email, login: p.login },
+                  org: ctx.org,
+                  repo: name,
+                  title: `Revert ${orig.title}`,
+                  slug: `revert-${orig.slug}`,
+                  createdAt: revertAt,
+                }),
+                initialPlan: false,
+              }
+            : null;
+        const rev = makeRevert(rng, orig, p, revertAt, g === "agent-revert-churn" ? "agent" : "button", agent);
+        rev.gaming = true;
+        rev.reviewer = reviewerFor(p);
+        plans.push(rev);
+      }
+    } else if (g === "splitting" && inWeek) {
+      // One piece of work (about 180 lines) cut into twelve small, non-trivial pull requests.
+      const title = `${rng.pick(VERBS)} ${rng.pick(OBJECTS)}`;
+      for (let i = 0; i < 12; i++) {
+        const plan = gamingPlan(p, workTime(rng, ctx, w), rng.int(10, 20), rng.int(HOUR, 6 * HOUR));
+        plan.title = `${title} (part ${i + 1} of 12)`;
+      }
+    } else if (g === "self-merge" && inWeek) {
+      for (let i = 0; i < 6; i++) {
+        const plan = gamingPlan(p, workTime(rng, ctx, w), rng.int(20, 150), rng.int(600, 2 * HOUR));
+        plan.reviewer = null;
+      }
+    } else if (g === "rubber-stamp" && (inWeek || w === ctx.burstWeek + 1)) {
+      const partner = ctx.people.find((x) => x.gaming === "rubber-stamp" && x !== p);
+      if (partner === undefined) return;
+      for (let i = 0; i < 6; i++) {
+        const plan = gamingPlan(p, workTime(rng, ctx, w), rng.int(20, 150), rng.int(90, 300));
+        plan.reviewer = partner;
+        plan.approveAt = plan.createdAt + rng.int(20, 59);
+      }
+    }
+  };
+
   // Human and AI pull requests, week by week.
   const rate = ctx.o.pullsPerEngineerWeek;
   let coverage = 0;
@@ -893,6 +1005,7 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
           plans.push(plan);
         }
       }
+      if (p.repos[0] === r) gamerWork(p, w);
     }
   }
   // Direct pushes on trunk-based repositories.
@@ -1027,11 +1140,31 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
     if (createdAt + 6 * HOUR > ctx.now) continue;
     const author = orig.reviewer ?? orig.author ?? contributors[0];
     if (!author) continue;
-    const rev = makeRevert(rng, orig, author, createdAt);
+    // The form is drawn from its own stream: the repository's other draws stay as they were.
+    const formRng = new Prng(ctx.o.seed, "revert-form", r, orig.createdAt);
+    let form = formRng.weighted(REVERT_FORMS);
+    if (form === "squash" && orig.mergeMethod !== "squash") form = "button";
+    const agent =
+      form === "agent"
+        ? {
+            ...buildForm("copilot.agent", {
+              rng: formRng,
+              human: { name: author.name, email: author.email, login: author.login },
+              org: ctx.org,
+              repo: name,
+              title: `Revert ${orig.title}`,
+              slug: `revert-${orig.slug}`,
+              createdAt,
+            }),
+            initialPlan: false,
+          }
+        : null;
+    const rev = makeRevert(rng, orig, author, createdAt, form, agent);
     plans.push(rev);
     if (firstRevert && (r === 0 || rng.chance(0.5))) {
       const againAt = (rev.mergeAt as number) + rng.int(DAY, 5 * DAY);
-      if (againAt + 6 * HOUR <= ctx.now) plans.push(makeRevert(rng, rev, orig.author ?? author, againAt));
+      if (againAt + 6 * HOUR <= ctx.now)
+        plans.push(makeRevert(rng, rev, orig.author ?? author, againAt, "button", null));
     }
     firstRevert = false;
   }
@@ -1041,13 +1174,36 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
   numbered.forEach((p, i) => {
     p.number = i + 1;
   });
-  for (const p of numbered) {
-    if (p.revertOf) p.headRef = `revert-${p.revertOf.number}-${p.revertOf.headRef}`.slice(0, 100);
-  }
+  // Reverts name their target by number, so their text is written once numbers are known (in
+  // creation order: a revert of a revert quotes the first revert's final title).
+  for (const p of numbered) if (p.revertOf) writeRevert(p, p.revertOf, full);
   yield* buildRepo(ctx, rng, r, full, branch, method, plans, contributors);
 }
 
-function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): Plan {
+/**
+ * How reverts name what they revert (METRICS.md "Change failure rate"): GitHub's revert button
+ * (title, body `Reverts owner/repo#<n>`, branch `revert-<n>-...`, "This reverts commit"),
+ * `git revert` of a squash commit pushed from a branch of one's own (`Revert "<title> (#<n>)"`),
+ * a hand-written revert naming the pull request by number or by URL in its body only, and a
+ * revert pull request opened by a coding agent (Copilot) for its human.
+ */
+export type RevertForm = "button" | "squash" | "number" | "url" | "agent";
+const REVERT_FORMS: [RevertForm, number][] = [
+  ["button", 4],
+  ["squash", 2],
+  ["number", 1],
+  ["url", 1],
+  ["agent", 1],
+];
+
+function makeRevert(
+  rng: Prng,
+  orig: Plan,
+  author: Person,
+  createdAt: number,
+  form: RevertForm,
+  agent: FormSpec | null,
+): Plan {
   const files = orig.files.map(({ blankAdded, blankRemoved, ...f }) => ({
     ...f,
     additions: f.deletions,
@@ -1059,18 +1215,53 @@ function makeRevert(rng: Prng, orig: Plan, author: Person, createdAt: number): P
     kind: "pr",
     createdAt,
     author,
-    spec: humanSpec(null, "human.revert"),
+    spec: agent ?? humanSpec(null, "human.revert"),
+    // Written with the target's number (writeRevert).
     title: `Revert "${orig.title}"`,
-    headRef: `revert-${orig.number || "N"}-${orig.headRef}`.slice(0, 100),
     files,
     trivial: isTrivial(files),
     revertOf: orig,
+    revertForm: form,
     reviewer: orig.author !== author ? orig.author : null,
     mergeMethod: orig.mergeMethod === "rebase" ? "squash" : orig.mergeMethod,
   });
   plan.mergeAt = createdAt + rng.int(600, 6 * HOUR);
   orig.revertedBy = plan;
   return plan;
+}
+
+/** A revert's title, body and branch in its form, once its target's number is known. */
+function writeRevert(p: Plan, orig: Plan, full: string): void {
+  const n = orig.number;
+  const login = (p.author as Person).login;
+  switch (p.revertForm) {
+    case "squash":
+      p.title = `Revert "${orig.title} (#${n})"`;
+      p.body = "";
+      p.headRef = `${login}/revert-${orig.slug}`;
+      break;
+    case "number":
+      p.title = `Back out ${orig.title}`;
+      p.body = `Reverts #${n}: it broke the build.`;
+      p.headRef = `${login}/back-out-${orig.slug}`;
+      break;
+    case "url":
+      p.title = `Roll back ${orig.title}`;
+      p.body = `This reverts https://github.com/${full}/pull/${n}`;
+      p.headRef = `${login}/roll-back-${orig.slug}`;
+      break;
+    case "agent":
+      p.title = `Revert "${orig.title}"`;
+      p.body = `Reverts #${n}\n\n${p.spec.body ?? ""}`;
+      p.headRef = `copilot/revert-${orig.slug}`;
+      break;
+    default:
+      p.title = `Revert "${orig.title}"`;
+      p.body = `Reverts ${full}#${n}`;
+      p.headRef = `revert-${n}-${orig.headRef}`;
+  }
+  p.headRef = p.headRef.slice(0, 100);
+  p.slug = slugify(p.title);
 }
 
 function identOf(p: Person, rng: Prng): Ident {
@@ -1218,7 +1409,10 @@ function* buildRepo(
             : rng.pick(FOLLOW_UPS);
       if (spec.subjectPrefix) subject = `${spec.subjectPrefix}${subject}`;
       if (plan.revertOf && i === 0) subject = plan.title;
-      const body = plan.revertOf && i === 0 ? `This reverts commit ${plan.revertOf.sha}.` : "";
+      // `git revert` (and GitHub's revert button) write the reverted commit; hand-written reverts
+      // and the agent's do not.
+      const gitRevert = plan.revertForm === "button" || plan.revertForm === "squash";
+      const body = gitRevert && i === 0 ? `This reverts commit ${(plan.revertOf as Plan).sha}.` : "";
       const trailers = [...(spec.trailers ?? []), ...(i === k - 1 ? (spec.lastTrailers ?? []) : [])];
       if (spec.hardNegative === "replit-deployment") trailers.push("Replit-Commit-Author: Deployment");
       const c: WorldCommit = {
@@ -1252,7 +1446,15 @@ function* buildRepo(
     const human = plan.author;
     const reviews: WorldReview[] = [];
     const reviewer = plan.reviewer;
-    if (reviewer && endAt !== null && rng.chance(0.92)) {
+    if (reviewer && endAt !== null && plan.approveAt !== null) {
+      reviews.push({
+        id: ctx.ids.review++,
+        user: reviewer.login,
+        state: "APPROVED",
+        submittedAt: iso(Math.min(plan.approveAt, endAt)),
+        body: "",
+      });
+    } else if (reviewer && endAt !== null && rng.chance(0.92)) {
       if (rng.chance(0.15)) {
         reviews.push({
           id: ctx.ids.review++,
@@ -1281,7 +1483,7 @@ function* buildRepo(
       id,
       nodeId: `PR_kwDO${id.toString(36)}`,
       title: plan.title,
-      body: plan.revertOf ? `Reverts ${full}#${plan.revertOf.number}` : plan.body,
+      body: plan.body,
       author: prAuthorLogin(plan),
       state: endAt === null ? "open" : "closed",
       draft: endAt === null && rng.chance(0.2),

@@ -1,6 +1,7 @@
 export { AI_FORMS, BOT_ACCOUNTS, FORMS_BY_TOOL, HARD_NEGATIVES, TOOL_POPULARITY } from "./forms.js";
 export {
   deployMethodOf,
+  type GamerStrategy,
   GENERATOR_NAME,
   type GenerateOptions,
   generateWorld,

@@ -428,7 +428,7 @@ export const TruthChange = z.object({
   /** Key of the change that reverted this one, and whether it merged within 14 days of this merge. */
   revertedBy: z.string().nullable(),
   revertedWithin14Days: z.boolean(),
-  /** Part of a gaming burst of trivial AI-assisted PRs. */
+  /** Part of a gamer's gaming work (a burst of trivial AI-assisted PRs, a spike, a revert round trip, ...). */
   gaming: z.boolean(),
   /** The production deployment that first shipped it (`truth-deployment.externalId`), or null. */
   deployment: z.string().nullable(),
@@ -496,8 +496,19 @@ export const TruthPerson = z.object({
   login: Login,
   /** AI tools this person really uses. */
   tools: z.array(AiTool),
-  /** Gaming behaviour: bursts of trivial AI PRs, or heavy tokens that ship nothing. */
-  gaming: z.enum(["burst", "token-heavy"]).nullable(),
+  /** Gaming strategy (generator's `GamerStrategy`): bursts of trivial AI PRs, heavy tokens that ship nothing, ... */
+  gaming: z
+    .enum([
+      "burst",
+      "spike",
+      "revert-churn",
+      "agent-revert-churn",
+      "splitting",
+      "self-merge",
+      "token-heavy",
+      "rubber-stamp",
+    ])
+    .nullable(),
   /** A real person whose name looks like an AI tool's (Claude, Devin...). */
   aiLikeName: z.boolean(),
 });

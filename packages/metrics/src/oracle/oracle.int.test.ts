@@ -15,7 +15,14 @@ import { compileGlobs } from "../glob.js";
 import { type MetricsChange, MetricsInput, type MetricsInputData } from "../inputs.js";
 import type { MetricsOutput, WeekFigures } from "../output.js";
 import { prepareMetrics } from "../prepare.js";
-import { type OracleGroup, type OracleInput, type OracleWeek, oracleMetrics, oracleWeekOf } from "./oracle.js";
+import {
+  type OracleGroup,
+  type OracleInput,
+  type OracleWeek,
+  oracleMetrics,
+  oracleWeekOf,
+  oracleWeekStart,
+} from "./oracle.js";
 
 /**
  * The issue-6 "Done when" check: on generated worlds (the demo preset: 300 engineers, 12 teams,
@@ -293,6 +300,8 @@ function adapters(world: World, blind: ReadonlySet<string>) {
         deployedAt: t.deployedAt === null || blind.has(t.repo) ? null : date(t.deployedAt),
         trivial: t.trivial,
         reverted: t.revertedWithin14Days,
+        // The generator made it as a revert (whatever form its text takes).
+        revert: t.revertOf !== null,
         ai: t.class === "ai" && t.markerConfidence === "high",
       })),
       deployments: [...world.truthDeployments()].flatMap((d) =>
@@ -445,7 +454,13 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
   const FROM = oracleWeekOf(new Date(world.header.start));
   const TO = oracleWeekOf(new Date(now.getTime() - 86_400_000));
   const truth = [...world.truthChanges()];
-  const engine = computeMetrics(MetricsInput.parse(engineInput(truth, tz.zone)), { from: FROM, to: TO, now });
+  // As an admin sees it: the named flag lists (not compared with the oracle) measure false positives.
+  const engine = computeMetrics(MetricsInput.parse(engineInput(truth, tz.zone)), {
+    from: FROM,
+    to: TO,
+    now,
+    viewerIsAdmin: true,
+  });
   const oracle = oracleMetrics(oracleInput(truth, tz.offset), FROM, TO);
 
   it("covers at least 26 weeks, several visible teams and every deployment method", () => {
@@ -470,6 +485,29 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
     expect(org?.weeks.filter((w) => (w.aiQualifyingChanges ?? 0) > 0).length).toBeGreaterThan(20);
   });
 
+  it("makes reverts in every form, including by an agent", () => {
+    const forms = new Map<string, number>();
+    for (const t of truth) {
+      if (t.revertOf === null || t.kind !== "pull_request") continue;
+      const pr = world.pull(t.repo, t.number ?? 0);
+      const form =
+        pr?.author === "Copilot"
+          ? "agent"
+          : pr?.headRef.startsWith("revert-")
+            ? "button"
+            : /\(#\d+\)"$/.test(pr?.title ?? "")
+              ? "squash"
+              : /pull\/\d+/.test(pr?.body ?? "")
+                ? "url"
+                : "number";
+      forms.set(form, (forms.get(form) ?? 0) + 1);
+    }
+    expect([...forms.keys()].sort()).toEqual(["agent", "button", "number", "squash", "url"]);
+    // Revert of a revert.
+    const keys = new Map(truth.map((t) => [t.key, t] as const));
+    expect(truth.some((t) => t.revertOf !== null && keys.get(t.revertOf)?.revertOf !== null)).toBe(true);
+  });
+
   it("derives each change's deployedAt, trivial and reverted as the ground truth has them", () => {
     const prep = prepareMetrics(MetricsInput.parse(engineInput(truth, tz.zone)));
     const facts = new Map(prep.changes.map((f) => [f.key, f] as const));
@@ -485,6 +523,7 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
       if (deployedAt !== truthDeployedAt) diffs.push(`${t.key} deployedAt: engine ${deployedAt} truth ${t.deployedAt}`);
       if (f.trivial !== t.trivial)
         diffs.push(`${t.key} trivial: engine ${f.trivial} truth ${t.trivial} (${t.lines} lines)`);
+      if (f.revert !== (t.revertOf !== null)) diffs.push(`${t.key} revert: engine ${f.revert} truth ${t.revertOf}`);
       if (f.reverted !== t.revertedWithin14Days)
         diffs.push(
           `${t.key} reverted: engine ${f.reverted} truth ${t.revertedWithin14Days} (by ${t.revertedBy}, of ${t.revertOf})`,
@@ -504,6 +543,36 @@ describe.each(WORLDS)("metrics engine against the ground-truth oracle (%s)", (_l
         ),
     );
     expect(zeroEverywhere).toEqual(rare);
+  });
+
+  it("integrity flags fire on under 2% of honest person-weeks (the generator's people who do not game)", () => {
+    const gamers = new Set(world.truthPeople().flatMap((p) => (p.gaming === null ? [] : [p.login])));
+    const org = engine.groups.find((g) => g.kind === "org");
+    if (org === undefined) throw new Error("no org group");
+    const mergedBy = new Map<string, number[]>();
+    for (const t of truth) {
+      if (t.credited === null || !gamers.has(t.credited)) continue;
+      mergedBy.set(t.credited, [...(mergedBy.get(t.credited) ?? []), Date.parse(t.mergedAt)]);
+    }
+    let honestPersonWeeks = 0;
+    const fired = new Map<string, number>();
+    for (const w of org.weeks) {
+      if (w.suppressed || w.flags.named === null) continue;
+      // Active gamers: a merged change in the 4 weeks ending w (the active-engineer rule).
+      const end = oracleWeekStart(w.week) - tz.offset * 60_000 + 7 * 86_400_000;
+      const start = end - 28 * 86_400_000;
+      let activeGamers = 0;
+      for (const times of mergedBy.values()) if (times.some((x) => x >= start && x < end)) activeGamers += 1;
+      honestPersonWeeks += (w.activeEngineers ?? 0) - activeGamers;
+      for (const [flag, people] of Object.entries(w.flags.named)) {
+        fired.set(flag, (fired.get(flag) ?? 0) + people.filter((p) => !gamers.has(p)).length);
+      }
+    }
+    const rates = Object.fromEntries([...fired].map(([flag, n]) => [flag, n / honestPersonWeeks]));
+    console.log(`${_label}: honest person-weeks ${honestPersonWeeks}; flags on them ${JSON.stringify([...fired])}`);
+    expect(honestPersonWeeks).toBeGreaterThan(1000);
+    for (const [flag, rate] of Object.entries(rates))
+      expect({ flag, over2pct: rate >= 0.02, rate }).toMatchObject({ flag, over2pct: false });
   });
 
   it("agrees with the oracle on every figure, for org, team and repository groups", () => {

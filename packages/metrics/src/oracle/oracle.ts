@@ -35,6 +35,8 @@ export interface OracleChange {
   trivial: boolean;
   /** Reverted within the revert window (and not restored). */
   reverted: boolean;
+  /** Itself a revert of another change (of anyone's, whenever): never a qualifying change. */
+  revert: boolean;
   /** AI-assisted at the configured confidence. */
   ai: boolean;
 }
@@ -311,7 +313,8 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     const rosterSize = scope.repos !== null ? active.size : people.size;
     const merged = ofGroup.filter((c) => inRange(c.mergedAt, start, end));
     const deployed = ofGroup.filter((c) => inRange(c.deployedAt, start, end));
-    const qualifies = (c: OracleChange) => !c.trivial && !c.reverted;
+    // METRICS.md "Qualifying change": not trivial, not reverted within 14 days, not itself a revert.
+    const qualifies = (c: OracleChange) => !c.trivial && !c.reverted && !c.revert;
     const qualifying = deployed.filter(qualifies);
     const aiQualifying = qualifying.filter((c) => c.ai);
     const a = active.size;
@@ -415,7 +418,10 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     let highRevertShare = 0;
     let selfMergedAi = 0;
     for (const list of perPerson(merged).values()) {
-      if (list.some((c) => c.ai && c.mergedBy === c.credited && c.reviewers.every((r) => r === c.credited))) {
+      // Two or more AI-assisted changes merged by their credited person with nobody else's review.
+      if (
+        list.filter((c) => c.ai && c.mergedBy === c.credited && c.reviewers.every((r) => r === c.credited)).length >= 2
+      ) {
         selfMergedAi += 1;
       }
       if (list.length < 5) continue;

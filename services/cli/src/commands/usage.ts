@@ -1,10 +1,24 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { normaliseIdentity, resolveIdentities, upsertUsage } from "@yardstick/db";
-import { formatUsageError, parseUsage, UsageFormat } from "@yardstick/pipeline";
+import { type Database, normaliseIdentity, resolveIdentities, upsertUsage } from "@yardstick/db";
+import { formatUsageError, parseUsage, UsageFormat, type UsageParseResult } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { openRuntime } from "../runtime.js";
+
+/** Resolves parsed usage rows to people and writes them (re-importing replaces the same rows). */
+export async function storeUsage(db: Database, rows: UsageParseResult["rows"]) {
+  const people = await resolveIdentities(
+    db,
+    rows.map((r) => ({ kind: r.identityKind, value: r.identityValue })),
+  );
+  const records = rows.map((r) => ({
+    ...r,
+    personId: people.get(`${r.identityKind}:${normaliseIdentity(r.identityValue)}`) ?? null,
+  }));
+  await upsertUsage(db, records);
+  return records;
+}
 
 interface ImportOptions {
   format?: UsageFormat;
@@ -69,16 +83,7 @@ metrics records (day, user_login, token_usage). Claude Code: the Admin API usage
 
       const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
       try {
-        const db = runtime.database.db;
-        const people = await resolveIdentities(
-          db,
-          parsed.rows.map((r) => ({ kind: r.identityKind, value: r.identityValue })),
-        );
-        const records = parsed.rows.map((r) => ({
-          ...r,
-          personId: people.get(`${r.identityKind}:${normaliseIdentity(r.identityValue)}`) ?? null,
-        }));
-        await upsertUsage(db, records);
+        const records = await storeUsage(runtime.database.db, parsed.rows);
         const unmatched = [...new Set(records.filter((r) => r.personId === null).map((r) => r.identityValue))].sort();
         const matched = records.length - records.filter((r) => r.personId === null).length;
         process.stdout.write(
