@@ -824,7 +824,8 @@ trailerCase(
   "copilot/review-suggestion",
   "copilot",
   () => ["Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   5,
 );
 trailerCase("copilot/vscode", "copilot", () => ["Co-authored-by: Copilot <copilot@github.com>"], "medium", 4);
@@ -832,14 +833,16 @@ trailerCase(
   "gemini/code-assist",
   "gemini",
   () => ["Co-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   5,
 );
 trailerCase(
   "cursor/bugbot",
   "cursor",
   () => ["Co-authored-by: cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   3,
 );
 for (const [login, tool] of [
