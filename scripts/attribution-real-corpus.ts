@@ -141,6 +141,7 @@ const MESSAGE_MARKERS: Array<{ tool: string; test: RegExp; what: string }> = [
   { tool: "copilot", test: /^Potential fix for code scanning alert no\. \d+/, what: "Copilot Autofix subject" },
   { tool: "cursor", test: /^[ \t*-]*Made-with: Cursor/m, what: "Made-with: Cursor trailer" },
   { tool: "cursor", test: /cursor\.com\/agents\/bc-/, what: "Cursor agent link" },
+  { tool: "cursor", test: /Made with \[Cursor\]\(https:\/\/cursor\.com\/?\)/, what: "Made with [Cursor] footer" },
   { tool: "codex", test: /chatgpt\.com\/codex\/tasks\/task_/, what: "Codex task link" },
   { tool: "aider", test: /^aider: /, what: "aider: subject prefix" },
   { tool: "devin", test: /app\.devin\.ai\/sessions\/|Generated with \[Devin\]/, what: "Devin session link or footer" },
