@@ -191,7 +191,7 @@ const aiRules: RuleInput[] = [
     confidence: "high",
     subtype: "assisted",
     pattern:
-      "(?:🤖[ \\t]*)?Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
+      "Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
     fields: MESSAGE_AND_BODY,
     description:
       "The footer Claude Code writes into commits and PR bodies (a markdown link, not prose); anywhere on a line, as squash tools sometimes fold it into the subject.",

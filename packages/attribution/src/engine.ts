@@ -117,22 +117,36 @@ export function matchActor(index: IdentityIndex, keys: ActorKeys, withPatterns =
   return out ?? NO_MATCHES;
 }
 
+function isSeparator(s: string, i: number): boolean {
+  if (i < 0) return true;
+  const c = s.charCodeAt(i);
+  return c === 45 || c === 95 || c === 46 || c === 32; // - _ . space
+}
+
+/** `…[-_. ]bot`, `…[-_. ]robot`, `…b0t` ending at `end` (lower-case input); char codes, no regex: hot path. */
+function endsLikeAutomation(s: string, end: number): boolean {
+  if (end < 3 || s.charCodeAt(end - 1) !== 116 || s.charCodeAt(end - 3) !== 98) return false; // t, b
+  const o = s.charCodeAt(end - 2);
+  if (o !== 111 && o !== 48) return false; // o or 0
+  return (
+    isSeparator(s, end - 4) ||
+    (end >= 5 && s.charCodeAt(end - 4) === 111 && s.charCodeAt(end - 5) === 114 && isSeparator(s, end - 6))
+  );
+}
+
 /**
  * Release, nightly and export robots that are plain accounts, not GitHub Apps: a login, name or
  * email local part ending in `bot`/`robot` (or `b0t`) after a separator (`gemini-cli-robot`,
  * `dotnet bot`, `genai-sdk-bot@google.com`, `R00-B0T`). A separator is required, so Talbot and
  * Abbot stay people.
  */
-const AUTOMATION_NAME = /(?:^|[-_. ])(?:ro)?b[o0]t$/;
-
 function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
   if (type === "Bot") return true;
   if (keys.login?.endsWith("[bot]") || keys.name.endsWith("[bot]") || keys.email.includes("[bot]@")) return true;
-  const at = keys.email.indexOf("@");
   return (
-    AUTOMATION_NAME.test(keys.name) ||
-    (keys.login !== null && AUTOMATION_NAME.test(keys.login)) ||
-    (at > 0 && AUTOMATION_NAME.test(keys.email.slice(0, at)))
+    endsLikeAutomation(keys.name, keys.name.length) ||
+    (keys.login !== null && endsLikeAutomation(keys.login, keys.login.length)) ||
+    endsLikeAutomation(keys.email, keys.email.indexOf("@"))
   );
 }
 
