@@ -315,11 +315,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "copilot.autofix.subject",
     tool: "copilot",
-    confidence: "high",
+    confidence: "medium",
     subtype: "ai-suggested",
     pattern: "^Potential fix for code scanning alert no\\. [0-9]+",
     fields: ["commit.message", "pr.title"],
-    description: "The subject Copilot Autofix gives its fix commits and PRs.",
+    description: "The subject Copilot Autofix gives its fix commits and PRs: a subject anyone can type, medium.",
   }),
   ...account({
     id: "copilot.cli",
@@ -545,12 +545,12 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "devin.branch",
     tool: "devin",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^devin/(?:[0-9]{10}-[a-z0-9][a-z0-9-]*|[A-Za-z0-9][A-Za-z0-9-]*_[0-9]{6}_[0-9]{4})$",
     fields: ["pr.head-ref"],
     description:
-      "Devin's branch forms devin/<epoch>-<slug> and devin/<slug>_<YYMMDD_HHMM>; a plain devin/<slug> is a person named Devin.",
+      "Devin's branch forms devin/<epoch>-<slug> and devin/<slug>_<YYMMDD_HHMM>; a plain devin/<slug> is a person named Devin. A branch name anyone can type: medium.",
   }),
 
   // ---- Jules ----
@@ -566,11 +566,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "jules.branch",
     tool: "jules",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^jules_wip_[0-9]+$",
     fields: ["pr.head-ref"],
-    description: "Jules's work branch jules_wip_<digits>.",
+    description: "Jules's work branch jules_wip_<digits>: a branch name anyone can type, medium.",
   }),
   ...pattern({
     id: "jules.task-link",
@@ -666,11 +666,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "openhands.branch",
     tool: "openhands",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^openhands-fix-issue-[0-9]+",
     fields: ["pr.head-ref"],
-    description: "The OpenHands resolver's branch openhands-fix-issue-<N>.",
+    description: "The OpenHands resolver's branch openhands-fix-issue-<N>: a branch name anyone can type, medium.",
   }),
 
   // ---- Amp ----
@@ -754,11 +754,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "sweep.rules-title",
     tool: "sweep",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^\\[Sweep Rules\\]",
     fields: ["pr.title"],
-    description: "Sweep's [Sweep Rules] PR titles.",
+    description: "Sweep's [Sweep Rules] PR titles: a title anyone can type, medium.",
   }),
 
   // ---- Replit ----

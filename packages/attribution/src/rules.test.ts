@@ -203,13 +203,13 @@ const positives: Positive[] = [
   {
     signal: "copilot.autofix.subject.message",
     tool: "copilot",
-    confidence: "high",
+    confidence: "medium",
     input: line("Potential fix for code scanning alert no. 17: Incomplete URL substring sanitization"),
   },
   {
     signal: "copilot.autofix.subject.pr-title",
     tool: "copilot",
-    confidence: "high",
+    confidence: "medium",
     input: withPr({
       title: "Potential fix for code scanning alert no. 4: Clear-text logging of sensitive information",
     }),
@@ -431,13 +431,13 @@ const positives: Positive[] = [
   {
     signal: "devin.branch",
     tool: "devin",
-    confidence: "high",
+    confidence: "medium",
     input: withPr({ headRef: "devin/1741690000-webhook-retries" }),
   },
   {
     signal: "devin.branch",
     tool: "devin",
-    confidence: "high",
+    confidence: "medium",
     input: withPr({ headRef: "devin/webhook-retries_250311_0942" }),
   },
   // Jules
@@ -456,7 +456,7 @@ const positives: Positive[] = [
     confidence: "high",
     input: withPr({ authorLogin: "google-labs-jules[bot]", authorType: "Bot" }),
   },
-  { signal: "jules.branch", tool: "jules", confidence: "high", input: withPr({ headRef: "jules_wip_1837265012345" }) },
+  { signal: "jules.branch", tool: "jules", confidence: "medium", input: withPr({ headRef: "jules_wip_1837265012345" }) },
   {
     signal: "jules.task-link.pr-body",
     tool: "jules",
@@ -521,7 +521,7 @@ const positives: Positive[] = [
   {
     signal: "openhands.branch",
     tool: "openhands",
-    confidence: "high",
+    confidence: "medium",
     input: withPr({ headRef: "openhands-fix-issue-221" }),
   },
   // Amp
@@ -563,7 +563,7 @@ const positives: Positive[] = [
   {
     signal: "sweep.rules-title",
     tool: "sweep",
-    confidence: "high",
+    confidence: "medium",
     input: withPr({ title: "[Sweep Rules] Add type hints to utils.py" }),
   },
   {
