@@ -190,8 +190,7 @@ const aiRules: RuleInput[] = [
     tool: "claude-code",
     confidence: "high",
     subtype: "assisted",
-    pattern:
-      "Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
+    pattern: "Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
     fields: MESSAGE_AND_BODY,
     description:
       "The footer Claude Code writes into commits and PR bodies (a markdown link, not prose); anywhere on a line, as squash tools sometimes fold it into the subject.",
@@ -800,6 +799,26 @@ const aiRules: RuleInput[] = [
     fields: ["commit.author", "commit.committer", "commit.co-author"],
     description: "Roo Code <roomote@roocode.com>: Roo Code's cloud agent as git identity.",
   }),
+  ...["open-swe[bot]", "open-swe-dev[bot]"].flatMap((login) => [
+    ...account({
+      id: `other-ai.${login.replace("[bot]", "")}`,
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "agent",
+      identity: { login },
+      fields: AGENT_ACTOR,
+      description: `${login}: LangChain's Open SWE coding agent (its PRs say "Opened collaboratively by <person> and open-swe").`,
+    }),
+    ...account({
+      id: `other-ai.${login.replace("[bot]", "")}-name`,
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "agent",
+      identity: { name: login },
+      fields: ["commit.author", "commit.committer", "commit.co-author"],
+      description: `${login} as a git name (its co-author lines use a login@users.noreply.github.com address without [bot]).`,
+    }),
+  ]),
   ...account({
     id: "other-ai.continue",
     tool: "other-ai",

@@ -99,6 +99,12 @@ const realSignals: Array<{ family: string; repo: string; sha: string; signal: st
   { family: "aider name suffix", repo: "Aider-AI/aider", sha: "", signal: "aider.author-suffix" },
   { family: "agent app account", repo: "sweepai/sweep", sha: "1228bbe400", signal: "sweep.nightly-name.author" },
   {
+    family: "agent app account",
+    repo: "langchain-ai/langchainjs",
+    sha: "67ba9f8217",
+    signal: "other-ai.open-swe.author",
+  },
+  {
     family: "review bot co-author",
     repo: "browserbase/stagehand",
     sha: "9692d7ff05",

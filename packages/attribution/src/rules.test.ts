@@ -456,7 +456,12 @@ const positives: Positive[] = [
     confidence: "high",
     input: withPr({ authorLogin: "google-labs-jules[bot]", authorType: "Bot" }),
   },
-  { signal: "jules.branch", tool: "jules", confidence: "medium", input: withPr({ headRef: "jules_wip_1837265012345" }) },
+  {
+    signal: "jules.branch",
+    tool: "jules",
+    confidence: "medium",
+    input: withPr({ headRef: "jules_wip_1837265012345" }),
+  },
   {
     signal: "jules.task-link.pr-body",
     tool: "jules",
@@ -769,6 +774,35 @@ const positives: Positive[] = [
     tool: "other-ai",
     confidence: "high",
     input: line("fix: settings import (#6123)\n\nCo-authored-by: Roo Code <roomote@roocode.com>"),
+  },
+  {
+    signal: "other-ai.open-swe.author",
+    tool: "other-ai",
+    confidence: "high",
+    input: line(
+      "feat(openrouter): add session id and trace fields (#10812)",
+      "open-swe[bot] <215916821+open-swe[bot]@users.noreply.github.com>",
+    ),
+  },
+  {
+    signal: "other-ai.open-swe-name.co-author",
+    tool: "other-ai",
+    confidence: "high",
+    input: line("Fix docs import (#5797)\n\nCo-authored-by: open-swe[bot] <open-swe@users.noreply.github.com>"),
+  },
+  {
+    signal: "other-ai.open-swe-dev.pr-author",
+    tool: "other-ai",
+    confidence: "high",
+    input: withPr({ authorLogin: "open-swe-dev[bot]", authorType: "Bot" }),
+  },
+  {
+    signal: "other-ai.open-swe-dev-name.co-author",
+    tool: "other-ai",
+    confidence: "high",
+    input: line(
+      "Remove dead code (#5555)\n\nCo-authored-by: open-swe-dev[bot] <open-swe-dev@users.noreply.github.com>",
+    ),
   },
   {
     signal: "other-ai.continue.author",
