@@ -654,7 +654,8 @@ for (let i = 0; i < 3; i++) {
       headRef: `openhands-fix-issue-${issue}`,
       title: `Fix issue #${issue}`,
     },
-    expected: ai("openhands"),
+    // The merge by a person of the resolver's branch has only the branch name: medium since 2026.12.
+    expected: i === 1 ? ai("openhands", "medium") : ai("openhands"),
   });
 }
 trailerCase(
@@ -824,7 +825,8 @@ trailerCase(
   "copilot/review-suggestion",
   "copilot",
   () => ["Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   5,
 );
 trailerCase("copilot/vscode", "copilot", () => ["Co-authored-by: Copilot <copilot@github.com>"], "medium", 4);
@@ -832,14 +834,16 @@ trailerCase(
   "gemini/code-assist",
   "gemini",
   () => ["Co-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   5,
 );
 trailerCase(
   "cursor/bugbot",
   "cursor",
   () => ["Co-authored-by: cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>"],
-  "medium",
+  // Policy 2026.12: a review suggestion committed is AI-assisted by default (the exact account: high).
+  "high",
   3,
 );
 for (const [login, tool] of [

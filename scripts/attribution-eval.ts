@@ -4,11 +4,20 @@
  *
  *   pnpm exec tsx scripts/attribution-eval.ts [corpus.jsonl] [--threshold high|medium|low]
  *   pnpm exec tsx scripts/attribution-eval.ts --rules-table   (the built-in rules as a Markdown table)
+ *   pnpm exec tsx scripts/attribution-eval.ts --real [--failures]  (the real-commit corpus, corpus/real)
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileRules, confusionTable, evaluateCorpus, parseCorpusCase } from "@yardstick/attribution";
+import {
+  compileRules,
+  confusionTable,
+  evaluateCorpus,
+  evaluateReal,
+  parseCorpusCase,
+  parseRealCorpus,
+  realGroupTable,
+} from "@yardstick/attribution";
 import { Confidence } from "@yardstick/core";
 
 const args = process.argv.slice(2);
@@ -29,6 +38,35 @@ if (args.includes("--rules-table")) {
     console.log(
       `| ${r.id} | ${kind} | ${r.tool ?? ""} | ${r.field} | ${match} | ${r.kind === "ai" ? r.confidence : ""} | ${r.kind === "ai" ? r.subtype : ""} | ${cell(r.description)} |`,
     );
+  }
+  process.exit(0);
+}
+if (args.includes("--real")) {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), "../packages/attribution/corpus/real");
+  const cases = readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()
+    .flatMap((f) => parseRealCorpus(readFileSync(resolve(dir, f), "utf8"), f));
+  const rules = compileRules();
+  const e = evaluateReal(cases, { rules });
+  const fmt = (s: { tp: number; fp: number; fn: number; tn: number; precision: number; recall: number }) =>
+    `precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn}, tn ${s.tn})`;
+  console.log(`# Real commits: ${e.total} commits from ${e.repos} repositories, rules ${rules.version}`);
+  console.log(`labelled ai ${e.byClass.ai}, human ${e.byClass.human}, bot ${e.byClass.bot}\n`);
+  console.log(`AI-assisted (class ai, any confidence): ${fmt(e.detection)}`);
+  for (const t of ["high", "medium", "low"] as const) console.log(`  at threshold ${t}: ${fmt(e.perThreshold[t])}`);
+  console.log(`right tool: ${e.tool.correct}/${e.tool.total} = ${e.tool.rate.toFixed(3)}`);
+  console.log(`human vs bot right: ${e.nonAiClass.correct}/${e.nonAiClass.total} = ${e.nonAiClass.rate.toFixed(3)}\n`);
+  console.log(`${realGroupTable("tool (or class)", e.byTool)}\n`);
+  console.log(`${realGroupTable("class:signal family", e.byFamily)}\n`);
+  if (args.includes("--repos")) console.log(`${realGroupTable("repository", e.byRepo)}\n`);
+  console.log(`${e.failures.length} case(s) differ from their label`);
+  if (args.includes("--failures")) {
+    for (const f of e.failures) {
+      console.log(
+        `- ${f.repo} ${f.sha.slice(0, 10)}: label ${f.label.class}/${f.label.tool ?? "-"} (${f.label.family}: ${f.reason}); got ${f.got.class}/${f.got.tool ?? "-"}/${f.got.confidence ?? "-"} [${f.signals.join(", ")}]`,
+      );
+    }
   }
   process.exit(0);
 }

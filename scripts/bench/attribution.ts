@@ -9,11 +9,14 @@
  * 2. line: JSON text -> validate -> verdict -> JSON text (processLine), what the command does per line.
  * 3. cli: the real `yardstick attribute --input FILE > /dev/null` in a child process (start-up included).
  *
- * Two input mixes, both built from the labelled corpus with fresh ids: "corpus" (60% AI, as
- * labelled) and "typical" (85% human and bot commits, 15% AI: closer to a real organisation).
+ * Three input mixes with fresh ids: "corpus" and "typical" from the catalogue corpus (60% AI as
+ * labelled; 85% human and bot, 15% AI: closer to a real organisation), and "real", the commits of
+ * the real-commit corpus (packages/attribution/corpus/real: public repositories' own messages,
+ * squash bodies included) in turn.
+ *   --mix real        only that mix (repeatable: --mix corpus --mix real)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,7 @@ import {
   compileRules,
   parseAttributeLine,
   parseCorpusCase,
+  parseRealCorpus,
   processLine,
 } from "@yardstick/attribution";
 
@@ -36,16 +40,23 @@ const corpus = readFileSync(join(root, "packages/attribution/testdata/corpus.jso
   .split("\n")
   .filter((l) => l.trim() !== "")
   .map((l, i) => parseCorpusCase(JSON.parse(l), i + 1));
+const realDir = join(root, "packages/attribution/corpus/real");
+const real = readdirSync(realDir)
+  .filter((f) => f.endsWith(".jsonl"))
+  .sort()
+  .flatMap((f) => parseRealCorpus(readFileSync(join(realDir, f), "utf8"), f))
+  .map((c) => c.input);
+const mixes = args.flatMap((a, i) => (a === "--mix" ? [args[i + 1] ?? ""] : []));
 const nonAi = corpus.filter((c) => c.expected.class !== "ai");
 const isAi = corpus.filter((c) => c.expected.class === "ai");
 
-function build(mix: "corpus" | "typical"): string[] {
+function build(mix: "corpus" | "typical" | "real"): string[] {
   const out: string[] = [];
   for (let i = 0; i < N; i++) {
-    const pool = mix === "corpus" ? corpus : i % 20 < 3 ? isAi : nonAi;
+    const pool: AttributeLine[] = mix === "real" ? real : mix === "corpus" ? corpus : i % 20 < 3 ? isAi : nonAi;
     const c = pool[(i * 7919) % pool.length];
     if (c === undefined) throw new Error("empty corpus");
-    const { expected: _expected, ...line } = c;
+    const { expected: _expected, ...line } = c as AttributeLine & { expected?: unknown };
     out.push(JSON.stringify({ ...line, id: `${(i * 2654435761) >>> 0}`.padStart(10, "0") }));
   }
   return out;
@@ -75,7 +86,7 @@ const fmt = (x: number) => x.toLocaleString("en-US");
 
 console.log(`# attribution benchmark: ${fmt(N)} lines, node ${process.version}, rules ${rules.version}`);
 const results: string[] = [];
-for (const mix of ["corpus", "typical"] as const) {
+for (const mix of (["corpus", "typical", "real"] as const).filter((m) => mixes.length === 0 || mixes.includes(m))) {
   const lines = build(mix);
   const parsed: AttributeLine[] = lines.map((l) => {
     const r = parseAttributeLine(JSON.parse(l));

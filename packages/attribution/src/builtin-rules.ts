@@ -16,7 +16,7 @@ import type { AttributionRule, RuleField } from "./rule-schema.js";
  * - Branch (`pr.head-ref`) rules also run on the branch named in a merge commit's subject
  *   (`Merge pull request #12 from owner/codex/...`): branches survive there.
  */
-export const BUILTIN_RULES_VERSION = "2026.11.1";
+export const BUILTIN_RULES_VERSION = "2026.12.1";
 
 export type RuleInput = z.input<typeof AttributionRule>;
 
@@ -41,6 +41,8 @@ interface AccountSpec {
   identity: { login?: string; name?: string; email?: string };
   fields: readonly ActorField[];
   description: string;
+  /** An AI review bot's suggestion committed in review (attribution.reviewSuggestions decides). */
+  reviewSuggestion?: boolean;
 }
 
 /** One rule per field for an exact identity (ids `<id>.<field>` when several; disabling `<id>` disables all). */
@@ -54,6 +56,7 @@ function account(spec: AccountSpec): RuleInput[] {
     field,
     identity: spec.identity,
     description: spec.description,
+    reviewSuggestion: spec.reviewSuggestion ?? false,
   }));
 }
 
@@ -172,34 +175,46 @@ const aiRules: RuleInput[] = [
     description:
       "Co-Authored-By: Claude[ <model>] <noreply@anthropic.com>, added by Claude Code; the vendor's noreply address is unique to the tool.",
   }),
+  ...account({
+    id: "claude-code.identity",
+    tool: "claude-code",
+    confidence: "high",
+    subtype: "agent",
+    identity: { email: "noreply@anthropic.com" },
+    fields: ["commit.author", "commit.committer"],
+    description:
+      "Claude[ <model>] <noreply@anthropic.com> as the commit author or committer: Claude Code running as its own git identity (agents in CI, remote sessions).",
+  }),
   ...pattern({
     id: "claude-code.footer",
     tool: "claude-code",
     confidence: "high",
     subtype: "assisted",
-    pattern:
-      "^(?:🤖[ \\t]*)?Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
+    pattern: "Generated with \\[Claude Code\\]\\(https://(?:claude\\.ai/code|claude\\.com/claude-code)/?\\)",
     fields: MESSAGE_AND_BODY,
-    description: "The footer Claude Code writes into commits and PR bodies (a markdown link, not prose).",
+    description:
+      "The footer Claude Code writes into commits and PR bodies (a markdown link, not prose); anywhere on a line, as squash tools sometimes fold it into the subject.",
   }),
   ...pattern({
     id: "claude-code.session",
     tool: "claude-code",
     confidence: "high",
     subtype: "agent",
-    pattern: "^(?:Claude-Session:[ \\t]*)?https://claude\\.ai/code/session_[A-Za-z0-9]+[ \\t]*$",
+    pattern: "https://claude\\.ai/code/session_[A-Za-z0-9]+",
     fields: MESSAGE_AND_BODY,
-    description: "Claude Code on the web: the Claude-Session trailer (older: a bare session URL line).",
+    description:
+      "Claude Code on the web: a session link (the Claude-Session trailer, a bare URL line, or a markdown link in a PR description squashed into the commit); only the web agent makes one.",
   }),
   ...pattern({
     id: "claude-code.web-branch",
     tool: "claude-code",
     confidence: "low",
     subtype: "agent",
-    pattern: "^claude/[a-z0-9][a-z0-9-]*-(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6}$",
+    pattern:
+      "^claude/[a-z0-9][a-z0-9-]*-(?:(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{5,6}|(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{20,32})$",
     fields: ["pr.head-ref"],
     description:
-      "Claude Code on the web names branches claude/<slug>-<6 chars>; a branch name is chosen, so a human can use it (low).",
+      "Claude Code on the web names branches claude/<slug>-<5 or 6 chars> (newer: claude/<slug>-<session id>, e.g. claude/slack-session-01GzKi42xM3SphuxeQ4De88U); a branch name is chosen, so a human can use it (low).",
   }),
   ...account({
     id: "claude-code.action",
@@ -279,11 +294,13 @@ const aiRules: RuleInput[] = [
   ...account({
     id: "copilot.review-suggestion",
     tool: "copilot",
-    confidence: "medium",
+    confidence: "high",
     subtype: "ai-suggested",
     identity: { email: "175728472+copilot@users.noreply.github.com" },
     fields: ["commit.co-author"],
-    description: "A Copilot review suggestion accepted in review: AI-suggested, usually a small share of the change.",
+    reviewSuggestion: true,
+    description:
+      "A Copilot review suggestion committed in review: the exact account proves AI code was committed (high); ai-suggested, usually a small share of the change.",
   }),
   ...account({
     id: "copilot.autofix",
@@ -297,11 +314,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "copilot.autofix.subject",
     tool: "copilot",
-    confidence: "high",
+    confidence: "medium",
     subtype: "ai-suggested",
     pattern: "^Potential fix for code scanning alert no\\. [0-9]+",
     fields: ["commit.message", "pr.title"],
-    description: "The subject Copilot Autofix gives its fix commits and PRs.",
+    description: "The subject Copilot Autofix gives its fix commits and PRs: a subject anyone can type, medium.",
   }),
   ...account({
     id: "copilot.cli",
@@ -399,11 +416,13 @@ const aiRules: RuleInput[] = [
   ...account({
     id: "cursor.bugbot",
     tool: "cursor",
-    confidence: "medium",
+    confidence: "high",
     subtype: "ai-suggested",
     identity: { login: "cursor[bot]" },
     fields: AUTHOR_AND_PR,
-    description: "cursor[bot] is mostly the Bugbot reviewer: its commits are accepted AI fixes (medium).",
+    reviewSuggestion: true,
+    description:
+      "cursor[bot] is mostly the Bugbot reviewer: its commits are AI fixes committed from review (the exact account, high).",
   }),
 
   // ---- OpenAI Codex ----
@@ -525,12 +544,12 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "devin.branch",
     tool: "devin",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^devin/(?:[0-9]{10}-[a-z0-9][a-z0-9-]*|[A-Za-z0-9][A-Za-z0-9-]*_[0-9]{6}_[0-9]{4})$",
     fields: ["pr.head-ref"],
     description:
-      "Devin's branch forms devin/<epoch>-<slug> and devin/<slug>_<YYMMDD_HHMM>; a plain devin/<slug> is a person named Devin.",
+      "Devin's branch forms devin/<epoch>-<slug> and devin/<slug>_<YYMMDD_HHMM>; a plain devin/<slug> is a person named Devin. A branch name anyone can type: medium.",
   }),
 
   // ---- Jules ----
@@ -546,11 +565,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "jules.branch",
     tool: "jules",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^jules_wip_[0-9]+$",
     fields: ["pr.head-ref"],
-    description: "Jules's work branch jules_wip_<digits>.",
+    description: "Jules's work branch jules_wip_<digits>: a branch name anyone can type, medium.",
   }),
   ...pattern({
     id: "jules.task-link",
@@ -566,11 +585,13 @@ const aiRules: RuleInput[] = [
   ...account({
     id: "gemini.code-assist",
     tool: "gemini",
-    confidence: "medium",
+    confidence: "high",
     subtype: "ai-suggested",
     identity: { login: "gemini-code-assist[bot]" },
     fields: ["commit.co-author", "commit.author"],
-    description: "gemini-code-assist[bot]: a Gemini review suggestion accepted (AI-suggested).",
+    reviewSuggestion: true,
+    description:
+      "gemini-code-assist[bot]: a Gemini review suggestion committed (AI-suggested; the exact account, high).",
   }),
   ...pattern({
     id: "gemini.co-author-name",
@@ -623,6 +644,16 @@ const aiRules: RuleInput[] = [
     description: "openhands <openhands@all-hands.dev> as author or co-author.",
   }),
   ...account({
+    id: "openhands.identity-legacy",
+    tool: "openhands",
+    confidence: "high",
+    subtype: "agent",
+    identity: { email: "opendevin@all-hands.dev" },
+    fields: ["commit.author", "commit.committer", "commit.co-author"],
+    description:
+      "OpenHands <opendevin@all-hands.dev>: the resolver's identity before the rename (author of its fix PRs).",
+  }),
+  ...account({
     id: "openhands.account",
     tool: "openhands",
     confidence: "high",
@@ -634,11 +665,11 @@ const aiRules: RuleInput[] = [
   ...pattern({
     id: "openhands.branch",
     tool: "openhands",
-    confidence: "high",
+    confidence: "medium",
     subtype: "agent",
     pattern: "^openhands-fix-issue-[0-9]+",
     fields: ["pr.head-ref"],
-    description: "The OpenHands resolver's branch openhands-fix-issue-<N>.",
+    description: "The OpenHands resolver's branch openhands-fix-issue-<N>: a branch name anyone can type, medium.",
   }),
 
   // ---- Amp ----
@@ -647,9 +678,10 @@ const aiRules: RuleInput[] = [
     tool: "amp",
     confidence: "high",
     subtype: "assisted",
-    pattern: "^Amp-Thread(?:-ID)?:[ \\t]*https://ampcode\\.com/threads/T-[0-9a-f-]+",
+    pattern: "https://ampcode\\.com/threads/T-[0-9a-f-]{8,}",
     fields: MESSAGE_AND_BODY,
-    description: "The Amp-Thread-ID trailer.",
+    description:
+      "An Amp thread link: the Amp-Thread-ID trailer, or the bare thread link projects that require AI disclosure put in the body (ghostty).",
   }),
   ...account({
     id: "amp.co-author",
@@ -659,6 +691,15 @@ const aiRules: RuleInput[] = [
     identity: { email: "amp@ampcode.com" },
     fields: ["commit.co-author"],
     description: "Co-authored-by: Amp <amp@ampcode.com>.",
+  }),
+  ...account({
+    id: "amp.identity",
+    tool: "amp",
+    confidence: "high",
+    subtype: "agent",
+    identity: { email: "amp@ampcode.com" },
+    fields: ["commit.author", "commit.committer"],
+    description: "Amp <amp@ampcode.com> as the commit author (Amp committing itself, the person as co-author).",
   }),
 
   // ---- Factory ----
@@ -682,14 +723,41 @@ const aiRules: RuleInput[] = [
     fields: AGENT_ACTOR,
     description: "sweep-ai[bot].",
   }),
-  ...pattern({
-    id: "sweep.rules-title",
+  ...account({
+    id: "sweep.nightly",
     tool: "sweep",
     confidence: "high",
     subtype: "agent",
+    identity: { login: "sweep-nightly[bot]" },
+    fields: AGENT_ACTOR,
+    description: "sweep-nightly[bot], Sweep's second agent app (its own repository's PRs).",
+  }),
+  ...account({
+    id: "sweep.nightly-name",
+    tool: "sweep",
+    confidence: "high",
+    subtype: "agent",
+    identity: { name: "sweep-nightly[bot]" },
+    fields: ["commit.author", "commit.committer", "commit.co-author"],
+    description: "sweep-nightly[bot] as a git name (its older commits use a 324098+sweep-nightly noreply address).",
+  }),
+  ...pattern({
+    id: "sweep.branch",
+    tool: "sweep",
+    confidence: "medium",
+    subtype: "agent",
+    pattern: "^sweep/[A-Za-z0-9][A-Za-z0-9._/-]*$",
+    fields: ["pr.head-ref"],
+    description: "Sweep opens PRs from sweep/<slug> (also in merge subjects); a branch name, medium.",
+  }),
+  ...pattern({
+    id: "sweep.rules-title",
+    tool: "sweep",
+    confidence: "medium",
+    subtype: "agent",
     pattern: "^\\[Sweep Rules\\]",
     fields: ["pr.title"],
-    description: "Sweep's [Sweep Rules] PR titles.",
+    description: "Sweep's [Sweep Rules] PR titles: a title anyone can type, medium.",
   }),
 
   // ---- Replit ----
@@ -722,6 +790,81 @@ const aiRules: RuleInput[] = [
     fields: MESSAGE_AND_BODY,
     description: "The Generated with [opencode](https://opencode.ai) footer.",
   }),
+  ...account({
+    id: "other-ai.roomote-identity",
+    tool: "other-ai",
+    confidence: "high",
+    subtype: "agent",
+    identity: { email: "roomote@roocode.com" },
+    fields: ["commit.author", "commit.committer", "commit.co-author"],
+    description: "Roo Code <roomote@roocode.com>: Roo Code's cloud agent as git identity.",
+  }),
+  ...["open-swe[bot]", "open-swe-dev[bot]"].flatMap((login) => [
+    ...account({
+      id: `other-ai.${login.replace("[bot]", "")}`,
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "agent",
+      identity: { login },
+      fields: AGENT_ACTOR,
+      description: `${login}: LangChain's Open SWE coding agent (its PRs say "Opened collaboratively by <person> and open-swe").`,
+    }),
+    ...account({
+      id: `other-ai.${login.replace("[bot]", "")}-name`,
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "agent",
+      identity: { name: login },
+      fields: ["commit.author", "commit.committer", "commit.co-author"],
+      description: `${login} as a git name (its co-author lines use a login@users.noreply.github.com address without [bot]).`,
+    }),
+  ]),
+  ...account({
+    id: "other-ai.continue",
+    tool: "other-ai",
+    confidence: "high",
+    subtype: "agent",
+    identity: { login: "continue[bot]" },
+    fields: AGENT_ACTOR,
+    description: "continue[bot]: Continue's cloud agent account (its commits carry the Continue footer).",
+  }),
+  ...["noreply@continue.dev", "agent@continue.dev"].flatMap((email, i) =>
+    account({
+      id: i === 0 ? "other-ai.continue-identity" : "other-ai.continue-agent-identity",
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "assisted",
+      identity: { email },
+      fields: ["commit.author", "commit.committer", "commit.co-author"],
+      description: `Continue's git identity <${email}> (Continue CLI / agent).`,
+    }),
+  ),
+  ...pattern({
+    id: "other-ai.continue-footer",
+    tool: "other-ai",
+    confidence: "high",
+    subtype: "assisted",
+    pattern: "Generated with \\[Continue\\]\\(https://(?:www\\.)?continue\\.dev/?\\)",
+    fields: MESSAGE_AND_BODY,
+    description: "The Generated with [Continue](https://continue.dev) footer.",
+  }),
+  ...[
+    ["ellipsis-dev[bot]", "Ellipsis"],
+    ["cubic-dev-ai[bot]", "cubic"],
+    ["greptile-apps[bot]", "Greptile"],
+    ["coderabbitai[bot]", "CodeRabbit"],
+  ].flatMap(([login, name]) =>
+    account({
+      id: `other-ai.review.${(login ?? "").replace("[bot]", "")}`,
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "ai-suggested",
+      identity: { login: login ?? "" },
+      fields: AUTHOR_AND_PR,
+      reviewSuggestion: true,
+      description: `${login}: ${name}'s AI review suggestion committed (co-author after "Commit suggestion", or author of its fix commits).`,
+    }),
+  ),
   ...["codegen-sh[bot]", "tembo[bot]", "mentatbot[bot]", "roomote[bot]"].flatMap((login) =>
     account({
       id: `other-ai.${login.replace("[bot]", "")}`,
@@ -784,6 +927,12 @@ const botRules: RuleInput[] = [
     description: "GitHub Actions <actions@github.com>.",
   }),
   ...bot({
+    id: "github-action-email",
+    identity: { email: "action@github.com" },
+    dualUse: true,
+    description: "GitHub Action <action@github.com> (the singular form many workflows configure).",
+  }),
+  ...bot({
     id: "github-actions-email-legacy",
     identity: { email: "github-actions@github.com" },
     dualUse: true,
@@ -827,6 +976,11 @@ const botRules: RuleInput[] = [
   ...bot({ id: "crowdin", identity: { login: "crowdin-bot" }, description: "Crowdin translations." }),
   ...bot({ id: "transifex", identity: { login: "transifex-integration[bot]" }, description: "Transifex." }),
   ...bot({ id: "copybara", identity: { login: "copybara-service[bot]" }, description: "Copybara exports." }),
+  ...bot({
+    id: "copybara-email",
+    identity: { email: "copybara-worker@google.com" },
+    description: "Copybara-Service <copybara-worker@google.com> (Google's export robot).",
+  }),
   ...bot({ id: "bors", identity: { login: "bors[bot]" }, description: "bors merge bot." }),
   ...bot({ id: "k8s-ci-robot", identity: { login: "k8s-ci-robot" }, description: "Kubernetes Prow." }),
   ...bot({ id: "goreleaser", identity: { login: "goreleaserbot" }, description: "GoReleaser." }),

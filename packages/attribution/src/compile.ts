@@ -178,12 +178,15 @@ export interface CompileOptions {
  * Throws `InputError` naming the rule when one is invalid.
  */
 export function compileRules(
-  settings: Partial<Pick<AttributionSettings, "rules" | "disableRules" | "automationAccounts">> = {},
+  settings: Partial<
+    Pick<AttributionSettings, "rules" | "disableRules" | "automationAccounts" | "reviewSuggestions">
+  > = {},
   options: CompileOptions = {},
 ): CompiledRuleSet {
   const configured = settings.rules ?? [];
   const disabled = settings.disableRules ?? [];
   const automation = settings.automationAccounts ?? [];
+  const ignoreReviews = settings.reviewSuggestions === "ignore";
   const issues: InputIssue[] = [];
   const compiled: CompiledRule[] = [];
   const seen = new Set<string>();
@@ -214,6 +217,7 @@ export function compileRules(
       return;
     }
     seen.add(rule.id);
+    if (ignoreReviews && rule.reviewSuggestion) return;
     if (!isDisabled(rule.id, disabled)) compiled.push(compileOne(rule, source));
   };
 
@@ -265,10 +269,17 @@ export function compileRules(
   const messageUnfiltered = text["commit.message"].filter((r) => !combinable(r));
   const messagePrefilter = buildPrefilter(messageFiltered);
 
-  const changed = configured.length > 0 || disabled.length > 0 || automation.length > 0;
+  const changed = configured.length > 0 || disabled.length > 0 || automation.length > 0 || ignoreReviews;
   const baseVersion = options.version ?? BUILTIN_RULES_VERSION;
   const version = changed
-    ? `${baseVersion}+cfg.${fingerprint(JSON.stringify({ configured, disabled: [...disabled].sort(), automation: [...automation].sort() }))}`
+    ? `${baseVersion}+cfg.${fingerprint(
+        JSON.stringify({
+          configured,
+          disabled: [...disabled].sort(),
+          automation: [...automation].sort(),
+          ...(ignoreReviews ? { reviewSuggestions: "ignore" } : {}),
+        }),
+      )}`
     : baseVersion;
 
   return {

@@ -16,6 +16,9 @@ import {
  * - `pr-author` / `commit-author`: the human author.
  * - `agent-co-author`: an agent opened the PR (or wrote the commit); a human `Co-authored-by:`
  *   on its commits is the person who started it.
+ * - `agent-committer`: an agent wrote a commit (its identity is the author) that a person
+ *   committed (ghostty's `Claude Opus 4.7 <noreply@anthropic.com>` authored, the maintainer
+ *   committing): that person ran the agent.
  * - `assignee`, `review-requester`, `merger`: the fallbacks, in that order.
  * - `none`: automation's work (nobody to credit) or no human found.
  */
@@ -23,6 +26,7 @@ export type CreditMethod =
   | "pr-author"
   | "commit-author"
   | "agent-co-author"
+  | "agent-committer"
   | "assignee"
   | "review-requester"
   | "merger"
@@ -140,6 +144,17 @@ export function creditCommit(commit: CommitLike, ctx: AttributionContext): Credi
         identity: { login: co.login ?? coKeys.login, name: co.name, email: co.email },
         method: "agent-co-author",
         reason: `${commit.author.name} wrote the commit; ${co.name} <${co.email}> is its human co-author`,
+      };
+    }
+  }
+  const committer = commit.committer;
+  if (committer && committer.email.toLowerCase() !== "noreply@github.com") {
+    const cKeys = actorKeys(committer.name, committer.email, committer.login);
+    if (classifyActor(ctx.rules, "commit.author", cKeys, committer.type) === "human") {
+      return {
+        identity: { login: committer.login ?? cKeys.login, name: committer.name, email: committer.email },
+        method: "agent-committer",
+        reason: `${commit.author.name} wrote the commit; ${committer.name} <${committer.email}> committed it`,
       };
     }
   }

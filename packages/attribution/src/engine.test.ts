@@ -113,6 +113,7 @@ describe("configured rules", () => {
           pattern: "^Acme-Robo-Run: ",
           description: "",
           dualUse: false,
+          reviewSuggestion: false,
         },
         {
           id: "acme.robo.account",
@@ -124,6 +125,7 @@ describe("configured rules", () => {
           identity: { login: "acme-robo" },
           description: "",
           dualUse: false,
+          reviewSuggestion: false,
         },
       ],
     });
@@ -164,6 +166,7 @@ describe("configured rules", () => {
             identity: { login: "x" },
             description: "",
             dualUse: false,
+            reviewSuggestion: false,
           },
         ],
       }),
@@ -282,5 +285,89 @@ describe("identity resolution", () => {
       { kind: "email", value: "contractor@elsewhere.dev", count: 2, reason: "unknown" },
       { kind: "name", value: "Sam Lee", count: 1, reason: "ambiguous" },
     ]);
+  });
+});
+
+describe("signals found in real histories (corpus/real)", () => {
+  it("an agent identity as the commit author is AI, and the person who committed it is credited", () => {
+    const c = commit(
+      "d0c5a11",
+      "docs(input): document copy_to_clipboard arguments",
+      {
+        name: "Claude Opus 4.7",
+        email: "noreply@anthropic.com",
+      },
+      { name: "Lukas", email: "lukas@example.org" },
+    );
+    const v = attributeCommit(c, ctx);
+    expect([v.class, v.tool, v.confidence, v.subtype]).toEqual(["ai", "claude-code", "high", "agent"]);
+    expect(creditCommit(c, ctx)).toMatchObject({ method: "agent-committer", identity: { name: "Lukas" } });
+    // Committed through GitHub's web flow: nobody named, so no committer credit.
+    expect(creditCommit({ ...c, committer: github }, ctx).method).toBe("none");
+  });
+
+  it("an agent author with a human co-author credits the co-author (Amp, ghostty)", () => {
+    const c = commit("a11a11a", "Release pins on eviction\n\nCo-authored-by: Tim Culverhouse <tfc@ampcode.com>", {
+      name: "Amp",
+      email: "amp@ampcode.com",
+    });
+    expect(attributeCommit(c, ctx).tool).toBe("amp");
+    expect(creditCommit(c, ctx)).toMatchObject({ method: "agent-co-author", identity: { email: "tfc@ampcode.com" } });
+  });
+
+  it("release and export robots without [bot] are automation, and their AI markers still count", () => {
+    for (const author of [
+      { name: "gemini-cli-robot", email: "gemini-cli-robot@google.com" },
+      { name: "dotnet bot", email: "dotnet-bot@dotnetfoundation.org" },
+      { name: "R00-B0T", email: "110429663+R00-B0T@users.noreply.github.com" },
+      { name: "Google Team Member", email: "genai-sdk-bot@google.com" },
+      { name: "Copybara-Service", email: "copybara-worker@google.com" },
+      { name: "GitHub Action", email: "action@github.com" },
+    ]) {
+      expect(attributeCommit(commit("b0b0b0b", "chore(release): v0.57.0", author), ctx).class, author.name).toBe("bot");
+    }
+    for (const author of [
+      { name: "Christian Talbot", email: "talbot@acme.io" },
+      { name: "Christian Balcom", email: "robot.inventor@gmail.com" },
+    ]) {
+      expect(attributeCommit(commit("b0b0b0c", "Fix parser", author), ctx).class, author.name).toBe("human");
+    }
+    const marked = commit("b0b0b0d", "Fix flaky test\n\nGenerated with [Continue](https://continue.dev)", {
+      name: "GitHub Action",
+      email: "action@github.com",
+    });
+    expect(attributeCommit(marked, ctx).class).toBe("ai");
+  });
+
+  it("a merge commit of a dependency bot's branch is bot work; of an agent's branch, AI at medium", () => {
+    const dep = commit("dddd001", "Merge pull request #12 from acme/dependabot/npm_and_yarn/axios-1.8.2\n\nBump axios");
+    expect(attributeCommit(dep, ctx).class).toBe("bot");
+    const agent = commit("dddd002", "Merge pull request #156 from acme/codex/fix-migration-lab\n\nFix migration lab");
+    expect(attributeCommit(agent, ctx)).toMatchObject({ class: "ai", tool: "codex", confidence: "medium" });
+  });
+
+  it("the principal tool is one that wrote code, not a review bot whose suggestion was committed", () => {
+    const c = commit(
+      "eeee001",
+      "Add retries (#88)\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>\nCo-authored-by: Claude Opus 4.6 (1M context) <noreply@anthropic.com>",
+    );
+    const v = attributeCommit(c, ctx);
+    expect([v.tool, v.tools, v.subtype]).toEqual(["claude-code", ["claude-code", "copilot"], "assisted"]);
+  });
+
+  it("reviewSuggestions: ignore drops review bots' evidence; the default counts it at high (ai-suggested)", () => {
+    const c = commit(
+      "ffff001",
+      "Fetch instructions (#1869)\n\nCo-authored-by: ellipsis-dev[bot] <65095814+ellipsis-dev[bot]@users.noreply.github.com>",
+    );
+    expect(attributeCommit(c, ctx)).toMatchObject({
+      class: "ai",
+      tool: "other-ai",
+      confidence: "high",
+      subtype: "ai-suggested",
+    });
+    const ignoring = { rules: compileRules({ reviewSuggestions: "ignore" }) };
+    expect(attributeCommit(c, ignoring).class).toBe("human");
+    expect(ignoring.rules.version).not.toBe(BUILTIN_RULES_VERSION);
   });
 });

@@ -117,12 +117,36 @@ export function matchActor(index: IdentityIndex, keys: ActorKeys, withPatterns =
   return out ?? NO_MATCHES;
 }
 
-function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
+function isSeparator(s: string, i: number): boolean {
+  if (i < 0) return true;
+  const c = s.charCodeAt(i);
+  return c === 45 || c === 95 || c === 46 || c === 32; // - _ . space
+}
+
+/** `…[-_. ]bot`, `…[-_. ]robot`, `…b0t` ending at `end` (lower-case input); char codes, no regex: hot path. */
+function endsLikeAutomation(s: string, end: number): boolean {
+  if (end < 3 || s.charCodeAt(end - 1) !== 116 || s.charCodeAt(end - 3) !== 98) return false; // t, b
+  const o = s.charCodeAt(end - 2);
+  if (o !== 111 && o !== 48) return false; // o or 0
   return (
-    type === "Bot" ||
-    (keys.login?.endsWith("[bot]") ?? false) ||
-    keys.name.endsWith("[bot]") ||
-    keys.email.includes("[bot]@")
+    isSeparator(s, end - 4) ||
+    (end >= 5 && s.charCodeAt(end - 4) === 111 && s.charCodeAt(end - 5) === 114 && isSeparator(s, end - 6))
+  );
+}
+
+/**
+ * Release, nightly and export robots that are plain accounts, not GitHub Apps: a login, name or
+ * email local part ending in `bot`/`robot` (or `b0t`) after a separator (`gemini-cli-robot`,
+ * `dotnet bot`, `genai-sdk-bot@google.com`, `R00-B0T`). A separator is required, so Talbot and
+ * Abbot stay people.
+ */
+function isBotLike(keys: ActorKeys, type: string | null | undefined): boolean {
+  if (type === "Bot") return true;
+  if (keys.login?.endsWith("[bot]") || keys.name.endsWith("[bot]") || keys.email.includes("[bot]@")) return true;
+  return (
+    endsLikeAutomation(keys.name, keys.name.length) ||
+    (keys.login !== null && endsLikeAutomation(keys.login, keys.login.length)) ||
+    endsLikeAutomation(keys.email, keys.email.indexOf("@"))
   );
 }
 
@@ -152,6 +176,8 @@ export function isHumanCoAuthor(rules: CompiledRuleSet, keys: ActorKeys): boolea
 const CO_AUTHOR_LINE =
   /^[ \t]*(?:[*-][ \t]+)?(co-(?:authored|developed)-by:[ \t]*([^<\n]*?)[ \t]*<([^<>\n]*)>)[ \t]*$/gim;
 const MERGE_SUBJECT = /^Merge pull request #[0-9]+ from [^\s/]+\/(\S+)/;
+/** Dependency bots' branches: a merge commit of one is the bot's change, merged by a person. */
+const BOT_BRANCH = /^(?:dependabot|renovate)\//;
 const LINE_PREFIX = /^[ \t]*(?:[*-][ \t]+)?/;
 const HAS_BY = /-by:/i;
 
@@ -256,7 +282,11 @@ export interface CommitScan {
 /** Collect the evidence of one commit into `hits`; strict automation contributes none. */
 function scanCommit(rules: CompiledRuleSet, commit: CommitLike, hits: Hit[]): CommitScan {
   const authorKeys = actorKeys(commit.author.name, commit.author.email, commit.author.login);
-  const authorKind = classifyActor(rules, "commit.author", authorKeys, commit.author.type);
+  let authorKind = classifyActor(rules, "commit.author", authorKeys, commit.author.type);
+  if (commit.message.startsWith("Merge pull request #")) {
+    const branch = MERGE_SUBJECT.exec(commit.message)?.[1];
+    if (branch !== undefined && BOT_BRANCH.test(branch)) authorKind = "bot";
+  }
   // CRLF messages (Windows editors, some web tools): line-anchored patterns expect \n.
   const message = commit.message.includes("\r") ? commit.message.replace(/\r\n?/g, "\n") : commit.message;
   const coAuthors = coAuthorTrailers(message, commit.coAuthors);
@@ -345,15 +375,20 @@ export function buildVerdict(hits: readonly Hit[], fallback: "human" | "bot", ru
     );
   }
   let confidence: Confidence | null = null;
-  const perTool = new Map<string, { best: number; count: number; order: number }>();
+  // Per tool: best confidence, whether it wrote code (a hit not "ai-suggested"), how much evidence.
+  const perTool = new Map<string, { best: number; writes: number; count: number; order: number }>();
   kept.forEach((h, order) => {
     confidence = maxConfidence(confidence, h.evidence.confidence);
     const tool = h.evidence.tool;
     if (tool === null) return;
     const rank = RANK[h.evidence.confidence];
+    const writes = h.subtype === "ai-suggested" ? 0 : 1;
     const entry = perTool.get(tool);
-    if (entry === undefined) perTool.set(tool, { best: rank, count: 1, order });
+    if (entry === undefined) perTool.set(tool, { best: rank, writes, count: 1, order });
     else {
+      // "Wrote code" is judged at the tool's best confidence (a low co-author name does not count).
+      if (rank > entry.best) entry.writes = writes;
+      else if (rank === entry.best) entry.writes = Math.max(entry.writes, writes);
       entry.best = Math.max(entry.best, rank);
       entry.count++;
     }
@@ -368,6 +403,7 @@ export function buildVerdict(hits: readonly Hit[], fallback: "human" | "bot", ru
     .sort(
       ([ta, a], [tb, b]) =>
         b.best - a.best ||
+        b.writes - a.writes ||
         Number(ta === "other-ai") - Number(tb === "other-ai") ||
         b.count - a.count ||
         a.order - b.order,

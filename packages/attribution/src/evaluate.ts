@@ -143,3 +143,170 @@ export function confusionTable(confusion: Evaluation["confusion"]): string {
   const body = rows.map((r) => `| ${r} | ${cols.map((c) => String(confusion[r]?.[c] ?? "")).join(" | ")} |`);
   return [header, rule, ...body].join("\n");
 }
+
+/**
+ * One case of the real-commit corpus (corpus/real/*.jsonl): a public repository's commit as
+ * `yardstick attribute` takes it, labelled from the visible evidence by criteria independent of
+ * the engine (corpus/real/README.md). The label has no confidence: the truth is the class.
+ */
+export interface RealCase {
+  repo: string;
+  sha: string;
+  input: AttributeLine;
+  label: { class: VerdictClass; tool: string | null; family: string };
+  reason: string;
+}
+
+/** Validate a decoded real-corpus line; throws naming the file line when it is not a valid case. */
+export function parseRealCase(raw: unknown, where: string): RealCase {
+  const r = raw as Partial<RealCase> | null;
+  if (r === null || typeof r !== "object") throw new Error(`${where}: expected a JSON object`);
+  if (typeof r.repo !== "string" || typeof r.sha !== "string")
+    throw new Error(`${where}: repo and sha are required strings`);
+  const parsed = parseAttributeLine(r.input);
+  if (!parsed.ok) throw new Error(`${where}: input.${parsed.error}`);
+  const label = r.label;
+  if (label === undefined || !["ai", "human", "bot"].includes(label.class)) {
+    throw new Error(`${where}: label.class must be "ai", "human" or "bot"`);
+  }
+  if (label.class === "ai" && typeof label.tool !== "string") throw new Error(`${where}: an ai label names its tool`);
+  return {
+    repo: r.repo,
+    sha: r.sha,
+    input: parsed.value,
+    label: { class: label.class, tool: label.tool ?? null, family: label.family ?? "" },
+    reason: typeof r.reason === "string" ? r.reason : "",
+  };
+}
+
+export interface RealGroupScore {
+  cases: number;
+  /** Labelled ai. */
+  ai: number;
+  /** Labelled ai and found ai (any confidence). */
+  found: number;
+  /** Found ai with the labelled tool. */
+  rightTool: number;
+  /** Labelled human or bot but found ai. */
+  falseAlarms: number;
+}
+
+export interface RealEvaluation {
+  total: number;
+  repos: number;
+  byClass: Record<VerdictClass, number>;
+  /** AI-assisted = verdict class ai (any confidence) against label class ai. */
+  detection: BinaryScore;
+  /** AI-assisted = class ai at or above each threshold (the metrics' view), against label class ai. */
+  perThreshold: Record<Confidence, BinaryScore>;
+  /** Right principal tool over labelled-ai cases. */
+  tool: { correct: number; total: number; rate: number };
+  /** Human vs bot right, over non-ai labels the engine did not call ai. */
+  nonAiClass: { correct: number; total: number; rate: number };
+  byTool: Record<string, RealGroupScore>;
+  byFamily: Record<string, RealGroupScore>;
+  byRepo: Record<string, RealGroupScore>;
+  failures: Array<{
+    repo: string;
+    sha: string;
+    label: RealCase["label"];
+    reason: string;
+    got: Pick<AttributeOutput, "class" | "tool" | "confidence">;
+    signals: string[];
+  }>;
+}
+
+export function evaluateReal(cases: readonly RealCase[], ctx: AttributionContext): RealEvaluation {
+  const outputs = cases.map((c) => attributeLine(c.input, ctx));
+  const group = (): RealGroupScore => ({ cases: 0, ai: 0, found: 0, rightTool: 0, falseAlarms: 0 });
+  const byTool: Record<string, RealGroupScore> = {};
+  const byFamily: Record<string, RealGroupScore> = {};
+  const byRepo: Record<string, RealGroupScore> = {};
+  const failures: RealEvaluation["failures"] = [];
+  let toolCorrect = 0;
+  let aiTotal = 0;
+  let nonAiCorrect = 0;
+  let nonAiTotal = 0;
+  cases.forEach((c, i) => {
+    const o = outputs[i] as AttributeOutput;
+    const isAi = c.label.class === "ai";
+    const found = o.class === "ai";
+    const rightTool = isAi && found && o.tool === c.label.tool;
+    const keys: Array<[Record<string, RealGroupScore>, string]> = [
+      [byTool, isAi ? (c.label.tool ?? "?") : c.label.class],
+      [byFamily, `${c.label.class}:${c.label.family}`],
+      [byRepo, c.repo],
+    ];
+    const groups = keys.map(([table, key]) => {
+      const g = table[key] ?? group();
+      table[key] = g;
+      return g;
+    });
+    for (const g of groups) {
+      g.cases++;
+      if (isAi) g.ai++;
+      if (isAi && found) g.found++;
+      if (rightTool) g.rightTool++;
+      if (!isAi && found) g.falseAlarms++;
+    }
+    if (isAi) {
+      aiTotal++;
+      if (rightTool) toolCorrect++;
+    } else if (!found) {
+      nonAiTotal++;
+      if (o.class === c.label.class) nonAiCorrect++;
+    }
+    if (isAi ? !rightTool : o.class !== c.label.class) {
+      failures.push({
+        repo: c.repo,
+        sha: c.sha,
+        label: c.label,
+        reason: c.reason,
+        got: { class: o.class, tool: o.tool, confidence: o.confidence },
+        signals: o.evidence.map((e) => `${e.signal}(${e.confidence})`),
+      });
+    }
+  });
+  const pairs = (predicted: (o: AttributeOutput) => boolean) =>
+    cases.map((c, i) => [c.label.class === "ai", predicted(outputs[i] as AttributeOutput)] as [boolean, boolean]);
+  const at = (t: Confidence) => score(pairs((o) => o.class === "ai" && meetsConfidence(o.confidence, t)));
+  const count = (k: VerdictClass) => cases.filter((c) => c.label.class === k).length;
+  return {
+    total: cases.length,
+    repos: new Set(cases.map((c) => c.repo)).size,
+    byClass: { ai: count("ai"), human: count("human"), bot: count("bot") },
+    detection: score(pairs((o) => o.class === "ai")),
+    perThreshold: { high: at("high"), medium: at("medium"), low: at("low") },
+    tool: { correct: toolCorrect, total: aiTotal, rate: aiTotal === 0 ? 1 : toolCorrect / aiTotal },
+    nonAiClass: { correct: nonAiCorrect, total: nonAiTotal, rate: nonAiTotal === 0 ? 1 : nonAiCorrect / nonAiTotal },
+    byTool,
+    byFamily,
+    byRepo,
+    failures,
+  };
+}
+
+/** Per-group figures as a Markdown table (recall and right tool over ai labels, false alarms over the rest). */
+export function realGroupTable(title: string, groups: Record<string, RealGroupScore>): string {
+  const pct = (n: number, d: number) => (d === 0 ? "-" : (n / d).toFixed(3));
+  const rows = Object.entries(groups)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([k, g]) =>
+        `| ${k} | ${g.cases} | ${g.ai} | ${pct(g.found, g.ai)} | ${pct(g.rightTool, g.ai)} | ${g.falseAlarms} |`,
+    );
+  return [
+    `| ${title} | cases | labelled ai | recall | right tool | false alarms |`,
+    "|---|---:|---:|---:|---:|---:|",
+    ...rows,
+  ].join("\n");
+}
+
+/** The cases of one corpus/real/*.jsonl file's text (`file` names it in errors). */
+export function parseRealCorpus(text: string, file: string): RealCase[] {
+  const out: RealCase[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() !== "") out.push(parseRealCase(JSON.parse(line), `${file}:${i + 1}`));
+  });
+  return out;
+}

@@ -73,6 +73,12 @@ export const AttributionRule = z
      * otherwise; a plain bot rule (dependabot) stays bot whatever its messages quote.
      */
     dualUse: z.boolean().default(false),
+    /**
+     * Only for `ai` rules: the rule reads an AI code-review tool's suggestion committed in review
+     * (a review bot as co-author or author of a fix). `attribution.reviewSuggestions` decides
+     * whether such evidence counts.
+     */
+    reviewSuggestion: z.boolean().default(false),
   })
   .strict()
   .refine((r) => (r.identity === undefined) !== (r.pattern === undefined), {
@@ -98,6 +104,13 @@ export const AttributionSettings = z
     disableRules: z.array(z.string()).default([]),
     /** Logins of automation accounts that are not people (service accounts, release bots). */
     automationAccounts: z.array(z.string()).default([]),
+    /**
+     * AI code-review tools' suggestions committed in review (Copilot, Gemini Code Assist, Cursor
+     * Bugbot, CodeRabbit, Ellipsis, cubic, Greptile as co-author or fix author):
+     * `ai-assisted` (default) counts the change as AI-assisted (subtype `ai-suggested`);
+     * `ignore` drops that evidence (the change is judged on its other signals).
+     */
+    reviewSuggestions: z.enum(["ai-assisted", "ignore"]).default("ai-assisted"),
   })
   .strict();
 export type AttributionSettings = z.infer<typeof AttributionSettings>;

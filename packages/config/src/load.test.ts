@@ -70,6 +70,13 @@ describe("configuration mistakes: one per kind", () => {
       'expected one of "high", "medium", "low", got "hgh"',
       "threshold: high",
     ],
+    [
+      "bad review-suggestion policy",
+      "attribution:\n  reviewSuggestions: maybe\n",
+      "attribution.reviewSuggestions",
+      'expected one of "ai-assisted", "ignore", got "maybe"',
+      "reviewSuggestions: ai-assisted",
+    ],
     ["bad login", 'admins: ["bad login!"]\n', "admins[0]", "expected a GitHub login", '"octocat"'],
     [
       "bad repository name",
@@ -380,7 +387,13 @@ describe("defaults", () => {
         activeWindowWeeks: 4,
         lookbackWeeks: 4,
       },
-      attribution: { threshold: "high", rules: [], disableRules: [], automationAccounts: [] },
+      attribution: {
+        threshold: "high",
+        rules: [],
+        disableRules: [],
+        automationAccounts: [],
+        reviewSuggestions: "ai-assisted",
+      },
       incidents: {},
       digest: {
         schedule: "0 9 * * 1",

@@ -79,6 +79,7 @@ attribution:
   rules: []
   disableRules: []
   automationAccounts: [] # service accounts that are not people
+  reviewSuggestions: ai-assisted # ai-assisted | ignore: AI review bots' committed suggestions
 
 # Issues with this label that name a deployment mark it failed.
 incidents: {}

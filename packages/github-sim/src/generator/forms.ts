@@ -174,12 +174,15 @@ type FormBuilder = (c: FormContext) => Omit<
   observable?: boolean;
 };
 
-/** Forms whose strongest marker is below high confidence in ATTRIBUTION.md. */
+/**
+ * Forms whose strongest marker is below high confidence in ATTRIBUTION.md. Review bots'
+ * committed suggestions (copilot.review-suggestion, gemini.suggestion) are high since the
+ * 2026.12 policy (docs/attribution.md, "AI review suggestions"): the exact account proves AI
+ * code was committed.
+ */
 const MARKER_CONFIDENCE: Record<string, Confidence> = {
   "claude-code.assisted-by": "medium",
-  "copilot.review-suggestion": "medium",
   "copilot.vscode": "medium",
-  "gemini.suggestion": "medium",
   "gemini.cli-trailer": "low",
   "opencode.footer": "medium",
 };
