@@ -54,6 +54,7 @@ export function exclusionsOf(f: ChangeFact): ChangeExclusion[] {
   if (f.deployedAt === null) out.push("not-deployed");
   if (f.trivial) out.push("trivial");
   if (f.reverted) out.push("reverted");
+  if (f.revert) out.push("revert");
   return out;
 }
 

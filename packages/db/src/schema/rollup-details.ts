@@ -18,7 +18,7 @@ export const rollupChanges = pgTable(
     personId: text(),
     ai: boolean().notNull(),
     qualifying: boolean().notNull(),
-    /** Why it does not qualify: "trivial", "reverted", "revert", "not-deployed". Empty when qualifying. */
+    /** Why it does not qualify: "trivial", "reverted" (within the window), "revert" (itself one). Empty when qualifying. */
     exclusions: jsonb().$type<string[]>().notNull(),
     /** Counted in ND: one of the first `weeklyCap` qualifying changes of its person in the week. */
     counted: boolean().notNull(),
