@@ -55,6 +55,15 @@ export const Env = z
     ).optional(),
     /** Secret GitHub signs webhook deliveries with. */
     GITHUB_WEBHOOK_SECRET: z.string().optional(),
+    /** A GitHub OAuth app for signing in to the API from a browser (`yardstick serve`): both or neither. */
+    GITHUB_OAUTH_CLIENT_ID: z.string().optional(),
+    GITHUB_OAUTH_CLIENT_SECRET: z.string().optional(),
+    /** Where browsers reach `yardstick serve` (the OAuth callback address); default: the request's host. */
+    YARDSTICK_PUBLIC_URL: url(
+      ["http:", "https:"],
+      "an http(s) URL",
+      "YARDSTICK_PUBLIC_URL=https://yardstick.example.com",
+    ).optional(),
     /** Path of the configuration file. */
     YARDSTICK_CONFIG: z.string().optional(),
     LOG_LEVEL: describe(LogLevel, {
@@ -79,6 +88,16 @@ export const Env = z
           });
         }
       }
+    }
+    if ((env.GITHUB_OAUTH_CLIENT_ID === undefined) !== (env.GITHUB_OAUTH_CLIENT_SECRET === undefined)) {
+      const missing =
+        env.GITHUB_OAUTH_CLIENT_ID === undefined ? "GITHUB_OAUTH_CLIENT_ID" : "GITHUB_OAUTH_CLIENT_SECRET";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message:
+          "is not set, but the other OAuth app setting is; set both (the OAuth app's client id and secret) or neither",
+      });
     }
     if (env.GITHUB_APP_PRIVATE_KEY !== undefined && env.GITHUB_APP_PRIVATE_KEY_PATH !== undefined) {
       ctx.addIssue({
@@ -106,6 +125,7 @@ export function parseEnv(source: EnvSource): Env {
     "GITHUB_TOKEN",
     "GITHUB_APP_PRIVATE_KEY",
     "GITHUB_WEBHOOK_SECRET",
+    "GITHUB_OAUTH_CLIENT_SECRET",
     "DATABASE_URL",
     "REDIS_URL",
   ]);

@@ -9,6 +9,7 @@ CREATE TABLE "api_tokens" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_used_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
 	CONSTRAINT "api_tokens_name_unique" UNIQUE("name"),
 	CONSTRAINT "api_tokens_hash_unique" UNIQUE("hash"),
 	CONSTRAINT "api_tokens_role_check" CHECK ("api_tokens"."role" in ('viewer', 'lead', 'admin')),

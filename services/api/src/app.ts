@@ -14,6 +14,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { TokenCache, type Viewer } from "./auth.js";
+import { cookieOf, type OAuthSettings, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
 import { handleWebhook, type WebhookDeps } from "./webhooks.js";
 
@@ -31,6 +32,8 @@ export interface QueueDepth {
 export interface ReadApiDeps {
   db: Database;
   config: Config;
+  /** Signing in with GitHub (browsers: a session cookie instead of a bearer token); absent: off. */
+  oauth?: OAuthSettings;
   /** Queue depths for the status route (BullMQ); absent: jobs run inline. */
   queues?: () => Promise<QueueDepth[]>;
   /** Links to pull requests: GitHub's web address (default from `config.github.apiUrl`). */
@@ -208,11 +211,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   const read = deps.read;
   if (read === undefined) return app;
   const tokens = new TokenCache();
+  if (read.oauth !== undefined) {
+    registerOAuthRoutes(app, { db: read.db, config: read.config, oauth: read.oauth }, sendProblem);
+  }
   await app.register(async (api) => {
     await api.register(fastifyEtag);
     api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.url.split("?")[0] === "/api/v1/openapi.json") return;
-      const viewer = await tokens.viewerOf(read.db, request.headers.authorization);
+      const viewer = await tokens.viewerOf(read.db, request.headers.authorization, cookieOf(request, SESSION_COOKIE));
       if (viewer === null) {
         reply.header("www-authenticate", 'Bearer realm="yardstick"');
         return sendProblem(

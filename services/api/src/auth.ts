@@ -19,6 +19,8 @@ export interface Viewer {
   role: Role;
   /** The team a lead leads. */
   team: string | null;
+  /** The GitHub login the token is for (always, for a GitHub sign-in). */
+  login: string | null;
 }
 
 const TOKEN_PREFIX = "ys_";
@@ -36,7 +38,7 @@ export interface CreatedToken {
 /** Creates and stores a token; the returned `token` is the only copy of it. */
 export async function createApiToken(
   db: Database,
-  options: { name: string; role: Role; team?: string; login?: string; now?: Date },
+  options: { name: string; role: Role; team?: string; login?: string; now?: Date; expiresAt?: Date },
 ): Promise<CreatedToken> {
   const issues = [];
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.name)) {
@@ -75,6 +77,7 @@ export async function createApiToken(
     createdAt: options.now ?? new Date(),
     lastUsedAt: null,
     revokedAt: null,
+    expiresAt: options.expiresAt ?? null,
   };
   await insertApiToken(db, { ...row, hash: hashToken(token) });
   return { token, row };
@@ -91,9 +94,9 @@ export class TokenCache {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The viewer a bearer token stands for, or null (missing, malformed, unknown or revoked). */
-  async viewerOf(db: Database, authorization: string | undefined): Promise<Viewer | null> {
+  async viewerOf(db: Database, authorization: string | undefined, session?: string): Promise<Viewer | null> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-    const token = match?.[1];
+    const token = match?.[1] ?? session;
     if (token === undefined || !TOKEN_PATTERN.test(token)) return null;
     const hash = hashToken(token);
     const cached = this.entries.get(hash);
@@ -103,7 +106,7 @@ export class TokenCache {
       this.entries.delete(hash);
       return null;
     }
-    const viewer = { tokenId: row.id, name: row.name, role: row.role, team: row.team };
+    const viewer = { tokenId: row.id, name: row.name, role: row.role, team: row.team, login: row.login };
     if (this.entries.size >= TOKEN_CACHE_SIZE) this.entries.clear();
     this.entries.set(hash, { viewer, until: this.now() + TOKEN_CACHE_MS });
     return viewer;

@@ -1,6 +1,7 @@
 export * from "./app.js";
 export * from "./auth.js";
 export * from "./delivery-store.js";
+export * from "./oauth.js";
 export * from "./read-routes.js";
 export * from "./server.js";
 export * from "./signature.js";

@@ -35,6 +35,7 @@ import {
   GroupsResponse,
   GroupWeekParams,
   GroupWeekResponse,
+  Me,
   MetricsOutput,
   MetricsQuery,
   Problem,
@@ -190,6 +191,20 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
     if (state === null) throw new NotRolledUpError("", "", null);
     return freshnessOf(state);
   };
+
+  api.get(
+    `${BASE}/me`,
+    {
+      schema: {
+        summary: "Who this token (or GitHub sign-in) is: its name, role, a lead's team, the GitHub login",
+        response: { 200: Me, ...errors },
+      },
+    },
+    async (request) => {
+      const v = request.viewer as Viewer;
+      return { name: v.name, role: v.role, team: v.team, login: v.login };
+    },
+  );
 
   api.get(
     `${BASE}/groups`,

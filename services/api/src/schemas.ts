@@ -36,6 +36,13 @@ export const Freshness = z
   })
   .meta({ id: "RollupFreshness", description: "When and from what the rollups behind the figures were computed" });
 
+export const Me = z.object({
+  name: z.string(),
+  role: z.enum(["viewer", "lead", "admin"]),
+  team: z.string().nullable(),
+  login: z.string().nullable(),
+});
+
 export const GroupsResponse = z.object({
   groups: z.array(z.object({ kind: GroupKindParam, name: z.string(), href: z.string() })),
   freshness: Freshness,

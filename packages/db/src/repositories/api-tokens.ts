@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { apiTokens } from "../schema/api-tokens.js";
 
@@ -10,12 +10,18 @@ export async function insertApiToken(db: Database, token: NewApiToken): Promise<
   await db.insert(apiTokens).values(token);
 }
 
-/** The live (not revoked) token with this hash, if any. */
-export async function findApiTokenByHash(db: Database, hash: string): Promise<ApiToken | null> {
+/** The live (not revoked, not expired) token with this hash, if any. */
+export async function findApiTokenByHash(db: Database, hash: string, now = new Date()): Promise<ApiToken | null> {
   const [row] = await db
     .select()
     .from(apiTokens)
-    .where(and(eq(apiTokens.hash, hash), isNull(apiTokens.revokedAt)));
+    .where(
+      and(
+        eq(apiTokens.hash, hash),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    );
   return row ?? null;
 }
 
@@ -42,4 +48,14 @@ export async function revokeApiToken(db: Database, name: string, at: Date): Prom
 /** Records a token's use (at most once a minute per token is enough for "last used"). */
 export async function touchApiToken(db: Database, id: string, at: Date): Promise<void> {
   await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));
+}
+
+/** Revokes the token with this hash (a session ending); false when none was live. */
+export async function revokeApiTokenByHash(db: Database, hash: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: at })
+    .where(and(eq(apiTokens.hash, hash), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
 }

@@ -4,7 +4,7 @@ import { check, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 /**
  * API bearer tokens. Only a SHA-256 hash of the token is stored (the token itself is printed
  * once, by `yardstick token create`); `prefix` is its first characters, to tell tokens apart in
- * listings. Role: viewer (groups of at least k people, nobody named), lead (their `team`'s
+ * listings. A GitHub login (OAuth) makes one too, a session that expires, kept in a cookie. Role: viewer (groups of at least k people, nobody named), lead (their `team`'s
  * changes with authors), admin (integrity flag named lists).
  */
 export const apiTokens = pgTable(
@@ -22,6 +22,8 @@ export const apiTokens = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
+    /** Sessions (GitHub login) expire; tokens made with `yardstick token create` do not (null). */
+    expiresAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     check("api_tokens_role_check", sql`${t.role} in ('viewer', 'lead', 'admin')`),

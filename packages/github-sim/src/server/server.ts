@@ -9,6 +9,7 @@ import { type FaultConfigInput, FaultInjector, type FaultKind } from "./faults.j
 import { prepareGraphql, runGraphql } from "./graphql/handler.js";
 import { etagMatches, githubTimestamp, readBody, sendJson, weakEtag } from "./http-util.js";
 import { LiveChanges } from "./live.js";
+import { type OAuthApp, OAuthFlow } from "./oauth.js";
 import { linkHeader } from "./pagination.js";
 import { requestId } from "./random.js";
 import {
@@ -19,6 +20,7 @@ import {
   rateHeaders,
 } from "./rate-limit.js";
 import type { RenderContext } from "./rest/render.js";
+import { renderUser } from "./rest/render.js";
 import { notFound, routeRest } from "./rest/routes.js";
 import { SimStore } from "./store.js";
 import { type WebhookConfigInput, Webhooks } from "./webhooks.js";
@@ -32,6 +34,8 @@ export interface SimulatorOptions {
   /** Seeds faults and delivery ids (default 1). */
   seed?: number;
   faults?: FaultConfigInput;
+  /** OAuth apps whose web flow the simulator plays (`/login/oauth/...`; see oauth.ts). */
+  oauthApps?: OAuthApp[];
   /** Accepted tokens; when omitted, any token is accepted (and a missing one is refused). */
   tokens?: TokenInput[];
   rateLimits?: Partial<RateLimitOptions>;
@@ -71,6 +75,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const faults = new FaultInjector(seed, options.faults);
   const rateLimiter = new RateLimiter(clock, { ...defaultRateLimitOptions, ...options.rateLimits });
   const tokens = new TokenRegistry(options.tokens);
+  const oauth = new OAuthFlow(
+    options.oauthApps ?? [],
+    tokens,
+    (login) => options.world.user(login)?.id,
+    () => clock.now(),
+  );
   for (const t of tokens.list()) {
     const limits: Partial<Record<RateResource, number>> = {};
     if (t.restLimit) limits.core = t.restLimit;
@@ -115,6 +125,29 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       await handleAdmin(sim, req, res, url);
       return;
     }
+    if (url.pathname === "/login/oauth/authorize" && req.method === "GET") {
+      const r = oauth.authorize(url);
+      if (r.status === 302) {
+        res.writeHead(302, { ...base, ...r.headers });
+        res.end();
+      } else sendJson(res, r.status, r.body, base);
+      return;
+    }
+    if (url.pathname === "/login/oauth/access_token" && req.method === "POST") {
+      const text = await readBody(req);
+      const json = (req.headers["content-type"] ?? "").includes("json");
+      const params = json
+        ? new URLSearchParams(Object.entries(JSON.parse(text || "{}") as Record<string, string>))
+        : new URLSearchParams(text);
+      for (const [k, v] of url.searchParams) if (!params.has(k)) params.set(k, v);
+      const result = oauth.exchange(params);
+      if ((req.headers.accept ?? "").includes("json")) sendJson(res, 200, result, base);
+      else {
+        res.writeHead(200, { ...base, "content-type": "application/x-www-form-urlencoded; charset=utf-8" });
+        res.end(new URLSearchParams(result).toString());
+      }
+      return;
+    }
     const isGraphql = url.pathname === "/graphql" || url.pathname === "/api/graphql";
     const auth = tokens.authenticate(req.headers.authorization);
     if (!auth.ok) {
@@ -131,6 +164,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     const token = auth.token;
+    if (url.pathname === "/user" && req.method === "GET") {
+      // The authenticated user (an OAuth user's token acts as that user of the world).
+      const user = store.user(auth.spec.login);
+      const body = user
+        ? renderUser({ ...ctx, api: sim.url }, user)
+        : { login: auth.spec.login, id: auth.spec.userId, type: "User", site_admin: false };
+      sendJson(res, 200, body, base);
+      return;
+    }
     const usage = accounting.of(token);
     const resource: RateResource = isGraphql ? "graphql" : "core";
     const inFlight = rateLimiter.enter(token);

@@ -1,10 +1,13 @@
 import {
   databaseDeliveryStore,
   type EnqueueRequest,
+  githubWebUrl,
+  type OAuthSettings,
   type QueueDepth,
   startApiServer,
   type WebhookDeps,
 } from "@yardstick/api";
+import { githubApiUrl } from "@yardstick/config";
 import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { githubClientFor, openRuntime, type Runtime } from "../runtime.js";
@@ -25,6 +28,20 @@ function webhookDeps(runtime: Runtime, secret: string, enqueue: (r: EnqueueReque
     logger: runtime.logger,
     now: () => new Date(),
     incidentLabel: runtime.config.incidents.label,
+  };
+}
+
+/** Signing in with GitHub, when an OAuth app is configured (GITHUB_OAUTH_CLIENT_ID and _SECRET). */
+function oauthOf(runtime: Runtime): OAuthSettings | undefined {
+  const { GITHUB_OAUTH_CLIENT_ID: clientId, GITHUB_OAUTH_CLIENT_SECRET: clientSecret } = runtime.env;
+  if (clientId === undefined || clientSecret === undefined) return undefined;
+  const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
+  return {
+    clientId,
+    clientSecret,
+    apiUrl,
+    webUrl: githubWebUrl(apiUrl),
+    ...(runtime.env.YARDSTICK_PUBLIC_URL === undefined ? {} : { publicUrl: runtime.env.YARDSTICK_PUBLIC_URL }),
   };
 }
 
@@ -108,6 +125,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           db: runtime.database.db,
           config: runtime.config,
           ...(queues === undefined ? {} : { queues }),
+          ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),
       });

@@ -22,6 +22,7 @@ import { configForWorld } from "./world-config.js";
  */
 
 const TOKEN = "test-token";
+const OAUTH = { clientId: "Iv1.yardstick-test", clientSecret: "oauth-secret" };
 const world = World.from(generateWorld({ ...presetOptions("small", 11), weeks: 12 }), { truth: true });
 const now = new Date(world.header.now);
 // The "platform" team has 4 people: below k = 5, so it is suppressed and folds into "other".
@@ -66,7 +67,13 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
 
   beforeAll(async () => {
     t = await createTestDatabase({ backend });
-    sim = await startSimulator({ world, tokens: [TOKEN], seed: 3, now: () => now.getTime() });
+    sim = await startSimulator({
+      world,
+      tokens: [TOKEN],
+      seed: 3,
+      now: () => now.getTime(),
+      oauthApps: [{ clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret }],
+    });
     const deps = createPipelineDeps({
       db: t.db,
       github: createGitHubClient({
@@ -114,6 +121,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         "/api/v1/groups/{kind}/{name}/weeks/{week}",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/changes",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/deployments",
+        "/api/v1/me",
         "/api/v1/metrics",
         "/api/v1/status",
       ]);
@@ -344,6 +352,82 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         // Token lookups are reused for up to TOKEN_CACHE_MS: after that the revoked token is refused.
         await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 100));
         expect((await get("/api/v1/groups", token)).status).toBe(401);
+      },
+      120_000,
+    );
+
+    it.runIf(backend === "postgres")(
+      "signs people in with GitHub (OAuth through the simulator): members get a session cookie with their role, others are refused",
+      async () => {
+        const admin = logins[0] as string;
+        const member = logins[1] as string;
+        const withOAuth = await startApiServer({
+          logger: silent,
+          read: {
+            db: t.db,
+            config: { ...config, admins: [admin] },
+            oauth: { ...OAUTH, webUrl: sim.url, apiUrl: sim.url },
+          },
+        });
+        const signIn = async (login: string) => {
+          const start = await fetch(`${withOAuth.url}/auth/github/login?returnTo=/api/v1/me`, { redirect: "manual" });
+          expect(start.status).toBe(302);
+          const stateCookie = (start.headers.get("set-cookie") ?? "").split(";")[0] as string;
+          const authorize = new URL(start.headers.get("location") as string);
+          expect(authorize.origin).toBe(new URL(sim.url).origin);
+          expect(authorize.pathname).toBe("/login/oauth/authorize");
+          expect(authorize.searchParams.get("client_id")).toBe(OAUTH.clientId);
+          // GitHub's sign-in page: the simulator signs in the user named by login=.
+          authorize.searchParams.set("login", login);
+          const back = await fetch(authorize, { redirect: "manual" });
+          expect(back.status).toBe(302);
+          const callback = await fetch(back.headers.get("location") as string, {
+            redirect: "manual",
+            headers: { cookie: stateCookie },
+          });
+          return { callback, stateCookie, back: back.headers.get("location") as string };
+        };
+        try {
+          const a = await signIn(admin);
+          expect(a.callback.status, await a.callback.clone().text()).toBe(302);
+          expect(a.callback.headers.get("location")).toBe("/api/v1/me");
+          const session = (a.callback.headers.get("set-cookie") ?? "").match(/ys_session=[^;]+/)?.[0] as string;
+          expect(a.callback.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Lax/);
+          const me = await fetch(`${withOAuth.url}/api/v1/me`, { headers: { cookie: session } });
+          expect(await me.json()).toMatchObject({ role: "admin", login: admin });
+          const changes = await fetch(`${withOAuth.url}${groupWeek("team", "payments")}/changes`, {
+            headers: { cookie: session },
+          });
+          const page = (await changes.json()) as { items: { author: unknown }[] };
+          expect(page.items.every((i) => i.author !== null)).toBe(true);
+
+          const m = await signIn(member);
+          const memberSession = (m.callback.headers.get("set-cookie") ?? "").match(/ys_session=[^;]+/)?.[0] as string;
+          const meMember = await fetch(`${withOAuth.url}/api/v1/me`, { headers: { cookie: memberSession } });
+          expect(await meMember.json()).toMatchObject({ role: "viewer", login: member });
+          // The code is good once; a replayed callback (or a missing or other state) is refused.
+          const replay = await fetch(m.back, { redirect: "manual", headers: { cookie: m.stateCookie } });
+          expect(replay.status).toBe(502);
+          const noState = await fetch(m.back, { redirect: "manual" });
+          expect(noState.status).toBe(400);
+          // Signing out ends the session.
+          const out = await fetch(`${withOAuth.url}/auth/logout`, {
+            method: "POST",
+            headers: { cookie: memberSession },
+          });
+          expect(out.status).toBe(204);
+          await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 100));
+          expect((await fetch(`${withOAuth.url}/api/v1/me`, { headers: { cookie: memberSession } })).status).toBe(401);
+
+          // Someone GitHub knows but who is not a member of a synced organisation.
+          const outsider = world.users().find((u) => !logins.includes(u.login));
+          if (outsider !== undefined) {
+            const o = await signIn(outsider.login);
+            expect(o.callback.status).toBe(403);
+          }
+        } finally {
+          await withOAuth.close();
+        }
       },
       120_000,
     );
