@@ -1,21 +1,20 @@
 import { createHash } from "node:crypto";
 import { repositorySettings } from "@yardstick/config";
 import {
-  changes as changesTable,
-  commits as commitsTable,
+  anyUsageImported,
+  commitTime,
   type Database,
-  deployments as deploymentsTable,
+  earliestMergeAt,
   getSyncCursor,
   getSyncCursors,
-  incidentIssues,
+  incidentIssueStamps,
   listDeployments,
   listOrgMemberships,
   listPeople,
-  pullRequests as pullRequestsTable,
-  repositories as repositoriesTable,
+  listTrackedRepos,
+  rowsStoredSince,
   type SyncCursor,
   upsertSyncCursor,
-  usageRecords,
 } from "@yardstick/db";
 import {
   type CommitGraph,
@@ -24,7 +23,6 @@ import {
   restrictToWindow,
   type StoredChanges,
 } from "@yardstick/metrics";
-import { and, eq, gt, inArray, isNotNull, min, sql } from "drizzle-orm";
 import type { RollupDeps } from "./deps.js";
 import { loadCommitGraph, type MetricsLoadScope, membershipPeriods, metricsConfigOf } from "./metrics-input.js";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
@@ -91,47 +89,11 @@ export async function writeRollupCursor(
   });
 }
 
-/**
- * The database time before which every row that is not visible yet cannot have been stamped:
- * now, or the start of the oldest transaction still open elsewhere (its rows carry its start
- * time as `synced_at`/`updated_at` but become visible only when it commits). Milliseconds,
- * rounded down.
- */
-export async function changeHorizon(db: Database): Promise<Date> {
-  const epochMs = async (query: ReturnType<typeof sql>) => {
-    // postgres.js returns the rows, PGlite a result holding them.
-    const result = (await db.execute(query)) as unknown as
-      | { t: string | number }[]
-      | { rows: { t: string | number }[] };
-    const rows = Array.isArray(result) ? result : result.rows;
-    const t = Number(rows[0]?.t);
-    if (!Number.isFinite(t)) throw new Error("no database time");
-    return new Date(Math.floor(t));
-  };
-  try {
-    return await epochMs(sql`select extract(epoch from least(now(), coalesce((
-      select min(xact_start) from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
-    ), now()))) * 1000 as t`);
-  } catch {
-    return epochMs(sql`select extract(epoch from now()) * 1000 as t`);
-  }
-}
-
 /** Tracked repositories (not archived), sorted. */
-export async function trackedRepos(db: Database): Promise<{ name: string; trackedBranch: string | null }[]> {
-  const rows = await db
-    .select({
-      name: repositoriesTable.fullName,
-      archived: repositoriesTable.archived,
-      trackedBranch: repositoriesTable.trackedBranch,
-    })
-    .from(repositoriesTable);
-  return rows
-    .filter((r) => !r.archived)
-    .map((r) => ({ name: r.name, trackedBranch: r.trackedBranch }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
+export const trackedRepos = listTrackedRepos;
+
+/** The database time up to which stored rows are visible (see `changeHorizon` in @yardstick/db). */
+export { changeHorizon } from "@yardstick/db";
 
 /**
  * What every figure depends on besides the rows with a change time: when it differs from the
@@ -150,16 +112,9 @@ export async function rollupFingerprint(deps: RollupDeps): Promise<string> {
       // Who was on the roster when, and what incident issues say: rare changes that can move any
       // past week, so they take the full recompute.
       memberships: [...membershipPeriods(await listOrgMemberships(deps.db))],
-      incidents: await incidentIssueStamps(deps),
+      incidents: await incidentStamps(deps),
       // Whether any usage was imported decides whether every group-week's token flags are known.
-      usageImported:
-        (
-          await deps.db
-            .select({ day: usageRecords.day })
-            .from(usageRecords)
-            .where(isNotNull(usageRecords.personId))
-            .limit(1)
-        ).length > 0,
+      usageImported: await anyUsageImported(deps.db),
     }),
   );
   return hash.digest("hex");
@@ -169,15 +124,9 @@ export async function rollupFingerprint(deps: RollupDeps): Promise<string> {
  * Each incident issue's identity and last update (what the metrics read from them changes with
  * these): three columns, not the titles and bodies, since every rollup run computes it.
  */
-async function incidentIssueStamps(deps: RollupDeps): Promise<string[]> {
+async function incidentStamps(deps: RollupDeps): Promise<string[]> {
   const label = deps.config.incidents.label;
-  if (label === undefined) return [];
-  const rows = await deps.db
-    .select({ repo: incidentIssues.repo, number: incidentIssues.number, updatedAt: incidentIssues.updatedAt })
-    .from(incidentIssues)
-    .where(eq(incidentIssues.label, label))
-    .orderBy(incidentIssues.repo, incidentIssues.number);
-  return rows.map((i) => `${i.repo}#${i.number}@${i.updatedAt.toISOString()}`);
+  return label === undefined ? [] : incidentIssueStamps(deps.db, label);
 }
 
 /** Each tracked repository's branch head as synced now (null: no branch history yet). */
@@ -217,34 +166,16 @@ export async function storedChangesSince(
     const current = repos.get(repo);
     if (current === undefined || at < current) repos.set(repo, at);
   };
-  const since = cursor.watermark;
-
-  for (const row of await db
-    .select({ repo: pullRequestsTable.repo, at: min(pullRequestsTable.mergedAt) })
-    .from(pullRequestsTable)
-    .where(gt(pullRequestsTable.syncedAt, since))
-    .groupBy(pullRequestsTable.repo)) {
-    if (row.at !== null) mark(row.repo, row.at);
-  }
-
+  const stored = await rowsStoredSince(db, cursor.watermark);
+  for (const row of stored.pullRequests) if (row.earliestMerge !== null) mark(row.repo, row.earliestMerge);
   // A change row updated since: a new change, or an existing one re-attributed. One merged before
   // the last rollup's `now` may have counted for another person then.
   const recredited: string[] = [];
-  for (const row of await db
-    .select({ key: changesTable.key, repo: changesTable.repo, mergedAt: changesTable.mergedAt })
-    .from(changesTable)
-    .where(gt(changesTable.updatedAt, since))) {
+  for (const row of stored.changes) {
     mark(row.repo, row.mergedAt);
     if (row.mergedAt < cursor.now) recredited.push(row.key);
   }
-
-  for (const row of await db
-    .select({ repo: deploymentsTable.repo, at: min(deploymentsTable.createdAt) })
-    .from(deploymentsTable)
-    .where(gt(deploymentsTable.syncedAt, since))
-    .groupBy(deploymentsTable.repo)) {
-    if (row.at !== null) mark(row.repo, row.at);
-  }
+  for (const row of stored.deployments) if (row.earliestCreated !== null) mark(row.repo, row.earliestCreated);
 
   const beforeHeads = previousHeads ?? (await rolledUpHeads(db, [...heads.keys()]));
   for (const [repo, head] of heads) {
@@ -254,20 +185,10 @@ export async function storedChangesSince(
       mark(repo, EPOCH);
       continue;
     }
-    const [old] = await db
-      .select({ at: commitsTable.committedAt })
-      .from(commitsTable)
-      .where(and(eq(commitsTable.repo, repo), eq(commitsTable.sha, before)));
-    mark(repo, old?.at ?? EPOCH);
+    mark(repo, (await commitTime(db, repo, before)) ?? EPOCH);
   }
 
-  const usage = (
-    await db
-      .select({ personId: usageRecords.personId, day: usageRecords.day })
-      .from(usageRecords)
-      .where(and(gt(usageRecords.importedAt, since), isNotNull(usageRecords.personId)))
-  ).map((u) => ({ personId: u.personId as string, day: u.day }));
-
+  const usage = stored.usage;
   return { repos, recredited, usage };
 }
 
@@ -332,14 +253,9 @@ export async function loadScopeFor(
         seen.add(sha);
         chain.push(sha);
       }
-      for (let i = 0; i < chain.length; i += 5_000) {
-        const [row] = await db
-          // Changes landing there (pull requests by merge commit, direct pushes by their commit).
-          .select({ at: min(changesTable.mergedAt) })
-          .from(changesTable)
-          .where(and(eq(changesTable.repo, repo), inArray(changesTable.sha, chain.slice(i, i + 5_000))));
-        if (row?.at != null && row.at < from) from = row.at;
-      }
+      // Changes landing there (pull requests by merge commit, direct pushes by their commit).
+      const at = await earliestMergeAt(db, repo, chain);
+      if (at !== null && at < from) from = at;
     }
     mergedFrom.set(repo, from);
   }

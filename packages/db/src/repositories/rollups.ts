@@ -1,10 +1,15 @@
-import { and, asc, eq, gt, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, lte, min, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
+import { commits } from "../schema/commits.js";
+import { deployments } from "../schema/deployments.js";
+import { incidentIssues } from "../schema/incident-issues.js";
 import { pullRequests } from "../schema/pull-requests.js";
+import { repositories } from "../schema/repositories.js";
 import { rollupChanges, rollupDeployments } from "../schema/rollup-details.js";
 import { rollupState } from "../schema/rollup-state.js";
+import { usageRecords } from "../schema/usage-records.js";
 import { weeklyRollups } from "../schema/weekly-rollups.js";
 import { chunk, upsertRows } from "../upsert.js";
 
@@ -285,4 +290,136 @@ export async function readRollupState(db: Database): Promise<RollupStateRow | nu
 
 export async function writeRollupState(db: Database, state: Omit<RollupStateRow, "id">): Promise<void> {
   await upsertRows(db, rollupState, [{ id: STATE_ID, ...state }], { key: ["id"] });
+}
+
+// --- What the incremental rollup reads to know what changed (packages/pipeline/src/rollups.ts) ---
+
+/**
+ * The database time before which every row that is not visible yet cannot have been stamped:
+ * now, or the start of the oldest transaction still open elsewhere (its rows carry its start
+ * time as `synced_at`/`updated_at` but become visible only when it commits). Milliseconds,
+ * rounded down.
+ */
+export async function changeHorizon(db: Database): Promise<Date> {
+  const epochMs = async (query: ReturnType<typeof sql>) => {
+    // postgres.js returns the rows, PGlite a result holding them.
+    const result = (await db.execute(query)) as unknown as
+      | { t: string | number }[]
+      | { rows: { t: string | number }[] };
+    const rows = Array.isArray(result) ? result : result.rows;
+    const t = Number(rows[0]?.t);
+    if (!Number.isFinite(t)) throw new Error("no database time");
+    return new Date(Math.floor(t));
+  };
+  try {
+    return await epochMs(sql`select extract(epoch from least(now(), coalesce((
+      select min(xact_start) from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
+    ), now()))) * 1000 as t`);
+  } catch {
+    return epochMs(sql`select extract(epoch from now()) * 1000 as t`);
+  }
+}
+
+/** Tracked repositories (not archived), sorted by name. */
+export async function listTrackedRepos(db: Database): Promise<{ name: string; trackedBranch: string | null }[]> {
+  const rows = await db
+    .select({ name: repositories.fullName, archived: repositories.archived, trackedBranch: repositories.trackedBranch })
+    .from(repositories);
+  return rows
+    .filter((r) => !r.archived)
+    .map((r) => ({ name: r.name, trackedBranch: r.trackedBranch }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Whether any usage record was resolved to a person (decides whether token flags are known). */
+export async function anyUsageImported(db: Database): Promise<boolean> {
+  const rows = await db
+    .select({ day: usageRecords.day })
+    .from(usageRecords)
+    .where(isNotNull(usageRecords.personId))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Each incident issue's identity and last update (`repo#number@time`), for a label. */
+export async function incidentIssueStamps(db: Database, label: string): Promise<string[]> {
+  const rows = await db
+    .select({ repo: incidentIssues.repo, number: incidentIssues.number, updatedAt: incidentIssues.updatedAt })
+    .from(incidentIssues)
+    .where(eq(incidentIssues.label, label))
+    .orderBy(incidentIssues.repo, incidentIssues.number);
+  return rows.map((i) => `${i.repo}#${i.number}@${i.updatedAt.toISOString()}`);
+}
+
+/** Rows stored after `since`: per repository the earliest merge of synced pull requests and the earliest new deployment, the changes written, and usage imported. */
+export async function rowsStoredSince(
+  db: Database,
+  since: Date,
+): Promise<{
+  pullRequests: { repo: string; earliestMerge: Date | null }[];
+  changes: { key: string; repo: string; mergedAt: Date }[];
+  deployments: { repo: string; earliestCreated: Date | null }[];
+  usage: { personId: string; day: string }[];
+}> {
+  const pullRequestRows = await db
+    .select({ repo: pullRequests.repo, earliestMerge: min(pullRequests.mergedAt) })
+    .from(pullRequests)
+    .where(gt(pullRequests.syncedAt, since))
+    .groupBy(pullRequests.repo);
+  const changeRows = await db
+    .select({ key: changes.key, repo: changes.repo, mergedAt: changes.mergedAt })
+    .from(changes)
+    .where(gt(changes.updatedAt, since));
+  const deploymentRows = await db
+    .select({ repo: deployments.repo, earliestCreated: min(deployments.createdAt) })
+    .from(deployments)
+    .where(gt(deployments.syncedAt, since))
+    .groupBy(deployments.repo);
+  const usage = await db
+    .select({ personId: usageRecords.personId, day: usageRecords.day })
+    .from(usageRecords)
+    .where(and(gt(usageRecords.importedAt, since), isNotNull(usageRecords.personId)));
+  return {
+    pullRequests: pullRequestRows,
+    changes: changeRows,
+    deployments: deploymentRows,
+    usage: usage.map((u) => ({ personId: u.personId as string, day: u.day })),
+  };
+}
+
+/** When a commit of a repository was committed (null: not stored). */
+export async function commitTime(db: Database, repo: string, sha: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: commits.committedAt })
+    .from(commits)
+    .where(and(eq(commits.repo, repo), eq(commits.sha, sha)));
+  return row?.at ?? null;
+}
+
+/** The earliest merge of the changes landing on any of these commits of a repository (null: none). */
+export async function earliestMergeAt(db: Database, repo: string, shas: readonly string[]): Promise<Date | null> {
+  let earliest: Date | null = null;
+  for (const part of chunk(shas, 5_000)) {
+    const [row] = await db
+      .select({ at: min(changes.mergedAt) })
+      .from(changes)
+      .where(and(eq(changes.repo, repo), inArray(changes.sha, [...part])));
+    if (row?.at != null && (earliest === null || row.at < earliest)) earliest = row.at;
+  }
+  return earliest;
+}
+
+/** The kinds whose "other" group has stored rows in the weeks. */
+export async function storedOtherKinds(
+  db: Database,
+  from: string,
+  to: string,
+  other: string,
+): Promise<Set<GroupKindName>> {
+  const rows = await db
+    .selectDistinct({ kind: weeklyRollups.groupKind })
+    .from(weeklyRollups)
+    .where(and(eq(weeklyRollups.groupName, other), gte(weeklyRollups.week, from), lte(weeklyRollups.week, to)));
+  return new Set(rows.map((r) => r.kind));
 }

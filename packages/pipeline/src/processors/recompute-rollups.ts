@@ -4,8 +4,8 @@ import {
   type RollupChangeRow,
   type RollupDeploymentRow,
   readRollupState,
+  storedOtherKinds,
   storeRollups,
-  weeklyRollups,
   writeRollupState,
 } from "@yardstick/db";
 import {
@@ -36,7 +36,6 @@ import {
   WeekClock,
   type WeekFigures,
 } from "@yardstick/metrics";
-import { and, eq, gte, lte } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
 import { type RollupDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
@@ -441,7 +440,7 @@ async function storeGroupWeeks(
   now: Date,
 ): Promise<{ pairs: number; rows: number } | null> {
   const results = evaluateGroupWeeks(prep, pairs, { now, viewerIsAdmin: true }, ctx);
-  const stored = await storedOtherKinds(deps, from, to);
+  const stored = await storedOtherKinds(deps.db, from, to, OTHER_GROUP);
   const folds = new Set<GroupKind>();
   const k = prep.config.thresholds.minGroupSize;
   for (const p of pairs) {
@@ -576,13 +575,4 @@ async function keptRollup(
     windowStart: windowStart === null ? null : (windowStart as Date).toISOString(),
     updatedRepos: repos.size,
   };
-}
-
-/** The kinds whose "other" group has stored rows in the weeks. */
-async function storedOtherKinds(deps: RollupDeps, from: string, to: string): Promise<Set<GroupKind>> {
-  const rows = await deps.db
-    .selectDistinct({ kind: weeklyRollups.groupKind })
-    .from(weeklyRollups)
-    .where(and(eq(weeklyRollups.groupName, OTHER_GROUP), gte(weeklyRollups.week, from), lte(weeklyRollups.week, to)));
-  return new Set(rows.map((r) => r.kind));
 }
