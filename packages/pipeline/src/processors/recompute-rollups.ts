@@ -104,9 +104,9 @@ async function rollupWeeksWith(
   requested: readonly string[],
   memory: RollupMemory | undefined,
 ): Promise<RollupRun> {
-  const weeks = [...requested].sort();
-  const from = weeks[0] ?? "";
-  const to = weeks.at(-1) ?? "";
+  const asked = [...requested].sort();
+  const askedFrom = asked[0] ?? "";
+  const askedTo = asked.at(-1) ?? "";
   const now = deps.now();
   // Read before anything else: rows stamped after this are the next rollup's.
   const watermark = await changeHorizon(deps.db);
@@ -114,18 +114,18 @@ async function rollupWeeksWith(
   const heads = await branchHeads(deps.db, repos);
   const fingerprint = await rollupFingerprint(deps);
   const cursor = await readRollupCursor(deps.db);
-  const next: RollupCursor = {
-    watermark,
-    fingerprint,
-    from: cursor === null || from < cursor.from ? from : cursor.from,
-    to: cursor === null || to > cursor.to ? to : cursor.to,
-    now,
-  };
+  // Every week the rollups cover is kept current, not just the weeks asked for (a reader asks
+  // for a few; what changed since may touch others, and the watermark moves for all of them),
+  // and the covered range stays whole (no gap between the weeks asked for and those rolled up).
+  const from = cursor === null || askedFrom < cursor.from ? askedFrom : cursor.from;
+  const to = cursor === null || askedTo > cursor.to ? askedTo : cursor.to;
+  const weeks = cursor === null ? asked : weekRange(from, to);
+  const next: RollupCursor = { watermark, fingerprint, from, to, now };
 
   let run: RollupRun;
   const keep = memory === undefined ? undefined : { memory, fingerprint, watermark, heads };
   const state = await readRollupState(deps.db);
-  if (cursor === null || cursor.fingerprint !== fingerprint || from < cursor.from) {
+  if (cursor === null || cursor.fingerprint !== fingerprint || askedFrom < cursor.from) {
     run = await fullRollup(deps, weeks, now, keep);
   } else if (keep !== undefined) {
     run = await keptRollup(deps, cursor, weeks, now, keep);

@@ -326,12 +326,25 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         const file = join(dir, "yardstick.config.json");
         writeFileSync(file, JSON.stringify(config));
         const env = { DATABASE_URL: t.url, LOG_LEVEL: "silent" };
-        const args = ["--from", day(addWeeks(week, -2)), "--to", day(week), "--config", file];
+        // Weeks before the last ones: the weeks provisional at the world's clock are not among them.
+        const args = ["--from", day(addWeeks(week, -8)), "--to", day(addWeeks(week, -6)), "--config", file];
         // The CLI brings the rollups up to date (its clock is today's), then prints; the API serves the same.
         const cli = await runCliProcess(["metrics", ...args], { env });
         expect(cli.code, cli.stderr).toBe(0);
-        const res = await get(`/api/v1/metrics?from=${day(addWeeks(week, -2))}&to=${day(week)}`);
+        const res = await get(`/api/v1/metrics?from=${day(addWeeks(week, -8))}&to=${day(addWeeks(week, -6))}`);
         expect(res.json).toEqual(JSON.parse(cli.stdout));
+        // The CLI asked for 3 weeks at today's clock; every week the rollups cover was brought up to
+        // date with it (weeks no longer provisional included), not only those 3.
+        const status = await get("/api/v1/status");
+        const cliNow = new Date(status.json.rollups.computedAt);
+        expect(cliNow.getTime()).toBeGreaterThan(now.getTime());
+        const wide = await get(`/api/v1/metrics?from=${day(addWeeks(week, -8))}&to=${day(week)}`);
+        const full = computeMetrics(await loadMetricsInput(t.db, config), {
+          from: addWeeks(week, -8),
+          to: week,
+          now: cliNow,
+        });
+        expect(wide.json).toEqual(JSON.parse(JSON.stringify(full)));
 
         const created = await runCliProcess(
           ["token", "create", "--name", "grafana", "--role", "viewer", "--config", file],
