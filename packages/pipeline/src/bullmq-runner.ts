@@ -1,8 +1,10 @@
+import { AppError } from "@yardstick/core";
 import type { Logger } from "@yardstick/log";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   type Catalog,
+  classifyFailure,
   isRetryable,
   type JobName,
   type JobRunner,
@@ -168,7 +170,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       worker.on("failed", (job, err) =>
         this.options.logger.error(
           { err, queue: queueName, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade },
-          "job failed",
+          err.name === "UnrecoverableError" ? "job failed for good: retrying cannot fix this" : "job failed",
         ),
       );
       this.workers.push(worker);
@@ -197,7 +199,9 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         { jobId: job.id ?? "", attempt: job.attemptsMade + 1, logger, enqueue: (n, p) => this.enqueue(n, p) },
         this.options.deps,
       );
-    } catch (error) {
+    } catch (thrown) {
+      // Classified at the edge: database failures without values, bad data final (job-spec.ts).
+      const error = classifyFailure(thrown);
       const wait = retryAfterMs(error);
       if (wait !== null && isRetryable(error)) {
         // GitHub said wait: pause this queue's work instead of burning attempts.
@@ -205,7 +209,11 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         await worker.rateLimit(wait);
         throw Worker.RateLimitError();
       }
-      if (!isRetryable(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      if (!isRetryable(error)) {
+        // One line (the "failed" handler's) says it: final, with the code in the message.
+        const code = error instanceof AppError ? `${error.code}: ` : "";
+        throw new UnrecoverableError(`${code}${error instanceof Error ? error.message : String(error)}`);
+      }
       throw error;
     }
   }
