@@ -1,4 +1,5 @@
 import { isAppError } from "@yardstick/core";
+import { toDatabaseError } from "@yardstick/db";
 import { Command, CommanderError } from "commander";
 import { registerAttribute } from "./commands/attribute.js";
 import { registerConfig } from "./commands/config.js";
@@ -40,7 +41,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
-  } catch (error) {
+  } catch (thrown) {
+    // A failed statement's error carries its values: shown as statement, table and SQLSTATE only.
+    const error = toDatabaseError(thrown);
     if (error instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
