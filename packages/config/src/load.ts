@@ -201,18 +201,52 @@ export function validateConfig(
   if (apiUrl !== undefined && !isHttpUrl(apiUrl)) {
     issues.push({
       path: "GITHUB_API_URL (environment)",
-      message: `expected an http(s) URL, got ${JSON.stringify(apiUrl)}`,
+      // Not quoted: an environment value may carry credentials (https://user:token@host).
+      message: "expected an http(s) URL (the value is not shown)",
       example: "GITHUB_API_URL=https://github.example.com/api/v3",
     });
   }
 
   if (issues.length > 0 || !result.success) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    throw invalid(`${options.source} is not a valid Yardstick configuration (${count})`, issues);
+    throw invalid(
+      `${options.source} is not a valid Yardstick configuration (${count})`,
+      maskSubstituted(issues, substituted, options.env),
+    );
   }
   const config = result.data;
   config.github.apiUrl = (apiUrl ?? config.github.apiUrl).replace(/\/+$/, "");
   return { config, substituted };
+}
+
+/**
+ * Issues with every value that came from a `${VAR}` reference shown as the reference. The
+ * validators quote what they were given (a regular expression's own error repeats the pattern, a
+ * URL, a cron field), and a message must never carry a secret: rather than trust each of them,
+ * every substituted value is replaced wherever it appears, as written and as JSON would quote it.
+ * Values shorter than 4 characters are left (replacing "1" would garble line numbers; such a
+ * value is no secret).
+ */
+export function maskSubstituted(
+  issues: readonly InputIssue[],
+  substituted: readonly Substitution[],
+  env: EnvSource,
+): InputIssue[] {
+  const masks = new Map<string, string>();
+  for (const { variable } of substituted) {
+    const value = env[variable];
+    if (value === undefined || value.length < 4) continue;
+    masks.set(value, `\${${variable}}`);
+    masks.set(JSON.stringify(value).slice(1, -1), `\${${variable}}`);
+  }
+  if (masks.size === 0) return [...issues];
+  const ordered = [...masks.entries()].sort(([a], [b]) => b.length - a.length);
+  const mask = (text: string) => ordered.reduce((out, [value, reference]) => out.split(value).join(reference), text);
+  return issues.map((issue) => ({
+    ...issue,
+    message: mask(issue.message),
+    ...(issue.example === undefined ? {} : { example: mask(issue.example) }),
+  }));
 }
 
 /**
@@ -258,7 +292,12 @@ function resolvePaths(config: Config, baseDir: string): Config {
 }
 
 /** Checks that the files the configuration names exist. */
-async function checkReferencedFiles(config: Config, source: string, baseDir: string): Promise<void> {
+async function checkReferencedFiles(
+  config: Config,
+  source: string,
+  baseDir: string,
+  secrets: { substituted: readonly Substitution[]; env: EnvSource },
+): Promise<void> {
   const wanted: { path: string; file: string | undefined }[] = [
     { path: "teams.file", file: config.teams.source === "file" ? config.teams.file : undefined },
     { path: "roster.file", file: config.roster.source === "file" ? config.roster.file : undefined },
@@ -274,7 +313,7 @@ async function checkReferencedFiles(config: Config, source: string, baseDir: str
     }
   }
   if (issues.length > 0) {
-    throw invalid(`${source} names files that do not exist`, issues);
+    throw invalid(`${source} names files that do not exist`, maskSubstituted(issues, secrets.substituted, secrets.env));
   }
 }
 
@@ -300,6 +339,6 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const { config, substituted } = parseConfigText(text, { format: formatOf(path), source: path, env: options.env });
   const baseDir = dirname(path);
   const resolved = resolvePaths(config, baseDir);
-  await checkReferencedFiles(resolved, path, baseDir);
+  await checkReferencedFiles(resolved, path, baseDir, { substituted, env: options.env });
   return { config: resolved, path, substituted };
 }
