@@ -7,6 +7,7 @@ import { registerDigest } from "./commands/digest.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerQuarantine } from "./commands/quarantine.js";
 import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerDigest(program);
   registerUsage(program);
+  registerQuarantine(program);
   return program;
 }
 
