@@ -41,3 +41,20 @@ describe("CSV exports neutralise formulas (OWASP CSV injection)", () => {
     );
   });
 });
+
+describe("bidirectional overrides in names shown by any output", () => {
+  it("are neutralised by every escaper and the CSV (generated)", async () => {
+    const { escapeHtml, escapeMarkdown } = await import("./escape.js");
+    const { escapeSlack } = await import("./digest-render.js");
+    const name = fc.string({
+      unit: fc.constantFrom("\u202E", "\u202D", "\u2066", "\u2069", "a", "<", "="),
+      maxLength: 10,
+    });
+    fc.assert(
+      fc.property(name, (n) => {
+        for (const out of [escapeHtml(n), escapeMarkdown(n), escapeSlack(n), toCsv([{ group: n }])])
+          expect(out).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+      }),
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { displayText } from "@yardstick/core";
 import type { MetricsOutput } from "@yardstick/metrics";
 import { stringify } from "csv-stringify/sync";
 
@@ -101,14 +102,14 @@ export function neutraliseFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** CSV (RFC 4180 quoting through csv-stringify); absent figures are empty cells, never 0. "" for no rows. */
+/** CSV (RFC 4180 quoting through csv-stringify; bidi overrides neutralised, formulas too); absent figures are empty cells, never 0. "" for no rows. */
 export function toCsv(rows: readonly Row[]): string {
   const first = rows[0];
   if (first === undefined) return "";
   const columns = Object.keys(first);
   const cell = (v: Cell | undefined): string => {
     if (v === null || v === undefined) return "";
-    return typeof v === "string" ? neutraliseFormula(v) : String(v);
+    return typeof v === "string" ? neutraliseFormula(displayText(v)) : String(v);
   };
   return stringify([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))], { record_delimiter: "unix" });
 }
