@@ -15,7 +15,14 @@ describe("parseDatabaseUrl", () => {
     expect(parseDatabaseUrl(url)).toEqual(expected);
   });
 
-  it.each(["mysql://x", "", "127.0.0.1:5432"])("rejects %j naming the key and an example", (url) => {
+  it.each([
+    "mysql://x",
+    "",
+    "127.0.0.1:5432",
+    "postgres://%zz@h/db",
+    "postgres://u:p%zzsecret@h/db",
+    "postgres://u@h/d%b",
+  ])("rejects %j naming the key and an example", (url) => {
     const error = (() => {
       try {
         parseDatabaseUrl(url);
@@ -28,6 +35,7 @@ describe("parseDatabaseUrl", () => {
     expect((error as InputError).code).toBe("input.database_url");
     expect((error as InputError).message).toContain("DATABASE_URL");
     expect((error as InputError).message).toContain("for example: postgres://");
+    expect((error as InputError).message).not.toContain("zzsecret");
   });
 });
 

@@ -58,7 +58,19 @@ export type ParsedDatabaseUrl = { backend: "postgres"; url: string } | { backend
 /** Reads a database URL; throws an InputError naming what is wrong and what would be right. */
 export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   const trimmed = url.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { backend: "postgres", url: trimmed };
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    const problem = postgresUrlProblem(trimmed);
+    if (problem !== null) {
+      throw new InputError("input.database_url", "Cannot use this database URL", [
+        {
+          path: "DATABASE_URL",
+          message: problem,
+          example: "postgres://user:p%40ss@127.0.0.1:5432/yardstick (special characters percent-encoded: @ is %40)",
+        },
+      ]);
+    }
+    return { backend: "postgres", url: trimmed };
+  }
   if (trimmed.startsWith("pglite:")) {
     const rest = trimmed.slice("pglite:".length).replace(/^\/\//, "");
     if (rest === "memory" || rest === ":memory:") return { backend: "pglite", dataDir: null };
@@ -72,6 +84,33 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
       example: `postgres://user:password@127.0.0.1:5432/yardstick, ${DEFAULT_DATABASE_URL} or pglite:memory`,
     },
   ]);
+}
+
+/**
+ * What postgres.js would trip over in a PostgreSQL URL (it decodes each part and throws a raw
+ * URIError), or null. Never quotes the user name or password.
+ */
+function postgresUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a valid URL (the value is not shown: it may hold a password)";
+  }
+  const parts: [string, string][] = [
+    ["user name", parsed.username],
+    ["password", parsed.password],
+    ["host", parsed.hostname],
+    ["database name", parsed.pathname],
+  ];
+  for (const [name, value] of parts) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      return `has a malformed percent-escape in its ${name}: write a literal % as %25 and other special characters as %XX`;
+    }
+  }
+  return null;
 }
 
 /** The URL with its password replaced by `***`. */

@@ -102,7 +102,8 @@ describe("a sync of a world whose people write hostile text", () => {
         case "team":
           counts.teams += 1;
           team += 1;
-          return { ...record, name: hostile(team + 4).slice(0, 100) };
+          // Team names become group names in every output: one of each hostile kind in turn.
+          return { ...record, name: hostile(team + 1).slice(0, 100) };
         case "issue":
           issue += 1;
           return { ...record, title: `${hostile(issue)} ${record.title}` };
@@ -158,6 +159,13 @@ describe("a sync of a world whose people write hostile text", () => {
     } finally {
       await handle.close();
     }
+
+    // The CSV exports: no text cell starts a formula (OWASP), whatever the group names.
+    await cli(["report", "--input", join(out, "metrics.json"), "--out", join(out, "report.csv")]);
+    for (const line of readFileSync(join(out, "report.csv"), "utf8").split("\n").slice(1)) {
+      expect(line, line.slice(0, 80)).not.toMatch(/^[=+@\t\r]|^-[^0-9]/);
+    }
+    expect(readFileSync(join(out, "report.csv"), "utf8")).toMatch(/'[=+@-]/);
 
     // Every output escaped: no markup, no raw bidi override reaches the report or the digest.
     for (const file of readdirSync(out)) {
