@@ -1,4 +1,4 @@
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { InputError, type InputIssue } from "@yardstick/core";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
@@ -31,6 +31,9 @@ export interface LoadConfigOptions {
 }
 
 export const CONFIG_INVALID = "config.invalid";
+
+/** The largest configuration file read (1 MiB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function invalid(subject: string, issues: InputIssue[]): InputError {
   return new InputError(CONFIG_INVALID, subject, issues);
@@ -139,7 +142,22 @@ export function parseText(text: string, format: ConfigFormat, source: string): u
       }),
     );
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand beyond 100 references (a "billion
+    // laughs" file would need gigabytes): a clear error, not a raw stack.
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw invalid(`${source} is not a usable YAML document`, [
+      {
+        path: "",
+        message: /alias/i.test(reason)
+          ? "its aliases (*name) expand too far (a document that repeats anchors inside anchors); write the values out"
+          : reason,
+      },
+    ]);
+  }
   return value === null || value === undefined ? {} : value;
 }
 
@@ -330,8 +348,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   }
   let text: string;
   try {
+    // A configuration is a few kilobytes; a huge file is a mistake (or an attack) that would be
+    // read and parsed whole (50 MB of YAML took 2.4 GB): refused before it is read.
+    const size = (await stat(path)).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw invalid(`${path} is too large to be a Yardstick configuration`, [
+        {
+          path: "",
+          message: `the file has ${size} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`,
+          example: "keep large lists (teams, roster) in the files teams.file and roster.file name",
+        },
+      ]);
+    }
     text = await readFile(path, "utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw invalid(`cannot read ${path}`, [
       { path: "", message: error instanceof Error ? error.message : String(error) },
     ]);
