@@ -1,5 +1,5 @@
-import { AppError } from "@yardstick/core";
-import type { Logger } from "@yardstick/log";
+import { AppError, InputError } from "@yardstick/core";
+import { type Logger, redactUrl } from "@yardstick/log";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
@@ -47,6 +47,19 @@ function redisOptions(role: "producer" | "worker"): RedisOptions {
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 10_000),
     lazyConnect: false,
   };
+}
+
+/** The database index a Redis URL names (`redis://host:6379/3` or `?db=3`), 0 when none. */
+export function redisDbIndex(url: string): number {
+  try {
+    const parsed = new URL(url);
+    const raw = parsed.searchParams.get("db") ?? parsed.pathname.replace(/^\//, "");
+    if (raw === "") return 0;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 0 ? n : -1;
+  } catch {
+    return 0;
+  }
 }
 
 /** Stalls (worker killed or lock lapsed mid-job) after which a job fails for good. */
@@ -143,6 +156,49 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       every: scheduler.every === undefined || scheduler.every === null ? null : Number(scheduler.every),
       next: scheduler.next === undefined ? null : new Date(Number(scheduler.next)),
     };
+  }
+
+  /**
+   * Waits until Redis answers, at most `timeoutMs`, and checks that it accepts the database index
+   * REDIS_URL names. An unreachable Redis is `unavailable.redis` (the CLI exits 3 within seconds
+   * instead of retrying forever); a database index Redis refuses is a configuration error (exit
+   * 2): ioredis only logs that refusal and goes on in database 0, where another installation's
+   * workers with the default prefix would run our jobs.
+   */
+  async ready(timeoutMs = 5_000): Promise<void> {
+    const redis = this.producer;
+    const shown = redactUrl(this.options.redisUrl);
+    if (redis.status !== "ready") {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          redis.off("ready", onReady);
+          reject(
+            new AppError(
+              "unavailable.redis",
+              `Redis at ${shown} did not answer within ${Math.round(timeoutMs / 1000)} s: check REDIS_URL and that Redis is running`,
+              { retryable: true },
+            ),
+          );
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        redis.once("ready", onReady);
+      });
+    }
+    const db = redisDbIndex(this.options.redisUrl);
+    try {
+      await redis.select(db);
+    } catch (error) {
+      throw new InputError("config.redis_db", "Redis refuses the database REDIS_URL names", [
+        {
+          path: "REDIS_URL",
+          message: `database ${db} is refused by Redis (${error instanceof Error ? error.message : String(error)}); Redis has databases 0 to (databases - 1), 16 by default`,
+          example: "REDIS_URL=redis://127.0.0.1:6379/0",
+        },
+      ]);
+    }
   }
 
   /** Starts one worker per queue of the catalog in this process. */
