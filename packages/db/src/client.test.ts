@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
-import { maskUrl, parseDatabaseUrl } from "./client.js";
+import { maskUrl, openDatabase, parseDatabaseUrl } from "./client.js";
 
 describe("parseDatabaseUrl", () => {
   it.each([
@@ -37,6 +37,22 @@ describe("parseDatabaseUrl", () => {
     expect((error as InputError).message).toContain("for example: postgres://");
     expect((error as InputError).message).not.toContain("zzsecret");
   });
+});
+
+describe("openDatabase on an unusable PGlite location", () => {
+  it.each(["/proc/yardstick-nope", "/proc/yardstick-nope/data", `${import.meta.filename}/data`])(
+    "pglite:%s fails within seconds naming DATABASE_URL",
+    async (dir) => {
+      const started = Date.now();
+      const error = await openDatabase({ url: `pglite:${dir}` }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toContain("DATABASE_URL");
+      expect(Date.now() - started).toBeLessThan(3_000);
+    },
+  );
 });
 
 describe("maskUrl", () => {

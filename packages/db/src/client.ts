@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { AppError, InputError } from "@yardstick/core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -155,7 +155,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let unlock = () => {};
   try {
     if (dataDir !== null) {
-      mkdirSync(dataDir, { recursive: true });
+      ensureDataDir(dataDir);
       unlock = lockDataDir(dataDir);
     }
     client = await PGlite.create(dataDir ?? undefined);
@@ -179,6 +179,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       }
     },
   };
+}
+
+/**
+ * Creates the PGlite data directory, one level at a time, or fails at once with a clear error.
+ * (Node's recursive `mkdirSync` never returns for some unusable locations, such as a path under
+ * /proc: `pglite:/proc/x` used to hang.)
+ */
+function ensureDataDir(dataDir: string): void {
+  const missing: string[] = [];
+  let dir = dataDir;
+  for (; !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  const refuse = (why: string) =>
+    new InputError("input.database_url", "Cannot use this PGlite location", [
+      { path: "DATABASE_URL", message: `pglite:${dataDir} ${why}`, example: "DATABASE_URL=pglite:.yardstick/data" },
+    ]);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw refuse(`is not usable: ${dir} is a file, not a directory`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      throw refuse(`cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)} at ${level})`);
+    }
+  }
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch {
+    throw refuse("is not writable by this process");
+  }
 }
 
 /**
