@@ -49,6 +49,24 @@ function redisOptions(role: "producer" | "worker"): RedisOptions {
   };
 }
 
+/** A lost or refused Redis connection (as opposed to a command Redis answered with an error). */
+export function isRedisConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTCONN"].includes(code))
+      return true;
+    if (
+      /Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request|connect ECONNREFUSED|LOADING/i.test(
+        current.message,
+      )
+    )
+      return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** The database index a Redis URL names (`redis://host:6379/3` or `?db=3`), 0 when none. */
 export function redisDbIndex(url: string): number {
   try {
@@ -296,6 +314,46 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
   }
 
   /** Resolves when no job is pending (polling), or rejects after `timeoutMs`. */
+  /**
+   * Follows the work in hand until none is left, polling every `pollMs`. A Redis that goes away
+   * (restarted, failed over) is waited for: one warning, then following resumes where it was,
+   * since the jobs are Redis's and survive with its AOF; only an outage longer than `outageMs` is
+   * `unavailable.redis`. (It used to end the follower with a raw stack.)
+   */
+  async follow(
+    options: { pollMs?: number; outageMs?: number; onWait?: (pending: number) => void } = {},
+  ): Promise<void> {
+    const pollMs = options.pollMs ?? 1_000;
+    const outageMs = options.outageMs ?? 300_000;
+    let downSince: number | null = null;
+    for (;;) {
+      let pending: number;
+      try {
+        pending = await this.pending();
+        if (downSince !== null)
+          this.options.logger.warn({ downMs: Date.now() - downSince }, "Redis is back; following resumes");
+        downSince = null;
+      } catch (error) {
+        if (!isRedisConnectionError(error)) throw error;
+        if (downSince === null) {
+          downSince = Date.now();
+          this.options.logger.warn({ err: error }, "Redis unavailable; waiting for it to come back");
+        } else if (Date.now() - downSince > outageMs) {
+          throw new AppError(
+            "unavailable.redis",
+            `Redis at ${redactUrl(this.options.redisUrl)} has not answered for ${Math.round(outageMs / 1000)} s: the jobs stay queued; follow again with \`yardstick sync\` when it is back`,
+            { retryable: true, cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        continue;
+      }
+      if (pending === 0) return;
+      options.onWait?.(pending);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
   async waitUntilIdle(timeoutMs = 600_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await this.pending()) > 0) {
