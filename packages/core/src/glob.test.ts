@@ -74,6 +74,23 @@ describe("compileGlob", () => {
     );
   });
 
+  it("agrees with the documented semantics when the automaton runs (three or more stars, generated)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(glob, { minLength: 3, maxLength: 4 }),
+        text,
+        fc.boolean(),
+        (parts, value, caseInsensitive) => {
+          const pattern = parts.join("*");
+          expect(matchesGlob(pattern, value, { caseInsensitive })).toBe(
+            oracle(pattern, { caseInsensitive }).test(value),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it.each([
     ["*.lock", "yarn.lock", true],
     ["*.lock", "a/yarn.lock", false],

@@ -14,7 +14,7 @@ type Test = (c: string) => boolean;
 type State = { kind: "char"; test: Test; next: number } | { kind: "split"; next: number[] } | { kind: "match" };
 
 type Token =
-  | { kind: "test"; test: Test }
+  | { kind: "test"; test: Test; source: string }
   | { kind: "star" }
   | { kind: "globstar" }
   | { kind: "globstar-slash" }
@@ -50,7 +50,7 @@ function parse(pattern: string[], start: number, inBraces: boolean): { tokens: T
     if (inBraces && (c === "," || c === "}")) return { tokens, end: i };
     if (c === "\\" && i + 1 < pattern.length) {
       const literal = pattern[i + 1] ?? "";
-      tokens.push({ kind: "test", test: (x) => x === literal });
+      tokens.push({ kind: "test", test: (x) => x === literal, source: escapeRegex(literal) });
       i += 2;
     } else if (c === "*") {
       if (pattern[i + 1] === "*") {
@@ -67,7 +67,7 @@ function parse(pattern: string[], start: number, inBraces: boolean): { tokens: T
         i += 1;
       }
     } else if (c === "?") {
-      tokens.push({ kind: "test", test: notSlash });
+      tokens.push({ kind: "test", test: notSlash, source: "[^/]" });
       i += 1;
     } else if (c === "[") {
       let j = i + 1;
@@ -77,10 +77,15 @@ function parse(pattern: string[], start: number, inBraces: boolean): { tokens: T
       if (pattern[j] === "]") j++;
       while (j < pattern.length && pattern[j] !== "]") j++;
       if (j >= pattern.length) {
-        tokens.push({ kind: "test", test: (x) => x === "[" });
+        tokens.push({ kind: "test", test: (x) => x === "[", source: "\\[" });
         i += 1;
       } else {
-        tokens.push({ kind: "test", test: classTest(pattern.slice(bodyStart, j).join(""), negate) });
+        const body = pattern.slice(bodyStart, j).join("");
+        tokens.push({
+          kind: "test",
+          test: classTest(body, negate),
+          source: `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`,
+        });
         i = j + 1;
       }
     } else if (c === "{" && hasClosingBrace(pattern, i)) {
@@ -95,11 +100,45 @@ function parse(pattern: string[], start: number, inBraces: boolean): { tokens: T
       tokens.push({ kind: "alt", options });
       i = j;
     } else {
-      tokens.push({ kind: "test", test: (x) => x === c });
+      tokens.push({ kind: "test", test: (x) => x === c, source: escapeRegex(c) });
       i += 1;
     }
   }
   return { tokens, end: i };
+}
+
+function escapeRegex(c: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
+}
+
+/** How many unbounded repetitions (`*`, `**`) a token list holds, alternatives included. */
+function starCount(tokens: readonly Token[]): number {
+  let n = 0;
+  for (const t of tokens) {
+    if (t.kind === "star" || t.kind === "globstar" || t.kind === "globstar-slash") n++;
+    else if (t.kind === "alt") n += Math.max(0, ...t.options.map(starCount));
+  }
+  return n;
+}
+
+/** The same language as a regular expression source (used when it cannot backtract badly). */
+function regexSource(tokens: readonly Token[]): string {
+  return tokens
+    .map((t) => {
+      switch (t.kind) {
+        case "test":
+          return t.source;
+        case "star":
+          return "[^/]*";
+        case "globstar":
+          return "[\\s\\S]*";
+        case "globstar-slash":
+          return "(?:[\\s\\S]*/)?";
+        case "alt":
+          return `(?:${t.options.map(regexSource).join("|")})`;
+      }
+    })
+    .join("");
 }
 
 /** Whether the `{` at `open` has its `}` (counting nesting and skipping escapes and classes). */
@@ -162,35 +201,54 @@ export interface Glob {
 
 export function compileGlob(pattern: string, options: GlobOptions = {}): Glob {
   const fold = options.caseInsensitive === true ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const tokens = parse([...fold(pattern)], 0, false).tokens;
+  // With at most two unbounded repetitions a regular expression backtracks at worst quadratically
+  // (a 4,096-character path: milliseconds) and runs much faster than the automaton; with more,
+  // the automaton's linear time is what keeps a hostile name from blocking the event loop.
+  if (starCount(tokens) <= 2) {
+    const re = new RegExp(`^${regexSource(tokens)}$`, "u");
+    return { pattern, test: (text) => re.test(fold(text)) };
+  }
   const states: State[] = [{ kind: "match" }];
-  const start = build(parse([...fold(pattern)], 0, false).tokens, 0, states);
-  const closure = (from: Iterable<number>): Set<number> => {
+  const start = build(tokens, 0, states);
+  // Each state's epsilon closure, as the char and match states it reaches (computed once).
+  const closures: number[][] = states.map((_, id) => {
+    const reached: number[] = [];
     const seen = new Set<number>();
-    const stack = [...from];
+    const stack = [id];
     while (stack.length > 0) {
-      const id = stack.pop() as number;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const state = states[id] as State;
+      const at = stack.pop() as number;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      const state = states[at] as State;
       if (state.kind === "split") stack.push(...state.next);
+      else reached.push(at);
     }
-    return seen;
-  };
-  const initial = closure([start]);
+    return reached;
+  });
+  const initial = closures[start] ?? [];
+  const mark = new Int32Array(states.length);
+  let generation = 0;
   return {
     pattern,
     test(text: string): boolean {
       let current = initial;
       for (const c of fold(text)) {
+        generation += 1;
         const next: number[] = [];
         for (const id of current) {
           const state = states[id] as State;
-          if (state.kind === "char" && state.test(c)) next.push(state.next);
+          if (state.kind !== "char" || !state.test(c)) continue;
+          for (const reached of closures[state.next] ?? []) {
+            if (mark[reached] === generation) continue;
+            mark[reached] = generation;
+            next.push(reached);
+          }
         }
         if (next.length === 0) return false;
-        current = closure(next);
+        current = next;
       }
-      return current.has(0);
+      return current.includes(0);
     },
   };
 }
