@@ -123,22 +123,15 @@ function starCount(tokens: readonly Token[]): number {
 
 /** The same language as a regular expression source (used when it cannot backtract badly). */
 function regexSource(tokens: readonly Token[]): string {
-  return tokens
-    .map((t) => {
-      switch (t.kind) {
-        case "test":
-          return t.source;
-        case "star":
-          return "[^/]*";
-        case "globstar":
-          return "[\\s\\S]*";
-        case "globstar-slash":
-          return "(?:[\\s\\S]*/)?";
-        case "alt":
-          return `(?:${t.options.map(regexSource).join("|")})`;
-      }
-    })
-    .join("");
+  return tokens.map(tokenSource).join("");
+}
+
+function tokenSource(t: Token): string {
+  if (t.kind === "test") return t.source;
+  if (t.kind === "star") return "[^/]*";
+  if (t.kind === "globstar") return "[\\s\\S]*";
+  if (t.kind === "globstar-slash") return "(?:[\\s\\S]*/)?";
+  return `(?:${t.options.map(regexSource).join("|")})`;
 }
 
 /** Whether the `{` at `open` has its `}` (counting nesting and skipping escapes and classes). */
