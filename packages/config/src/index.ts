@@ -22,7 +22,7 @@ export {
   parseConfigText,
   validateConfig,
 } from "./load.js";
-export { globError, globToRegExp, matchesGlob, regexError } from "./patterns.js";
+export { globError, matchesGlob, regexError, regexSafetyError } from "./patterns.js";
 export { REDACTED, redactConfig } from "./redact.js";
 export {
   environmentRegExp,

@@ -1,4 +1,4 @@
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { InputError, type InputIssue } from "@yardstick/core";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
@@ -31,6 +31,9 @@ export interface LoadConfigOptions {
 }
 
 export const CONFIG_INVALID = "config.invalid";
+
+/** The largest configuration file read (1 MiB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function invalid(subject: string, issues: InputIssue[]): InputError {
   return new InputError(CONFIG_INVALID, subject, issues);
@@ -139,7 +142,22 @@ export function parseText(text: string, format: ConfigFormat, source: string): u
       }),
     );
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand beyond 100 references (a "billion
+    // laughs" file would need gigabytes): a clear error, not a raw stack.
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw invalid(`${source} is not a usable YAML document`, [
+      {
+        path: "",
+        message: /alias/i.test(reason)
+          ? "its aliases (*name) expand too far (a document that repeats anchors inside anchors); write the values out"
+          : reason,
+      },
+    ]);
+  }
   return value === null || value === undefined ? {} : value;
 }
 
@@ -201,18 +219,52 @@ export function validateConfig(
   if (apiUrl !== undefined && !isHttpUrl(apiUrl)) {
     issues.push({
       path: "GITHUB_API_URL (environment)",
-      message: `expected an http(s) URL, got ${JSON.stringify(apiUrl)}`,
+      // Not quoted: an environment value may carry credentials (https://user:token@host).
+      message: "expected an http(s) URL (the value is not shown)",
       example: "GITHUB_API_URL=https://github.example.com/api/v3",
     });
   }
 
   if (issues.length > 0 || !result.success) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    throw invalid(`${options.source} is not a valid Yardstick configuration (${count})`, issues);
+    throw invalid(
+      `${options.source} is not a valid Yardstick configuration (${count})`,
+      maskSubstituted(issues, substituted, options.env),
+    );
   }
   const config = result.data;
   config.github.apiUrl = (apiUrl ?? config.github.apiUrl).replace(/\/+$/, "");
   return { config, substituted };
+}
+
+/**
+ * Issues with every value that came from a `${VAR}` reference shown as the reference. The
+ * validators quote what they were given (a regular expression's own error repeats the pattern, a
+ * URL, a cron field), and a message must never carry a secret: rather than trust each of them,
+ * every substituted value is replaced wherever it appears, as written and as JSON would quote it.
+ * Values shorter than 4 characters are left (replacing "1" would garble line numbers; such a
+ * value is no secret).
+ */
+export function maskSubstituted(
+  issues: readonly InputIssue[],
+  substituted: readonly Substitution[],
+  env: EnvSource,
+): InputIssue[] {
+  const masks = new Map<string, string>();
+  for (const { variable } of substituted) {
+    const value = env[variable];
+    if (value === undefined || value.length < 4) continue;
+    masks.set(value, `\${${variable}}`);
+    masks.set(JSON.stringify(value).slice(1, -1), `\${${variable}}`);
+  }
+  if (masks.size === 0) return [...issues];
+  const ordered = [...masks.entries()].sort(([a], [b]) => b.length - a.length);
+  const mask = (text: string) => ordered.reduce((out, [value, reference]) => out.split(value).join(reference), text);
+  return issues.map((issue) => ({
+    ...issue,
+    message: mask(issue.message),
+    ...(issue.example === undefined ? {} : { example: mask(issue.example) }),
+  }));
 }
 
 /**
@@ -258,7 +310,12 @@ function resolvePaths(config: Config, baseDir: string): Config {
 }
 
 /** Checks that the files the configuration names exist. */
-async function checkReferencedFiles(config: Config, source: string, baseDir: string): Promise<void> {
+async function checkReferencedFiles(
+  config: Config,
+  source: string,
+  baseDir: string,
+  secrets: { substituted: readonly Substitution[]; env: EnvSource },
+): Promise<void> {
   const wanted: { path: string; file: string | undefined }[] = [
     { path: "teams.file", file: config.teams.source === "file" ? config.teams.file : undefined },
     { path: "roster.file", file: config.roster.source === "file" ? config.roster.file : undefined },
@@ -274,7 +331,7 @@ async function checkReferencedFiles(config: Config, source: string, baseDir: str
     }
   }
   if (issues.length > 0) {
-    throw invalid(`${source} names files that do not exist`, issues);
+    throw invalid(`${source} names files that do not exist`, maskSubstituted(issues, secrets.substituted, secrets.env));
   }
 }
 
@@ -291,8 +348,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   }
   let text: string;
   try {
+    // A configuration is a few kilobytes; a huge file is a mistake (or an attack) that would be
+    // read and parsed whole (50 MB of YAML took 2.4 GB): refused before it is read.
+    const size = (await stat(path)).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw invalid(`${path} is too large to be a Yardstick configuration`, [
+        {
+          path: "",
+          message: `the file has ${size} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`,
+          example: "keep large lists (teams, roster) in the files teams.file and roster.file name",
+        },
+      ]);
+    }
     text = await readFile(path, "utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw invalid(`cannot read ${path}`, [
       { path: "", message: error instanceof Error ? error.message : String(error) },
     ]);
@@ -300,6 +370,6 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const { config, substituted } = parseConfigText(text, { format: formatOf(path), source: path, env: options.env });
   const baseDir = dirname(path);
   const resolved = resolvePaths(config, baseDir);
-  await checkReferencedFiles(resolved, path, baseDir);
+  await checkReferencedFiles(resolved, path, baseDir, { substituted, env: options.env });
   return { config: resolved, path, substituted };
 }

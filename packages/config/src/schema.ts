@@ -4,7 +4,7 @@ import { DEFAULT_ENVIRONMENT_PATTERN, DEFAULT_TRIVIAL_IGNORE } from "@yardstick/
 import { z } from "zod";
 import { cronError } from "./cron.js";
 import { describe } from "./field-info.js";
-import { globError, regexError } from "./patterns.js";
+import { globError, regexError, regexSafetyError } from "./patterns.js";
 
 /**
  * The one schema of `yardstick.config.yaml` (or `.yml` / `.json`). Every section is strict
@@ -44,7 +44,10 @@ const regex = (flags: string, example: string) =>
         const problem = regexError(value, flags);
         if (problem !== undefined) {
           ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${problem}` });
+          return;
         }
+        const unsafe = regexSafetyError(value, flags);
+        if (unsafe !== undefined) ctx.addIssue({ code: "custom", message: `an unsafe regular expression: ${unsafe}` });
       }),
     { expects: "a regular expression", example },
   );
@@ -410,7 +413,20 @@ export const Config = z
     /** The metric thresholds (METRICS.md). */
     thresholds: Thresholds.prefault({}),
     /** AI attribution: confidence threshold, extra rules, automation accounts. */
-    attribution: AttributionSettings.prefault({}),
+    attribution: AttributionSettings.prefault({}).superRefine((settings, ctx) => {
+      // User rules run on every commit message and PR body: a pattern that backtracks
+      // catastrophically is refused here (attribution itself is pure and cannot run the checker).
+      settings.rules.forEach((rule, index) => {
+        if (rule.pattern === undefined) return;
+        const unsafe = regexSafetyError(rule.pattern, "imu");
+        if (unsafe !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", index, "pattern"],
+            message: `an unsafe regular expression: ${unsafe}`,
+          });
+      });
+    }),
     /** Incidents that mark a deployment as failed. */
     incidents: z
       .strictObject({

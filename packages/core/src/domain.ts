@@ -8,7 +8,10 @@ import { z } from "zod";
 
 export const RepoFullName = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a repository as "owner/name", e.g. "acme/payments"');
+  .max(140, "at most 140 characters (GitHub: owner up to 39, name up to 100)")
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a repository as "owner/name", e.g. "acme/payments"')
+  // "." and ".." would name another path once put in a GitHub API URL.
+  .refine((name) => !name.split("/").some((part) => /^\.+$/.test(part)), 'an owner or name other than "." or ".."');
 export type RepoFullName = z.infer<typeof RepoFullName>;
 
 export const Sha = z.string().regex(/^[0-9a-f]{7,64}$/, "a git object id (hex)");

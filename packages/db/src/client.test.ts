@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
-import { maskUrl, parseDatabaseUrl } from "./client.js";
+import { maskUrl, openDatabase, parseDatabaseUrl } from "./client.js";
 
 describe("parseDatabaseUrl", () => {
   it.each([
@@ -15,7 +15,14 @@ describe("parseDatabaseUrl", () => {
     expect(parseDatabaseUrl(url)).toEqual(expected);
   });
 
-  it.each(["mysql://x", "", "127.0.0.1:5432"])("rejects %j naming the key and an example", (url) => {
+  it.each([
+    "mysql://x",
+    "",
+    "127.0.0.1:5432",
+    "postgres://%zz@h/db",
+    "postgres://u:p%zzsecret@h/db",
+    "postgres://u@h/d%b",
+  ])("rejects %j naming the key and an example", (url) => {
     const error = (() => {
       try {
         parseDatabaseUrl(url);
@@ -28,7 +35,24 @@ describe("parseDatabaseUrl", () => {
     expect((error as InputError).code).toBe("input.database_url");
     expect((error as InputError).message).toContain("DATABASE_URL");
     expect((error as InputError).message).toContain("for example: postgres://");
+    expect((error as InputError).message).not.toContain("zzsecret");
   });
+});
+
+describe("openDatabase on an unusable PGlite location", () => {
+  it.each(["/proc/yardstick-nope", "/proc/yardstick-nope/data", `${import.meta.filename}/data`])(
+    "pglite:%s fails within seconds naming DATABASE_URL",
+    async (dir) => {
+      const started = Date.now();
+      const error = await openDatabase({ url: `pglite:${dir}` }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toContain("DATABASE_URL");
+      expect(Date.now() - started).toBeLessThan(3_000);
+    },
+  );
 });
 
 describe("maskUrl", () => {

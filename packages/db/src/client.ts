@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { AppError, InputError } from "@yardstick/core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
@@ -58,7 +58,19 @@ export type ParsedDatabaseUrl = { backend: "postgres"; url: string } | { backend
 /** Reads a database URL; throws an InputError naming what is wrong and what would be right. */
 export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   const trimmed = url.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { backend: "postgres", url: trimmed };
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    const problem = postgresUrlProblem(trimmed);
+    if (problem !== null) {
+      throw new InputError("input.database_url", "Cannot use this database URL", [
+        {
+          path: "DATABASE_URL",
+          message: problem,
+          example: "postgres://user:p%40ss@127.0.0.1:5432/yardstick (special characters percent-encoded: @ is %40)",
+        },
+      ]);
+    }
+    return { backend: "postgres", url: trimmed };
+  }
   if (trimmed.startsWith("pglite:")) {
     const rest = trimmed.slice("pglite:".length).replace(/^\/\//, "");
     if (rest === "memory" || rest === ":memory:") return { backend: "pglite", dataDir: null };
@@ -72,6 +84,33 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
       example: `postgres://user:password@127.0.0.1:5432/yardstick, ${DEFAULT_DATABASE_URL} or pglite:memory`,
     },
   ]);
+}
+
+/**
+ * What postgres.js would trip over in a PostgreSQL URL (it decodes each part and throws a raw
+ * URIError), or null. Never quotes the user name or password.
+ */
+function postgresUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a valid URL (the value is not shown: it may hold a password)";
+  }
+  const parts: [string, string][] = [
+    ["user name", parsed.username],
+    ["password", parsed.password],
+    ["host", parsed.hostname],
+    ["database name", parsed.pathname],
+  ];
+  for (const [name, value] of parts) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      return `has a malformed percent-escape in its ${name}: write a literal % as %25 and other special characters as %XX`;
+    }
+  }
+  return null;
 }
 
 /** The URL with its password replaced by `***`. */
@@ -116,7 +155,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let unlock = () => {};
   try {
     if (dataDir !== null) {
-      mkdirSync(dataDir, { recursive: true });
+      ensureDataDir(dataDir);
       unlock = lockDataDir(dataDir);
     }
     client = await PGlite.create(dataDir ?? undefined);
@@ -140,6 +179,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       }
     },
   };
+}
+
+/**
+ * Creates the PGlite data directory, one level at a time, or fails at once with a clear error.
+ * (Node's recursive `mkdirSync` never returns for some unusable locations, such as a path under
+ * /proc: `pglite:/proc/x` used to hang.)
+ */
+function ensureDataDir(dataDir: string): void {
+  const missing: string[] = [];
+  let dir = dataDir;
+  for (; !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  const refuse = (why: string) =>
+    new InputError("input.database_url", "Cannot use this PGlite location", [
+      { path: "DATABASE_URL", message: `pglite:${dataDir} ${why}`, example: "DATABASE_URL=pglite:.yardstick/data" },
+    ]);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw refuse(`is not usable: ${dir} is a file, not a directory`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      throw refuse(`cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)} at ${level})`);
+    }
+  }
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch {
+    throw refuse("is not writable by this process");
+  }
 }
 
 /**

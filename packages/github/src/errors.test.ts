@@ -1,3 +1,4 @@
+import { createAppAuth } from "@octokit/auth-app";
 import { AppError } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
 import { GitHubError, graphqlError, retryAfterFromHeaders, toGitHubError } from "./errors.js";
@@ -98,6 +99,21 @@ describe("toGitHubError", () => {
   it("leaves a GitHubError as it is", () => {
     const original = new GitHubError("github.not_found", "gone", { retryable: false });
     expect(toGitHubError(original)).toBe(original);
+  });
+
+  it("names a malformed App private key as a final credentials failure that says what to set", async () => {
+    const auth = createAppAuth({
+      appId: 1,
+      privateKey: "-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----",
+      installationId: 2,
+    });
+    const thrown = await auth({ type: "app" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const error = toGitHubError(thrown);
+    expect(error).toMatchObject({ code: "github.unauthorized", retryable: false });
+    expect(error.message).toContain("GITHUB_APP_PRIVATE_KEY");
   });
 
   it("marks anything else as an unexpected, final failure", () => {

@@ -153,6 +153,16 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A private key the App's JWT cannot be signed with: Node's crypto (OpenSSL) refuses it
+ * (`ERR_OSSL_*`, "DECODER routines"), or the key is not PEM at all. No retry can fix it.
+ */
+function isKeyError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && code.startsWith("ERR_OSSL")) return true;
+  return typeof message === "string" && /private key|DECODER routines|PEM|asn1/i.test(message);
+}
+
 /** Errors of a GraphQL body (HTTP 200) as a GitHubError: RATE_LIMITED and "Something went wrong" are retryable. */
 export function graphqlError(
   errors: readonly GraphQLErrorLike[],
@@ -208,6 +218,13 @@ export function toGitHubError(error: unknown, now: number = Date.now()): GitHubE
   }
   if (!isRequestErrorLike(error)) {
     const message = error instanceof Error ? error.message : String(error);
+    if (isKeyError(error)) {
+      return new GitHubError(
+        GitHubErrorCode.unauthorized,
+        `The GitHub App private key cannot be used to sign a token (${message}): set GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH) to the PEM key downloaded from the App's settings`,
+        { retryable: false, cause: error },
+      );
+    }
     if (isNetworkError(error)) {
       return new GitHubError(GitHubErrorCode.network, `Connection to GitHub failed: ${message}`, {
         retryable: true,

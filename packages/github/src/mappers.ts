@@ -11,6 +11,8 @@ import {
   noreplyLogin,
   noreplyUserId,
   PullRequest,
+  storableDeep,
+  storableText,
 } from "@yardstick/core";
 import { z } from "zod";
 import type {
@@ -30,6 +32,10 @@ import type {
   RestWorkflowRun,
   TagTargetNode,
 } from "./shapes.js";
+
+// Every mapper is an edge where GitHub text enters: it passes its node through `storableDeep`
+// (NUL and lone surrogates become U+FFFD, see core's text.ts and docs/security.md) before reading
+// it, so nothing PostgreSQL cannot store reaches a repository function.
 
 /** GitHub shows a deleted account as "ghost"; GraphQL gives a null actor. */
 export const GHOST_LOGIN = "ghost";
@@ -84,7 +90,8 @@ function restActor(
  * (fetching them is a per-commit connection: 100 points a page), so they are `[]` there, meaning
  * "not fetched"; merge commits and branch history carry their real parents.
  */
-export function mapCommit(repo: string, node: CommitNode, parents: readonly string[] = []): Commit {
+export function mapCommit(repo: string, raw: CommitNode, parents: readonly string[] = []): Commit {
+  const node = storableDeep(raw);
   return Commit.parse({
     repo,
     sha: node.oid,
@@ -108,7 +115,8 @@ export function mapHistoryCommit(repo: string, node: HistoryCommitNode): Commit 
   );
 }
 
-export function mapRestCommit(repo: string, commit: RestCommit): Commit {
+export function mapRestCommit(repo: string, raw: RestCommit): Commit {
+  const commit = storableDeep(raw);
   return Commit.parse({
     repo,
     sha: commit.sha,
@@ -135,7 +143,7 @@ const FILE_STATUS: Record<FileNode["changeType"], ChangedFile["status"]> = {
 
 export function mapFile(node: FileNode): ChangedFile {
   return {
-    path: node.path,
+    path: storableText(node.path),
     additions: node.additions,
     deletions: node.deletions,
     status: FILE_STATUS[node.changeType],
@@ -207,7 +215,8 @@ export interface PullRequestDetails {
 }
 
 /** A details query's answer for one PR, as the lists core's PullRequest carries. */
-export function mapPullRequestDetails(node: PullRequestDetailsNode): PullRequestDetails {
+export function mapPullRequestDetails(raw: PullRequestDetailsNode): PullRequestDetails {
+  const node = storableDeep(raw);
   return {
     number: node.number,
     ...creditLists(node),
@@ -232,14 +241,15 @@ export function withDetails(node: PullRequestNode, details: PullRequestDetailsNo
 
 export function mapPullRequest(
   repo: string,
-  node: PullRequestNode,
+  raw: PullRequestNode,
   complete: { commits?: readonly CommitNode[]; files?: readonly FileNode[] } = {},
 ): MappedPullRequest {
+  const node = storableDeep(raw);
   if (node.mergedAt === null) {
     throw new Error(`mapPullRequest: ${repo}#${node.number} is not merged (mergedAt is null)`);
   }
-  const commitNodes = complete.commits ?? node.commits.nodes.map((n) => n.commit);
-  const fileNodes = complete.files ?? node.files?.nodes ?? [];
+  const commitNodes = storableDeep(complete.commits) ?? node.commits.nodes.map((n) => n.commit);
+  const fileNodes = storableDeep(complete.files) ?? node.files?.nodes ?? [];
   const { reviewers, reviewRequests } = creditLists(node);
   const pullRequest = PullRequest.parse({
     repo,
@@ -302,7 +312,8 @@ function mapStatus(node: DeploymentStatusNode) {
 }
 
 /** A GraphQL deployment with its statuses, oldest status first (`latestStatus` merged in when beyond the first 10). */
-export function mapDeployment(repo: string, node: DeploymentNode): Deployment {
+export function mapDeployment(repo: string, raw: DeploymentNode): Deployment {
+  const node = storableDeep(raw);
   const statuses = (node.statuses?.nodes ?? []).map(mapStatus);
   if (node.latestStatus !== null) {
     const latest = mapStatus(node.latestStatus);
@@ -339,7 +350,8 @@ export const GitHubRelease = z.object({
 });
 export type GitHubRelease = z.infer<typeof GitHubRelease>;
 
-export function mapRelease(repo: string, node: ReleaseNode): GitHubRelease {
+export function mapRelease(repo: string, raw: ReleaseNode): GitHubRelease {
+  const node = storableDeep(raw);
   return GitHubRelease.parse({
     repo,
     id: node.databaseId ?? 0,
@@ -367,7 +379,8 @@ export const GitHubTag = z.object({
 export type GitHubTag = z.infer<typeof GitHubTag>;
 
 /** A tag ref, peeled to its commit: lightweight (target is a Commit) or annotated (target is a Tag). Null when it points at no commit (a tagged tree or blob). */
-export function mapTag(repo: string, node: RefNode): GitHubTag | null {
+export function mapTag(repo: string, raw: RefNode): GitHubTag | null {
+  const node = storableDeep(raw);
   let target: TagTargetNode | null | undefined = node.target;
   let annotated = false;
   let taggerDate: string | null = null;
@@ -406,7 +419,8 @@ export const GitHubWorkflowRun = z.object({
 });
 export type GitHubWorkflowRun = z.infer<typeof GitHubWorkflowRun>;
 
-export function mapWorkflowRun(repo: string, run: RestWorkflowRun): GitHubWorkflowRun {
+export function mapWorkflowRun(repo: string, raw: RestWorkflowRun): GitHubWorkflowRun {
+  const run = storableDeep(raw);
   return GitHubWorkflowRun.parse({
     repo,
     id: run.id,

@@ -35,6 +35,32 @@ describe("createLogger", () => {
   });
 });
 
+describe("error logs", () => {
+  it("never carry a failed statement's values, however the error nests them", () => {
+    const out = capture();
+    const logger = createLogger({ service: "worker", destination: out.stream });
+    const body = `private PR body ${"x".repeat(100_000)}`;
+    const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+      code: "22021",
+      parameters: ["acme/api", body],
+    });
+    const error = Object.assign(
+      new Error(`Failed query: insert into "pull_requests" ("repo", "body") values ($1, $2)\nparams: acme/api,${body}`),
+      { query: 'insert into "pull_requests" ("repo", "body") values ($1, $2)', params: ["acme/api", body], cause },
+    );
+    logger.error({ err: error }, "job failed");
+    logger.error({ error: new Error("wrapped", { cause: error }) }, "job failed");
+    const text = out
+      .lines()
+      .map((line) => JSON.stringify(line))
+      .join("\n");
+    expect(text).not.toContain("private PR body");
+    expect(text.length).toBeLessThan(20_000);
+    expect(text).toContain('insert into \\"pull_requests\\"');
+    expect(text).toContain("22021");
+  });
+});
+
 describe("redactUrl", () => {
   it.each([
     ["postgres://app:hunter2@db:5432/yardstick", "postgres://app:redacted@db:5432/yardstick"],

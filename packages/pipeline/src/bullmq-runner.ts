@@ -1,8 +1,10 @@
-import type { Logger } from "@yardstick/log";
+import { AppError, InputError } from "@yardstick/core";
+import { type Logger, redactUrl } from "@yardstick/log";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   type Catalog,
+  classifyFailure,
   isRetryable,
   type JobName,
   type JobRunner,
@@ -45,6 +47,37 @@ function redisOptions(role: "producer" | "worker"): RedisOptions {
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 10_000),
     lazyConnect: false,
   };
+}
+
+/** A lost or refused Redis connection (as opposed to a command Redis answered with an error). */
+export function isRedisConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTCONN"].includes(code))
+      return true;
+    if (
+      /Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request|connect ECONNREFUSED|LOADING/i.test(
+        current.message,
+      )
+    )
+      return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** The database index a Redis URL names (`redis://host:6379/3` or `?db=3`), 0 when none. */
+export function redisDbIndex(url: string): number {
+  try {
+    const parsed = new URL(url);
+    const raw = parsed.searchParams.get("db") ?? parsed.pathname.replace(/^\//, "");
+    if (raw === "") return 0;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 0 ? n : -1;
+  } catch {
+    return 0;
+  }
 }
 
 /** Stalls (worker killed or lock lapsed mid-job) after which a job fails for good. */
@@ -143,6 +176,49 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     };
   }
 
+  /**
+   * Waits until Redis answers, at most `timeoutMs`, and checks that it accepts the database index
+   * REDIS_URL names. An unreachable Redis is `unavailable.redis` (the CLI exits 3 within seconds
+   * instead of retrying forever); a database index Redis refuses is a configuration error (exit
+   * 2): ioredis only logs that refusal and goes on in database 0, where another installation's
+   * workers with the default prefix would run our jobs.
+   */
+  async ready(timeoutMs = 5_000): Promise<void> {
+    const redis = this.producer;
+    const shown = redactUrl(this.options.redisUrl);
+    if (redis.status !== "ready") {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          redis.off("ready", onReady);
+          reject(
+            new AppError(
+              "unavailable.redis",
+              `Redis at ${shown} did not answer within ${Math.round(timeoutMs / 1000)} s: check REDIS_URL and that Redis is running`,
+              { retryable: true },
+            ),
+          );
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        redis.once("ready", onReady);
+      });
+    }
+    const db = redisDbIndex(this.options.redisUrl);
+    try {
+      await redis.select(db);
+    } catch (error) {
+      throw new InputError("config.redis_db", "Redis refuses the database REDIS_URL names", [
+        {
+          path: "REDIS_URL",
+          message: `database ${db} is refused by Redis (${error instanceof Error ? error.message : String(error)}); Redis has databases 0 to (databases - 1), 16 by default`,
+          example: "REDIS_URL=redis://127.0.0.1:6379/0",
+        },
+      ]);
+    }
+  }
+
   /** Starts one worker per queue of the catalog in this process. */
   start(): void {
     if (this.options.processors === undefined) throw new Error("a producer-only runner has no processors to start");
@@ -168,7 +244,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       worker.on("failed", (job, err) =>
         this.options.logger.error(
           { err, queue: queueName, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade },
-          "job failed",
+          err.name === "UnrecoverableError" ? "job failed for good: retrying cannot fix this" : "job failed",
         ),
       );
       this.workers.push(worker);
@@ -197,7 +273,9 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         { jobId: job.id ?? "", attempt: job.attemptsMade + 1, logger, enqueue: (n, p) => this.enqueue(n, p) },
         this.options.deps,
       );
-    } catch (error) {
+    } catch (thrown) {
+      // Classified at the edge: database failures without values, bad data final (job-spec.ts).
+      const error = classifyFailure(thrown);
       const wait = retryAfterMs(error);
       if (wait !== null && isRetryable(error)) {
         // GitHub said wait: pause this queue's work instead of burning attempts.
@@ -205,7 +283,11 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         await worker.rateLimit(wait);
         throw Worker.RateLimitError();
       }
-      if (!isRetryable(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      if (!isRetryable(error)) {
+        // One line (the "failed" handler's) says it: final, with the code in the message.
+        const code = error instanceof AppError ? `${error.code}: ` : "";
+        throw new UnrecoverableError(`${code}${error instanceof Error ? error.message : String(error)}`);
+      }
       throw error;
     }
   }
@@ -249,6 +331,46 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
   }
 
   /** Resolves when no job is pending (polling), or rejects after `timeoutMs`. */
+  /**
+   * Follows the work in hand until none is left, polling every `pollMs`. A Redis that goes away
+   * (restarted, failed over) is waited for: one warning, then following resumes where it was,
+   * since the jobs are Redis's and survive with its AOF; only an outage longer than `outageMs` is
+   * `unavailable.redis`. (It used to end the follower with a raw stack.)
+   */
+  async follow(
+    options: { pollMs?: number; outageMs?: number; onWait?: (pending: number) => void } = {},
+  ): Promise<void> {
+    const pollMs = options.pollMs ?? 1_000;
+    const outageMs = options.outageMs ?? 300_000;
+    let downSince: number | null = null;
+    for (;;) {
+      let pending: number;
+      try {
+        pending = await this.pending();
+        if (downSince !== null)
+          this.options.logger.warn({ downMs: Date.now() - downSince }, "Redis is back; following resumes");
+        downSince = null;
+      } catch (error) {
+        if (!isRedisConnectionError(error)) throw error;
+        if (downSince === null) {
+          downSince = Date.now();
+          this.options.logger.warn({ err: error }, "Redis unavailable; waiting for it to come back");
+        } else if (Date.now() - downSince > outageMs) {
+          throw new AppError(
+            "unavailable.redis",
+            `Redis at ${redactUrl(this.options.redisUrl)} has not answered for ${Math.round(outageMs / 1000)} s: the jobs stay queued; follow again with \`yardstick sync\` when it is back`,
+            { retryable: true, cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        continue;
+      }
+      if (pending === 0) return;
+      options.onWait?.(pending);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
   async waitUntilIdle(timeoutMs = 600_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await this.pending()) > 0) {

@@ -1,7 +1,9 @@
+import { AppError } from "@yardstick/core";
 import type { Logger } from "@yardstick/log";
 import {
   backoffDelay,
   type Catalog,
+  classifyFailure,
   isRetryable,
   type JobName,
   type JobRunner,
@@ -80,7 +82,9 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
           summary.completed += 1;
           this.options.onJobDone?.({ name: job.name, jobId: job.jobId, ok: true });
           break;
-        } catch (error) {
+        } catch (thrown) {
+          // Classified at the edge: database failures without values, bad data final (job-spec.ts).
+          const error = classifyFailure(thrown);
           const err = error instanceof Error ? error : new Error(String(error));
           const wait = retryAfterMs(error);
           if (wait !== null && isRetryable(error) && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
@@ -92,7 +96,12 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
             continue;
           }
           if (!isRetryable(error) || attempt >= spec.options.attempts) {
-            logger.error({ err }, "job failed");
+            logger.error(
+              { err, code: error instanceof AppError ? error.code : null, retryable: isRetryable(error) },
+              isRetryable(error)
+                ? "job failed after its last attempt"
+                : "job failed for good: retrying cannot fix this",
+            );
             summary.failed.push({ name: job.name, jobId: job.jobId, error: err });
             this.options.onJobDone?.({ name: job.name, jobId: job.jobId, ok: false });
             break;

@@ -1,4 +1,5 @@
 import { AppError, InputError } from "@yardstick/core";
+import { toDatabaseError } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
 import type { z } from "zod";
 
@@ -67,7 +68,46 @@ export function parsePayload<C extends Catalog, N extends JobName<C>>(
 
 /** Whether trying again can help: AppErrors say so; unknown errors (bugs, lost connections) get retries. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof AppError ? error.retryable : true;
+  const classified = classifyFailure(error);
+  return classified instanceof AppError ? classified.retryable : true;
+}
+
+/**
+ * A job's failure as the runners report and decide on it, classified at the edge:
+ * - a database failure becomes a DatabaseError, which names the statement, table and SQLSTATE but
+ *   no value, and is final when the data itself was refused (bad data, not a bad moment);
+ * - data that fails its schema (a ZodError: a stored row or a GitHub answer we cannot read) is
+ *   final: the same data fails the same way on every attempt;
+ * - AppErrors (a GitHub 401, a malformed App private key: GitHubError) keep their own `retryable`;
+ * - anything else (a bug, a lost connection) is left as it is, and retried.
+ */
+export function classifyFailure(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (isZodError(error)) {
+    const issues = error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    return new AppError("data.invalid", `Data failed its schema (retrying cannot fix it): ${issues.join("; ")}`, {
+      retryable: false,
+      details: { issues: issues.length, paths: error.issues.slice(0, 5).map((issue) => issue.path.join(".")) },
+    });
+  }
+  return toDatabaseError(error);
+}
+
+/** A zod validation failure (duck-typed: each package may resolve its own zod copy). */
+function isZodError(error: unknown): error is z.ZodError {
+  return error instanceof Error && error.name === "ZodError" && Array.isArray((error as { issues?: unknown }).issues);
+}
+
+/** The one line a final failure is logged with: its code and message, never the failed statement's values. */
+export function failureSummary(error: unknown): { code: string | null; retryable: boolean; message: string } {
+  const classified = classifyFailure(error);
+  return {
+    code: classified instanceof AppError ? classified.code : null,
+    retryable: isRetryable(classified),
+    message: classified instanceof Error ? classified.message : String(classified),
+  };
 }
 
 /** How long the source asked us to wait (e.g. GitHub's retry-after or rate-limit reset), if it did. */

@@ -262,4 +262,17 @@ describe("parseCsv", () => {
       { line: 4, cells: ["last", "row"] },
     ]);
   });
+
+  it("names the line of a quoted cell never closed instead of losing the rows after it", () => {
+    expect(() => parseCsv('a,b\n"open,1\nnext,2\nlast,3\n')).toThrow(/never closed/);
+    const result = parseUsage(
+      'person,day,tool,tokensIn\n"ann,2026-11-02,claude-code,5\nbo,2026-11-02,claude-code,7\n',
+      {
+        format: "csv",
+      },
+    );
+    expect(result.errors).toEqual([
+      expect.objectContaining({ field: "(file)", message: expect.stringContaining("never closed") }),
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { IdentityKind } from "@yardstick/core";
+import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 
 /**
@@ -231,46 +232,51 @@ function claudeCodeRow(record: Obj): UsageRow | { skip: string } {
   };
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Each record with the line it starts on. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    cells.push(cell);
-    if (!(cells.length === 1 && cells[0]?.trim() === "")) out.push({ line: start, cells });
-    cells = [];
-    cell = "";
-  };
-  for (; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      start = line;
-    } else cell += ch;
+/** A CSV file the reader cannot split into records (a quoted cell never closed), with the line. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
   }
-  if (cell !== "" || cells.length > 0) endRecord();
-  return out;
+}
+
+/**
+ * RFC 4180 CSV through csv-parse: quoted fields, doubled quotes, CRLF or LF, a byte-order mark.
+ * Each record with the line it starts on; blank lines are skipped. A quoted cell that is never
+ * closed is a `CsvSyntaxError` naming its line (a hand-written reader took the rest of the file
+ * into that cell and silently lost the rows after it).
+ */
+export function parseCsv(text: string): { line: number; cells: string[] }[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info`, csv-parse returns each record with its position (its types do not say so).
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = Number((error as CsvError & { lines?: number }).lines ?? 0);
+      throw new CsvSyntaxError(
+        line,
+        error.code === "CSV_QUOTE_NOT_CLOSED"
+          ? "a quoted cell is never closed (a missing closing quote, or a stray quote at the start of a cell)"
+          : `not valid CSV (${error.code})`,
+      );
+    }
+    throw error;
+  }
+  return records
+    .map(({ record, info }) => {
+      const inner = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+      return { line: info.lines - inner, cells: record };
+    })
+    .filter((r) => !(r.cells.length === 1 && r.cells[0]?.trim() === ""));
 }
 
 /** Guesses the format from the content (and the file name's extension, when given). */
@@ -354,7 +360,15 @@ export function parseUsage(text: string, options: { format?: UsageFormat; fileNa
   };
 
   if (format === "csv") {
-    const [header, ...records] = parseCsv(text);
+    let parsed: { line: number; cells: string[] }[];
+    try {
+      parsed = parseCsv(text);
+    } catch (e) {
+      if (!(e instanceof CsvSyntaxError)) throw e;
+      errors.push({ at: `line ${e.line}`, field: "(file)", message: e.message, example: '"a cell, with a comma",2' });
+      return { format, rows, errors, skipped };
+    }
+    const [header, ...records] = parsed;
     if (header === undefined) return { format, rows, errors, skipped };
     const names = header.cells.map((c) => c.trim());
     for (const r of records) {

@@ -1,4 +1,4 @@
-import { mondayOf } from "@yardstick/core";
+import { displayText, mondayOf } from "@yardstick/core";
 import { DEFINITIONS } from "./definitions.js";
 import type { Digest, DigestFlag, HeadlineFigure } from "./digest.js";
 import { escapeHtml as esc, escapeMarkdown as md } from "./escape.js";
@@ -159,7 +159,8 @@ export function renderDigestText(d: Digest): string {
     footer(d, (url) => `the full report (${url})`),
     "",
   );
-  return out.join("\n");
+  // Plain text has nothing to escape but the order it is shown in: bidi overrides neutralised.
+  return displayText(out.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,9 +287,9 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-/** Slack's mrkdwn escapes only &, < and > (they would otherwise start links or mentions). */
+/** Slack's mrkdwn escapes only &, < and > (they would otherwise start links or mentions); bidi overrides neutralised. */
 export function escapeSlack(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return displayText(value).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /** Slack's limits: 3,000 characters a section text, 10 fields a section, 150 a header, 50 blocks. */

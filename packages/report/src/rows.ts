@@ -1,4 +1,6 @@
+import { displayText } from "@yardstick/core";
 import type { MetricsOutput } from "@yardstick/metrics";
+import { stringify } from "csv-stringify/sync";
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
@@ -89,16 +91,27 @@ export function reportRows(output: MetricsOutput): Row[] {
   );
 }
 
-/** CSV (RFC 4180 quoting); absent figures are empty cells, never 0. "" for no rows. */
+/**
+ * A text cell as a spreadsheet must show it, never run it (OWASP "CSV Injection"): text that
+ * starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so it
+ * gets a leading `'`. Group names come from GitHub team names that anyone in the organisation
+ * may choose. Numbers are figures, not text, and are written as they are (a negative number stays
+ * a number).
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** CSV (RFC 4180 quoting through csv-stringify; bidi overrides neutralised, formulas too); absent figures are empty cells, never 0. "" for no rows. */
 export function toCsv(rows: readonly Row[]): string {
   const first = rows[0];
   if (first === undefined) return "";
   const columns = Object.keys(first);
-  const cell = (v: Cell | undefined) => {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const cell = (v: Cell | undefined): string => {
+    if (v === null || v === undefined) return "";
+    return typeof v === "string" ? neutraliseFormula(displayText(v)) : String(v);
   };
-  return `${[columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`;
+  return stringify([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))], { record_delimiter: "unix" });
 }
 
 /** The CSV `yardstick metrics --format csv` prints. */

@@ -20,6 +20,25 @@ export interface WebhookDeps {
   now: () => Date;
   /** The configured incident label: `issues` events carrying it resync the repository's incident issues. */
   incidentLabel?: string | undefined;
+  /**
+   * Whether a repository is in the configured scope (`isRepositorySelected(config, repo)` from
+   * @yardstick/config: listed, or in a configured organisation, matching its include patterns and
+   * none of its excludes). An organisation webhook delivers events of every repository, excluded
+   * ones too: those are acknowledged (202), logged, counted and otherwise ignored. Without it,
+   * every repository is in scope.
+   */
+  inScope?: ((repo: string) => boolean) | undefined;
+  /** Counts of deliveries ignored because of their repository, for a status page or metrics. */
+  counters?: WebhookCounters | undefined;
+}
+
+export interface WebhookCounters {
+  /** Events of a repository outside the configured scope. */
+  outOfScope: number;
+}
+
+export function newWebhookCounters(): WebhookCounters {
+  return { outOfScope: 0 };
 }
 
 export interface WebhookRequest {
@@ -65,6 +84,13 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     return { status: 400, body: { error: `invalid ${event} payload`, issues } };
   }
   const log = deps.logger.child({ deliveryId, event });
+  // The payload's schema validated the repository's name (RepoFullName) before anything reads it.
+  const repo = (parsed.data as { repository?: { full_name: string } }).repository?.full_name;
+  if (repo !== undefined && deps.inScope !== undefined && !deps.inScope(repo)) {
+    if (deps.counters !== undefined) deps.counters.outOfScope += 1;
+    log.info({ repo }, "webhook ignored: repository outside the configured scope");
+    return { status: 202, body: { ignored: "repository outside the configured scope" } };
+  }
   const state = await deps.deliveries.begin({ id: deliveryId, event, receivedAt: deps.now() });
   if (state === "done") {
     log.info("duplicate delivery ignored");

@@ -1,4 +1,5 @@
 import { isAppError } from "@yardstick/core";
+import { toDatabaseError } from "@yardstick/db";
 import { Command, CommanderError } from "commander";
 import { registerAttribute } from "./commands/attribute.js";
 import { registerConfig } from "./commands/config.js";
@@ -6,6 +7,7 @@ import { registerDigest } from "./commands/digest.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerQuarantine } from "./commands/quarantine.js";
 import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
   registerDigest(program);
   registerUsage(program);
   registerToken(program);
+  registerQuarantine(program);
   return program;
 }
 
@@ -42,7 +45,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
-  } catch (error) {
+  } catch (thrown) {
+    // A failed statement's error carries its values: shown as statement, table and SQLSTATE only.
+    const error = toDatabaseError(thrown);
     if (error instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -45,11 +45,14 @@ export async function performSync(
       prefix: request.queuePrefix,
     });
     try {
+      // Exit 3 within seconds when Redis is unreachable, 2 when it refuses REDIS_URL's database.
+      await runner.ready();
       await enqueueSync(runner, deps, { runId, repos: request.repos, since: request.since });
       process.stderr.write("enqueued; following the workers (start them with `yardstick worker`)\n");
-      while ((await runner.pending()) > 0) await new Promise((r) => setTimeout(r, 1_000));
+      // Survives a Redis restart: waits for it, then goes on following (bullmq-runner `follow`).
+      await runner.follow();
       await runner.enqueue("rollups.recompute", { weeks: syncWeeks(deps), runId });
-      await runner.waitUntilIdle();
+      await runner.follow({ pollMs: 200 });
       failed = (await runner.failed()).filter((f) => f.jobId.includes(runId));
     } finally {
       await runner.close();

@@ -9,6 +9,7 @@ export * from "./org-memberships.js";
 export * from "./people.js";
 export * from "./pull-request-diffs.js";
 export * from "./pull-requests.js";
+export * from "./quarantine.js";
 export * from "./repositories.js";
 export * from "./rollups.js";
 export * from "./verdicts.js";

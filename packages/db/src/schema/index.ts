@@ -16,6 +16,7 @@ export * from "./people.js";
 export * from "./person-identities.js";
 export * from "./pull-request-commits.js";
 export * from "./pull-requests.js";
+export * from "./quarantined-records.js";
 export * from "./repositories.js";
 export * from "./rollup-details.js";
 export * from "./rollup-state.js";

@@ -1,3 +1,4 @@
+import { storableDeep } from "@yardstick/core";
 import type { GitHubClient, GraphQLResult } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
 import { INCIDENT_ISSUES_QUERY } from "../queries/incident-issues.js";
@@ -43,7 +44,8 @@ interface IssuesData {
   repository: { issues: IssuesConnection } | null;
 }
 
-export function mapIssue(repo: string, node: IssueNode): GitHubIssue {
+export function mapIssue(repo: string, raw: IssueNode): GitHubIssue {
+  const node = storableDeep(raw);
   return {
     repo,
     number: node.number,

@@ -1,3 +1,4 @@
+import { storableDeep } from "@yardstick/core";
 import type { GitHubClient } from "../client.js";
 import type { RepoRef } from "./page.js";
 
@@ -44,7 +45,8 @@ export async function pullRequestPatches(
       page,
     });
     restRequests += 1;
-    const data = response.data as unknown as {
+    // File paths and patches are GitHub text: made storable here, as the mappers do.
+    const data = storableDeep(response.data) as unknown as {
       filename: string;
       status: string;
       additions: number;

@@ -1,4 +1,4 @@
-import { Team } from "@yardstick/core";
+import { storableDeep, Team } from "@yardstick/core";
 import { z } from "zod";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
@@ -86,7 +86,10 @@ export interface TeamPage extends PageMeta {
   done: boolean;
 }
 
-function teamMember(edge: MemberEdge): TeamMember {
+// Roster text (logins, display names, team names) enters here: each mapper passes its node
+// through `storableDeep`, as the mappers in ../mappers.ts do.
+function teamMember(raw: MemberEdge): TeamMember {
+  const edge = storableDeep(raw);
   return TeamMember.parse({ login: edge.node.login, userId: edge.node.databaseId, role: edge.role });
 }
 
@@ -122,7 +125,8 @@ export async function* teams(
   }
 }
 
-function memberOf(edge: MemberEdge): OrgMember {
+function memberOf(raw: MemberEdge): OrgMember {
+  const edge = storableDeep(raw);
   return OrgMember.parse({
     login: edge.node.login,
     userId: edge.node.databaseId,
@@ -153,7 +157,9 @@ async function completeTeam(
     members.push(...next.edges.map(teamMember));
     pageInfo = next.pageInfo;
   }
-  const team = Team.parse({ org, slug: node.slug, name: node.name, parentSlug: node.parentTeam?.slug ?? null });
+  const team = Team.parse(
+    storableDeep({ org, slug: node.slug, name: node.name, parentSlug: node.parentTeam?.slug ?? null }),
+  );
   return { team: { team, members }, rateLimit };
 }
 
@@ -182,7 +188,8 @@ interface RepositoryConnection {
   nodes: RepositoryNode[];
 }
 
-function repositoryOf(node: RepositoryNode): OrgRepository {
+function repositoryOf(raw: RepositoryNode): OrgRepository {
+  const node = storableDeep(raw);
   return OrgRepository.parse({
     fullName: node.nameWithOwner,
     owner: node.owner.login,

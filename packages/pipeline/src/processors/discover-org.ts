@@ -5,6 +5,7 @@ import { orgDiscovery } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
+import { storeEach } from "../quarantine.js";
 
 /** A person's id: stable across login renames (GitHub's numeric user id), else the login. */
 export function personIdFor(login: string, userId: number | null): string {
@@ -73,18 +74,47 @@ export async function discoverOrg(
     deps.config.roster.source === "teams"
       ? [...people.values()].filter((p) => p.teams.length > 0)
       : [...people.values()];
-  await upsertPeople(deps.db, roster);
+  // A person or team the database refuses is quarantined; the rest of the roster is stored.
+  const storedPeople = await storeEach(
+    deps.db,
+    roster,
+    {
+      kind: "person",
+      scopeOf: () => payload.org,
+      keyOf: (p) => p.id,
+      now: deps.now(),
+      store: async (db, items) => void (await upsertPeople(db, items)),
+    },
+    context.logger,
+  );
   // GitHub keeps no membership dates: each discovery dates who joined and who left since the last.
   const movement = await recordOrgMembers(deps.db, {
     org: payload.org,
-    personIds: roster.map((p) => p.id),
+    personIds: storedPeople.map((p) => p.id),
     at: deps.now(),
   });
-  await upsertTeams(deps.db, teamList);
-  const rostered = new Set(roster.map((p) => p.id));
+  const storedTeams = new Set(
+    (
+      await storeEach(
+        deps.db,
+        teamList,
+        {
+          kind: "team",
+          scopeOf: (team) => team.org,
+          keyOf: (team) => team.slug,
+          now: deps.now(),
+          store: async (db, items) => void (await upsertTeams(db, items)),
+        },
+        context.logger,
+      )
+    ).map((team) => team.slug),
+  );
+  const rostered = new Set(storedPeople.map((p) => p.id));
   await setTeamMembers(
     deps.db,
-    memberships.map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
+    memberships
+      .filter((m) => storedTeams.has(m.slug))
+      .map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
   );
   context.logger.info(
     {

@@ -4,6 +4,7 @@ import { branchHistory } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
+import { storeEach } from "../quarantine.js";
 
 /** `updatedSince`: newest commit date read; `endCursor`: the branch head sha (the commit graph's head). */
 export const BRANCH_STREAM = "branch";
@@ -33,7 +34,18 @@ export async function syncBranch(
       head = first.sha;
       newest = first.committedAt;
     }
-    await upsertCommits(deps.db, page.commits);
+    await storeEach(
+      deps.db,
+      page.commits,
+      {
+        kind: "commit",
+        scopeOf: (c) => c.repo,
+        keyOf: (c) => c.sha,
+        now: deps.now(),
+        store: async (db, commits) => void (await upsertCommits(db, commits)),
+      },
+      context.logger,
+    );
     total += page.commits.length;
     deps.onProgress?.({
       kind: "page",

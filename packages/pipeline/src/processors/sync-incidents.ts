@@ -3,6 +3,7 @@ import { issuesUpdatedSince } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
+import { storeEach } from "../quarantine.js";
 
 /**
  * The cursor stream of one incident label (`updatedSince`: the newest issue update read;
@@ -40,7 +41,7 @@ export async function syncIncidents(
     const unlabelled = page.issues.filter((i) => !labelled.includes(i)).map((i) => i.number);
     const syncedAt = deps.now();
     await deps.db.transaction(async (tx) => {
-      await upsertIncidentIssues(
+      await storeEach(
         tx,
         labelled.map((i) => ({
           repo,
@@ -56,6 +57,14 @@ export async function syncIncidents(
           closedAt: i.closedAt,
           syncedAt,
         })),
+        {
+          kind: "incident_issue",
+          scopeOf: (issue) => issue.repo,
+          keyOf: (issue) => String(issue.number),
+          now: syncedAt,
+          store: async (db, issues) => void (await upsertIncidentIssues(db, issues)),
+        },
+        context.logger,
       );
       await deleteIncidentIssues(tx, repo, unlabelled);
       await upsertSyncCursor(tx, {

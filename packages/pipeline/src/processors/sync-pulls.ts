@@ -11,6 +11,7 @@ import { mergedPullRequests, type RepositoryMarkers } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
+import { storeEach } from "../quarantine.js";
 import { defaultBranchOf } from "./repo-info.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
 import { DEPLOYMENTS_STREAM } from "./sync-deployments.js";
@@ -75,11 +76,32 @@ export async function syncPulls(
         ? page.cursor.atMaxUpdated
         : [];
     await deps.db.transaction(async (tx) => {
-      await upsertPullRequests(tx, page.pullRequests);
-      await upsertCommits(tx, page.commits);
-      await linkPullRequestCommits(
+      // A PR with its commits is one record: stored together, or quarantined together.
+      const commitsBySha = new Map(page.commits.map((c) => [c.sha, c]));
+      await storeEach(
         tx,
-        page.pullRequests.map((pr) => ({ repo: pr.repo, number: pr.number, commitShas: pr.commitShas })),
+        page.pullRequests,
+        {
+          kind: "pull_request",
+          scopeOf: (pr) => pr.repo,
+          keyOf: (pr) => String(pr.number),
+          now: deps.now(),
+          async store(db, prs) {
+            await upsertPullRequests(db, prs);
+            const shas = new Set(
+              prs.flatMap((pr) => [...pr.commitShas, ...(pr.mergeCommitSha ? [pr.mergeCommitSha] : [])]),
+            );
+            await upsertCommits(
+              db,
+              [...shas].flatMap((sha) => commitsBySha.get(sha) ?? []),
+            );
+            await linkPullRequestCommits(
+              db,
+              prs.map((pr) => ({ repo: pr.repo, number: pr.number, commitShas: pr.commitShas })),
+            );
+          },
+        },
+        context.logger,
       );
       await upsertSyncCursor(tx, {
         scope: repo,

@@ -117,6 +117,35 @@ describe("yardstick attribute (child process)", () => {
     expect(stderr).toMatch(/5 of 7 lines were malformed/);
   });
 
+  it("applies the configuration's own attribution rules, as a sync does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "yardstick-attribute-config-"));
+    const config = join(dir, "yardstick.config.yaml");
+    await writeFile(
+      config,
+      [
+        "version: 1",
+        "attribution:",
+        "  rules:",
+        "    - id: acme.agent.trailer",
+        "      tool: other-ai",
+        "      field: commit.message",
+        "      pattern: '^Acme-Agent-Session: '",
+      ].join("\n"),
+    );
+    const commit = {
+      id: "a1",
+      message: "Fix it\n\nAcme-Agent-Session: 42",
+      authorName: "Ann",
+      authorEmail: "ann@acme.io",
+    };
+    const plain = await run([], `${JSON.stringify(commit)}\n`);
+    const configured = await run(["--config", config], `${JSON.stringify(commit)}\n`);
+    await rm(dir, { recursive: true, force: true });
+    expect(JSON.parse(plain.stdout).class).toBe("human");
+    expect(JSON.parse(configured.stdout)).toMatchObject({ class: "ai", tool: "other-ai" });
+    expect(configured.stdout).toContain("acme.agent.trailer");
+  });
+
   it("reads --input FILE, streams a large input, and exits 2 for a missing file", async () => {
     const file = join(dir, "commits.jsonl");
     const n = 20_000;

@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { type AttributionContext, compileRules, processLine } from "@yardstick/attribution";
+import { loadConfig } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import type { Command } from "commander";
 import { ExitCode } from "../exit-codes.js";
@@ -107,9 +108,12 @@ export function registerAttribute(program: Command): void {
         "Exit code: 0 when every line was valid, 1 when any line was malformed (all lines are still processed).",
     )
     .option("--input <file>", "JSON Lines file to read (default: standard input)")
-    .action(async (options: { input?: string }) => {
+    .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
+    .action(async (options: { input?: string; config?: string }) => {
+      // The configuration's own rules, disabled rules and automation accounts apply, as in a sync.
+      const { config } = await loadConfig({ path: options.config, cwd: process.cwd(), env: process.env });
       const input = await openInput(options.input);
-      const result = await attributeStream(input, process.stdout);
+      const result = await attributeStream(input, process.stdout, { rules: compileRules(config.attribution) });
       if (result.errors > 0) {
         process.stderr.write(`yardstick attribute: ${result.errors} of ${result.lines} lines were malformed\n`);
       }
