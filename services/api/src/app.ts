@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import fastifyEtag from "@fastify/etag";
 import fastifySwagger from "@fastify/swagger";
 import type { Config } from "@yardstick/config";
@@ -16,7 +17,7 @@ import {
 import { TokenCache, type Viewer } from "./auth.js";
 import { cookieOf, type OAuthSettings, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
-import { handleWebhook, type WebhookDeps } from "./webhooks.js";
+import { handleWebhook, type WebhookCounters, type WebhookDeps } from "./webhooks.js";
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -38,6 +39,8 @@ export interface ReadApiDeps {
   queues?: () => Promise<QueueDepth[]>;
   /** Links to pull requests: GitHub's web address (default from `config.github.apiUrl`). */
   githubWebUrl?: string;
+  /** The webhooks' counts of ignored deliveries, for the status route. */
+  webhookCounters?: WebhookCounters;
 }
 
 export interface ApiDeps {
@@ -107,11 +110,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       return typeof given === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    requestTimeout: deps.requestTimeoutMs ?? 30_000,
-    connectionTimeout: deps.requestTimeoutMs ?? 30_000,
     routerOptions: { maxParamLength: 500 },
+    // Slow clients are cut off in seconds: headers within `headersTimeoutMs`, the whole request
+    // (a webhook's body included) within `requestTimeoutMs`, checked every second.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: deps.headersTimeoutMs ?? 10_000,
+          requestTimeout: deps.requestTimeoutMs ?? 30_000,
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      ),
   }).withTypeProvider<ZodTypeProvider>();
-  app.server.headersTimeout = deps.headersTimeoutMs ?? 10_000;
   app.setValidatorCompiler(validatorCompiler);
   // Responses are typed by the schemas at compile time (the type provider) and documented by
   // them (OpenAPI); checking each one against its schema at run time too costs more than the read
@@ -243,6 +254,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       db: read.db,
       config: read.config,
       queues: read.queues,
+      webhookCounters: read.webhookCounters,
       githubWebUrl: read.githubWebUrl ?? githubWebUrl(read.config.github.apiUrl),
       weekOf: (day: string) => isoWeekOf(new Date(`${day}T12:00:00Z`), read.config.timeZone),
     });

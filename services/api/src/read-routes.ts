@@ -1,6 +1,7 @@
 import type { Config } from "@yardstick/config";
 import { addWeeks, InputError, weekRange } from "@yardstick/core";
 import {
+  countQuarantined,
   type Database,
   type GroupKindName,
   getChangeDetails,
@@ -41,11 +42,13 @@ import {
   Problem,
   StatusResponse,
 } from "./schemas.js";
+import type { WebhookCounters } from "./webhooks.js";
 
 export interface ReadRouteDeps {
   db: Database;
   config: Config;
   queues: (() => Promise<QueueDepth[]>) | undefined;
+  webhookCounters: WebhookCounters | undefined;
   githubWebUrl: string;
   /** The ISO week (configured time zone) of a YYYY-MM-DD day. */
   weekOf: (day: string) => string;
@@ -541,6 +544,8 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
           ruleVersions: coverage.ruleVersions ?? [],
         },
         queues: deps.queues === undefined ? null : await deps.queues(),
+        quarantinedRecords: await countQuarantined(deps.db),
+        webhooksOutOfScope: deps.webhookCounters?.outOfScope ?? null,
       };
     },
   );

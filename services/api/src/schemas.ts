@@ -215,6 +215,17 @@ export const StatusResponse = z.object({
     )
     .nullable()
     .describe("BullMQ queue depths (null when jobs run inline, without Redis)"),
+  quarantinedRecords: z
+    .number()
+    .int()
+    .describe("records a sync could not store (listed with their reasons by `yardstick quarantine`)"),
+  webhooksOutOfScope: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "webhook deliveries of repositories outside the configured scope since this process started (null: webhooks off)",
+    ),
 });
 
 export { MetricsOutput };

@@ -2,12 +2,14 @@ import {
   databaseDeliveryStore,
   type EnqueueRequest,
   githubWebUrl,
+  newWebhookCounters,
   type OAuthSettings,
   type QueueDepth,
   startApiServer,
+  type WebhookCounters,
   type WebhookDeps,
 } from "@yardstick/api";
-import { githubApiUrl } from "@yardstick/config";
+import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
 import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { githubClientFor, openRuntime, type Runtime } from "../runtime.js";
@@ -20,9 +22,17 @@ interface ServeOptions {
   databaseUrl?: string;
 }
 
-function webhookDeps(runtime: Runtime, secret: string, enqueue: (r: EnqueueRequest) => Promise<void>): WebhookDeps {
+function webhookDeps(
+  runtime: Runtime,
+  secret: string,
+  enqueue: (r: EnqueueRequest) => Promise<void>,
+  counters: WebhookCounters,
+): WebhookDeps {
   return {
     secret,
+    // An organisation webhook delivers every repository's events: only the configured ones sync.
+    inScope: (repo) => isRepositorySelected(runtime.config, repo),
+    counters,
     deliveries: databaseDeliveryStore(runtime.database.db),
     enqueue,
     logger: runtime.logger,
@@ -78,6 +88,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       let webhooks: WebhookDeps | undefined;
       let closeRunner: () => Promise<void> = async () => {};
       let queues: (() => Promise<QueueDepth[]>) | undefined;
+      const counters = newWebhookCounters();
       if (runtime.env.REDIS_URL !== undefined) {
         // The queues' depths for the status route, and the producer for webhook jobs.
         const runner = new BullMqRunner({
@@ -96,8 +107,9 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         });
         closeRunner = () => runner.close();
         queues = () => runner.depths();
-        if (secret !== undefined)
-          webhooks = webhookDeps(runtime, secret, (r) => runner.enqueue(r.name, r.payload as never));
+        if (secret !== undefined) {
+          webhooks = webhookDeps(runtime, secret, (r) => runner.enqueue(r.name, r.payload as never), counters);
+        }
       } else if (secret !== undefined) {
         const deps = createPipelineDeps({
           db: runtime.database.db,
@@ -106,10 +118,15 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         });
         const runner = new InlineRunner({ catalog: jobs, processors, deps, logger: runtime.logger });
         let draining: Promise<unknown> = Promise.resolve();
-        webhooks = webhookDeps(runtime, secret, async (r) => {
-          await runner.enqueue(r.name, r.payload as never);
-          draining = draining.then(() => runner.drain());
-        });
+        webhooks = webhookDeps(
+          runtime,
+          secret,
+          async (r) => {
+            await runner.enqueue(r.name, r.payload as never);
+            draining = draining.then(() => runner.drain());
+          },
+          counters,
+        );
         closeRunner = () => draining.then(() => undefined);
       }
       if (webhooks === undefined) {
@@ -125,6 +142,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           db: runtime.database.db,
           config: runtime.config,
           ...(queues === undefined ? {} : { queues }),
+          ...(webhooks === undefined ? {} : { webhookCounters: counters }),
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),

@@ -300,6 +300,8 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(status.json.repositories.length).toBe(world.repos().length);
       expect(status.json.provisionalWeeks).toContain(week);
       expect(status.json.queues).toBeNull();
+      expect(status.json.quarantinedRecords).toBe(0);
+      expect(status.json.webhooksOutOfScope).toBeNull();
     });
 
     it("answers bad input with problem+json naming the field", async () => {
