@@ -61,6 +61,11 @@ export function groupWeekHref(kind: string, name: string, week: string): string 
   return `${BASE}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
 }
 
+/** A link to the group-week a stored row belongs to. */
+function groupWeekRef(r: { groupKind: GroupKindName; groupName: string; week: string }) {
+  return { kind: r.groupKind, name: r.groupName, week: r.week, href: groupWeekHref(r.groupKind, r.groupName, r.week) };
+}
+
 /** Admins see every author; a lead sees the authors of their own team's group-weeks; viewers nobody. */
 function mayName(viewer: Viewer, kind: string, name: string): boolean {
   return viewer.role === "admin" || (viewer.role === "lead" && kind === "team" && name === viewer.team);
@@ -390,12 +395,7 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
           deps.githubWebUrl,
           rows.some((r) => mayName(viewer, r.groupKind, r.groupName)),
         ),
-        groupWeeks: rows.map((r) => ({
-          kind: r.groupKind,
-          name: r.groupName,
-          week: r.week,
-          href: groupWeekHref(r.groupKind, r.groupName, r.week),
-        })),
+        groupWeeks: rows.map(groupWeekRef),
       };
     },
   );
@@ -423,12 +423,7 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       }
       return {
         ...deploymentItem(first),
-        groupWeeks: rows.map((r) => ({
-          kind: r.groupKind,
-          name: r.groupName,
-          week: r.week,
-          href: groupWeekHref(r.groupKind, r.groupName, r.week),
-        })),
+        groupWeeks: rows.map(groupWeekRef),
         changes: first.shipped.map((id) => ({ id, href: `${BASE}/changes/${encodeURIComponent(id)}` })),
       };
     },

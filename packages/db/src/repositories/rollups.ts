@@ -105,22 +105,21 @@ export async function listRollupGroups(db: Database): Promise<{ kind: GroupKindN
   return rows;
 }
 
+/** The rows of one group-week in a table keyed by (group kind, group name, week). */
+function atGroupWeek(
+  table: typeof weeklyRollups | typeof rollupChanges | typeof rollupDeployments,
+  key: GroupWeekKey,
+): SQL | undefined {
+  return and(eq(table.groupKind, key.groupKind), eq(table.groupName, key.groupName), eq(table.week, key.week));
+}
+
 export async function getRollupRow(db: Database, key: GroupWeekKey): Promise<WeeklyRollupRow | null> {
-  const [row] = await db
-    .select()
-    .from(weeklyRollups)
-    .where(
-      and(
-        eq(weeklyRollups.groupKind, key.groupKind),
-        eq(weeklyRollups.groupName, key.groupName),
-        eq(weeklyRollups.week, key.week),
-      ),
-    );
+  const [row] = await db.select().from(weeklyRollups).where(atGroupWeek(weeklyRollups, key));
   return row ?? null;
 }
 
-/** A drill-down item: the stored verdict on a change in a group-week, with the change's PR and attribution. */
-export interface RollupChangeDetail extends RollupChangeRow {
+/** What a drill-down item joins from the change and its pull request. */
+interface ChangeFields {
   prNumber: number | null;
   title: string | null;
   headRef: string | null;
@@ -130,6 +129,10 @@ export interface RollupChangeDetail extends RollupChangeRow {
   sha: string | null;
   linesChanged: number | null;
   revertedBy: string | null;
+}
+
+/** A drill-down item: the stored verdict on a change in a group-week, with the change's PR and attribution. */
+export interface RollupChangeDetail extends RollupChangeRow, ChangeFields {
   verdict: {
     class: string;
     tool: string | null;
@@ -166,23 +169,15 @@ const detailColumns = {
   verdictRules: attributionVerdicts.ruleVersion,
 };
 
-type DetailRow = RollupChangeRow & {
-  prNumber: number | null;
-  title: string | null;
-  headRef: string | null;
-  authorLogin: string | null;
-  creditedLogin: string | null;
-  creditReason: string | null;
-  sha: string | null;
-  linesChanged: number | null;
-  revertedBy: string | null;
-  verdictClass: string | null;
-  verdictTool: string | null;
-  verdictTools: string[] | null;
-  verdictConfidence: string | null;
-  verdictEvidence: unknown[] | null;
-  verdictRules: string | null;
-};
+type DetailRow = RollupChangeRow &
+  ChangeFields & {
+    verdictClass: string | null;
+    verdictTool: string | null;
+    verdictTools: string[] | null;
+    verdictConfidence: string | null;
+    verdictEvidence: unknown[] | null;
+    verdictRules: string | null;
+  };
 
 function detailOf(r: DetailRow): RollupChangeDetail {
   const { verdictClass, verdictTool, verdictTools, verdictConfidence, verdictEvidence, verdictRules, ...rest } = r;
@@ -264,13 +259,7 @@ export async function listGroupWeekDeployments(db: Database, key: GroupWeekKey):
   return db
     .select()
     .from(rollupDeployments)
-    .where(
-      and(
-        eq(rollupDeployments.groupKind, key.groupKind),
-        eq(rollupDeployments.groupName, key.groupName),
-        eq(rollupDeployments.week, key.week),
-      ),
-    )
+    .where(atGroupWeek(rollupDeployments, key))
     .orderBy(asc(rollupDeployments.liveAt), asc(rollupDeployments.deploymentId));
 }
 
