@@ -246,7 +246,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       if (reply.getHeader("cache-control") === undefined) {
         reply.header("cache-control", request.viewer === null ? "public, max-age=300" : "private, max-age=60");
       }
-      reply.header("vary", "Authorization");
+      reply.header("vary", "Authorization, Cookie");
       return payload;
     });
     api.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
