@@ -136,6 +136,17 @@ up again by another worker (stalled-job recovery).`,
           lockDurationMs: options.stalledInterval,
           concurrency: { ingest: options.concurrency, attribution: 1, metrics: 1, digest: 1 },
         });
+        // A database index Redis refuses is a configuration error (exit 2), not jobs silently run in
+        // database 0; a Redis still starting gets a minute (a worker often starts beside it).
+        try {
+          await runner.ready(60_000);
+        } catch (error) {
+          await runner.close(1_000).catch(() => {});
+          await github.close();
+          githubRedis.disconnect();
+          await runtime.close();
+          throw error;
+        }
         const digest = runtime.config.digest;
         const declareSchedules = async () => {
           for (const org of options.every > 0 ? runtime.config.github.organizations : []) {
