@@ -126,7 +126,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   app.setValidatorCompiler(validatorCompiler);
   // Responses are typed by the schemas at compile time (the type provider) and documented by
   // them (OpenAPI); checking each one against its schema at run time too costs more than the read
-  // (a year of every team's figures is hundreds of kilobytes), so only when asked (tests).
+  // (a year of every team's figures is megabytes at scale), so only when asked (tests).
   app.setSerializerCompiler(deps.checkResponses === true ? serializerCompiler : () => (data) => JSON.stringify(data));
   app.decorateRequest("viewer", null);
   app.addHook("onSend", async (request, reply, payload) => {

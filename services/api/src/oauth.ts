@@ -77,7 +77,8 @@ export function registerOAuthRoutes(
     return reply.redirect(url.toString(), 302);
   });
 
-  app.get("/auth/github/callback", { schema: { hide: true } }, async (request, reply) => {
+  // Its URL carries GitHub's one-time code: kept out of the request log (warn level for this route).
+  app.get("/auth/github/callback", { schema: { hide: true }, logLevel: "warn" }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const saved = cookieOf(request, STATE_COOKIE) ?? "";
     const dot = saved.indexOf(".");
