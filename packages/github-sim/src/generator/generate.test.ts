@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type WorldCommit, WorldRecord } from "../world/schema.js";
+import { GAMER_STRATEGIES, type WorldCommit, WorldRecord } from "../world/schema.js";
 import { loadWorld, worldToJsonl, writeWorld } from "../world/stream.js";
 import { World } from "../world/world.js";
 import { AI_FORMS, HARD_NEGATIVES } from "./forms.js";
@@ -101,16 +101,7 @@ describe("a small world covers every case", () => {
   });
 
   it("adds configured gamers, each a strategy with its ground truth, in the middle week", () => {
-    const strategies = [
-      "burst",
-      "spike",
-      "revert-churn",
-      "agent-revert-churn",
-      "splitting",
-      "self-merge",
-      "token-heavy",
-      "rubber-stamp",
-    ] as const;
+    const strategies = GAMER_STRATEGIES;
     const gw = World.from(generateWorld({ ...presetOptions("small", 5), gamers: strategies }), { truth: true });
     const byStrategy = new Map<string, string[]>();
     for (const p of gw.truthPeople()) {

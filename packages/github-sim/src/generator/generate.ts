@@ -1,5 +1,6 @@
 import type { AiTool } from "@yardstick/core";
 import { diffShape } from "../world/patch.js";
+import type { GAMER_STRATEGIES } from "../world/schema.js";
 import {
   type DeployMethod,
   type TruthChange,
@@ -85,15 +86,7 @@ export interface GenerateOptions {
  * - `rubber-stamp`: a pair who approve each other's AI-assisted pull requests within a minute of
  *   their opening, 6 each a week, in the middle week and the next.
  */
-export type GamerStrategy =
-  | "burst"
-  | "spike"
-  | "revert-churn"
-  | "agent-revert-churn"
-  | "splitting"
-  | "self-merge"
-  | "token-heavy"
-  | "rubber-stamp";
+export type GamerStrategy = (typeof GAMER_STRATEGIES)[number];
 
 export const GENERATOR_NAME = "yardstick-github-sim generator 1";
 const DEFAULT_NOW = "2026-11-23T00:00:00Z";

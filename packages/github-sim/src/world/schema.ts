@@ -491,24 +491,25 @@ export const TruthIssue = z.object({
 });
 export type TruthIssue = z.infer<typeof TruthIssue>;
 
+/** The gaming strategies the generator can give a person (see `GamerStrategy` in the generator). */
+export const GAMER_STRATEGIES = [
+  "burst",
+  "spike",
+  "revert-churn",
+  "agent-revert-churn",
+  "splitting",
+  "self-merge",
+  "token-heavy",
+  "rubber-stamp",
+] as const;
+
 export const TruthPerson = z.object({
   type: z.literal("truth-person"),
   login: Login,
   /** AI tools this person really uses. */
   tools: z.array(AiTool),
   /** Gaming strategy (generator's `GamerStrategy`): bursts of trivial AI PRs, heavy tokens that ship nothing, ... */
-  gaming: z
-    .enum([
-      "burst",
-      "spike",
-      "revert-churn",
-      "agent-revert-churn",
-      "splitting",
-      "self-merge",
-      "token-heavy",
-      "rubber-stamp",
-    ])
-    .nullable(),
+  gaming: z.enum(GAMER_STRATEGIES).nullable(),
   /** A real person whose name looks like an AI tool's (Claude, Devin...). */
   aiLikeName: z.boolean(),
 });

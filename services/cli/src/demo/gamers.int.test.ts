@@ -4,7 +4,14 @@ import { isoWeekOf } from "@yardstick/core";
 import { type Database, listPeople } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
-import { type GamerStrategy, generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
+import {
+  GAMER_STRATEGIES,
+  type GamerStrategy,
+  generateWorld,
+  presetOptions,
+  startSimulator,
+  World,
+} from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { computeMetrics, type MetricsInput, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
 import { createPipelineDeps, loadMetricsInput, parseUsage, runSyncInline } from "@yardstick/pipeline";
@@ -29,16 +36,7 @@ const silent = createLogger({
   destination: new Writable({ write: (_c, _e, cb) => cb() }),
 });
 const TOKEN = "test-token";
-const STRATEGIES: readonly GamerStrategy[] = [
-  "burst",
-  "spike",
-  "revert-churn",
-  "agent-revert-churn",
-  "splitting",
-  "self-merge",
-  "token-heavy",
-  "rubber-stamp",
-];
+const STRATEGIES: readonly GamerStrategy[] = GAMER_STRATEGIES;
 const world = World.from(generateWorld({ ...presetOptions("small", 7), engineers: 40, gamers: STRATEGIES }), {
   truth: true,
 });
