@@ -47,8 +47,46 @@ export interface ThrottleOptions {
 export interface SharedRedis {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: "PX", ms: number): Promise<unknown>;
+  hset(key: string, field: string, value: string): Promise<unknown>;
+  pexpire(key: string, ms: number): Promise<unknown>;
   duplicate(): unknown;
 }
+
+/** A credential's budget at GitHub for one resource, as last seen in a response's rate-limit headers. */
+export interface RateBudget {
+  /** "core" (REST), "graphql", ... */
+  resource: string;
+  remaining: number;
+  limit: number | null;
+  resetAt: string;
+  /** When a response last said so. */
+  seenAt: string;
+}
+
+/**
+ * What every process using a credential last saw of its budgets: the status route reads it.
+ * `credential` is a hash of the token or App installation (never the secret itself).
+ */
+export async function readRateBudget(
+  redis: { hgetall(key: string): Promise<Record<string, string>> },
+  auth: GitHubAuth,
+): Promise<{ credential: string; resources: RateBudget[] }> {
+  const credential = authIdentity(auth);
+  const stored = await redis.hgetall(budgetKey(credential));
+  const resources: RateBudget[] = [];
+  for (const [resource, text] of Object.entries(stored).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      const v = JSON.parse(text) as Omit<RateBudget, "resource">;
+      resources.push({ resource, remaining: v.remaining, limit: v.limit, resetAt: v.resetAt, seenAt: v.seenAt });
+    } catch {
+      // Written by this code only; anything else is skipped rather than shown.
+    }
+  }
+  return { credential, resources };
+}
+
+/** How long a budget seen is kept for the status route after the last response that showed it. */
+const BUDGET_KEPT_MS = 24 * 3_600_000;
 
 export interface GitHubClientOptions {
   /** REST base URL: https://api.github.com, https://ghes.example.com/api/v3, or the simulator's URL. */
@@ -172,6 +210,10 @@ function pauseKey(id: string): string {
   return `yardstick:github:pause:${id}`;
 }
 
+function budgetKey(id: string): string {
+  return `yardstick:github:budget:${id}`;
+}
+
 /**
  * The one way the product talks to GitHub. Built on @octokit/rest with:
  * - @octokit/plugin-throttling: a per-token queue (GraphQL serialised with a minimum gap), waits
@@ -277,6 +319,23 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     const resource = String(headers?.["x-ratelimit-resource"] ?? resourceOf(url));
     limits.set(resource, { remaining: Number(remaining), resetAtMs: Number(reset) * 1000 });
     if (Number(remaining) <= 0 && Number(reset) * 1000 > now()) sharePause(Number(reset) * 1000 + 1000);
+    shareBudget(resource, Number(remaining), headers?.["x-ratelimit-limit"], Number(reset) * 1000);
+  };
+
+  /** Publishes the budget seen (for the status route of any process sharing the Redis); best effort. */
+  const shareBudget = (resource: string, remaining: number, limit: string | number | undefined, resetAtMs: number) => {
+    if (redis === undefined || !Number.isFinite(remaining) || !Number.isFinite(resetAtMs)) return;
+    const seen = JSON.stringify({
+      remaining,
+      limit: limit === undefined || !Number.isFinite(Number(limit)) ? null : Number(limit),
+      resetAt: new Date(resetAtMs).toISOString(),
+      seenAt: new Date(now()).toISOString(),
+    });
+    const key = budgetKey(id);
+    redis
+      .hset(key, resource, seen)
+      .then(() => redis.pexpire(key, BUDGET_KEPT_MS))
+      .catch((err: unknown) => logger.warn({ err }, "GitHub shared budget: could not publish the budget seen"));
   };
 
   /** Waits out a pause another process (or this one) shared for this token; too long a wait fails retryable. */

@@ -6,6 +6,9 @@ export {
   type GitHubClientOptions,
   type GraphQLResult,
   graphqlUrlFor,
+  type RateBudget,
+  readRateBudget,
+  type SharedRedis,
   type ThrottleOptions,
 } from "./client.js";
 export {

@@ -4,7 +4,7 @@ import { generateWorld, type Simulator, startSimulator, World } from "@yardstick
 import { createLogger } from "@yardstick/log";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "./client.js";
+import { createGitHubClient, type GitHubClient, readRateBudget } from "./client.js";
 
 /**
  * One token's rate budget shared by clients that do not share memory, only a Redis: each client
@@ -115,5 +115,31 @@ describe("a token's budget shared through Redis by clients in different processe
     await redis.del(...keys);
     const { data } = await a.graphql<{ viewer: { login: string } }>(QUERY);
     expect(data.viewer.login).toBeTruthy();
+  }, 30_000);
+
+  it("publishes the budget each response shows, per credential and resource, for any process's status route", async () => {
+    const a = processClient(tokenB, 50);
+    await a.graphql(QUERY);
+    const repo = world.repos()[0];
+    await a.octokit.request("GET /repos/{owner}/{repo}", { owner: repo?.org ?? "", repo: repo?.name ?? "" });
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    redisClients.push(redis);
+    const seen = a.rateLimitState();
+    let budget = await readRateBudget(redis, { type: "token", token: tokenB });
+    for (let i = 0; i < 50 && budget.resources.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      budget = await readRateBudget(redis, { type: "token", token: tokenB });
+    }
+    // The credential is named by a hash, never by the token.
+    expect(budget.credential).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(budget)).not.toContain(tokenB);
+    expect(budget.resources.map((r) => r.resource)).toEqual(["core", "graphql"]);
+    for (const r of budget.resources) {
+      expect(r.remaining).toBe(seen.get(r.resource)?.remaining);
+      expect(r.limit).toBeGreaterThan(r.remaining);
+      expect(Date.parse(r.resetAt)).toBe(seen.get(r.resource)?.resetAtMs);
+    }
+    // Another credential's budget is its own.
+    expect((await readRateBudget(redis, { type: "token", token: "ghp_never_used" })).resources).toEqual([]);
   }, 30_000);
 });

@@ -3,7 +3,7 @@ import { computeMetrics, evaluateGroups, GroupContext, OTHER_GROUP } from "./com
 import { explainGroupWeek } from "./explain.js";
 import { pairSpecResolver } from "./incremental.js";
 import { prepareMetrics } from "./prepare.js";
-import { metricsFromRollups, type StoredGroupWeek } from "./read-model.js";
+import { figuresFor, metricsFromRollups, metricsJsonFromRollups, type StoredGroupWeek } from "./read-model.js";
 import { median } from "./stats.js";
 import { syntheticInput } from "./synthetic.js";
 
@@ -93,7 +93,13 @@ describe("explainGroupWeek: the drill-down adds up to the figures", () => {
 
 describe("metricsFromRollups: the stored group-weeks read back as the engine's document", () => {
   const rows: StoredGroupWeek[] = groups.flatMap((g) =>
-    g.weeks.map((figures) => ({ kind: g.kind, name: g.name, week: figures.week, figures })),
+    g.weeks.map((figures) => ({
+      kind: g.kind,
+      name: g.name,
+      week: figures.week,
+      suppressed: figures.suppressed,
+      figures,
+    })),
   );
   // Stored in any order, and with weeks beyond the range asked for.
   const shuffled = [...rows].reverse();
@@ -119,6 +125,32 @@ describe("metricsFromRollups: the stored group-weeks read back as the engine's d
           ...expected,
           notes,
         });
+      }
+    }
+  });
+
+  it("as JSON text spliced from the stored figures' text: the same document, for every range, kind, name and role", () => {
+    for (const admin of [false, true]) {
+      // What the store hands a reader: each week's figures as JSON text, named lists only for admins.
+      const text = shuffled.map((r) => ({ ...r, figures: JSON.stringify(figuresFor(r.figures, admin)) }));
+      for (const [from, to] of [
+        ["2026-W40", "2026-W41"],
+        ["2026-W31", "2026-W47"],
+      ] as const) {
+        const sub = weeks.filter((w) => w >= from && w <= to);
+        for (const kinds of [undefined, ["team"] as const, ["repo", "org"] as const]) {
+          const opts = { ...(kinds === undefined ? {} : { kinds }), viewerIsAdmin: admin };
+          const json = metricsJsonFromRollups(sub, text, notes, kinds === undefined ? {} : { kinds });
+          expect(JSON.parse(json)).toEqual(metricsFromRollups(sub, shuffled, notes, opts));
+        }
+        const team = groups.find((g) => g.kind === "team")?.name as string;
+        const one = JSON.parse(metricsJsonFromRollups(sub, text, notes, { kinds: ["team"], name: team }));
+        expect(one.groups.map((g: { name: string }) => g.name)).toEqual([team]);
+        expect(one.groups[0]).toEqual(
+          metricsFromRollups(sub, shuffled, notes, { kinds: ["team"], viewerIsAdmin: admin }).groups.find(
+            (g) => g.name === team,
+          ),
+        );
       }
     }
   });

@@ -1,3 +1,4 @@
+import { type GitHubAuth, type RateBudget, readRateBudget } from "@yardstick/github";
 import type { Logger } from "@yardstick/log";
 import { Redis } from "ioredis";
 
@@ -15,4 +16,23 @@ export function createGitHubRedis(redisUrl: string, logger: Logger): Redis {
   });
   redis.on("error", (err) => logger.warn({ err }, "redis (GitHub budget) connection error"));
   return redis;
+}
+
+/**
+ * What the status route shows of the GitHub budgets: what the workers last saw of each
+ * configured credential, read from the Redis they share. A reader, not a sharer: a command fails
+ * within two seconds when Redis is away (the route then says the budget is unknown) instead of
+ * being held.
+ */
+export function githubBudgetReader(
+  redisUrl: string,
+  credentials: readonly GitHubAuth[],
+  logger: Logger,
+): { read: () => Promise<{ credential: string; resources: RateBudget[] }[]>; close: () => void } {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000 });
+  redis.on("error", (err) => logger.warn({ err }, "redis (GitHub budget reader) connection error"));
+  return {
+    read: async () => Promise.all(credentials.map((auth) => readRateBudget(redis, auth))),
+    close: () => redis.disconnect(),
+  };
 }

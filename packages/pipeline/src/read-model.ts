@@ -1,10 +1,11 @@
 import { InputError, weekRange } from "@yardstick/core";
-import { listRollupRows, type RollupStateRow, readRollupState } from "@yardstick/db";
+import { listRollupFiguresText, listRollupRows, type RollupStateRow, readRollupState } from "@yardstick/db";
 import {
   type GroupKind,
   type MetricsOutput,
   MetricsReportNotes,
   metricsFromRollups,
+  metricsJsonFromRollups,
   type WeekFigures,
 } from "@yardstick/metrics";
 import type { RollupDeps } from "./deps.js";
@@ -85,31 +86,46 @@ export async function readMetrics(
   return readStoredMetrics(deps, options);
 }
 
+/** The rollup state, when it covers `from`..`to` (else {@link NotRolledUpError}). */
+async function coveringState(
+  deps: Pick<RollupDeps, "db">,
+  options: Pick<ReadMetricsOptions, "from" | "to"> & { state?: RollupStateRow | null },
+): Promise<RollupStateRow> {
+  // A caller that already read the state (to key a cache by it) passes it: one state per answer.
+  const state = options.state !== undefined ? options.state : await readRollupState(deps.db);
+  if (state === null || options.from < state.fromWeek || options.to > state.toWeek) {
+    throw new NotRolledUpError(options.from, options.to, state);
+  }
+  return state;
+}
+
+function notesOfState(state: RollupStateRow, timeZone: string): MetricsReportNotes {
+  const notes = MetricsReportNotes.safeParse(state.notes);
+  return notes.success ? notes.data : emptyNotes(timeZone);
+}
+
 /** The metrics document of `from`..`to` as stored: reads only (the API). */
 export async function readStoredMetrics(
   deps: Pick<RollupDeps, "db" | "config">,
   options: Omit<ReadMetricsOptions, "refresh">,
 ): Promise<{ output: MetricsOutput; freshness: RollupFreshness }> {
   const weeks = weekRange(options.from, options.to);
-  const state = await readRollupState(deps.db);
-  if (state === null || options.from < state.fromWeek || options.to > state.toWeek) {
-    throw new NotRolledUpError(options.from, options.to, state);
-  }
+  const state = await coveringState(deps, options);
   const rows = await listRollupRows(deps.db, {
     fromWeek: options.from,
     toWeek: options.to,
     ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
   });
-  const notes = MetricsReportNotes.safeParse(state.notes);
   const output = metricsFromRollups(
     weeks,
     rows.map((r) => ({
       kind: r.groupKind,
       name: r.groupName,
       week: r.week,
+      suppressed: r.suppressed,
       figures: r.figures as unknown as WeekFigures,
     })),
-    notes.success ? notes.data : emptyNotes(deps.config.timeZone),
+    notesOfState(state, deps.config.timeZone),
     {
       ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
       viewerIsAdmin: options.viewerIsAdmin ?? false,
@@ -118,6 +134,41 @@ export async function readStoredMetrics(
   // One group: filtered after assembly (whether "other" is listed depends on its kind's groups).
   if (options.name !== undefined) output.groups = output.groups.filter((g) => g.name === options.name);
   return { output, freshness: freshnessOf(state) };
+}
+
+/**
+ * {@link readStoredMetrics} as JSON text, spliced from the figures' stored text without parsing
+ * it (the API's `/metrics`: a year of every team is tens of megabytes of figures). `JSON.parse` of
+ * `json` equals `readStoredMetrics`'s `output`.
+ */
+export async function readStoredMetricsJson(
+  deps: Pick<RollupDeps, "db" | "config">,
+  options: Omit<ReadMetricsOptions, "refresh"> & { state?: RollupStateRow | null },
+): Promise<{ json: string; freshness: RollupFreshness }> {
+  const weeks = weekRange(options.from, options.to);
+  const state = await coveringState(deps, options);
+  const rows = await listRollupFiguresText(deps.db, {
+    fromWeek: options.from,
+    toWeek: options.to,
+    viewerIsAdmin: options.viewerIsAdmin ?? false,
+    ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+  });
+  const json = metricsJsonFromRollups(
+    weeks,
+    rows.map((r) => ({
+      kind: r.groupKind,
+      name: r.groupName,
+      week: r.week,
+      suppressed: r.suppressed,
+      figures: r.figures,
+    })),
+    notesOfState(state, deps.config.timeZone),
+    {
+      ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
+      ...(options.name === undefined ? {} : { name: options.name }),
+    },
+  );
+  return { json, freshness: freshnessOf(state) };
 }
 
 function emptyNotes(timeZone: string): MetricsReportNotes {

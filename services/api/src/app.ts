@@ -41,6 +41,16 @@ export interface ReadApiDeps {
   githubWebUrl?: string;
   /** The webhooks' counts of ignored deliveries, for the status route. */
   webhookCounters?: WebhookCounters;
+  /** The GitHub budgets the workers last saw, per credential (shared through Redis); absent: unknown. */
+  rateBudget?: () => Promise<CredentialBudget[]>;
+  /** Memory kept for rendered `/metrics` answers (bytes; default 256 MiB; 0 keeps none). */
+  metricsCacheBytes?: number;
+}
+
+/** One credential's budgets at GitHub, named by a hash (never the secret). */
+export interface CredentialBudget {
+  credential: string;
+  resources: { resource: string; remaining: number; limit: number | null; resetAt: string; seenAt: string }[];
 }
 
 export interface ApiDeps {
@@ -255,6 +265,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       config: read.config,
       queues: read.queues,
       webhookCounters: read.webhookCounters,
+      rateBudget: read.rateBudget,
+      ...(read.metricsCacheBytes === undefined ? {} : { metricsCacheBytes: read.metricsCacheBytes }),
       githubWebUrl: read.githubWebUrl ?? githubWebUrl(read.config.github.apiUrl),
       weekOf: (day: string) => isoWeekOf(new Date(`${day}T12:00:00Z`), read.config.timeZone),
     });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Config } from "@yardstick/config";
 import { addWeeks, InputError, weekRange } from "@yardstick/core";
 import {
@@ -17,14 +18,15 @@ import {
   readRollupState,
 } from "@yardstick/db";
 import { figuresFor, type WeekFigures } from "@yardstick/metrics";
-import { freshnessOf, NotRolledUpError, readCoverage, readStoredMetrics } from "@yardstick/pipeline";
+import { freshnessOf, NotRolledUpError, readCoverage, readStoredMetricsJson } from "@yardstick/pipeline";
 import { projectAdoption, trendOf } from "@yardstick/report";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { QueueDepth } from "./app.js";
+import type { CredentialBudget, QueueDepth } from "./app.js";
 import { sendProblem } from "./app.js";
 import type { Viewer } from "./auth.js";
+import { JsonCache } from "./json-cache.js";
 import {
   AdoptionQuery,
   AdoptionResponse,
@@ -49,10 +51,18 @@ export interface ReadRouteDeps {
   config: Config;
   queues: (() => Promise<QueueDepth[]>) | undefined;
   webhookCounters: WebhookCounters | undefined;
+  rateBudget: (() => Promise<CredentialBudget[]>) | undefined;
   githubWebUrl: string;
   /** The ISO week (configured time zone) of a YYYY-MM-DD day. */
   weekOf: (day: string) => string;
+  /** Budget of the `/metrics` answers kept in memory (default {@link DEFAULT_METRICS_CACHE_BYTES}; 0 keeps none). */
+  metricsCacheBytes?: number;
 }
+
+type MetricsOutputBody = z.infer<typeof MetricsOutput>;
+
+/** 256 MiB: room for a few years of every team's figures at the 5,000-engineer size. */
+export const DEFAULT_METRICS_CACHE_BYTES = 256 * 1024 * 1024;
 
 const errors = { 400: Problem, 401: Problem, 404: Problem };
 const BASE = "/api/v1";
@@ -194,6 +204,7 @@ async function openGroupWeek(
 // biome-ignore lint/suspicious/noExplicitAny: any Fastify instance (its logger type varies).
 export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, deps: ReadRouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const metricsCache = new JsonCache(deps.metricsCacheBytes ?? DEFAULT_METRICS_CACHE_BYTES);
   const freshness = async () => {
     const state = await readRollupState(deps.db);
     if (state === null) throw new NotRolledUpError("", "", null);
@@ -248,19 +259,55 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
     async (request, reply) => {
       const q = request.query;
       const { from, to } = dayRange(deps, q.from, q.to);
-      const { output, freshness: fresh } = await readStoredMetrics(
-        { db: deps.db, config: deps.config },
-        {
-          from,
-          to,
-          ...(q.group === undefined ? {} : { kinds: [q.group] }),
-          ...(q.name === undefined ? {} : { name: q.name }),
-          viewerIsAdmin: request.viewer?.role === "admin",
-        },
+      const admin = request.viewer?.role === "admin";
+      // One state per answer: the cache key, the ETag and the figures all come from it. A new
+      // rollup run changes the key, so a kept answer is never served stale.
+      const state = await readRollupState(deps.db);
+      const key =
+        state === null
+          ? null
+          : JSON.stringify([
+              state.lastRunAt.toISOString(),
+              state.computedNow.toISOString(),
+              state.watermark.toISOString(),
+              state.fingerprint,
+              from,
+              to,
+              q.group ?? null,
+              q.name ?? null,
+              admin,
+            ]);
+      let json = key === null ? undefined : metricsCache.get(key);
+      if (json === undefined) {
+        // The figures' stored JSON text spliced, not parsed and serialised again (a year of every
+        // team is tens of megabytes); the same document as `yardstick metrics --format json`.
+        ({ json } = await readStoredMetricsJson(
+          { db: deps.db, config: deps.config },
+          {
+            from,
+            to,
+            state,
+            ...(q.group === undefined ? {} : { kinds: [q.group] }),
+            ...(q.name === undefined ? {} : { name: q.name }),
+            viewerIsAdmin: admin,
+          },
+        ));
+        if (key !== null) metricsCache.set(key, json);
+      }
+      // Reached with a state: without one, the read above answered 404 (not rolled up).
+      const fresh = freshnessOf(state as NonNullable<typeof state>);
+      reply.header(
+        "etag",
+        `W/"${createHash("sha256")
+          .update(key ?? "")
+          .digest("base64url")
+          .slice(0, 27)}"`,
       );
       reply.header("last-modified", new Date(fresh.lastRunAt).toUTCString());
       reply.header("x-yardstick-computed-at", fresh.computedAt);
-      return output;
+      // A string with a JSON content type is sent as it is (Fastify serialises only objects).
+      reply.type("application/json; charset=utf-8");
+      return reply.send(json as unknown as MetricsOutputBody);
     },
   );
 
@@ -539,6 +586,8 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
           ruleVersions: coverage.ruleVersions ?? [],
         },
         queues: deps.queues === undefined ? null : await deps.queues(),
+        // Redis unreachable: the budget is unknown (null), the rest of the status still answers.
+        rateBudget: deps.rateBudget === undefined ? null : await deps.rateBudget().catch(() => null),
         quarantinedRecords: await countQuarantined(deps.db),
         webhooksOutOfScope: deps.webhookCounters?.outOfScope ?? null,
       };

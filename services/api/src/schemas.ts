@@ -215,6 +215,25 @@ export const StatusResponse = z.object({
     )
     .nullable()
     .describe("BullMQ queue depths (null when jobs run inline, without Redis)"),
+  rateBudget: z
+    .array(
+      z.object({
+        credential: z.string().describe("a hash naming the token or App installation (never the secret)"),
+        resources: z.array(
+          z.object({
+            resource: z.string().describe('"core" (REST), "graphql", ...'),
+            remaining: z.number().int(),
+            limit: z.number().int().nullable(),
+            resetAt: z.string(),
+            seenAt: z.string().describe("when a response to a worker last showed this budget"),
+          }),
+        ),
+      }),
+    )
+    .nullable()
+    .describe(
+      "GitHub's rate budgets as the workers last saw them, per credential (null: no Redis, so no budget is shared)",
+    ),
   quarantinedRecords: z
     .number()
     .int()

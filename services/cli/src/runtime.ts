@@ -72,20 +72,24 @@ export function githubThrottleFromEnv(source: EnvSource = process.env): Throttle
 }
 
 /** A GitHub client for the configured API (GitHub, GHES or the simulator), with the environment's credentials. */
+/** The configured GitHub credential (token or App installation), as the client takes it. Throws when none is set. */
+export function githubAuthFor(runtime: Pick<Runtime, "config" | "env">, demoToken?: string): GitHubAuth {
+  const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
+  const auth = resolveGitHubAuth(runtime.env, { apiUrl, ...(demoToken === undefined ? {} : { demoToken }) });
+  return auth.kind === "token"
+    ? { type: "token", token: auth.token }
+    : { type: "app", appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId };
+}
+
 export function githubClientFor(
   runtime: Pick<Runtime, "config" | "env" | "logger">,
   demoToken?: string,
   options: { redis?: ThrottleOptions["redis"] } = {},
 ): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
-  const auth = resolveGitHubAuth(runtime.env, { apiUrl, ...(demoToken === undefined ? {} : { demoToken }) });
-  const githubAuth: GitHubAuth =
-    auth.kind === "token"
-      ? { type: "token", token: auth.token }
-      : { type: "app", appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId };
   return createGitHubClient({
     baseUrl: apiUrl,
-    auth: githubAuth,
+    auth: githubAuthFor(runtime, demoToken),
     logger: runtime.logger.child({ component: "github" }),
     // With Redis (the worker), every process shares each token's budget and pauses.
     throttle: { ...githubThrottleFromEnv(), ...(options.redis === undefined ? {} : { redis: options.redis }) },

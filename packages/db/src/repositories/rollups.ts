@@ -96,6 +96,45 @@ export async function listRollupRows(db: Database, query: RollupRowsQuery): Prom
     .orderBy(asc(weeklyRollups.groupKind), asc(weeklyRollups.groupName), asc(weeklyRollups.week));
 }
 
+/** A stored group-week with its figures as JSON text (the API's splice-not-parse read). */
+export interface RollupFiguresText {
+  groupKind: GroupKindName;
+  groupName: string;
+  week: string;
+  suppressed: boolean;
+  /** The stored figures as JSON text; the integrity flags' named lists nulled unless `viewerIsAdmin`. */
+  figures: string;
+}
+
+/**
+ * Stored group-weeks of a range with their figures as JSON text, rendered by PostgreSQL (named
+ * flag lists set to null there for non-admins), so a reader can splice a year of every group into
+ * a document without parsing it (`metricsJsonFromRollups`).
+ */
+export async function listRollupFiguresText(
+  db: Database,
+  query: RollupRowsQuery & { viewerIsAdmin: boolean },
+): Promise<RollupFiguresText[]> {
+  const conditions: SQL[] = [gte(weeklyRollups.week, query.fromWeek), lte(weeklyRollups.week, query.toWeek)];
+  if (query.kinds !== undefined) conditions.push(inArray(weeklyRollups.groupKind, [...query.kinds]));
+  if (query.name !== undefined) conditions.push(eq(weeklyRollups.groupName, query.name));
+  const figures = query.viewerIsAdmin
+    ? sql<string>`${weeklyRollups.figures}::text`
+    : sql<string>`(case when coalesce(jsonb_typeof(${weeklyRollups.figures} #> '{flags,named}'), 'null') = 'null'
+        then ${weeklyRollups.figures}
+        else jsonb_set(${weeklyRollups.figures}, '{flags,named}', 'null'::jsonb) end)::text`;
+  return db
+    .select({
+      groupKind: weeklyRollups.groupKind,
+      groupName: weeklyRollups.groupName,
+      week: weeklyRollups.week,
+      suppressed: weeklyRollups.suppressed,
+      figures,
+    })
+    .from(weeklyRollups)
+    .where(and(...conditions));
+}
+
 /** The distinct groups with stored rollups, by kind and name. */
 export async function listRollupGroups(db: Database): Promise<{ kind: GroupKindName; name: string }[]> {
   const rows = await db

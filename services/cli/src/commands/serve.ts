@@ -1,4 +1,5 @@
 import {
+  type CredentialBudget,
   databaseDeliveryStore,
   type EnqueueRequest,
   githubWebUrl,
@@ -10,9 +11,17 @@ import {
   type WebhookDeps,
 } from "@yardstick/api";
 import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
-import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from "@yardstick/pipeline";
+import type { GitHubAuth } from "@yardstick/github";
+import {
+  BullMqRunner,
+  createPipelineDeps,
+  githubBudgetReader,
+  InlineRunner,
+  jobs,
+  processors,
+} from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
-import { githubClientFor, openRuntime, type Runtime } from "../runtime.js";
+import { githubAuthFor, githubClientFor, openRuntime, type Runtime } from "../runtime.js";
 
 interface ServeOptions {
   port: number;
@@ -129,6 +138,15 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         );
         closeRunner = () => draining.then(() => undefined);
       }
+      // The GitHub budgets the workers last saw (shared through Redis), for the status route.
+      let rateBudget: (() => Promise<CredentialBudget[]>) | undefined;
+      let closeBudget = () => {};
+      const credential = configuredAuth(runtime);
+      if (runtime.env.REDIS_URL !== undefined && credential !== undefined) {
+        const reader = githubBudgetReader(runtime.env.REDIS_URL, [credential], runtime.logger);
+        rateBudget = reader.read;
+        closeBudget = reader.close;
+      }
       if (webhooks === undefined) {
         runtime.logger.warn(
           "GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is off (set it to receive webhooks)",
@@ -142,6 +160,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           db: runtime.database.db,
           config: runtime.config,
           ...(queues === undefined ? {} : { queues }),
+          ...(rateBudget === undefined ? {} : { rateBudget }),
           ...(webhooks === undefined ? {} : { webhookCounters: counters }),
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
@@ -152,6 +171,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         const stop = async () => {
           await api.close();
           await closeRunner();
+          closeBudget();
           await runtime.close();
           resolve();
         };
@@ -159,4 +179,13 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         process.once("SIGINT", () => void stop());
       });
     });
+}
+
+/** The configured GitHub credential, or undefined when none is set (the status then shows no budget). */
+function configuredAuth(runtime: Runtime): GitHubAuth | undefined {
+  try {
+    return githubAuthFor(runtime);
+  } catch {
+    return undefined;
+  }
 }

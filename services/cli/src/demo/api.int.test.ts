@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,13 @@ import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, runSyncInline } from "@yardstick/pipeline";
+import {
+  createGitHubRedis,
+  createPipelineDeps,
+  githubBudgetReader,
+  loadMetricsInput,
+  runSyncInline,
+} from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliProcess } from "../test-cli.js";
 import { configForWorld } from "./world-config.js";
@@ -22,6 +29,7 @@ import { configForWorld } from "./world-config.js";
  */
 
 const TOKEN = "test-token";
+const REDIS_URL = process.env.YARDSTICK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const OAUTH = { clientId: "Iv1.yardstick-test", clientSecret: "oauth-secret" };
 const world = World.from(generateWorld({ ...presetOptions("small", 11), weeks: 12 }), { truth: true });
 const now = new Date(world.header.now);
@@ -304,6 +312,56 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(status.json.webhooksOutOfScope).toBeNull();
     });
 
+    it.runIf(backend === "postgres")(
+      "shows in /status the GitHub budget the workers last saw, per credential (shared through Redis), never the token",
+      async () => {
+        const token = `ghp_status_${randomBytes(6).toString("hex")}`;
+        const budgetSim = await startSimulator({ world, tokens: [token], seed: 4, now: () => now.getTime() });
+        const redis = createGitHubRedis(REDIS_URL, silent);
+        const worker = createGitHubClient({
+          baseUrl: budgetSim.url,
+          auth: { type: "token", token },
+          logger: silent,
+          throttle: { graphqlMinTimeMs: 0, redis },
+        });
+        const reader = githubBudgetReader(REDIS_URL, [{ type: "token", token }], silent);
+        const withBudget = await startApiServer({
+          logger: silent,
+          read: { db: t.db, config, rateBudget: reader.read },
+          checkResponses: true,
+        });
+        try {
+          // A worker's request: the budget its response showed is published for every process.
+          const { rateLimit } = await worker.graphql<unknown>(
+            "query { viewer { login } rateLimit { cost remaining resetAt limit } }",
+          );
+          let shown: { credential: string; resources: { resource: string; remaining: number }[] }[] = [];
+          for (let i = 0; i < 50 && (shown[0]?.resources.length ?? 0) === 0; i++) {
+            const res = await fetch(`${withBudget.url}/api/v1/status`, {
+              headers: { authorization: `Bearer ${tokens.viewer}` },
+            });
+            expect(res.status).toBe(200);
+            const text = await res.text();
+            expect(text.includes(token)).toBe(false);
+            shown = JSON.parse(text).rateBudget;
+            if ((shown[0]?.resources.length ?? 0) === 0) await new Promise((r) => setTimeout(r, 20));
+          }
+          expect(shown).toHaveLength(1);
+          expect(shown[0]?.resources).toEqual([
+            expect.objectContaining({ resource: "graphql", remaining: rateLimit?.remaining }),
+          ]);
+          // Without Redis sharing, the budget is unknown: null (the main server here).
+          expect((await get("/api/v1/status")).json.rateBudget).toBeNull();
+        } finally {
+          await withBudget.close();
+          reader.close();
+          await worker.close();
+          await redis.quit();
+          await budgetSim.close();
+        }
+      },
+    );
+
     it("answers bad input with problem+json naming the field", async () => {
       const bad = await get("/api/v1/metrics?from=2026-13-45&to=2026-11-01");
       expect(bad.status).toBe(400);
@@ -368,7 +426,8 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 100));
         expect((await get("/api/v1/groups", token)).status).toBe(401);
       },
-      120_000,
+      // Six CLI processes, each a cold start of the TypeScript sources.
+      300_000,
     );
 
     it.runIf(backend === "postgres")(
