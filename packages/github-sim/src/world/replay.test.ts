@@ -174,4 +174,40 @@ describe("replayWorld", () => {
     expect(replayWorld(skewed).notes.clockSkew).toEqual([sha(6)]);
     expect(() => replayWorld(skewed.slice(1))).toThrow(/replay-header/);
   });
+
+  it("a merge commit titled like a squash is a merge; a PR with one revert commit among others reverts without being a revert", () => {
+    const records = history({ kind: "merge" }).slice(0, 3) as ReplayRecord[];
+    records.push(
+      commit(
+        9,
+        [2, 8],
+        "Group the settings menu (#12)\n\nReverted #10 with a second thought.",
+        alice,
+        "2026-03-08T09:00:00Z",
+      ),
+      commit(
+        7,
+        [2],
+        `Revert "Add health endpoint (#10)"\n\nThis reverts commit ${sha(2)}.`,
+        bob,
+        "2026-03-07T08:00:00Z",
+        {
+          mainline: false,
+          files: [],
+        },
+      ),
+      commit(8, [7], "Group the settings menu", bob, "2026-03-07T09:00:00Z", { mainline: false, files: [] }),
+    );
+    const w = World.from(replayWorld(records).records, { truth: true });
+    expect(w.pull("acme/api", 12)).toMatchObject({
+      title: "Group the settings menu",
+      body: "Reverted #10 with a second thought.",
+      mergeMethod: "merge",
+      commits: [sha(7), sha(8)],
+      author: "bob-baker",
+    });
+    const truth = new Map([...w.truthChanges()].map((t) => [t.key, t] as const));
+    expect(truth.get("acme/api#12")?.revertOf).toBeNull();
+    expect(truth.get("acme/api#10")).toMatchObject({ revertedBy: "acme/api#12", revertedWithin14Days: true });
+  });
 });

@@ -87,6 +87,8 @@ export type ReplayRecord = ReplayHeader | ReplayCommit | ReplayTag;
 export interface ReplayNotes {
   /** First-parent commits whose committer date is earlier than their first parent's. */
   clockSkew: string[];
+  /** First-parent commits committed in the same second as their first parent (a rebased series pushed at once). */
+  clockTies: string[];
   /** Tags (deployments) dated before an earlier-positioned tag: their time order is not the branch order. */
   tagsOutOfOrder: string[];
   /** Pull request numbers seen twice on the first parent (the later one is replayed as a push). */
@@ -136,6 +138,8 @@ interface Change {
   kind: "pull_request" | "direct_push";
   number: number | null;
   title: string;
+  body: string;
+  headRef: string;
   landing: ReplayCommit;
   /** The pull request's own commits (branch or synthesised), oldest first; [landing] for a push. */
   commits: WorldCommit[];
@@ -170,7 +174,7 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
   const bySha = new Map(commits.map((c) => [c.sha, c] as const));
   const root = mainline[0];
   if (root === undefined) throw new Error(`replay history of ${repo}: no first-parent commit`);
-  const notes: ReplayNotes = { clockSkew: [], tagsOutOfOrder: [], duplicateNumbers: [], unlabelled: [] };
+  const notes: ReplayNotes = { clockSkew: [], clockTies: [], tagsOutOfOrder: [], duplicateNumbers: [], unlabelled: [] };
   const now = `${header.until}T00:00:00Z`;
   const start = `${root.committer.date.slice(0, 10)}T00:00:00Z`;
   const memberSince = new Date(Date.parse(start) - 365 * DAY).toISOString().replace(".000Z", "Z");
@@ -271,11 +275,16 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
     const c = mainline[position] as ReplayCommit;
     const prev = mainline[position - 1] as ReplayCommit;
     if (c.committer.date < prev.committer.date) notes.clockSkew.push(c.sha);
+    if (c.committer.date === prev.committer.date) notes.clockTies.push(c.sha);
     const subject = c.message.split("\n", 1)[0] ?? "";
     const rest = c.message.slice(subject.length).replace(/^\n+/, "");
-    const merge = c.parents.length === 2 ? MERGE_SUBJECT.exec(subject) : null;
-    const squash = c.parents.length === 1 ? SQUASH_SUBJECT.exec(subject) : null;
-    let number = merge ? Number(merge[1]) : squash ? Number(squash[2]) : null;
+    // A merge commit says "Merge pull request #N from owner/branch", or (a repository set to
+    // title its merge commits with the pull request's title) "<title> (#N)", like a squash.
+    const classic = c.parents.length === 2 ? MERGE_SUBJECT.exec(subject) : null;
+    const titled = c.parents.length <= 2 ? SQUASH_SUBJECT.exec(subject) : null;
+    const merge = c.parents.length === 2 && (classic !== null || titled !== null);
+    const squash = c.parents.length === 1 ? titled : null;
+    let number = classic ? Number(classic[1]) : titled ? Number(titled[2]) : null;
     if (number !== null && numbers.has(number)) {
       notes.duplicateNumbers.push(number);
       number = null;
@@ -287,6 +296,8 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
     let tool = c.label?.tool ?? null;
     let family = c.label?.family ?? "unlabelled";
     let author = accountOf(c.author);
+    let body = rest;
+    let headRef = `pr-${number}`;
     if (number !== null && merge) {
       const own = branchCommitsOf(c.parents[1] as string, bySha, claimed).sort(
         (a, b) => (branchOrder.get(a.sha) ?? 0) - (branchOrder.get(b.sha) ?? 0),
@@ -294,7 +305,9 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
       for (const b of own) claimed.add(b.sha);
       prCommits = own.map((b) => worldCommits.find((w) => w.sha === b.sha) as WorldCommit);
       if (prCommits.length === 0) prCommits = [synthesised(c, repo, accountOf)];
-      title = rest.split("\n", 1)[0]?.trim() || subject;
+      title = classic === null ? (titled?.[1] as string) : rest.split("\n", 1)[0]?.trim() || subject;
+      body = classic === null ? rest : rest.split("\n").slice(1).join("\n").trim();
+      headRef = classic?.[2]?.replace(/^[^/]+\//, "") ?? headRef;
       const ai = [c, ...own].find((x) => x.label?.class === "ai");
       if (ai !== undefined) {
         cls = "ai";
@@ -307,6 +320,7 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
       author = tip === undefined ? author : accountOf(tip.author);
     } else if (number !== null && squash) {
       title = squash[1] as string;
+      body = rest;
       prCommits = [synthesised(c, repo, accountOf)];
     } else {
       prCommits = [worldCommits[commits.indexOf(c)] as WorldCommit];
@@ -320,6 +334,8 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
       kind: number === null ? "direct_push" : "pull_request",
       number,
       title,
+      body,
+      headRef,
       landing: c,
       commits: prCommits,
       position,
@@ -350,26 +366,30 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
   }
   const byNumber = new Map(changes.flatMap((ch) => (ch.number === null ? [] : [[ch.number, ch] as const])));
   for (const ch of changes) {
-    // As METRICS.md reads a revert: its title, or `git revert`'s line in a pushed commit, or in
-    // every commit of a pull request (a feature PR with one interim revert commit is no revert).
-    const revertCommits = ch.kind === "direct_push" ? [ch.landing.message] : ch.commits.map((x) => x.message);
-    const allRevert = revertCommits.every((m) => /This reverts commit [0-9a-f]{7,40}/.test(m));
-    const shas = allRevert
-      ? revertCommits.flatMap((m) => [...m.matchAll(REVERTS_COMMIT)].map((x) => x[1] as string))
-      : [];
+    // What `git revert` recorded in any of its commits (a pull request may carry one revert
+    // commit among others: it still undoes that change).
+    const messages = [ch.landing.message, ...ch.commits.map((x) => x.message)];
+    const shas = messages.flatMap((m) => [...m.matchAll(REVERTS_COMMIT)].map((x) => x[1] as string));
     const quoted = REVERT_TITLE.exec(ch.title.trim())?.[1];
-    if (shas.length === 0 && quoted === undefined) continue;
-    let target: Change | undefined;
+    // Itself a revert (METRICS.md): its title, `git revert`'s line in a pushed commit, or in
+    // every commit of a pull request (a feature PR with one interim revert commit is no revert).
+    const own = ch.kind === "direct_push" ? [ch.landing.message] : ch.commits.map((x) => x.message);
+    const isRevert =
+      quoted !== undefined || (shas.length > 0 && own.every((m) => /This reverts commit [0-9a-f]{7,40}/.test(m)));
+    const targets = new Set<Change>();
     for (const s of shas) {
-      target ??= [...byCommit].find(([sha]) => sha.startsWith(s) && byCommit.get(sha) !== ch)?.[1];
+      for (const [sha, target] of byCommit) if (sha.startsWith(s) && target !== ch) targets.add(target);
     }
-    if (target === undefined && quoted !== undefined) {
+    if (targets.size === 0 && quoted !== undefined) {
       const n = SQUASH_SUBJECT.exec(quoted.trim())?.[2];
-      target = n === undefined ? undefined : byNumber.get(Number(n));
-      target ??= changes.find((o) => o !== ch && o.position < ch.position && o.title.trim() === quoted.trim());
+      const target =
+        (n === undefined ? undefined : byNumber.get(Number(n))) ??
+        changes.find((o) => o !== ch && o.position < ch.position && o.title.trim() === quoted.trim());
+      if (target !== undefined) targets.add(target);
     }
-    ch.revertOf = target?.key ?? `${repo}@${shas[0] ?? "unknown"}`;
-    if (target !== undefined && target.position < ch.position) {
+    if (isRevert) ch.revertOf = [...targets][0]?.key ?? `${repo}@${shas[0] ?? "unknown"}`;
+    for (const target of targets) {
+      if (target.position >= ch.position) continue;
       const within = Date.parse(ch.mergedAt) - Date.parse(target.mergedAt) <= REVERT_WINDOW_MS;
       if (target.revertedBy === null || (within && !target.revertedWithin14Days)) {
         target.revertedBy = ch.key;
@@ -569,11 +589,6 @@ function creditOf(
 
 function pullOf(ch: Change, repo: string): WorldPull {
   const n = ch.number as number;
-  const body = ch.landing.message
-    .split("\n")
-    .slice(ch.kind === "pull_request" && ch.landing.parents.length === 2 ? 2 : 1)
-    .join("\n")
-    .trim();
   return {
     type: "pull",
     repo,
@@ -581,12 +596,11 @@ function pullOf(ch: Change, repo: string): WorldPull {
     id: 1_000_000 + n,
     nodeId: `PR_${n}`,
     title: ch.title,
-    body,
+    body: ch.body,
     author: ch.author ?? "ghost",
     state: "closed",
     draft: false,
-    headRef:
-      ch.landing.parents.length === 2 ? (/ from [^/\s]+\/(\S+)/.exec(ch.landing.message)?.[1] ?? `pr-${n}`) : `pr-${n}`,
+    headRef: ch.headRef,
     headSha: (ch.commits.at(-1) as WorldCommit).sha,
     baseRef: "main",
     baseSha: ch.landing.parents[0] as string,
