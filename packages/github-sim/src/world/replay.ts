@@ -105,6 +105,11 @@ const LOOKBACK_MS = 28 * DAY;
 const IGNORED =
   /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|go\.sum|Cargo\.lock|poetry\.lock|composer\.lock|Gemfile\.lock)$|\.lock$|\.min\.(js|css)$|\.map$|(^|\/)(dist|vendor|__snapshots__)\/|\.generated\.|\.pb\.go$|_pb2\.py$/;
 
+/**
+ * The labeller's family whose evidence ATTRIBUTION.md rates medium (an agent's branch name, which
+ * anyone can type); every other family it labels ai rests on high evidence.
+ */
+const MEDIUM_FAMILY = "merge-branch";
 const MERGE_SUBJECT = /^Merge pull request #(\d+) from (\S+)/;
 const SQUASH_SUBJECT = /^(.*) \(#(\d+)\)$/;
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,40})/g;
@@ -308,7 +313,9 @@ export function replayWorld(records: readonly ReplayRecord[]): { records: WorldR
       title = classic === null ? (titled?.[1] as string) : rest.split("\n", 1)[0]?.trim() || subject;
       body = classic === null ? rest : rest.split("\n").slice(1).join("\n").trim();
       headRef = classic?.[2]?.replace(/^[^/]+\//, "") ?? headRef;
-      const ai = [c, ...own].find((x) => x.label?.class === "ai");
+      // The strongest evidence first: a branch name in the merge subject is medium confidence.
+      const labelled = [c, ...own].filter((x) => x.label?.class === "ai");
+      const ai = labelled.find((x) => x.label?.family !== MEDIUM_FAMILY) ?? labelled[0];
       if (ai !== undefined) {
         cls = "ai";
         tool = ai.label?.tool ?? null;
@@ -639,7 +646,7 @@ function truthChange(ch: Change, repo: string): TruthChange {
     subtype: null,
     form: `replay.${ch.family}`,
     observable: true,
-    markerConfidence: ch.cls === "ai" ? "high" : null,
+    markerConfidence: ch.cls !== "ai" ? null : ch.family === MEDIUM_FAMILY ? "medium" : "high",
     hardNegative: ch.family === "tool-mention" ? "prose-mention" : null,
     credited: ch.credited,
     lines: ch.lines,

@@ -209,7 +209,8 @@ describe.each(fixtures)("replayed real history %s: synced over HTTP into Postgre
         continue;
       }
       const ai = ch.aiConfidence === "high";
-      if (ai !== (c.class === "ai")) diffs.push(`${c.key} ai: engine ${ai} truth ${c.class} (${c.form})`);
+      const truthAi = c.class === "ai" && c.markerConfidence === "high";
+      if (ai !== truthAi) diffs.push(`${c.key} ai: engine ${ai} truth ${c.class} ${c.markerConfidence} (${c.form})`);
       if (ch.personId !== person(c.credited))
         diffs.push(`${c.key} credited: engine ${ch.personId} truth ${c.credited}`);
       const deployedAt = f.deployedAt?.toISOString().replace(".000Z", "Z") ?? null;
