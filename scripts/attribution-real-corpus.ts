@@ -25,7 +25,7 @@ const args = process.argv.slice(2);
 const mirrorsAt = args.indexOf("--mirrors");
 const mirrors = mirrorsAt === -1 ? "/work/.mirror" : (args[mirrorsAt + 1] ?? "/work/.mirror");
 
-interface GitCommit {
+export interface GitCommit {
   sha: string;
   authorName: string;
   authorEmail: string;
@@ -454,5 +454,8 @@ function regenerate(): void {
   console.log(`corpus/real: ${pins.length} commits from ${byRepo.size} repositories`);
 }
 
-if (args.includes("--select")) select();
-else regenerate();
+// Run as a script only: scripts/replay-world.ts imports the labeller.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (args.includes("--select")) select();
+  else regenerate();
+}
