@@ -97,6 +97,12 @@ export const PullRequest = z.object({
   reviewRequests: z.array(z.string()).default([]),
   /** Logins that submitted an approving or commenting review. */
   reviewers: z.array(z.string()).default([]),
+  /**
+   * Whether the reviews were read: the bulk pull-request query leaves them out (they are read for
+   * Bot-opened PRs, and by `sync.reviews` for the changes the self-merged flag needs them for), so
+   * false means `reviewers` says nothing, not "nobody reviewed".
+   */
+  reviewsRead: z.boolean().default(false),
   /** The PR's own (pre-squash) commits, oldest first. */
   commitShas: z.array(Sha).default([]),
 });

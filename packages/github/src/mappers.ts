@@ -273,6 +273,7 @@ export function mapPullRequest(
     assignees: (node.assignees?.nodes ?? []).map((a) => a.login),
     reviewRequests,
     reviewers,
+    reviewsRead: node.reviews != null,
     commitShas: commitNodes.map((c) => c.oid),
   });
   const commits = new Map<string, Commit>();

@@ -25,6 +25,11 @@ export const MetricsChange = z.object({
   mergedById: z.string().nullable().default(null),
   /** People (other than bots) who submitted a review. */
   reviewerIds: z.array(z.string()).default([]),
+  /**
+   * Whether the reviews were read (`reviewerIds` then says who reviewed); false: unknown, and the
+   * change never counts as merged without review.
+   */
+  reviewsKnown: z.boolean().default(true),
   /** AI-assisted as already decided by the caller; when null, `aiConfidence` and the threshold decide. */
   aiAssisted: z.boolean().nullable().default(null),
   /** The verdict's confidence (null: no AI signal). */

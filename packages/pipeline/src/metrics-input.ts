@@ -150,6 +150,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       personId: row.creditedPersonId,
       mergedById: resolveLogin(pr.mergedBy?.login),
       reviewerIds: [...new Set(reviewerIds)],
+      reviewsKnown: pr.reviewsRead,
       aiAssisted: null,
       aiConfidence: verdict?.class === "ai" ? verdict.confidence : null,
       createdAt: pr.createdAt,
