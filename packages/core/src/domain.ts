@@ -95,7 +95,7 @@ export const PullRequest = z.object({
   filesComplete: z.boolean().default(true),
   assignees: z.array(z.string()).default([]),
   reviewRequests: z.array(z.string()).default([]),
-  /** Logins that submitted an approving or commenting review. */
+  /** Logins (not Bots) that submitted an approving, commenting or changes-requesting review. */
   reviewers: z.array(z.string()).default([]),
   /**
    * Whether the reviews were read: the bulk pull-request query leaves them out (they are read for

@@ -23,7 +23,7 @@ export const MetricsChange = z.object({
   personId: z.string().nullable(),
   /** The person who merged it, when resolved. */
   mergedById: z.string().nullable().default(null),
-  /** People (other than bots) who submitted a review. */
+  /** People (other than bots) who submitted a review; accounts outside the roster under ids of their own. */
   reviewerIds: z.array(z.string()).default([]),
   /**
    * Whether the reviews were read (`reviewerIds` then says who reviewed); false: unknown, and the
