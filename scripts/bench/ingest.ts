@@ -16,6 +16,9 @@
  *    conditional requests answered 304, which it does not), and the pull-request stream alone in
  *    GraphQL points per 1,000 PRs, with labels, commits and files (what the sync reads) and with
  *    commits only (the same fetcher, `variant: "commits"`).
+ *    The reviews `sync.reviews` reads for the self-merged flag (AI-assisted changes merged by their
+ *    credited person) in points per 1,000 PRs, next to reading every PR's details in the bulk
+ *    query (`details: "all"`).
  * 3. Throughput: merged PRs per second of the first sync end to end (GitHub over loopback HTTP,
  *    mapping, upserts, attribution, linking, rollups), next to a plain `COPY ... FROM STDIN` of the
  *    same rows (every table the sync wrote) into an empty database.
@@ -30,7 +33,7 @@ import { createTestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient, mergedPullRequests } from "@yardstick/github";
 import { generateWorld, presetOptions, type TokenUsage, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { createPipelineDeps, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
+import { createPipelineDeps, type ProgressEvent, REVIEWS_STREAM, runSyncInline } from "@yardstick/pipeline";
 import postgres from "postgres";
 import { configForWorld } from "../../services/cli/src/demo/world-config.js";
 
@@ -204,9 +207,15 @@ async function main(): Promise<void> {
       throttle: { graphqlMinTimeMs: 0 },
     });
     const pullPoints = { first: 0, again: 0 };
+    // sync.reviews: the reviews of AI-assisted changes merged by their credited person (issue 19).
+    const reviews = { first: { points: 0, prs: 0 }, again: { points: 0, prs: 0 } };
     let phase: "first" | "again" = "first";
     const onProgress = (e: ProgressEvent) => {
       if (e.kind === "page" && e.stream === "pull_requests") pullPoints[phase] += e.points;
+      if (e.kind === "page" && e.stream === REVIEWS_STREAM) {
+        reviews[phase].points += e.points;
+        reviews[phase].prs += e.items;
+      }
     };
     const deps = createPipelineDeps({ db: target.db, github, config, onProgress });
 
@@ -253,6 +262,23 @@ async function main(): Promise<void> {
       else commitsOnly.withBotDetails = points;
     }
 
+    // The alternative to sync.reviews: every PR's details (reviews among them) in the bulk query.
+    log("pull-request stream with every PR's details (details: all)");
+    await resetUsage(sim.url);
+    let allDetailsPoints = 0;
+    for (const fullName of repos) {
+      const [owner = "", repo = ""] = fullName.split("/");
+      const baseRef = world.repo(fullName)?.defaultBranch;
+      for await (const page of mergedPullRequests(github, {
+        owner,
+        repo,
+        ...(baseRef === undefined ? {} : { baseRef }),
+        details: "all",
+      }))
+        allDetailsPoints += page.cost.graphqlPoints;
+    }
+    if ((await usage(sim.url)).graphqlPoints !== allDetailsPoints) throw new Error("details: all: points mismatch");
+
     log(`per-PR REST collection (${CONCURRENCY} requests in flight)`);
     await resetUsage(sim.url);
     const t1 = performance.now();
@@ -275,6 +301,13 @@ async function main(): Promise<void> {
           restRequests: firstUsage.restRequests,
           per1000: Math.round(per1000(ours) * 10) / 10,
           pullRequestPointsPer1000: Math.round(per1000(pullPoints.first) * 10) / 10,
+          // Reviews read by sync.reviews, and the stream plus them: what the self-merged flag costs.
+          reviewsRead: reviews.first.prs,
+          reviewsPoints: reviews.first.points,
+          reviewsPointsPer1000: Math.round(per1000(reviews.first.points) * 10) / 10,
+          pullRequestAndReviewsPointsPer1000: Math.round(per1000(pullPoints.first + reviews.first.points) * 10) / 10,
+          // The alternative: every PR's details in the bulk query (labels, commits, files too).
+          pullRequestAllDetailsPointsPer1000: Math.round(per1000(allDetailsPoints) * 10) / 10,
           pullRequestCommitsOnlyPointsPer1000: Math.round((commitsOnly.points / commitsOnly.prs) * 10_000) / 10,
           pullRequestCommitsAndBotDetailsPointsPer1000:
             Math.round((commitsOnly.withBotDetails / commitsOnly.prs) * 10_000) / 10,
@@ -303,6 +336,7 @@ async function main(): Promise<void> {
         restRequests: againUsage.restRequests,
         notModified: againUsage.notModified,
         pullRequestPoints: pullPoints.again,
+        reviewsPoints: reviews.again.points,
         perRepository: Math.round(((againUsage.graphqlPoints + againUsage.restRequests) / repos.length) * 100) / 100,
         pullRequestPointsPerRepository: Math.round((pullPoints.again / repos.length) * 100) / 100,
       },

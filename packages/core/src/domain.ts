@@ -95,8 +95,14 @@ export const PullRequest = z.object({
   filesComplete: z.boolean().default(true),
   assignees: z.array(z.string()).default([]),
   reviewRequests: z.array(z.string()).default([]),
-  /** Logins that submitted an approving or commenting review. */
+  /** Logins (not Bots) that submitted an approving, commenting or changes-requesting review. */
   reviewers: z.array(z.string()).default([]),
+  /**
+   * Whether the reviews were read: the bulk pull-request query leaves them out (they are read for
+   * Bot-opened PRs, and by `sync.reviews` for the changes the self-merged flag needs them for), so
+   * false means `reviewers` says nothing, not "nobody reviewed".
+   */
+  reviewsRead: z.boolean().default(false),
   /** The PR's own (pre-squash) commits, oldest first. */
   commitShas: z.array(Sha).default([]),
 });

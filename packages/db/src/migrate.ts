@@ -73,6 +73,17 @@ function result(folder: string, before: number | null): MigrationResult {
   return { known, applied: known.filter((m) => before === null || m.when > before).map((m) => m.tag) };
 }
 
+/**
+ * The migrations of `folder` not applied to the database yet (tags, oldest first): empty when the
+ * schema is current (readiness probes: a process must not serve on a schema older than its code).
+ */
+export async function pendingMigrations(handle: DatabaseHandle, folder = MIGRATIONS_FOLDER): Promise<string[]> {
+  const last = await lastAppliedMillis(handle);
+  return readJournal(folder)
+    .filter((m) => last === null || m.when > last)
+    .map((m) => m.tag);
+}
+
 /** The timestamp of the newest applied migration, or null when none has been applied. */
 async function lastAppliedMillis(handle: DatabaseHandle): Promise<number | null> {
   const [exists] = await handle.query<{ found: boolean }>(

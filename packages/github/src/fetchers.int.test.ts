@@ -183,10 +183,13 @@ describe("mergedPullRequests against the simulator", () => {
       if (pr.mergeCommitSha !== null) {
         expect(full.commits.get(pr.mergeCommitSha)?.parents).toEqual(world.commit(name, pr.mergeCommitSha)?.parents);
       }
-      const { assignees: _a, reviewRequests: _r, reviewers: _v, ...rest } = pr;
+      // Reviews are read with the details: for every PR here, for Bot-opened ones only by default.
+      expect(pr.reviewsRead).toBe(true);
+      const { assignees: _a, reviewRequests: _r, reviewers: _v, reviewsRead: _rr, ...rest } = pr;
       const same = lean.find((p) => p.number === pr.number);
       if (same === undefined) throw new Error(`${name}#${pr.number} missing from the default fetch`);
-      const { assignees: _a2, reviewRequests: _r2, reviewers: _v2, ...leanRest } = same;
+      expect(same.reviewsRead).toBe(same.author.type === "Bot");
+      const { assignees: _a2, reviewRequests: _r2, reviewers: _v2, reviewsRead: _rr2, ...leanRest } = same;
       expect(rest).toEqual(leanRest);
     }
   });

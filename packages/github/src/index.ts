@@ -94,5 +94,6 @@ export {
 } from "./mappers.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";
+export { PULL_REQUEST_DETAILS_BATCH } from "./queries/pull-request-details.js";
 export { addGraphqlCost, type CostTally, emptyTally, RATE_LIMIT_FIELDS, RateLimit } from "./rate-limit.js";
 export type * from "./shapes.js";

@@ -189,14 +189,17 @@ export interface MappedPullRequest {
  * A merged PR node with its complete commit and file lists (the fetcher has followed nested
  * pagination and passes them in). Validated by core's zod schemas.
  */
-/** Review requests name accounts (teams are left out: credit goes to people); reviewers are de-duplicated. */
+/** Review requests name accounts (teams are left out: credit goes to people); reviewers are de-duplicated accounts other than Bots. */
 function creditLists(node: Pick<PullRequestNode, "assignees" | "reviewRequests" | "reviews">): {
   assignees: string[];
   reviewRequests: string[];
   reviewers: string[];
 } {
   const reviewers = new Set<string>();
-  for (const review of node.reviews?.nodes ?? []) if (review.author) reviewers.add(review.author.login);
+  // A Bot's review (an AI code-review tool) is nobody's review: the self-merged flag asks for a person's.
+  for (const review of node.reviews?.nodes ?? []) {
+    if (review.author && review.author.__typename !== "Bot") reviewers.add(review.author.login);
+  }
   const reviewRequests: string[] = [];
   for (const request of node.reviewRequests?.nodes ?? []) {
     const login = request.requestedReviewer?.login;
@@ -273,6 +276,7 @@ export function mapPullRequest(
     assignees: (node.assignees?.nodes ?? []).map((a) => a.login),
     reviewRequests,
     reviewers,
+    reviewsRead: node.reviews != null,
     commitShas: commitNodes.map((c) => c.oid),
   });
   const commits = new Map<string, Commit>();

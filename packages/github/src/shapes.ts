@@ -44,7 +44,7 @@ export interface PullRequestDetailsNode {
   reviewRequests: {
     nodes: { requestedReviewer: { __typename: string; login?: string; slug?: string } | null }[];
   } | null;
-  reviews: { nodes: { author: { login: string } | null }[] } | null;
+  reviews: { nodes: { author: { __typename?: string; login: string } | null }[] } | null;
   mergeCommit: { oid: string; parents: { totalCount: number; nodes: { oid: string }[] } } | null;
 }
 

@@ -23,8 +23,13 @@ export const MetricsChange = z.object({
   personId: z.string().nullable(),
   /** The person who merged it, when resolved. */
   mergedById: z.string().nullable().default(null),
-  /** People (other than bots) who submitted a review. */
+  /** People (other than bots) who submitted a review; accounts outside the roster under ids of their own. */
   reviewerIds: z.array(z.string()).default([]),
+  /**
+   * Whether the reviews were read (`reviewerIds` then says who reviewed); false: unknown, and the
+   * change never counts as merged without review.
+   */
+  reviewsKnown: z.boolean().default(true),
   /** AI-assisted as already decided by the caller; when null, `aiConfidence` and the threshold decide. */
   aiAssisted: z.boolean().nullable().default(null),
   /** The verdict's confidence (null: no AI signal). */

@@ -35,7 +35,7 @@ export interface ChangeFact {
   firstCommitToOpenHours: number | null;
   openToMergeHours: number | null;
   mergeToDeployHours: number | null;
-  /** AI-assisted, merged by its own author, and nobody else reviewed it. */
+  /** AI-assisted, merged by its own author, and nobody else reviewed it (its reviews were read). */
   selfMergedAiNoReview: boolean;
 }
 
@@ -244,6 +244,7 @@ export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepa
           ai &&
           c.personId !== null &&
           c.mergedById === c.personId &&
+          c.reviewsKnown &&
           c.reviewerIds.every((reviewer) => reviewer === c.personId),
       };
       changes.push(fact);

@@ -217,6 +217,7 @@ export function syntheticInput(options: SyntheticOptions): SyntheticWorld {
         personId: person,
         mergedById: person === null ? null : rand() < 0.1 ? person : reviewer,
         reviewerIds: reviewer === null || reviewer === person ? [] : [reviewer],
+        reviewsKnown: true,
         aiAssisted: d.person === null ? false : rand() < (aiPropensity[d.person] as number),
         aiConfidence: null,
         createdAt,

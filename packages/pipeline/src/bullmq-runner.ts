@@ -219,6 +219,28 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     }
   }
 
+  /**
+   * Resolves when Redis answers a PING on the producer connection (readiness probes); a connection
+   * still being made (a process just started) gets up to `timeoutMs` before the PING.
+   */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    const redis = this.producer;
+    if (redis.status !== "ready") {
+      await new Promise<void>((resolve, reject) => {
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          redis.off("ready", onReady);
+          reject(new Error(`redis not connected (${redis.status})`));
+        }, timeoutMs);
+        redis.once("ready", onReady);
+      });
+    }
+    await redis.ping();
+  }
+
   /** Starts one worker per queue of the catalog in this process. */
   start(): void {
     if (this.options.processors === undefined) throw new Error("a producer-only runner has no processors to start");

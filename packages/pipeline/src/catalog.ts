@@ -89,6 +89,17 @@ export const jobs = {
     options: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
     jobId: (p) => `attribute.changes-${p.repo}-${p.runId}`,
   }),
+  /**
+   * The reviews of a repository's AI-assisted changes merged by their credited person (the
+   * "self-merged without review" flag), which the bulk pull-request query leaves out; enqueued by
+   * attribute.changes, enqueues link.deployments.
+   */
+  "sync.reviews": defineJob({
+    queue: "ingest",
+    payload: z.object({ repo: RepoFullName, runId }),
+    options: retry,
+    jobId: (p) => `sync.reviews-${p.repo}-${p.runId}`,
+  }),
   "link.deployments": defineJob({
     queue: "metrics",
     payload: z.object({ repo: RepoFullName, runId }),

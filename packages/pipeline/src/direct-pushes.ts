@@ -93,6 +93,7 @@ export async function directPushMetricsChanges(
         personId: row.creditedPersonId,
         mergedById: null,
         reviewerIds: [],
+        reviewsKnown: true,
         aiAssisted: null,
         aiConfidence: verdict?.class === "ai" ? verdict.confidence : null,
         createdAt: null,

@@ -5,6 +5,7 @@ export * from "./deps.js";
 export * from "./digest/channels.js";
 export * from "./digest/weekly-digest.js";
 export * from "./github-redis.js";
+export * from "./health.js";
 export * from "./inline-runner.js";
 export * from "./job-spec.js";
 export * from "./metrics-input.js";

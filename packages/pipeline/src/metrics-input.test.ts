@@ -1,5 +1,6 @@
+import { createIdentityResolver } from "@yardstick/attribution";
 import { describe, expect, it } from "vitest";
-import { membershipPeriods } from "./metrics-input.js";
+import { membershipPeriods, reviewerIdsOf } from "./metrics-input.js";
 
 const d = (day: number) => new Date(Date.UTC(2026, 10, day));
 const row = (org: string, personId: string, joinedAt: Date | null, leftAt: Date | null) => ({
@@ -29,5 +30,18 @@ describe("membershipPeriods", () => {
       cy: { joinedAt: null, leftAt: null },
       di: { joinedAt: d(6), leftAt: null },
     });
+  });
+});
+
+describe("reviewerIdsOf", () => {
+  const resolver = createIdentityResolver([
+    { id: "p-ana", displayName: "Ana", logins: ["ana"], userIds: [], emails: [], names: [], teams: [] },
+  ]);
+  it("names roster people by id, others by login, and leaves bots out", () => {
+    expect(reviewerIdsOf(["Ana", "ana", "former-member", "dependabot[bot]"], resolver)).toEqual([
+      "p-ana",
+      // A reviewer who left the organisation (or an outside collaborator) still reviewed.
+      "login:former-member",
+    ]);
   });
 });

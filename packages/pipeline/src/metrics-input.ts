@@ -1,4 +1,4 @@
-import { createIdentityResolver } from "@yardstick/attribution";
+import { createIdentityResolver, type IdentityResolver } from "@yardstick/attribution";
 import { type Config, repositorySettings } from "@yardstick/config";
 import type { Deployment } from "@yardstick/core";
 import {
@@ -50,6 +50,18 @@ export function metricsConfigOf(config: Config): MetricsConfig {
     adoption: config.adoption,
     attribution: { threshold: config.attribution.threshold },
   };
+}
+
+/**
+ * Who reviewed, as the metrics name people: a reviewer outside the roster (a former member, an
+ * outside collaborator) is still someone else, kept under an id of its own (`login:<login>`), so
+ * the change does not count as merged without review; Bots (by the attribution rules) are nobody.
+ */
+export function reviewerIdsOf(logins: readonly string[], resolver: IdentityResolver): string[] {
+  const ids = logins.flatMap((login) =>
+    resolver.isBot({ login }) ? [] : [resolver.resolve({ login }) ?? `login:${login.toLowerCase()}`],
+  );
+  return [...new Set(ids)];
 }
 
 /** The tracked branch's commit graph: every stored commit's parents, walked from the synced head. */
@@ -127,7 +139,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     const row = changeRows.get(key);
     if (row === undefined || pr.mergeCommitSha === null) continue; // not attributed yet, or no landing commit
     const verdict = verdicts.get(key)?.verdict;
-    const reviewerIds = pr.reviewers.map(resolveLogin).filter((id): id is string => id !== null);
+    const reviewerIds = reviewerIdsOf(pr.reviewers, resolver);
     const diff = diffs.get(key);
     const patch = diff === undefined ? undefined : patchVerdict(diff, pr, isIgnored);
     changes.push({
@@ -142,6 +154,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       personId: row.creditedPersonId,
       mergedById: resolveLogin(pr.mergedBy?.login),
       reviewerIds: [...new Set(reviewerIds)],
+      reviewsKnown: pr.reviewsRead,
       aiAssisted: null,
       aiConfidence: verdict?.class === "ai" ? verdict.confidence : null,
       createdAt: pr.createdAt,

@@ -6,6 +6,7 @@ import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
 import type { Database } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
+import type { Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -59,6 +60,8 @@ export interface ApiDeps {
   webhooks?: WebhookDeps;
   /** The read API (`/api/v1`); absent: not served. */
   read?: ReadApiDeps;
+  /** `GET /readyz`: whether this process can serve (database, Redis, migrations); absent: always ready. */
+  readiness?: () => Promise<Readiness>;
   /** Check every response against its schema (tests); default: serialise only. */
   checkResponses?: boolean;
   /** Slow clients: time allowed for a request's headers, and for the whole request (ms). */
@@ -107,7 +110,7 @@ export function sendProblem(
 }
 
 /**
- * The HTTP API: `GET /healthz`, `POST /webhooks/github`, and the read API under `/api/v1`
+ * The HTTP API: `GET /healthz` (alive), `GET /readyz` (database, Redis, migrations), `POST /webhooks/github`, and the read API under `/api/v1`
  * (bearer tokens; the OpenAPI document at `/api/v1/openapi.json` is open). Every figure comes
  * from the stored rollups; no request recomputes anything.
  */
@@ -185,6 +188,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   );
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
+    const readiness = deps.readiness === undefined ? { ready: true, checks: [] } : await deps.readiness();
+    return reply
+      .code(readiness.ready ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send(readiness);
+  });
 
   // Webhooks: the raw body is needed for the signature. A missing or malformed signature header
   // is refused before the body is read; bodies over 25 MB are refused (413) while streaming.

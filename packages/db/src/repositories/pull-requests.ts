@@ -1,6 +1,8 @@
 import type { Commit, PullRequest } from "@yardstick/core";
-import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
+import { attributionVerdicts } from "../schema/attribution-verdicts.js";
+import { changes } from "../schema/changes.js";
 import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
 import { pullRequestCommits } from "../schema/pull-request-commits.js";
@@ -38,6 +40,8 @@ export function pullRequestToRow(pr: PullRequest): typeof pullRequests.$inferIns
     assignees: pr.assignees,
     reviewRequests: pr.reviewRequests,
     reviewers: pr.reviewers,
+    // A re-read without the reviews forgets that they were read (they may have changed).
+    reviewsRead: pr.reviewsRead,
   };
 }
 
@@ -65,6 +69,7 @@ export function rowToPullRequest(row: PullRequestRow, commitShas: readonly strin
     assignees: row.assignees,
     reviewRequests: row.reviewRequests,
     reviewers: row.reviewers,
+    reviewsRead: row.reviewsRead,
     commitShas: [...commitShas],
   };
 }
@@ -200,5 +205,68 @@ export async function listMergedPullRequests(db: Database, range: MergedRange): 
         return commit === undefined ? [] : [commit];
       }),
     };
+  });
+}
+
+/** An AI-assisted merged PR whose reviews were not read, with whom it credits and who merged it. */
+export interface UnreviewedAiPullRequest {
+  number: number;
+  creditedPersonId: string;
+  mergedByLogin: string;
+}
+
+/**
+ * A repository's attributed, AI-assisted (any confidence) pull requests with a credited person and
+ * a merger whose reviews were not read: the candidates of `sync.reviews`, which reads the reviews
+ * of those merged by the credited person themselves.
+ */
+export async function listUnreviewedAiPullRequests(db: Database, repo: string): Promise<UnreviewedAiPullRequest[]> {
+  const rows = await db
+    .select({
+      number: pullRequests.number,
+      creditedPersonId: changes.creditedPersonId,
+      mergedByLogin: pullRequests.mergedByLogin,
+    })
+    .from(changes)
+    .innerJoin(pullRequests, and(eq(pullRequests.repo, changes.repo), eq(pullRequests.number, changes.prNumber)))
+    .innerJoin(
+      attributionVerdicts,
+      and(eq(attributionVerdicts.subjectKind, "change"), eq(attributionVerdicts.subjectKey, changes.key)),
+    )
+    .where(
+      and(
+        eq(changes.repo, repo),
+        eq(changes.kind, "pull_request"),
+        isNotNull(changes.creditedPersonId),
+        isNotNull(pullRequests.mergedByLogin),
+        eq(pullRequests.reviewsRead, false),
+        eq(attributionVerdicts.class, "ai"),
+      ),
+    )
+    .orderBy(asc(pullRequests.number));
+  return rows.flatMap((r) =>
+    r.creditedPersonId === null || r.mergedByLogin === null
+      ? []
+      : [{ number: r.number, creditedPersonId: r.creditedPersonId, mergedByLogin: r.mergedByLogin }],
+  );
+}
+
+/**
+ * Stores the reviewers read for pull requests of one repository, marked as read.
+ * `synced_at` moves (database time, as upserts set it), so that the incremental rollups see them.
+ */
+export async function storePullRequestReviews(
+  db: Database,
+  repo: string,
+  reviews: readonly { number: number; reviewers: readonly string[] }[],
+): Promise<void> {
+  if (reviews.length === 0) return;
+  await db.transaction(async (tx) => {
+    for (const r of reviews) {
+      await tx
+        .update(pullRequests)
+        .set({ reviewers: [...r.reviewers], reviewsRead: true, syncedAt: sql`now()` })
+        .where(and(eq(pullRequests.repo, repo), eq(pullRequests.number, r.number)));
+    }
   });
 }

@@ -49,6 +49,13 @@ export const pullRequests = pgTable(
     reviewRequests: text().array().notNull().default([]),
     reviewers: text().array().notNull().default([]),
     /**
+     * Whether `reviewers` was read (false: it says nothing): the bulk pull-request query leaves
+     * reviews out; they come with a Bot-opened PR's details, or from `sync.reviews` for the changes
+     * the "self-merged without review" flag needs them for. Cleared whenever a re-read of the PR
+     * comes without them.
+     */
+    reviewsRead: boolean().notNull().default(false),
+    /**
      * What the PR's patches say, per file (REST pulls/{n}/files), read only for PRs whose trivial
      * verdict they can flip (docs/metrics.md "Trivial"); null: not read. Each file: its changed lines
      * not counting whitespace-only changes (`lines`, null without a patch: binary or too large) and

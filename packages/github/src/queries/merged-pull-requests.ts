@@ -69,7 +69,7 @@ export const PULL_REQUEST_DETAIL_FIELDS = `fragment PullRequestDetails on PullRe
       }
     }
   }
-  reviews(first: 20, states: [APPROVED, COMMENTED, CHANGES_REQUESTED]) { nodes { author { login } } }
+  reviews(first: 20, states: [APPROVED, COMMENTED, CHANGES_REQUESTED]) { nodes { author { __typename login } } }
   mergeCommit { oid parents(first: 2) { totalCount nodes { oid } } }
 }`;
 

@@ -169,5 +169,6 @@ export async function attributeChanges(
     },
     "changes attributed",
   );
-  await context.enqueue("link.deployments", { repo, runId: `${payload.runId}.attribution` });
+  // The reviews the self-merged flag needs (now that who is credited is known), then the linking.
+  await context.enqueue("sync.reviews", { repo, runId: `${payload.runId}.attribution` });
 }

@@ -11,6 +11,7 @@ import { syncDeployments } from "./sync-deployments.js";
 import { syncIncidents } from "./sync-incidents.js";
 import { syncPullDiffs } from "./sync-pull-diffs.js";
 import { syncPulls } from "./sync-pulls.js";
+import { syncReviews } from "./sync-reviews.js";
 
 /** One processor per job of the catalog (a missing one does not compile). */
 export const processors: Processors<Jobs, PipelineDeps> = {
@@ -30,6 +31,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
   "sync.branch": syncBranch,
   "sync.incidents": syncIncidents,
   "attribute.changes": attributeChanges,
+  "sync.reviews": syncReviews,
   "link.deployments": linkDeployments,
   "rollups.recompute": recomputeRollups,
   "digest.weekly": sendDigest,
@@ -40,3 +42,4 @@ export { BRANCH_STREAM } from "./sync-branch.js";
 export { incidentsStream } from "./sync-incidents.js";
 export { PULL_DIFFS_STREAM } from "./sync-pull-diffs.js";
 export { PULLS_PASS_STREAM, PULLS_STREAM } from "./sync-pulls.js";
+export { REVIEWS_STREAM } from "./sync-reviews.js";

@@ -14,6 +14,7 @@ import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
 import type { GitHubAuth } from "@yardstick/github";
 import {
   BullMqRunner,
+  checkReadiness,
   createPipelineDeps,
   githubBudgetReader,
   InlineRunner,
@@ -69,7 +70,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
+      "Serve the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive) and GET /readyz (database, Redis when REDIS_URL is set, migrations).",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -97,6 +98,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       let webhooks: WebhookDeps | undefined;
       let closeRunner: () => Promise<void> = async () => {};
       let queues: (() => Promise<QueueDepth[]>) | undefined;
+      let pingRedis: (() => Promise<unknown>) | undefined;
       const counters = newWebhookCounters();
       if (runtime.env.REDIS_URL !== undefined) {
         // The queues' depths for the status route, and the producer for webhook jobs.
@@ -116,6 +118,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         });
         closeRunner = () => runner.close();
         queues = () => runner.depths();
+        pingRedis = () => runner.ping();
         if (secret !== undefined) {
           webhooks = webhookDeps(runtime, secret, (r) => runner.enqueue(r.name, r.payload as never), counters);
         }
@@ -165,6 +168,8 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),
+        readiness: () =>
+          checkReadiness({ database: runtime.database, ...(pingRedis === undefined ? {} : { pingRedis }) }),
       });
       process.stderr.write(`listening on ${api.url}\n`);
       await new Promise<void>((resolve) => {

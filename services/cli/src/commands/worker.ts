@@ -2,12 +2,14 @@ import type { Config } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import {
   BullMqRunner,
+  checkReadiness,
   createGitHubRedis,
   createPipelineDeps,
   digestOrgOf,
   jobs,
   processors,
   RollupMemory,
+  startHealthServer,
 } from "@yardstick/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { githubClientFor, openRuntime } from "../runtime.js";
@@ -76,6 +78,19 @@ export function registerWorker(program: Command): void {
       "--no-digest",
       "this process does not declare the weekly digest's schedule (to stop the digest for all workers: digest.channels: [])",
     )
+    .addOption(
+      new Option(
+        "--health-port <port>",
+        "serve GET /healthz (alive) and GET /readyz (database, Redis, migrations) on this port (default: none)",
+      )
+        .env("YARDSTICK_HEALTH_PORT")
+        .argParser(wholeNumber(1)),
+    )
+    .addOption(
+      new Option("--health-host <host>", "address of the health listener (0.0.0.0: reachable by probes from outside)")
+        .env("YARDSTICK_HEALTH_HOST")
+        .default("0.0.0.0"),
+    )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL)")
     .addHelpText(
@@ -85,7 +100,9 @@ Needs REDIS_URL (Redis with maxmemory-policy noeviction) and a shared DATABASE_U
 Schedules the weekly digest (digest.schedule, default Monday 09:00 in digest.timeZone) to the
 configured digest.channels; each week goes once per channel, a failed channel is retried alone.
 On SIGTERM or SIGINT, running jobs finish within --shutdown-timeout; a job cut short is taken
-up again by another worker (stalled-job recovery).`,
+up again by another worker (stalled-job recovery). With --health-port, GET /healthz answers 200
+while the process runs and GET /readyz 200 when the database and Redis answer and every migration
+is applied, else 503 with the failing checks (JSON).`,
     )
     .action(
       async (options: {
@@ -97,6 +114,8 @@ up again by another worker (stalled-job recovery).`,
         queuePrefix: string;
         digest: boolean;
         keepRollups: boolean;
+        healthPort?: number;
+        healthHost: string;
         config?: string;
         databaseUrl?: string;
       }) => {
@@ -185,6 +204,17 @@ up again by another worker (stalled-job recovery).`,
           60_000,
         );
         runner.start();
+        // Probes: alive while the process runs; ready while the database, Redis and the schema are.
+        const health =
+          options.healthPort === undefined
+            ? undefined
+            : await startHealthServer({
+                port: options.healthPort,
+                host: options.healthHost,
+                logger: runtime.logger,
+                readiness: () => checkReadiness({ database: runtime.database, pingRedis: () => runner.ping() }),
+              });
+        if (health !== undefined) runtime.logger.info({ url: health.url }, "health listener started");
         runtime.logger.info(
           {
             queues: ["ingest", "attribution", "metrics", "digest"],
@@ -196,6 +226,7 @@ up again by another worker (stalled-job recovery).`,
           const stop = async (signal: string) => {
             runtime.logger.info({ signal }, "shutting down");
             clearInterval(redeclare);
+            await health?.close();
             await runner.close(options.shutdownTimeout * 1_000);
             await github.close();
             githubRedis.disconnect();

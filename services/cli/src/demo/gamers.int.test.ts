@@ -184,22 +184,19 @@ describe("gamer worlds through the real pipeline: each strategy against the cont
     return { honest, fired };
   };
 
-  it("flags fire on under 2% of the honest person-weeks around the gamers (self-merged aside: below)", () => {
+  it("flags fire on under 2% of the honest person-weeks around the gamers", () => {
     const { honest, fired } = honestFlags();
     table.push({ honestPersonWeeks: honest, flagsOnHonest: Object.fromEntries(fired) });
     expect(honest).toBeGreaterThan(150);
     for (const [flag, n] of fired) {
-      if (flag === "selfMergedAi") continue;
       expect({ flag, under2pct: n / honest < 0.02 }).toEqual({ flag, under2pct: true });
     }
   });
 
-  // Known gap, left for the lead: the sync fetches reviews only for PRs opened by a bot account
-  // (details: "bots", to save GraphQL points), so every AI-assisted human PR its author merged
-  // looks unreviewed, and the self-merged flag names honest people (measured: 20 of 210 honest
-  // person-weeks here; 6 of 7,197 in the demo world when reviews are known, see the oracle test).
-  // This fails until human PRs' reviews are synced; then make it a plain `it`.
-  it.fails("selfMergedAi fires on under 2% of the honest person-weeks (reviews of human PRs are not synced)", () => {
+  // The sync reads reviews for Bot-opened PRs and, through sync.reviews, for every AI-assisted
+  // change merged by its credited person: without them every such PR would look unreviewed (it
+  // named 20 of 210 honest person-weeks here before sync.reviews).
+  it("selfMergedAi fires on under 2% of the honest person-weeks (reviews of self-merged AI PRs are synced)", () => {
     const { honest, fired } = honestFlags();
     expect((fired.get("selfMergedAi") ?? 0) / honest).toBeLessThan(0.02);
   });
