@@ -15,7 +15,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { TokenCache, type Viewer } from "./auth.js";
-import { cookieOf, type OAuthSettings, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
+import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
+import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
 import { handleWebhook, type WebhookCounters, type WebhookDeps } from "./webhooks.js";
 
@@ -41,6 +42,11 @@ export interface ReadApiDeps {
   githubWebUrl?: string;
   /** The webhooks' counts of ignored deliveries, for the status route. */
   webhookCounters?: WebhookCounters;
+  /**
+   * The demo only (`yardstick run` on a simulated organisation, on loopback): `GET /auth/demo`
+   * signs the local user in as an administrator, no GitHub needed.
+   */
+  demoSignIn?: boolean;
 }
 
 export interface ApiDeps {
@@ -49,6 +55,8 @@ export interface ApiDeps {
   webhooks?: WebhookDeps;
   /** The read API (`/api/v1`); absent: not served. */
   read?: ReadApiDeps;
+  /** The dashboard's built bundle, served at `/`; absent: not served. */
+  web?: DashboardOptions;
   /** Check every response against its schema (tests); default: serialise only. */
   checkResponses?: boolean;
   /** Slow clients: time allowed for a request's headers, and for the whole request (ms). */
@@ -170,9 +178,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       retryable ? "try again later" : "the request failed; quote the request id when reporting it",
     );
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, "not-found", "Not found", `no route ${request.method} ${request.url.split("?")[0]}`),
-  );
+  const pages = deps.web !== undefined && dashboardBuilt(deps.web.root);
+  app.setNotFoundHandler((request, reply) => {
+    // A page of the dashboard's own router (a shared link, a reload): the app's index.html.
+    if (pages && wantsPage(request)) return sendDashboardPage(reply);
+    return sendProblem(reply, 404, "not-found", "Not found", `no route ${request.method} ${request.url.split("?")[0]}`);
+  });
+  if (deps.web !== undefined) await registerDashboard(app, deps.web);
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
 
@@ -225,6 +237,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   if (read.oauth !== undefined) {
     registerOAuthRoutes(app, { db: read.db, config: read.config, oauth: read.oauth }, sendProblem);
   }
+  if (read.demoSignIn === true) registerDemoSignIn(app, { db: read.db });
   await app.register(async (api) => {
     await api.register(fastifyEtag);
     api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {

@@ -13,6 +13,7 @@ import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
 import { BullMqRunner, createPipelineDeps, InlineRunner, jobs, processors } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { githubClientFor, openRuntime, type Runtime } from "../runtime.js";
+import { dashboardLine, WEB_DIST } from "../web-bundle.js";
 
 interface ServeOptions {
   port: number;
@@ -60,7 +61,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
+      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued) and GET /healthz.",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -146,8 +147,9 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),
+        web: { root: WEB_DIST },
       });
-      process.stderr.write(`listening on ${api.url}\n`);
+      process.stderr.write(`listening on ${api.url}\n${dashboardLine(api.url)}\n`);
       await new Promise<void>((resolve) => {
         const stop = async () => {
           await api.close();
