@@ -24,8 +24,9 @@ export function SignIn() {
         Sign in with GitHub
       </a>
       <p className="note">
-        Only members of an organisation Yardstick reads can sign in. Scripts use an API token instead (`yardstick token
-        create`).
+        Only members of an organisation Yardstick reads can sign in. Signing in needs a GitHub OAuth app configured on
+        the server (GITHUB_OAUTH_CLIENT_ID and GITHUB_OAUTH_CLIENT_SECRET); in the demo, open /auth/demo instead.
+        Scripts use an API token (`yardstick token create`).
       </p>
     </main>
   );
@@ -55,7 +56,9 @@ export function Layout() {
             Overview
           </NavLink>
           <NavLink to="/adoption">Adoption</NavLink>
+          <NavLink to="/guardrails">Guardrails</NavLink>
           <NavLink to="/status">Status</NavLink>
+          {me.data.role === "admin" ? <NavLink to="/admin">Admin</NavLink> : null}
         </nav>
         <span className="who" data-testid="who">
           {me.data.login ?? me.data.name} · <span data-testid="role">{me.data.role}</span>

@@ -4,9 +4,11 @@ import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api.js";
 import { Layout } from "./Layout.js";
+import { AdminPage } from "./pages/Admin.js";
 import { AdoptionPage } from "./pages/Adoption.js";
 import { ChangePage } from "./pages/Change.js";
 import { GroupWeekPage } from "./pages/GroupWeek.js";
+import { GuardrailsPage } from "./pages/Guardrails.js";
 import { NotFound } from "./pages/NotFound.js";
 import { OverviewPage } from "./pages/Overview.js";
 import { StatusPage } from "./pages/Status.js";
@@ -34,7 +36,9 @@ const router = createBrowserRouter([
       { path: "groups/:kind/:name/weeks/:week", element: <GroupWeekPage /> },
       { path: "changes/:id", element: <ChangePage /> },
       { path: "adoption", element: <AdoptionPage /> },
+      { path: "guardrails", element: <GuardrailsPage /> },
       { path: "status", element: <StatusPage /> },
+      { path: "admin", element: <AdminPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

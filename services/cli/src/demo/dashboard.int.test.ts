@@ -260,12 +260,31 @@ describe.skipIf(!present)(
       await axe(page, "adoption");
       await expectNoNames(page, VIEWER);
 
+      // Guardrails: every team, alphabetical, AI-assisted vs other with counts and the test.
+      await page.getByRole("link", { name: "Guardrails" }).click();
+      await page.getByTestId("guardrails-table").waitFor();
+      const guarded = await page.locator("[data-testid=guardrails-table] tbody th").allTextContents();
+      expect(guarded).toEqual([...guarded].sort());
+      expect(
+        await page.locator("[data-testid=guardrails-table] tbody tr", { hasText: "platform" }).textContent(),
+      ).toMatch(/suppressed/);
+      expect(await page.locator("[data-testid=guardrails-table]").textContent()).toMatch(/\d+ of \d+; 95% CI/);
+      await page.screenshot({ path: join(ARTIFACTS, "guardrails.png") });
+      await axe(page, "guardrails");
+      await expectNoNames(page, VIEWER);
+
       // Status: every repository's last sync.
       await page.getByRole("link", { name: "Status" }).click();
       await page.getByTestId("repositories").waitFor();
       expect(await page.locator("[data-testid=repositories] tbody tr").count()).toBe(world.repos().length);
       await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
       await axe(page, "status");
+      await expectNoNames(page, VIEWER);
+
+      // The admin page by its address: no link, no request, no names.
+      expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+      await page.goto(`${api.url}/admin`);
+      await page.getByText(/Administrators only/).waitFor();
       await expectNoNames(page, VIEWER);
 
       // A suppressed group's week, opened by its address: shown as suppressed, nothing listed.
@@ -291,6 +310,12 @@ describe.skipIf(!present)(
       const html = await page.content();
       expect([...names].some((n) => html.includes(n))).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, "group-week-admin.png") });
+      // The integrity flags' named lists: admins only.
+      await page.getByRole("link", { name: "Admin" }).click();
+      await page.getByTestId("flags-table").waitFor();
+      const flagged = await page.locator("[data-testid=flags-table] tbody th").allTextContents();
+      expect(flagged).toEqual([...flagged].sort());
+      await axe(page, "admin");
       expect(errors).toEqual([]);
     });
   },

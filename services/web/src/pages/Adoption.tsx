@@ -12,8 +12,9 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { type Adoption, type AdoptionGroup, API, getJson, groupWeekPath } from "../api.js";
+import { type Adoption, type AdoptionGroup, API, type GroupsResponse, getJson, groupWeekPath } from "../api.js";
 import { DASHES, definition, Empty, Failure, Loading, PALETTE, percent } from "../ui.js";
+import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 import { projectionText } from "./Overview.js";
 
 const KINDS = ["team", "repo"] as const;
@@ -32,10 +33,21 @@ function crossing(g: AdoptionGroup): string {
 export function AdoptionPage() {
   const [params, setParams] = useSearchParams();
   const kind = params.get("group") === "repo" ? "repo" : "team";
+  // Twelve weeks ending with the last complete one (or ?week=): the current week is still filling.
+  const groupsQuery = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
+  const fresh = groupsQuery.data?.freshness;
+  const asked = params.get("week");
+  const week = isWeek(asked) ? asked : fresh === undefined ? null : lastCompleteWeek(fresh);
+  const range =
+    fresh === undefined || week === null
+      ? null
+      : `from=${dayOf(laterWeek(fresh.from, addWeeks(week, -11)))}&to=${dayOf(week)}`;
   const adoption = useQuery({
-    queryKey: ["adoption", kind],
-    queryFn: () => getJson<Adoption>(`${API}/adoption?group=${kind}`),
+    queryKey: ["adoption", kind, range],
+    queryFn: () => getJson<Adoption>(`${API}/adoption?group=${kind}&${range}`),
+    enabled: range !== null,
   });
+  if (groupsQuery.isError) return <Failure error={groupsQuery.error} what="the groups" />;
   if (adoption.isPending) return <Loading what="adoption" />;
   if (adoption.isError) return <Failure error={adoption.error} what="adoption" />;
   // Alphabetical, whatever order arrives: this page never ranks groups.
@@ -95,7 +107,7 @@ export function AdoptionPage() {
                   <Line
                     isAnimationActive={false}
                     key={g.name}
-                    type="monotone"
+                    type="linear"
                     dataKey={g.name}
                     stroke={PALETTE[i % PALETTE.length]}
                     strokeDasharray={DASHES[Math.floor(i / PALETTE.length + i) % DASHES.length]}

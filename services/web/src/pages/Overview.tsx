@@ -61,7 +61,7 @@ function GuardrailRow(props: {
 }
 
 /** Change failure rate AI vs other with counts, intervals and a two-proportion test. */
-function failureRates(f: WeekFigures) {
+export function failureRates(f: WeekFigures) {
   const g = f.guardrails;
   if (g === null) return null;
   const side = (rate: number | null, n: number | null) => {
@@ -231,7 +231,7 @@ export function OverviewPage() {
               <Legend />
               <Line
                 isAnimationActive={false}
-                type="monotone"
+                type="linear"
                 dataKey="ND"
                 stroke={PALETTE[0]}
                 strokeWidth={2}
@@ -239,7 +239,7 @@ export function OverviewPage() {
               />
               <Line
                 isAnimationActive={false}
-                type="monotone"
+                type="linear"
                 dataKey="AIND"
                 stroke={PALETTE[1]}
                 strokeWidth={2}
@@ -260,7 +260,7 @@ export function OverviewPage() {
               <Legend />
               <Line
                 isAnimationActive={false}
-                type="monotone"
+                type="linear"
                 dataKey="adoption"
                 name="weekly"
                 stroke={PALETTE[0]}
@@ -269,7 +269,7 @@ export function OverviewPage() {
               />
               <Line
                 isAnimationActive={false}
-                type="monotone"
+                type="linear"
                 dataKey="adoption4w"
                 name="4-week"
                 stroke={PALETTE[2]}
