@@ -203,6 +203,9 @@ describe.skipIf(!present)(
     it("signs a viewer in through GitHub and follows the overview's AIND to the changes that add up to it and one change's evidence", async () => {
       const { page, errors } = await signedIn(VIEWER);
       expect(await page.getByTestId("role").textContent()).toBe("viewer");
+      // Keyboard: the first Tab reaches the skip link, which moves focus to the figures.
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to the figures");
       // Overview: the organisation's week, on one 1440x900 screen.
       const aindTile = page.getByTestId("tile-aind");
       await aindTile.waitFor();
@@ -277,6 +280,7 @@ describe.skipIf(!present)(
       await page.getByRole("link", { name: "Status" }).click();
       await page.getByTestId("repositories").waitFor();
       expect(await page.locator("[data-testid=repositories] tbody tr").count()).toBe(world.repos().length);
+      await page.getByTestId("deployment-signal").waitFor();
       await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
       await axe(page, "status");
       await expectNoNames(page, VIEWER);

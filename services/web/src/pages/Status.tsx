@@ -1,13 +1,21 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatInstant } from "@yardstick/report/format";
-import { API, getJson, type Status } from "../api.js";
+import { API, getJson, type Metrics, type Status } from "../api.js";
 import { Empty, Failure, Loading } from "../ui.js";
+import { dayOf } from "../weeks.js";
 
 const when = (iso: string | null) => (iso === null ? "never" : formatInstant(new Date(iso)));
 
 /** How fresh and complete the data is: rollups, syncs per repository, queues, coverage. */
 export function StatusPage() {
   const status = useQuery({ queryKey: ["status"], queryFn: () => getJson<Status>(`${API}/status`) });
+  // The last week's notes: repositories without a deployment signal, merged but not deployed.
+  const to = status.data?.rollups?.to ?? null;
+  const notes = useQuery({
+    queryKey: ["metrics", "org", "notes", to],
+    queryFn: () => getJson<Metrics>(`${API}/metrics?from=${dayOf(to as string)}&to=${dayOf(to as string)}&group=org`),
+    enabled: to !== null,
+  });
   if (status.isPending) return <Loading what="the status" />;
   if (status.isError) return <Failure error={status.error} what="the status" />;
   const s = status.data;
@@ -48,6 +56,23 @@ export function StatusPage() {
         <dt>Webhooks outside the configured scope</dt>
         <dd>{s.webhooksOutOfScope ?? "webhooks off"}</dd>
       </dl>
+      <h2>Deployment signal</h2>
+      {notes.data === undefined ? (
+        <p className="note">{notes.isError ? "Could not read the notes." : "…"}</p>
+      ) : (
+        <dl className="facts" data-testid="deployment-signal">
+          <dt title="Repositories where no production deployment was detected: their figures use the merged variant">
+            Repositories without a deployment signal
+          </dt>
+          <dd>
+            {notes.data.notes.reposWithoutDeploymentSignal.length === 0
+              ? "none"
+              : notes.data.notes.reposWithoutDeploymentSignal.join(", ")}
+          </dd>
+          <dt>Merged, not yet deployed</dt>
+          <dd>{notes.data.notes.mergedNotDeployed} changes</dd>
+        </dl>
+      )}
       <h2>Queues</h2>
       {s.queues === null ? (
         <p>Jobs run inline in one process (no Redis): no queues.</p>
