@@ -17,6 +17,8 @@ step() { # step <name> <command...>
   if "$@"; then checks_passed=$((checks_passed + 1)); else echo "!! $name failed"; checks_failed=$((checks_failed + 1)); fi
 }
 step typecheck pnpm_cmd exec tsc -p tsconfig.json --noEmit
+# The dashboard is browser code (DOM, JSX, bundler resolution): its own tsconfig, same strictness.
+step typecheck-web pnpm_cmd exec tsc -p services/web/tsconfig.json --noEmit
 step lint pnpm_cmd exec biome ci .
 
 echo "== tests"

@@ -16,7 +16,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { TokenCache, type Viewer } from "./auth.js";
-import { cookieOf, type OAuthSettings, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
+import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
+import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
 import { handleWebhook, type WebhookCounters, type WebhookDeps } from "./webhooks.js";
 
@@ -46,6 +47,11 @@ export interface ReadApiDeps {
   rateBudget?: () => Promise<CredentialBudget[]>;
   /** Memory kept for rendered `/metrics` answers (bytes; default 256 MiB; 0 keeps none). */
   metricsCacheBytes?: number;
+  /**
+   * The demo only (`yardstick run` on a simulated organisation, on loopback): `GET /auth/demo`
+   * signs the local user in as an administrator, no GitHub needed.
+   */
+  demoSignIn?: boolean;
 }
 
 /** One credential's budgets at GitHub, named by a hash (never the secret). */
@@ -62,6 +68,8 @@ export interface ApiDeps {
   read?: ReadApiDeps;
   /** `GET /readyz`: whether this process can serve (database, Redis, migrations); absent: always ready. */
   readiness?: () => Promise<Readiness>;
+  /** The dashboard's built bundle, served at `/`; absent: not served. */
+  web?: DashboardOptions;
   /** Check every response against its schema (tests); default: serialise only. */
   checkResponses?: boolean;
   /** Slow clients: time allowed for a request's headers, and for the whole request (ms). */
@@ -183,9 +191,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       retryable ? "try again later" : "the request failed; quote the request id when reporting it",
     );
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, "not-found", "Not found", `no route ${request.method} ${request.url.split("?")[0]}`),
-  );
+  const pages = deps.web !== undefined && dashboardBuilt(deps.web.root);
+  app.setNotFoundHandler((request, reply) => {
+    // A page of the dashboard's own router (a shared link, a reload): the app's index.html.
+    if (pages && wantsPage(request)) return sendDashboardPage(reply);
+    return sendProblem(reply, 404, "not-found", "Not found", `no route ${request.method} ${request.url.split("?")[0]}`);
+  });
+  if (deps.web !== undefined) await registerDashboard(app, deps.web);
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
@@ -245,6 +257,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   if (read.oauth !== undefined) {
     registerOAuthRoutes(app, { db: read.db, config: read.config, oauth: read.oauth }, sendProblem);
   }
+  if (read.demoSignIn === true) registerDemoSignIn(app, { db: read.db });
   await app.register(async (api) => {
     await api.register(fastifyEtag);
     api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {

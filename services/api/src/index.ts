@@ -1,5 +1,6 @@
 export * from "./app.js";
 export * from "./auth.js";
+export * from "./dashboard.js";
 export * from "./delivery-store.js";
 export * from "./oauth.js";
 export * from "./read-routes.js";

@@ -167,3 +167,28 @@ export function registerOAuthRoutes(
     return reply.code(204).send();
   });
 }
+
+/** The name every demo session's token starts with (the dashboard shows a "demo" banner for it). */
+export const DEMO_SESSION_PREFIX = "demo.";
+
+/**
+ * The demo's sign-in (`yardstick run` on a simulated organisation only): `GET /auth/demo` opens
+ * an administrator's session for whoever opens it and goes to the dashboard. Never configured by
+ * `yardstick serve`.
+ */
+export function registerDemoSignIn(
+  // biome-ignore lint/suspicious/noExplicitAny: any Fastify instance (its logger type varies).
+  app: FastifyInstance<any, any, any, any>,
+  deps: { db: Database; sessionHours?: number },
+): void {
+  app.get("/auth/demo", { schema: { hide: true } }, async (_request, reply) => {
+    const hours = deps.sessionHours ?? 8;
+    const session = await createApiToken(deps.db, {
+      name: `${DEMO_SESSION_PREFIX}${randomBytes(4).toString("hex")}`,
+      role: "admin",
+      expiresAt: new Date(Date.now() + hours * 3_600_000),
+    });
+    reply.header("set-cookie", cookie(SESSION_COOKIE, session.token, hours * 3600, false));
+    return reply.redirect("/", 302);
+  });
+}

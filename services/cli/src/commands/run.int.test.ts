@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,5 +105,65 @@ describe("yardstick run with nothing configured (the zero-setup first run)", () 
     const digestHtml = readFileSync(join(out, `digest-${last?.week}.html`), "utf8");
     expect(digestHtml).toMatch(/^<!doctype html>/);
     expect(digestHtml).toContain('<a href="report.html">the full report</a>');
+  }, 300_000);
+});
+
+describe("yardstick run --serve (the demo's dashboard)", () => {
+  it("prints the dashboard's address, serves it signed in as a demo administrator until interrupted, then exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "yardstick-demo-serve-"));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "services/cli/src/main.ts",
+        "run",
+        "--size",
+        "small",
+        "--no-progress",
+        "--serve",
+        "--port",
+        "0",
+        "--out",
+        join(dir, "reports"),
+        "--data-dir",
+        join(dir, "data"),
+      ],
+      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: dir }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (d) => {
+          stdout += String(d);
+          const m = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/auth\/demo/.exec(stdout);
+          if (m?.[1] !== undefined) resolve(m[1]);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code} before serving: ${stdout}\n${stderr}`)));
+      });
+      expect(stdout).toContain("simulated organisation");
+      const signIn = await fetch(`${url}/auth/demo`, { redirect: "manual" });
+      expect(signIn.status).toBe(302);
+      const cookie = (signIn.headers.get("set-cookie") ?? "").match(/ys_session=[^;]+/)?.[0] as string;
+      const me = (await (await fetch(`${url}/api/v1/me`, { headers: { cookie } })).json()) as {
+        role: string;
+        name: string;
+      };
+      expect(me.role).toBe("admin");
+      expect(me.name).toMatch(/^demo\./);
+      const groups = await fetch(`${url}/api/v1/groups`, { headers: { cookie } });
+      expect(groups.status).toBe(200);
+      const page = await fetch(`${url}/adoption`, { headers: { accept: "text/html" } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<div id="root">/);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
   }, 300_000);
 });

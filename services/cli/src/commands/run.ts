@@ -3,7 +3,8 @@ import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
 import { createRollupDeps, readCoverage, readMetrics, renderDigest } from "@yardstick/pipeline";
 import { buildDigest, renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
-import { runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
+import { type DemoResult, runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
+import { serveDemoDashboard } from "../demo/serve-demo.js";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
 import { openRuntime } from "../runtime.js";
@@ -20,6 +21,8 @@ interface RunOptions {
   config?: string;
   databaseUrl?: string;
   queuePrefix: string;
+  serve?: boolean;
+  port: number;
 }
 
 /**
@@ -53,6 +56,16 @@ export function registerRun(program: Command): void {
         .argParser((v) => Number.parseInt(v, 10)),
     )
     .addOption(new Option("--no-progress", "no progress bar"))
+    .option(
+      "--serve",
+      "demo: keep serving the dashboard when done, until interrupted (default when stdout is a terminal)",
+    )
+    .option("--no-serve", "demo: end when the figures are written, serving nothing")
+    .addOption(
+      new Option("--port <port>", "demo: the dashboard's port (0: any free one)")
+        .default(8080)
+        .argParser((v) => Number.parseInt(v, 10)),
+    )
     .option("--config <file>", "configuration file (default: YARDSTICK_CONFIG or ./yardstick.config.yaml)")
     .option("--database-url <url>", "database (default: DATABASE_URL or pglite:.yardstick/data)")
     .addOption(
@@ -69,6 +82,10 @@ DATABASE_URL (embedded PGlite by default; PostgreSQL with a postgres:// URL), th
 workers when REDIS_URL is set, then computes the figures. Otherwise, or with --demo: needs
 nothing but Node (no PostgreSQL, Redis or GitHub token).
 
+Demo: when done it serves the dashboard at http://127.0.0.1:8080/ (signed in as an
+administrator of the simulated organisation) until interrupted, when stdout is a terminal or
+with --serve; --no-serve (or output to a pipe or file) ends after writing the files.
+
 Writes report.html, the last complete week's digest (digest-<week>.md and .html), metrics.json
 (the \`yardstick metrics\` document) and summary.md to --out, and prints the
 summary. Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 a
@@ -79,17 +96,35 @@ dependency unavailable.`,
       const env = parseEnv(process.env);
       const hasCredentials = env.GITHUB_TOKEN !== undefined || env.GITHUB_APP_ID !== undefined;
       if (options.demo === true || !hasCredentials) {
+        // Serving is the default at a terminal; piped or scripted (CI, scripts/run.sh), the run ends.
+        const serve = options.serve ?? process.stdout.isTTY === true;
+        const printResult = (result: DemoResult) => {
+          process.stdout.write(`\n${result.summary}\n`);
+          process.stdout.write(
+            `Report: ${result.reportFile}\nDigest: ${result.digestFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
+          );
+        };
         const result = await runDemo({
           size: options.size,
           seed: options.seed,
           outDir: options.out,
           dataDir: options.dataDir,
           progress: options.progress,
+          ...(serve
+            ? {
+                whileOpen: async ({ db, config, result }) => {
+                  printResult(result);
+                  await serveDemoDashboard({ db, config, port: options.port });
+                },
+              }
+            : {}),
         });
-        process.stdout.write(`\n${result.summary}\n`);
-        process.stdout.write(
-          `Report: ${result.reportFile}\nDigest: ${result.digestFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
-        );
+        if (!serve) {
+          printResult(result);
+          process.stdout.write(
+            "Dashboard: not served (--no-serve, or not a terminal). Run `yardstick run --serve` to browse these figures.\n",
+          );
+        }
         if (result.failedJobs > 0) process.exitCode = ExitCode.failure;
         return;
       }

@@ -23,6 +23,7 @@ import {
 } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { githubAuthFor, githubClientFor, openRuntime, type Runtime } from "../runtime.js";
+import { dashboardLine, WEB_DIST } from "../web-bundle.js";
 
 interface ServeOptions {
   port: number;
@@ -70,7 +71,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive) and GET /readyz (database, Redis when REDIS_URL is set, migrations).",
+      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive) and GET /readyz (database, Redis when REDIS_URL is set, migrations).",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -170,8 +171,9 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         ...(webhooks === undefined ? {} : { webhooks }),
         readiness: () =>
           checkReadiness({ database: runtime.database, ...(pingRedis === undefined ? {} : { pingRedis }) }),
+        web: { root: WEB_DIST },
       });
-      process.stderr.write(`listening on ${api.url}\n`);
+      process.stderr.write(`listening on ${api.url}\n${dashboardLine(api.url)}\n`);
       await new Promise<void>((resolve) => {
         const stop = async () => {
           await api.close();

@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf } from "@yardstick/core";
-import { migrateDatabase, openDatabase } from "@yardstick/db";
+import { type Database, migrateDatabase, openDatabase } from "@yardstick/db";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger, type Logger } from "@yardstick/log";
@@ -26,6 +27,11 @@ export interface DemoOptions {
   dataDir: string;
   logger?: Logger;
   progress?: boolean;
+  /**
+   * Called when the figures are written, with the demo's database and configuration still open
+   * (serving the dashboard until interrupted); they close when it returns.
+   */
+  whileOpen?: (open: { db: Database; config: Config; result: DemoResult }) => Promise<void>;
 }
 
 export interface DemoResult {
@@ -118,7 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       reportHtml,
       digest,
     );
-    return {
+    const result: DemoResult = {
       outDir: resolve(options.outDir),
       metricsFile,
       summaryFile,
@@ -132,6 +138,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       restRequests: usage.restRequests,
       failedJobs: run.failed.length,
     };
+    if (options.whileOpen !== undefined) await options.whileOpen({ db: database.db, config, result });
+    return result;
   } finally {
     await database.close();
     await simulator.close();

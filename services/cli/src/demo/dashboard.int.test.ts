@@ -1,0 +1,329 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startApiServer } from "@yardstick/api";
+import type { Config } from "@yardstick/config";
+import { changes as changesTable, listPeople } from "@yardstick/db";
+import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient } from "@yardstick/github";
+import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
+import { createPipelineDeps, runSyncInline } from "@yardstick/pipeline";
+import { formatNumber } from "@yardstick/report";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEB_DIST } from "../web-bundle.js";
+import { configForWorld } from "./world-config.js";
+
+/**
+ * The dashboard in real headless Chromium (Debian's package, driven by playwright-core), served
+ * with the read API by the API server over real HTTP, on the rollups of a simulated organisation
+ * synced through the real pipeline into PostgreSQL. People sign in through the simulator's GitHub
+ * OAuth. Screenshots go to test-artifacts/dashboard/.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = resolve(fileURLToPath(new URL("../../../../test-artifacts/dashboard", import.meta.url)));
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
+const TOKEN = "dashboard-test-token";
+const OAUTH = { clientId: "Iv1.dashboard-test", clientSecret: "dashboard-oauth-secret" };
+
+const present = existsSync(CHROMIUM);
+if (!present) {
+  console.warn(
+    `SKIPPED the dashboard's browser test: ${CHROMIUM} is absent. Install Debian's chromium: bash scripts/services.sh --browser (or apt-get install -y chromium)`,
+  );
+}
+
+const world = World.from(generateWorld({ ...presetOptions("small", 11), weeks: 12 }), { truth: true });
+const now = new Date(world.header.now);
+const silent = createLogger({ service: "test", level: "silent" });
+const logins = world.orgMembers("acme").map((m) => m.login);
+const ADMIN = logins[0] as string;
+const VIEWER = logins[1] as string;
+// "platform" has 4 people, below k = 5: suppressed.
+const config: Config = { ...configForWorld(world), admins: [ADMIN] };
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+describe.skipIf(!present)(
+  `the dashboard in headless Chromium (${CHROMIUM}; skipped when absent: apt-get install -y chromium)`,
+  () => {
+    let t: TestDatabase;
+    let sim: Simulator;
+    let api: Awaited<ReturnType<typeof startApiServer>>;
+    let names: Set<string>;
+    const contexts: { context: BrowserContext; dir: string }[] = [];
+
+    beforeAll(async () => {
+      if (!existsSync(join(WEB_DIST, "index.html"))) {
+        throw new Error(`the dashboard is not built (${WEB_DIST}): run pnpm --filter @yardstick/web build`);
+      }
+      mkdirSync(ARTIFACTS, { recursive: true });
+      t = await createTestDatabase({ backend: "postgres" });
+      sim = await startSimulator({
+        world,
+        tokens: [TOKEN],
+        seed: 3,
+        now: () => now.getTime(),
+        oauthApps: [OAUTH],
+      });
+      const deps = createPipelineDeps({
+        db: t.db,
+        github: createGitHubClient({
+          baseUrl: sim.url,
+          auth: { type: "token", token: TOKEN },
+          logger: silent,
+          throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+        }),
+        config,
+        now: () => now,
+      });
+      const summary = await runSyncInline(deps, silent, { runId: "dashboard-1" });
+      expect(summary.failed).toEqual([]);
+      const stored = await t.db.selectDistinct({ login: changesTable.creditedLogin }).from(changesTable);
+      names = new Set([
+        ...(await listPeople(t.db)).map((p) => p.id),
+        ...logins,
+        ...stored.map((s) => s.login).filter((l): l is string => l !== null),
+      ]);
+      api = await startApiServer({
+        logger: silent,
+        read: { db: t.db, config, oauth: { ...OAUTH, webUrl: sim.url, apiUrl: sim.url } },
+        web: { root: WEB_DIST },
+      });
+    }, 600_000);
+
+    afterAll(async () => {
+      for (const c of contexts) {
+        await c.context.close();
+        rmSync(c.dir, { recursive: true, force: true });
+      }
+      await api?.close();
+      await sim?.close();
+      await t?.drop();
+    });
+
+    /** A browser signed in through the dashboard's button and the simulator's OAuth as `login`. */
+    async function signedIn(login: string): Promise<{ page: Page; errors: string[] }> {
+      const dir = mkdtempSync(join(tmpdir(), "yardstick-dashboard-"));
+      const context = await chromium.launchPersistentContext(dir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+        viewport: { width: 1440, height: 900 },
+        // Only so the accessibility checker (an inline script) can run under the page's CSP.
+        bypassCSP: true,
+      });
+      contexts.push({ context, dir });
+      const page = context.pages()[0] ?? (await context.newPage());
+      // A loaded CI machine (several test files at once) may take seconds per page: correctness
+      // is checked here, speed in the benchmark.
+      page.setDefaultTimeout(60_000);
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error" && !/status of 401/.test(m.text())) errors.push(m.text());
+      });
+      // GitHub's sign-in page: the simulator signs in the user named by login= (its extension),
+      // added to the address the API sends the browser to (redirects themselves are not routed).
+      await page.route(`${api.url}/auth/github/login**`, async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 });
+        const location = new URL(response.headers().location as string);
+        location.searchParams.set("login", login);
+        await route.fulfill({ response, headers: { ...response.headers(), location: location.toString() } });
+      });
+      await page.goto(`${api.url}/`);
+      await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+      await page
+        .getByTestId("who")
+        .waitFor({ timeout: 60_000 })
+        .catch(async (e) => {
+          throw new Error(`not signed in: at ${page.url()}: ${(await page.content()).slice(0, 600)} (${e})`);
+        });
+      expect(await page.getByTestId("who").textContent()).toContain(login);
+      return { page, errors };
+    }
+
+    async function axe(page: Page, name: string) {
+      await page.addScriptTag({ content: axeSource });
+      const result = (await page.evaluate(
+        `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "best-practice"] } })`,
+      )) as { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
+      const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(
+        serious.map(
+          (v) => `${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        ),
+      ).toEqual([]);
+    }
+
+    /**
+     * Nothing a viewer's browser holds (text, attributes, links) names a person: the page's content
+     * names nobody, the page around it only the viewer (who is signed in).
+     */
+    async function expectNoNames(page: Page, self: string) {
+      const html = await page.content();
+      const main = await page.locator("main").innerHTML();
+      for (const name of names) {
+        expect(main.includes(name), `${name} shown to a viewer at ${page.url()}`).toBe(false);
+        if (name !== self) expect(html.includes(name), `${name} shown to a viewer at ${page.url()}`).toBe(false);
+      }
+    }
+
+    it("serves the bundle at the API's origin: hashed assets cached for a year, pages revalidated, any page address opens the app", async () => {
+      const index = await fetch(`${api.url}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get("cache-control")).toBe("no-cache");
+      expect(index.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
+      const html = await index.text();
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] as string;
+      const js = await fetch(`${api.url}${asset}`);
+      expect(js.status).toBe(200);
+      expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      // A shared link to a page, opened fresh: the app's index.html, not a 404.
+      const deep = await fetch(`${api.url}/groups/org/acme/weeks/2026-W01?ai=true`, {
+        headers: { accept: "text/html" },
+      });
+      expect(deep.status).toBe(200);
+      expect(await deep.text()).toBe(html);
+      // The API's own misses stay problems.
+      const miss = await fetch(`${api.url}/api/v1/nothing`, { headers: { accept: "text/html" } });
+      expect(miss.status).toBe(404);
+      expect(miss.headers.get("content-type")).toMatch(/problem\+json/);
+      // Without a built bundle, `/` says how to build it.
+      const empty = mkdtempSync(join(tmpdir(), "yardstick-no-web-"));
+      const bare = await startApiServer({ logger: silent, read: { db: t.db, config }, web: { root: empty } });
+      try {
+        const res = await fetch(`${bare.url}/`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toMatch(/not built.*pnpm --filter @yardstick\/web build/s);
+      } finally {
+        await bare.close();
+      }
+    });
+
+    it("signs a viewer in through GitHub and follows the overview's AIND to the changes that add up to it and one change's evidence", async () => {
+      const { page, errors } = await signedIn(VIEWER);
+      expect(await page.getByTestId("role").textContent()).toBe("viewer");
+      // Keyboard: the first Tab reaches the skip link, which moves focus to the figures.
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to the figures");
+      // Overview: the organisation's week, on one 1440x900 screen.
+      const aindTile = page.getByTestId("tile-aind");
+      await aindTile.waitFor();
+      await page.getByTestId("projection").filter({ hasNotText: "…" }).waitFor();
+      await page.locator(".recharts-line").first().waitFor();
+      const shownAind = await aindTile.locator("[data-value]").textContent();
+      const heading = await page.locator("h1").textContent();
+      const week = /week (\d{4}-W\d{2})/.exec(heading ?? "")?.[1] as string;
+      expect(week).toMatch(/^\d{4}-W\d{2}$/);
+      expect(await page.evaluate("document.documentElement.scrollHeight")).toBeLessThanOrEqual(900);
+      expect(await page.getByText(/Guardrails: AI-assisted vs other/).count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, "overview.png") });
+      await axe(page, "overview");
+      await expectNoNames(page, VIEWER);
+
+      // Drill down: the AI-assisted qualifying changes of the organisation's week.
+      await page.getByTestId("aind-drill").click();
+      await page.waitForURL(/\/groups\/org\/acme\/weeks\/\d{4}-W\d{2}\?qualifying=true&ai=true$/);
+      await page.getByTestId("sum").waitFor();
+      const figures = (await (await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}`)).json())
+        .figures as { aind: number; activeEngineers: number; aiQualifyingChanges: number };
+      const rows = page.locator("table.changes tbody tr");
+      const countedAi = await page.locator('table.changes tbody tr[data-counted-ai="true"]').count();
+      expect(await rows.count()).toBe(figures.aiQualifyingChanges);
+      expect(countedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
+      expect(figures.aiQualifyingChanges).toBeGreaterThan(0);
+      expect(shownAind).toBe(formatNumber(figures.aind));
+      expect(await page.getByTestId("counted-ai").textContent()).toBe(String(countedAi));
+      await page.screenshot({ path: join(ARTIFACTS, "group-week.png") });
+      await axe(page, "group-week");
+      await expectNoNames(page, VIEWER);
+
+      // One change's evidence: each signal with where it was found, links to GitHub.
+      await rows.first().locator("a").first().click();
+      await page.getByTestId("evidence").waitFor();
+      expect(await page.getByTestId("verdict").textContent()).toMatch(/^AI-assisted/);
+      expect(await page.locator("[data-testid=evidence] tbody tr").count()).toBeGreaterThan(0);
+      expect(await page.getByTestId("github-link").getAttribute("href")).toMatch(
+        /^https:\/\/github\.com\/acme\/[^/]+\/pull\/\d+$/,
+      );
+      await page.screenshot({ path: join(ARTIFACTS, "change.png"), fullPage: true });
+      await axe(page, "change");
+      await expectNoNames(page, VIEWER);
+
+      // Adoption: every team on one axis, alphabetical; the small team suppressed, with the reason.
+      await page.getByRole("link", { name: "Adoption" }).click();
+      await page.getByTestId("adoption-table").waitFor();
+      const teams = await page.locator("[data-testid=adoption-table] tbody th").allInnerTexts();
+      expect(teams).toEqual([...teams].sort());
+      expect(teams).toContain("platform");
+      expect(
+        await page.locator("[data-testid=adoption-table] tbody tr", { hasText: "platform" }).textContent(),
+      ).toMatch(/suppressed: fewer people than the minimum group size/);
+      await page.screenshot({ path: join(ARTIFACTS, "adoption.png") });
+      await axe(page, "adoption");
+      await expectNoNames(page, VIEWER);
+
+      // Guardrails: every team, alphabetical, AI-assisted vs other with counts and the test.
+      await page.getByRole("link", { name: "Guardrails" }).click();
+      await page.getByTestId("guardrails-table").waitFor();
+      const guarded = await page.locator("[data-testid=guardrails-table] tbody th").allTextContents();
+      expect(guarded).toEqual([...guarded].sort());
+      expect(
+        await page.locator("[data-testid=guardrails-table] tbody tr", { hasText: "platform" }).textContent(),
+      ).toMatch(/suppressed/);
+      expect(await page.locator("[data-testid=guardrails-table]").textContent()).toMatch(/\d+ of \d+; 95% CI/);
+      await page.screenshot({ path: join(ARTIFACTS, "guardrails.png") });
+      await axe(page, "guardrails");
+      await expectNoNames(page, VIEWER);
+
+      // Status: every repository's last sync.
+      await page.getByRole("link", { name: "Status" }).click();
+      await page.getByTestId("repositories").waitFor();
+      expect(await page.locator("[data-testid=repositories] tbody tr").count()).toBe(world.repos().length);
+      await page.getByTestId("deployment-signal").waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
+      await axe(page, "status");
+      await expectNoNames(page, VIEWER);
+
+      // The admin page by its address: no link, no request, no names.
+      expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+      await page.goto(`${api.url}/admin`);
+      await page.getByText(/Administrators only/).waitFor();
+      await expectNoNames(page, VIEWER);
+
+      // A suppressed group's week, opened by its address: shown as suppressed, nothing listed.
+      await page.goto(`${api.url}/groups/team/platform/weeks/${week}`);
+      await page.getByText(/Suppressed\./).waitFor();
+      expect(await page.locator("table.changes").count()).toBe(0);
+      // A team's week by its address: the changes, with nobody named.
+      await page.goto(`${api.url}/groups/team/payments/weeks/${week}`);
+      await page.getByTestId("sum").waitFor();
+      expect(await page.getByRole("columnheader", { name: "author" }).count()).toBe(0);
+      await expectNoNames(page, VIEWER);
+      expect(errors).toEqual([]);
+    }, 300_000);
+
+    it("shows authors to an administrator (the role allows it), in the same page a viewer sees without them", async () => {
+      const { page, errors } = await signedIn(ADMIN);
+      expect(await page.getByTestId("role").textContent()).toBe("admin");
+      await page.getByTestId("tile-aind").waitFor();
+      const week = /week (\d{4}-W\d{2})/.exec((await page.locator("h1").textContent()) ?? "")?.[1] as string;
+      await page.goto(`${api.url}/groups/team/payments/weeks/${week}`);
+      await page.getByTestId("sum").waitFor();
+      expect(await page.getByRole("columnheader", { name: "author" }).count()).toBe(1);
+      const html = await page.content();
+      expect([...names].some((n) => html.includes(n))).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, "group-week-admin.png") });
+      // The integrity flags' named lists: admins only.
+      await page.getByRole("link", { name: "Admin" }).click();
+      await page.getByTestId("flags-table").waitFor();
+      const flagged = await page.locator("[data-testid=flags-table] tbody th").allTextContents();
+      expect(flagged).toEqual([...flagged].sort());
+      await axe(page, "admin");
+      expect(errors).toEqual([]);
+    }, 300_000);
+  },
+);

@@ -1,0 +1,66 @@
+import type * as S from "@yardstick/api/schemas";
+import type { z } from "zod";
+
+/**
+ * The read API's shapes, as the API declares them (types only: nothing of the API's code or zod
+ * reaches the bundle), and one fetch for every request: same origin, the session cookie.
+ */
+export type Me = z.infer<typeof S.Me>;
+export type Freshness = z.infer<typeof S.Freshness>;
+export type GroupsResponse = z.infer<typeof S.GroupsResponse>;
+export type GroupWeek = z.infer<typeof S.GroupWeekResponse>;
+export type WeekFigures = GroupWeek["figures"];
+export type ChangesPage = z.infer<typeof S.ChangesPage>;
+export type ChangeItem = ChangesPage["items"][number];
+export type Change = z.infer<typeof S.ChangeResponse>;
+export type Deployments = z.infer<typeof S.DeploymentsResponse>;
+export type Adoption = z.infer<typeof S.AdoptionResponse>;
+export type AdoptionGroup = Adoption["groups"][number];
+export type Projection = AdoptionGroup["projection"];
+export type Status = z.infer<typeof S.StatusResponse>;
+export type Metrics = z.infer<typeof S.MetricsOutput>;
+export type Problem = z.infer<typeof S.Problem>;
+export type GroupKind = GroupWeek["kind"];
+
+export const API = "/api/v1";
+
+/** A failed request: its HTTP status and the API's problem document, when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? `HTTP ${status}`);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: "same-origin", headers: { accept: "application/json" } });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as Problem | null;
+    throw new ApiError(res.status, problem);
+  }
+  return (await res.json()) as T;
+}
+
+/** Every change of a group-week, following the API's `next` links (500 a page). */
+export async function allChanges(href: string, query: URLSearchParams): Promise<ChangeItem[]> {
+  const q = new URLSearchParams(query);
+  q.set("limit", "500");
+  let next: string | null = `${href}?${q}`;
+  const items: ChangeItem[] = [];
+  while (next !== null) {
+    const page: ChangesPage = await getJson<ChangesPage>(next);
+    items.push(...page.items);
+    next = page.next;
+  }
+  return items;
+}
+
+export function groupWeekPath(kind: string, name: string, week: string): string {
+  return `/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
+}
+
+export function changePath(id: string): string {
+  return `/changes/${encodeURIComponent(id)}`;
+}

@@ -1,0 +1,102 @@
+import { useQuery } from "@tanstack/react-query";
+import { formatCount } from "@yardstick/report/format";
+import { useOutletContext, useSearchParams } from "react-router";
+import { API, type GroupsResponse, getJson, type Me, type Metrics } from "../api.js";
+import { definition, Empty, Failure, Loading } from "../ui.js";
+import { dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
+
+const FLAGS = [
+  ["volumeSpike", "volume spike"],
+  ["trivialShare", "trivial share"],
+  ["selfMergedAi", "self-merged AI-assisted"],
+  ["highRevertShare", "high revert share"],
+  ["tokenHeavyNothingShipped", "token-heavy, nothing shipped"],
+] as const;
+
+/**
+ * Administrators only: the integrity flags' named lists (person ids, as the API gives them to
+ * admins), per team, alphabetical. Never a ranking: each list is the flagged person-weeks, sorted
+ * by id. Other roles get no request and a note.
+ */
+export function AdminPage() {
+  const me = useOutletContext<Me>();
+  const [params] = useSearchParams();
+  const isAdmin = me.role === "admin";
+  const groups = useQuery({
+    queryKey: ["groups"],
+    queryFn: () => getJson<GroupsResponse>(`${API}/groups`),
+    enabled: isAdmin,
+  });
+  const fresh = groups.data?.freshness;
+  const asked = params.get("week");
+  const week = isWeek(asked) ? asked : fresh === undefined ? null : lastCompleteWeek(fresh);
+  const metrics = useQuery({
+    queryKey: ["metrics", "team", week, "admin"],
+    queryFn: () =>
+      getJson<Metrics>(`${API}/metrics?from=${dayOf(week as string)}&to=${dayOf(week as string)}&group=team`),
+    enabled: isAdmin && week !== null,
+  });
+  if (!isAdmin) {
+    return (
+      <section>
+        <h1>Administration</h1>
+        <Empty>Administrators only. Ask an administrator (the configuration's `admins`) for what you need.</Empty>
+      </section>
+    );
+  }
+  if (groups.isError) return <Failure error={groups.error} what="the groups" />;
+  if (metrics.isError) return <Failure error={metrics.error} what="the integrity flags" />;
+  if (groups.isPending || metrics.isPending || week === null) return <Loading what="the integrity flags" />;
+  const teams = [...metrics.data.groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return (
+    <section>
+      <h1>Integrity flags, week {week}</h1>
+      <p className="note">{definition("flags")}</p>
+      <table data-testid="flags-table">
+        <thead>
+          <tr>
+            <th scope="col">team</th>
+            {FLAGS.map(([key, label]) => (
+              <th key={key} scope="col">
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {teams.map((t) => {
+            const f = t.weeks[0];
+            if (f === undefined || f.suppressed) {
+              return (
+                <tr key={t.name}>
+                  <th scope="row">{t.name}</th>
+                  <td colSpan={FLAGS.length} className="suppressed">
+                    suppressed: fewer people than the minimum group size
+                  </td>
+                </tr>
+              );
+            }
+            return (
+              <tr key={t.name}>
+                <th scope="row">{t.name}</th>
+                {FLAGS.map(([key]) => (
+                  <td key={key}>
+                    {formatCount(f.flags[key])}
+                    {f.flags.named === null || f.flags.named[key].length === 0 ? null : (
+                      <div className="note">{[...f.flags.named[key]].sort().join(", ")}</div>
+                    )}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h2>API tokens</h2>
+      <p>
+        Tokens are managed from the command line: `yardstick token create --name NAME --role viewer|lead|admin`,
+        `yardstick token list`, `yardstick token revoke NAME`.
+      </p>
+    </section>
+  );
+}

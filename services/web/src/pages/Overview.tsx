@@ -1,0 +1,353 @@
+import { useQuery } from "@tanstack/react-query";
+import { twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
+import { formatCost, formatCount, formatHours, formatInstant, formatNumber } from "@yardstick/report/format";
+import { Link, useSearchParams } from "react-router";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import {
+  type Adoption,
+  API,
+  type GroupsResponse,
+  getJson,
+  groupWeekPath,
+  type Metrics,
+  type Projection,
+  type WeekFigures,
+} from "../api.js";
+import { definition, Empty, Failure, Loading, PALETTE, percent, Tile } from "../ui.js";
+import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
+
+/** "At the last 8 weeks' trend, 80% is reached in 2027-W09", or why not. */
+export function projectionText(p: Projection, target: number | null): string {
+  const t = percent(target);
+  switch (p.status) {
+    case "reached":
+      return `The ${t} target was reached in ${p.week}.`;
+    case "projected":
+      return `At the last 8 weeks' trend, ${t} is reached in ${p.week} (${p.weeksAway} weeks away).`;
+    case "not-at-this-trend":
+      return `Not at this trend: the last 8 weeks do not reach ${t}.`;
+    case "unknown":
+      return `No projection: ${p.reason}.`;
+  }
+}
+
+function GuardrailRow(props: {
+  label: string;
+  def: Parameters<typeof definition>[0];
+  ai: string;
+  other: string;
+  test?: string;
+}) {
+  return (
+    <tr>
+      <th scope="row" title={definition(props.def)}>
+        {props.label}
+      </th>
+      <td>{props.ai}</td>
+      <td>{props.other}</td>
+      <td>{props.test ?? "—"}</td>
+    </tr>
+  );
+}
+
+/** Change failure rate AI vs other with counts, intervals and a two-proportion test. */
+export function failureRates(f: WeekFigures) {
+  const g = f.guardrails;
+  if (g === null) return null;
+  const side = (rate: number | null, n: number | null) => {
+    if (rate === null || n === null || n === 0) return { text: "n/a", x: null, n };
+    const x = Math.round(rate * n);
+    const ci = wilsonInterval(x, n);
+    return {
+      text: `${percent(rate)} (${x} of ${n}; 95% CI ${percent(ci?.low)}–${percent(ci?.high)})`,
+      x,
+      n,
+    };
+  };
+  const ai = side(g.ai.changeFailureRate, g.ai.deployments);
+  const other = side(g.other.changeFailureRate, g.other.deployments);
+  const test =
+    ai.x === null || other.x === null || ai.n === null || other.n === null
+      ? null
+      : twoProportionTest(ai.x, ai.n, other.x, other.n);
+  return {
+    ai: ai.text,
+    other: other.text,
+    test:
+      test === null
+        ? "too few to test"
+        : test.significant
+          ? `beyond noise (p = ${test.pValue.toFixed(3)})`
+          : `within noise (p = ${test.pValue.toFixed(2)})`,
+  };
+}
+
+export function OverviewPage() {
+  const [params, setParams] = useSearchParams();
+  const groups = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
+  const fresh = groups.data?.freshness;
+  const asked = params.get("week");
+  const week = isWeek(asked) ? asked : fresh === undefined ? null : lastCompleteWeek(fresh);
+  const first = fresh === undefined || week === null ? null : laterWeek(fresh.from, addWeeks(week, -11));
+  const range = first === null || week === null ? null : `from=${dayOf(first)}&to=${dayOf(week)}`;
+  const metrics = useQuery({
+    queryKey: ["metrics", "org", range],
+    queryFn: () => getJson<Metrics>(`${API}/metrics?${range}&group=org`),
+    enabled: range !== null,
+  });
+  const adoption = useQuery({
+    queryKey: ["adoption", "org", range],
+    queryFn: () => getJson<Adoption>(`${API}/adoption?group=org&${range}`),
+    enabled: range !== null,
+  });
+
+  if (groups.isPending) return <Loading what="the organisation" />;
+  if (groups.isError) return <Failure error={groups.error} what="the groups" />;
+  if (metrics.isError) return <Failure error={metrics.error} what="the figures" />;
+  if (metrics.isPending || fresh === undefined || week === null) return <Loading what="the figures" />;
+  const org = metrics.data.groups.find((g) => g.kind === "org");
+  const f = org?.weeks.find((w) => w.week === week);
+  if (org === undefined || f === undefined) {
+    return (
+      <Empty>
+        No organisation figures for {week} yet. Run a sync (`yardstick sync`, or `yardstick run`) and let the rollups
+        run; the <Link to="/status">status page</Link> shows what has been read.
+      </Empty>
+    );
+  }
+  const adopt = adoption.data?.groups.find((g) => g.name === org.name);
+  const target = f.adoptionTarget;
+  const series = org.weeks.map((w) => ({
+    week: w.week,
+    ND: w.nd,
+    AIND: w.aind,
+    adoption: w.adoption === null ? null : Math.round(w.adoption * 1000) / 10,
+    adoption4w: w.adoption4w === null ? null : Math.round(w.adoption4w * 1000) / 10,
+  }));
+  const weeks = [...metrics.data.weeks].reverse();
+  const drill = groupWeekPath("org", org.name, week);
+  const cfr = failureRates(f);
+  const g = f.guardrails;
+
+  return (
+    <div className="overview">
+      <div className="page-head">
+        <h1>
+          {org.name}: week {week}
+          {f.provisional ? (
+            <span className="badge" title={definition("provisional")}>
+              provisional
+            </span>
+          ) : null}
+        </h1>
+        <label>
+          Week{" "}
+          <select
+            value={week}
+            onChange={(e) =>
+              setParams((p) => {
+                p.set("week", e.target.value);
+                return p;
+              })
+            }
+          >
+            {weeks.map((w) => (
+              <option key={w} value={w}>
+                {w}
+              </option>
+            ))}
+            {weeks.includes(fresh.to) ? null : <option value={fresh.to}>{fresh.to}</option>}
+          </select>
+        </label>
+        <p className="freshness" data-testid="freshness">
+          Figures computed {formatInstant(new Date(fresh.computedAt))}; rollups last ran{" "}
+          {formatInstant(new Date(fresh.lastRunAt))}. <Link to="/status">Data status</Link>
+        </p>
+      </div>
+      {f.suppressed ? (
+        <Empty>The organisation's figures are suppressed this week: {definition("suppressed")}</Empty>
+      ) : null}
+      <dl className="tiles">
+        <Tile label="Active engineers" value={formatCount(f.activeEngineers)} unit="people" def="activeEngineers" />
+        <Tile
+          label="ND"
+          value={formatNumber(f.nd)}
+          unit="deployed changes per engineer"
+          def="nd"
+          testId="tile-nd"
+          note={<Link to={`${drill}?qualifying=true`}>{formatCount(f.qualifyingChanges)} qualifying changes</Link>}
+        />
+        <Tile
+          label="AIND"
+          value={formatNumber(f.aind)}
+          unit="AI-assisted changes per engineer"
+          def="aind"
+          testId="tile-aind"
+          note={
+            <Link to={`${drill}?qualifying=true&ai=true`} data-testid="aind-drill">
+              {formatCount(f.aiQualifyingChanges)} AI-assisted qualifying changes
+            </Link>
+          }
+        />
+        <Tile label="AI share" value={percent(f.aiShare)} def="aiShare" note="AIND ÷ ND" />
+        <Tile
+          label="Adoption, weekly"
+          value={percent(f.adoption)}
+          def="adoption"
+          note={`target ${percent(target)}; ${formatCount(f.peopleToTarget)} more people needed`}
+        />
+        <Tile
+          label="Adoption, 4 weeks"
+          value={percent(f.adoption4w)}
+          def="adoption4w"
+          note={`target ${percent(target)}`}
+        />
+        <Tile
+          label="Cost per AI-assisted change"
+          value={formatCost(f.costPerAiChange)}
+          unit="(usage currency)"
+          def="costPerAiChange"
+        />
+      </dl>
+      <div className="charts">
+        <figure>
+          <figcaption title={definition("nd")}>ND and AIND per week</figcaption>
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="#ddd" />
+              <XAxis dataKey="week" tick={{ fontSize: 11 }} />
+              <YAxis tick={{ fontSize: 11 }} width={40} />
+              <Tooltip />
+              <Legend />
+              <Line
+                isAnimationActive={false}
+                type="linear"
+                dataKey="ND"
+                stroke={PALETTE[0]}
+                strokeWidth={2}
+                dot={{ r: 3 }}
+              />
+              <Line
+                isAnimationActive={false}
+                type="linear"
+                dataKey="AIND"
+                stroke={PALETTE[1]}
+                strokeWidth={2}
+                strokeDasharray="6 3"
+                dot={{ r: 3 }}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        </figure>
+        <figure>
+          <figcaption title={definition("adoption")}>Adoption against the target (%)</figcaption>
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="#ddd" />
+              <XAxis dataKey="week" tick={{ fontSize: 11 }} />
+              <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={48} />
+              <Tooltip />
+              <Legend />
+              <Line
+                isAnimationActive={false}
+                type="linear"
+                dataKey="adoption"
+                name="weekly"
+                stroke={PALETTE[0]}
+                strokeWidth={2}
+                dot={{ r: 3 }}
+              />
+              <Line
+                isAnimationActive={false}
+                type="linear"
+                dataKey="adoption4w"
+                name="4-week"
+                stroke={PALETTE[2]}
+                strokeWidth={2}
+                strokeDasharray="2 2"
+                dot={{ r: 3 }}
+              />
+              {target === null ? null : (
+                <ReferenceLine
+                  y={target * 100}
+                  stroke="#000"
+                  strokeDasharray="8 3 2 3"
+                  label={{ value: `target ${percent(target)}`, fontSize: 11 }}
+                />
+              )}
+            </LineChart>
+          </ResponsiveContainer>
+          <p className="projection" data-testid="projection">
+            {adopt === undefined
+              ? adoption.isError
+                ? "No projection."
+                : "…"
+              : projectionText(adopt.projection, adopt.target)}
+          </p>
+        </figure>
+      </div>
+      <section aria-labelledby="guardrails">
+        <h2 id="guardrails">Guardrails: AI-assisted vs other changes</h2>
+        {g === null ? (
+          <Empty>No guardrail split this week (suppressed, or no deployments).</Empty>
+        ) : (
+          <table className="compact">
+            <thead>
+              <tr>
+                <th scope="col">figure</th>
+                <th scope="col">AI-assisted</th>
+                <th scope="col">other</th>
+                <th scope="col" title="Two-proportion z-test, two-sided, 5% level; 95% Wilson intervals">
+                  difference
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <GuardrailRow
+                label="Deployments"
+                def="deployments"
+                ai={formatCount(g.ai.deployments)}
+                other={formatCount(g.other.deployments)}
+              />
+              <GuardrailRow
+                label="Change failure rate"
+                def="changeFailureRate"
+                ai={cfr?.ai ?? "n/a"}
+                other={cfr?.other ?? "n/a"}
+                {...(cfr === null ? {} : { test: cfr.test })}
+              />
+              <GuardrailRow
+                label="Lead time, median"
+                def="leadTimeMedian"
+                ai={formatHours(g.ai.leadTimeHours.median)}
+                other={formatHours(g.other.leadTimeHours.median)}
+              />
+              <GuardrailRow
+                label="Recovery, median"
+                def="recovery"
+                ai={formatHours(g.ai.recoveryHoursMedian)}
+                other={formatHours(g.other.recoveryHoursMedian)}
+              />
+              <GuardrailRow
+                label="Revert rate"
+                def="revertRate"
+                ai={percent(g.ai.revertRate)}
+                other={percent(g.other.revertRate)}
+              />
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import { useQuery } from "@tanstack/react-query";
+import { formatInstant } from "@yardstick/report/format";
+import { API, getJson, type Metrics, type Status } from "../api.js";
+import { Empty, Failure, Loading } from "../ui.js";
+import { dayOf } from "../weeks.js";
+
+const when = (iso: string | null) => (iso === null ? "never" : formatInstant(new Date(iso)));
+
+/** How fresh and complete the data is: rollups, syncs per repository, queues, coverage. */
+export function StatusPage() {
+  const status = useQuery({ queryKey: ["status"], queryFn: () => getJson<Status>(`${API}/status`) });
+  // The last week's notes: repositories without a deployment signal, merged but not deployed.
+  const to = status.data?.rollups?.to ?? null;
+  const notes = useQuery({
+    queryKey: ["metrics", "org", "notes", to],
+    queryFn: () => getJson<Metrics>(`${API}/metrics?from=${dayOf(to as string)}&to=${dayOf(to as string)}&group=org`),
+    enabled: to !== null,
+  });
+  if (status.isPending) return <Loading what="the status" />;
+  if (status.isError) return <Failure error={status.error} what="the status" />;
+  const s = status.data;
+  return (
+    <section>
+      <h1>Data status</h1>
+      <h2>Rollups</h2>
+      {s.rollups === null ? (
+        <Empty>No rollups yet: run `yardstick sync` (or `yardstick run`), then the figures appear here.</Empty>
+      ) : (
+        <dl className="facts">
+          <dt>Weeks covered</dt>
+          <dd>
+            {s.rollups.from} to {s.rollups.to}
+          </dd>
+          <dt>Figures computed at</dt>
+          <dd>{when(s.rollups.computedAt)}</dd>
+          <dt>Last run</dt>
+          <dd>
+            {when(s.rollups.lastRunAt)} ({s.rollups.lastMode}); last full recompute {when(s.rollups.lastFullAt)}
+          </dd>
+          <dt title="Weeks whose revert window has not closed: their figures may still drop">Provisional weeks</dt>
+          <dd>{s.provisionalWeeks.length === 0 ? "none" : s.provisionalWeeks.join(", ")}</dd>
+        </dl>
+      )}
+      <h2>Coverage</h2>
+      <dl className="facts">
+        <dt>Last sync</dt>
+        <dd>{when(s.coverage.lastSyncAt)}</dd>
+        <dt title="Commit authors Yardstick could not match to a person">Unknown identities</dt>
+        <dd>{s.coverage.unresolvedAccounts}</dd>
+        <dt>Sync streams with errors</dt>
+        <dd>{s.coverage.syncStreamsWithErrors}</dd>
+        <dt>Attribution rule versions</dt>
+        <dd>{s.coverage.ruleVersions.join(", ") || "—"}</dd>
+        <dt title="Records a sync could not store: `yardstick quarantine` lists them">Quarantined records</dt>
+        <dd>{s.quarantinedRecords}</dd>
+        <dt>Webhooks outside the configured scope</dt>
+        <dd>{s.webhooksOutOfScope ?? "webhooks off"}</dd>
+      </dl>
+      <h2>Deployment signal</h2>
+      {notes.data === undefined ? (
+        <p className="note">{notes.isError ? "Could not read the notes." : "…"}</p>
+      ) : (
+        <dl className="facts" data-testid="deployment-signal">
+          <dt title="Repositories where no production deployment was detected: their figures use the merged variant">
+            Repositories without a deployment signal
+          </dt>
+          <dd>
+            {notes.data.notes.reposWithoutDeploymentSignal.length === 0
+              ? "none"
+              : notes.data.notes.reposWithoutDeploymentSignal.join(", ")}
+          </dd>
+          <dt>Merged, not yet deployed</dt>
+          <dd>{notes.data.notes.mergedNotDeployed} changes</dd>
+        </dl>
+      )}
+      <h2>Queues</h2>
+      {s.queues === null ? (
+        <p>Jobs run inline in one process (no Redis): no queues.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">queue</th>
+              <th scope="col">waiting</th>
+              <th scope="col">active</th>
+              <th scope="col">delayed</th>
+              <th scope="col">failed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.queues.map((q) => (
+              <tr key={q.name}>
+                <th scope="row">{q.name}</th>
+                <td>{q.waiting}</td>
+                <td>{q.active}</td>
+                <td>{q.delayed}</td>
+                <td>{q.failed}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Repositories</h2>
+      {s.repositories.length === 0 ? (
+        <Empty>No repository synced yet.</Empty>
+      ) : (
+        <table data-testid="repositories">
+          <thead>
+            <tr>
+              <th scope="col">repository</th>
+              <th scope="col">last sync</th>
+              <th scope="col">last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.repositories.map((r) => (
+              <tr key={r.repo}>
+                <th scope="row">{r.repo}</th>
+                <td>{when(r.lastSyncAt)}</td>
+                <td>{r.lastError ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+import { DEFINITIONS } from "@yardstick/report/definitions";
+import { NA } from "@yardstick/report/format";
+import type { ReactNode } from "react";
+import { ApiError } from "./api.js";
+
+export type DefinitionKey = keyof typeof DEFINITIONS;
+
+/** The report's definition of a figure: shown on hover and to screen readers. */
+export function definition(key: DefinitionKey): string {
+  return DEFINITIONS[key].text;
+}
+
+/** A figure with its label, unit, definition (hover) and an optional link to what is behind it. */
+export function Tile(props: {
+  label: string;
+  value: string;
+  unit?: string;
+  def: DefinitionKey;
+  note?: ReactNode;
+  testId?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="tile" data-testid={props.testId}>
+      <dt title={definition(props.def)}>{props.label} </dt>
+      <dd>
+        <span className="value" data-value>
+          {props.value}
+        </span>
+        {props.unit !== undefined && props.value !== NA ? <span className="unit"> {props.unit}</span> : null}
+        {props.note === undefined ? null : <div className="note">{props.note}</div>}
+        {props.children}
+      </dd>
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A failed read, said plainly, with what to do. */
+export function Failure({ error, what }: { error: unknown; what: string }) {
+  if (error instanceof ApiError) {
+    const todo =
+      error.status === 401
+        ? "Sign in again."
+        : error.status === 404
+          ? "Check the address, or pick another week."
+          : "Try again in a moment; if it persists, quote the request id to your administrator.";
+    return (
+      <div className="failure" role="alert">
+        <strong>Could not load {what}</strong> ({error.status}): {error.problem?.detail ?? error.message}. {todo}
+        {error.problem?.requestId === undefined ? null : (
+          <div className="note">request id {error.problem.requestId}</div>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="failure" role="alert">
+      <strong>Could not load {what}</strong>: {String(error)}. Check that `yardstick serve` is running.
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/** Colour-blind-safe series colours (Okabe and Ito), darkened where needed for contrast on white. */
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C6D00"];
+/** Dash patterns that tell series apart without colour. */
+export const DASHES = ["", "6 3", "2 2", "8 3 2 3", "1 3", "10 4", "4 4 1 4", "12 2"];
+
+export function percent(v: number | null | undefined): string {
+  return v === null || v === undefined ? NA : `${Math.round(v * 100)}%`;
+}
