@@ -89,6 +89,7 @@ export {
   type PullRequestDetails,
   withDetails,
 } from "./mappers.js";
+export { checkGitHubAccess } from "./probe.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";
 export { addGraphqlCost, type CostTally, emptyTally, RATE_LIMIT_FIELDS, RateLimit } from "./rate-limit.js";
