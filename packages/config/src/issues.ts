@@ -1,5 +1,5 @@
 import type { InputIssue } from "@yardstick/core";
-import type { z } from "zod";
+import { z } from "zod";
 import { fieldInfo } from "./field-info.js";
 import { suggest } from "./suggest.js";
 
@@ -102,10 +102,19 @@ function locate(root: Schema, input: unknown, path: readonly PathSegment[]): Loc
   return { schema, input: value };
 }
 
+/** A description the pure packages attach as zod metadata (`expects`, `example`; e.g. the metrics thresholds). */
+function settingInfo(schema: z.ZodType): { expects: string; example?: string } | undefined {
+  const meta = z.globalRegistry.get(schema);
+  if (typeof meta?.expects !== "string") return undefined;
+  return typeof meta.example === "string"
+    ? { expects: meta.expects, example: meta.example }
+    : { expects: meta.expects };
+}
+
 function infoOf(schema: Schema | undefined): { expects?: string; example?: string } {
   if (schema === undefined) return {};
   for (const layer of layers(schema)) {
-    const info = fieldInfo.get(layer as z.ZodType);
+    const info = fieldInfo.get(layer as z.ZodType) ?? settingInfo(layer as z.ZodType);
     if (info !== undefined) return info;
   }
   const def = defOf(core(schema));

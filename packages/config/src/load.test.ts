@@ -41,6 +41,20 @@ describe("configuration mistakes: one per kind", () => {
       "weeklyCap: 10",
     ],
     [
+      "a figure-shaping threshold declared by the metrics package",
+      "thresholds:\n  spikeMultiplier: -1\n",
+      "thresholds.spikeMultiplier",
+      "expected a number above 0, got -1",
+      "spikeMultiplier: 3",
+    ],
+    [
+      "a flag share as a percentage out of range",
+      "thresholds:\n  trivialShare: 150%\n",
+      "thresholds.trivialShare",
+      "expected a share from 0 to 1",
+      "trivialShare: 0.8",
+    ],
+    [
       "wrong type: below minimum",
       "thresholds:\n  minGroupSize: 0\n",
       "thresholds.minGroupSize",

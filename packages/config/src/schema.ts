@@ -1,6 +1,13 @@
 import { AttributionSettings } from "@yardstick/attribution";
 import { isValidTimeZone, RepoFullName } from "@yardstick/core";
-import { DEFAULT_ENVIRONMENT_PATTERN, DEFAULT_TRIVIAL_IGNORE } from "@yardstick/metrics";
+import {
+  DEFAULT_ENVIRONMENT_PATTERN,
+  DEFAULT_TRIVIAL_IGNORE,
+  GroupKey,
+  AdoptionSettings as MetricsAdoptionSettings,
+  MetricsThresholds,
+  Share,
+} from "@yardstick/metrics";
 import { z } from "zod";
 import { cronError } from "./cron.js";
 import { describe } from "./field-info.js";
@@ -97,14 +104,8 @@ const HttpUrl = describe(
 );
 
 /** A share between 0 and 1; a percentage string such as "80%" is accepted and normalised. */
-export const Share = describe(
-  z.preprocess((value) => {
-    if (typeof value !== "string") return value;
-    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-    return match?.[1] === undefined ? value : Number(match[1]) / 100;
-  }, z.number().min(0).max(1)),
-  { expects: 'a share from 0 to 1, or a percentage such as "80%"', example: "0.8" },
-);
+/** A share from 0 to 1 or a percentage: the metrics package declares it (one place). */
+export { Share };
 
 const Email = describe(z.string().regex(/^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/), {
   expects: 'an email address such as "digest@acme.com" or "Yardstick <digest@acme.com>"',
@@ -264,21 +265,13 @@ export const RosterSettings = z
   });
 export type RosterSettings = z.infer<typeof RosterSettings>;
 
-/** A group key for per-group settings: "team:<slug>", "repo:<owner/name>" or "org:<name>". */
-export const GroupKey = z
-  .string()
-  .regex(/^(?:team:[A-Za-z0-9][A-Za-z0-9._-]*|repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+|org:[A-Za-z0-9][A-Za-z0-9-]*)$/, {
-    message: 'expected a group such as "team:payments", "repo:acme/payments" or "org:acme"',
-  });
-export type GroupKey = z.infer<typeof GroupKey>;
-
-export const AdoptionSettings = z.strictObject({
-  /** Weekly AI adoption target: share of active engineers shipping AI-assisted work (default 80%). */
-  target: Share.default(0.8),
-  /** Targets for particular groups, e.g. { "team:payments": 0.6 }. */
-  perGroup: z.record(GroupKey, Share).default({}),
-});
+/**
+ * Group keys and the adoption section are declared once, in the metrics package (they shape the
+ * figures); the configuration file reads them as they are.
+ */
+export const AdoptionSettings = z.strictObject(MetricsAdoptionSettings.shape);
 export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
+export { GroupKey };
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds
@@ -286,23 +279,17 @@ export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
 /** Files that never make a change non-trivial: the metrics package owns the list (one place). */
 export { DEFAULT_TRIVIAL_IGNORE };
 
+/**
+ * The `thresholds` section: the metrics package's thresholds (declared there once: they shape the
+ * figures), with the glob syntax checked as the file is read, plus how far back the first sync
+ * reads.
+ */
 export const Thresholds = z.strictObject({
-  /** A change with at most this many changed lines (ignored files and whitespace not counted) is trivial. */
-  trivialMaxLines: wholeNumber(0, "5").default(5),
+  ...MetricsThresholds.shape,
   /** Globs of files that do not count towards a change's size (lock files, generated files). */
   trivialIgnore: z.array(Glob).default([...DEFAULT_TRIVIAL_IGNORE]),
-  /** Most qualifying changes one person can add to a week's normalised deployments. */
-  weeklyCap: wholeNumber(1, "10").default(10),
-  /** A change reverted within this many days of its merge does not qualify (and fails its deployment). */
-  revertWindowDays: wholeNumber(1, "14").default(14),
-  /** Smallest group (k) whose figures are shown; smaller groups fold into "other". */
-  minGroupSize: wholeNumber(1, "5").default(5),
   /** How far back the first sync reads. */
   backfillDays: wholeNumber(1, "180", 3650).default(180),
-  /** Weeks ending with the current one in which a merged change makes an engineer active. */
-  activeWindowWeeks: wholeNumber(1, "4", 52).default(4),
-  /** How far back a repository's very first production deployment reaches for the changes it ships. */
-  lookbackWeeks: wholeNumber(1, "4", 104).default(4),
 });
 export type Thresholds = z.infer<typeof Thresholds>;
 

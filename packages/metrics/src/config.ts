@@ -30,58 +30,115 @@ export const DEFAULT_TRIVIAL_IGNORE: readonly string[] = [
 export const DEFAULT_ENVIRONMENT_PATTERN = "^prod(uction)?\\b";
 
 /**
+ * A setting's description for the configuration file's error messages (the config package's
+ * formatter reads it): `expects` completes "expected ...", `example` is a right value as it is
+ * written in the file.
+ */
+export interface SettingInfo {
+  expects: string;
+  example?: string;
+}
+
+/** Attaches a {@link SettingInfo} to a schema (zod metadata; pure). */
+function setting<T extends z.ZodType>(schema: T, info: SettingInfo): T {
+  return schema.meta({ ...info }) as T;
+}
+
+/** A whole number from `min` (to `max`), with its default. */
+const whole = (min: number, fallback: number, max?: number) => {
+  let schema = z.number().int().min(min);
+  if (max !== undefined) schema = schema.max(max);
+  const range = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`;
+  return setting(schema, { expects: `a whole number ${range}`, example: String(fallback) }).default(fallback);
+};
+
+/** A positive number (not necessarily whole), with its default. */
+const positive = (fallback: number) =>
+  setting(z.number().positive(), { expects: "a number above 0", example: String(fallback) }).default(fallback);
+
+/** A share from 0 to 1; the configuration file may also write a percentage such as "80%". */
+export const Share = setting(
+  z.preprocess((value) => {
+    if (typeof value !== "string") return value;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    return match?.[1] === undefined ? value : Number(match[1]) / 100;
+  }, z.number().min(0).max(1)),
+  { expects: 'a share from 0 to 1, or a percentage such as "80%"', example: "0.8" },
+);
+
+/**
+ * The thresholds that shape the figures (METRICS.md). Declared once, here: the configuration
+ * file's `thresholds` section is this shape plus the sync's own `backfillDays` (the config
+ * package adds only what belongs to reading the file, such as glob syntax checks).
+ */
+export const MetricsThresholds = z.object({
+  /** A change with at most this many changed lines (ignored files and whitespace not counted) is trivial. */
+  trivialMaxLines: whole(0, 5),
+  /** Globs of files that do not count towards a change's size (lock files, generated files). */
+  trivialIgnore: z.array(z.string()).default([...DEFAULT_TRIVIAL_IGNORE]),
+  /** Most qualifying changes one person can add to a week's normalised deployments. */
+  weeklyCap: whole(1, 10),
+  /** A change reverted within this many days of its merge does not qualify (and fails its deployment). */
+  revertWindowDays: whole(1, 14),
+  /** Smallest group (k) whose figures are shown; smaller groups fold into "other". */
+  minGroupSize: whole(1, 5),
+  /** Weeks ending with the current one in which a merged change makes an engineer active (also the rolling adoption window). */
+  activeWindowWeeks: whole(1, 4, 52),
+  /** How far back a repository's very first production deployment reaches for the changes it ships. */
+  lookbackWeeks: whole(1, 4, 104),
+  /** Volume spike flag: qualifying changes above this multiple of the person's trailing median (and above the cap). */
+  spikeMultiplier: positive(3),
+  /** Volume spike flag: weeks in the trailing baseline. */
+  spikeBaselineWeeks: whole(1, 8, 104),
+  /** Trivial-share flag: share of a person's merged changes in a week that are trivial. */
+  trivialShare: Share.default(0.5),
+  /** Revert-share flag: share of a person's merged changes in a week later reverted. */
+  revertShare: Share.default(0.2),
+  /** Both share flags need at least this many merged changes in the week. */
+  shareFlagMinChanges: whole(1, 5),
+  /** Self-merged flag: at least this many AI-assisted changes merged by their author unreviewed in the week. */
+  selfMergeMinChanges: whole(1, 2),
+  /** Token-heavy flag: tokens at or above this quantile of the group's person-weeks. */
+  tokenHeavyQuantile: Share.default(0.9),
+  /** Token-heavy flag: tokens per qualifying change above this multiple of the group median. */
+  tokensPerChangeMultiple: positive(10),
+  /** Weeks in the trailing window of the DORA deployment-frequency band. */
+  doraWindowWeeks: whole(1, 12, 104),
+});
+export type MetricsThresholds = z.infer<typeof MetricsThresholds>;
+
+/** A group key for per-group settings: "team:<slug>", "repo:<owner/name>" or "org:<name>". */
+export const GroupKey = setting(
+  z
+    .string()
+    .regex(/^(?:team:[A-Za-z0-9][A-Za-z0-9._-]*|repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+|org:[A-Za-z0-9][A-Za-z0-9-]*)$/, {
+      message: 'expected a group such as "team:payments", "repo:acme/payments" or "org:acme"',
+    }),
+  { expects: 'a group such as "team:payments", "repo:acme/payments" or "org:acme"', example: '"team:payments"' },
+);
+export type GroupKey = z.infer<typeof GroupKey>;
+
+/** Weekly AI adoption targets (declared once: the configuration file's `adoption` section). */
+export const AdoptionSettings = z.object({
+  /** Weekly AI adoption target: share of active engineers shipping AI-assisted work (default 80%). */
+  target: Share.default(0.8),
+  /** Targets for particular groups, e.g. { "team:payments": 0.6 }. */
+  perGroup: z.record(GroupKey, Share).default({}),
+});
+export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
+
+/**
  * The figures' configuration (the `metrics` part of the product configuration). Every key has
- * a default; docs/metrics.md lists them. Keys mirror the configuration file.
+ * a default; docs/metrics.md lists them. `thresholds` and `adoption` are the configuration
+ * file's sections of the same names, declared here once.
  */
 export const MetricsConfig = z.object({
   /** IANA time zone the ISO weeks (Monday 00:00) and deployment days are counted in. */
   timeZone: z.string().refine(isValidTimeZone, 'an IANA time zone such as "Europe/Berlin" or "UTC"').default("UTC"),
   /** Name of the organisation-wide group. */
   orgName: z.string().min(1).default("org"),
-  thresholds: z
-    .object({
-      /** A change with at most this many changed lines (ignored files excluded) is trivial. */
-      trivialMaxLines: z.number().int().nonnegative().default(5),
-      /** Globs of files whose lines do not count (lock files, generated files). */
-      trivialIgnore: z.array(z.string()).default([...DEFAULT_TRIVIAL_IGNORE]),
-      /** Most qualifying changes one person adds to ND in one week. */
-      weeklyCap: z.number().int().positive().default(10),
-      /** A change reverted within this many days of its merge does not qualify. */
-      revertWindowDays: z.number().positive().default(14),
-      /** k: groups with fewer people are suppressed and folded into "other". */
-      minGroupSize: z.number().int().positive().default(5),
-      /** Weeks ending with w in which a merged change makes an engineer active (also the rolling adoption window). */
-      activeWindowWeeks: z.number().int().positive().default(4),
-      /** A repository's first production deployment ships changes merged at most this many weeks before it. */
-      lookbackWeeks: z.number().int().positive().default(4),
-      /** Volume spike: q above this multiple of the trailing median (and above the cap). */
-      spikeMultiplier: z.number().positive().default(3),
-      /** Volume spike: weeks in the trailing baseline. */
-      spikeBaselineWeeks: z.number().int().positive().default(8),
-      /** Trivial-share flag: share of a person's merged changes in a week that are trivial. */
-      trivialShare: z.number().min(0).max(1).default(0.5),
-      /** Revert-share flag: share of a person's merged changes in a week later reverted. */
-      revertShare: z.number().min(0).max(1).default(0.2),
-      /** Both share flags need at least this many merged changes in the week. */
-      shareFlagMinChanges: z.number().int().positive().default(5),
-      /** Self-merged flag: at least this many AI-assisted changes merged by their author unreviewed in the week. */
-      selfMergeMinChanges: z.number().int().positive().default(2),
-      /** Token-heavy flag: tokens at or above this quantile of the group's person-weeks. */
-      tokenHeavyQuantile: z.number().min(0).max(1).default(0.9),
-      /** Token-heavy flag: tokens per qualifying change above this multiple of the group median. */
-      tokensPerChangeMultiple: z.number().positive().default(10),
-      /** Weeks in the trailing window of the DORA deployment-frequency band. */
-      doraWindowWeeks: z.number().int().positive().default(12),
-    })
-    .prefault({}),
-  adoption: z
-    .object({
-      /** Share of active engineers who should ship AI-assisted qualifying work each week. */
-      target: z.number().min(0).max(1).default(0.8),
-      /** Per-group targets, keyed by "team:<name>", "repo:<owner/name>", "org", or a bare name. */
-      perGroup: z.record(z.string(), z.number().min(0).max(1)).default({}),
-    })
-    .prefault({}),
+  thresholds: MetricsThresholds.prefault({}),
+  adoption: AdoptionSettings.prefault({}),
   attribution: z
     .object({
       /** Lowest verdict confidence that makes a change AI-assisted. */
@@ -91,13 +148,7 @@ export const MetricsConfig = z.object({
 });
 export type MetricsConfig = z.infer<typeof MetricsConfig>;
 
-/** The configured adoption target of a group. */
+/** The configured adoption target of a group: its `adoption.perGroup` entry, else `adoption.target`. */
 export function adoptionTargetFor(config: MetricsConfig, kind: string, name: string): number {
-  const perGroup = config.adoption.perGroup;
-  return (
-    perGroup[`${kind}:${name}`] ??
-    perGroup[name] ??
-    (kind === "org" ? perGroup.org : undefined) ??
-    config.adoption.target
-  );
+  return config.adoption.perGroup[`${kind}:${name}`] ?? config.adoption.target;
 }

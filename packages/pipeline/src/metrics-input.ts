@@ -37,28 +37,20 @@ import { BRANCH_STREAM } from "./processors/sync-branch.js";
 const EPOCH = new Date("1970-01-01T00:00:00Z");
 const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
 
-/** The metrics package's configuration, read off the product configuration (same keys). */
+/**
+ * The metrics package's configuration, read off the product configuration: its `thresholds` and
+ * `adoption` sections are the metrics package's own schemas (declared once), taken as they are.
+ */
 export function metricsConfigOf(config: Config): MetricsConfig {
+  const { backfillDays: _sync, ...thresholds } = config.thresholds;
   return {
     timeZone: config.timeZone,
     orgName: config.github.organizations[0]?.name ?? "org",
-    thresholds: {
-      ...DEFAULT_FLAG_THRESHOLDS,
-      trivialMaxLines: config.thresholds.trivialMaxLines,
-      trivialIgnore: config.thresholds.trivialIgnore,
-      weeklyCap: config.thresholds.weeklyCap,
-      revertWindowDays: config.thresholds.revertWindowDays,
-      minGroupSize: config.thresholds.minGroupSize,
-      activeWindowWeeks: config.thresholds.activeWindowWeeks,
-      lookbackWeeks: config.thresholds.lookbackWeeks,
-    },
-    adoption: { target: config.adoption.target, perGroup: config.adoption.perGroup },
+    thresholds,
+    adoption: config.adoption,
     attribution: { threshold: config.attribution.threshold },
   };
 }
-
-/** Flag thresholds the configuration file does not (yet) expose: the metrics package's defaults. */
-const DEFAULT_FLAG_THRESHOLDS = MetricsInputSchema.shape.config.parse({}).thresholds;
 
 /** The tracked branch's commit graph: every stored commit's parents, walked from the synced head. */
 export async function loadCommitGraph(db: Database, repo: string): Promise<CommitGraph | undefined> {
