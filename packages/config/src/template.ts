@@ -61,7 +61,10 @@ adoption:
   target: 0.8
   perGroup: {}
   #  "team:payments": 0.6
-  #  "repo:my-org/legacy": 50%
+  #  "repo:my-org/legacy": 50%   # repositories have no target unless given one here
+  basis: week   # judge the target on the week's adoption (week) or the 4-week one (rolling4w)
+  basisPerGroup: {}
+  #  "team:mobile": rolling4w
 
 thresholds:
   trivialMaxLines: 5 # changes this small do not qualify

@@ -3,7 +3,7 @@ import { DEFINITIONS } from "./definitions.js";
 import type { Digest, DigestFlag, HeadlineFigure } from "./digest.js";
 import { escapeHtml as esc, escapeMarkdown as md } from "./escape.js";
 import { formatCount, formatDelta, formatInstant, formatPercent, NA } from "./format.js";
-import type { TargetTracking } from "./tracking.js";
+import { basisText, describeProjection, type TargetTracking } from "./tracking.js";
 
 /**
  * The digest for each channel: Markdown (files), HTML (files and email), plain text (email),
@@ -36,8 +36,12 @@ export function digestSubject(d: Digest): string {
 function standing(t: TargetTracking): string {
   if (t.suppressed) return "suppressed (fewer than k people)";
   if (t.adoption === null) return `${NA} (no active engineers)`;
-  const at = t.atTarget === true ? "at or above target" : `${formatCount(t.peopleToTarget)} more people needed`;
-  return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}, target ${formatPercent(t.target)}): ${at}`;
+  if (t.target === null) return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}), no target`;
+  const at =
+    t.atTarget === true
+      ? "at or above target"
+      : `${formatCount(t.peopleToTarget)} more people needed; target reached at this trend: ${describeProjection(t.projection)}`;
+  return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}, target ${formatPercent(t.target)} on ${basisText(t.basis)}): ${at}`;
 }
 
 function flagText(f: DigestFlag): string {
@@ -79,10 +83,10 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.adoption.teams.length > 0) {
     out.push(
       ...mdTable(
-        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed"],
+        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
         d.adoption.teams.map((t) =>
           t.suppressed
-            ? [md(t.name), "suppressed", "", "", "", ""]
+            ? [md(t.name), "suppressed", "", "", "", "", ""]
             : [
                 md(t.name),
                 formatPercent(t.adoption),
@@ -90,6 +94,7 @@ export function renderDigestMarkdown(d: Digest): string {
                 formatPercent(t.target),
                 t.trend === null ? NA : TREND[t.trend],
                 formatCount(t.peopleToTarget),
+                t.target === null ? "no target" : describeProjection(t.projection),
               ],
         ),
       ),
@@ -219,10 +224,10 @@ export function renderDigestHtml(d: Digest): string {
   if (d.adoption.teams.length > 0) {
     parts.push(
       htmlTable(
-        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed"],
+        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
         d.adoption.teams.map((t) =>
           t.suppressed
-            ? [esc(t.name), `<span style="${S.muted}">suppressed</span>`, "", "", "", ""]
+            ? [esc(t.name), `<span style="${S.muted}">suppressed</span>`, "", "", "", "", ""]
             : [
                 esc(t.name),
                 `<span style="${t.atTarget === true ? S.good : t.atTarget === false ? S.bad : ""}">${esc(formatPercent(t.adoption))}</span>`,
@@ -230,9 +235,10 @@ export function renderDigestHtml(d: Digest): string {
                 esc(formatPercent(t.target)),
                 esc(t.trend === null ? NA : TREND[t.trend]),
                 esc(formatCount(t.peopleToTarget)),
+                esc(t.target === null ? "no target" : describeProjection(t.projection)),
               ],
         ),
-        (i) => i > 0 && i !== 4,
+        (i) => i > 0 && i !== 4 && i !== 6,
       ),
     );
   }

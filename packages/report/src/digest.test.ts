@@ -304,7 +304,9 @@ describe("rendering", () => {
     const markdown = renderDigestMarkdown(plain);
     expect(markdown).toContain("| Token-heavy, nothing shipped | n/a (no usage imported) |");
     expect(markdown).toContain("Week 2026-W47 (2026-11-16 to 2026-11-22, UTC).");
-    expect(markdown).toContain("Organisation: 63% (4-week 75%, target 80%): 2 more people needed.");
+    expect(markdown).toContain(
+      "Organisation: 63% (4-week 75%, target 80% on the week's value): 2 more people needed; target reached at this trend: ",
+    );
   });
 
   it("escapes Slack's control characters only", () => {

@@ -497,7 +497,8 @@ const WORLDS: [string, GenerateOptions, { zone: string; offset: number; blind: n
     // Weeks start on Sunday 18:30 UTC: changes and deployments near midnight move week.
     // Its first two repositories are configured with no deployment signal: the "merged" variant.
     { zone: "Asia/Kolkata", offset: 330, blind: 2 },
-    ["flags.volumeSpike"],
+    // The merged variant is a repository's, and a repository has no adoption target by default.
+    ["flags.volumeSpike", "mergedVariant.peopleToTarget"],
   ],
 ];
 
