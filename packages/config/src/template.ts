@@ -1,3 +1,6 @@
+/** The organisation the starter file names until it is edited (`config check` warns about it). */
+export const PLACEHOLDER_ORG = "my-org";
+
 /**
  * The commented starter file `yardstick init` writes. It validates as it stands (a test holds
  * that); every value shown is the default unless the comment says otherwise.
@@ -10,7 +13,7 @@ version: 1
 github:
   # The organisations to read. Patterns match repository names (without the owner).
   organizations:
-    - name: my-org # <- your GitHub organisation
+    - name: ${PLACEHOLDER_ORG} # <- your GitHub organisation
       repositories:
         include: ["*"]
         exclude: []
