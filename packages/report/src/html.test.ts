@@ -249,6 +249,13 @@ describe("renderReportHtml", () => {
     expect(out).toContain('data-field="unresolvedAccounts" data-value="4"');
     expect(out).toContain("2026-11-24 06:00 UTC (3.0 h before this report)");
     expect(out).toContain("<code>2026.11.1</code>");
+    // A sync after the report's time (another clock) is never a negative age.
+    const later = renderReportHtml(output, {
+      ...options,
+      coverage: { lastSyncAt: new Date(options.generatedAt.getTime() + 324.5 * 3_600_000) },
+    });
+    expect(later).not.toMatch(/[−-]\d[\d.]* h before this report/);
+    expect(later).toContain("after this report&#39;s time");
     expect(out).toContain("merged (no deployment signal)");
   });
 

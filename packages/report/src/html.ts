@@ -625,7 +625,10 @@ function coverageSection(output: MetricsOutput, options: ReportOptions): string 
     const age =
       c.lastSyncAt === null
         ? "never synced"
-        : `${formatInstant(c.lastSyncAt)} (${formatHours((options.generatedAt.getTime() - c.lastSyncAt.getTime()) / 3_600_000)} before this report)`;
+        : c.lastSyncAt.getTime() > options.generatedAt.getTime()
+          ? // Never a negative age: a report timed before its data (another clock) says so.
+            `${formatInstant(c.lastSyncAt)} (after this report's time, ${formatInstant(options.generatedAt)}: the clocks disagree)`
+          : `${formatInstant(c.lastSyncAt)} (${formatHours((options.generatedAt.getTime() - c.lastSyncAt.getTime()) / 3_600_000)} before this report)`;
     facts.push(`<li>Last sync: ${esc(age)}.</li>`);
   }
   if (c?.syncStreamsWithErrors !== undefined) {
