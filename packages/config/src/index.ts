@@ -32,4 +32,4 @@ export {
   tagRegExp,
 } from "./repository.js";
 export * from "./schema.js";
-export { STARTER_CONFIG } from "./template.js";
+export { PLACEHOLDER_ORG, STARTER_CONFIG } from "./template.js";

@@ -390,7 +390,7 @@ describe("defaults", () => {
       teams: { source: "github" },
       roster: { source: "org" },
       timeZone: "UTC",
-      adoption: { target: 0.8, perGroup: {} },
+      adoption: { target: 0.8, perGroup: {}, basis: "week", basisPerGroup: {} },
       thresholds: {
         trivialMaxLines: 5,
         trivialIgnore: [...DEFAULT_TRIVIAL_IGNORE],
@@ -452,7 +452,12 @@ describe("defaults", () => {
     const { config } = parse(
       'adoption:\n  target: "75%"\n  perGroup: { "team:a": 60%, "repo:acme/b": 0.5, "org:acme": "100 %" }\n',
     );
-    expect(config.adoption).toEqual({ target: 0.75, perGroup: { "team:a": 0.6, "repo:acme/b": 0.5, "org:acme": 1 } });
+    expect(config.adoption).toEqual({
+      target: 0.75,
+      perGroup: { "team:a": 0.6, "repo:acme/b": 0.5, "org:acme": 1 },
+      basis: "week",
+      basisPerGroup: {},
+    });
   });
 
   it("substitutes ${VAR} references and keeps $${ literal", () => {
@@ -517,6 +522,8 @@ describe("loadConfig", () => {
     expect(config.adoption).toEqual({
       target: 0.8,
       perGroup: { "team:payments": 0.6, "repo:acme/legacy-billing": 0.5, "org:partners-acme": 0.5 },
+      basis: "week",
+      basisPerGroup: { "team:mobile": "rolling4w" },
     });
     expect(config.attribution.rules[0]?.id).toBe("acme.internal-agent.trailer");
     expect(config.digest.channels.map((c) => c.type)).toEqual(["file", "slack", "email"]);

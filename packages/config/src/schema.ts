@@ -358,6 +358,11 @@ export const DigestSettings = z.strictObject({
   timeZone: TimeZone.optional(),
   /** Where the digest goes. */
   channels: z.array(DigestChannel).default([{ type: "file", dir: "yardstick-reports/digests" }]),
+  /**
+   * The full report or dashboard as an absolute http(s) URL, linked from every digest (a relative
+   * link does not work in email or Slack); a relative `--report-url` is resolved against it.
+   */
+  reportUrl: HttpUrl.optional(),
 });
 export type DigestSettings = z.infer<typeof DigestSettings>;
 

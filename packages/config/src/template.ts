@@ -1,3 +1,6 @@
+/** The organisation the starter file names until it is edited (`config check` warns about it). */
+export const PLACEHOLDER_ORG = "my-org";
+
 /**
  * The commented starter file `yardstick init` writes. It validates as it stands (a test holds
  * that); every value shown is the default unless the comment says otherwise.
@@ -10,7 +13,7 @@ version: 1
 github:
   # The organisations to read. Patterns match repository names (without the owner).
   organizations:
-    - name: my-org # <- your GitHub organisation
+    - name: ${PLACEHOLDER_ORG} # <- your GitHub organisation
       repositories:
         include: ["*"]
         exclude: []
@@ -61,7 +64,10 @@ adoption:
   target: 0.8
   perGroup: {}
   #  "team:payments": 0.6
-  #  "repo:my-org/legacy": 50%
+  #  "repo:my-org/legacy": 50%   # repositories have no target unless given one here
+  basis: week   # judge the target on the week's adoption (week) or the 4-week one (rolling4w)
+  basisPerGroup: {}
+  #  "team:mobile": rolling4w
 
 thresholds:
   trivialMaxLines: 5 # changes this small do not qualify

@@ -289,7 +289,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       debug: (message: string) => logger.debug(message),
       info: (message: string) => logger.info(message),
       warn: (message: string) => logger.warn(message),
-      error: (message: string) => logger.error(message),
+      // Octokit logs a failed request as "POST /graphql - 500 with id UNKNOWN" even when no
+      // answer came (a refused connection); the wrapper below says what failed and the caller
+      // decides how loud it is.
+      error: (message: string) => logger.debug(message),
     },
     throttle: {
       id,

@@ -92,6 +92,7 @@ export {
   type PullRequestDetails,
   withDetails,
 } from "./mappers.js";
+export { checkGitHubAccess } from "./probe.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";
 export { PULL_REQUEST_DETAILS_BATCH } from "./queries/pull-request-details.js";

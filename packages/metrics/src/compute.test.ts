@@ -254,6 +254,29 @@ describe("outcome metrics (hand-computed)", () => {
     expect(week(out, "org", "org")).toMatchObject({ adoptionTarget: 0.5, peopleToTarget: 0 });
   });
 
+  it("judges the target on the configured basis: the week's adoption by default, the rolling one per group", () => {
+    const roster = ["p1", "p2", "p3"].map((id) => person(id, ["a"]));
+    change("p1", t(-14), { ai: true }); // W08: in the rolling window only
+    change("p2", t(1), { ai: true }); // W10
+    change("p3", t(-7)); // W09, not AI
+    const weekly = run(roster);
+    expect(week(weekly, "team", "a")).toMatchObject({ adoptionBasis: "week", peopleToTarget: 2 }); // ceil(2.4) - 1
+    const rolling = run(roster, { config: { adoption: { basisPerGroup: { "team:a": "rolling4w" } } } });
+    expect(week(rolling, "team", "a")).toMatchObject({ adoptionBasis: "rolling4w", peopleToTarget: 1 }); // ceil(2.4) - 2
+    expect(week(rolling, "org", "org")).toMatchObject({ adoptionBasis: "week", peopleToTarget: 2 });
+  });
+
+  it("gives repositories no adoption target unless one is configured (a repository is not a team)", () => {
+    const roster = [person("p1"), person("p2")];
+    change("p1", t(0), { ai: true });
+    change("p2", t(0));
+    const repo = (out: ReturnType<typeof run>) => out.groups.find((g) => g.kind === "repo")?.weeks.at(-1);
+    expect(repo(run(roster))).toMatchObject({ adoptionTarget: null, peopleToTarget: null });
+    const name = run(roster).groups.find((g) => g.kind === "repo")?.name ?? "";
+    const configured = run(roster, { config: { adoption: { perGroup: { [`repo:${name}`]: 0.5 } } } });
+    expect(repo(configured)).toMatchObject({ adoptionTarget: 0.5, peopleToTarget: 0 });
+  });
+
   it("applies the attribution threshold to verdict confidences", () => {
     const make = (confidence: "high" | "medium" | "low") => {
       const c = change("p1", t(0));
@@ -470,7 +493,7 @@ describe("deployments and guardrails", () => {
       aiShare: 0.5,
       adoption: 0.5,
       adoption4w: 0.5,
-      peopleToTarget: 1,
+      peopleToTarget: null, // a repository has no adoption target unless configured
     });
     expect(week(out, "repo", "acme/api").mergedVariant).toBeNull();
     expect(week(out, "org", "org").mergedVariant).toBeNull();

@@ -1,5 +1,5 @@
 import { InputError, IsoWeek } from "@yardstick/core";
-import { adoptionTargetFor } from "./config.js";
+import { type AdoptionBasis, adoptionBasisFor, adoptionTargetFor } from "./config.js";
 import type { MetricsInput } from "./inputs.js";
 import type {
   DoraBand,
@@ -317,7 +317,8 @@ function outcome(
   window: ChangeFact[],
   counts: (f: ChangeFact) => boolean,
   cap: number,
-  target: number,
+  target: number | null,
+  basis: AdoptionBasis,
 ): Outcome {
   const q = countBy(week, counts);
   const aiq = countBy(week, (f) => counts(f) && f.ai);
@@ -344,7 +345,11 @@ function outcome(
     aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
     adoption: ratio(adopters, a),
     adoption4w: ratio(adopters4w.size, a),
-    peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(target * a - EPSILON) - adopters),
+    // Judged on the basis: the week's adopters, or the rolling window's.
+    peopleToTarget:
+      a === 0 || target === null
+        ? null
+        : Math.max(0, Math.ceil(target * a - EPSILON) - (basis === "week" ? adopters : adopters4w.size)),
   };
 }
 
@@ -369,7 +374,8 @@ export function evaluateGroupWeek(
   const deployedWindow = window4.flatMap((w) => ctx.changes(spec, "deployed", w, members));
   const deployed = deployedWindow.filter((f) => f.deployedWeek === week);
   const target = adoptionTargetFor(config, spec.kind, spec.name);
-  const o = outcome(active, deployed, deployedWindow, (f) => f.qualifying, cap, target);
+  const basis = adoptionBasisFor(config, spec.kind, spec.name);
+  const o = outcome(active, deployed, deployedWindow, (f) => f.qualifying, cap, target, basis);
 
   const deployments = ctx.deployments(spec, week);
   const deployDays = ctx.deployDays(spec, week);
@@ -468,7 +474,7 @@ export function evaluateGroupWeek(
   let mergedVariant: MergedVariant | null = null;
   if (noSignal) {
     const counts = lasting;
-    const m = outcome(active, merged, mergedWindow, counts, cap, target);
+    const m = outcome(active, merged, mergedWindow, counts, cap, target, basis);
     mergedVariant = {
       label: "merged (no deployment signal)",
       qualifyingChanges: m.qualifying,
@@ -497,6 +503,7 @@ export function evaluateGroupWeek(
     adoption: o.adoption,
     adoption4w: o.adoption4w,
     adoptionTarget: target,
+    adoptionBasis: basis,
     peopleToTarget: o.peopleToTarget,
     deployments: noSignal ? null : deployments.length,
     deployDays: noSignal ? null : deployDays,
@@ -533,6 +540,7 @@ export function suppressedWeek(week: string, provisional: boolean): WeekFigures 
     adoption: null,
     adoption4w: null,
     adoptionTarget: null,
+    adoptionBasis: "week",
     peopleToTarget: null,
     deployments: null,
     deployDays: null,

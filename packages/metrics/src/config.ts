@@ -118,12 +118,30 @@ export const GroupKey = setting(
 );
 export type GroupKey = z.infer<typeof GroupKey>;
 
+/**
+ * Which adoption value a target is judged on: the single week's (`week`, the target being "80%
+ * weekly use") or the rolling one over `thresholds.activeWindowWeeks` (`rolling4w`: someone who
+ * ships AI-assisted work every other week counts). Both values are always shown.
+ */
+export const AdoptionBasis = setting(z.enum(["week", "rolling4w"]), {
+  expects: '"week" or "rolling4w"',
+  example: "week",
+});
+export type AdoptionBasis = z.infer<typeof AdoptionBasis>;
+
 /** Weekly AI adoption targets (declared once: the configuration file's `adoption` section). */
 export const AdoptionSettings = z.object({
-  /** Weekly AI adoption target: share of active engineers shipping AI-assisted work (default 80%). */
+  /** Weekly AI adoption target of the organisation and its teams: share of active engineers shipping AI-assisted work (default 80%). */
   target: Share.default(0.8),
-  /** Targets for particular groups, e.g. { "team:payments": 0.6 }. */
+  /**
+   * Targets for particular groups, e.g. { "team:payments": 0.6 }. A repository has no target
+   * (a repository is not a team) unless it is given one here, e.g. { "repo:acme/api": 0.5 }.
+   */
   perGroup: z.record(GroupKey, Share).default({}),
+  /** What the target is judged on (default: the week's value). */
+  basis: AdoptionBasis.default("week"),
+  /** The basis for particular groups, e.g. { "team:mobile": "rolling4w" }. */
+  basisPerGroup: z.record(GroupKey, AdoptionBasis).default({}),
 });
 export type AdoptionSettings = z.infer<typeof AdoptionSettings>;
 
@@ -148,7 +166,15 @@ export const MetricsConfig = z.object({
 });
 export type MetricsConfig = z.infer<typeof MetricsConfig>;
 
-/** The configured adoption target of a group: its `adoption.perGroup` entry, else `adoption.target`. */
-export function adoptionTargetFor(config: MetricsConfig, kind: string, name: string): number {
-  return config.adoption.perGroup[`${kind}:${name}`] ?? config.adoption.target;
+/**
+ * The configured adoption target of a group: its `adoption.perGroup` entry, else `adoption.target`
+ * for the organisation and teams; a repository has none unless `adoption.perGroup` gives it one.
+ */
+export function adoptionTargetFor(config: MetricsConfig, kind: string, name: string): number | null {
+  return config.adoption.perGroup[`${kind}:${name}`] ?? (kind === "repo" ? null : config.adoption.target);
+}
+
+/** The basis a group's target is judged on: its `adoption.basisPerGroup` entry, else `adoption.basis`. */
+export function adoptionBasisFor(config: MetricsConfig, kind: string, name: string): AdoptionBasis {
+  return config.adoption.basisPerGroup[`${kind}:${name}`] ?? config.adoption.basis;
 }

@@ -74,6 +74,41 @@ describe("firstParentPositions", () => {
 });
 
 describe("linkRepository", () => {
+  it("merge is deploy: a merge whose clock is earlier than its parent's is no rollback (history order, not time)", () => {
+    const g = graph(4);
+    // m2's merge is stamped before m1's (clock skew): by time, m1's deployment would follow m2's
+    // and look like a rollback to an ancestor, marking m2's deployment failed.
+    const merges = [
+      { sha: sha("m1"), mergedAt: at(2, 10), key: "a" },
+      { sha: sha("m2"), mergedAt: at(2, 9), key: "b" },
+      { sha: sha("m3"), mergedAt: at(3), key: "c" },
+    ];
+    const detected = detectDeployments([
+      {
+        repo: REPO,
+        trackedBranch: "main",
+        method: { method: "merge" },
+        deployments: [],
+        releases: [],
+        tags: [],
+        workflowRuns: [],
+        merges,
+      },
+    ]).deployments;
+    const changes = merges.map((m) => ({ key: m.key, landingShas: [m.sha], mergedAt: m.mergedAt }));
+    const result = linkRepository(g, detected, changes, 90);
+    expect(result.deployments.map((d) => [d.kind, d.shipped, d.rolledBackBy])).toEqual([
+      ["first", ["a"], null],
+      ["ships", ["b"], null],
+      ["ships", ["c"], null],
+    ]);
+    expect(result.changes.map((c) => [c.key, c.deployedAt])).toEqual([
+      ["a", at(2, 10)],
+      ["b", at(2, 9)],
+      ["c", at(3)],
+    ]);
+  });
+
   it("batches: one deployment ships every change merged since the previous one", () => {
     const g = graph(6);
     const changes = [change("a", ["m1"], 1), change("b", ["m2"], 2), change("c", ["m3"], 3), change("d", ["m5"], 5)];

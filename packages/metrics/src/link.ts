@@ -112,6 +112,33 @@ function compareDeployments(a: { liveAt: Date; id: string }, b: { liveAt: Date; 
   return a.liveAt.getTime() - b.liveAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/**
+ * With merge-is-deploy, a deployment is a merge onto the tracked branch: the merges on the branch
+ * follow their first-parent positions whatever their timestamps say (a merge commit's clock can
+ * be earlier than its parent's: clock skew, rebases), so a merge is never a rollback. `linked`
+ * (in live-time order) is reordered in place: the merges on the branch by position, the rest (off
+ * the branch, other sources) keep their time order and are interleaved by live time.
+ */
+function inHistoryOrder(linked: LinkedDeployment[], merges: ReadonlySet<string>): void {
+  const onBranch = linked
+    .filter((d) => d.position !== null && merges.has(d.id))
+    .sort((a, b) => (a.position as number) - (b.position as number) || compareDeployments(a, b));
+  const rest = linked.filter((d) => !(d.position !== null && merges.has(d.id)));
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < linked.length; k++) {
+    const a = onBranch[i];
+    const b = rest[j];
+    if (a !== undefined && (b === undefined || compareDeployments(a, b) <= 0)) {
+      linked[k] = a;
+      i++;
+    } else {
+      linked[k] = b as LinkedDeployment;
+      j++;
+    }
+  }
+}
+
 /** First index in the ascending array `xs` whose value is > `x`. */
 function upperBound(xs: readonly number[], x: number): number {
   let lo = 0;
@@ -188,6 +215,8 @@ export function linkRepository(
     });
   }
   linked.sort(compareDeployments);
+  const merges = new Set(deployments.flatMap((d) => (d.source === "merge" ? [deploymentId(d)] : [])));
+  if (merges.size > 0) inHistoryOrder(linked, merges);
 
   const links = new Map<string, ChangeLink>();
   for (const change of changes) {

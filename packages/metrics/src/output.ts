@@ -88,6 +88,8 @@ export const WeekFigures = z.object({
   adoption: Figure,
   adoption4w: Figure,
   adoptionTarget: Figure,
+  /** What the target is judged on: the week's adoption or the rolling (4-week) one (config `adoption.basis`). */
+  adoptionBasis: z.enum(["week", "rolling4w"]).default("week"),
   peopleToTarget: Count,
   deployments: Count,
   deployDays: Count,

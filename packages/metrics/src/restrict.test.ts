@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeMetrics, evaluateGroups } from "./compute.js";
+import { detectDeployments } from "./detect.js";
 import { affectedWeeks, evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
 import type { MetricsInput } from "./inputs.js";
 import type { MetricsOutput } from "./output.js";
@@ -123,6 +124,62 @@ describe("restrictInput", () => {
     const { restricted, compared } = expectSameAsFull(input, pairs, fullPaused);
     expect(compared).toBeGreaterThan(20);
     expect(restricted.fullRepos).not.toContain(repo);
+  });
+
+  it("merge is deploy with merges stamped before their parents: the restricted input and the kept state equal the full report", () => {
+    // Two repositories deploy by merge; every third of their merges is stamped a minute before the
+    // previous one (clock skew): history order and clock disagree.
+    const mergeRepos = new Set(world.input.repos.slice(0, 2));
+    const last = new Map<string, Date>();
+    let n = 0;
+    const changes = [...world.input.changes]
+      .sort((a, b) => a.mergedAt.getTime() - b.mergedAt.getTime())
+      .map((c) => {
+        if (!mergeRepos.has(c.repo)) return c;
+        const previous = last.get(c.repo);
+        last.set(c.repo, c.mergedAt);
+        return previous !== undefined && n++ % 3 === 0 ? { ...c, mergedAt: new Date(previous.getTime() - 60_000) } : c;
+      });
+    const merges = detectDeployments(
+      [...mergeRepos].map((repo) => ({
+        repo,
+        trackedBranch: "main",
+        method: { method: "merge" as const },
+        deployments: [],
+        releases: [],
+        tags: [],
+        workflowRuns: [],
+        merges: changes
+          .filter((c) => c.repo === repo)
+          .map((c) => ({ sha: c.landingShas.at(-1) ?? "", mergedAt: c.mergedAt, key: c.key })),
+      })),
+    ).deployments;
+    const skewed = (input: MetricsInput, at: Date): MetricsInput => ({
+      ...input,
+      changes: changes.filter((c) => c.mergedAt < at),
+      deployments: [
+        ...input.deployments.filter((d) => !mergeRepos.has(d.repo)),
+        ...merges.filter((d) => d.createdAt < at),
+      ],
+    });
+    const input = skewed(world.input, now);
+    const fullSkewed = figuresByPair(computeMetrics(input, options));
+    const { compared } = expectSameAsFull(input, pairsOf(["2026-W45", "2026-W46", "2026-W47"]), fullSkewed);
+    expect(compared).toBeGreaterThan(20);
+    expect(expectSameAsFull(input, pairsOf(["2026-W35"]), fullSkewed).compared).toBeGreaterThan(10);
+    // Day after day from a kept state, as the worker's rollups run.
+    const wednesday = new Date("2026-11-18T00:00:00Z");
+    const prep = prepareMetrics(skewed(asOf(wednesday), wednesday));
+    const state = rollupState(prep);
+    evaluateGroups(prep, full.weeks, { ...options, now: wednesday }, state.ctx);
+    for (let d = 0; d < 3; d++) {
+      const since = new Date(wednesday.getTime() + d * 86_400_000);
+      const until = new Date(since.getTime() + 86_400_000);
+      const day = skewed(asOf(until), until);
+      updatePrepared(state, day, since);
+      const expected = figuresByPair(computeMetrics(day, options));
+      expect(expectKeptEqual(state, pairsOf(["2026-W45", "2026-W46", "2026-W47"]), expected)).toBeGreaterThan(20);
+    }
   });
 
   const asOf = (at: Date): MetricsInput => {

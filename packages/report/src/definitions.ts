@@ -29,11 +29,15 @@ export const DEFINITIONS = {
   },
   adoptionTarget: {
     label: "Target",
-    text: "The group's adoption target (adoption.perGroup, else adoption.target, default 80%).",
+    text: "The group's adoption target (adoption.perGroup, else adoption.target, default 80%), judged on the week's adoption or, where adoption.basis (or adoption.basisPerGroup) says rolling4w, on the 4-week adoption. A repository has no target unless adoption.perGroup gives it one: a repository is not a team.",
+  },
+  projection: {
+    label: "Target reached",
+    text: 'When the group reaches its target at the trend of its last 8 weeks of the judged adoption value (a least-squares line, at least 4 weeks with a value): that week, "reached" when it already is, or "not at this trend" when the line is flat or falling or meets the target only after two years.',
   },
   peopleToTarget: {
     label: "People still needed",
-    text: "How many more active engineers would need to ship AI-assisted work this week to reach the target: max(0, ceil(target × active engineers) − adopters).",
+    text: "How many more active engineers would need to ship AI-assisted work to reach the target: max(0, ceil(target × active engineers) − adopters), adopters counted on the target's basis (this week, or the 4 weeks ending it).",
   },
   trend: {
     label: "Trend",

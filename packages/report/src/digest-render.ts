@@ -3,7 +3,7 @@ import { DEFINITIONS } from "./definitions.js";
 import type { Digest, DigestFlag, HeadlineFigure } from "./digest.js";
 import { escapeHtml as esc, escapeMarkdown as md } from "./escape.js";
 import { formatCount, formatDelta, formatInstant, formatPercent, NA } from "./format.js";
-import type { TargetTracking } from "./tracking.js";
+import { basisText, describeProjection, type TargetTracking } from "./tracking.js";
 
 /**
  * The digest for each channel: Markdown (files), HTML (files and email), plain text (email),
@@ -36,8 +36,31 @@ export function digestSubject(d: Digest): string {
 function standing(t: TargetTracking): string {
   if (t.suppressed) return "suppressed (fewer than k people)";
   if (t.adoption === null) return `${NA} (no active engineers)`;
-  const at = t.atTarget === true ? "at or above target" : `${formatCount(t.peopleToTarget)} more people needed`;
-  return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}, target ${formatPercent(t.target)}): ${at}`;
+  if (t.target === null) return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}), no target`;
+  const at =
+    t.atTarget === true
+      ? "at or above target"
+      : `${formatCount(t.peopleToTarget)} more people needed; target reached at this trend: ${describeProjection(t.projection)}`;
+  return `${formatPercent(t.adoption)} (4-week ${formatPercent(t.adoption4w)}, target ${formatPercent(t.target)} on ${basisText(t.basis)}): ${at}`;
+}
+
+/**
+ * What was compared and what passed: "2 of 26 comparisons significant (Fisher's exact test, ...);
+ * the rest: no significant change", with how many significant ones are not listed.
+ */
+export function regressionSummaryText(d: Digest): string {
+  const r = d.regressionSummary;
+  if (r.tested === 0) return "No guardrail comparison had counts on both sides this week.";
+  const more =
+    r.significant > r.shown
+      ? ` The ${r.shown} with the smallest p are listed; ${r.significant - r.shown} more are in the report.`
+      : "";
+  const rest = r.tested - r.significant;
+  const head =
+    r.significant === 0
+      ? `No significant change in ${r.tested} ${r.tested === 1 ? "comparison" : "comparisons"}`
+      : `${r.significant} of ${r.tested} comparisons significant; the other ${rest}: no significant change`;
+  return `${head} (change failure rate against the previous week and AI-assisted against other deployments; ${r.test}). Lead and recovery times and revert rates are in the report.${more}`;
 }
 
 function flagText(f: DigestFlag): string {
@@ -79,10 +102,10 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.adoption.teams.length > 0) {
     out.push(
       ...mdTable(
-        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed"],
+        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
         d.adoption.teams.map((t) =>
           t.suppressed
-            ? [md(t.name), "suppressed", "", "", "", ""]
+            ? [md(t.name), "suppressed", "", "", "", "", ""]
             : [
                 md(t.name),
                 formatPercent(t.adoption),
@@ -90,6 +113,7 @@ export function renderDigestMarkdown(d: Digest): string {
                 formatPercent(t.target),
                 t.trend === null ? NA : TREND[t.trend],
                 formatCount(t.peopleToTarget),
+                t.target === null ? "no target" : describeProjection(t.projection),
               ],
         ),
       ),
@@ -103,9 +127,10 @@ export function renderDigestMarkdown(d: Digest): string {
   if (d.adoption.crossed.length + d.adoption.fellBelow.length === 0)
     out.push("No group crossed or fell below its target.");
   out.push("", "## Guardrail regressions", "");
-  if (d.regressions.length === 0) out.push("None.");
   // Only names come from outside (GitHub, the teams file): the rest is our own text.
   for (const r of d.regressions) out.push(`- ${md(r.group)}: ${r.text}`);
+  if (d.regressions.length > 0) out.push("");
+  out.push(regressionSummaryText(d));
   out.push("", "## Integrity flags (counts of person-weeks)", "");
   if (d.flags.length === 0) out.push(NO_FIGURES);
   else
@@ -146,8 +171,8 @@ export function renderDigestText(d: Digest): string {
   for (const t of d.adoption.fellBelow)
     out.push(`  * ${t.kind === "org" ? "The organisation" : t.name} fell below the target.`);
   out.push("", "GUARDRAIL REGRESSIONS");
-  if (d.regressions.length === 0) out.push("  None.");
   for (const r of d.regressions) out.push(`  * ${r.group}: ${r.text}`);
+  out.push(`  ${regressionSummaryText(d)}`);
   out.push("", "INTEGRITY FLAGS (counts of person-weeks)");
   if (d.flags.length === 0) out.push(`  ${NO_FIGURES}`);
   for (const f of d.flags) out.push(`  ${f.label}: ${flagText(f)}`);
@@ -219,10 +244,10 @@ export function renderDigestHtml(d: Digest): string {
   if (d.adoption.teams.length > 0) {
     parts.push(
       htmlTable(
-        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed"],
+        ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
         d.adoption.teams.map((t) =>
           t.suppressed
-            ? [esc(t.name), `<span style="${S.muted}">suppressed</span>`, "", "", "", ""]
+            ? [esc(t.name), `<span style="${S.muted}">suppressed</span>`, "", "", "", "", ""]
             : [
                 esc(t.name),
                 `<span style="${t.atTarget === true ? S.good : t.atTarget === false ? S.bad : ""}">${esc(formatPercent(t.adoption))}</span>`,
@@ -230,9 +255,10 @@ export function renderDigestHtml(d: Digest): string {
                 esc(formatPercent(t.target)),
                 esc(t.trend === null ? NA : TREND[t.trend]),
                 esc(formatCount(t.peopleToTarget)),
+                esc(t.target === null ? "no target" : describeProjection(t.projection)),
               ],
         ),
-        (i) => i > 0 && i !== 4,
+        (i) => i > 0 && i !== 4 && i !== 6,
       ),
     );
   }
@@ -242,14 +268,15 @@ export function renderDigestHtml(d: Digest): string {
   ];
   parts.push(crossings.length === 0 ? "<p>No group crossed or fell below its target.</p>" : list(crossings));
   parts.push(`<h2 style="${S.h2}">Guardrail regressions</h2>`);
-  parts.push(
-    d.regressions.length === 0
-      ? "<p>None.</p>"
-      : list(
-          d.regressions.map((r) => `<strong>${esc(r.group)}</strong>: ${esc(r.text)}`),
-          S.bad,
-        ),
-  );
+  if (d.regressions.length > 0) {
+    parts.push(
+      list(
+        d.regressions.map((r) => `<strong>${esc(r.group)}</strong>: ${esc(r.text)}`),
+        S.bad,
+      ),
+    );
+  }
+  parts.push(`<p>${esc(regressionSummaryText(d))}</p>`);
   parts.push(`<h2 style="${S.h2}">Integrity flags <span style="${S.muted}">(counts of person-weeks)</span></h2>`);
   parts.push(
     d.flags.length === 0
@@ -334,7 +361,8 @@ export function renderDigestSlack(d: Digest): SlackMessage {
   blocks.push(
     section([
       "*Guardrail regressions*",
-      ...(d.regressions.length === 0 ? ["None."] : d.regressions.map((r) => s(`• ${r.group}: ${r.text}`))),
+      ...d.regressions.map((r) => s(`• ${r.group}: ${r.text}`)),
+      s(regressionSummaryText(d)),
     ]),
   );
   blocks.push(

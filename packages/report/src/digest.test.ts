@@ -9,6 +9,7 @@ import {
   renderDigestSlack,
   renderDigestText,
 } from "./digest-render.js";
+import { fisherExactGreater } from "./stats.js";
 import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
 
 const generatedAt = new Date("2026-11-23T09:00:00Z");
@@ -152,80 +153,107 @@ describe("buildDigest", () => {
   });
 });
 
+describe("fisherExactGreater", () => {
+  it("is the hypergeometric tail, worked by hand", () => {
+    // 8 of 20 against 1 of 20: (C(20,8)·C(20,1) + C(20,9)·C(20,0)) / C(40,9) = 2,687,360 / 273,438,880.
+    expect(fisherExactGreater(8, 20, 1, 20)).toBeCloseTo(2_687_360 / 273_438_880, 12);
+    // 1 of 2 against 0 of 3: p = 0.4.
+    expect(fisherExactGreater(1, 2, 0, 3)).toBeCloseTo(0.4, 12);
+    expect(fisherExactGreater(0, 5, 3, 5)).toBeCloseTo(1, 12);
+    expect(fisherExactGreater(1, 0, 0, 3)).toBe(1);
+  });
+});
+
+describe("buildDigest: a handful of regressions, with absolute links", () => {
+  const team = (name: string, failed: number) => ({
+    kind: "team" as const,
+    name,
+    weeks: [
+      weekFigures("2026-W46", { deployments: 20, changeFailureRate: 0.05, guardrails: null }),
+      weekFigures("2026-W47", { deployments: 20, changeFailureRate: failed / 20, guardrails: null }),
+    ],
+  });
+  const doc: MetricsOutput = {
+    ...sampleOutput({ weeks: 2 }),
+    groups: [8, 9, 10, 11, 12, 13, 14, 3].map((failed, i) => team(`t${i}`, failed)),
+  };
+
+  it("lists at most MAX_REGRESSIONS, smallest p first, and counts the rest", () => {
+    const d = buildDigest(doc, { week: "2026-W47", generatedAt });
+    expect(d.regressions.map((r) => r.group)).toEqual(["Team t6", "Team t5", "Team t4", "Team t3", "Team t2"]);
+    expect(d.regressionSummary).toMatchObject({ tested: 8, significant: 7, shown: 5 });
+    expect(renderDigestMarkdown(d)).toContain("7 of 8 comparisons significant; the other 1: no significant change");
+    expect(renderDigestMarkdown(d)).toContain("2 more are in the report");
+  });
+
+  it("makes the report link absolute against the configured base URL", () => {
+    const base = "https://yardstick.example.com/reports/";
+    expect(buildDigest(doc, { week: "2026-W47", generatedAt, reportUrl: "report.html", baseUrl: base }).reportUrl).toBe(
+      "https://yardstick.example.com/reports/report.html",
+    );
+    expect(buildDigest(doc, { week: "2026-W47", generatedAt, baseUrl: base }).reportUrl).toBe(base);
+    expect(buildDigest(doc, { week: "2026-W47", generatedAt, reportUrl: "report.html" }).reportUrl).toBe("report.html");
+  });
+});
+
 describe("guardrailRegressions", () => {
   const g = { kind: "team" as const, name: "payments" };
-  // 30 deployments of which 3 failed, 28 deployed changes (12 AI-assisted of 24 qualifying): enough of each.
-  const base = weekFigures("2026-W46", {
-    deployments: 30,
-    changeFailureRate: 0.1,
-    revertRate: { ai: 0.04, other: 0.04 },
-    leadTimeHours: { median: 20, p90: 40 },
-    recoveryHoursMedian: 4,
-    doraBand: "daily",
-    guardrails: null,
+  const split = weekFigures("x").guardrails!;
+  // 20 deployments of which 1 failed: the previous week.
+  const base = weekFigures("2026-W46", { deployments: 20, changeFailureRate: 0.05, guardrails: null });
+  const texts = (r: ReturnType<typeof guardrailRegressions>) => r.regressions.map((x) => x.text);
+
+  it("reports nothing when the figures hold, and says how many comparisons it made", () => {
+    expect(guardrailRegressions(g, { ...base, week: "2026-W47" }, base)).toEqual({ regressions: [], tested: 1 });
   });
 
-  it("reports nothing when the figures hold", () => {
-    expect(guardrailRegressions(g, { ...base, week: "2026-W47" }, base)).toEqual([]);
-  });
-
-  it("reports a rate up by at least 5 points, and not by less", () => {
-    const worse = { ...base, week: "2026-W47", changeFailureRate: 0.15 };
-    expect(guardrailRegressions(g, worse, base).map((r) => r.text)).toEqual([
-      "change failure rate 15% (previous week 10%, +5 pp)",
+  it("calls a rise a regression only when Fisher's exact test says so, with the counts", () => {
+    const worse = { ...base, week: "2026-W47", changeFailureRate: 0.4 }; // 8 of 20
+    expect(texts(guardrailRegressions(g, worse, base))).toEqual([
+      "change failure rate 40% (8 of 20 deployments; previous week 5%, 1 of 20): p = 0.010",
     ]);
-    expect(guardrailRegressions(g, { ...worse, changeFailureRate: 0.14 }, base)).toEqual([]);
+    // 4 of 20 against 1 of 20: up 15 points, p = 0.17: no significant change.
+    expect(guardrailRegressions(g, { ...worse, changeFailureRate: 0.2 }, base).regressions).toEqual([]);
   });
 
-  it("reports lead time and recovery only when up by 25% and by an absolute margin", () => {
-    const slow = { ...base, leadTimeHours: { median: 25, p90: 40 }, recoveryHoursMedian: 5 };
-    expect(guardrailRegressions(g, slow, base).map((r) => r.figure)).toEqual(["lead time, median", "recovery, median"]);
-    const small = { ...base, leadTimeHours: { median: 2.5, p90: 4 }, recoveryHoursMedian: 0.5 };
-    const smaller = { ...base, leadTimeHours: { median: 2, p90: 4 }, recoveryHoursMedian: 0.4 };
-    expect(guardrailRegressions(g, small, smaller)).toEqual([]);
-  });
-
-  it("reports a DORA band that fell and AI-assisted changes faring worse than the rest", () => {
+  it("small samples are never regressions: 1 failed of 2 deployments, 2 of 3, 1 of 1 against none", () => {
+    for (const [deployments, rate] of [
+      [2, 0.5],
+      [3, 2 / 3],
+      [1, 1],
+    ] as const) {
+      const w = { ...base, week: "2026-W47", deployments, changeFailureRate: rate };
+      const before = { ...base, deployments: 4, changeFailureRate: 0 };
+      expect(guardrailRegressions(g, w, before)).toEqual({ regressions: [], tested: 1 });
+    }
+    // AI-assisted 1 of 1 failed against 0 of 3 other deployments: p = 0.25.
     const w = {
       ...base,
-      doraBand: "weekly" as const,
-      revertRate: { ai: 0.12, other: 0.04 },
       guardrails: {
-        ai: { ...weekFigures("x").guardrails!.ai, deployments: 10, changeFailureRate: 0.3 },
-        other: { ...weekFigures("x").guardrails!.other, deployments: 20, changeFailureRate: 0.1 },
+        ai: { ...split.ai, deployments: 1, changeFailureRate: 1 },
+        other: { ...split.other, deployments: 3, changeFailureRate: 0 },
       },
     };
-    expect(guardrailRegressions(g, w, { ...base, revertRate: { ai: 0.1, other: 0.04 } }).map((r) => r.text)).toEqual([
-      "deployment frequency band fell from daily to weekly",
-      "revert rate, AI-assisted vs other: AI-assisted 12% against 4% for other changes",
-      "change failure rate, AI-assisted vs other: AI-assisted 30% against 10% for other changes",
-    ]);
+    expect(guardrailRegressions(g, w, base)).toEqual({ regressions: [], tested: 2 });
   });
 
-  it("says nothing where too few events make a rate or a median noise", () => {
-    // 3 deployments, 1 failed: 33%, against 10% the week before; 4 changes; 1 failure.
-    const few = { ...base, deployments: 3, changeFailureRate: 0.33, deployedChanges: 4, recoveryHoursMedian: 40 };
-    expect(guardrailRegressions(g, { ...few, leadTimeHours: { median: 90, p90: 90 } }, base)).toEqual([]);
-    // The week before had too few: no comparison either.
-    expect(guardrailRegressions(g, { ...base, changeFailureRate: 0.5 }, { ...base, deployments: 4 })).toEqual([]);
-    // AI-assisted vs other needs 5 deployments and 5 qualifying changes on each side.
-    const split = weekFigures("x").guardrails!;
-    const gapOnly = {
+  it("AI-assisted deployments failing more often than the others, beyond chance", () => {
+    const w = {
       ...base,
-      revertRate: { ai: 0.3, other: 0 },
-      aiQualifyingChanges: 4,
       guardrails: {
-        ai: { ...split.ai, deployments: 4, changeFailureRate: 0.5 },
-        other: { ...split.other, deployments: 26 },
+        ai: { ...split.ai, deployments: 10, changeFailureRate: 0.6 },
+        other: { ...split.other, deployments: 20, changeFailureRate: 0.05 },
       },
     };
-    expect(guardrailRegressions(g, gapOnly, { ...base, revertRate: { ai: 0.3, other: 0 } })).toEqual([]);
+    expect(texts(guardrailRegressions(g, w, base))).toEqual([
+      "change failure rate, AI-assisted vs other 60% (6 of 10 deployments shipping AI-assisted changes; other deployments 5%, 1 of 20): p = 0.002",
+    ]);
   });
 
   it("compares nothing across a suppressed week", () => {
     const w = { ...base, changeFailureRate: 0.5 };
-    expect(guardrailRegressions(g, w, suppressedWeek("2026-W46"))).toEqual([]);
-    expect(guardrailRegressions(g, suppressedWeek("2026-W47"), base)).toEqual([]);
+    expect(guardrailRegressions(g, w, suppressedWeek("2026-W46")).tested).toBe(0);
+    expect(guardrailRegressions(g, suppressedWeek("2026-W47"), base).tested).toBe(0);
   });
 });
 
@@ -304,7 +332,9 @@ describe("rendering", () => {
     const markdown = renderDigestMarkdown(plain);
     expect(markdown).toContain("| Token-heavy, nothing shipped | n/a (no usage imported) |");
     expect(markdown).toContain("Week 2026-W47 (2026-11-16 to 2026-11-22, UTC).");
-    expect(markdown).toContain("Organisation: 63% (4-week 75%, target 80%): 2 more people needed.");
+    expect(markdown).toContain(
+      "Organisation: 63% (4-week 75%, target 80% on the week's value): 2 more people needed; target reached at this trend: ",
+    );
   });
 
   it("escapes Slack's control characters only", () => {

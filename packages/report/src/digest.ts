@@ -1,5 +1,5 @@
 import { addWeeks, weekBounds } from "@yardstick/core";
-import type { DoraBand, IntegrityFlags, MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import type { IntegrityFlags, MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
 import { DEFINITIONS, type DefinitionKey } from "./definitions.js";
 import {
   formatCost,
@@ -14,6 +14,7 @@ import {
 } from "./format.js";
 import { groupLabel } from "./html.js";
 import type { ReportCoverage } from "./options.js";
+import { fisherExactGreater, SIGNIFICANCE_LEVEL } from "./stats.js";
 import { type TargetTracking, trackTargets, weekOf } from "./tracking.js";
 
 /**
@@ -38,12 +39,30 @@ export interface HeadlineFigure {
   change: string;
 }
 
-/** A delivery guardrail that got worse, or where AI-assisted changes fare worse than the rest. */
+/**
+ * A delivery guardrail that got worse beyond chance: a rate higher than the previous week's, or
+ * AI-assisted changes' higher than the others', by a one-sided Fisher's exact test at
+ * `SIGNIFICANCE_LEVEL`, with the counts it was computed from.
+ */
 export interface GuardrailRegression {
   group: string;
   figure: string;
-  /** One sentence: "change failure rate 12% (previous week 4%, +8 pp)". */
+  /** One sentence with the counts and the test: "change failure rate 40% (8 of 20 deployments; previous week 5%, 1 of 20): p = 0.010". */
   text: string;
+  /** The test's one-sided p-value. */
+  pValue: number;
+}
+
+/** What the digest compared, and how many of the comparisons passed the test. */
+export interface RegressionSummary {
+  /** Comparisons with counts on both sides (at least one trial each). */
+  tested: number;
+  /** Of those, significant at `SIGNIFICANCE_LEVEL` (the regressions). */
+  significant: number;
+  /** The regressions listed (at most `MAX_REGRESSIONS`, smallest p first). */
+  shown: number;
+  /** The test and level, in words. */
+  test: string;
 }
 
 export interface DigestFlag {
@@ -73,6 +92,7 @@ export interface Digest {
     fellBelow: TargetTracking[];
   };
   regressions: GuardrailRegression[];
+  regressionSummary: RegressionSummary;
   flags: DigestFlag[];
   warnings: string[];
   reportUrl: string | null;
@@ -85,35 +105,20 @@ export interface DigestOptions {
   coverage?: ReportCoverage;
   /** Where the full report can be opened (a link in every channel), if anywhere. */
   reportUrl?: string;
+  /**
+   * The absolute address the report link is resolved against (config `digest.reportUrl`): a link
+   * in email or Slack must be absolute. Without `reportUrl`, the link is this address itself.
+   */
+  baseUrl?: string;
 }
 
-/**
- * When a guardrail counts as a regression (documented in docs/report.md). Week-to-week noise in
- * small groups is large, so each rule needs both a relative and an absolute move, and enough
- * events in both weeks for the rate or the median to mean something.
- */
-export const REGRESSION_RULES = {
-  /** Change failure rate (and its AI-assisted / other split): at least this many deployments a side. */
-  minDeployments: 5,
-  /** Revert rates and lead time: at least this many deployed changes; the AI/other revert gap: this many qualifying changes a side (half). */
-  minChanges: 10,
-  /** Recovery: at least this many failed deployments. */
-  minFailures: 3,
-  /** Change failure rate and revert rates: up by at least this many percentage points. */
-  ratePoints: 0.05,
-  /** AI-assisted vs other: the AI-assisted rate above the other by at least this many points. */
-  aiGapPoints: 0.05,
-  /** Lead time median: up by at least 25% and at least 4 hours. */
-  leadTimeRatio: 1.25,
-  leadTimeHours: 4,
-  /** Recovery median: up by at least 25% and at least 1 hour. */
-  recoveryRatio: 1.25,
-  recoveryHours: 1,
-  /** Hours after the week's end before the data counts as stale (the digest runs Monday morning). */
-  staleSyncHours: 48,
-} as const;
+/** At most this many regressions are listed; the rest are counted (a digest is read in a minute). */
+export const MAX_REGRESSIONS = 5;
 
-const BAND_ORDER: Record<DoraBand, number> = { daily: 3, weekly: 2, monthly: 1, fewer: 0 };
+/** When the data counts as stale: hours after the week's end (the digest runs Monday morning). */
+export const STALE_SYNC_HOURS = 48;
+
+export const REGRESSION_TEST = `Fisher's exact test, one-sided, at the ${Math.round(SIGNIFICANCE_LEVEL * 100)}% level`;
 
 const FLAG_LABELS: Record<DigestFlag["key"], string> = {
   volumeSpike: "Volume spike",
@@ -180,98 +185,97 @@ function headlineOf(w: WeekFigures | undefined, p: WeekFigures | undefined): Hea
   });
 }
 
-/** The guardrail regressions of one group in `week` against the week before. */
+/** One comparison of two rates: the rate now (or the AI-assisted one) against the other. */
+interface RateComparison {
+  group: string;
+  figure: string;
+  unit: string;
+  x1: number;
+  n1: number;
+  x2: number;
+  n2: number;
+  /** How the second side is named in the sentence ("previous week", "other changes"). */
+  against: string;
+}
+
+function failuresOf(deployments: number | null | undefined, rate: number | null | undefined): number | null {
+  return deployments == null || rate == null ? null : Math.round(deployments * rate);
+}
+
+/**
+ * The rate comparisons of one group in `week` that have counts on both sides: the change failure
+ * rate against the previous week's, and AI-assisted deployments' against the others' this week.
+ * (The document carries lead and recovery times as medians only and revert rates without their
+ * counts: those are shown in the report, never called regressions here.)
+ */
+function rateComparisons(
+  group: Pick<MetricsGroup, "kind" | "name">,
+  w: WeekFigures | undefined,
+  p: WeekFigures | undefined,
+): RateComparison[] {
+  if (w === undefined || w.suppressed) return [];
+  const name = groupLabel(group);
+  const out: RateComparison[] = [];
+  const prev = p === undefined || p.suppressed ? undefined : p;
+  const now = failuresOf(w.deployments, w.changeFailureRate);
+  const before = failuresOf(prev?.deployments, prev?.changeFailureRate);
+  if (now !== null && before !== null && (w.deployments ?? 0) > 0 && (prev?.deployments ?? 0) > 0) {
+    out.push({
+      group: name,
+      figure: "change failure rate",
+      unit: "deployments",
+      x1: now,
+      n1: w.deployments as number,
+      x2: before,
+      n2: prev?.deployments as number,
+      against: "previous week",
+    });
+  }
+  const ai = w.guardrails?.ai;
+  const other = w.guardrails?.other;
+  const aiFailed = failuresOf(ai?.deployments, ai?.changeFailureRate);
+  const otherFailed = failuresOf(other?.deployments, other?.changeFailureRate);
+  if (aiFailed !== null && otherFailed !== null && (ai?.deployments ?? 0) > 0 && (other?.deployments ?? 0) > 0) {
+    out.push({
+      group: name,
+      figure: "change failure rate, AI-assisted vs other",
+      unit: "deployments shipping AI-assisted changes",
+      x1: aiFailed,
+      n1: ai?.deployments as number,
+      x2: otherFailed,
+      n2: other?.deployments as number,
+      against: "other deployments",
+    });
+  }
+  return out;
+}
+
+function regressionOf(c: RateComparison): GuardrailRegression | null {
+  if (c.x1 / c.n1 <= c.x2 / c.n2) return null;
+  const pValue = fisherExactGreater(c.x1, c.n1, c.x2, c.n2);
+  if (pValue >= SIGNIFICANCE_LEVEL) return null;
+  const p = pValue < 0.001 ? "p < 0.001" : `p = ${pValue.toFixed(3)}`;
+  return {
+    group: c.group,
+    figure: c.figure,
+    text: `${c.figure} ${formatPercent(c.x1 / c.n1)} (${c.x1} of ${c.n1} ${c.unit}; ${c.against} ${formatPercent(c.x2 / c.n2)}, ${c.x2} of ${c.n2}): ${p}`,
+    pValue,
+  };
+}
+
+/**
+ * The guardrail regressions of one group in `week` against the week before: each comparison with
+ * counts on both sides passes a one-sided Fisher's exact test at `SIGNIFICANCE_LEVEL` before it is
+ * called one (1 failed deployment of 2 is not). Returns them and how many comparisons were made.
+ */
 export function guardrailRegressions(
   group: Pick<MetricsGroup, "kind" | "name">,
   w: WeekFigures | undefined,
   p: WeekFigures | undefined,
-): GuardrailRegression[] {
-  if (w === undefined || w.suppressed) return [];
-  const name = groupLabel(group);
-  const out: GuardrailRegression[] = [];
-  const prev = p === undefined || p.suppressed ? undefined : p;
-  const R = REGRESSION_RULES;
-  const atLeast = (value: number | null | undefined, min: number) => value != null && value >= min;
-  const failures = (x: WeekFigures | undefined) =>
-    x?.deployments == null || x.changeFailureRate === null ? null : Math.round(x.deployments * x.changeFailureRate);
-  const bothDeploy = atLeast(w.deployments, R.minDeployments) && atLeast(prev?.deployments, R.minDeployments);
-  const bothChange = atLeast(w.deployedChanges, R.minChanges) && atLeast(prev?.deployedChanges, R.minChanges);
-  const rateUp = (figure: string, now: number | null, before: number | null, enough: boolean) => {
-    if (!enough || now === null || before === null || now - before < R.ratePoints - 1e-9) return;
-    out.push({
-      group: name,
-      figure,
-      text: `${figure} ${formatPercent(now)} (previous week ${formatPercent(before)}, ${formatPointChange(now, before)})`,
-    });
-  };
-  const hoursUp = (
-    figure: string,
-    now: number | null,
-    before: number | null,
-    ratio: number,
-    hours: number,
-    enough: boolean,
-  ) => {
-    if (!enough || now === null || before === null || now < before * ratio || now - before < hours) return;
-    out.push({
-      group: name,
-      figure,
-      text: `${figure} ${formatHours(now)} (previous week ${formatHours(before)})`,
-    });
-  };
-  rateUp("change failure rate", w.changeFailureRate, prev?.changeFailureRate ?? null, bothDeploy);
-  rateUp("revert rate of AI-assisted changes", w.revertRate.ai, prev?.revertRate.ai ?? null, bothChange);
-  rateUp("revert rate of other changes", w.revertRate.other, prev?.revertRate.other ?? null, bothChange);
-  hoursUp(
-    "lead time, median",
-    w.leadTimeHours.median,
-    prev?.leadTimeHours.median ?? null,
-    R.leadTimeRatio,
-    R.leadTimeHours,
-    bothChange,
-  );
-  hoursUp(
-    "recovery, median",
-    w.recoveryHoursMedian,
-    prev?.recoveryHoursMedian ?? null,
-    R.recoveryRatio,
-    R.recoveryHours,
-    atLeast(failures(w), R.minFailures) && atLeast(failures(prev), R.minFailures),
-  );
-  if (w.doraBand !== null && prev?.doraBand != null && BAND_ORDER[w.doraBand] < BAND_ORDER[prev.doraBand]) {
-    out.push({
-      group: name,
-      figure: "DORA band",
-      text: `deployment frequency band fell from ${prev.doraBand} to ${w.doraBand}`,
-    });
-  }
-  const gap = (figure: string, ai: number | null, other: number | null, enough: boolean) => {
-    if (!enough || ai === null || other === null || ai - other < R.aiGapPoints - 1e-9) return;
-    out.push({
-      group: name,
-      figure,
-      text: `${figure}: AI-assisted ${formatPercent(ai)} against ${formatPercent(other)} for other changes`,
-    });
-  };
-  const half = R.minChanges / 2;
-  const aiChanges = w.aiQualifyingChanges;
-  const otherChanges = w.qualifyingChanges === null || aiChanges === null ? null : w.qualifyingChanges - aiChanges;
-  gap(
-    "revert rate, AI-assisted vs other",
-    w.revertRate.ai,
-    w.revertRate.other,
-    atLeast(aiChanges, half) && atLeast(otherChanges, half),
-  );
-  if (w.guardrails !== null) {
-    gap(
-      "change failure rate, AI-assisted vs other",
-      w.guardrails.ai.changeFailureRate,
-      w.guardrails.other.changeFailureRate,
-      atLeast(w.guardrails.ai.deployments, R.minDeployments) &&
-        atLeast(w.guardrails.other.deployments, R.minDeployments),
-    );
-  }
-  return out;
+): { regressions: GuardrailRegression[]; tested: number } {
+  const comparisons = rateComparisons(group, w, p);
+  const regressions = comparisons.flatMap((c) => regressionOf(c) ?? []);
+  return { regressions, tested: comparisons.length };
 }
 
 function warningsOf(
@@ -322,7 +326,7 @@ function warningsOf(
   else if (
     c?.lastSyncAt != null &&
     c.lastSyncAt.getTime() < end.getTime() &&
-    options.generatedAt.getTime() - c.lastSyncAt.getTime() > REGRESSION_RULES.staleSyncHours * 3_600_000
+    options.generatedAt.getTime() - c.lastSyncAt.getTime() > STALE_SYNC_HOURS * 3_600_000
   ) {
     out.push(`The last sync ran ${formatInstant(c.lastSyncAt)}, before the week ended: the week may be incomplete.`);
   }
@@ -330,6 +334,12 @@ function warningsOf(
     out.push(`${plural(c.syncStreamsWithErrors, "sync stream", "sync streams")} ended in an error on its last run.`);
   }
   return out;
+}
+
+/** The report link: resolved against `baseUrl` when one is configured (email and Slack need absolute links). */
+function absoluteLink(reportUrl: string | undefined, baseUrl: string | undefined): string | null {
+  if (baseUrl === undefined) return reportUrl ?? null;
+  return new URL(reportUrl ?? "", baseUrl).toString();
 }
 
 /**
@@ -350,9 +360,9 @@ export function buildDigest(output: MetricsOutput, options: DigestOptions): Dige
   const teams = tracking.filter((t) => t.kind === "team");
   const visible = [orgTracking, ...teams].filter((t): t is TargetTracking => t !== null && !t.suppressed);
   const regressionGroups = output.groups.filter((g) => g.kind === "org" || g.kind === "team");
-  const regressions = regressionGroups.flatMap((g) =>
-    guardrailRegressions(g, weekOf(g, week), weekOf(g, previousWeek)),
-  );
+  const compared = regressionGroups.map((g) => guardrailRegressions(g, weekOf(g, week), weekOf(g, previousWeek)));
+  const significant = compared.flatMap((c) => c.regressions).sort((a, b) => a.pValue - b.pValue);
+  const regressions = significant.slice(0, MAX_REGRESSIONS);
   const flagKeys = Object.keys(FLAG_LABELS) as DigestFlag["key"][];
   const flags: DigestFlag[] =
     ow === undefined || ow.suppressed
@@ -384,8 +394,14 @@ export function buildDigest(output: MetricsOutput, options: DigestOptions): Dige
       fellBelow: visible.filter((t) => t.crossing === "fell-below"),
     },
     regressions,
+    regressionSummary: {
+      tested: compared.reduce((n, c) => n + c.tested, 0),
+      significant: significant.length,
+      shown: regressions.length,
+      test: REGRESSION_TEST,
+    },
     flags,
     warnings: warningsOf(output, ow, teams, end, options),
-    reportUrl: options.reportUrl ?? null,
+    reportUrl: absoluteLink(options.reportUrl, options.baseUrl),
   };
 }

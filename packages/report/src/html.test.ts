@@ -1,3 +1,4 @@
+import { addWeeks } from "@yardstick/core";
 import { MetricsOutput } from "@yardstick/metrics";
 import { describe, expect, it } from "vitest";
 import { DEFINITIONS, FOOTNOTE_ORDER } from "./definitions.js";
@@ -199,7 +200,28 @@ describe("renderReportHtml", () => {
     expect(out).toMatch(/Crossed the target this week<\/abbr><sup[^>]*>.*?<\/sup>: Team up\. Fell below: Team down\./);
     expect(out).toContain("▲ up");
     expect(out).toContain("▼ down");
-    expect(out).toMatch(/Team gone<\/th><td colspan="7" class="note"[^>]*>suppressed/);
+    expect(out).toMatch(/Team gone<\/th><td colspan="8" class="note"[^>]*>suppressed/);
+    // The projection column: up is at target, down has too few weeks for a trend.
+    expect(out).toMatch(/Target reached<\/abbr>/);
+    expect(out).toMatch(/>reached<\/td><\/tr>/);
+    expect(out).toMatch(/>unknown \(only 2 weeks with a value\)<\/td><\/tr>/);
+  });
+
+  it("shows a repository's adoption without a target, and the organisation's projection in the headline", () => {
+    const weeks = (target: number | null) =>
+      [0.4, 0.45, 0.5, 0.55, 0.6, 0.65].map((v, i) =>
+        weekFigures(addWeeks("2026-W42", i), { adoption: v, adoptionTarget: target, peopleToTarget: 2 }),
+      );
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 6 }),
+      groups: [
+        { kind: "org", name: "acme", weeks: weeks(0.8) },
+        { kind: "repo", name: "acme/api", weeks: weeks(null) },
+      ],
+    });
+    const out = renderReportHtml(doc, options);
+    expect(out).toContain("Target reached at the trend of the last 8 weeks: 2026-W50 (in 3 weeks).");
+    expect(out).toContain("no target (a repository is not a team)");
   });
 
   it("picks the last complete week, and is deterministic", () => {
@@ -227,6 +249,13 @@ describe("renderReportHtml", () => {
     expect(out).toContain('data-field="unresolvedAccounts" data-value="4"');
     expect(out).toContain("2026-11-24 06:00 UTC (3.0 h before this report)");
     expect(out).toContain("<code>2026.11.1</code>");
+    // A sync after the report's time (another clock) is never a negative age.
+    const later = renderReportHtml(output, {
+      ...options,
+      coverage: { lastSyncAt: new Date(options.generatedAt.getTime() + 324.5 * 3_600_000) },
+    });
+    expect(later).not.toMatch(/[−-]\d[\d.]* h before this report/);
+    expect(later).toContain("after this report&#39;s time");
     expect(out).toContain("merged (no deployment signal)");
   });
 

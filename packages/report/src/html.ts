@@ -14,7 +14,16 @@ import {
 } from "./format.js";
 import type { ReportOptions } from "./options.js";
 import { barChart, type ChartSeries, lineChart } from "./svg-chart.js";
-import { previousWeekOf, reportWeek, type TargetTracking, trackTargets, weekOf } from "./tracking.js";
+import {
+  basisText,
+  describeProjection,
+  judgedAdoption,
+  previousWeekOf,
+  reportWeek,
+  type TargetTracking,
+  trackTargets,
+  weekOf,
+} from "./tracking.js";
 
 const COLORS = {
   adoption: "#1f6feb",
@@ -113,12 +122,15 @@ function headline(output: MetricsOutput, week: string | null): string {
   const card = (key: DefinitionKey, field: string, value: number | null, text: string, change: string) =>
     `<div class="card"><div class="card-label">${label(key)}</div><div class="card-value">${figure("span", org, week, field, value, text, key)}</div><div class="card-change" title="Change from the previous week">${esc(change)} vs previous week</div></div>`;
   const prev = (f: (x: WeekFigures) => number | null) => (p === undefined || p.suppressed ? null : f(p));
+  const orgTracking = trackTargets(output, week).find((t) => t.kind === "org");
+  const judged = judgedAdoption(w);
+  const basis = basisText(w.adoptionBasis ?? "week");
   const adoptionLine =
-    w.adoption === null || w.adoptionTarget === null
+    judged === null || w.adoptionTarget === null
       ? "Adoption against target: n/a."
-      : w.adoption >= w.adoptionTarget
-        ? `Adoption is at or above the ${formatPercent(w.adoptionTarget)} target.`
-        : `Adoption is ${Math.round((w.adoptionTarget - w.adoption) * 100)} percentage points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work.`;
+      : judged >= w.adoptionTarget
+        ? `Adoption (${basis}) is at or above the ${formatPercent(w.adoptionTarget)} target.`
+        : `Adoption (${basis}) is ${Math.round((w.adoptionTarget - judged) * 100)} percentage points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work. Target reached at the trend of the last 8 weeks: ${orgTracking === undefined ? NA : describeProjection(orgTracking.projection)}.`;
   return `<section class="headline" id="headline">
 <h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}${w.provisional ? ` <span class="badge" title="${esc(DEFINITIONS.provisional.text)}">provisional</span>` : ""}</h2>
 <div class="cards">
@@ -195,25 +207,27 @@ function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[
     if (g === undefined) return "";
     const wk = week ?? "";
     if (t.suppressed) {
-      return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="7" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
+      return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="8" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
     }
     const noSignal = g.weeks.some((x) => x.mergedVariant !== null);
     const status =
-      t.atTarget === null
-        ? noSignal
-          ? "n/a: no deployment signal (merged variant under Coverage)"
-          : NA
-        : t.atTarget
-          ? "at or above"
-          : "below";
+      t.target === null && t.kind === "repo"
+        ? "no target (a repository is not a team)"
+        : t.atTarget === null
+          ? noSignal
+            ? "n/a: no deployment signal (merged variant under Coverage)"
+            : NA
+          : t.atTarget
+            ? "at or above"
+            : "below";
     const crossing = t.crossing === "crossed" ? "crossed the target" : t.crossing === "fell-below" ? "fell below" : "";
-    return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td></tr>`;
+    return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td><td title="${esc(DEFINITIONS.projection.text)}">${esc(t.target === null ? "" : `${describeProjection(t.projection)}${t.basis === "rolling4w" ? " (judged on the 4-week value)" : ""}`)}</td></tr>`;
   });
   const crossed = tracking.filter((t) => t.crossing === "crossed").map((t) => esc(groupLabel(t)));
   const fell = tracking.filter((t) => t.crossing === "fell-below").map((t) => esc(groupLabel(t)));
   return `<h3>Where each group stands, week ${esc(week ?? NA)}</h3>
 <p>${label("crossing", "Crossed the target this week")}: ${crossed.length === 0 ? "none" : crossed.join(", ")}. Fell below: ${fell.length === 0 ? "none" : fell.join(", ")}.</p>
-<table class="figures"><thead><tr><th scope="col">Group</th><th scope="col">${label("adoption", "This week")}</th><th scope="col">${label("adoption4w", "4 weeks")}</th><th scope="col">${label("adoptionTarget")}</th><th scope="col">Status</th><th scope="col">${label("trend")}</th><th scope="col">${label("peopleToTarget")}</th><th scope="col">${label("crossing", "Change")}</th></tr></thead>
+<table class="figures"><thead><tr><th scope="col">Group</th><th scope="col">${label("adoption", "This week")}</th><th scope="col">${label("adoption4w", "4 weeks")}</th><th scope="col">${label("adoptionTarget")}</th><th scope="col">Status</th><th scope="col">${label("trend")}</th><th scope="col">${label("peopleToTarget")}</th><th scope="col">${label("crossing", "Change")}</th><th scope="col">${label("projection")}</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>`;
 }
 
@@ -611,7 +625,10 @@ function coverageSection(output: MetricsOutput, options: ReportOptions): string 
     const age =
       c.lastSyncAt === null
         ? "never synced"
-        : `${formatInstant(c.lastSyncAt)} (${formatHours((options.generatedAt.getTime() - c.lastSyncAt.getTime()) / 3_600_000)} before this report)`;
+        : c.lastSyncAt.getTime() > options.generatedAt.getTime()
+          ? // Never a negative age: a report timed before its data (another clock) says so.
+            `${formatInstant(c.lastSyncAt)} (after this report's time, ${formatInstant(options.generatedAt)}: the clocks disagree)`
+          : `${formatInstant(c.lastSyncAt)} (${formatHours((options.generatedAt.getTime() - c.lastSyncAt.getTime()) / 3_600_000)} before this report)`;
     facts.push(`<li>Last sync: ${esc(age)}.</li>`);
   }
   if (c?.syncStreamsWithErrors !== undefined) {

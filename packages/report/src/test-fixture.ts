@@ -30,6 +30,7 @@ export function weekFigures(week: string, overrides: Partial<WeekFigures> = {}):
     adoption: 0.625,
     adoption4w: 0.75,
     adoptionTarget: 0.8,
+    adoptionBasis: "week",
     peopleToTarget: 2,
     deployments: 6,
     deployDays: 4,

@@ -75,6 +75,43 @@ describe("trackTargets", () => {
   });
 });
 
+describe("trackTargets: the basis and the projection", () => {
+  const rising = (basis: "week" | "rolling4w", target: number | null = 0.8) =>
+    [0.4, 0.45, 0.5, 0.55, 0.6, 0.65].map((v, i) =>
+      weekFigures(addWeeks("2026-W42", i), {
+        adoption: v,
+        adoption4w: 0.85,
+        adoptionBasis: basis,
+        adoptionTarget: target,
+      }),
+    );
+  const doc = MetricsOutput.parse({
+    ...sampleOutput({ weeks: 6 }),
+    groups: [
+      { kind: "team", name: "weekly", weeks: rising("week") },
+      { kind: "team", name: "rolling", weeks: rising("rolling4w") },
+      { kind: "repo", name: "acme/api", weeks: rising("week", null) },
+    ],
+  });
+  const [weekly, rolling, repo] = trackTargets(doc, "2026-W47");
+
+  it("judges the target on the group's basis, and projects the week it is reached at the trend", () => {
+    // Weekly 65% rising 5 points a week: 80% three weeks on.
+    expect(weekly).toMatchObject({ basis: "week", atTarget: false });
+    expect(weekly?.projection).toMatchObject({ status: "projected", week: "2026-W50", weeksAway: 3 });
+    // The same weeks judged on the 4-week value (85%): at target.
+    expect(rolling).toMatchObject({ basis: "rolling4w", atTarget: true, projection: { status: "reached" } });
+  });
+
+  it("gives a repository without a configured target no status and no projection", () => {
+    expect(repo).toMatchObject({
+      target: null,
+      atTarget: null,
+      projection: { status: "unknown", reason: "no target" },
+    });
+  });
+});
+
 describe("projectAdoption", () => {
   const weeks = (values: (number | null)[]) =>
     values.map((adoption, i) => ({ week: addWeeks("2026-W30", i), adoption }));

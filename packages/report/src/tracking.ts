@@ -13,11 +13,21 @@ export interface TargetTracking {
   adoption: number | null;
   adoption4w: number | null;
   target: number | null;
+  /** What the target is judged on (config `adoption.basis`): the week's value or the rolling one. */
+  basis: "week" | "rolling4w";
   previousAdoption: number | null;
   trend: Trend | null;
   peopleToTarget: number | null;
   atTarget: boolean | null;
   crossing: Crossing | null;
+  /** When the target is reached at the recent trend of the judged value (see `projectAdoption`). */
+  projection: AdoptionProjection;
+}
+
+/** The adoption value a week is judged on: the week's, or the rolling one. */
+export function judgedAdoption(w: WeekFigures | undefined): number | null {
+  if (w === undefined) return null;
+  return (w.adoptionBasis ?? "week") === "rolling4w" ? w.adoption4w : w.adoption;
 }
 
 /** Differences smaller than half a percentage point read as flat. */
@@ -59,11 +69,13 @@ export function trackTargets(output: MetricsOutput, week: string | null): Target
     const prev = previousWeekOf(g, week);
     const adoption = w?.adoption ?? null;
     const target = w?.adoptionTarget ?? null;
+    const judged = judgedAdoption(w);
     const previousAdoption = prev?.adoption ?? null;
+    const previousJudged = judgedAdoption(prev);
     const previousTarget = prev?.adoptionTarget ?? target;
-    const atTarget = adoption === null || target === null ? null : adoption >= target;
-    const wasAtTarget =
-      previousAdoption === null || previousTarget === null ? null : previousAdoption >= previousTarget;
+    const atTarget = judged === null || target === null ? null : judged >= target;
+    const wasAtTarget = previousJudged === null || previousTarget === null ? null : previousJudged >= previousTarget;
+    const upTo = g.weeks.slice(0, g.weeks.findIndex((x) => x.week === week) + 1);
     const crossing: Crossing | null =
       atTarget === null || wasAtTarget === null || atTarget === wasAtTarget
         ? null
@@ -78,11 +90,16 @@ export function trackTargets(output: MetricsOutput, week: string | null): Target
       adoption,
       adoption4w: w?.adoption4w ?? null,
       target,
+      basis: w?.adoptionBasis ?? "week",
       previousAdoption,
       trend: trendOf(adoption, previousAdoption),
       peopleToTarget: w?.peopleToTarget ?? null,
       atTarget,
       crossing,
+      projection: projectAdoption(
+        upTo.map((x) => ({ week: x.week, adoption: x.suppressed ? null : judgedAdoption(x) })),
+        target,
+      ),
     };
   });
 }
@@ -134,4 +151,23 @@ export function projectAdoption(
   const weeksAway = Math.max(1, Math.ceil((target - fitted) / slope - 1e-9));
   if (weeksAway > PROJECTION_HORIZON_WEEKS) return { status: "not-at-this-trend", slopePerWeek: slope };
   return { status: "projected", week: addWeeks(last.week, weeksAway), weeksAway, slopePerWeek: slope };
+}
+
+/** A projection in words: "reached", "2027-W05 (in 8 weeks)", "not at this trend", or why unknown. */
+export function describeProjection(p: AdoptionProjection): string {
+  switch (p.status) {
+    case "reached":
+      return "reached";
+    case "projected":
+      return `${p.week} (in ${p.weeksAway} ${p.weeksAway === 1 ? "week" : "weeks"})`;
+    case "not-at-this-trend":
+      return "not at this trend";
+    case "unknown":
+      return `unknown (${p.reason})`;
+  }
+}
+
+/** "the week's value" or "the 4-week value": what a target is judged on, in words. */
+export function basisText(basis: "week" | "rolling4w"): string {
+  return basis === "rolling4w" ? "the 4-week value" : "the week's value";
 }

@@ -529,20 +529,28 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
           const current = series.at(-1) as (typeof series)[number];
           const previous = series.at(-2);
           const target = [...series].reverse().find((s) => s.target !== null)?.target ?? null;
+          const basis = [...m.values()].at(-1)?.adoptionBasis ?? "week";
+          const judged = (s: (typeof series)[number]) => (basis === "rolling4w" ? s.adoption4w : s.adoption);
+          const currentJudged = judged(current);
           return {
             kind: q.group,
             name,
             target,
+            basis,
             current: {
               week: current.week,
               adoption: current.adoption,
               adoption4w: current.adoption4w,
               peopleToTarget: current.peopleToTarget,
-              atTarget: current.adoption === null || target === null ? null : current.adoption >= target,
+              atTarget: currentJudged === null || target === null ? null : currentJudged >= target,
               suppressed: current.suppressed,
             },
             trend: trendOf(current.adoption, previous?.adoption ?? null),
-            projection: projectAdoption(series, target),
+            // At the trend of the value the target is judged on.
+            projection: projectAdoption(
+              series.map((s) => ({ week: s.week, adoption: judged(s) })),
+              target,
+            ),
             series,
           };
         });

@@ -162,6 +162,8 @@ export const AdoptionResponse = z.object({
       kind: GroupKindParam,
       name: z.string(),
       target: z.number().nullable(),
+      /** What the target is judged on (config `adoption.basis`): the week's adoption or the 4-week one. */
+      basis: z.enum(["week", "rolling4w"]),
       current: z.object({
         week: Week,
         adoption: z.number().nullable(),

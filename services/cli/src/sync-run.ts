@@ -1,3 +1,4 @@
+import { checkGitHubAccess } from "@yardstick/github";
 import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
 import type { SyncProgress } from "./progress.js";
 import { githubClientFor, type Runtime } from "./runtime.js";
@@ -25,6 +26,8 @@ export async function performSync(
   progress: SyncProgress,
 ): Promise<FailedJob[]> {
   const github = githubClientFor(runtime);
+  // Unreachable, or the credentials rejected: exit 3 in one line now, not after minutes of retries.
+  await checkGitHubAccess(github);
   const deps = createPipelineDeps({
     db: runtime.database.db,
     github,

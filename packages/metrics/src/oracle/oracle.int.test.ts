@@ -37,8 +37,11 @@ const date = (s: string) => new Date(s);
 const fullName = (r: { org: string; name: string }) => `${r.org}/${r.name}`;
 const isIgnored = compileGlobs([...DEFAULT_TRIVIAL_IGNORE]);
 
-/** The engine's input and the oracle's input, both built from one world. */
-function adapters(world: World, blind: ReadonlySet<string>) {
+/**
+ * The engine's input and the oracle's input, both built from one world. `skew`: merge times
+ * moved (change key -> new merge time), as a merge commit's clock can run behind its parent's.
+ */
+function adapters(world: World, blind: ReadonlySet<string>, skew: ReadonlyMap<string, Date> = new Map()) {
   const ORG = world.orgs()[0]?.login ?? "acme";
 
   function rosterOf() {
@@ -126,7 +129,7 @@ function adapters(world: World, blind: ReadonlySet<string>) {
       reviewsKnown: true,
       createdAt: date(pr.createdAt),
       firstCommitAt: firstAuthored(t),
-      mergedAt: date(pr.mergedAt),
+      mergedAt: skew.get(t.key) ?? date(pr.mergedAt),
       mergeMethod: pr.mergeMethod,
       landingShas: pr.resultCommits.length > 0 ? pr.resultCommits : [pr.mergeCommitSha ?? t.sha],
       commitShas: pr.commits,
@@ -282,7 +285,7 @@ function adapters(world: World, blind: ReadonlySet<string>) {
         key: t.key,
         repo: t.repo,
         credited: t.credited,
-        mergedAt: date(t.mergedAt),
+        mergedAt: skew.get(t.key) ?? date(t.mergedAt),
         ...(() => {
           const pr = t.kind === "pull_request" ? world.pull(t.repo, t.number ?? 0) : undefined;
           return {
@@ -292,7 +295,7 @@ function adapters(world: World, blind: ReadonlySet<string>) {
             reviewers: pr === undefined ? [] : pr.reviews.flatMap((r) => (human(r.user) ? [r.user] : [])),
           };
         })(),
-        deployedAt: t.deployedAt === null || blind.has(t.repo) ? null : date(t.deployedAt),
+        deployedAt: t.deployedAt === null || blind.has(t.repo) ? null : (skew.get(t.key) ?? date(t.deployedAt)),
         trivial: t.trivial,
         reverted: t.revertedWithin14Days,
         // The generator made it as a revert (whatever form its text takes).
@@ -301,7 +304,16 @@ function adapters(world: World, blind: ReadonlySet<string>) {
       })),
       deployments: [...world.truthDeployments()].flatMap((d) =>
         d.production && d.at !== null && !blind.has(d.repo)
-          ? [{ repo: d.repo, environment: d.environment, at: date(d.at), failed: d.failed, changes: d.changes }]
+          ? [
+              {
+                repo: d.repo,
+                environment: d.environment,
+                // A merge goes live when it merges: at its (moved) merge time.
+                at: (d.source === "merge" ? skew.get(d.changes[0] ?? "") : undefined) ?? date(d.at),
+                failed: d.failed,
+                changes: d.changes,
+              },
+            ]
           : [],
       ),
       usage: world
@@ -318,6 +330,54 @@ function adapters(world: World, blind: ReadonlySet<string>) {
 }
 
 /**
+ * Merge-is-deploy with clock skew: in every merge-deployed repository, every third pull request
+ * (neither a revert nor reverted, its merge deploying only itself) is stamped one minute before
+ * the previous merge on the branch, within the same UTC week and after its own commits and
+ * opening. The history order is unchanged; only the clock disagrees with it.
+ */
+function skewedMerges(world: World, truth: readonly TruthChange[]): Map<string, Date> {
+  const mergeRepos = new Set(world.repos().flatMap((r) => (r.deployMethod.kind === "merge" ? [fullName(r)] : [])));
+  const skew = new Map<string, Date>();
+  for (const repo of mergeRepos) {
+    const list = truth.filter((t) => t.repo === repo).sort((a, b) => Date.parse(a.mergedAt) - Date.parse(b.mergedAt));
+    let eligible = 0;
+    for (let i = 1; i < list.length; i++) {
+      const [prev, cur] = [list[i - 1] as TruthChange, list[i] as TruthChange];
+      if (cur.kind !== "pull_request" || cur.revertOf !== null || cur.revertedBy !== null) continue;
+      if (cur.deployedAt !== cur.mergedAt) continue;
+      const moved = new Date(Date.parse(prev.mergedAt) - 60_000);
+      if (oracleWeekOf(moved) !== oracleWeekOf(new Date(cur.mergedAt))) continue;
+      const pr = world.pull(repo, cur.number ?? 0);
+      const commits = world.pullCommits(repo, cur.number ?? 0).map((c) => Date.parse(c.author.date));
+      if (pr === undefined || Date.parse(pr.createdAt) >= moved.getTime()) continue;
+      if (commits.some((x) => x >= moved.getTime())) continue;
+      if (eligible++ % 3 === 0) skew.set(cur.key, moved);
+    }
+  }
+  return skew;
+}
+
+describe("metrics engine against the ground-truth oracle, merges stamped before their parents", () => {
+  const world = World.from(
+    generateWorld({ seed: 5, engineers: 120, teams: 5, repositories: 20, weeks: 26, now: "2026-09-07T00:00:00Z" }),
+    { truth: true },
+  );
+  const truth = [...world.truthChanges()];
+  const skew = skewedMerges(world, truth);
+  const { engineInput, oracleInput } = adapters(world, new Set(), skew);
+  const now = new Date(world.header.now);
+  const FROM = oracleWeekOf(new Date(world.header.start));
+  const TO = oracleWeekOf(new Date(now.getTime() - 86_400_000));
+
+  it("agrees on every figure: a merge is never a rollback, whatever its clock says", () => {
+    expect(skew.size).toBeGreaterThan(20);
+    const engine = computeMetrics(MetricsInput.parse(engineInput(truth, "UTC")), { from: FROM, to: TO, now });
+    const diffs = differences(engine, oracleMetrics(oracleInput(truth, 0), FROM, TO));
+    expect({ count: diffs.length, first: diffs.slice(0, 20) }).toEqual({ count: 0, first: [] });
+  });
+});
+
+/**
  * Worlds, the organisation's time zone (name for the engine, fixed UTC offset in minutes for the
  * oracle), and the figures allowed to be zero in every group-week of that world (too rare in it).
  */
@@ -331,7 +391,8 @@ const WORLDS: [string, GenerateOptions, { zone: string; offset: number; blind: n
     // Weeks start on Sunday 18:30 UTC: changes and deployments near midnight move week.
     // Its first two repositories are configured with no deployment signal: the "merged" variant.
     { zone: "Asia/Kolkata", offset: 330, blind: 2 },
-    ["flags.volumeSpike"],
+    // The merged variant is a repository's, and a repository has no adoption target by default.
+    ["flags.volumeSpike", "mergedVariant.peopleToTarget"],
   ],
 ];
 

@@ -338,7 +338,11 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
         aiShare: nd === null || nd === 0 || aind === null ? null : aind / nd,
         adoption: share(adopters, a),
         adoption4w: share(adopters4w, a),
-        peopleToTarget: a === 0 ? null : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
+        // docs/metrics.md: a repository is not a team, so it has no target (none configured here).
+        peopleToTarget:
+          a === 0 || scope.kind === "repo"
+            ? null
+            : Math.max(0, Math.ceil(Math.round(target * a * 1e9) / 1e9) - adopters),
       };
     };
     const o = outcome(

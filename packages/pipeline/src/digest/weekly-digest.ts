@@ -63,6 +63,7 @@ export async function buildWeeklyDigest(
     generatedAt: options.now,
     coverage: await readCoverage(deps.db),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
+    ...(deps.config.digest.reportUrl === undefined ? {} : { baseUrl: deps.config.digest.reportUrl }),
   });
   return { digest, rendered: renderDigest(digest), output };
 }

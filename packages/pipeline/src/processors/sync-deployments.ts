@@ -96,7 +96,9 @@ export async function syncDeployments(
     case "merge":
       break;
   }
-  const detected = detectDeployments([signals]).deployments;
+  // The window holds whatever the source's own filter is (a workflow run's `created` filter is by
+  // day, and not every server applies it): nothing before the backfill start is stored.
+  const detected = detectDeployments([signals]).deployments.filter((d) => d.createdAt >= since);
   await deps.db.transaction(async (tx) => {
     await upsertDeployments(tx, detected);
     // The marker was read before this job started, so it never claims more than was read here;

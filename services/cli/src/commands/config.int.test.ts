@@ -145,5 +145,11 @@ describe("yardstick config check / print (real process)", () => {
     const result = await run(["config", "check", file]);
     expect(result.code).toBe(0);
     expect(await readFile(file, "utf8")).toContain("# Yardstick configuration");
+    // Valid, but not ready: the placeholder organisation and no token are warned about.
+    expect(result.stdout).toContain('warning: github.organizations names "my-org", the placeholder');
+    expect(result.stdout).toContain("warning: no GitHub credentials: set GITHUB_TOKEN");
+    const ready = await run(["config", "check", example], { env: { ...secrets, GITHUB_TOKEN: "ghp_x" } });
+    expect(ready.code).toBe(0);
+    expect(ready.stdout).not.toContain("warning:");
   });
 });

@@ -3,6 +3,7 @@ import {
   type DeploymentDetection,
   type LoadedConfig,
   loadConfig,
+  PLACEHOLDER_ORG,
   parseEnv,
   redactConfig,
 } from "@yardstick/config";
@@ -86,6 +87,26 @@ export function summarizeConfig(config: Config, env: EnvSource): string[] {
   ];
 }
 
+/**
+ * What is valid but will not work yet: the starter file's placeholder organisation, and no GitHub
+ * credentials (without them `yardstick run` runs the simulated demo instead).
+ */
+export function configWarnings(config: Config, env: EnvSource): string[] {
+  const out: string[] = [];
+  if (config.github.organizations.some((o) => o.name === PLACEHOLDER_ORG)) {
+    out.push(
+      `warning: github.organizations names "${PLACEHOLDER_ORG}", the placeholder \`yardstick init\` writes: set it to your GitHub organisation`,
+    );
+  }
+  const set = (name: string) => env[name] !== undefined && env[name] !== "";
+  if (!set("GITHUB_TOKEN") && !set("GITHUB_APP_ID")) {
+    out.push(
+      "warning: no GitHub credentials: set GITHUB_TOKEN (a fine-grained token with read-only access, README) or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID; without them `yardstick run` runs the simulated demo",
+    );
+  }
+  return out;
+}
+
 export function registerConfig(program: Command): void {
   const config = program.command("config").description("Check and show the configuration (yardstick.config.yaml).");
 
@@ -102,6 +123,7 @@ export function registerConfig(program: Command): void {
       const lines = [
         loaded.path === null ? "ok: no configuration file; using the defaults" : `ok: ${loaded.path}`,
         ...summarizeConfig(loaded.config, process.env),
+        ...configWarnings(loaded.config, process.env),
       ];
       process.stdout.write(`${lines.join("\n")}\n`);
     });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mondayOf } from "@yardstick/core";
+import { addWeeks, isoWeekOf, mondayOf } from "@yardstick/core";
 import { generateWorld, presetOptions, World } from "@yardstick/github-sim";
 import { MetricsOutput } from "@yardstick/metrics";
 import { renderReportCsv, reportRows, toCsv } from "@yardstick/report";
@@ -50,6 +50,20 @@ afterAll(() => {
 });
 
 const db = () => ["--config", configFile, "--database-url", `pglite:${dataDir}`];
+
+describe("the demo's clock", () => {
+  it("ends the simulated history at the real last complete week, and times the report now (no negative ages)", () => {
+    const started = new Date();
+    expect(document.weeks.at(-1)).toBe(addWeeks(isoWeekOf(started, "UTC"), -1));
+    const html = readFileSync(join(dir, "out", "report.html"), "utf8");
+    expect(html).toMatch(/simulated data ending \d{4}-\d{2}-\d{2}/);
+    expect(html).not.toMatch(/−?-\d[\d.]* h before this report/);
+    const generated = /generated (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC/.exec(html)?.[1];
+    expect(generated, "the report's generated-at").toBeDefined();
+    // Real time: within the last hour, not the simulated world's clock.
+    expect(Math.abs(Date.parse(`${generated?.replace(" ", "T")}:00Z`) - started.getTime())).toBeLessThan(3_600_000);
+  });
+});
 
 describe("yardstick report", () => {
   it("reads the database like `yardstick metrics`: the same figures as its JSON for the same range", async () => {

@@ -2,7 +2,7 @@ import { InputError, RepoFullName } from "@yardstick/core";
 import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
-import { openRuntime } from "../runtime.js";
+import { openRuntime, type Runtime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
 
 function parseRepos(values: readonly string[]): string[] {
@@ -17,15 +17,43 @@ function parseRepos(values: readonly string[]): string[] {
   return [...values];
 }
 
-function parseSince(value: string | undefined): string | null {
+const DAY_MS = 86_400_000;
+/** The longest backfill the configuration accepts (`thresholds.backfillDays`). */
+const MAX_BACKFILL_DAYS = 3650;
+
+function parseSince(value: string | undefined, now: Date): string | null {
   if (value === undefined) return null;
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError("input.sync", "bad --since", [
-      { path: "--since", message: `not a date: ${JSON.stringify(value)}`, example: "2026-06-01" },
-    ]);
+  const bad = (message: string) =>
+    new InputError("input.sync", "bad --since", [{ path: "--since", message, example: "2026-06-01" }]);
+  if (Number.isNaN(date.getTime())) throw bad(`not a date: ${JSON.stringify(value)}`);
+  if (date.getTime() >= now.getTime()) throw bad(`${JSON.stringify(value)} is not in the past`);
+  if (now.getTime() - date.getTime() > MAX_BACKFILL_DAYS * DAY_MS) {
+    throw bad(`${JSON.stringify(value)} is more than ${MAX_BACKFILL_DAYS} days ago`);
   }
   return date.toISOString();
+}
+
+/**
+ * `--since` for this run: the backfill window every job reads (discovery's repositories and
+ * `--repo` ones alike; pull requests, branch history, deployments, incidents, attribution and the
+ * weeks rolled up) reaches back to it. Jobs run by `yardstick worker` read the workers' own
+ * configuration, so with REDIS_URL the option is refused rather than silently ignored.
+ */
+function honourSince(runtime: Runtime, since: string | null, now: Date): Runtime {
+  if (since === null) return runtime;
+  if (runtime.env.REDIS_URL !== undefined) {
+    throw new InputError("input.sync", "--since cannot reach the workers", [
+      {
+        path: "--since",
+        message:
+          "with REDIS_URL the sync runs in `yardstick worker` processes, which read their own configuration: set thresholds.backfillDays there instead, or run this sync without REDIS_URL",
+        example: "thresholds: { backfillDays: 365 }",
+      },
+    ]);
+  }
+  const backfillDays = Math.ceil((now.getTime() - new Date(since).getTime()) / DAY_MS);
+  return { ...runtime, config: { ...runtime.config, thresholds: { ...runtime.config.thresholds, backfillDays } } };
 }
 
 interface SyncOptions {
@@ -47,7 +75,10 @@ export function registerSync(program: Command): void {
       "--repo <owner/name...>",
       "only these repositories (default: every repository of the configured organisations)",
     )
-    .option("--since <date>", "where a first sync starts (default: thresholds.backfillDays ago)")
+    .option(
+      "--since <date>",
+      "how far back this sync reads what it has not read before, in every repository (default: thresholds.backfillDays ago); not with REDIS_URL",
+    )
     .addOption(
       new Option("--queue-prefix <prefix>", "Redis key prefix of the queues (as given to `yardstick worker`)")
         .env("YARDSTICK_QUEUE_PREFIX")
@@ -67,10 +98,11 @@ GitHub unavailable.`,
     )
     .action(async (options: SyncOptions) => {
       const repos = parseRepos(options.repo ?? []);
-      const since = parseSince(options.since);
-      const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+      const since = parseSince(options.since, new Date());
+      const opened = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
       const progress = new SyncProgress();
       try {
+        const runtime = honourSince(opened, since, new Date());
         if (repos.length === 0 && runtime.config.github.organizations.length === 0) {
           throw new InputError("config.invalid", "nothing to sync", [
             {
@@ -89,7 +121,7 @@ GitHub unavailable.`,
         for (const f of failed) process.stdout.write(`failed: ${f.name} ${f.jobId}: ${f.reason}\n`);
         if (failed.length > 0) process.exitCode = ExitCode.failure;
       } finally {
-        await runtime.close();
+        await opened.close();
       }
     });
 }

@@ -302,6 +302,14 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(payments.series.length).toBe(12);
       expect(payments.target).toBe(0.8);
       expect(["reached", "projected", "not-at-this-trend", "unknown"]).toContain(payments.projection.status);
+      expect(payments.basis).toBe("week");
+      // A repository is not a team: no target unless configured, so no projection either.
+      const repos = await get("/api/v1/adoption?group=repo");
+      expect(repos.status, repos.text).toBe(200);
+      for (const g of repos.json.groups) {
+        expect(g.target).toBeNull();
+        expect(g.projection).toEqual({ status: "unknown", reason: "no target" });
+      }
       const status = await get("/api/v1/status");
       expect(status.status, status.text).toBe(200);
       expect(status.json.rollups.computedAt).toBe(now.toISOString());

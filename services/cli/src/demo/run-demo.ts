@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "@yardstick/config";
-import { addWeeks, isoWeekOf } from "@yardstick/core";
+import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { type Database, migrateDatabase, openDatabase } from "@yardstick/db";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
@@ -32,6 +32,8 @@ export interface DemoOptions {
    * (serving the dashboard until interrupted); they close when it returns.
    */
   whileOpen?: (open: { db: Database; config: Config; result: DemoResult }) => Promise<void>;
+  /** The run's clock (default: the real time); the simulated history ends at its week's start. */
+  now?: Date;
 }
 
 export interface DemoResult {
@@ -59,13 +61,19 @@ const DEMO_TOKEN = "yardstick-demo-token";
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const logger = options.logger ?? createLogger({ service: "demo", level: "warn" });
-  const world = World.from(generateWorld(presetOptions(options.size, options.seed)), { truth: true });
-  const now = new Date(world.header.now);
+  // One clock: the run happens now, and the simulated history ends where the last complete week
+  // ends (this week's Monday 00:00 UTC), so the run's figures, and plain `yardstick metrics`,
+  // `report` and `digest` afterwards, lead with the same week; ages are measured from now.
+  const now = options.now ?? new Date();
+  const worldEnd = weekBounds(isoWeekOf(now, "UTC"), "UTC").start;
+  const world = World.from(generateWorld(presetOptions(options.size, options.seed, worldEnd.toISOString())), {
+    truth: true,
+  });
   const simulator = await startSimulator({
     world,
     tokens: [{ token: DEMO_TOKEN }],
     seed: options.seed,
-    now: () => now.getTime(),
+    now: () => Math.max(Date.now(), now.getTime()),
   });
   rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
@@ -108,14 +116,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       rest: usage.restRequests,
     });
     const coverage = await readCoverage(database.db);
+    // Generated now, after the sync: the last sync is a moment before it, never after.
+    const generatedAt = new Date(Math.max(Date.now(), now.getTime()));
     const reportHtml = renderReportHtml(output, {
-      title: `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated)`,
-      generatedAt: now,
+      title: `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated data ending ${worldEnd.toISOString().slice(0, 10)})`,
+      generatedAt,
       coverage,
     });
     const digest = renderDigest(
       // The report sits next to the digest: a relative link opens it from the folder.
-      buildDigest(output, { week: to, generatedAt: now, coverage, reportUrl: "report.html" }),
+      buildDigest(output, { week: to, generatedAt, coverage, reportUrl: "report.html" }),
     );
     const { metricsFile, summaryFile, reportFile, digestFile } = writeRunOutputs(
       options.outDir,
