@@ -1,7 +1,7 @@
 /**
  * The read API's latency against a full recompute of the same answer, in one run.
  *
- *   node --max-old-space-size=16000 --import tsx scripts/bench/api.ts \
+ *   node --max-old-space-size=16000 --expose-gc --import tsx scripts/bench/api.ts \
  *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seconds 10] [--connections 32]
  *
  * A synthetic organisation (the metrics package's generator: `--changes` changes, `--engineers`
@@ -46,61 +46,90 @@ const quiet = createLogger({
 });
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
-const world = syntheticInput({ changes, engineers, weeks, seed: 1 });
-const input = world.input;
-const now = world.end;
-const clockPrep = prepareMetrics({ ...input, changes: [], deployments: [] });
-const last = addWeeks(clockPrep.clock.weekOf(now), -1);
-const first = addWeeks(last, -(Math.min(weeks, 52) - 1));
-const year = { from: first, to: last };
-const allWeeks: string[] = [];
-for (let w = first; w <= last; w = addWeeks(w, 1)) allWeeks.push(w);
+/**
+ * Generates the organisation, measures the baseline and rolls it up into a fresh database. Runs in
+ * a function so that the world, its prepared facts and the rollup batch (gigabytes at 1,000,000
+ * changes) are garbage once it returns: the API is then measured in a process holding what a
+ * `yardstick serve` holds, not a heap of many gigabytes whose every major collection a large
+ * answer's allocations would otherwise pay for.
+ */
+async function setUp() {
+  log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
+  const world = syntheticInput({ changes, engineers, weeks, seed: 1 });
+  const input = world.input;
+  const now = world.end;
+  const clock = prepareMetrics({ ...input, changes: [], deployments: [] }).clock;
+  const last = addWeeks(clock.weekOf(now), -1);
+  const first = addWeeks(last, -(Math.min(weeks, 52) - 1));
+  const year = { from: first, to: last };
+  const allWeeks: string[] = [];
+  for (let w = first; w <= last; w = addWeeks(w, 1)) allWeeks.push(w);
 
-// Baseline: what a reader paid before the read model, for the same answers.
-log("baseline: full recompute of one group-week");
-let t0 = process.hrtime.bigint();
-const one = computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
-const recomputeGroupWeekMs = ms(t0);
-log("baseline: full recompute of a year of every team");
-t0 = process.hrtime.bigint();
-computeMetrics(input, { ...year, now, kinds: ["team"] });
-const recomputeYearOfTeamsMs = ms(t0);
+  // Baseline: what a reader paid before the read model, for the same answers.
+  log("baseline: full recompute of one group-week");
+  let t0 = process.hrtime.bigint();
+  const one = computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
+  const recomputeGroupWeekMs = ms(t0);
+  log("baseline: full recompute of a year of every team");
+  t0 = process.hrtime.bigint();
+  computeMetrics(input, { ...year, now, kinds: ["team"] });
+  const recomputeYearOfTeamsMs = ms(t0);
 
-log("rolling up (untimed)");
-const t = await createTestDatabase();
-const prep = prepareMetrics(input);
-const batch = fullRollupBatch(prep, allWeeks, now, now);
-t0 = process.hrtime.bigint();
-await storeRollups(t.db, { ...batch, replaceWeeks: { from: first, to: last } });
-const storeMs = ms(t0);
-await writeRollupState(t.db, {
-  fromWeek: first,
-  toWeek: last,
-  computedNow: now,
-  watermark: now,
-  fingerprint: "bench",
-  lastMode: "full",
-  lastRunAt: now,
-  lastFullAt: now,
-  notes: notesOf(prep) as unknown as Record<string, unknown>,
-  notesAt: now,
-});
-log(
-  `stored ${batch.rows.length} rows, ${batch.changes.length} drill-down changes, ${batch.deployments.length} deployments in ${(storeMs / 1000).toFixed(1)} s`,
-);
+  log("rolling up (untimed)");
+  const t = await createTestDatabase();
+  const prep = prepareMetrics(input);
+  const batch = fullRollupBatch(prep, allWeeks, now, now);
+  t0 = process.hrtime.bigint();
+  await storeRollups(t.db, { ...batch, replaceWeeks: { from: first, to: last } });
+  const storeMs = ms(t0);
+  await writeRollupState(t.db, {
+    fromWeek: first,
+    toWeek: last,
+    computedNow: now,
+    watermark: now,
+    fingerprint: "bench",
+    lastMode: "full",
+    lastRunAt: now,
+    lastFullAt: now,
+    notes: notesOf(prep) as unknown as Record<string, unknown>,
+    notesAt: now,
+  });
+  log(
+    `stored ${batch.rows.length} rows, ${batch.changes.length} drill-down changes, ${batch.deployments.length} deployments in ${(storeMs / 1000).toFixed(1)} s`,
+  );
+  // A day in the middle of a week (the API takes days).
+  const day = (w: string) => new Date(clock.bounds(w).start.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+  return {
+    t,
+    first,
+    last,
+    firstDay: day(first),
+    lastDay: day(last),
+    org: one.groups[0]?.name ?? "org",
+    timeZone: input.config.timeZone,
+    size: {
+      changes,
+      engineers,
+      weeks,
+      groupWeeks: batch.rows.length,
+      drillDownRows: batch.changes.length + batch.deployments.length,
+    },
+    baseline: { recomputeGroupWeekMs, recomputeYearOfTeamsMs },
+  };
+}
 
-const config = Config.parse({ timeZone: input.config.timeZone });
+const setup = await setUp();
+const { t, last, org } = setup;
+// Collect the set-up's heap now (node --expose-gc), so no request pays for it.
+(globalThis as { gc?: () => void }).gc?.();
+log(`heap after set-up: ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`);
+
+const config = Config.parse({ timeZone: setup.timeZone });
 const { token } = await createApiToken(t.db, { name: "bench", role: "viewer" });
 // Every answer read from PostgreSQL (no kept answers): what a reader waits for the first time
 // after each rollup run. A second server keeps answers (the default) for the repeated case.
 const api = await startApiServer({ logger: quiet, read: { db: t.db, config, metricsCacheBytes: 0 } });
 const cachedApi = await startApiServer({ logger: quiet, read: { db: t.db, config } });
-const org = one.groups[0]?.name ?? "org";
-const day = (w: string) => {
-  const { start } = prepareMetrics({ ...input, changes: [], deployments: [] }).clock.bounds(w);
-  return new Date(start.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
-};
 
 /** One route: latency of requests one at a time (what one reader waits), then throughput under `--connections`. */
 async function load(path: string, base = api.url) {
@@ -146,9 +175,10 @@ async function load(path: string, base = api.url) {
 
 log(`loading the API: ${connections} connections, ${seconds} s a route`);
 const groupWeek = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}`);
-const yearOfTeams = await load(`/api/v1/metrics?from=${day(first)}&to=${day(last)}&group=team`);
+const yearPath = `/api/v1/metrics?from=${setup.firstDay}&to=${setup.lastDay}&group=team`;
+const yearOfTeams = await load(yearPath);
 const changesPage = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}/changes?limit=50`);
-const yearOfTeamsKept = await load(`/api/v1/metrics?from=${day(first)}&to=${day(last)}&group=team`, cachedApi.url);
+const yearOfTeamsKept = await load(yearPath, cachedApi.url);
 await api.close();
 await cachedApi.close();
 await t.drop();
@@ -156,22 +186,18 @@ await t.drop();
 process.stdout.write(
   `${JSON.stringify(
     {
-      size: {
-        changes,
-        engineers,
-        weeks,
-        groupWeeks: batch.rows.length,
-        drillDownRows: batch.changes.length + batch.deployments.length,
-      },
+      size: setup.size,
       loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       baseline: {
-        recomputeGroupWeekMs: Math.round(recomputeGroupWeekMs),
-        recomputeYearOfTeamsMs: Math.round(recomputeYearOfTeamsMs),
+        recomputeGroupWeekMs: Math.round(setup.baseline.recomputeGroupWeekMs),
+        recomputeYearOfTeamsMs: Math.round(setup.baseline.recomputeYearOfTeamsMs),
       },
       api: { connections, seconds, groupWeek, yearOfTeams, changesPage, yearOfTeamsKept },
       ratios: {
-        groupWeekP95VsRecompute: Number((groupWeek.oneAtATime.p95Ms / recomputeGroupWeekMs).toFixed(5)),
-        yearOfTeamsP95VsRecompute: Number((yearOfTeams.oneAtATime.p95Ms / recomputeYearOfTeamsMs).toFixed(5)),
+        groupWeekP95VsRecompute: Number((groupWeek.oneAtATime.p95Ms / setup.baseline.recomputeGroupWeekMs).toFixed(5)),
+        yearOfTeamsP95VsRecompute: Number(
+          (yearOfTeams.oneAtATime.p95Ms / setup.baseline.recomputeYearOfTeamsMs).toFixed(5),
+        ),
       },
     },
     null,

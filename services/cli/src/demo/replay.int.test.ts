@@ -118,24 +118,11 @@ const SHAPES: Record<string, Record<string, number>> = {
 /**
  * Differences between the engine and the oracle that are known engine defects, by fixture, each
  * with its issue. They are asserted exactly: when the defect is fixed the test fails, and the
- * entry goes.
- *
- * ghostty (issue 15, "order merge-is-deploy deployments by first-parent position"): seven commits
- * rebased and pushed at once (073bffcff..93bf7d810, 2026-08-21) share one committer second; the
- * engine orders deployments of equal time by id (sha), not by first-parent position, so three of
- * them look like rollbacks of the one before and count as failed (recovered in 0 hours).
- * METRICS.md: with merge-is-deploy a merge is never a rollback; the oracle follows it.
+ * entry goes. None today: ghostty's seven commits rebased and pushed at once (073bffcff..93bf7d810,
+ * 2026-08-21, one committer second) looked like rollbacks of each other until merge-is-deploy
+ * deployments followed first-parent positions instead of timestamps (issue 15).
  */
-const KNOWN_DIFFERENCES: Record<string, string[]> = {
-  "ghostty-org+ghostty.jsonl.gz": ["org:ghostty-org", "repo:ghostty-org/ghostty"].flatMap((group) =>
-    [
-      "changeFailureRate: engine 0.0410958904109589 oracle 0",
-      "recoveryHoursMedian: engine 0 oracle null",
-      "guardrails.other.changeFailureRate: engine 0.0410958904109589 oracle 0",
-      "guardrails.other.recoveryHoursMedian: engine 0 oracle null",
-    ].map((d) => `${group} 2026-W34 ${d}`),
-  ),
-};
+const KNOWN_DIFFERENCES: Record<string, string[]> = {};
 
 /** Figures as JSON (dates as strings), without the clock-dependent `provisional`. */
 const plain = (o: MetricsOutput) =>
