@@ -277,11 +277,11 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
               q.name ?? null,
               admin,
             ]);
-      let json = key === null ? undefined : metricsCache.get(key);
-      if (json === undefined) {
+      let body = key === null ? undefined : metricsCache.get(key);
+      if (body === undefined) {
         // The figures' stored JSON text spliced, not parsed and serialised again (a year of every
         // team is tens of megabytes); the same document as `yardstick metrics --format json`.
-        ({ json } = await readStoredMetricsJson(
+        const { json } = await readStoredMetricsJson(
           { db: deps.db, config: deps.config },
           {
             from,
@@ -291,8 +291,9 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
             ...(q.name === undefined ? {} : { name: q.name }),
             viewerIsAdmin: admin,
           },
-        ));
-        if (key !== null) metricsCache.set(key, json);
+        );
+        body = Buffer.from(json);
+        if (key !== null) metricsCache.set(key, body);
       }
       // Reached with a state: without one, the read above answered 404 (not rolled up).
       const fresh = freshnessOf(state as NonNullable<typeof state>);
@@ -305,9 +306,9 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       );
       reply.header("last-modified", new Date(fresh.lastRunAt).toUTCString());
       reply.header("x-yardstick-computed-at", fresh.computedAt);
-      // A string with a JSON content type is sent as it is (Fastify serialises only objects).
+      // Bytes are sent as they are (Fastify serialises only objects).
       reply.type("application/json; charset=utf-8");
-      return reply.send(json as unknown as MetricsOutputBody);
+      return reply.send(body as unknown as MetricsOutputBody);
     },
   );
 
