@@ -100,6 +100,42 @@ export function StatusPage() {
           </tbody>
         </table>
       )}
+      <h2>GitHub rate budget</h2>
+      {s.rateBudget === null ? (
+        <p>Unknown: only workers sharing a Redis publish the budget they see (set REDIS_URL).</p>
+      ) : s.rateBudget.every((c) => c.resources.length === 0) ? (
+        <Empty>No worker has talked to GitHub with the configured credential yet.</Empty>
+      ) : (
+        <table data-testid="rate-budget">
+          <thead>
+            <tr>
+              <th scope="col">credential</th>
+              <th scope="col">budget</th>
+              <th scope="col">remaining</th>
+              <th scope="col">resets</th>
+              <th scope="col">seen</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.rateBudget.flatMap((c) =>
+              c.resources.map((r) => (
+                <tr key={`${c.credential}:${r.resource}`}>
+                  <th scope="row" title="a hash naming the token or App installation">
+                    {c.credential}
+                  </th>
+                  <td>{r.resource === "core" ? "REST" : r.resource === "graphql" ? "GraphQL" : r.resource}</td>
+                  <td>
+                    {r.remaining}
+                    {r.limit === null ? "" : ` of ${r.limit}`}
+                  </td>
+                  <td>{when(r.resetAt)}</td>
+                  <td>{when(r.seenAt)}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      )}
       <h2>Repositories</h2>
       {s.repositories.length === 0 ? (
         <Empty>No repository synced yet.</Empty>
