@@ -5,10 +5,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const composeFile = fileURLToPath(new URL("../infra/docker-compose.yml", import.meta.url));
+const dockerFile = fileURLToPath(new URL("../infra/Dockerfile", import.meta.url));
 
 interface ComposeService {
   image?: string;
-  build?: unknown;
+  build?: { target?: string };
+  read_only?: boolean;
   command?: string[];
   healthcheck?: unknown;
   environment?: Record<string, string>;
@@ -42,5 +44,76 @@ describe("infra/docker-compose.yml", () => {
     if (compose2.status !== 0 && !hasV1) return; // No compose here: the structural checks above still ran.
     const [bin, args] = compose2.status === 0 ? ["docker", ["compose"]] : ["docker-compose", []];
     execFileSync(bin as string, [...(args as string[]), "-f", composeFile, "config", "-q"], { stdio: "pipe" });
+  });
+});
+
+/** The Dockerfile's stages: name -> its instructions (continuation lines joined). */
+function stagesOf(text: string): Map<string, string[]> {
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  const stages = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) {
+      current = [line];
+      stages.set(from[2] ?? `stage${stages.size}`, current);
+    } else current?.push(line);
+  }
+  return stages;
+}
+
+describe("infra/Dockerfile", () => {
+  const text = readFileSync(dockerFile, "utf8");
+  const stages = stagesOf(text);
+  const stage = (name: string) => stages.get(name) ?? [];
+
+  it("has a build stage, a runtime stage last (the default target) and a demo target", () => {
+    expect([...stages.keys()]).toEqual(["build", "demo", "runtime"]);
+  });
+
+  it("builds the release and deploys the CLI's production dependencies in the build stage", () => {
+    const run = stage("build")
+      .filter((l) => l.startsWith("RUN"))
+      .join(" ");
+    expect(run).toContain("pnpm install --offline --frozen-lockfile");
+    expect(run).toContain("pnpm --filter @yardstick/cli build");
+    expect(run).toContain("pnpm --filter @yardstick/cli deploy --prod");
+  });
+
+  it("runs the release on a slim Node LTS image: only the deployed release copied, non-root, HEALTHCHECK", () => {
+    const runtime = stage("runtime");
+    const image = /^ARG NODE_IMAGE=(\S+)/m.exec(text)?.[1] ?? "";
+    expect(image).toMatch(/^node:(2[4-9]|[3-9]\d)[-.\w]*-slim$/);
+    expect(runtime[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
+    const copies = runtime.filter((l) => l.startsWith("COPY"));
+    expect(copies).toEqual(["COPY --from=build /release /app"]);
+    expect(runtime.some((l) => /^ENV .*NODE_ENV=production/.test(l))).toBe(true);
+    const user = runtime.filter((l) => l.startsWith("USER")).at(-1);
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER\s+(root|0)\b/);
+    expect(runtime.some((l) => l.startsWith("HEALTHCHECK") && l.includes("yardstick"))).toBe(true);
+    // Nothing of the simulator, generator, sources or test data by name either.
+    expect(runtime.join("\n")).not.toMatch(/github-sim|testdata|fixtures|tsx/);
+  });
+
+  it("runs the demo as a non-root user with a health check", () => {
+    const demo = stage("demo");
+    expect(demo.filter((l) => l.startsWith("USER")).at(-1)).toBe("USER node");
+    expect(demo.some((l) => l.startsWith("HEALTHCHECK"))).toBe(true);
+    expect(demo.some((l) => l.startsWith("CMD") && l.includes("--demo"))).toBe(true);
+  });
+
+  it("is what docker compose builds (runtime target, read-only root filesystem)", () => {
+    const compose = parse(readFileSync(composeFile, "utf8"), { merge: true }) as {
+      services: Record<string, ComposeService>;
+    };
+    for (const name of ["migrate", "worker", "api"]) {
+      expect(compose.services[name]?.build?.target).toBe("runtime");
+      expect(compose.services[name]?.read_only).toBe(true);
+    }
   });
 });

@@ -48,11 +48,11 @@ import {
   reposWithDataSince,
   restrictInput,
   rollupState,
-  syntheticInput,
   updateInputOf,
   updatePrepared,
   WeekClock,
 } from "@yardstick/metrics";
+import { syntheticInput } from "@yardstick/metrics/testing";
 import { numberOption } from "./options.js";
 
 const args = process.argv.slice(2);

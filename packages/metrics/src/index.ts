@@ -15,6 +15,5 @@ export * from "./read-model.js";
 export * from "./restrict.js";
 export * from "./reverts.js";
 export * from "./stats.js";
-export * from "./synthetic.js";
 export * from "./touched.js";
 export * from "./trivial.js";

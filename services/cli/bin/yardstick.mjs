@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The installed `yardstick` command: runs the TypeScript entry point through tsx's loader.
-import { register } from "tsx/esm/api";
+// The installed `yardstick` command: runs the release build (dist/lib/yardstick.mjs, made by
+// `pnpm build`) with plain node. In development, `pnpm yardstick` runs the sources through tsx.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/main.ts");
+const built = new URL("../dist/lib/yardstick.mjs", import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write(
+    "yardstick: the release build is missing (services/cli/dist). Run `pnpm build` first, or `pnpm yardstick` to run the sources through tsx.\n",
+  );
+  process.exit(2);
+}
+await import(built.href);

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 
 /**
@@ -27,6 +29,8 @@ export async function runCli(
 }
 
 const ROOT = resolve(import.meta.dirname, "../../..");
+/** tsx's loader by URL, so a child in another working directory finds it. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface CliRun {
   code: number | null;
@@ -35,19 +39,17 @@ export interface CliRun {
 }
 
 /**
- * Test helper: the real `yardstick` command in a child process, with its exit code and output.
- * From the repository root as the README runs it, or, with `cwd`, through the installed bin
- * script. `env` given: only those variables (plus PATH), so the developer's own cannot leak in;
- * absent: this process's environment.
+ * Test helper: the real `yardstick` command in a child process, with its exit code and output,
+ * run from its sources through tsx (as `pnpm yardstick` does), in the repository root or in
+ * `cwd`. (The installed bin runs the release build; release.int.test.ts tests that.) `env`
+ * given: only those variables (plus PATH), so the developer's own cannot leak in; absent: this
+ * process's environment.
  */
 export function runCliProcess(
   args: readonly string[],
   options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
-  const entry =
-    options.cwd === undefined
-      ? ["--import", "tsx", "services/cli/src/main.ts"]
-      : [join(ROOT, "services/cli/bin/yardstick.mjs")];
+  const entry = ["--import", TSX_LOADER, join(ROOT, "services/cli/src/main.ts")];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...entry, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -1,14 +1,34 @@
 import { parseEnv } from "@yardstick/config";
-import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
+import { AppError, addWeeks, InputError, isoWeekOf } from "@yardstick/core";
 import { createRollupDeps, readCoverage, readMetrics, renderDigest } from "@yardstick/pipeline";
 import { buildDigest, renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
-import { type DemoResult, runDemo, summarise, writeRunOutputs } from "../demo/run-demo.js";
+import type { DemoResult } from "../demo/run-demo.js";
 import { serveDemoDashboard } from "../demo/serve-demo.js";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
+import { summarise, writeRunOutputs } from "../run-outputs.js";
 import { openRuntime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
+
+/**
+ * The demo module, loaded on demand. A production install (the release image) leaves out the
+ * simulator's GitHub schema package: then the demo cannot run, and says where it can.
+ */
+async function loadDemo(): Promise<typeof import("../demo/run-demo.js")> {
+  try {
+    return await import("../demo/run-demo.js");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND") {
+      throw new AppError(
+        "unavailable.demo",
+        "the zero-setup demo needs the GitHub simulator, which this installation leaves out (production dependencies only). Set GITHUB_TOKEN (or the GitHub App variables) to run against GitHub, or use the demo image (docker build --target demo) or a development checkout (`pnpm install`).",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
 
 interface RunOptions {
   demo?: boolean;
@@ -104,6 +124,8 @@ dependency unavailable.`,
             `Report: ${result.reportFile}\nDigest: ${result.digestFile}\nFigures: ${result.metricsFile}\nSummary: ${result.summaryFile}\n(${((Date.now() - started) / 1000).toFixed(1)} s; simulated organisation; ${result.pullRequestsSynced} of ${result.pullRequestsInWorld} merged pull requests in the world synced; ${result.failedJobs} failed jobs)\n`,
           );
         };
+        // Loaded on demand: the simulator is the demo's alone (a chunk of its own in the release build).
+        const { runDemo } = await loadDemo();
         const result = await runDemo({
           size: options.size,
           seed: options.seed,
