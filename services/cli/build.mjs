@@ -104,7 +104,8 @@ cpSync(join(here, "../../packages/db/migrations"), join(dist, "migrations"), { r
 const webDist = join(here, "../web/dist");
 const webBuilt = existsSync(join(webDist, "index.html"));
 if (webBuilt) cpSync(webDist, join(dist, "web"), { recursive: true });
-else process.stderr.write("build: the dashboard is not built (pnpm --filter @yardstick/web build): dist/web left out\n");
+else
+  process.stderr.write("build: the dashboard is not built (pnpm --filter @yardstick/web build): dist/web left out\n");
 const lazyExternals = [...externals.keys()].filter((name) => !staticExternals.has(name)).sort();
 const externalsJson = { static: [...staticExternals].sort(), lazy: lazyExternals };
 writeFileSync(join(dist, "externals.json"), `${JSON.stringify(externalsJson, null, 2)}\n`);

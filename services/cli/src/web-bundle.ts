@@ -7,10 +7,10 @@ import { dashboardBuilt } from "@yardstick/api";
  * The dashboard's built bundle: beside the release build's code (dist/web, copied there by
  * build.mjs), else the workspace's services/web/dist (`pnpm --filter @yardstick/web build`).
  */
-export const WEB_DIST = [
-  fileURLToPath(new URL("../web", import.meta.url)),
-  fileURLToPath(new URL("../../web/dist", import.meta.url)),
-].find((dir) => existsSync(join(dir, "index.html"))) ?? fileURLToPath(new URL("../../web/dist", import.meta.url));
+export const WEB_DIST =
+  [fileURLToPath(new URL("../web", import.meta.url)), fileURLToPath(new URL("../../web/dist", import.meta.url))].find(
+    (dir) => existsSync(join(dir, "index.html")),
+  ) ?? fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 /** One line saying where the dashboard is, or that it is not built and how to build it. */
 export function dashboardLine(url: string, root = WEB_DIST): string {
