@@ -11,11 +11,13 @@
  *
  * - baseline: the same answers recomputed from the input (`computeMetrics`: prepare and evaluate),
  *   as every reader did before the read model: one group-week, and a year of every team;
- * - the API (`buildApi`, over loopback HTTP, keeping no rendered answers: every request reads
- *   PostgreSQL), loaded by autocannon with `--connections` connections for `--seconds` seconds per
- *   route: one group-week, a year of weekly figures of every team, and one page of a group-week's
- *   changes. Latency percentiles and requests/s. Then the year of every team again from a server
- *   that keeps rendered answers (the default), as repeated readers see it.
+ * - the API (`buildApi`, over loopback HTTP): first each route one request at a time (what one
+ *   reader waits) from a server keeping no rendered answers (every request reads PostgreSQL): one
+ *   group-week, a year of weekly figures of every team, one page of a group-week's changes; then
+ *   the year of every team from a server keeping rendered answers (the default), as repeated
+ *   readers see it; then each route under autocannon with `--connections` connections for
+ *   `--seconds` seconds, the heaviest last (abandoned requests keep a server busy after autocannon
+ *   stops, which must not be charged to another measurement).
  *
  * Prints one JSON object; progress goes to stderr.
  */
@@ -132,8 +134,8 @@ const { token } = await createApiToken(t.db, { name: "bench", role: "viewer" });
 const api = await startApiServer({ logger: quiet, read: { db: t.db, config, metricsCacheBytes: 0 } });
 const cachedApi = await startApiServer({ logger: quiet, read: { db: t.db, config } });
 
-/** One route: latency of requests one at a time (what one reader waits), then throughput under `--connections`. */
-async function load(path: string, base = api.url) {
+/** One route's latency one request at a time (what one reader waits), for `seconds` and at least 20 requests. */
+async function oneAtATime(path: string, base: string) {
   const sequential: number[] = [];
   let bytes = 0;
   const until = Date.now() + seconds * 1000;
@@ -148,6 +150,16 @@ async function load(path: string, base = api.url) {
   sequential.sort((a, b) => a - b);
   const q = (p: number) =>
     Number((sequential[Math.min(sequential.length - 1, Math.floor(p * sequential.length))] ?? 0).toFixed(1));
+  log(`${base === api.url ? "" : "(kept answers) "}${path}: one at a time p50 ${q(0.5)} ms, p95 ${q(0.95)} ms`);
+  return { path, bytes, oneAtATime: { requests: sequential.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99) } };
+}
+
+/**
+ * One route under `--connections` connections for `--seconds` (autocannon). Run after every
+ * one-at-a-time measurement: requests autocannon gives up on keep the server busy after it stops,
+ * which would otherwise be charged to the next measurement.
+ */
+async function concurrent(path: string, base: string) {
   const result = await autocannon({
     url: `${base}${path}`,
     connections,
@@ -155,31 +167,31 @@ async function load(path: string, base = api.url) {
     headers: { authorization: `Bearer ${token}` },
     timeout: 120,
   });
-  log(
-    `${path}: one at a time p50 ${q(0.5)} ms, p95 ${q(0.95)} ms; ${Math.round(result.requests.average)} req/s under ${connections}`,
-  );
+  log(`${path}: ${Math.round(result.requests.average)} req/s under ${connections}`);
   return {
-    path,
-    bytes,
-    oneAtATime: { requests: sequential.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99) },
-    concurrent: {
-      connections,
-      requestsPerSecond: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-    },
+    connections,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
 }
 
-log(`loading the API: ${connections} connections, ${seconds} s a route`);
-const groupWeek = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}`);
+log(`loading the API: one request at a time, then ${connections} connections, ${seconds} s a route`);
+const groupWeekPath = `/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}`;
 const yearPath = `/api/v1/metrics?from=${setup.firstDay}&to=${setup.lastDay}&group=team`;
-const yearOfTeams = await load(yearPath);
-const changesPage = await load(`/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}/changes?limit=50`);
-const yearOfTeamsKept = await load(yearPath, cachedApi.url);
+const changesPath = `/api/v1/groups/org/${encodeURIComponent(org)}/weeks/${last}/changes?limit=50`;
+const groupWeek = await oneAtATime(groupWeekPath, api.url);
+const yearOfTeams = await oneAtATime(yearPath, api.url);
+const changesPage = await oneAtATime(changesPath, api.url);
+const yearOfTeamsKept = await oneAtATime(yearPath, cachedApi.url);
+Object.assign(groupWeek, { concurrent: await concurrent(groupWeekPath, api.url) });
+Object.assign(changesPage, { concurrent: await concurrent(changesPath, api.url) });
+Object.assign(yearOfTeamsKept, { concurrent: await concurrent(yearPath, cachedApi.url) });
+// Last: the heaviest, whose abandoned requests would weigh on whatever came after it.
+Object.assign(yearOfTeams, { concurrent: await concurrent(yearPath, api.url) });
 await api.close();
 await cachedApi.close();
 await t.drop();
