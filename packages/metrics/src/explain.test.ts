@@ -3,7 +3,13 @@ import { computeMetrics, evaluateGroups, GroupContext, OTHER_GROUP } from "./com
 import { explainGroupWeek } from "./explain.js";
 import { pairSpecResolver } from "./incremental.js";
 import { prepareMetrics } from "./prepare.js";
-import { figuresFor, metricsFromRollups, metricsJsonFromRollups, type StoredGroupWeek } from "./read-model.js";
+import {
+  figuresFor,
+  metricsFromRollups,
+  metricsJsonFromRollups,
+  type RollupSeries,
+  type StoredGroupWeek,
+} from "./read-model.js";
 import { median } from "./stats.js";
 import { syntheticInput } from "./synthetic.js";
 
@@ -91,6 +97,31 @@ describe("explainGroupWeek: the drill-down adds up to the figures", () => {
   });
 });
 
+/**
+ * What the store's aggregate gives for a range: per group, its stored weeks of the range, whether
+ * any is suppressed, and their figures' text joined in week order (as `string_agg ... order by week`).
+ */
+function seriesOf(range: readonly string[], rows: readonly StoredGroupWeek<string>[]): RollupSeries<string>[] {
+  const wanted = new Set(range);
+  const groups = new Map<string, StoredGroupWeek<string>[]>();
+  for (const r of rows) {
+    if (!wanted.has(r.week)) continue;
+    const key = `${r.kind}:${r.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((list) => {
+    const sorted = [...list].sort((a, b) => (a.week < b.week ? -1 : 1));
+    const first = sorted[0] as StoredGroupWeek<string>;
+    return {
+      kind: first.kind,
+      name: first.name,
+      weeks: sorted.map((r) => r.week),
+      anySuppressed: sorted.some((r) => r.suppressed),
+      payload: sorted.map((r) => r.figures).join(","),
+    };
+  });
+}
+
 describe("metricsFromRollups: the stored group-weeks read back as the engine's document", () => {
   const rows: StoredGroupWeek[] = groups.flatMap((g) =>
     g.weeks.map((figures) => ({
@@ -140,11 +171,13 @@ describe("metricsFromRollups: the stored group-weeks read back as the engine's d
         const sub = weeks.filter((w) => w >= from && w <= to);
         for (const kinds of [undefined, ["team"] as const, ["repo", "org"] as const]) {
           const opts = { ...(kinds === undefined ? {} : { kinds }), viewerIsAdmin: admin };
-          const json = metricsJsonFromRollups(sub, text, notes, kinds === undefined ? {} : { kinds });
+          const json = metricsJsonFromRollups(sub, seriesOf(sub, text), notes, kinds === undefined ? {} : { kinds });
           expect(JSON.parse(json)).toEqual(metricsFromRollups(sub, shuffled, notes, opts));
         }
         const team = groups.find((g) => g.kind === "team")?.name as string;
-        const one = JSON.parse(metricsJsonFromRollups(sub, text, notes, { kinds: ["team"], name: team }));
+        const one = JSON.parse(
+          metricsJsonFromRollups(sub, seriesOf(sub, text), notes, { kinds: ["team"], name: team }),
+        );
         expect(one.groups.map((g: { name: string }) => g.name)).toEqual([team]);
         expect(one.groups[0]).toEqual(
           metricsFromRollups(sub, shuffled, notes, { kinds: ["team"], viewerIsAdmin: admin }).groups.find(

@@ -45,49 +45,73 @@ export interface AssembledGroup<F> {
 }
 
 /**
- * The groups of the metrics document of `weeks` from stored group-weeks, in the engine's order:
- * by kind (org, team, repo, or `kinds`), then by name with the kind's "other" last; a kind's
- * "other" is listed when one of its groups is suppressed in one of the weeks (as the engine
- * folds them), never for the org. Throws when a listed group lacks one of the weeks: the rollups
- * do not cover them. The read model's one assembly: every reader's document comes from here.
+ * One group's stored weeks within the range asked for: which weeks are stored, whether any of
+ * them is suppressed, and their figures (`payload`): by week (`assembleRollupGroups`), or already
+ * joined in week order as JSON text (PostgreSQL aggregates a group's year: the API's fast path).
  */
+export interface RollupSeries<P> {
+  kind: GroupKind;
+  name: string;
+  /** The stored weeks of the range. */
+  weeks: readonly string[];
+  anySuppressed: boolean;
+  payload: P;
+}
+
+/**
+ * The groups of the metrics document of `weeks`, in the engine's order: by kind (org, team, repo,
+ * or `kinds`), then by name with the kind's "other" last; a kind's "other" is listed when one of
+ * its groups is suppressed in one of the weeks (as the engine folds them), never for the org.
+ * Throws when a listed group lacks one of the weeks: the rollups do not cover them. The read
+ * model's one ordering: every reader's document comes through here.
+ */
+export function orderRollupSeries<P>(
+  weeks: readonly string[],
+  series: readonly RollupSeries<P>[],
+  kinds: readonly GroupKind[] = KINDS,
+): RollupSeries<P>[] {
+  const out: RollupSeries<P>[] = [];
+  for (const kind of kinds) {
+    const ofKind = series.filter((s) => s.kind === kind).sort((a, b) => byName(a.name, b.name));
+    const anyFolded = ofKind.some((s) => s.name !== OTHER_GROUP && s.anySuppressed);
+    for (const s of ofKind) {
+      if (s.name === OTHER_GROUP && (kind === "org" || !anyFolded)) continue;
+      const stored = new Set(s.weeks);
+      const missing = weeks.filter((w) => !stored.has(w));
+      if (missing.length > 0) {
+        throw new RangeError(`the rollups lack ${kind} ${JSON.stringify(s.name)} in ${missing.join(", ")}`);
+      }
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The groups of the metrics document of `weeks` from stored group-weeks (any order, any weeks), ordered by {@link orderRollupSeries}. */
 export function assembleRollupGroups<F>(
   weeks: readonly string[],
   rows: readonly StoredGroupWeek<F>[],
   kinds: readonly GroupKind[] = KINDS,
 ): AssembledGroup<F>[] {
   const wanted = new Set(weeks);
-  const byGroup = new Map<string, Map<string, StoredGroupWeek<F>>>();
+  const byGroup = new Map<string, RollupSeries<Map<string, F>> & { weeks: string[] }>();
   for (const r of rows) {
     if (!wanted.has(r.week)) continue;
     const key = `${r.kind}\u0000${r.name}`;
-    let m = byGroup.get(key);
-    if (m === undefined) {
-      m = new Map();
-      byGroup.set(key, m);
+    let s = byGroup.get(key);
+    if (s === undefined) {
+      s = { kind: r.kind, name: r.name, weeks: [], anySuppressed: false, payload: new Map() };
+      byGroup.set(key, s);
     }
-    m.set(r.week, r);
+    if (!s.payload.has(r.week)) s.weeks.push(r.week);
+    s.anySuppressed ||= r.suppressed;
+    s.payload.set(r.week, r.figures);
   }
-  const groups: AssembledGroup<F>[] = [];
-  for (const kind of kinds) {
-    const names = [...byGroup.keys()]
-      .filter((k) => k.startsWith(`${kind}\u0000`))
-      .map((k) => k.slice(kind.length + 1))
-      .sort(byName);
-    const anyFolded = names.some(
-      (n) => n !== OTHER_GROUP && [...(byGroup.get(`${kind}\u0000${n}`)?.values() ?? [])].some((r) => r.suppressed),
-    );
-    for (const name of names) {
-      if (name === OTHER_GROUP && (kind === "org" || !anyFolded)) continue;
-      const stored = byGroup.get(`${kind}\u0000${name}`) as Map<string, StoredGroupWeek<F>>;
-      const missing = weeks.filter((w) => !stored.has(w));
-      if (missing.length > 0) {
-        throw new RangeError(`the rollups lack ${kind} ${JSON.stringify(name)} in ${missing.join(", ")}`);
-      }
-      groups.push({ kind, name, weeks: weeks.map((w) => (stored.get(w) as StoredGroupWeek<F>).figures) });
-    }
-  }
-  return groups;
+  return orderRollupSeries(weeks, [...byGroup.values()], kinds).map((s) => ({
+    kind: s.kind,
+    name: s.name,
+    weeks: weeks.map((w) => s.payload.get(w) as F),
+  }));
 }
 
 /**
@@ -109,22 +133,23 @@ export function metricsFromRollups(
 }
 
 /**
- * The same document as JSON text, from the stored figures' JSON text as the reader may see them
- * (the store drops named flag lists for non-admins): spliced, never parsed, so a year of every
- * team costs a copy of the text rather than a parse and a serialisation of it. `JSON.parse` of the
- * result equals {@link metricsFromRollups} of the parsed rows (tested).
+ * The same document as JSON text, from each group's stored figures of the range as JSON text
+ * already joined in week order (`payload`: what PostgreSQL's `string_agg` of the figures gives,
+ * named flag lists only for admins): spliced, never parsed, so a year of every team costs a
+ * copy of the text rather than a parse and a serialisation of it. `JSON.parse` of the result
+ * equals {@link metricsFromRollups} of the same stored weeks (tested).
  */
 export function metricsJsonFromRollups(
   weeks: readonly string[],
-  rows: readonly StoredGroupWeek<string>[],
+  series: readonly RollupSeries<string>[],
   notes: MetricsReportNotes,
   options: { kinds?: readonly GroupKind[]; name?: string } = {},
 ): string {
-  let groups = assembleRollupGroups(weeks, rows, options.kinds);
+  let groups = orderRollupSeries(weeks, series, options.kinds);
   if (options.name !== undefined) groups = groups.filter((g) => g.name === options.name);
   const parts: string[] = [];
   for (const g of groups) {
-    parts.push(`{"kind":${JSON.stringify(g.kind)},"name":${JSON.stringify(g.name)},"weeks":[${g.weeks.join(",")}]}`);
+    parts.push(`{"kind":${JSON.stringify(g.kind)},"name":${JSON.stringify(g.name)},"weeks":[${g.payload}]}`);
   }
   return `{"weeks":${JSON.stringify(weeks)},"groups":[${parts.join(",")}],"notes":${JSON.stringify(notes)}}`;
 }

@@ -1,5 +1,5 @@
 import { InputError, weekRange } from "@yardstick/core";
-import { listRollupFiguresText, listRollupRows, type RollupStateRow, readRollupState } from "@yardstick/db";
+import { listRollupRows, listRollupSeriesText, type RollupStateRow, readRollupState } from "@yardstick/db";
 import {
   type GroupKind,
   type MetricsOutput,
@@ -147,7 +147,7 @@ export async function readStoredMetricsJson(
 ): Promise<{ json: string; freshness: RollupFreshness }> {
   const weeks = weekRange(options.from, options.to);
   const state = await coveringState(deps, options);
-  const rows = await listRollupFiguresText(deps.db, {
+  const series = await listRollupSeriesText(deps.db, {
     fromWeek: options.from,
     toWeek: options.to,
     viewerIsAdmin: options.viewerIsAdmin ?? false,
@@ -155,12 +155,12 @@ export async function readStoredMetricsJson(
   });
   const json = metricsJsonFromRollups(
     weeks,
-    rows.map((r) => ({
-      kind: r.groupKind,
-      name: r.groupName,
-      week: r.week,
-      suppressed: r.suppressed,
-      figures: r.figures,
+    series.map((s) => ({
+      kind: s.groupKind,
+      name: s.groupName,
+      weeks: s.weeks,
+      anySuppressed: s.anySuppressed,
+      payload: s.figures,
     })),
     notesOfState(state, deps.config.timeZone),
     {

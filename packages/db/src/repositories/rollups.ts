@@ -96,43 +96,46 @@ export async function listRollupRows(db: Database, query: RollupRowsQuery): Prom
     .orderBy(asc(weeklyRollups.groupKind), asc(weeklyRollups.groupName), asc(weeklyRollups.week));
 }
 
-/** A stored group-week with its figures as JSON text (the API's splice-not-parse read). */
-export interface RollupFiguresText {
+/** One group's stored weeks of a range, their figures' JSON text joined in week order (the API's splice-not-parse read). */
+export interface RollupSeriesText {
   groupKind: GroupKindName;
   groupName: string;
-  week: string;
-  suppressed: boolean;
-  /** The stored figures as JSON text; the integrity flags' named lists nulled unless `viewerIsAdmin`. */
+  /** The stored weeks of the range, in order. */
+  weeks: string[];
+  anySuppressed: boolean;
+  /** The weeks' figures as JSON text, comma-joined in week order; named flag lists nulled unless `viewerIsAdmin`. */
   figures: string;
 }
 
 /**
- * Stored group-weeks of a range with their figures as JSON text, rendered by PostgreSQL (named
- * flag lists set to null there for non-admins), so a reader can splice a year of every group into
- * a document without parsing it (`metricsJsonFromRollups`).
+ * Each group's stored weeks of a range with their figures as JSON text, aggregated by PostgreSQL
+ * (`string_agg` in week order; the integrity flags' named lists set to null there for non-admins):
+ * one row per group, so a reader splices a year of every group into a document without parsing
+ * it (`metricsJsonFromRollups`), and hundreds of rows cross the wire instead of tens of thousands.
  */
-export async function listRollupFiguresText(
+export async function listRollupSeriesText(
   db: Database,
   query: RollupRowsQuery & { viewerIsAdmin: boolean },
-): Promise<RollupFiguresText[]> {
+): Promise<RollupSeriesText[]> {
   const conditions: SQL[] = [gte(weeklyRollups.week, query.fromWeek), lte(weeklyRollups.week, query.toWeek)];
   if (query.kinds !== undefined) conditions.push(inArray(weeklyRollups.groupKind, [...query.kinds]));
   if (query.name !== undefined) conditions.push(eq(weeklyRollups.groupName, query.name));
   const figures = query.viewerIsAdmin
-    ? sql<string>`${weeklyRollups.figures}::text`
-    : sql<string>`(case when coalesce(jsonb_typeof(${weeklyRollups.figures} #> '{flags,named}'), 'null') = 'null'
+    ? sql`${weeklyRollups.figures}::text`
+    : sql`(case when coalesce(jsonb_typeof(${weeklyRollups.figures} #> '{flags,named}'), 'null') = 'null'
         then ${weeklyRollups.figures}
         else jsonb_set(${weeklyRollups.figures}, '{flags,named}', 'null'::jsonb) end)::text`;
   return db
     .select({
       groupKind: weeklyRollups.groupKind,
       groupName: weeklyRollups.groupName,
-      week: weeklyRollups.week,
-      suppressed: weeklyRollups.suppressed,
-      figures,
+      weeks: sql<string[]>`array_agg(${weeklyRollups.week} order by ${weeklyRollups.week})`,
+      anySuppressed: sql<boolean>`bool_or(${weeklyRollups.suppressed})`,
+      figures: sql<string>`string_agg(${figures}, ',' order by ${weeklyRollups.week})`,
     })
     .from(weeklyRollups)
-    .where(and(...conditions));
+    .where(and(...conditions))
+    .groupBy(weeklyRollups.groupKind, weeklyRollups.groupName);
 }
 
 /** The distinct groups with stored rollups, by kind and name. */
