@@ -48,6 +48,7 @@ export interface SharedRedis {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: "PX", ms: number): Promise<unknown>;
   hset(key: string, field: string, value: string): Promise<unknown>;
+  hgetall(key: string): Promise<Record<string, string>>;
   pexpire(key: string, ms: number): Promise<unknown>;
   duplicate(): unknown;
 }
@@ -71,7 +72,7 @@ export async function readRateBudget(
   redis: { hgetall(key: string): Promise<Record<string, string>> },
   auth: GitHubAuth,
 ): Promise<{ credential: string; resources: RateBudget[] }> {
-  const credential = authIdentity(auth);
+  const credential = credentialId(auth);
   const stored = await redis.hgetall(budgetKey(credential));
   const resources: RateBudget[] = [];
   for (const [resource, text] of Object.entries(stored).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -136,7 +137,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function authIdentity(auth: GitHubAuth): string {
+/** A credential's stable id: a hash of the token or of the App installation, never the secret (`credential` in the status route). */
+export function credentialId(auth: GitHubAuth): string {
   const raw = auth.type === "token" ? `token:${auth.token}` : `app:${auth.appId}:${auth.installationId}`;
   return createHash("sha256").update(raw).digest("hex").slice(0, 16);
 }
@@ -236,7 +238,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const rateLimitRetries = t.rateLimitRetries ?? 3;
   const retries = t.retries ?? 3;
   const retryBaseMs = t.retryBaseMs ?? 1000;
-  const id = authIdentity(options.auth);
+  const id = credentialId(options.auth);
   const limits = new Map<string, { remaining: number; resetAtMs: number }>();
 
   const redis = t.redis;

@@ -1,5 +1,6 @@
 export {
   createGitHubClient,
+  credentialId,
   DEFAULT_BASE_URL,
   type GitHubAuth,
   type GitHubClient,
@@ -92,6 +93,14 @@ export {
   type PullRequestDetails,
   withDetails,
 } from "./mappers.js";
+export {
+  accountOfRequest,
+  createGitHubPool,
+  type GitHubCredential,
+  type GitHubPool,
+  type GitHubPoolOptions,
+  type PoolMember,
+} from "./pool.js";
 export { checkGitHubAccess } from "./probe.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";
