@@ -4,11 +4,13 @@ export {
   DEFAULT_GITHUB_API_URL,
   Env,
   type GitHubAuth,
+  type GitHubCredentialSpec,
   githubApiUrl,
   githubTokenRequired,
   LogLevel,
   parseEnv,
   resolveGitHubAuth,
+  resolveGitHubCredentials,
 } from "./env.js";
 export { type EnvSource, type Substitution, substituteEnv } from "./env-refs.js";
 export { formatPath } from "./issues.js";
