@@ -54,9 +54,11 @@ export interface ReadApiDeps {
   demoSignIn?: boolean;
 }
 
-/** One credential's budgets at GitHub, named by a hash (never the secret). */
+/** One credential's budgets at GitHub, named by a hash and a label (never the secret). */
 export interface CredentialBudget {
   credential: string;
+  /** How the configuration names it ("GITHUB_TOKENS#2 (acme)", "app 42 installation 7"). */
+  label: string;
   resources: { resource: string; remaining: number; limit: number | null; resetAt: string; seenAt: string }[];
 }
 

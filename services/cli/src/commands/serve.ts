@@ -11,7 +11,7 @@ import {
   type WebhookDeps,
 } from "@yardstick/api";
 import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
-import type { GitHubAuth } from "@yardstick/github";
+import type { GitHubCredential } from "@yardstick/github";
 import {
   BullMqRunner,
   checkReadiness,
@@ -22,7 +22,7 @@ import {
   processors,
 } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
-import { githubAuthFor, githubClientFor, openRuntime, type Runtime } from "../runtime.js";
+import { githubClientFor, githubCredentialsFor, openRuntime, type Runtime } from "../runtime.js";
 import { dashboardLine, WEB_DIST } from "../web-bundle.js";
 
 interface ServeOptions {
@@ -145,9 +145,9 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       // The GitHub budgets the workers last saw (shared through Redis), for the status route.
       let rateBudget: (() => Promise<CredentialBudget[]>) | undefined;
       let closeBudget = () => {};
-      const credential = configuredAuth(runtime);
-      if (runtime.env.REDIS_URL !== undefined && credential !== undefined) {
-        const reader = githubBudgetReader(runtime.env.REDIS_URL, [credential], runtime.logger);
+      const credentials = configuredCredentials(runtime);
+      if (runtime.env.REDIS_URL !== undefined && credentials.length > 0) {
+        const reader = githubBudgetReader(runtime.env.REDIS_URL, credentials, runtime.logger);
         rateBudget = reader.read;
         closeBudget = reader.close;
       }
@@ -188,11 +188,11 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
     });
 }
 
-/** The configured GitHub credential, or undefined when none is set (the status then shows no budget). */
-function configuredAuth(runtime: Runtime): GitHubAuth | undefined {
+/** The configured GitHub credentials, or none when none is set (the status then shows no budget). */
+function configuredCredentials(runtime: Runtime): GitHubCredential[] {
   try {
-    return githubAuthFor(runtime);
+    return githubCredentialsFor(runtime);
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -332,7 +332,11 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
           logger: silent,
           throttle: { graphqlMinTimeMs: 0, redis },
         });
-        const reader = githubBudgetReader(REDIS_URL, [{ type: "token", token }], silent);
+        const reader = githubBudgetReader(
+          REDIS_URL,
+          [{ auth: { type: "token", token }, label: "GITHUB_TOKEN" }],
+          silent,
+        );
         const withBudget = await startApiServer({
           logger: silent,
           read: { db: t.db, config, rateBudget: reader.read },
