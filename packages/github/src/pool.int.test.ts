@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { credentialId, readRateBudget } from "./client.js";
 import { GitHubErrorCode } from "./errors.js";
 import { accountOfRequest, createGitHubPool, type GitHubPool } from "./pool.js";
+import { checkGitHubAccess } from "./probe.js";
 
 /**
  * Several credentials used together, against the simulator over HTTP (each token with its own
@@ -181,5 +182,14 @@ describe("several credentials used together", () => {
     expect(sim.accounting.of(a).rejected).toBe(rejectedBefore);
     expect(sim.accounting.of(a).graphqlRequests).toBe(2);
     expect(sim.accounting.of(b).graphqlRequests).toBe(3);
+  });
+
+  it("checks every credential before a sync, naming a rejected one by its label, never its token", async () => {
+    const good = token("probe_good");
+    await expect(checkGitHubAccess(pool([{ token: good }, { token: fresh("probe_unknown") }]))).rejects.toMatchObject({
+      code: "unavailable.github_credentials",
+      message: expect.stringMatching(/rejected the credential GITHUB_TOKENS#2 \(401\)/),
+    });
+    await expect(checkGitHubAccess(pool([{ token: good }, { token: token("probe_other") }]))).resolves.toBeUndefined();
   });
 });
