@@ -147,6 +147,28 @@ describe("several credentials used together", () => {
     expect(Date.now() + retryAfterMs).toBeLessThanOrEqual(Math.min(...resets) + 5_000);
   });
 
+  it("when every credential meets a short limit, waits for the earliest end and then succeeds", async () => {
+    const a = token("short_a");
+    const b = token("short_b");
+    const p = pool([{ token: a }, { token: b }], { maxWaitMs: 10_000 });
+    await query(p);
+    await query(p);
+    const retryAfter = sim.rateLimiter.options.secondaryRetryAfter;
+    sim.rateLimiter.options.secondaryRetryAfter = 1;
+    sim.faults.configure({ queue: ["secondary-limit", "secondary-limit"] });
+    try {
+      const started = performance.now();
+      const { data } = await query(p);
+      expect(data).toMatchObject({ repository: { name: repo.name } });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+      expect(sim.accounting.of(a).faults + sim.accounting.of(b).faults).toBe(2);
+      expect(sim.accounting.of(a).faults).toBe(1);
+    } finally {
+      sim.rateLimiter.options.secondaryRetryAfter = retryAfter;
+      sim.faults.configure({});
+    }
+  });
+
   it("sends an organisation's requests only to credentials that may read it", async () => {
     const other = token("org_other");
     const own = token("org_own");

@@ -168,8 +168,17 @@ export function createGitHubPool(options: GitHubPoolOptions): GitHubPool {
           { retryable: false },
         );
       }
-      if (choice.kind === "wait" || attempt >= limit) {
-        const until = choice.kind === "wait" ? choice.untilMs : now() + 1000;
+      if (attempt >= limit) {
+        // Credentials keep refusing for moments only (secondary limits, skewed clocks): let the
+        // runner retry the job a little later instead of spinning here.
+        throw new GitHubError(
+          GitHubErrorCode.rateLimited,
+          `Every GitHub credential that may read ${account ?? "this"} refused ${resource} requests ${attempt} times in a row`,
+          { retryable: true, retryAfterMs: 5_000 },
+        );
+      }
+      if (choice.kind === "wait") {
+        const until = choice.untilMs;
         const waitMs = Math.max(0, until - now());
         if (waitMs > maxWaitMs) {
           throw new GitHubError(
