@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
-import { githubApiUrl, githubTokenRequired, parseEnv, resolveGitHubAuth, resolveGitHubCredentials } from "./env.js";
+import {
+  configuredAccounts,
+  githubApiUrl,
+  githubTokenRequired,
+  parseEnv,
+  resolveGitHubAuth,
+  resolveGitHubCredentials,
+} from "./env.js";
 
 function envProblems(source: Record<string, string>): InputError {
   try {
@@ -241,6 +248,12 @@ describe("GitHub credentials", () => {
     expect(
       resolveGitHubCredentials(parseEnv({ GITHUB_TOKENS: "acme:ghp_a,ghp_b" }), { organizations: ["initech"] }),
     ).toHaveLength(2);
+  });
+
+  it("counts the owners of extra repositories among the accounts to read", () => {
+    expect(
+      configuredAccounts({ organizations: [{ name: "acme" }], repositories: ["ACME/x", "partners/y", "partners/z"] }),
+    ).toEqual(["acme", "partners"]);
   });
 
   it("prefers GITHUB_API_URL over the file's apiUrl", () => {

@@ -291,8 +291,8 @@ function appPrivateKey(env: Env): string | undefined {
  * Every GitHub credential the environment gives, used together (each with its own budget):
  * GITHUB_TOKEN, then GITHUB_TOKENS in order, then the GitHub App's installations
  * (GITHUB_APP_INSTALLATION_ID, one or several `ORG:ID`); else `demoToken` when no token is
- * required (demo mode against the simulator). With `organizations` (the configured ones), each
- * must be readable by at least one credential. Throws `InputError` (code
+ * required (demo mode against the simulator). With `organizations` (the configured accounts:
+ * `configuredAccounts`), each must be readable by at least one credential. Throws `InputError` (code
  * `config.github-auth-missing`) naming the variable to set.
  */
 export function resolveGitHubCredentials(
@@ -361,6 +361,21 @@ export function resolveGitHubCredentials(
     );
   }
   return credentials;
+}
+
+/** The accounts a configuration reads: its organisations and the owners of its extra repositories, each once. */
+export function configuredAccounts(github: {
+  organizations: readonly { name: string }[];
+  repositories: readonly string[];
+}): string[] {
+  const accounts = new Map<string, string>();
+  for (const name of [
+    ...github.organizations.map((o) => o.name),
+    ...github.repositories.map((r) => r.split("/")[0] ?? ""),
+  ]) {
+    if (name !== "" && !accounts.has(name.toLowerCase())) accounts.set(name.toLowerCase(), name);
+  }
+  return [...accounts.values()];
 }
 
 /** The first GitHub credential from the environment (see `resolveGitHubCredentials`). */

@@ -1,6 +1,7 @@
 export { cronError } from "./cron.js";
 export { loadRosterFile, loadTeamMapping, RosterFile, TeamMapping } from "./data-files.js";
 export {
+  configuredAccounts,
   DEFAULT_GITHUB_API_URL,
   Env,
   type GitHubAuth,

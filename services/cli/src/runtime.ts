@@ -1,4 +1,12 @@
-import { type Config, type Env, githubApiUrl, loadConfig, parseEnv, resolveGitHubCredentials } from "@yardstick/config";
+import {
+  type Config,
+  configuredAccounts,
+  type Env,
+  githubApiUrl,
+  loadConfig,
+  parseEnv,
+  resolveGitHubCredentials,
+} from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, migrateDatabase, openDatabase } from "@yardstick/db";
 import {
@@ -87,7 +95,7 @@ export function githubCredentialsFor(runtime: Pick<Runtime, "config" | "env">, d
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
   const specs = resolveGitHubCredentials(runtime.env, {
     apiUrl,
-    organizations: runtime.config.github.organizations.map((o) => o.name),
+    organizations: configuredAccounts(runtime.config.github),
     ...(demoToken === undefined ? {} : { demoToken }),
   });
   return specs.map(({ auth, label, orgs }) => ({

@@ -1,5 +1,6 @@
 import {
   type Config,
+  configuredAccounts,
   type DeploymentDetection,
   type LoadedConfig,
   loadConfig,
@@ -48,7 +49,7 @@ export async function checkConfiguration(file: string | undefined, cwd: string, 
     try {
       const parsed = parseEnv(env);
       if (hasGitHubCredentials(env)) {
-        resolveGitHubCredentials(parsed, { organizations: loaded.config.github.organizations.map((o) => o.name) });
+        resolveGitHubCredentials(parsed, { organizations: configuredAccounts(loaded.config.github) });
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
