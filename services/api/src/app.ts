@@ -6,7 +6,7 @@ import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
 import type { Database } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
-import type { Readiness } from "@yardstick/pipeline";
+import { metrics, type Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -19,7 +19,8 @@ import { TokenCache, type Viewer } from "./auth.js";
 import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
 import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
-import { handleWebhook, type WebhookCounters, type WebhookDeps } from "./webhooks.js";
+import { isHandledEvent } from "./webhook-events.js";
+import { handleWebhook, type WebhookCounters, type WebhookDeps, type WebhookOutcome } from "./webhooks.js";
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -68,6 +69,8 @@ export interface ApiDeps {
   read?: ReadApiDeps;
   /** `GET /readyz`: whether this process can serve (database, Redis, migrations); absent: always ready. */
   readiness?: () => Promise<Readiness>;
+  /** The Prometheus exposition served at `GET /metrics` (`scrape` of @yardstick/pipeline); absent: not served. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** The dashboard's built bundle, served at `/`; absent: not served. */
   web?: DashboardOptions;
   /** Check every response against its schema (tests); default: serialise only. */
@@ -200,6 +203,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   if (deps.web !== undefined) await registerDashboard(app, deps.web);
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  // Prometheus (unauthenticated, like the probes; docs/operations.md): the read API's figures are
+  // under /api/v1/metrics, so the two never meet.
+  const exposition = deps.metrics;
+  if (exposition !== undefined) {
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+      const { contentType, body } = await exposition();
+      return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
+    });
+  }
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     const readiness = deps.readiness === undefined ? { ready: true, checks: [] } : await deps.readiness();
     return reply
@@ -222,10 +234,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
         return reply.code(401).send({ error: "bad or missing X-Hub-Signature-256: check the webhook secret" });
       }
     });
+    // Every delivery is counted once it is answered: by what the handler made of it, or, for one
+    // refused before it (signature header, size) or failed in it, by the status it got.
+    const outcomes = new WeakMap<FastifyRequest, WebhookOutcome>();
+    scope.addHook("onResponse", async (request, reply) => {
+      if (deps.webhooks === undefined || request.method !== "POST") return;
+      const given = request.headers["x-github-event"];
+      const event = typeof given === "string" && isHandledEvent(given) ? given : "other";
+      const status = reply.statusCode;
+      const outcome =
+        outcomes.get(request) ??
+        (status === 401 ? "bad_signature" : status === 413 ? "too_large" : status >= 500 ? "error" : "invalid");
+      metrics.webhookDeliveries.inc({ event, outcome });
+    });
     scope.post("/webhooks/github", { schema: { hide: true } }, async (request, reply) => {
       const hooks = deps.webhooks as WebhookDeps;
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const result = await handleWebhook({ headers: request.headers, body }, hooks);
+      outcomes.set(request, result.outcome);
       return reply.code(result.status).send(result.body);
     });
     scope.route({

@@ -1,7 +1,13 @@
 import { type Config, type Env, githubApiUrl, loadConfig, parseEnv, resolveGitHubAuth } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, migrateDatabase, openDatabase } from "@yardstick/db";
-import { createGitHubClient, type GitHubAuth, type GitHubClient, type ThrottleOptions } from "@yardstick/github";
+import {
+  createGitHubClient,
+  type GitHubAuth,
+  type GitHubClient,
+  type GitHubObserver,
+  type ThrottleOptions,
+} from "@yardstick/github";
 import { createLogger, type Logger } from "@yardstick/log";
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -84,7 +90,7 @@ export function githubAuthFor(runtime: Pick<Runtime, "config" | "env">, demoToke
 export function githubClientFor(
   runtime: Pick<Runtime, "config" | "env" | "logger">,
   demoToken?: string,
-  options: { redis?: ThrottleOptions["redis"] } = {},
+  options: { redis?: ThrottleOptions["redis"]; observer?: GitHubObserver } = {},
 ): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
   return createGitHubClient({
@@ -93,5 +99,6 @@ export function githubClientFor(
     logger: runtime.logger.child({ component: "github" }),
     // With Redis (the worker), every process shares each token's budget and pauses.
     throttle: { ...githubThrottleFromEnv(), ...(options.redis === undefined ? {} : { redis: options.redis }) },
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
 }
