@@ -1,6 +1,6 @@
 import { AppError, InputError } from "@yardstick/core";
 import { type Logger, redactUrl } from "@yardstick/log";
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, QueueKeys, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   type Catalog,
@@ -79,6 +79,15 @@ export function redisDbIndex(url: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * The Redis list holding a queue's waiting jobs (`<prefix>:<queue>:wait`): what an autoscaler
+ * reads (KEDA's Redis list scaler in infra/k8s). Prioritised jobs wait in a sorted set instead; the
+ * catalog gives none a priority.
+ */
+export function waitListKey(prefix: string, queue: string): string {
+  return new QueueKeys(prefix).toKey(queue, "wait");
 }
 
 /** Stalls (worker killed or lock lapsed mid-job) after which a job fails for good. */
