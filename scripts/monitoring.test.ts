@@ -7,6 +7,7 @@ import { parse } from "yaml";
 
 const dashboardFile = fileURLToPath(new URL("../infra/grafana/yardstick.json", import.meta.url));
 const alertsFile = fileURLToPath(new URL("../infra/prometheus/alerts.yml", import.meta.url));
+const composeFile = fileURLToPath(new URL("../infra/docker-compose.yml", import.meta.url));
 
 // The Node.js process metrics (process_*, nodejs_*) join the registry when a process serves it.
 serveTelemetry({});
@@ -107,10 +108,33 @@ describe("infra/prometheus/alerts.yml", () => {
     expect(missing).toEqual([]);
   });
 
-  it("passes promtool check rules where promtool is installed (Debian's prometheus package)", () => {
+  it("passes promtool check rules and its unit tests (alerts.test.yml) where promtool is installed (Debian's prometheus package)", () => {
     const version = spawnSync("promtool", ["--version"], { encoding: "utf8" });
     if (version.status !== 0) return; // Not installed here: the checks above still ran.
     const check = spawnSync("promtool", ["check", "rules", alertsFile], { encoding: "utf8" });
     expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+    // The rules' unit tests: the alerts fire on the series they are for, and not on the others.
+    const tests = spawnSync("promtool", ["test", "rules", alertsFile.replace(/alerts\.yml$/, "alerts.test.yml")], {
+      encoding: "utf8",
+    });
+    expect(tests.status, `${tests.stdout}\n${tests.stderr}`).toBe(0);
+  });
+});
+
+describe("infra/docker-compose.yml: probes and metrics", () => {
+  const compose = parse(readFileSync(composeFile, "utf8"), { merge: true }) as {
+    services: Record<string, { command?: string[]; healthcheck?: { test?: string[] } }>;
+  };
+
+  it("runs the worker with its health listener, and checks both services' /readyz on their ports", () => {
+    const worker = compose.services.worker;
+    const command = worker?.command ?? [];
+    const port = command[command.indexOf("--health-port") + 1];
+    expect(port).toMatch(/^\d+$/);
+    expect(worker?.healthcheck?.test?.join(" ")).toContain(`127.0.0.1:${port}/readyz`);
+    const api = compose.services.api?.command ?? [];
+    expect(compose.services.api?.healthcheck?.test?.join(" ")).toContain(
+      `127.0.0.1:${api[api.indexOf("--port") + 1]}/readyz`,
+    );
   });
 });

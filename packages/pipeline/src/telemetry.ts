@@ -234,10 +234,22 @@ async function collectState(): Promise<void> {
   ]);
 }
 
-/** The exposition: the state read now, then every metric in Prometheus's text format. */
-export async function scrape(): Promise<{ contentType: string; body: string }> {
-  await collectState();
-  return { contentType: registry.contentType, body: await registry.metrics() };
+let scraping: Promise<{ contentType: string; body: string }> | null = null;
+
+/**
+ * The exposition: the state read now, then every metric in Prometheus's text format. Scrapes that
+ * arrive while one is being made share it (the state gauges are reset and refilled per scrape).
+ */
+export function scrape(): Promise<{ contentType: string; body: string }> {
+  scraping ??= (async () => {
+    try {
+      await collectState();
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    } finally {
+      scraping = null;
+    }
+  })();
+  return scraping;
 }
 
 /** Counts GitHub requests and GraphQL points (the client's observer). */
