@@ -14,9 +14,9 @@
  * - the API (`buildApi`, over loopback HTTP): first each route one request at a time (what one
  *   reader waits) from a server keeping no rendered answers (every request reads PostgreSQL): one
  *   group-week, a year of weekly figures of every team, one page of a group-week's changes; then
- *   the year of every team from a server keeping rendered answers (the default), as repeated
- *   readers see it; then each route under autocannon with `--connections` connections for
- *   `--seconds` seconds, the heaviest last (abandoned requests keep a server busy after autocannon
+ *   the year of every team from a server as `serve` runs (the default: it prepares each rollup
+ *   run's common answers when it sees the run, timed here, and keeps what it read); then each
+ *   route under autocannon with `--connections` connections for `--seconds` seconds, the heaviest last (abandoned requests keep a server busy after autocannon
  *   stops, which must not be charged to another measurement).
  *
  * Prints one JSON object; progress goes to stderr.
@@ -129,10 +129,23 @@ log(`heap after set-up: ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`)
 
 const config = Config.parse({ timeZone: setup.timeZone });
 const { token } = await createApiToken(t.db, { name: "bench", role: "viewer" });
-// Every answer read from PostgreSQL (no kept answers): what a reader waits for the first time
-// after each rollup run. A second server keeps answers (the default) for the repeated case.
+// Every answer read from PostgreSQL (no kept answers): what a reader would wait for if nothing
+// were prepared. A second server is as `yardstick serve` runs (the default): it prepares the common
+// answers of each rollup run as soon as it sees the run, and keeps what it read.
 const api = await startApiServer({ logger: quiet, read: { db: t.db, config, metricsCacheBytes: 0 } });
-const cachedApi = await startApiServer({ logger: quiet, read: { db: t.db, config } });
+let preparation: { answers: number; ms: number } | undefined;
+const cachedApi = await startApiServer({
+  logger: quiet,
+  read: {
+    db: t.db,
+    config,
+    onMetricsPrepared: (e) => {
+      preparation = { answers: e.answers, ms: Math.round(e.ms) };
+    },
+  },
+});
+while (preparation === undefined) await new Promise((r) => setTimeout(r, 100));
+log(`the rollup run's ${preparation.answers} common answers prepared in ${preparation.ms} ms`);
 
 /** One route's latency one request at a time (what one reader waits), for `seconds` and at least 20 requests. */
 async function oneAtATime(path: string, base: string) {
@@ -205,7 +218,7 @@ process.stdout.write(
         recomputeGroupWeekMs: Math.round(setup.baseline.recomputeGroupWeekMs),
         recomputeYearOfTeamsMs: Math.round(setup.baseline.recomputeYearOfTeamsMs),
       },
-      api: { connections, seconds, groupWeek, yearOfTeams, changesPage, yearOfTeamsKept },
+      api: { connections, seconds, groupWeek, yearOfTeams, changesPage, yearOfTeamsKept, preparation },
       ratios: {
         groupWeekP95VsRecompute: Number((groupWeek.oneAtATime.p95Ms / setup.baseline.recomputeGroupWeekMs).toFixed(5)),
         yearOfTeamsP95VsRecompute: Number(
