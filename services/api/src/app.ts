@@ -4,7 +4,7 @@ import fastifyEtag from "@fastify/etag";
 import fastifySwagger from "@fastify/swagger";
 import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
-import type { Database } from "@yardstick/db";
+import type { Database, RollupStamp } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
 import { metrics, type Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -48,6 +48,10 @@ export interface ReadApiDeps {
   rateBudget?: () => Promise<CredentialBudget[]>;
   /** Memory kept for rendered `/metrics` answers (bytes; default 256 MiB; 0 keeps none). */
   metricsCacheBytes?: number;
+  /** How often to look for a new rollup run whose common `/metrics` answers to prepare (ms; default 10 s; 0: never). */
+  metricsPrepareEveryMs?: number;
+  /** Told when a rollup run's common `/metrics` answers are prepared (benchmarks, tests). */
+  onMetricsPrepared?: (event: { stamp: RollupStamp; answers: number; ms: number }) => void;
   /**
    * The demo only (`yardstick run` on a simulated organisation, on loopback): `GET /auth/demo`
    * signs the local user in as an administrator, no GitHub needed.
@@ -316,6 +320,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       webhookCounters: read.webhookCounters,
       rateBudget: read.rateBudget,
       ...(read.metricsCacheBytes === undefined ? {} : { metricsCacheBytes: read.metricsCacheBytes }),
+      ...(read.metricsPrepareEveryMs === undefined ? {} : { metricsPrepareEveryMs: read.metricsPrepareEveryMs }),
+      ...(read.onMetricsPrepared === undefined ? {} : { onMetricsPrepared: read.onMetricsPrepared }),
       githubWebUrl: read.githubWebUrl ?? githubWebUrl(read.config.github.apiUrl),
       weekOf: (day: string) => isoWeekOf(new Date(`${day}T12:00:00Z`), read.config.timeZone),
     });
