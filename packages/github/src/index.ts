@@ -5,6 +5,7 @@ export {
   type GitHubAuth,
   type GitHubClient,
   type GitHubClientOptions,
+  type GitHubObserver,
   type GraphQLResult,
   graphqlUrlFor,
   type RateBudget,

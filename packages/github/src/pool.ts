@@ -7,6 +7,7 @@ import {
   DEFAULT_BASE_URL,
   type GitHubAuth,
   type GitHubClient,
+  type GitHubObserver,
   type GraphQLResult,
   graphqlUrlFor,
   readRateBudget,
@@ -36,6 +37,8 @@ export interface GitHubPoolOptions {
    */
   throttle?: ThrottleOptions;
   now?: () => number;
+  /** Counts each member's requests and points, by credential hash (metrics); absent: not counted. */
+  observer?: GitHubObserver;
 }
 
 /** A member of the pool, as the status route and tests see it. */
@@ -112,6 +115,7 @@ export function createGitHubPool(options: GitHubPoolOptions): GitHubPool {
         // A member fails at once when its credential is dry; the pool decides (another credential, or a wait).
         throttle: { ...t, maxWaitMs: 0 },
         now,
+        ...(options.observer === undefined ? {} : { observer: options.observer }),
       }),
     });
   }

@@ -15,6 +15,7 @@ import {
   type GitHubAuth,
   type GitHubClient,
   type GitHubCredential,
+  type GitHubObserver,
   type ThrottleOptions,
 } from "@yardstick/github";
 import { createLogger, type Logger } from "@yardstick/log";
@@ -121,7 +122,7 @@ export function githubAuthFor(runtime: Pick<Runtime, "config" | "env">, demoToke
 export function githubClientFor(
   runtime: Pick<Runtime, "config" | "env" | "logger">,
   demoToken?: string,
-  options: { redis?: ThrottleOptions["redis"]; throttle?: ThrottleOptions } = {},
+  options: { redis?: ThrottleOptions["redis"]; throttle?: ThrottleOptions; observer?: GitHubObserver } = {},
 ): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
   const credentials = githubCredentialsFor(runtime, demoToken);
@@ -132,8 +133,10 @@ export function githubClientFor(
     ...(options.redis === undefined ? {} : { redis: options.redis }),
   };
   const logger = runtime.logger.child({ component: "github" });
+  const observer = options.observer === undefined ? {} : { observer: options.observer };
   if (credentials.length === 1) {
-    return createGitHubClient({ baseUrl: apiUrl, auth: (credentials[0] as GitHubCredential).auth, logger, throttle });
+    const auth = (credentials[0] as GitHubCredential).auth;
+    return createGitHubClient({ baseUrl: apiUrl, auth, logger, throttle, ...observer });
   }
-  return createGitHubPool({ baseUrl: apiUrl, credentials, logger, throttle });
+  return createGitHubPool({ baseUrl: apiUrl, credentials, logger, throttle, ...observer });
 }

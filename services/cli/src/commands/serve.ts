@@ -11,15 +11,19 @@ import {
   type WebhookDeps,
 } from "@yardstick/api";
 import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
+import { listRepositorySync } from "@yardstick/db";
 import type { GitHubCredential } from "@yardstick/github";
 import {
   BullMqRunner,
   checkReadiness,
   createPipelineDeps,
   githubBudgetReader,
+  githubObserver,
   InlineRunner,
   jobs,
   processors,
+  scrape,
+  serveTelemetry,
 } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { githubClientFor, githubCredentialsFor, openRuntime, type Runtime } from "../runtime.js";
@@ -71,7 +75,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive) and GET /readyz (database, Redis when REDIS_URL is set, migrations).",
+      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive), GET /readyz (database, Redis when REDIS_URL is set, migrations) and GET /metrics (Prometheus).",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -110,7 +114,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
               ? null
               : createPipelineDeps({
                   db: runtime.database.db,
-                  github: githubClientFor(runtime),
+                  github: githubClientFor(runtime, undefined, { observer: githubObserver }),
                   config: runtime.config,
                 }),
           logger: runtime.logger,
@@ -126,7 +130,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       } else if (secret !== undefined) {
         const deps = createPipelineDeps({
           db: runtime.database.db,
-          github: githubClientFor(runtime),
+          github: githubClientFor(runtime, undefined, { observer: githubObserver }),
           config: runtime.config,
         });
         const runner = new InlineRunner({ catalog: jobs, processors, deps, logger: runtime.logger });
@@ -151,6 +155,14 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         rateBudget = reader.read;
         closeBudget = reader.close;
       }
+      // Prometheus at GET /metrics: this process's counters (webhooks; inline jobs without Redis) and
+      // the installation's state read at scrape time (queues and budgets with Redis, sync lag).
+      serveTelemetry({
+        ...(queues === undefined ? {} : { queues }),
+        ...(rateBudget === undefined ? {} : { budgets: rateBudget }),
+        syncs: () => listRepositorySync(runtime.database.db),
+        logger: runtime.logger,
+      });
       if (webhooks === undefined) {
         runtime.logger.warn(
           "GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is off (set it to receive webhooks)",
@@ -169,6 +181,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),
+        metrics: scrape,
         readiness: () =>
           checkReadiness({ database: runtime.database, ...(pingRedis === undefined ? {} : { pingRedis }) }),
         web: { root: WEB_DIST },
