@@ -1,6 +1,10 @@
+/**
+ * The world generator: `generateWorld` streams a deterministic world from a few options. Its
+ * model and helpers are in model.ts, the organisation (people, teams, repositories) in org.ts,
+ * a change's files in files.ts, commit messages in messages.ts, usage in usage.ts; one
+ * repository's plans, history, deployments and ground truth are still here.
+ */
 import type { AiTool } from "@yardstick/core";
-import { diffShape } from "../world/patch.js";
-import type { GAMER_STRATEGIES } from "../world/schema.js";
 import {
   type DeployMethod,
   type TruthChange,
@@ -14,176 +18,48 @@ import {
   type WorldPull,
   type WorldRecord,
   type WorldReview,
-  type WorldUser,
 } from "../world/schema.js";
-import {
-  type Account,
-  AI_FORMS,
-  BOT_ACCOUNTS,
-  buildForm,
-  FORMS_BY_TOOL,
-  type FormSpec,
-  type Ident,
-  TOOL_POPULARITY,
-} from "./forms.js";
+import { filesTruth, isTrivial, makeFiles, plainFiles, shapeFiles } from "./files.js";
+import { AI_FORMS, BOT_ACCOUNTS, buildForm, FORMS_BY_TOOL, type FormSpec, type Ident } from "./forms.js";
 import { generateIssues } from "./incidents.js";
-import { Prng } from "./prng.js";
+import { identOf, messageOf, squashMessage } from "./messages.js";
 import {
-  AI_LIKE_NAMES,
-  AI_PACKAGES,
-  AREAS,
-  FIRST_NAMES,
-  FOLLOW_UPS,
-  LAST_NAMES,
-  LOCK_FILES,
-  OBJECTS,
-  PACKAGES,
-  PROSE_MENTIONS,
-  REPO_NOUNS,
-  TEAM_NAMES,
-  VERBS,
-} from "./vocabulary.js";
+  activeInWeek,
+  type BotKind,
+  type Context,
+  capital,
+  DAY,
+  DEFAULT_NOW,
+  GENERATOR_NAME,
+  type GenerateOptions,
+  GITHUB,
+  HOUR,
+  iso,
+  type Person,
+  type Plan,
+  type RevertForm,
+  slugify,
+  WEEK,
+  workTime,
+} from "./model.js";
+import {
+  deployMethodOf,
+  isTrunkBased,
+  makePeople,
+  makeTeams,
+  repoName,
+  repoRecord,
+  teamRecords,
+  userRecords,
+} from "./org.js";
+import { Prng } from "./prng.js";
+import { usageRecords } from "./usage.js";
+import { AI_PACKAGES, AREAS, FOLLOW_UPS, LOCK_FILES, OBJECTS, PACKAGES, PROSE_MENTIONS, VERBS } from "./vocabulary.js";
 
-export interface GenerateOptions {
-  seed: number;
-  engineers: number;
-  teams: number;
-  repositories: number;
-  weeks: number;
-  /** The world's now (ISO). Default 2026-11-23T00:00:00Z, a Monday. */
-  now?: string;
-  /** Organisation login. Default "acme". */
-  org?: string;
-  /** Mean PRs opened per engineer-week (default 2). Ignored when `mergedPullRequests` is set. */
-  pullsPerEngineerWeek?: number;
-  /** Aim for about this many merged human/AI pull requests (bots come on top). */
-  mergedPullRequests?: number;
-  /**
-   * Share of production deployments that get an incident issue naming them (default 0.03; 0:
-   * no issues at all, not even noise).
-   */
-  incidentRate?: number;
-  /** The label incident issues carry (default "incident"; written to the header's `incidentLabel`). */
-  incidentLabel?: string;
-  /**
-   * Gamers to add instead of the default ones (a `burst` and a `token-heavy` gamer per 100
-   * engineers): one engineer per strategy (`rubber-stamp`: a pair), the last engineers of the
-   * world, each gaming in the world's middle week (see `GamerStrategy`). Their gaming changes are
-   * `truth-change.gaming`, their strategy `truth-person.gaming`.
-   */
-  gamers?: readonly GamerStrategy[];
-}
-
-/**
- * How a gamer tries to raise the figures (docs/simulator.md), in the world's middle week:
- * - `burst`: trivial busywork, 25 AI-assisted pull requests of 1-3 lines;
- * - `spike`: a volume spike, 30 AI-assisted pull requests of real size (20-150 lines), reviewed;
- * - `revert-churn`: 4 round trips of an AI-assisted change merged and reverted 1-2 days later by
- *   the same person; `agent-revert-churn`: the same, the reverts opened by the Copilot agent;
- * - `splitting`: one piece of work (about 180 lines) cut into 12 AI-assisted pull requests of 10-20 lines, reviewed;
- * - `self-merge`: 6 AI-assisted pull requests merged by their author with no review;
- * - `token-heavy`: token burn with nothing shipped (heavy usage every working day, no AI work);
- * - `rubber-stamp`: a pair who approve each other's AI-assisted pull requests within a minute of
- *   their opening, 6 each a week, in the middle week and the next.
- */
-export type GamerStrategy = (typeof GAMER_STRATEGIES)[number];
-
-export const GENERATOR_NAME = "yardstick-github-sim generator 1";
-const DEFAULT_NOW = "2026-11-23T00:00:00Z";
-const WEEK = 604_800;
-const DAY = 86_400;
-const HOUR = 3_600;
-const GITHUB: Ident = { name: "GitHub", email: "noreply@github.com", login: null };
-
-/** Epoch seconds to `YYYY-MM-DDTHH:MM:SSZ`. */
-export function iso(sec: number): string {
-  return `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
-}
-
-interface Person {
-  idx: number;
-  login: string;
-  id: number;
-  name: string;
-  email: string;
-  noreply: string;
-  joinedAt: number;
-  leftAt: number | null;
-  leave: [number, number][];
-  teams: number[];
-  repos: number[];
-  aiRate: number;
-  tools: AiTool[];
-  rateMul: number;
-  gaming: GamerStrategy | null;
-  aiLikeName: boolean;
-  /** Works from an AI company's email domain (a hard negative: a domain proves nothing). */
-  aiCompanyEmail: boolean;
-}
-
-type BotKind = "dependabot" | "renovate" | "actions";
-
-interface Plan {
-  kind: "pr" | "push";
-  createdAt: number;
-  mergeAt: number | null;
-  closeAt: number | null;
-  author: Person | null;
-  bot: BotKind | null;
-  spec: FormSpec;
-  title: string;
-  slug: string;
-  body: string;
-  headRef: string;
-  commitCount: number;
-  files: WorldFile[];
-  trivial: boolean;
-  gaming: boolean;
-  revertOf: Plan | null;
-  /** How a revert names what it reverts (null: not a revert). */
-  revertForm: RevertForm | null;
-  revertedBy: Plan | null;
-  reviewer: Person | null;
-  /** Approved by the reviewer at this time, for certain (rubber-stamp gamers). */
-  approveAt: number | null;
-  mergeMethod: "merge" | "squash" | "rebase";
-  number: number;
-  labels: string[];
-  // Filled when merged.
-  sha: string;
-  pos: number;
-  key: string;
-  mergedAt: number;
-  deployment: TruthDeployment | null;
-  deployedAt: number | null;
-}
-
-interface Ids {
-  pull: number;
-  review: number;
-  deployment: number;
-  status: number;
-  run: number;
-  release: number;
-  issue: number;
-}
-
-interface Context {
-  o: Required<Omit<GenerateOptions, "mergedPullRequests" | "gamers">> & {
-    mergedPullRequests: number | null;
-    gamers: readonly GamerStrategy[] | null;
-  };
-  org: string;
-  now: number;
-  start: number;
-  people: Person[];
-  teamSlugs: string[];
-  teamMembers: number[][];
-  ids: Ids;
-  /** `${person}|${day}|${tool}` -> AI changes opened that day. */
-  aiWork: Map<string, number>;
-  burstWeek: number;
-}
+export { filesTruth, isTrivial } from "./files.js";
+export { squashMessage } from "./messages.js";
+export { type GamerStrategy, GENERATOR_NAME, type GenerateOptions, iso, type RevertForm } from "./model.js";
+export { deployMethodOf } from "./org.js";
 
 /**
  * Generates a world, streaming: header, org, users, teams and repositories first, then each
@@ -264,25 +140,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
     createdAt: iso(start - 5 * 365 * DAY),
   };
   yield* userRecords(ctx);
-  for (let t = 0; t < o.teams; t++) {
-    const everyone = (ctx.teamMembers[t] ?? []).map((i) => ctx.people[i] as Person);
-    const members = everyone.filter((p) => p.leftAt === null).map((p) => p.login);
-    const formerMembers = everyone.filter((p) => p.leftAt !== null).map((p) => p.login);
-    yield {
-      type: "team",
-      org: ctx.org,
-      id: 7_000_000 + t,
-      nodeId: `T_kwDO${(7_000_000 + t).toString(36)}`,
-      slug: ctx.teamSlugs[t] as string,
-      name: teamName(t),
-      description: `The ${teamName(t)} team`,
-      privacy: "closed",
-      parent: t % 4 === 1 ? (ctx.teamSlugs[t - 1] ?? null) : null,
-      members,
-      maintainers: members.slice(0, 1),
-      formerMembers,
-    };
-  }
+  yield* teamRecords(ctx);
   for (let r = 0; r < o.repositories; r++) yield repoRecord(ctx, r);
   for (let r = 0; r < o.repositories; r++) yield* generateRepo(ctx, r);
   yield* usageRecords(ctx);
@@ -297,289 +155,7 @@ export function* generateWorld(options: GenerateOptions): Generator<WorldRecord>
   }
 }
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function slugify(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 40)
-    .replace(/-$/, "");
-}
-
-function teamName(t: number): string {
-  const base = TEAM_NAMES[t % TEAM_NAMES.length] as string;
-  return t < TEAM_NAMES.length ? base : `${base} ${Math.floor(t / TEAM_NAMES.length) + 1}`;
-}
-
-function repoName(r: number): string {
-  const base = REPO_NOUNS[r % REPO_NOUNS.length] as string;
-  return r < REPO_NOUNS.length ? base : `${base}-${Math.floor(r / REPO_NOUNS.length) + 1}`;
-}
-
-/** Deployment method by repository: every method appears once in any five consecutive repos. */
-export function deployMethodOf(r: number): DeployMethod {
-  switch (r % 5) {
-    case 0:
-      return { kind: "deployments", environment: "production" };
-    case 1:
-      return { kind: "releases" };
-    case 2:
-      return { kind: "tags", pattern: "^v\\d+\\.\\d+\\.\\d+$" };
-    case 3:
-      return { kind: "workflow", name: "Deploy", path: ".github/workflows/deploy.yml" };
-    default:
-      return { kind: "merge" };
-  }
-}
-
-function isTrunkBased(r: number): boolean {
-  return r % 25 === 5;
-}
-
-// -- people and teams ----------------------------------------------------------------------
-
-function makePeople(ctx: Context): void {
-  const rng = new Prng(ctx.o.seed, "people");
-  const { engineers, weeks } = ctx.o;
-  const seen = new Map<string, number>();
-  const gamers = Math.max(1, Math.round(engineers / 100));
-  // Configured strategies, one engineer each (a rubber-stamp pair is two).
-  const configured = ctx.o.gamers === null ? null : ctx.o.gamers.flatMap((g) => (g === "rubber-stamp" ? [g, g] : [g]));
-  for (let i = 0; i < engineers; i++) {
-    const aiLike = i % 97 === 11 || i % 97 === 23 || (i === 3 && engineers < 97) || (i === 7 && engineers < 97);
-    const name = aiLike
-      ? (AI_LIKE_NAMES[(i * 7) % AI_LIKE_NAMES.length] as string)
-      : `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
-    let login = slugify(name);
-    const n = seen.get(login) ?? 0;
-    seen.set(login, n + 1);
-    if (n > 0) login = `${login}-${n + 1}`;
-    const id = 1_000_000 + i * 13;
-    const windowLen = weeks * WEEK;
-    let joinedAt =
-      rng.chance(0.08) && i > 2
-        ? ctx.start + rng.int(0, Math.floor(windowLen * 0.8))
-        : ctx.start - rng.int(30, 2000) * DAY;
-    let leftAt: number | null = null;
-    if (rng.chance(0.06) && i > 2)
-      leftAt = Math.max(joinedAt + 2 * WEEK, ctx.start + rng.int(Math.floor(windowLen * 0.2), windowLen - DAY));
-    if (leftAt !== null && leftAt >= ctx.now) leftAt = null;
-    const leave: [number, number][] = [];
-    if (rng.chance(0.08) && weeks >= 6) {
-      const from = ctx.start + rng.int(1, weeks - 5) * WEEK;
-      leave.push([from, from + rng.int(1, 4) * WEEK]);
-    }
-    // At least one joiner, one leaver and one person on leave in any world of 10 or more.
-    if (i === 5) joinedAt = ctx.start + Math.floor(windowLen / 3);
-    if (i === 6) leftAt = ctx.start + Math.floor(windowLen / 2);
-    if (i === 8 && leave.length === 0 && weeks >= 4) {
-      const from = ctx.start + Math.floor(weeks / 4) * WEEK;
-      leave.push([from, from + 2 * WEEK]);
-    }
-    const adoption = rng.weighted([
-      ["none", 25],
-      ["some", 40],
-      ["heavy", 35],
-    ] as const);
-    let aiRate = adoption === "none" ? 0 : adoption === "some" ? 0.2 + rng.float() * 0.35 : 0.6 + rng.float() * 0.35;
-    const tools: AiTool[] = [rng.weighted(TOOL_POPULARITY)];
-    if (rng.chance(0.3)) {
-      const second = rng.weighted(TOOL_POPULARITY);
-      if (second !== tools[0]) tools.push(second);
-    }
-    let gaming: Person["gaming"] = null;
-    let rateMul = 0.5 + rng.float();
-    // Gamers: the last few engineers, so that changing the count keeps everyone else the same.
-    if (configured !== null) {
-      const k = i - (engineers - configured.length);
-      if (k >= 0 && i > 4) gaming = configured[k] as GamerStrategy;
-    } else if (i >= engineers - gamers && i > 4) gaming = "burst";
-    else if (i >= engineers - 2 * gamers && i > 4) gaming = "token-heavy";
-    if (gaming === "token-heavy") {
-      aiRate = 0;
-      rateMul = 0.25;
-      tools[0] = "claude-code";
-    } else if (gaming !== null) {
-      aiRate = Math.max(aiRate, 0.5);
-      tools[0] = "claude-code";
-    }
-    if (gaming !== null) {
-      leftAt = null;
-      leave.length = 0;
-      joinedAt = Math.min(joinedAt, ctx.start - 30 * DAY);
-    }
-    ctx.people.push({
-      idx: i,
-      login,
-      id,
-      name,
-      email:
-        i % 97 === 9
-          ? `${login.replaceAll("-", ".")}@${i % 2 === 0 ? "anthropic" : "openai"}.com`
-          : `${login.replaceAll("-", ".")}@${ctx.org}.com`,
-      noreply: `${id}+${login}@users.noreply.github.com`,
-      joinedAt,
-      leftAt,
-      leave,
-      teams: [],
-      repos: [],
-      aiRate,
-      tools,
-      rateMul,
-      gaming,
-      aiLikeName: aiLike,
-      aiCompanyEmail: i % 97 === 9,
-    });
-  }
-}
-
-function makeTeams(ctx: Context): void {
-  const rng = new Prng(ctx.o.seed, "teams");
-  const { teams: T, engineers: E, repositories: R } = ctx.o;
-  const sizes = new Array<number>(T).fill(3);
-  let remaining = E - 3 * T;
-  const flexible: number[] = [];
-  for (let t = 1; t < T; t++) flexible.push(t);
-  if (T >= 3 && remaining >= 57) {
-    sizes[T - 1] = 60;
-    remaining -= 57;
-    flexible.pop();
-  }
-  // Team 0 stays at 3; the rest share what is left, by random weights, capped at 60.
-  const weights = flexible.map(() => 0.3 + rng.float());
-  while (remaining > 0 && flexible.some((t) => (sizes[t] as number) < 60)) {
-    const total = flexible.reduce((s, t, i) => s + ((sizes[t] as number) < 60 ? (weights[i] as number) : 0), 0);
-    let placed = 0;
-    for (let i = 0; i < flexible.length && remaining > 0; i++) {
-      const t = flexible[i] as number;
-      if ((sizes[t] as number) >= 60) continue;
-      const add = Math.min(
-        60 - (sizes[t] as number),
-        remaining,
-        Math.max(1, Math.floor((remaining * (weights[i] as number)) / total)),
-      );
-      sizes[t] = (sizes[t] as number) + add;
-      remaining -= add;
-      placed += add;
-    }
-    if (placed === 0) break;
-  }
-  if (T === 1) sizes[0] = Math.min(60, E);
-  const order = rng.shuffle(ctx.people.map((p) => p.idx));
-  ctx.teamMembers = sizes.map(() => []);
-  let k = 0;
-  for (let t = 0; t < T; t++) {
-    for (let j = 0; j < (sizes[t] as number) && k < order.length; j++) {
-      const p = ctx.people[order[k++] as number] as Person;
-      p.teams.push(t);
-      (ctx.teamMembers[t] as number[]).push(p.idx);
-    }
-  }
-  // A few people are in a second team.
-  for (const p of ctx.people) {
-    if (T > 1 && rng.chance(0.05)) {
-      const t = rng.int(0, T - 1);
-      if (!p.teams.includes(t) && (ctx.teamMembers[t] as number[]).length < 60) {
-        p.teams.push(t);
-        (ctx.teamMembers[t] as number[]).push(p.idx);
-      }
-    }
-  }
-  for (const members of ctx.teamMembers) members.sort((a, b) => a - b);
-  const used = new Map<string, number>();
-  ctx.teamSlugs = sizes.map((_, t) => {
-    const s = slugify(teamName(t));
-    const n = used.get(s) ?? 0;
-    used.set(s, n + 1);
-    return n === 0 ? s : `${s}-${n + 1}`;
-  });
-  const teamRepos: number[][] = sizes.map(() => []);
-  for (let r = 0; r < R; r++) (teamRepos[r % T] as number[]).push(r);
-  for (let t = 0; t < T; t++) if ((teamRepos[t] as number[]).length === 0) (teamRepos[t] as number[]).push(t % R);
-  for (const p of ctx.people) {
-    const repos = new Set<number>();
-    for (const t of p.teams) for (const r of teamRepos[t] as number[]) repos.add(r);
-    if (repos.size === 0) repos.add(p.idx % R);
-    p.repos = [...repos].sort((a, b) => a - b);
-  }
-}
-
-function activeInWeek(ctx: Context, p: Person, w: number): boolean {
-  const mid = ctx.start + w * WEEK + 3 * DAY;
-  if (p.joinedAt > mid) return false;
-  if (p.leftAt !== null && p.leftAt <= mid) return false;
-  return !p.leave.some(([from, to]) => from <= mid && mid < to);
-}
-
-function* userRecords(ctx: Context): Generator<WorldUser> {
-  for (const p of ctx.people) {
-    yield {
-      type: "user",
-      login: p.login,
-      id: p.id,
-      nodeId: `U_kgDO${p.id.toString(36)}`,
-      accountType: "User",
-      kind: "human",
-      name: p.name,
-      emails: [p.email, p.noreply],
-      createdAt: iso(Math.min(p.joinedAt, ctx.start) - 400 * DAY),
-      memberships: [
-        {
-          org: ctx.org,
-          role: p.idx === 0 ? "admin" : "member",
-          joinedAt: iso(p.joinedAt),
-          leftAt: p.leftAt === null ? null : iso(p.leftAt),
-        },
-      ],
-      onLeave: p.leave.map(([from, to]) => ({ from: iso(from), to: iso(to) })),
-    };
-  }
-  for (const a of Object.values(BOT_ACCOUNTS) as Account[]) {
-    yield {
-      type: "user",
-      login: a.login,
-      id: a.id,
-      nodeId: `BOT_kgDO${a.id.toString(36)}`,
-      accountType: "Bot",
-      kind: a.kind,
-      name: a.name,
-      emails: [a.email],
-      createdAt: "2019-01-01T00:00:00Z",
-      memberships: [],
-      onLeave: [],
-    };
-  }
-}
-
-function repoRecord(ctx: Context, r: number): WorldRecord {
-  const T = ctx.o.teams;
-  return {
-    type: "repo",
-    org: ctx.org,
-    name: repoName(r),
-    id: 500_000_000 + r,
-    nodeId: `R_kgDO${(500_000_000 + r).toString(36)}`,
-    description: `The ${repoName(r)} service`,
-    defaultBranch: r % 7 === 6 ? "master" : "main",
-    visibility: r % 3 === 0 ? "internal" : "private",
-    createdAt: iso(ctx.start - (400 + r) * DAY),
-    ownerTeam: ctx.teamSlugs[r % T] ?? null,
-    deployMethod: deployMethodOf(r),
-    trunkBased: isTrunkBased(r),
-  };
-}
-
 // -- one repository --------------------------------------------------------------------------
-
-/** A working-hours moment in week `w` (mostly Monday to Friday, 08:00-19:00 UTC). */
-function workTime(rng: Prng, ctx: Context, w: number): number {
-  const day = rng.chance(0.06) ? rng.int(5, 6) : rng.int(0, 4);
-  return ctx.start + w * WEEK + day * DAY + rng.int(8, 18) * HOUR + rng.int(0, HOUR - 1);
-}
 
 function humanSpec(hardNegative: string | null = null, form = "human"): FormSpec {
   return { form, class: "human", tools: [], subtype: null, observable: true, markerConfidence: null, hardNegative };
@@ -595,151 +171,6 @@ const COVERAGE: readonly string[] = [
   "hn:aider-committer",
   "hn:replit-deployment",
 ];
-
-function makeFiles(rng: Prng, lines: number, trivial: boolean, lockOnly: boolean): WorldFile[] {
-  if (lockOnly)
-    return [
-      {
-        path: rng.pick(LOCK_FILES),
-        additions: Math.ceil(lines / 2),
-        deletions: Math.floor(lines / 2),
-        status: "modified",
-      },
-    ];
-  const n = trivial ? 1 : Math.min(40, 1 + Math.floor((rng.float() * lines) / 40));
-  const files: WorldFile[] = [];
-  let left = lines;
-  for (let i = 0; i < n; i++) {
-    const share = i === n - 1 ? left : Math.max(0, Math.round(left * (0.2 + rng.float() * 0.5)));
-    left -= share;
-    const add = Math.round(share * (0.55 + rng.float() * 0.4));
-    const path =
-      i === 1 && rng.chance(0.4)
-        ? `test/${rng.pick(AREAS)}/${rng.hex(5)}.test.ts`
-        : `src/${rng.pick(AREAS)}/${rng.hex(6)}.ts`;
-    const status = rng.chance(0.1) ? "added" : "modified";
-    files.push({
-      path,
-      additions: status === "added" ? share : add,
-      deletions: status === "added" ? 0 : share - add,
-      status,
-    });
-  }
-  return files;
-}
-
-const GENERATED =
-  /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|go\.sum|Cargo\.lock|poetry\.lock)$|\.generated\.|^dist\//;
-
-/**
- * What METRICS.md's trivial rule sees in a change's files: changed lines outside lock/generated
- * files not counting whitespace (re-indented pairs, blank lines: see `diffShape`), the lines it
- * does not count, and whether every such file only reformats.
- */
-export function filesTruth(files: readonly WorldFile[]): {
-  countable: number;
-  whitespaceLines: number;
-  formatOnly: boolean;
-  onlyGenerated: boolean;
-} {
-  let countable = 0;
-  let whitespaceLines = 0;
-  let onlyGenerated = true;
-  let allFormat = true;
-  for (const f of files) {
-    if (GENERATED.test(f.path)) continue;
-    onlyGenerated = false;
-    const shape = diffShape(f);
-    countable += shape.countable;
-    whitespaceLines += f.additions + f.deletions - shape.countable;
-    if (!shape.formatOnly) allFormat = false;
-  }
-  return { countable, whitespaceLines, formatOnly: !onlyGenerated && allFormat, onlyGenerated };
-}
-
-/**
- * METRICS.md's trivial rule: at most 5 changed lines outside lock/generated files, not counting
- * whitespace; or only such files; or only formatting.
- */
-export function isTrivial(files: readonly WorldFile[]): boolean {
-  const t = filesTruth(files);
-  return t.onlyGenerated || t.formatOnly || t.countable <= 5;
-}
-
-/** The files without their patch ground truth (plain code lines). */
-function plainFiles(files: readonly WorldFile[]): WorldFile[] {
-  return files.map(({ reindented: _r, blankAdded: _a, blankRemoved: _d, format: _f, ...f }) => f);
-}
-
-const FORMAT_TITLES = [
-  "Run prettier on {area}",
-  "Format {area} with prettier",
-  "Reindent {area} code",
-  "Fix whitespace in {area}",
-  "chore: pnpm lint --fix in {area}",
-];
-
-/**
- * Whitespace and formatting in a human or AI pull request's files, drawn from `drng` (a stream of
- * its own, so that the rest of the world is what it was before patches existed):
- * - a formatting pull request (2% of human ones): 1-4 TypeScript files that only reformat, with
- *   additions and deletions within a factor of 1.5, titled as formatter runs are;
- * - at most 10 lines (30%): re-indented pairs and blank lines, any number of them;
- * - 11 to 20 lines (30%): re-indented pairs, any number of them;
- * - more than 20 lines (50%): up to 10% of each file's additions are blank lines.
- * So a change that whitespace or formatting makes trivial is always one whose patches the product
- * reads at the default trivialMaxLines of 5 (metrics `isPatchCandidate`; docs/metrics.md "Trivial").
- */
-function shapeFiles(
-  drng: Prng,
-  files: WorldFile[],
-  options: { formatting: boolean; small: boolean },
-): { files: WorldFile[]; title: string | null } {
-  const lines = files.reduce((n, f) => n + f.additions + f.deletions, 0);
-  if (options.formatting && drng.chance(0.02)) {
-    const area = drng.pick(AREAS);
-    const title = drng.pick(FORMAT_TITLES).replace("{area}", area);
-    const n = drng.int(1, 4);
-    const out: WorldFile[] = [];
-    for (let i = 0; i < n; i++) {
-      const base = drng.int(10, 150);
-      const more = base + drng.int(0, Math.floor(base / 2));
-      const wrap = drng.chance(0.6);
-      out.push({
-        path: `src/${area}/${drng.hex(6)}.ts`,
-        additions: wrap ? more : base,
-        deletions: wrap ? base : more,
-        status: "modified",
-        format: true,
-      });
-    }
-    return { files: out, title };
-  }
-  if (options.small) return { files, title: null };
-  if (lines <= 20) {
-    if (!drng.chance(0.3)) return { files, title: null };
-    return {
-      files: files.map((f) => {
-        const reindented = drng.int(0, Math.min(f.additions, f.deletions));
-        // Blank lines only up to 10 lines: above, only re-indentation (see the candidate rule).
-        return lines <= 10
-          ? {
-              ...f,
-              reindented,
-              blankAdded: drng.int(0, f.additions - reindented),
-              blankRemoved: drng.int(0, f.deletions - reindented),
-            }
-          : { ...f, reindented };
-      }),
-      title: null,
-    };
-  }
-  if (!drng.chance(0.5)) return { files, title: null };
-  return {
-    files: files.map((f) => ({ ...f, blankAdded: Math.floor(f.additions * drng.float() * 0.1) })),
-    title: null,
-  };
-}
 
 function blankPlan(partial: Partial<Plan> & Pick<Plan, "kind" | "createdAt" | "spec" | "title">): Plan {
   return {
@@ -1173,14 +604,6 @@ function* generateRepo(ctx: Context, r: number): Generator<WorldRecord> {
   yield* buildRepo(ctx, rng, r, full, branch, method, plans, contributors);
 }
 
-/**
- * How reverts name what they revert (METRICS.md "Change failure rate"): GitHub's revert button
- * (title, body `Reverts owner/repo#<n>`, branch `revert-<n>-...`, "This reverts commit"),
- * `git revert` of a squash commit pushed from a branch of one's own (`Revert "<title> (#<n>)"`),
- * a hand-written revert naming the pull request by number or by URL in its body only, and a
- * revert pull request opened by a coding agent (Copilot) for its human.
- */
-export type RevertForm = "button" | "squash" | "number" | "url" | "agent";
 const REVERT_FORMS: [RevertForm, number][] = [
   ["button", 4],
   ["squash", 2],
@@ -1255,51 +678,6 @@ function writeRevert(p: Plan, orig: Plan, full: string): void {
   }
   p.headRef = p.headRef.slice(0, 100);
   p.slug = slugify(p.title);
-}
-
-function identOf(p: Person, rng: Prng): Ident {
-  return { name: p.name, email: rng.chance(0.85) || p.aiCompanyEmail ? p.email : p.noreply, login: p.login };
-}
-
-function messageOf(subject: string, body: string, footer: string | undefined, trailers: string[]): string {
-  let m = subject;
-  if (body) m += `\n\n${body}`;
-  if (footer) m += `\n\n${footer}`;
-  if (trailers.length > 0) m += `\n\n${trailers.join("\n")}`;
-  return m;
-}
-
-const CO_AUTHOR_LINE = /^co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim;
-
-/** GitHub's default squash message (see shared/ATTRIBUTION.md). */
-export function squashMessage(
-  title: string,
-  number: number,
-  commits: readonly WorldCommit[],
-  squashAuthorEmail: string,
-): string {
-  const seen = new Set<string>([squashAuthorEmail.toLowerCase()]);
-  const coAuthors: string[] = [];
-  const add = (name: string, email: string) => {
-    const key = email.toLowerCase();
-    if (seen.has(key)) return;
-    seen.add(key);
-    coAuthors.push(`Co-authored-by: ${name} <${email}>`);
-  };
-  for (const c of commits) {
-    for (const m of c.message.matchAll(CO_AUTHOR_LINE)) add(m[1] ?? "", m[2] ?? "");
-    add(c.author.name, c.author.email);
-  }
-  const subject = `${title} (#${number})`;
-  if (commits.length === 1) {
-    const body = (commits[0] as WorldCommit).message.split("\n").slice(1).join("\n").trim();
-    const extra = coAuthors.filter((l) => !body.toLowerCase().includes(l.toLowerCase()));
-    return [subject, body, extra.join("\n")].filter((s) => s !== "").join("\n\n");
-  }
-  const bullets = commits.map((c) => `* ${c.message}`).join("\n\n");
-  return coAuthors.length > 0
-    ? `${subject}\n\n${bullets}\n\n---------\n\n${coAuthors.join("\n")}`
-    : `${subject}\n\n${bullets}`;
 }
 
 function* buildRepo(
@@ -2069,39 +1447,4 @@ function simulateDeployments(
     });
   }
   return { records, truths };
-}
-
-// -- usage -----------------------------------------------------------------------------------
-
-function* usageRecords(ctx: Context): Generator<WorldRecord> {
-  const rng = new Prng(ctx.o.seed, "usage");
-  const firstDay = Math.floor(ctx.start / DAY);
-  const lastDay = Math.floor(ctx.now / DAY);
-  for (const p of ctx.people) {
-    if (p.aiRate === 0 && p.gaming !== "token-heavy") continue;
-    for (let day = firstDay; day < lastDay; day++) {
-      const t = day * DAY + 12 * HOUR;
-      const dow = new Date(t * 1000).getUTCDay();
-      if (dow === 0 || dow === 6) continue;
-      if (t < p.joinedAt || (p.leftAt !== null && t >= p.leftAt) || p.leave.some(([a, b]) => a <= t && t < b)) continue;
-      for (const tool of p.tools) {
-        const work = ctx.aiWork.get(`${p.idx}|${day}|${tool}`) ?? 0;
-        let tokensIn = 0;
-        if (p.gaming === "token-heavy") tokensIn = rng.int(8_000_000, 30_000_000);
-        else if (work > 0) tokensIn = work * rng.int(150_000, 1_500_000);
-        else if (rng.chance(0.35)) tokensIn = rng.int(20_000, 300_000);
-        if (tokensIn === 0) continue;
-        const tokensOut = Math.round(tokensIn * (0.03 + rng.float() * 0.07));
-        yield {
-          type: "usage",
-          login: p.login,
-          day: iso(day * DAY).slice(0, 10),
-          tool,
-          tokensIn,
-          tokensOut,
-          costUsd: Math.round((tokensIn * 3e-6 + tokensOut * 15e-6) * 100) / 100,
-        };
-      }
-    }
-  }
 }
