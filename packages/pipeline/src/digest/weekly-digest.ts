@@ -7,6 +7,7 @@ import {
   buildDigest,
   type Digest,
   digestSubject,
+  PROJECTION_WEEKS,
   renderDigestHtml,
   renderDigestMarkdown,
   renderDigestSlack,
@@ -28,8 +29,12 @@ export function lastCompleteWeek(now: Date, timeZone: string): string {
   return addWeeks(isoWeekOf(now, timeZone), -1);
 }
 
-/** Weeks the digest's document spans: the week, the one before (week-over-week) and three more for context. */
-const CONTEXT_WEEKS = 4;
+/**
+ * Weeks before the digest's week its document spans: enough for the adoption projection, which
+ * fits the trend of the last `PROJECTION_WEEKS` weeks (with fewer, the digest's projection would
+ * differ from the report's for the same week), and for the week-over-week changes.
+ */
+const CONTEXT_WEEKS = PROJECTION_WEEKS - 1;
 
 export function renderDigest(digest: Digest): RenderedDigest {
   const markdown = renderDigestMarkdown(digest);
