@@ -1,12 +1,19 @@
 import type { Config } from "@yardstick/config";
 import { AppError, addWeeks, isoWeekOf } from "@yardstick/core";
-import { claimDigestDelivery, type Database, markDigestDelivered, markDigestFailed } from "@yardstick/db";
+import {
+  claimDigestDelivery,
+  type Database,
+  listWeekChangeSamples,
+  markDigestDelivered,
+  markDigestFailed,
+} from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
 import type { MetricsOutput } from "@yardstick/metrics";
 import {
   buildDigest,
   type Digest,
   digestSubject,
+  type GroupWeekSamples,
   PROJECTION_WEEKS,
   renderDigestHtml,
   renderDigestMarkdown,
@@ -51,6 +58,35 @@ export function renderDigest(digest: Digest): RenderedDigest {
 }
 
 /**
+ * The samples the digest tests that the metrics document does not carry: per organisation and
+ * team, the lead times and revert counts of the changes deployed in `week`, AI-assisted and
+ * other, from the read model's drill-down (the same changes the week's figures are made of).
+ */
+export async function readDigestSamples(db: Database, week: string): Promise<GroupWeekSamples[]> {
+  const rows = await listWeekChangeSamples(db, week, ["org", "team"]);
+  const byGroup = new Map<string, GroupWeekSamples>();
+  for (const r of rows) {
+    const key = `${r.groupKind}\u0000${r.groupName}`;
+    let s = byGroup.get(key);
+    if (s === undefined) {
+      s = {
+        kind: r.groupKind,
+        name: r.groupName,
+        leadTimeHours: { ai: [], other: [] },
+        changes: { ai: 0, other: 0 },
+        reverted: { ai: 0, other: 0 },
+      };
+      byGroup.set(key, s);
+    }
+    const side = r.ai ? "ai" : "other";
+    s.changes[side] += 1;
+    if (r.reverted) s.reverted[side] += 1;
+    if (r.leadTimeHours !== null) s.leadTimeHours[side].push(r.leadTimeHours);
+  }
+  return [...byGroup.values()];
+}
+
+/**
  * The digest of `week` from the weekly rollups (brought up to date first), read exactly as
  * `yardstick metrics` reads them, so its numbers equal the metrics JSON for that week.
  */
@@ -67,6 +103,7 @@ export async function buildWeeklyDigest(
     week: options.week,
     generatedAt: options.now,
     coverage: await readCoverage(deps.db),
+    samples: await readDigestSamples(deps.db, options.week),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
     ...(deps.config.digest.reportUrl === undefined ? {} : { baseUrl: deps.config.digest.reportUrl }),
   });
