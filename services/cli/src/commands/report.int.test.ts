@@ -43,7 +43,8 @@ beforeAll(async () => {
   writeFileSync(configFile, JSON.stringify(configInputForWorld(world)));
   from = day(document.weeks[0] ?? "");
   to = day(document.weeks.at(-1) ?? "");
-});
+  // The small world's sync: seconds on a quiet machine, minutes on a loaded one.
+}, 300_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
