@@ -549,19 +549,12 @@ function reposSection(
   const rows = repos.map((g) => {
     const w = weekOf(g, week);
     if (w === undefined || w.suppressed) {
-      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="11" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people) ${suppressedWeeks(g)}</td></tr>`;
+      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="11" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)${g.weeks.some((x) => !x.suppressed) ? `; ${suppressedWeeks(g)}` : " every week"}</td></tr>`;
     }
     const t = tracking.find((x) => x.kind === g.kind && x.name === g.name);
     const c = charted.groups.find((x) => x.kind === g.kind && x.name === g.name) ?? g;
     const noSignal = w.mergedVariant !== null;
-    const status =
-      t?.target == null
-        ? "no target (a repository is not a team)"
-        : t.atTarget === null
-          ? NA
-          : t.atTarget
-            ? "at or above"
-            : "below";
+    const status = t?.target == null ? "none" : t.atTarget === null ? NA : t.atTarget ? "at or above" : "below";
     return `<tr><th scope="row">${esc(groupLabel(g))}${noSignal ? ` <span class="note">(no deployment signal: merged variant under Coverage)</span>` : ""}</th>${[
       figure("td", g, wk, "nd", w.nd, formatNumber(w.nd), "nd"),
       figure("td", g, wk, "aind", w.aind, formatNumber(w.aind), "aind"),
@@ -604,7 +597,7 @@ function reposSection(
     ].join("")}</tr>`;
   });
   return `<section id="repositories"><h2>Repositories, week ${esc(wk || NA)}</h2>
-<p class="note">One row per repository, in name order (never sorted by a figure); the last column is ND over the charted weeks.</p>
+<p class="note">One row per repository, in name order (never sorted by a figure); the last column is ND over the charted weeks. Target "none": no target (a repository is not a team) unless <code>adoption.perGroup</code> gives it one.</p>
 <table class="figures small repos"><thead><tr><th scope="col">Repository</th><th scope="col">${label("nd", "ND")}</th><th scope="col">${label("aind", "AIND")}</th><th scope="col">${label("aiShare")}</th><th scope="col">${label("adoption", "Adoption")}</th><th scope="col">${label("adoption4w", "4 weeks")}</th><th scope="col">${label("adoptionTarget")}</th><th scope="col">${label("deployments")}</th><th scope="col">${label("leadTimeMedian")}</th><th scope="col">${label("changeFailureRate")}</th><th scope="col">${label("qualifyingChanges")}</th><th scope="col">ND, weeks</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table></section>`;
 }
