@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalCdf, twoProportionTest, wilsonInterval } from "./stats.js";
+import { fisherExactGreater, mannWhitneyGreater, normalCdf, twoProportionTest, wilsonInterval } from "./stats.js";
 
 describe("wilsonInterval", () => {
   it("matches the published 95% Wilson interval and stays within [0, 1]", () => {
@@ -29,5 +29,69 @@ describe("twoProportionTest", () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 6);
     expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
     expect(normalCdf(-1)).toBeCloseTo(0.158655, 5);
+  });
+});
+
+describe("fisherExactGreater", () => {
+  it("equals the hypergeometric tail of published examples", () => {
+    // Fisher's lady tasting tea (The Design of Experiments, 1935): 3 of 4 cups right, one-sided p = 17/70.
+    expect(fisherExactGreater(3, 4, 1, 4)).toBeCloseTo(17 / 70, 12);
+    // 8 failed of 20 against 1 of 20: C(20,8)C(20,1)+... over C(40,9).
+    expect(fisherExactGreater(8, 20, 1, 20)).toBeCloseTo(2_687_360 / 273_438_880, 12);
+    // 1 of 2 against 0 of 3: p = 2/5, never significant.
+    expect(fisherExactGreater(1, 2, 0, 3)).toBeCloseTo(0.4, 12);
+    expect(fisherExactGreater(1, 0, 0, 3)).toBe(1);
+  });
+});
+
+describe("mannWhitneyGreater", () => {
+  // scipy.stats.mannwhitneyu's documented example (males vs females, Conover): U = 17, exact
+  // two-sided p = 0.1111 (so one-sided 7/126), asymptotic two-sided p = 0.11134688653314041.
+  const males = [19, 22, 16, 29, 24];
+  const females = [20, 11, 17, 12];
+
+  it("gives the exact p-value without ties: 7 of the C(9,5) = 126 rank sets reach U = 17", () => {
+    const r = mannWhitneyGreater(males, females);
+    expect(r?.u).toBe(17);
+    expect(r?.method).toBe("exact");
+    expect(r?.pValue).toBeCloseTo(7 / 126, 12);
+    expect(mannWhitneyGreater(females, males)?.u).toBe(3);
+  });
+
+  it("gives the normal approximation with continuity correction as scipy publishes it", () => {
+    const r = mannWhitneyGreater(males, females, "normal");
+    expect(r?.z).toBeCloseTo(1.5921683, 6);
+    expect(r?.pValue).toBeCloseTo(0.11134688653314041 / 2, 6);
+  });
+
+  it("handles ties: mid-ranks in the exact count and the tie-corrected variance", () => {
+    // x = 3 4 4 5 6, y = 1 2 3 4 4: mid-ranks give U = 20.5; by enumeration, 17 of the 252
+    // ways to choose five of the ten ranks have a rank sum at least x's (computed by hand with
+    // itertools.combinations). Normal: variance 25/12 (11 - 66/90), z = 1.6217, p = 0.05244.
+    const x = [3, 4, 4, 5, 6];
+    const y = [1, 2, 3, 4, 4];
+    expect(mannWhitneyGreater(x, y)?.u).toBe(20.5);
+    expect(mannWhitneyGreater(x, y)?.pValue).toBeCloseTo(17 / 252, 12);
+    const normal = mannWhitneyGreater(x, y, "normal");
+    expect(normal?.z).toBeCloseTo(1.6216874, 6);
+    expect(normal?.pValue).toBeCloseTo(0.0524351, 6);
+  });
+
+  it("never reaches 5% with three values a side, however far apart (exact p = 1/20)", () => {
+    // The approximation would say p = 0.023 here: small samples are counted exactly.
+    expect(mannWhitneyGreater([10, 10, 10], [1, 1, 1])?.pValue).toBeCloseTo(1 / 20, 12);
+    expect(mannWhitneyGreater([10, 10, 10], [1, 1, 1], "normal")?.pValue).toBeCloseTo(0.0234271, 6);
+    expect(mannWhitneyGreater([500], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])?.pValue).toBeCloseTo(1 / 11, 12);
+  });
+
+  it("agrees with the normal approximation for larger samples and is null for an empty one", () => {
+    const x = Array.from({ length: 30 }, (_, i) => i * 1.5 + 3);
+    const y = Array.from({ length: 30 }, (_, i) => i * 1.4);
+    const exact = mannWhitneyGreater(x, y, "exact");
+    const normal = mannWhitneyGreater(x, y, "normal");
+    expect(mannWhitneyGreater(x, y)?.method).toBe("normal");
+    expect(Math.abs((exact?.pValue ?? 0) - (normal?.pValue ?? 1))).toBeLessThan(0.005);
+    expect(mannWhitneyGreater([], [1])).toBeNull();
+    expect(mannWhitneyGreater([1, 1], [1, 1])?.pValue).toBe(1);
   });
 });

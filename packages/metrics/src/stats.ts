@@ -77,3 +77,128 @@ export function normalCdf(x: number): number {
   const erf = 1 - poly * Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
+
+/** The level the digest's tests must pass before a difference is called a regression: p below this. */
+export const SIGNIFICANCE_LEVEL = 0.05;
+
+const logFactorials: number[] = [0];
+function logFactorial(n: number): number {
+  for (let i = logFactorials.length; i <= n; i++) logFactorials[i] = (logFactorials[i - 1] as number) + Math.log(i);
+  return logFactorials[n] as number;
+}
+
+function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+/**
+ * Fisher's exact test, one-sided: the probability, with both groups' margins fixed, of seeing at
+ * least `x1` events among the first group's `n1` trials when the rate is the same in both (the
+ * hypergeometric tail). Small p: the first group's rate (x1 / n1) is higher than the second's
+ * (x2 / n2) beyond chance. 1 when either group has no trials.
+ */
+export function fisherExactGreater(x1: number, n1: number, x2: number, n2: number): number {
+  if (n1 <= 0 || n2 <= 0) return 1;
+  const events = x1 + x2;
+  const total = n1 + n2;
+  const denominator = logChoose(total, events);
+  let p = 0;
+  for (let k = x1; k <= Math.min(n1, events); k++) {
+    p += Math.exp(logChoose(n1, k) + logChoose(n2, events - k) - denominator);
+  }
+  return Math.min(1, p);
+}
+
+/** Up to this many values in both samples together, the Mann-Whitney p-value is exact. */
+export const MANN_WHITNEY_EXACT_MAX = 50;
+
+export interface MannWhitneyResult {
+  n1: number;
+  n2: number;
+  /** U of the first sample: pairs (x, y) with x > y, plus half the tied pairs. */
+  u: number;
+  /** One-sided p-value: the first sample's values tend to be larger than the second's. */
+  pValue: number;
+  /** "exact": the permutation distribution of the rank sum (mid-ranks for ties); "normal": the approximation. */
+  method: "exact" | "normal";
+  /** The normal approximation's z (tie- and continuity-corrected); null when exact. */
+  z: number | null;
+}
+
+/** Mid-ranks (1-based) of the values, ties sharing the mean of their ranks. */
+function midRanks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+  const ranks = new Array<number>(values.length).fill(0);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && values[order[j + 1] as number] === values[order[i] as number]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k] as number] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/**
+ * The exact one-sided p-value of a rank sum: the share of the C(N, n1) ways to choose the first
+ * sample's n1 ranks (of all N, mid-ranks as they are) whose sum is at least `r1`. Counted by
+ * dynamic programming over doubled ranks (whole numbers even with ties): ways[k][s] is the number
+ * of k-subsets of the ranks seen so far with doubled sum s.
+ */
+function exactRankSumTail(ranks: readonly number[], n1: number, r1: number): number {
+  const doubled = ranks.map((r) => Math.round(r * 2));
+  const maxSum = doubled.reduce((a, b) => a + b, 0);
+  const ways: Float64Array[] = Array.from({ length: n1 + 1 }, () => new Float64Array(maxSum + 1));
+  (ways[0] as Float64Array)[0] = 1;
+  let seen = 0;
+  for (const d of doubled) {
+    seen += d;
+    for (let k = n1; k >= 1; k--) {
+      const into = ways[k] as Float64Array;
+      const from = ways[k - 1] as Float64Array;
+      for (let s = seen; s >= d; s--) into[s] = (into[s] as number) + (from[s - d] as number);
+    }
+  }
+  const last = ways[n1] as Float64Array;
+  const threshold = Math.round(r1 * 2);
+  let tail = 0;
+  let all = 0;
+  for (let s = 0; s <= maxSum; s++) {
+    all += last[s] as number;
+    if (s >= threshold) tail += last[s] as number;
+  }
+  return all === 0 ? 1 : tail / all;
+}
+
+/**
+ * The Mann-Whitney U test (Wilcoxon rank-sum), one-sided: do the first sample's values tend to
+ * be larger than the second's? With at most `MANN_WHITNEY_EXACT_MAX` values in all, the p-value
+ * is exact (the permutation distribution of the rank sum, ties at their mid-ranks); above, the
+ * normal approximation with the tie correction of the variance and a continuity correction of
+ * 0.5. `method` forces one (for tests against published values). Null when a sample is empty.
+ */
+export function mannWhitneyGreater(
+  x: readonly number[],
+  y: readonly number[],
+  method: "auto" | "exact" | "normal" = "auto",
+): MannWhitneyResult | null {
+  const n1 = x.length;
+  const n2 = y.length;
+  if (n1 === 0 || n2 === 0) return null;
+  const all = [...x, ...y];
+  const n = n1 + n2;
+  const ranks = midRanks(all);
+  let r1 = 0;
+  for (let i = 0; i < n1; i++) r1 += ranks[i] as number;
+  const u = r1 - (n1 * (n1 + 1)) / 2;
+  if (method === "exact" || (method === "auto" && n <= MANN_WHITNEY_EXACT_MAX)) {
+    return { n1, n2, u, pValue: Math.min(1, exactRankSumTail(ranks, n1, r1)), method: "exact", z: null };
+  }
+  const counts = new Map<number, number>();
+  for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let ties = 0;
+  for (const t of counts.values()) ties += t ** 3 - t;
+  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
+  if (variance <= 0) return { n1, n2, u, pValue: 1, method: "normal", z: null };
+  const z = (u - (n1 * n2) / 2 - 0.5) / Math.sqrt(variance);
+  return { n1, n2, u, pValue: Math.min(1, 1 - normalCdf(z)), method: "normal", z };
+}

@@ -17,6 +17,8 @@ import { sampleOutput } from "./test-fixture.js";
  */
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = resolve(fileURLToPath(new URL("../../../test-artifacts/report", import.meta.url)));
+/** The first page's screenshot that docs/report.md shows. */
+const DOCS_SHOTS = resolve(fileURLToPath(new URL("../../../docs/report", import.meta.url)));
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -100,20 +102,22 @@ describe.skipIf(!present)(
             return { width: box.width, height: box.height, marks: lines.filter((v) => v > 0).length };
           }),
         );
-        // 8 groups × 3 per-group sections (one fully suppressed group has no chart) + org guardrails + cost.
-        expect(charts.length).toBeGreaterThanOrEqual(7 * 3 + 4);
+        // First page: 3 organisation charts; teams: 2 each (3 teams with figures); org guardrails: 4; cost: 1.
+        // Repositories are a table, not chart panels.
+        expect(charts.length).toBeGreaterThanOrEqual(3 + 3 * 2 + 4 + 1);
         for (const c of charts) {
           expect(c.width).toBeGreaterThan(100);
           expect(c.height).toBeGreaterThan(50);
         }
         expect(charts.filter((c) => c.marks > 0).length).toBe(charts.length);
-        // The team below k throughout: a note instead of a chart in each of the three per-group sections.
-        expect(await page.locator("text=Suppressed every week").count()).toBe(3);
+        // The team below k throughout: a note instead of its charts.
+        expect(await page.locator("text=Suppressed every week").count()).toBe(1);
+        expect(await page.locator("svg.spark").count()).toBeGreaterThan(0);
         expect(await page.title()).toBe("Acme engineering: AI and delivery");
 
         await page.screenshot({ path: join(ARTIFACTS, "report-top.png") });
         await page.screenshot({ path: join(ARTIFACTS, "report-full.png"), fullPage: true });
-        for (const id of ["adoption", "nd", "guardrails", "coverage"]) {
+        for (const id of ["summary", "adoption", "repositories", "guardrails", "coverage"]) {
           await page.locator(`#${id}`).screenshot({ path: join(ARTIFACTS, `report-${id}.png`) });
         }
 
@@ -128,6 +132,43 @@ describe.skipIf(!present)(
         const pages = (a4.toString("latin1").match(/\/Type\s*\/Page\b/g) ?? []).length;
         expect(pages).toBeGreaterThanOrEqual(9);
 
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+
+    it("answers the three questions for the organisation in one 1440×900 screen (screenshot in docs/report/)", async () => {
+      const output = MetricsOutput.parse(sampleOutput({ weeks: 26 }));
+      const html = renderReportHtml(output, {
+        title: "Acme engineering: AI and delivery",
+        generatedAt: new Date("2026-11-24T09:00:00Z"),
+        coverage: { lastSyncAt: new Date("2026-11-24T07:30:00Z"), ruleVersions: ["2026.11.1"] },
+      });
+      const viewport = { width: 1440, height: 900 };
+      const { page, errors, requests, close } = await openInChromium("report-first-page.html", html, viewport);
+      try {
+        const questions = await page.$$eval("#summary h3", (hs) => hs.map((h) => (h.textContent ?? "").trim()));
+        expect(questions).toEqual(["Is AI helping us ship?", "Are we on track?", "Is quality holding?"]);
+        // The whole first page, its three charts and its notes, is inside the first screen.
+        const box = await page.locator("#summary").boundingBox();
+        expect(box).not.toBeNull();
+        expect((box?.y ?? 0) + (box?.height ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(viewport.height);
+        expect(box?.width ?? 0).toBeLessThanOrEqual(viewport.width);
+        for (const svg of await page.locator("#summary svg.chart").all()) {
+          const b = await svg.boundingBox();
+          expect((b?.y ?? 0) + (b?.height ?? 0)).toBeLessThanOrEqual(viewport.height);
+          expect(b?.height ?? 0).toBeGreaterThan(80);
+        }
+        // Each answer carries its figures (the organisation's, this week).
+        expect(await page.locator('#summary [data-group="org:acme"][data-field="aind"]').count()).toBe(1);
+        expect(await page.locator('#summary [data-group="org:acme"][data-field="adoption"]').count()).toBe(1);
+        expect(await page.locator('#summary [data-group="org:acme"][data-field="aiChangeFailureRate"]').count()).toBe(
+          1,
+        );
+        mkdirSync(DOCS_SHOTS, { recursive: true });
+        await page.screenshot({ path: join(DOCS_SHOTS, "first-page.png") });
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {

@@ -105,6 +105,10 @@ export const DEFINITIONS = {
     label: "Provisional",
     text: "The 14-day revert window of changes merged this week has not closed: figures may still drop.",
   },
+  warmUp: {
+    label: "Warm-up",
+    text: "The first 3 weeks of the data (from the week of the first merged change): their 4-week values (active engineers, hence ND and adoption, and the 4-week adoption) cover fewer than 4 weeks of history, so they read high or low for want of history, not for anything people did. The report's charts start after them.",
+  },
   mergedVariant: {
     label: "Merged variant",
     text: 'For repositories with no deployment signal only: the same figures counting changes merged (not deployed) this week, labelled "merged (no deployment signal)".',

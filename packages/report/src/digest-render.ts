@@ -60,7 +60,13 @@ export function regressionSummaryText(d: Digest): string {
     r.significant === 0
       ? `No significant change in ${r.tested} ${r.tested === 1 ? "comparison" : "comparisons"}`
       : `${r.significant} of ${r.tested} comparisons significant; the other ${rest}: no significant change`;
-  return `${head} (change failure rate against the previous week and AI-assisted against other deployments; ${r.test}). Lead and recovery times and revert rates are in the report.${more}`;
+  const what = r.withSamples
+    ? "change failure rate against the previous week; AI-assisted against other for change failure rate, revert rate and lead time"
+    : "change failure rate against the previous week and AI-assisted against other deployments";
+  const rest2 = r.withSamples
+    ? "Recovery times are in the report."
+    : "Lead and recovery times and revert rates are in the report.";
+  return `${head} (${what}; ${r.test}). ${rest2}${more}`;
 }
 
 function flagText(f: DigestFlag): string {

@@ -1,6 +1,6 @@
 import type { MetricsOutput, WeekFigures } from "@yardstick/metrics";
 import { describe, expect, it } from "vitest";
-import { buildDigest, guardrailRegressions } from "./digest.js";
+import { buildDigest, type GroupWeekSamples, guardrailRegressions } from "./digest.js";
 import {
   digestSubject,
   escapeSlack,
@@ -9,7 +9,6 @@ import {
   renderDigestSlack,
   renderDigestText,
 } from "./digest-render.js";
-import { fisherExactGreater } from "./stats.js";
 import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
 
 const generatedAt = new Date("2026-11-23T09:00:00Z");
@@ -153,17 +152,6 @@ describe("buildDigest", () => {
   });
 });
 
-describe("fisherExactGreater", () => {
-  it("is the hypergeometric tail, worked by hand", () => {
-    // 8 of 20 against 1 of 20: (C(20,8)·C(20,1) + C(20,9)·C(20,0)) / C(40,9) = 2,687,360 / 273,438,880.
-    expect(fisherExactGreater(8, 20, 1, 20)).toBeCloseTo(2_687_360 / 273_438_880, 12);
-    // 1 of 2 against 0 of 3: p = 0.4.
-    expect(fisherExactGreater(1, 2, 0, 3)).toBeCloseTo(0.4, 12);
-    expect(fisherExactGreater(0, 5, 3, 5)).toBeCloseTo(1, 12);
-    expect(fisherExactGreater(1, 0, 0, 3)).toBe(1);
-  });
-});
-
 describe("buildDigest: a handful of regressions, with absolute links", () => {
   const team = (name: string, failed: number) => ({
     kind: "team" as const,
@@ -254,6 +242,76 @@ describe("guardrailRegressions", () => {
     const w = { ...base, changeFailureRate: 0.5 };
     expect(guardrailRegressions(g, w, suppressedWeek("2026-W46")).tested).toBe(0);
     expect(guardrailRegressions(g, suppressedWeek("2026-W47"), base).tested).toBe(0);
+  });
+});
+
+describe("guardrailRegressions with the week's samples (lead times, revert counts)", () => {
+  const g = { kind: "team" as const, name: "payments" };
+  const w = weekFigures("2026-W47", { deployments: 20, changeFailureRate: 0.05, guardrails: null });
+  const p = weekFigures("2026-W46", { deployments: 20, changeFailureRate: 0.05, guardrails: null });
+  const samples = (
+    ai: number[],
+    other: number[],
+    reverted = { ai: 0, other: 0 },
+    changes?: { ai: number; other: number },
+  ): GroupWeekSamples => ({
+    kind: "team",
+    name: "payments",
+    leadTimeHours: { ai, other },
+    changes: changes ?? { ai: ai.length, other: other.length },
+    reverted,
+  });
+  const range = (n: number, from: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  it("calls AI-assisted lead times longer than the others' a regression only past Mann-Whitney at 5%, with medians and counts", () => {
+    const r = guardrailRegressions(g, w, p, samples(range(10, 100), range(12, 10)));
+    expect(r.tested).toBe(3); // change failure rate week on week, revert rate, lead time
+    expect(r.regressions.map((x) => x.text)).toEqual([
+      "lead time, AI-assisted vs other: median 104.5 h (10 AI-assisted changes) against 15.5 h (12 other changes), Mann-Whitney U = 120 (exact): p < 0.001",
+    ]);
+    expect(r.regressions[0]?.test).toBe("mann-whitney");
+    // Interleaved lead times: no significant change.
+    const mixed = guardrailRegressions(g, w, p, samples(range(10, 10), range(12, 9)));
+    expect(mixed).toEqual({ regressions: [], tested: 3 });
+  });
+
+  it("small samples are never regressions: fewer than 5 lead times a side are not compared", () => {
+    // 4 AI-assisted changes, each slower than all 20 others: not compared at all.
+    expect(guardrailRegressions(g, w, p, samples([500, 600, 700, 800], range(20, 1)))).toEqual({
+      regressions: [],
+      tested: 2,
+    });
+    // 1 AI-assisted change at 500 h against 10 at 1-10 h: not compared either.
+    expect(guardrailRegressions(g, w, p, samples([500], range(10, 1))).tested).toBe(2);
+    // The minimum itself is not a free pass: 5 against 5 with every AI-assisted change slower is
+    // significant only because the exact p is 1/252 (one ordering of 252).
+    const five = guardrailRegressions(g, w, p, samples(range(5, 100), range(5, 1)));
+    expect(five.regressions[0]?.pValue).toBeCloseTo(1 / 252, 12);
+  });
+
+  it("revert rates: AI-assisted against other by Fisher's exact test with the counts; 1 of 2 is not a regression", () => {
+    const few = guardrailRegressions(g, w, p, samples([1, 2], range(10, 1), { ai: 1, other: 0 }));
+    expect(few).toEqual({ regressions: [], tested: 2 });
+    const many = guardrailRegressions(g, w, p, samples(range(10, 1), range(20, 1), { ai: 6, other: 1 }));
+    expect(many.regressions.map((x) => x.text)).toEqual([
+      "revert rate, AI-assisted vs other 60% (6 of 10 AI-assisted changes reverted; other changes 5%, 1 of 20): p = 0.002",
+    ]);
+  });
+
+  it("buildDigest takes the samples per group and says so in the summary", () => {
+    const doc: MetricsOutput = {
+      ...sampleOutput({ weeks: 2 }),
+      groups: [{ kind: "team", name: "payments", weeks: [p, w] }],
+    };
+    const d = buildDigest(doc, {
+      week: "2026-W47",
+      generatedAt,
+      samples: [samples(range(10, 100), range(12, 10))],
+    });
+    expect(d.regressions.map((r) => r.figure)).toEqual(["lead time, AI-assisted vs other"]);
+    expect(d.regressionSummary).toMatchObject({ tested: 3, significant: 1, withSamples: true });
+    expect(renderDigestMarkdown(d)).toContain("Mann-Whitney U for lead times");
+    expect(buildDigest(doc, { week: "2026-W47", generatedAt }).regressionSummary.tested).toBe(1);
   });
 });
 

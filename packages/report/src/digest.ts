@@ -1,5 +1,6 @@
 import { addWeeks, weekBounds } from "@yardstick/core";
 import type { IntegrityFlags, MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import { fisherExactGreater, mannWhitneyGreater, median, SIGNIFICANCE_LEVEL } from "@yardstick/metrics";
 import { DEFINITIONS, type DefinitionKey } from "./definitions.js";
 import {
   formatCost,
@@ -14,7 +15,6 @@ import {
 } from "./format.js";
 import { groupLabel } from "./html.js";
 import type { ReportCoverage } from "./options.js";
-import { fisherExactGreater, SIGNIFICANCE_LEVEL } from "./stats.js";
 import { type TargetTracking, trackTargets, weekOf } from "./tracking.js";
 
 /**
@@ -40,9 +40,10 @@ export interface HeadlineFigure {
 }
 
 /**
- * A delivery guardrail that got worse beyond chance: a rate higher than the previous week's, or
- * AI-assisted changes' higher than the others', by a one-sided Fisher's exact test at
- * `SIGNIFICANCE_LEVEL`, with the counts it was computed from.
+ * A delivery guardrail that got worse beyond chance, with the counts it was computed from: a rate
+ * higher than the previous week's, or AI-assisted changes' higher than the others', by a
+ * one-sided Fisher's exact test; AI-assisted changes' lead times longer than the others' by a
+ * one-sided Mann-Whitney U test; each at `SIGNIFICANCE_LEVEL`.
  */
 export interface GuardrailRegression {
   group: string;
@@ -51,6 +52,23 @@ export interface GuardrailRegression {
   text: string;
   /** The test's one-sided p-value. */
   pValue: number;
+  test: "fisher" | "mann-whitney";
+}
+
+/**
+ * What the metrics document does not carry for one group's digest week: the lead time of each
+ * change deployed in the week and the counts behind the revert rates, AI-assisted and other
+ * (the pipeline reads them from the read model's drill-down, `rollup_changes`). Without them the
+ * digest tests only the rates the document has counts for.
+ */
+export interface GroupWeekSamples {
+  kind: MetricsGroup["kind"];
+  name: string;
+  /** Hours from first commit to production of each deployed change with a lead time. */
+  leadTimeHours: { ai: number[]; other: number[] };
+  /** Changes deployed in the week, and how many of them were reverted within the window. */
+  changes: { ai: number; other: number };
+  reverted: { ai: number; other: number };
 }
 
 /** What the digest compared, and how many of the comparisons passed the test. */
@@ -61,8 +79,10 @@ export interface RegressionSummary {
   significant: number;
   /** The regressions listed (at most `MAX_REGRESSIONS`, smallest p first). */
   shown: number;
-  /** The test and level, in words. */
+  /** The tests and level, in words. */
   test: string;
+  /** Whether the week's samples were given (lead times and revert rates compared too). */
+  withSamples: boolean;
 }
 
 export interface DigestFlag {
@@ -110,6 +130,8 @@ export interface DigestOptions {
    * in email or Slack must be absolute. Without `reportUrl`, the link is this address itself.
    */
   baseUrl?: string;
+  /** Per group, the week's lead-time samples and revert counts (see `GroupWeekSamples`). */
+  samples?: readonly GroupWeekSamples[];
 }
 
 /** At most this many regressions are listed; the rest are counted (a digest is read in a minute). */
@@ -118,7 +140,13 @@ export const MAX_REGRESSIONS = 5;
 /** When the data counts as stale: hours after the week's end (the digest runs Monday morning). */
 export const STALE_SYNC_HOURS = 48;
 
-export const REGRESSION_TEST = `Fisher's exact test, one-sided, at the ${Math.round(SIGNIFICANCE_LEVEL * 100)}% level`;
+/**
+ * Lead times are compared only with at least this many changes on each side: fewer is not a
+ * basis for calling anything a regression, whatever the test says.
+ */
+export const MIN_LEAD_TIME_SAMPLE = 5;
+
+export const REGRESSION_TEST = `one-sided tests at the ${Math.round(SIGNIFICANCE_LEVEL * 100)}% level: Fisher's exact test for rates, Mann-Whitney U for lead times (at least ${MIN_LEAD_TIME_SAMPLE} changes a side)`;
 
 const FLAG_LABELS: Record<DigestFlag["key"], string> = {
   volumeSpike: "Volume spike",
@@ -205,8 +233,8 @@ function failuresOf(deployments: number | null | undefined, rate: number | null 
 /**
  * The rate comparisons of one group in `week` that have counts on both sides: the change failure
  * rate against the previous week's, and AI-assisted deployments' against the others' this week.
- * (The document carries lead and recovery times as medians only and revert rates without their
- * counts: those are shown in the report, never called regressions here.)
+ * (The document carries lead times as medians only and revert rates without their counts: those
+ * are compared from the week's samples, `GroupWeekSamples`, when the digest is given them.)
  */
 function rateComparisons(
   group: Pick<MetricsGroup, "kind" | "name">,
@@ -250,16 +278,62 @@ function rateComparisons(
   return out;
 }
 
+/** The revert rates of AI-assisted and other changes in the week, with their counts (from the samples). */
+function revertComparison(name: string, s: GroupWeekSamples | undefined): RateComparison[] {
+  if (s === undefined || s.changes.ai <= 0 || s.changes.other <= 0) return [];
+  return [
+    {
+      group: name,
+      figure: "revert rate, AI-assisted vs other",
+      unit: "AI-assisted changes reverted",
+      x1: s.reverted.ai,
+      n1: s.changes.ai,
+      x2: s.reverted.other,
+      n2: s.changes.other,
+      against: "other changes",
+    },
+  ];
+}
+
+const pText = (pValue: number) => (pValue < 0.001 ? "p < 0.001" : `p = ${pValue.toFixed(3)}`);
+
 function regressionOf(c: RateComparison): GuardrailRegression | null {
   if (c.x1 / c.n1 <= c.x2 / c.n2) return null;
   const pValue = fisherExactGreater(c.x1, c.n1, c.x2, c.n2);
   if (pValue >= SIGNIFICANCE_LEVEL) return null;
-  const p = pValue < 0.001 ? "p < 0.001" : `p = ${pValue.toFixed(3)}`;
   return {
     group: c.group,
     figure: c.figure,
-    text: `${c.figure} ${formatPercent(c.x1 / c.n1)} (${c.x1} of ${c.n1} ${c.unit}; ${c.against} ${formatPercent(c.x2 / c.n2)}, ${c.x2} of ${c.n2}): ${p}`,
+    text: `${c.figure} ${formatPercent(c.x1 / c.n1)} (${c.x1} of ${c.n1} ${c.unit}; ${c.against} ${formatPercent(c.x2 / c.n2)}, ${c.x2} of ${c.n2}): ${pText(pValue)}`,
     pValue,
+    test: "fisher",
+  };
+}
+
+/** AI-assisted lead times against the others': compared when each side has `MIN_LEAD_TIME_SAMPLE` changes. */
+function leadTimeComparable(s: GroupWeekSamples | undefined): s is GroupWeekSamples {
+  return (
+    s !== undefined &&
+    s.leadTimeHours.ai.length >= MIN_LEAD_TIME_SAMPLE &&
+    s.leadTimeHours.other.length >= MIN_LEAD_TIME_SAMPLE
+  );
+}
+
+/**
+ * AI-assisted changes' lead times longer than the others' in the week, beyond chance: a
+ * one-sided Mann-Whitney U test at `SIGNIFICANCE_LEVEL`, stated with both medians and counts.
+ */
+export function leadTimeRegression(name: string, s: GroupWeekSamples): GuardrailRegression | null {
+  const { ai, other } = s.leadTimeHours;
+  const test = mannWhitneyGreater(ai, other);
+  if (test === null || test.pValue >= SIGNIFICANCE_LEVEL) return null;
+  const figure = "lead time, AI-assisted vs other";
+  return {
+    group: name,
+    figure,
+    text: `${figure}: median ${formatHours(median(ai))} (${ai.length} AI-assisted changes) against ${formatHours(median(other))} (${other.length} other changes), Mann-Whitney U = ${test.u}${test.method === "exact" ? " (exact)" : ""}: ${pText(test.pValue)}`,
+    pValue: test.pValue,
+    test: "mann-whitney",
   };
 }
 
@@ -272,10 +346,19 @@ export function guardrailRegressions(
   group: Pick<MetricsGroup, "kind" | "name">,
   w: WeekFigures | undefined,
   p: WeekFigures | undefined,
+  samples?: GroupWeekSamples,
 ): { regressions: GuardrailRegression[]; tested: number } {
-  const comparisons = rateComparisons(group, w, p);
+  const visible = w !== undefined && !w.suppressed;
+  const name = groupLabel(group);
+  const comparisons = [...rateComparisons(group, w, p), ...(visible ? revertComparison(name, samples) : [])];
   const regressions = comparisons.flatMap((c) => regressionOf(c) ?? []);
-  return { regressions, tested: comparisons.length };
+  let tested = comparisons.length;
+  if (visible && leadTimeComparable(samples)) {
+    tested += 1;
+    const lead = leadTimeRegression(name, samples);
+    if (lead !== null) regressions.push(lead);
+  }
+  return { regressions, tested };
 }
 
 function warningsOf(
@@ -360,7 +443,10 @@ export function buildDigest(output: MetricsOutput, options: DigestOptions): Dige
   const teams = tracking.filter((t) => t.kind === "team");
   const visible = [orgTracking, ...teams].filter((t): t is TargetTracking => t !== null && !t.suppressed);
   const regressionGroups = output.groups.filter((g) => g.kind === "org" || g.kind === "team");
-  const compared = regressionGroups.map((g) => guardrailRegressions(g, weekOf(g, week), weekOf(g, previousWeek)));
+  const samplesOf = (g: MetricsGroup) => options.samples?.find((s) => s.kind === g.kind && s.name === g.name);
+  const compared = regressionGroups.map((g) =>
+    guardrailRegressions(g, weekOf(g, week), weekOf(g, previousWeek), samplesOf(g)),
+  );
   const significant = compared.flatMap((c) => c.regressions).sort((a, b) => a.pValue - b.pValue);
   const regressions = significant.slice(0, MAX_REGRESSIONS);
   const flagKeys = Object.keys(FLAG_LABELS) as DigestFlag["key"][];
@@ -399,6 +485,7 @@ export function buildDigest(output: MetricsOutput, options: DigestOptions): Dige
       significant: significant.length,
       shown: regressions.length,
       test: REGRESSION_TEST,
+      withSamples: options.samples !== undefined,
     },
     flags,
     warnings: warningsOf(output, ow, teams, end, options),

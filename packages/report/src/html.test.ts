@@ -2,7 +2,7 @@ import { addWeeks } from "@yardstick/core";
 import { MetricsOutput } from "@yardstick/metrics";
 import { describe, expect, it } from "vitest";
 import { DEFINITIONS, FOOTNOTE_ORDER } from "./definitions.js";
-import { renderReportHtml } from "./html.js";
+import { niceMax, renderReportHtml, warmUpWeeks } from "./html.js";
 import { reportRows } from "./rows.js";
 import { sampleOutput, suppressedWeek, weekFigures } from "./test-fixture.js";
 
@@ -98,7 +98,8 @@ describe("renderReportHtml", () => {
     expect(html).toContain("Suppressed every week: fewer than k people.");
     expect(html).toContain("2 of 12 weeks suppressed");
     expect(figuresOf(html).some((f) => f.group === "team:tiny")).toBe(false);
-    expect(html).toContain('class="shade"');
+    // The repository with suppressed weeks says so in its row (its sparkline has gaps there).
+    expect(html).toMatch(/Repository acme\/web<\/th>[^\n]*2 of 12 weeks suppressed/);
   });
 
   it("keeps the engine's group order and ranks nothing", () => {
@@ -112,8 +113,12 @@ describe("renderReportHtml", () => {
     });
     for (const doc of [output, reversed]) {
       const out = renderReportHtml(doc, options);
-      const tracking = out.slice(out.indexOf('id="adoption"'), out.indexOf("Adoption over time"));
-      const order = [...tracking.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+      // Organisation and teams in the tracking table, then the repositories' table: each in the engine's order.
+      const tracking = out.slice(out.indexOf('id="adoption"'), out.indexOf('id="teams"'));
+      const repos = out.slice(out.indexOf('id="repositories"'), out.indexOf('id="guardrails"'));
+      const order = [
+        ...`${tracking}${repos}`.matchAll(/<tr><th scope="row">([^<]*?)(?: <span[^<]*<\/span>)?<\/th>/g),
+      ].map((m) => m[1]);
       expect(order).toEqual(
         output.groups.map((g) =>
           `${{ org: "Organisation", team: "Team", repo: "Repository" }[g.kind]} ${g.name}`
@@ -275,5 +280,61 @@ describe("renderReportHtml", () => {
       options,
     );
     expect(out).toContain("No groups in this range.");
+  });
+});
+
+describe("the two-minute layout", () => {
+  const weeks = (n: number, pick: (i: number) => Partial<ReturnType<typeof weekFigures>>) =>
+    Array.from({ length: n }, (_, i) => weekFigures(addWeeks("2026-W36", i), pick(i)));
+
+  it("starts the charts after the warm-up: the first 3 weeks of the history, from the database or the document", () => {
+    // Two empty weeks, then the history starts in 2026-W38: W38-W40 are the warm-up.
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 12 }),
+      groups: [{ kind: "org", name: "acme", weeks: weeks(12, (i) => (i < 2 ? { mergedChanges: 0 } : {})) }],
+    });
+    expect(warmUpWeeks(doc, undefined)).toEqual(["2026-W38", "2026-W39", "2026-W40"]);
+    const out = renderReportHtml(doc, options);
+    expect(out).toContain("charts from 2026-W41 (after the warm-up)");
+    expect(out).toMatch(/Warm-up<\/abbr><sup[^>]*>.*?<\/sup>: 2026-W38, 2026-W39, 2026-W40 are left out of the charts/);
+    const firstChart = out.slice(out.indexOf('<svg class="chart'), out.indexOf("</svg>"));
+    expect(firstChart).toContain("2026-W41");
+    expect(firstChart).not.toContain("2026-W40");
+    // From the database: the first merged change's week, whatever the document shows.
+    const full = MetricsOutput.parse({ ...doc, groups: [{ kind: "org", name: "acme", weeks: weeks(12, () => ({})) }] });
+    expect(warmUpWeeks(full, undefined)).toEqual([]);
+    expect(warmUpWeeks(full, { firstMergedAt: new Date("2026-09-01T10:00:00Z") })).toEqual([
+      "2026-W36",
+      "2026-W37",
+      "2026-W38",
+    ]);
+    // A history that began long before the document: nothing to mark.
+    expect(warmUpWeeks(full, { firstMergedAt: new Date("2025-01-01T00:00:00Z") })).toEqual([]);
+  });
+
+  it("draws every team's ND on one y axis, and the repositories as table rows, not charts", () => {
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 6 }),
+      groups: [
+        { kind: "org", name: "acme", weeks: weeks(6, () => ({})) },
+        { kind: "team", name: "fast", weeks: weeks(6, (i) => ({ nd: 3 + i * 0.5, aind: 1 })) },
+        { kind: "team", name: "slow", weeks: weeks(6, () => ({ nd: 0.4, aind: 0.1 })) },
+        { kind: "repo", name: "acme/api", weeks: weeks(6, () => ({})) },
+        { kind: "repo", name: "acme/web", weeks: weeks(6, () => ({})) },
+      ],
+    });
+    const out = renderReportHtml(doc, options);
+    expect(niceMax(5.5)).toBe(10);
+    expect(niceMax(2.2)).toBe(2.5);
+    const ndCharts = [
+      ...out.matchAll(/<svg class="chart[^>]*aria-label="Team (\w+): normalised deployments[^"]*"[\s\S]*?<\/svg>/g),
+    ];
+    expect(ndCharts.map((m) => m[1])).toEqual(["fast", "slow"]);
+    // The top tick of both is the shared maximum (the fast team's 5.5 rounds up to 10).
+    for (const m of ndCharts) expect(m[0]).toContain(">10</text>");
+    expect(out).not.toMatch(/aria-label="Repository /);
+    expect(out).toMatch(/<table class="figures small repos">[\s\S]*Repository acme\/api[\s\S]*Repository acme\/web/);
+    // Definitions come last.
+    expect(out.lastIndexOf('id="definitions"')).toBeGreaterThan(out.lastIndexOf('id="coverage"'));
   });
 });

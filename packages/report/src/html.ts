@@ -1,4 +1,11 @@
-import type { MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import { addWeeks, isoWeekOf } from "@yardstick/core";
+import {
+  fisherExactGreater,
+  type MetricsGroup,
+  type MetricsOutput,
+  SIGNIFICANCE_LEVEL,
+  type WeekFigures,
+} from "@yardstick/metrics";
 import { DEFINITIONS, type DefinitionKey, FOOTNOTE_ORDER, footnoteNumber } from "./definitions.js";
 import { escapeHtml as esc } from "./escape.js";
 import {
@@ -68,6 +75,11 @@ function figure(
 const pctAxis = (v: number) => `${Math.round(v * 100)}%`;
 const numAxis = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0$/, ""));
 
+function suppressedWeeks(g: MetricsGroup): string {
+  const n = g.weeks.filter((w) => w.suppressed).length;
+  return n === 0 ? "" : `<span class="note">${n} of ${g.weeks.length} weeks suppressed</span>`;
+}
+
 function suppressedNote(g: MetricsGroup): string {
   const n = g.weeks.filter((w) => w.suppressed).length;
   if (n === 0) return "";
@@ -109,93 +121,289 @@ function shadedOf(g: MetricsGroup): boolean[] {
 
 const SHADE = "suppressed (fewer than k)";
 
-function headline(output: MetricsOutput, week: string | null): string {
+/** A round number at or above `v`, for a y axis several charts share. */
+export function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  const m = v / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+}
+
+/**
+ * The warm-up: the first weeks of the data (from the week of the first merged change) whose
+ * 4-week values cover fewer than 4 weeks of history. Known from the database (`coverage.
+ * firstMergedAt`); from a document alone, only when it shows weeks with no merged change before
+ * the first one (else the history may start before the document and nothing is marked).
+ */
+export function warmUpWeeks(output: MetricsOutput, coverage: ReportOptions["coverage"]): string[] {
+  let start: string | null = null;
+  if (coverage?.firstMergedAt != null) {
+    start = isoWeekOf(coverage.firstMergedAt, output.notes.timeZone);
+  } else {
+    const org = output.groups.find((g) => g.kind === "org");
+    const i = org?.weeks.findIndex((w) => (w.mergedChanges ?? 0) > 0) ?? -1;
+    if (org !== undefined && i > 0 && org.weeks.slice(0, i).every((w) => !w.suppressed && w.mergedChanges === 0)) {
+      start = org.weeks[i]?.week ?? null;
+    }
+  }
+  if (start === null) return [];
+  return [0, 1, 2].map((k) => addWeeks(start, k)).filter((w) => output.weeks.includes(w));
+}
+
+/**
+ * The document as charted: the weeks before the history's start and its warm-up left out, so that
+ * charts start where the figures mean what they say. Tables (the report week) are not affected;
+ * when nothing would be left, everything is kept.
+ */
+function chartedOutput(output: MetricsOutput, warmUp: readonly string[]): MetricsOutput {
+  const last = warmUp.at(-1);
+  if (last === undefined) return output;
+  const keep = (week: string) => week > last;
+  if (!output.weeks.some(keep)) return output;
+  return {
+    ...output,
+    weeks: output.weeks.filter(keep),
+    groups: output.groups.map((g) => ({ ...g, weeks: g.weeks.filter((w) => keep(w.week)) })),
+  };
+}
+
+function smallCard(
+  g: Pick<MetricsGroup, "kind" | "name">,
+  week: string,
+  key: DefinitionKey,
+  field: string,
+  value: number | null,
+  text: string,
+  change: string,
+  labelText?: string,
+): string {
+  return `<div class="card"><div class="card-label">${label(key, labelText)}</div><div class="card-value">${figure("span", g, week, field, value, text, key)}</div><div class="card-change" title="Change from the previous week">${esc(change)}</div></div>`;
+}
+
+/** "higher than", "about the same as", "lower than" for two rates, and whether a test backs a difference. */
+function cfrVerdict(w: WeekFigures): string {
+  const ai = w.guardrails?.ai;
+  const other = w.guardrails?.other;
+  if (ai == null || other == null || !ai.deployments || !other.deployments) {
+    return "Too few deployments on one side to compare AI-assisted and other changes this week.";
+  }
+  const x1 = Math.round(ai.deployments * (ai.changeFailureRate ?? 0));
+  const x2 = Math.round(other.deployments * (other.changeFailureRate ?? 0));
+  const p = fisherExactGreater(x1, ai.deployments, x2, other.deployments);
+  const counts = `${x1} of ${ai.deployments} deployments shipping AI-assisted changes failed, ${x2} of ${other.deployments} others`;
+  return p < SIGNIFICANCE_LEVEL
+    ? `Quality is slipping where AI is used: ${counts}; higher beyond chance (Fisher's exact test, one-sided, p = ${p < 0.001 ? "< 0.001" : p.toFixed(3)}).`
+    : `Quality is holding: ${counts}; no significant difference (Fisher's exact test, one-sided, ${Math.round(SIGNIFICANCE_LEVEL * 100)}% level).`;
+}
+
+/**
+ * The first page: for the organisation in the report week, three answers that fit one screen
+ * (1440×900): is AI helping us ship (ND, AIND, AI share), are we on track (adoption against the
+ * target and its projection), is quality holding (change failure rate, revert rate and lead time,
+ * AI-assisted against other). Each with the previous week's change and one chart.
+ */
+function firstPage(
+  output: MetricsOutput,
+  charted: MetricsOutput,
+  week: string | null,
+  tracking: readonly TargetTracking[],
+  warmUp: readonly string[],
+): string {
   const org = output.groups.find((g) => g.kind === "org") ?? output.groups[0];
   if (org === undefined || week === null) {
-    return `<section class="headline" id="headline"><h2>Headline</h2><p class="note">No groups in this range.</p></section>`;
+    return `<section class="first-page" id="summary"><h2>Summary</h2><p class="note">No groups in this range.</p></section>`;
   }
   const w = weekOf(org, week);
   const p = previousWeekOf(org, week);
+  const title = `${esc(groupLabel(org))}, week ${esc(week)}${w?.provisional ? ` <span class="badge" title="${esc(DEFINITIONS.provisional.text)}">provisional</span>` : ""}`;
   if (w === undefined || w.suppressed) {
-    return `<section class="headline" id="headline"><h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}</h2><p class="note">The organisation is suppressed this week (fewer than k people): no figures are shown.</p></section>`;
+    return `<section class="first-page" id="summary"><h2>${title}</h2><p class="note">The organisation is suppressed this week (fewer than k people): no figures are shown.</p></section>`;
   }
-  const card = (key: DefinitionKey, field: string, value: number | null, text: string, change: string) =>
-    `<div class="card"><div class="card-label">${label(key)}</div><div class="card-value">${figure("span", org, week, field, value, text, key)}</div><div class="card-change" title="Change from the previous week">${esc(change)} vs previous week</div></div>`;
   const prev = (f: (x: WeekFigures) => number | null) => (p === undefined || p.suppressed ? null : f(p));
-  const orgTracking = trackTargets(output, week).find((t) => t.kind === "org");
+  const vs = (t: string) => `${t} vs previous week`;
+  const chartOrg = charted.groups.find((g) => g.kind === org.kind && g.name === org.name) ?? org;
+  const categories = chartOrg.weeks.map((x) => x.week);
+  const small = { width: 360, height: 150 };
+  const orgTracking = tracking.find((t) => t.kind === "org");
   const judged = judgedAdoption(w);
   const basis = basisText(w.adoptionBasis ?? "week");
-  const adoptionLine =
+  const onTrack =
     judged === null || w.adoptionTarget === null
       ? "Adoption against target: n/a."
       : judged >= w.adoptionTarget
         ? `Adoption (${basis}) is at or above the ${formatPercent(w.adoptionTarget)} target.`
         : `Adoption (${basis}) is ${Math.round((w.adoptionTarget - judged) * 100)} percentage points below the ${formatPercent(w.adoptionTarget)} target: ${formatCount(w.peopleToTarget)} more ${w.peopleToTarget === 1 ? "person needs" : "people need"} to ship AI-assisted work. Target reached at the trend of the last 8 weeks: ${orgTracking === undefined ? NA : describeProjection(orgTracking.projection)}.`;
-  return `<section class="headline" id="headline">
-<h2>Headline: ${esc(groupLabel(org))}, week ${esc(week)}${w.provisional ? ` <span class="badge" title="${esc(DEFINITIONS.provisional.text)}">provisional</span>` : ""}</h2>
-<div class="cards">
-${card(
+  const teams = tracking.filter((t) => t.kind === "team" && !t.suppressed && t.target !== null);
+  const teamsAt = teams.filter((t) => t.atTarget === true).length;
+  const shipping =
+    w.aiShare === null
+      ? "No qualifying change shipped this week."
+      : `AI-assisted work is ${formatPercent(w.aiShare)} of what shipped (${formatCount(w.aiQualifyingChanges)} of ${formatCount(w.qualifyingChanges)} qualifying changes; ${formatCount(w.activeEngineers)} active engineers).`;
+  const ai = w.guardrails?.ai ?? null;
+  const other = w.guardrails?.other ?? null;
+  const warm =
+    warmUp.length === 0
+      ? ""
+      : ` ${label("warmUp")}: ${esc(warmUp.join(", "))} ${warmUp.includes(week) ? "include the report week: its 4-week figures cover less than 4 weeks of history." : "are left out of the charts (4-week values over less than 4 weeks of history)."}`;
+  return `<section class="first-page" id="summary">
+<h2>${title}: is AI helping us ship, are we on track, is quality holding?</h2>
+<div class="answers">
+<div class="answer" id="headline"><h3>Is AI helping us ship?</h3>
+<div class="cards three">
+${smallCard(
+  org,
+  week,
   "nd",
   "nd",
   w.nd,
   formatNumber(w.nd),
-  formatDelta(
-    w.nd,
-    prev((x) => x.nd),
+  vs(
+    formatDelta(
+      w.nd,
+      prev((x) => x.nd),
+    ),
   ),
 )}
-${card(
+${smallCard(
+  org,
+  week,
   "aind",
   "aind",
   w.aind,
   formatNumber(w.aind),
-  formatDelta(
-    w.aind,
-    prev((x) => x.aind),
+  vs(
+    formatDelta(
+      w.aind,
+      prev((x) => x.aind),
+    ),
   ),
 )}
-${card(
+${smallCard(
+  org,
+  week,
   "aiShare",
   "aiShare",
   w.aiShare,
   formatPercent(w.aiShare),
-  formatPointChange(
-    w.aiShare,
-    prev((x) => x.aiShare),
+  vs(
+    formatPointChange(
+      w.aiShare,
+      prev((x) => x.aiShare),
+    ),
   ),
 )}
-${card(
+</div>
+<p class="verdict">${esc(shipping)}</p>
+${lineChart({
+  title: `${groupLabel(org)}: ND and AIND per week`,
+  categories,
+  series: [
+    { label: "ND", values: series(chartOrg, (x) => x.nd), color: COLORS.nd },
+    { label: "AIND", values: series(chartOrg, (x) => x.aind), color: COLORS.aind },
+  ],
+  formatY: numAxis,
+  shaded: shadedOf(chartOrg),
+  shadeLabel: SHADE,
+  ...small,
+})}
+</div>
+<div class="answer"><h3>Are we on track?</h3>
+<div class="cards three">
+${smallCard(
+  org,
+  week,
   "adoption",
   "adoption",
   w.adoption,
   `${formatPercent(w.adoption)} / ${formatPercent(w.adoptionTarget)}`,
-  formatPointChange(
-    w.adoption,
-    prev((x) => x.adoption),
+  vs(
+    formatPointChange(
+      w.adoption,
+      prev((x) => x.adoption),
+    ),
   ),
 )}
-${card(
+${smallCard(
+  org,
+  week,
   "adoption4w",
   "adoption4w",
   w.adoption4w,
   formatPercent(w.adoption4w),
-  formatPointChange(
-    w.adoption4w,
-    prev((x) => x.adoption4w),
+  vs(
+    formatPointChange(
+      w.adoption4w,
+      prev((x) => x.adoption4w),
+    ),
   ),
 )}
-${card(
+${smallCard(
+  org,
+  week,
   "peopleToTarget",
   "peopleToTarget",
   w.peopleToTarget,
   formatCount(w.peopleToTarget),
-  formatDelta(
-    w.peopleToTarget,
-    prev((x) => x.peopleToTarget),
+  vs(
+    formatDelta(
+      w.peopleToTarget,
+      prev((x) => x.peopleToTarget),
+    ),
   ),
 )}
 </div>
-<p>${esc(adoptionLine)} ${label("activeEngineers")}: ${figure("span", org, week, "activeEngineers", w.activeEngineers, formatCount(w.activeEngineers), "activeEngineers")}; ${label("qualifyingChanges")}: ${figure("span", org, week, "qualifyingChanges", w.qualifyingChanges, formatCount(w.qualifyingChanges), "qualifyingChanges")}, of which AI-assisted: ${figure("span", org, week, "aiQualifyingChanges", w.aiQualifyingChanges, formatCount(w.aiQualifyingChanges), "aiQualifyingChanges")}.</p>
+<p class="verdict">${esc(onTrack)}${teams.length === 0 ? "" : ` Teams at their target: ${teamsAt} of ${teams.length}.`}</p>
+${lineChart({
+  title: `${groupLabel(org)}: weekly AI adoption against the target`,
+  categories,
+  series: [
+    { label: "weekly", values: series(chartOrg, (x) => x.adoption), color: COLORS.adoption },
+    { label: "4-week", values: series(chartOrg, (x) => x.adoption4w), color: COLORS.adoption4w, points: false },
+    {
+      label: "target",
+      values: series(chartOrg, (x) => x.adoptionTarget),
+      color: COLORS.target,
+      dashed: true,
+      points: false,
+    },
+  ],
+  formatY: pctAxis,
+  yMax: 1,
+  shaded: shadedOf(chartOrg),
+  shadeLabel: SHADE,
+  ...small,
+})}
+</div>
+<div class="answer"><h3>Is quality holding?</h3>
+<div class="cards three">
+<div class="card"><div class="card-label">${label("changeFailureRate", "Change failure")}</div><div class="card-value">${figure("span", org, week, "aiChangeFailureRate", ai?.changeFailureRate ?? null, formatPercent(ai?.changeFailureRate), "changeFailureRate")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "otherChangeFailureRate", other?.changeFailureRate ?? null, formatPercent(other?.changeFailureRate), "changeFailureRate")}</div></div>
+<div class="card"><div class="card-label">${label("revertRate", "Reverted")}</div><div class="card-value">${figure("span", org, week, "revertRateAi", w.revertRate.ai, formatPercent(w.revertRate.ai), "revertRate")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "revertRateOther", w.revertRate.other, formatPercent(w.revertRate.other), "revertRate")}</div></div>
+<div class="card"><div class="card-label">${label("leadTimeMedian", "Lead time")}</div><div class="card-value">${figure("span", org, week, "aiLeadTimeHoursMedian", ai?.leadTimeHours.median ?? null, formatHours(ai?.leadTimeHours.median), "leadTimeMedian")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "otherLeadTimeHoursMedian", other?.leadTimeHours.median ?? null, formatHours(other?.leadTimeHours.median), "leadTimeMedian")}</div></div>
+</div>
+<p class="verdict">${esc(cfrVerdict(w))}</p>
+${lineChart({
+  title: `${groupLabel(org)}: change failure rate, AI-assisted and other`,
+  categories,
+  series: [
+    {
+      label: "AI-assisted",
+      values: series(chartOrg, (x) => x.guardrails?.ai.changeFailureRate ?? null),
+      color: COLORS.ai,
+    },
+    {
+      label: "other",
+      values: series(chartOrg, (x) => x.guardrails?.other.changeFailureRate ?? null),
+      color: COLORS.other,
+    },
+  ],
+  formatY: pctAxis,
+  shaded: shadedOf(chartOrg),
+  shadeLabel: SHADE,
+  ...small,
+})}
+</div>
+</div>
+<p class="note">${label("activeEngineers")}: ${figure("span", org, week, "activeEngineers", w.activeEngineers, formatCount(w.activeEngineers), "activeEngineers")} · ${label("qualifyingChanges")}: ${figure("span", org, week, "qualifyingChanges", w.qualifyingChanges, formatCount(w.qualifyingChanges), "qualifyingChanges")}, AI-assisted ${figure("span", org, week, "aiQualifyingChanges", w.aiQualifyingChanges, formatCount(w.aiQualifyingChanges), "aiQualifyingChanges")} · ${label("deployments")}: ${figure("span", org, week, "deployments", w.deployments, formatCount(w.deployments), "deployments")}.${warm} Teams, repositories, guardrails by group, cost, flags, coverage and definitions follow.</p>
 </section>`;
 }
 
@@ -231,17 +439,38 @@ function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[
 <tbody>${rows.join("\n")}</tbody></table>`;
 }
 
-function adoptionSection(output: MetricsOutput, week: string | null): string {
-  const tracking = trackTargets(output, week);
-  const charts = output.groups.map((g) =>
+const isOrgOrTeam = (g: Pick<MetricsGroup, "kind">) => g.kind === "org" || g.kind === "team";
+
+/**
+ * The teams: where each stands against its target (with the organisation for reference), then one
+ * card per team with its adoption and its ND and AIND, every team's charts on the same y axis
+ * (0-100% for adoption, one shared maximum for ND) so that teams can be compared at a glance.
+ */
+function teamsSection(
+  output: MetricsOutput,
+  charted: MetricsOutput,
+  tracking: readonly TargetTracking[],
+  week: string | null,
+): string {
+  const table = trackingTable(
+    { ...output, groups: output.groups.filter(isOrgOrTeam) },
+    tracking.filter(isOrgOrTeam),
+    week,
+  );
+  const teams = charted.groups.filter((g) => g.kind === "team");
+  const ndValues = teams.flatMap((g) =>
+    g.weeks.flatMap((w) => (w.suppressed ? [] : [w.nd, w.aind, w.mergedVariant?.nd ?? null])),
+  );
+  const ndMax = niceMax(Math.max(0, ...ndValues.filter((v): v is number => v !== null)));
+  const size = { width: 360, height: 130 };
+  const cards = teams.map((g) =>
     chartCard(
       g,
-      lineChart({
+      `${lineChart({
         title: `${groupLabel(g)}: weekly AI adoption against the target`,
         categories: g.weeks.map((w) => w.week),
         series: [
           { label: "weekly adoption", values: series(g, (w) => w.adoption), color: COLORS.adoption },
-          ...mergedSeries(g, "adoption", (mv) => mv.adoption, COLORS.adoption),
           { label: "4-week", values: series(g, (w) => w.adoption4w), color: COLORS.adoption4w, points: false },
           {
             label: "target",
@@ -255,20 +484,8 @@ function adoptionSection(output: MetricsOutput, week: string | null): string {
         yMax: 1,
         shaded: shadedOf(g),
         shadeLabel: SHADE,
-      }),
-    ),
-  );
-  return `<section id="adoption"><h2>${label("adoption", "Weekly AI adoption")} against the target</h2>
-${trackingTable(output, tracking, week)}
-<h3>Adoption over time</h3><p class="note">Solid: weekly adoption; light: 4-week adoption; dashed: the group's target. Grey weeks are suppressed (fewer than k people).</p>
-<div class="charts">${charts.join("\n")}</div></section>`;
-}
-
-function ndSection(output: MetricsOutput): string {
-  const charts = output.groups.map((g) =>
-    chartCard(
-      g,
-      lineChart({
+        ...size,
+      })}${lineChart({
         title: `${groupLabel(g)}: normalised deployments and AI normalised deployments per week`,
         categories: g.weeks.map((w) => w.week),
         series: [
@@ -278,36 +495,111 @@ function ndSection(output: MetricsOutput): string {
           ...mergedSeries(g, "AIND", (mv) => mv.aind, COLORS.aind),
         ],
         formatY: numAxis,
+        yMax: ndMax,
         shaded: shadedOf(g),
         shadeLabel: SHADE,
-      }),
+        ...size,
+      })}`,
     ),
   );
-  return `<section id="nd"><h2>${label("nd", "Normalised deployments")} and ${label("aind", "AI normalised deployments")} over time</h2>
-<p class="note">Qualifying changes per active engineer per week (capped at 10 per person).</p>
-<div class="charts">${charts.join("\n")}</div></section>`;
+  return `<section id="adoption"><h2>Teams: ${label("adoption", "weekly AI adoption")} against the target, ${label("nd", "ND")} and ${label("aind", "AIND")}</h2>
+${table}
+<h3 id="teams">Teams over time, on shared axes</h3><p class="note">Each team: adoption (solid weekly, light 4-week, dashed target; 0-100%) and ND and AIND (one scale for every team, 0 to ${esc(numAxis(ndMax))}). Grey weeks are suppressed (fewer than k people).</p>
+${teams.length === 0 ? `<p class="note">No teams in this document.</p>` : `<div class="charts">${cards.join("\n")}</div>`}</section>`;
 }
 
-function aiShareSection(output: MetricsOutput): string {
-  const charts = output.groups.map((g) =>
-    chartCard(
-      g,
-      lineChart({
-        title: `${groupLabel(g)}: AI share of normalised deployments`,
-        categories: g.weeks.map((w) => w.week),
-        series: [
-          { label: "AI share", values: series(g, (w) => w.aiShare), color: COLORS.aiShare },
-          ...mergedSeries(g, "AI share", (mv) => mv.aiShare, COLORS.aiShare),
-        ],
-        formatY: pctAxis,
-        yMax: 1,
-        shaded: shadedOf(g),
-        shadeLabel: SHADE,
-      }),
-    ),
-  );
-  return `<section id="ai-share"><h2>${label("aiShare")}</h2><p class="note">AIND / ND: the part of shipped, lasting work that was AI-assisted.</p>
-<div class="charts">${charts.join("\n")}</div></section>`;
+/** A tiny inline chart of one series (no axes): the shape of a repository's weeks in a table cell. */
+function sparkline(values: readonly (number | null)[], name: string): string {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length < 2) return "";
+  const max = Math.max(...present, 1e-9);
+  const w = 90;
+  const h = 18;
+  const step = values.length > 1 ? w / (values.length - 1) : 0;
+  const runs: string[] = [];
+  let run: string[] = [];
+  values.forEach((v, i) => {
+    if (v === null) {
+      if (run.length > 0) runs.push(run.join(" "));
+      run = [];
+      return;
+    }
+    run.push(`${(i * step).toFixed(1)},${(h - 1 - (v / max) * (h - 2)).toFixed(1)}`);
+  });
+  if (run.length > 0) runs.push(run.join(" "));
+  return `<svg class="spark" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(name)}">${runs.map((r) => `<polyline points="${r}" fill="none" stroke="${COLORS.nd}" stroke-width="1.2"/>`).join("")}</svg>`;
+}
+
+/**
+ * The repositories in one compact table (not a chart panel each): the report week's figures and a
+ * sparkline of ND over the charted weeks. A repository is not a team: its adoption is shown
+ * without a target unless one is configured for it.
+ */
+function reposSection(
+  output: MetricsOutput,
+  charted: MetricsOutput,
+  tracking: readonly TargetTracking[],
+  week: string | null,
+): string {
+  const wk = week ?? "";
+  const repos = output.groups.filter((g) => g.kind === "repo");
+  if (repos.length === 0) {
+    return `<section id="repositories"><h2>Repositories</h2><p class="note">No repositories in this document.</p></section>`;
+  }
+  const rows = repos.map((g) => {
+    const w = weekOf(g, week);
+    if (w === undefined || w.suppressed) {
+      return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="11" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)${g.weeks.some((x) => !x.suppressed) ? `; ${suppressedWeeks(g)}` : " every week"}</td></tr>`;
+    }
+    const t = tracking.find((x) => x.kind === g.kind && x.name === g.name);
+    const c = charted.groups.find((x) => x.kind === g.kind && x.name === g.name) ?? g;
+    const noSignal = w.mergedVariant !== null;
+    const status = t?.target == null ? "none" : t.atTarget === null ? NA : t.atTarget ? "at or above" : "below";
+    return `<tr><th scope="row">${esc(groupLabel(g))}${noSignal ? ` <span class="note">(no deployment signal: merged variant under Coverage)</span>` : ""}</th>${[
+      figure("td", g, wk, "nd", w.nd, formatNumber(w.nd), "nd"),
+      figure("td", g, wk, "aind", w.aind, formatNumber(w.aind), "aind"),
+      figure("td", g, wk, "aiShare", w.aiShare, formatPercent(w.aiShare), "aiShare"),
+      figure("td", g, wk, "adoption", w.adoption, formatPercent(w.adoption), "adoption"),
+      figure("td", g, wk, "adoption4w", w.adoption4w, formatPercent(w.adoption4w), "adoption4w"),
+      `<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(t?.target == null ? status : `${formatPercent(t.target)}: ${status}`)}</td>`,
+      figure("td", g, wk, "deployments", w.deployments, formatCount(w.deployments), "deployments"),
+      figure(
+        "td",
+        g,
+        wk,
+        "leadTimeHoursMedian",
+        w.leadTimeHours.median,
+        formatHours(w.leadTimeHours.median),
+        "leadTimeMedian",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "changeFailureRate",
+        w.changeFailureRate,
+        formatPercent(w.changeFailureRate),
+        "changeFailureRate",
+      ),
+      figure(
+        "td",
+        g,
+        wk,
+        "qualifyingChanges",
+        w.qualifyingChanges,
+        formatCount(w.qualifyingChanges),
+        "qualifyingChanges",
+      ),
+      `<td>${sparkline(
+        series(c, (x) => x.nd),
+        `${groupLabel(g)}: ND per week`,
+      )}${suppressedWeeks(g)}</td>`,
+    ].join("")}</tr>`;
+  });
+  return `<section id="repositories"><h2>Repositories, week ${esc(wk || NA)}</h2>
+<p class="note">One row per repository, in name order (never sorted by a figure); the last column is ND over the charted weeks. Target "none": no target (a repository is not a team) unless <code>adoption.perGroup</code> gives it one.</p>
+<table class="figures small repos"><thead><tr><th scope="col">Repository</th><th scope="col">${label("nd", "ND")}</th><th scope="col">${label("aind", "AIND")}</th><th scope="col">${label("aiShare")}</th><th scope="col">${label("adoption", "Adoption")}</th><th scope="col">${label("adoption4w", "4 weeks")}</th><th scope="col">${label("adoptionTarget")}</th><th scope="col">${label("deployments")}</th><th scope="col">${label("leadTimeMedian")}</th><th scope="col">${label("changeFailureRate")}</th><th scope="col">${label("qualifyingChanges")}</th><th scope="col">ND, weeks</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table></section>`;
 }
 
 function compare(ai: number | null, other: number | null): string {
@@ -316,104 +608,105 @@ function compare(ai: number | null, other: number | null): string {
   return ai > other ? "higher than" : "lower than";
 }
 
-function guardrailsSection(output: MetricsOutput, week: string | null): string {
+function guardrailsSection(output: MetricsOutput, charted: MetricsOutput, week: string | null): string {
   const wk = week ?? "";
   const org = output.groups.find((g) => g.kind === "org");
+  const chartOrg = charted.groups.find((g) => g.kind === "org");
   const ow = org === undefined ? undefined : weekOf(org, week);
   const summary =
     org === undefined || ow === undefined || ow.suppressed
       ? ""
       : `<p>Week ${esc(wk)}, ${esc(groupLabel(org))}: the revert rate of AI-assisted changes (${figure("span", org, wk, "revertRateAi", ow.revertRate.ai, formatPercent(ow.revertRate.ai), "revertRate")}) is ${esc(compare(ow.revertRate.ai, ow.revertRate.other))} other changes' (${figure("span", org, wk, "revertRateOther", ow.revertRate.other, formatPercent(ow.revertRate.other), "revertRate")}); the change failure rate of deployments shipping AI-assisted changes (${figure("span", org, wk, "aiChangeFailureRate", ow.guardrails?.ai.changeFailureRate ?? null, formatPercent(ow.guardrails?.ai.changeFailureRate), "changeFailureRate")}) is ${esc(compare(ow.guardrails?.ai.changeFailureRate ?? null, ow.guardrails?.other.changeFailureRate ?? null))} the others' (${figure("span", org, wk, "otherChangeFailureRate", ow.guardrails?.other.changeFailureRate ?? null, formatPercent(ow.guardrails?.other.changeFailureRate), "changeFailureRate")}).</p>`;
   const orgCharts =
-    org === undefined
+    chartOrg === undefined
       ? ""
       : `<div class="charts">${[
           chartCard(
-            org,
+            chartOrg,
             barChart({
-              title: `${groupLabel(org)}: production deployments per week, AI-assisted and other`,
-              categories: org.weeks.map((w) => w.week),
+              title: `${groupLabel(chartOrg)}: production deployments per week, AI-assisted and other`,
+              categories: chartOrg.weeks.map((w) => w.week),
               series: [
                 {
                   label: "shipped AI-assisted",
-                  values: series(org, (w) => w.guardrails?.ai.deployments ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.ai.deployments ?? null),
                   color: COLORS.ai,
                 },
                 {
                   label: "other",
-                  values: series(org, (w) => w.guardrails?.other.deployments ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.other.deployments ?? null),
                   color: COLORS.other,
                 },
               ],
               formatY: numAxis,
-              shaded: shadedOf(org),
+              shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
             }),
-            `${groupLabel(org)}: production deployments per week`,
+            `${groupLabel(chartOrg)}: production deployments per week`,
           ),
           chartCard(
-            org,
+            chartOrg,
             lineChart({
-              title: `${groupLabel(org)}: median lead time (hours), AI-assisted and other`,
-              categories: org.weeks.map((w) => w.week),
+              title: `${groupLabel(chartOrg)}: median lead time (hours), AI-assisted and other`,
+              categories: chartOrg.weeks.map((w) => w.week),
               series: [
                 {
                   label: "AI-assisted",
-                  values: series(org, (w) => w.guardrails?.ai.leadTimeHours.median ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.ai.leadTimeHours.median ?? null),
                   color: COLORS.ai,
                 },
                 {
                   label: "other",
-                  values: series(org, (w) => w.guardrails?.other.leadTimeHours.median ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.other.leadTimeHours.median ?? null),
                   color: COLORS.other,
                 },
               ],
               formatY: (v) => `${numAxis(v)} h`,
-              shaded: shadedOf(org),
+              shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
             }),
-            `${groupLabel(org)}: median lead time`,
+            `${groupLabel(chartOrg)}: median lead time`,
           ),
           chartCard(
-            org,
+            chartOrg,
             lineChart({
-              title: `${groupLabel(org)}: change failure rate, AI-assisted and other`,
-              categories: org.weeks.map((w) => w.week),
+              title: `${groupLabel(chartOrg)}: change failure rate, AI-assisted and other`,
+              categories: chartOrg.weeks.map((w) => w.week),
               series: [
                 {
                   label: "AI-assisted",
-                  values: series(org, (w) => w.guardrails?.ai.changeFailureRate ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.ai.changeFailureRate ?? null),
                   color: COLORS.ai,
                 },
                 {
                   label: "other",
-                  values: series(org, (w) => w.guardrails?.other.changeFailureRate ?? null),
+                  values: series(chartOrg, (w) => w.guardrails?.other.changeFailureRate ?? null),
                   color: COLORS.other,
                 },
               ],
               formatY: pctAxis,
-              shaded: shadedOf(org),
+              shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
             }),
-            `${groupLabel(org)}: change failure rate`,
+            `${groupLabel(chartOrg)}: change failure rate`,
           ),
           chartCard(
-            org,
+            chartOrg,
             lineChart({
-              title: `${groupLabel(org)}: revert rate, AI-assisted and other`,
-              categories: org.weeks.map((w) => w.week),
+              title: `${groupLabel(chartOrg)}: revert rate, AI-assisted and other`,
+              categories: chartOrg.weeks.map((w) => w.week),
               series: [
-                { label: "AI-assisted", values: series(org, (w) => w.revertRate.ai), color: COLORS.ai },
-                { label: "other", values: series(org, (w) => w.revertRate.other), color: COLORS.other },
+                { label: "AI-assisted", values: series(chartOrg, (w) => w.revertRate.ai), color: COLORS.ai },
+                { label: "other", values: series(chartOrg, (w) => w.revertRate.other), color: COLORS.other },
               ],
               formatY: pctAxis,
-              shaded: shadedOf(org),
+              shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
             }),
-            `${groupLabel(org)}: revert rate`,
+            `${groupLabel(chartOrg)}: revert rate`,
           ),
         ].join("\n")}</div>`;
-  const rows = output.groups.map((g) => {
+  const rows = output.groups.filter(isOrgOrTeam).map((g) => {
     const w = weekOf(g, week);
     if (w === undefined || w.suppressed) {
       return `<tr><th scope="row">${esc(groupLabel(g))}</th><td colspan="12" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
@@ -495,13 +788,13 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
 <p class="note">Are AI-assisted changes reverted or failing more? Split: AI-assisted covers AI-assisted changes and the deployments that shipped at least one; other, the rest.</p>
 ${summary}
 ${orgCharts}
-<h3>Week ${esc(wk || NA)} by group</h3>
+<h3>Week ${esc(wk || NA)}, the organisation and its teams</h3><p class="note">Repositories' deployments, lead time and change failure rate are in the repositories' table.</p>
 <table class="figures small"><thead><tr><th scope="col" rowspan="2">Group</th><th scope="col" colspan="2">${label("deployments")}</th><th scope="col" rowspan="2">${label("doraBand")}</th><th scope="col" colspan="2">${label("leadTimeMedian")}</th><th scope="col" colspan="2">${label("leadTimeP90")}</th><th scope="col" colspan="3">${label("changeFailureRate")}</th><th scope="col" colspan="2">${label("revertRate")}</th></tr>
 <tr><th scope="col">all</th><th scope="col">AI</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">all</th><th scope="col">AI</th><th scope="col">other</th><th scope="col">AI</th><th scope="col">other</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table></section>`;
 }
 
-function costSection(output: MetricsOutput, week: string | null): string {
+function costSection(output: MetricsOutput, charted: MetricsOutput, week: string | null): string {
   const wk = week ?? "";
   const withCost = output.groups.filter((g) => g.weeks.some((w) => w.aiCost !== null || w.costPerAiChange !== null));
   if (withCost.length === 0) {
@@ -514,7 +807,7 @@ function costSection(output: MetricsOutput, week: string | null): string {
     }
     return `<tr><th scope="row">${esc(groupLabel(g))}</th>${figure("td", g, wk, "aiCost", w.aiCost, formatCost(w.aiCost), "aiCost")}${figure("td", g, wk, "aiQualifyingChanges", w.aiQualifyingChanges, formatCount(w.aiQualifyingChanges), "aiQualifyingChanges")}${figure("td", g, wk, "costPerAiChange", w.costPerAiChange, formatCost(w.costPerAiChange), "costPerAiChange")}</tr>`;
   });
-  const org = withCost.find((g) => g.kind === "org");
+  const org = charted.groups.find((g) => g.kind === "org" && withCost.some((x) => x.kind === "org"));
   const chart =
     org === undefined
       ? ""
@@ -677,6 +970,14 @@ abbr{text-decoration:underline dotted;cursor:help}sup.fn{font-size:9px;margin-le
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:10px;margin:10px 0}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px;background:var(--bg);break-inside:avoid}
 .card-label{font-size:12px;color:var(--muted)}.card-value{font-size:22px;font-weight:600;margin:2px 0}.card-change{font-size:11.5px;color:var(--muted)}
+.answers{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:14px;margin:6px 0}
+.answer{border:1px solid var(--line);border-radius:8px;padding:10px;break-inside:avoid;page-break-inside:avoid}
+.answer h3{margin:0 0 6px;font-size:15px}
+.cards.three{grid-template-columns:repeat(3,minmax(0,1fr));gap:6px;margin:4px 0}
+.cards.three .card{padding:6px}.cards.three .card-value{font-size:18px}.cards.three .card-change{font-size:10.5px}
+p.verdict{font-size:12.5px;margin:6px 0;min-height:3.2em}
+section.first-page h2{margin-top:12px}
+svg.spark{display:block}table.repos td:last-child{padding:2px 4px}
 .badge{font-size:11px;font-weight:500;background:#fff8c5;border:1px solid #d4a72c;border-radius:10px;padding:1px 7px;vertical-align:middle}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
 figure.chart-card{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;break-inside:avoid;page-break-inside:avoid}
@@ -699,7 +1000,8 @@ code{font-size:12px;overflow-wrap:anywhere}
 @media print{
   body{max-width:none;padding:0;font-size:10.5pt}
   section{break-before:page;page-break-before:always}
-  section.headline{break-before:auto;page-break-before:auto}
+  section.first-page{break-before:auto;page-break-before:auto}
+  .answers{grid-template-columns:repeat(3,minmax(0,1fr))}
   h2,h3{break-after:avoid;page-break-after:avoid}
   tr,.card,figure.chart-card{break-inside:avoid;page-break-inside:avoid}
   .charts{grid-template-columns:repeat(2,minmax(0,1fr))}
@@ -716,6 +1018,13 @@ export function renderReportHtml(output: MetricsOutput, options: ReportOptions):
   const week = reportWeek(output, options.generatedAt);
   const range =
     output.weeks.length === 0 ? "no weeks" : `${output.weeks[0]} to ${output.weeks[output.weeks.length - 1]}`;
+  const tracking = trackTargets(output, week);
+  const warmUp = warmUpWeeks(output, options.coverage);
+  const charted = chartedOutput(output, warmUp);
+  const chartRange =
+    charted === output || charted.weeks.length === 0
+      ? ""
+      : ` · charts from ${esc(charted.weeks[0] ?? "")} (after the warm-up)`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -728,16 +1037,15 @@ export function renderReportHtml(output: MetricsOutput, options: ReportOptions):
 <body>
 <header>
 <h1>${esc(options.title)}</h1>
-<p class="meta">Weeks ${esc(range)} (ISO weeks, ${esc(output.notes.timeZone)}) · report week ${esc(week ?? NA)} (the last complete week) · generated ${esc(formatInstant(options.generatedAt))} · ${output.groups.length} groups</p>
-<nav class="meta">Sections: <a href="#headline">Headline</a> · <a href="#adoption">Adoption</a> · <a href="#nd">ND and AIND</a> · <a href="#ai-share">AI share</a> · <a href="#guardrails">Guardrails</a> · <a href="#cost">Cost</a> · <a href="#flags">Integrity flags</a> · <a href="#coverage">Coverage</a> · <a href="#definitions">Definitions</a></nav>
+<p class="meta">Weeks ${esc(range)} (ISO weeks, ${esc(output.notes.timeZone)})${chartRange} · report week ${esc(week ?? NA)} (the last complete week) · generated ${esc(formatInstant(options.generatedAt))} · ${output.groups.length} groups</p>
+<nav class="meta">Sections: <a href="#summary">Summary</a> · <a href="#adoption">Teams</a> · <a href="#repositories">Repositories</a> · <a href="#guardrails">Guardrails</a> · <a href="#cost">Cost</a> · <a href="#flags">Integrity flags</a> · <a href="#coverage">Coverage</a> · <a href="#definitions">Definitions</a></nav>
 </header>
 <main>
-${headline(output, week)}
-${adoptionSection(output, week)}
-${ndSection(output)}
-${aiShareSection(output)}
-${guardrailsSection(output, week)}
-${costSection(output, week)}
+${firstPage(output, charted, week, tracking, warmUp)}
+${teamsSection(output, charted, tracking, week)}
+${reposSection(output, charted, tracking, week)}
+${guardrailsSection(output, charted, week)}
+${costSection(output, charted, week)}
 ${flagsSection(output, week)}
 ${coverageSection(output, options)}
 ${definitionsSection()}

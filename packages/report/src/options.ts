@@ -10,6 +10,8 @@ export const ReportCoverage = z.object({
   syncStreamsWithErrors: z.number().int().nonnegative().nullable().optional(),
   /** Attribution rule versions behind the verdicts. */
   ruleVersions: z.array(z.string()).optional(),
+  /** When the earliest stored change was merged: where the data's history starts (the warm-up). */
+  firstMergedAt: z.date().nullable().optional(),
 });
 export type ReportCoverage = z.infer<typeof ReportCoverage>;
 

@@ -1,4 +1,4 @@
-import { InputError } from "@yardstick/core";
+import { addWeeks, InputError, isoWeekOf } from "@yardstick/core";
 
 /**
  * A calendar-day option (`--from 2026-06-01`) as the instant of its noon UTC, so that its ISO
@@ -34,4 +34,33 @@ export function viewerIsAdmin(admins: readonly string[], login: string | undefin
       example: "admins: [ana]   (in yardstick.config.yaml), then --as ana",
     },
   ]);
+}
+
+/** Weeks `yardstick run` reports, and the reading commands when not told (`--weeks`, `--from`). */
+export const DEFAULT_WEEKS = 26;
+
+/**
+ * The weeks a reading command reports (`metrics`, `report`): `--from` and `--to` as given, else
+ * the run's own defaults, so that plain commands show what `yardstick run` wrote. For the demo's
+ * data (`demo`), the weeks its run reported (the simulated history does not move on); otherwise
+ * `DEFAULT_WEEKS` weeks ending with the last complete week in the configured time zone at `now`.
+ */
+export function reportedWeeks(
+  options: { from?: string | undefined; to?: string | undefined },
+  context: { timeZone: string; now: Date; demo: { from: string; to: string } | null },
+): { from: string; to: string } {
+  const tz = context.timeZone;
+  const to =
+    options.to !== undefined
+      ? isoWeekOf(parseDayOption(options.to, "--to"), tz)
+      : options.from === undefined && context.demo !== null
+        ? context.demo.to
+        : addWeeks(isoWeekOf(context.now, tz), -1);
+  const from =
+    options.from !== undefined
+      ? isoWeekOf(parseDayOption(options.from, "--from"), tz)
+      : options.to === undefined && context.demo !== null
+        ? context.demo.from
+        : addWeeks(to, -(DEFAULT_WEEKS - 1));
+  return { from, to };
 }

@@ -19,6 +19,7 @@ import {
   type ThrottleOptions,
 } from "@yardstick/github";
 import { createLogger, type Logger } from "@yardstick/log";
+import { type DemoMarker, findDemo } from "./demo-data.js";
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -29,6 +30,11 @@ export interface Runtime {
   env: Env;
   logger: Logger;
   database: DatabaseHandle;
+  /**
+   * Set when the command reads the zero-setup demo's figures (`readsDemo` and nothing else
+   * configured): what the demo ran with, so defaults (weeks, title) follow the run's own.
+   */
+  demo: DemoMarker | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,12 @@ export interface RuntimeOptions {
   service?: string;
   /** Override the configuration (the demo builds one for its simulated organisation). */
   config?: Config;
+  /**
+   * A reading command (`metrics`, `report`, `digest`): with no configuration file, no
+   * YARDSTICK_CONFIG, no --database-url and no DATABASE_URL, it reads the demo `yardstick run`
+   * left in `.yardstick/demo` (its database and configuration), saying so on standard error.
+   */
+  readsDemo?: boolean;
 }
 
 /** Loads config and env (exit 2 on mistakes), opens and migrates the database (exit 3 when unreachable). */
@@ -55,14 +67,27 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const service = options.service ?? "cli";
   const level = service === "cli" && source.LOG_LEVEL === undefined ? "warn" : env.LOG_LEVEL;
   const logger = createLogger({ service, level });
-  const database = await openDatabase({ url: options.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL });
+  const explicitDatabase = options.databaseUrl ?? env.DATABASE_URL;
+  const demo =
+    options.readsDemo === true && options.config === undefined && loaded.path === null && explicitDatabase === undefined
+      ? findDemo(options.cwd ?? process.cwd())
+      : null;
+  if (demo !== null) {
+    process.stderr.write(
+      `No configuration file and no DATABASE_URL: reading the demo's simulated organisation (${demo.dataDir}, figures of ${demo.marker.from} to ${demo.marker.to} computed ${demo.marker.ranAt}). Run \`yardstick init\` to measure your own.\n`,
+    );
+  }
+  const database = await openDatabase({
+    url: demo !== null ? `pglite:${demo.dataDir}` : (explicitDatabase ?? DEFAULT_DATABASE_URL),
+  });
   await migrateDatabase(database);
   return {
-    config: loaded.config,
+    config: demo?.config ?? loaded.config,
     configPath: loaded.path,
     env,
     logger,
     database,
+    demo: demo?.marker ?? null,
     close: () => database.close(),
   };
 }

@@ -296,6 +296,47 @@ export async function getChangeDetails(db: Database, changeKey: string): Promise
   return rows.map((r) => detailOf(r as DetailRow));
 }
 
+/** What the digest's tests need of one change in a stored group-week (`listWeekChangeSamples`). */
+export interface WeekChangeSample {
+  groupKind: GroupKindName;
+  groupName: string;
+  ai: boolean;
+  leadTimeHours: number | null;
+  /** Reverted within the revert window ("reverted" among its exclusions). */
+  reverted: boolean;
+}
+
+/**
+ * The changes deployed in `week` for every stored group of `kinds` (the drill-down rows; none for
+ * suppressed group-weeks), reduced to what the digest compares: AI-assisted or not, lead time,
+ * reverted. Ordered by group, then change key, so the same data gives the same samples.
+ */
+export async function listWeekChangeSamples(
+  db: Database,
+  week: string,
+  kinds: readonly GroupKindName[],
+): Promise<WeekChangeSample[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db
+    .select({
+      groupKind: rollupChanges.groupKind,
+      groupName: rollupChanges.groupName,
+      ai: rollupChanges.ai,
+      leadTimeHours: rollupChanges.leadTimeHours,
+      exclusions: rollupChanges.exclusions,
+    })
+    .from(rollupChanges)
+    .where(and(eq(rollupChanges.week, week), inArray(rollupChanges.groupKind, [...kinds])))
+    .orderBy(asc(rollupChanges.groupKind), asc(rollupChanges.groupName), asc(rollupChanges.changeKey));
+  return rows.map((r) => ({
+    groupKind: r.groupKind,
+    groupName: r.groupName,
+    ai: r.ai,
+    leadTimeHours: r.leadTimeHours,
+    reverted: r.exclusions.includes("reverted"),
+  }));
+}
+
 /** A group-week's production deployments, by time. */
 export async function listGroupWeekDeployments(db: Database, key: GroupWeekKey): Promise<RollupDeploymentRow[]> {
   return db

@@ -1,12 +1,20 @@
 import type { Config } from "@yardstick/config";
 import { AppError, addWeeks, isoWeekOf } from "@yardstick/core";
-import { claimDigestDelivery, type Database, markDigestDelivered, markDigestFailed } from "@yardstick/db";
+import {
+  claimDigestDelivery,
+  type Database,
+  listWeekChangeSamples,
+  markDigestDelivered,
+  markDigestFailed,
+} from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
 import type { MetricsOutput } from "@yardstick/metrics";
 import {
   buildDigest,
   type Digest,
   digestSubject,
+  type GroupWeekSamples,
+  PROJECTION_WEEKS,
   renderDigestHtml,
   renderDigestMarkdown,
   renderDigestSlack,
@@ -29,8 +37,12 @@ export function lastCompleteWeek(now: Date, timeZone: string): string {
   return addWeeks(isoWeekOf(now, timeZone), -1);
 }
 
-/** Weeks the digest's document spans: the week, the one before (week-over-week) and three more for context. */
-const CONTEXT_WEEKS = 4;
+/**
+ * Weeks before the digest's week its document spans: enough for the adoption projection, which
+ * fits the trend of the last `PROJECTION_WEEKS` weeks (with fewer, the digest's projection would
+ * differ from the report's for the same week), and for the week-over-week changes.
+ */
+const CONTEXT_WEEKS = PROJECTION_WEEKS - 1;
 
 export function renderDigest(digest: Digest): RenderedDigest {
   const markdown = renderDigestMarkdown(digest);
@@ -44,6 +56,35 @@ export function renderDigest(digest: Digest): RenderedDigest {
     slack: renderDigestSlack(digest),
     contentHash: contentHashOf(markdown),
   };
+}
+
+/**
+ * The samples the digest tests that the metrics document does not carry: per organisation and
+ * team, the lead times and revert counts of the changes deployed in `week`, AI-assisted and
+ * other, from the read model's drill-down (the same changes the week's figures are made of).
+ */
+export async function readDigestSamples(db: Database, week: string): Promise<GroupWeekSamples[]> {
+  const rows = await listWeekChangeSamples(db, week, ["org", "team"]);
+  const byGroup = new Map<string, GroupWeekSamples>();
+  for (const r of rows) {
+    const key = `${r.groupKind}\u0000${r.groupName}`;
+    let s = byGroup.get(key);
+    if (s === undefined) {
+      s = {
+        kind: r.groupKind,
+        name: r.groupName,
+        leadTimeHours: { ai: [], other: [] },
+        changes: { ai: 0, other: 0 },
+        reverted: { ai: 0, other: 0 },
+      };
+      byGroup.set(key, s);
+    }
+    const side = r.ai ? "ai" : "other";
+    s.changes[side] += 1;
+    if (r.reverted) s.reverted[side] += 1;
+    if (r.leadTimeHours !== null) s.leadTimeHours[side].push(r.leadTimeHours);
+  }
+  return [...byGroup.values()];
 }
 
 /**
@@ -63,6 +104,7 @@ export async function buildWeeklyDigest(
     week: options.week,
     generatedAt: options.now,
     coverage: await readCoverage(deps.db),
+    samples: await readDigestSamples(deps.db, options.week),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
     ...(deps.config.digest.reportUrl === undefined ? {} : { baseUrl: deps.config.digest.reportUrl }),
   });

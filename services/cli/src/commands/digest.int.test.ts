@@ -7,7 +7,7 @@ import type { Config, ConfigInput, DigestChannel } from "@yardstick/config";
 import { addWeeks } from "@yardstick/core";
 import { digestDeliveries, listDigestDeliveries } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { computeMetrics } from "@yardstick/metrics";
+import { computeMetrics, median } from "@yardstick/metrics";
 import {
   BullMqRunner,
   buildWeeklyDigest,
@@ -21,6 +21,7 @@ import {
   lastCompleteWeek,
   loadMetricsInput,
   processors,
+  readDigestSamples,
 } from "@yardstick/pipeline";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -202,6 +203,30 @@ describe("the weekly digest", () => {
     expect(byKey.nd?.previous).toBe(p?.nd);
     const teams = output.groups.filter((g) => g.kind === "team").map((g) => g.name);
     expect(digest.adoption.teams.map((x) => x.name)).toEqual(teams);
+  });
+
+  it("tests lead times and revert rates on the week's samples, the very changes behind the figures", async () => {
+    const deps = createRollupDeps({ db: t.db, config, now: () => now });
+    const { digest } = await buildWeeklyDigest(deps, { week, now });
+    const output = computeMetrics(await loadMetricsInput(t.db, config), { from: addWeeks(week, -7), to: week, now });
+    const samples = await readDigestSamples(t.db, week);
+    for (const g of output.groups.filter((x) => x.kind === "org" || x.kind === "team")) {
+      const w = g.weeks.find((x) => x.week === week);
+      const s = samples.find((x) => x.kind === g.kind && x.name === g.name);
+      if (w === undefined || w.suppressed) {
+        expect(s).toBeUndefined();
+        continue;
+      }
+      if (w.deployedChanges === 0) continue;
+      expect((s?.changes.ai ?? 0) + (s?.changes.other ?? 0)).toBe(w.deployedChanges);
+      expect(median(s?.leadTimeHours.ai ?? [])).toBe(w.guardrails?.ai.leadTimeHours.median ?? null);
+      expect(median(s?.leadTimeHours.other ?? [])).toBe(w.guardrails?.other.leadTimeHours.median ?? null);
+      const rate = (x: number, n: number) => (n === 0 ? null : x / n);
+      expect(rate(s?.reverted.ai ?? 0, s?.changes.ai ?? 0)).toBe(w.guardrails?.ai.revertRate ?? null);
+    }
+    expect(digest.regressionSummary.withSamples).toBe(true);
+    expect(digest.regressionSummary.test).toContain("Mann-Whitney U for lead times");
+    for (const r of digest.regressions) expect(r.pValue).toBeLessThan(0.05);
   });
 
   it("goes once per channel under BullMQ retries: a failed channel is retried alone", async () => {

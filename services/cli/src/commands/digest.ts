@@ -73,7 +73,11 @@ export function registerDigest(program: Command): void {
     .description(
       "Build the weekly digest (headline figures with week-over-week change, adoption against target, guardrail regressions, flag counts, data warnings) and print it or send it.",
     )
-    .option("--week <YYYY-Www>", "the ISO week (default: the last complete week in digest.timeZone)", parseWeekOption)
+    .option(
+      "--week <YYYY-Www>",
+      "the ISO week (default: the last complete week in digest.timeZone; the demo: its run's week)",
+      parseWeekOption,
+    )
     .option("--dry-run", "print the digest; send and record nothing (the default)")
     .option("--send", "deliver to digest.channels; a channel that already has this week is not sent again")
     .addOption(
@@ -105,10 +109,15 @@ digest.timeZone). Deliveries are recorded per week and channel; exit 1 when a ch
           { path: "--dry-run/--send", message: "choose one", example: "yardstick digest --week 2026-W47 --send" },
         ]);
       }
-      const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+      const runtime = await openRuntime({
+        configPath: options.config,
+        databaseUrl: options.databaseUrl,
+        readsDemo: true,
+      });
       try {
         const now = new Date();
-        const week = options.week ?? lastCompleteWeek(now, runtime.config.digest.timeZone);
+        // The demo's simulated history does not move on: its run's week, as its digest file has.
+        const week = options.week ?? runtime.demo?.to ?? lastCompleteWeek(now, runtime.config.digest.timeZone);
         const { rendered } = await buildWeeklyDigest(
           createRollupDeps({ db: runtime.database.db, config: runtime.config, now: () => now }),
           {

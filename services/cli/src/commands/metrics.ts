@@ -1,9 +1,8 @@
-import { isoWeekOf } from "@yardstick/core";
 import type { GroupKind } from "@yardstick/metrics";
 import { createRollupDeps, readMetrics } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { metricsCsv, metricsTable } from "../metrics-output.js";
-import { parseDayOption, viewerIsAdmin } from "../options.js";
+import { reportedWeeks, viewerIsAdmin } from "../options.js";
 import { openRuntime } from "../runtime.js";
 
 /** `yardstick metrics`: the weekly figures from the configured database (METRICS.md), as JSON, CSV or a table. */
@@ -13,11 +12,14 @@ export function registerMetrics(program: Command): void {
     .description(
       "Weekly figures (normalised deployments, AI adoption, DORA guardrails) by organisation, team and repository.",
     )
-    .requiredOption(
+    .option(
       "--from <YYYY-MM-DD>",
-      "first day; its ISO week (in the configured time zone) is the first reported",
+      "first day; its ISO week (in the configured time zone) is the first reported (default: 25 weeks before --to; the demo: its run's first week)",
     )
-    .requiredOption("--to <YYYY-MM-DD>", "last day; its ISO week is the last reported")
+    .option(
+      "--to <YYYY-MM-DD>",
+      "last day; its ISO week is the last reported (default: the last complete week; the demo: its run's last week)",
+    )
     .addOption(new Option("--group <kind>", "only this kind of group").choices(["org", "team", "repo"]))
     .addOption(new Option("--format <format>", "output format").choices(["json", "csv", "table"]).default("json"))
     .option("--as <login>", "an admin (config `admins`): include the named integrity-flag lists")
@@ -32,24 +34,32 @@ than thresholds.minGroupSize are suppressed and folded into "other". Nothing is 
     )
     .action(
       async (options: {
-        from: string;
-        to: string;
+        from?: string;
+        to?: string;
         group?: GroupKind;
         format: string;
         as?: string;
         config?: string;
         databaseUrl?: string;
       }) => {
-        const from = parseDayOption(options.from, "--from");
-        const to = parseDayOption(options.to, "--to");
-        const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+        const runtime = await openRuntime({
+          configPath: options.config,
+          databaseUrl: options.databaseUrl,
+          readsDemo: true,
+        });
         try {
-          const tz = runtime.config.timeZone;
+          const now = new Date();
+          const { from, to } = reportedWeeks(options, {
+            timeZone: runtime.config.timeZone,
+            now,
+            demo: runtime.demo,
+          });
           const admin = viewerIsAdmin(runtime.config.admins, options.as);
           // The stored rollups, brought up to date first (nothing is written when nothing changed).
-          const { output } = await readMetrics(createRollupDeps({ db: runtime.database.db, config: runtime.config }), {
-            from: isoWeekOf(from, tz),
-            to: isoWeekOf(to, tz),
+          const deps = createRollupDeps({ db: runtime.database.db, config: runtime.config, now: () => now });
+          const { output } = await readMetrics(deps, {
+            from,
+            to,
             viewerIsAdmin: admin,
             refresh: true,
             ...(options.group === undefined ? {} : { kinds: [options.group] }),

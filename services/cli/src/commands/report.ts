@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
-import { InputError, isoWeekOf } from "@yardstick/core";
+import { InputError } from "@yardstick/core";
 import { MetricsOutput } from "@yardstick/metrics";
 import { createRollupDeps, readCoverage, readMetrics } from "@yardstick/pipeline";
 import {
@@ -11,7 +11,7 @@ import {
   renderReportMarkdown,
 } from "@yardstick/report";
 import { type Command, Option } from "commander";
-import { parseDayOption, viewerIsAdmin } from "../options.js";
+import { reportedWeeks, viewerIsAdmin } from "../options.js";
 import { openRuntime } from "../runtime.js";
 
 export type ReportFormat = "html" | "md" | "csv";
@@ -62,6 +62,12 @@ export function readMetricsDocument(file: string): MetricsOutput {
   return parsed.data;
 }
 
+/** The report's title when not given: the organisation's name. */
+export function defaultReportTitle(output: MetricsOutput): string {
+  const org = output.groups.find((g) => g.kind === "org");
+  return `Yardstick: ${org?.name ?? "engineering"}, AI-assisted delivery`;
+}
+
 interface ReportCommandOptions {
   from?: string;
   to?: string;
@@ -85,9 +91,15 @@ export function registerReport(program: Command): void {
     .description(
       "Write the leadership report: adoption against target, ND and AIND, AI share, DORA guardrails split AI-assisted / other, cost, integrity flag counts and coverage (HTML with charts, Markdown or CSV).",
     )
-    .option("--from <YYYY-MM-DD>", "first day; its ISO week (in the configured time zone) is the first reported")
-    .option("--to <YYYY-MM-DD>", "last day; its ISO week is the last reported")
-    .requiredOption("--out <file>", "where to write the report")
+    .option(
+      "--from <YYYY-MM-DD>",
+      "first day; its ISO week (in the configured time zone) is the first reported (default: 25 weeks before --to; the demo: its run's first week)",
+    )
+    .option(
+      "--to <YYYY-MM-DD>",
+      "last day; its ISO week is the last reported (default: the last complete week; the demo: its run's last week)",
+    )
+    .option("--out <file>", "where to write the report", "report.html")
     .addOption(
       new Option("--format <format>", "html, md or csv (default: from --out's extension, else html)").choices([
         "html",
@@ -104,6 +116,7 @@ export function registerReport(program: Command): void {
       "after",
       `
 Examples:
+  yardstick report                          # the last 26 complete weeks, to report.html
   yardstick report --from 2026-06-01 --to 2026-11-23 --out report.html
   yardstick report --from 2026-06-01 --to 2026-11-23 --out report.md
   yardstick report --input yardstick-reports/metrics.json --out report.html
@@ -117,6 +130,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
       const generatedAt = new Date();
       let output: MetricsOutput;
       let coverage: ReportCoverage | undefined;
+      let demoTitle: string | undefined;
       if (options.input !== undefined) {
         if (options.from !== undefined || options.to !== undefined) {
           throw new InputError("input.report", "bad options", [
@@ -129,23 +143,29 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         }
         output = readMetricsDocument(options.input);
       } else {
-        const from = parseDayOption(options.from, "--from", "required unless --input is given");
-        const to = parseDayOption(options.to, "--to", "required unless --input is given");
-        const runtime = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
+        const runtime = await openRuntime({
+          configPath: options.config,
+          databaseUrl: options.databaseUrl,
+          readsDemo: true,
+        });
         try {
-          const tz = runtime.config.timeZone;
+          const { from, to } = reportedWeeks(options, {
+            timeZone: runtime.config.timeZone,
+            now: generatedAt,
+            demo: runtime.demo,
+          });
+          demoTitle = runtime.demo?.title;
           const admin = viewerIsAdmin(runtime.config.admins, options.as);
           ({ output } = await readMetrics(
             createRollupDeps({ db: runtime.database.db, config: runtime.config, now: () => generatedAt }),
-            { from: isoWeekOf(from, tz), to: isoWeekOf(to, tz), viewerIsAdmin: admin, refresh: true },
+            { from, to, viewerIsAdmin: admin, refresh: true },
           ));
           coverage = await readCoverage(runtime.database.db);
         } finally {
           await runtime.close();
         }
       }
-      const org = output.groups.find((g) => g.kind === "org");
-      const title = options.title ?? `Yardstick: ${org?.name ?? "engineering"}, AI-assisted delivery`;
+      const title = options.title ?? demoTitle ?? defaultReportTitle(output);
       const text = renderReport(output, format, {
         title,
         generatedAt,

@@ -1,15 +1,17 @@
 import { parseEnv } from "@yardstick/config";
 import { AppError, addWeeks, InputError, isoWeekOf } from "@yardstick/core";
-import { createRollupDeps, readCoverage, readMetrics, renderDigest } from "@yardstick/pipeline";
-import { buildDigest, renderReportHtml } from "@yardstick/report";
+import { buildWeeklyDigest, createRollupDeps, readCoverage, readMetrics } from "@yardstick/pipeline";
+import { renderReportHtml } from "@yardstick/report";
 import { type Command, Option } from "commander";
 import type { DemoResult } from "../demo/run-demo.js";
 import { serveDemoDashboard } from "../demo/serve-demo.js";
 import { ExitCode } from "../exit-codes.js";
+import { DEFAULT_WEEKS } from "../options.js";
 import { SyncProgress } from "../progress.js";
 import { summarise, writeRunOutputs } from "../run-outputs.js";
 import { openRuntime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
+import { defaultReportTitle } from "./report.js";
 
 /**
  * The demo module, loaded on demand. A production install (the release image) leaves out the
@@ -72,7 +74,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option("--data-dir <dir>", "the demo's embedded database (wiped first)").default(".yardstick/demo"))
     .addOption(
       new Option("--weeks <n>", "weeks reported, ending with the last complete one")
-        .default(26)
+        .default(DEFAULT_WEEKS)
         .argParser((v) => Number.parseInt(v, 10)),
     )
     .addOption(new Option("--no-progress", "no progress bar"))
@@ -172,23 +174,15 @@ dependency unavailable.`,
         const now = new Date();
         const to = addWeeks(isoWeekOf(now, config.timeZone), -1);
         const from = addWeeks(to, -(Math.max(options.weeks, 1) - 1));
-        const { output } = await readMetrics(createRollupDeps({ db: runtime.database.db, config, now: () => now }), {
-          from,
-          to,
-          refresh: true,
-        });
+        const deps = createRollupDeps({ db: runtime.database.db, config, now: () => now });
+        const { output } = await readMetrics(deps, { from, to, refresh: true });
         const t = progress.totals;
         const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
         const coverage = await readCoverage(runtime.database.db);
-        const reportHtml = renderReportHtml(output, {
-          title: `Yardstick: ${config.github.organizations.map((o) => o.name).join(", ") || "repositories"}`,
-          generatedAt: now,
-          coverage,
-        });
-        const digest = renderDigest(
-          // The report sits next to the digest: a relative link opens it from the folder.
-          buildDigest(output, { week: to, generatedAt: now, coverage, reportUrl: "report.html" }),
-        );
+        // The title, the digest's document and samples as plain `yardstick report` and `digest` make them.
+        const reportHtml = renderReportHtml(output, { title: defaultReportTitle(output), generatedAt: now, coverage });
+        // The report sits next to the digest: a relative link opens it from the folder.
+        const { rendered: digest } = await buildWeeklyDigest(deps, { week: to, now, reportUrl: "report.html" });
         const files = writeRunOutputs(options.out, output, summary, reportHtml, digest);
         process.stdout.write(`\n${summary}\n`);
         process.stdout.write(

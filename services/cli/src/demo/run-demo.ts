@@ -1,17 +1,18 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Config } from "@yardstick/config";
+import { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { type Database, migrateDatabase, openDatabase } from "@yardstick/db";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger, type Logger } from "@yardstick/log";
 import type { MetricsOutput } from "@yardstick/metrics";
-import { createPipelineDeps, readCoverage, readMetrics, renderDigest, runSyncInline } from "@yardstick/pipeline";
-import { buildDigest, renderReportHtml } from "@yardstick/report";
+import { buildWeeklyDigest, createPipelineDeps, readCoverage, readMetrics, runSyncInline } from "@yardstick/pipeline";
+import { renderReportHtml } from "@yardstick/report";
+import { writeDemoMarker } from "../demo-data.js";
 import { SyncProgress } from "../progress.js";
 import { summarise, writeRunOutputs } from "../run-outputs.js";
-import { configForWorld } from "./world-config.js";
+import { configInputForWorld } from "./world-config.js";
 
 export interface DemoOptions {
   size: string;
@@ -74,7 +75,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const database = await openDatabase({ url: `pglite:${options.dataDir}` });
   try {
     await migrateDatabase(database);
-    const config = configForWorld(world);
+    const configInput = configInputForWorld(world);
+    const config = Config.parse(configInput);
     // The simulator is on loopback: no need for GitHub's advised 1 s between GraphQL requests.
     const github = createGitHubClient({
       baseUrl: simulator.url,
@@ -112,15 +114,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const coverage = await readCoverage(database.db);
     // Generated now, after the sync: the last sync is a moment before it, never after.
     const generatedAt = new Date(Math.max(Date.now(), now.getTime()));
-    const reportHtml = renderReportHtml(output, {
-      title: `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated data ending ${worldEnd.toISOString().slice(0, 10)})`,
-      generatedAt,
-      coverage,
+    const title = `Yardstick: ${world.orgs()[0]?.login ?? "organisation"} (simulated data ending ${worldEnd.toISOString().slice(0, 10)})`;
+    const reportHtml = renderReportHtml(output, { title, generatedAt, coverage });
+    // The digest as `yardstick digest` builds it (the same document span and samples), the report
+    // beside it: a relative link opens it from the folder.
+    const { rendered: digest } = await buildWeeklyDigest(deps, {
+      week: to,
+      now: generatedAt,
+      reportUrl: "report.html",
     });
-    const digest = renderDigest(
-      // The report sits next to the digest: a relative link opens it from the folder.
-      buildDigest(output, { week: to, generatedAt, coverage, reportUrl: "report.html" }),
-    );
+    // Plain `yardstick metrics`, `report` and `digest` in this directory read this database with
+    // this configuration and these weeks (see ../demo-data.ts).
+    writeDemoMarker(options.dataDir, { config: configInput, from, to, title, ranAt: now.toISOString() });
     const { metricsFile, summaryFile, reportFile, digestFile } = writeRunOutputs(
       options.outDir,
       output,
