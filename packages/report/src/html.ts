@@ -1,4 +1,5 @@
 import type { MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
+import { type DashboardLinks, dashboardLinks } from "./dashboard-links.js";
 import { DEFINITIONS, type DefinitionKey, FOOTNOTE_ORDER, footnoteNumber } from "./definitions.js";
 import { escapeHtml as esc } from "./escape.js";
 import {
@@ -201,13 +202,28 @@ ${card(
 
 const TREND_TEXT = { up: "▲ up", down: "▼ down", flat: "■ flat" } as const;
 
-function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[], week: string | null): string {
+/** A link to a dashboard page, opening the view it names; nothing without a dashboard. */
+function dashLink(url: string | undefined, text: string): string {
+  return url === undefined ? "" : `<p class="note dashboard-link"><a href="${esc(url)}">${esc(text)}</a></p>`;
+}
+
+function trackingTable(
+  output: MetricsOutput,
+  tracking: readonly TargetTracking[],
+  week: string | null,
+  links: DashboardLinks | null,
+): string {
   const rows = tracking.map((t, i) => {
     const g = output.groups[i];
     if (g === undefined) return "";
     const wk = week ?? "";
+    // The group's week in the dashboard (its changes), when a dashboard is configured.
+    const name =
+      links === null || week === null
+        ? esc(groupLabel(t))
+        : `<a href="${esc(links.groupWeek(g.kind, g.name, week, { qualifying: true }))}">${esc(groupLabel(t))}</a>`;
     if (t.suppressed) {
-      return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="8" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
+      return `<tr><th scope="row">${name}</th><td colspan="8" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
     }
     const noSignal = g.weeks.some((x) => x.mergedVariant !== null);
     const status =
@@ -221,7 +237,7 @@ function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[
             ? "at or above"
             : "below";
     const crossing = t.crossing === "crossed" ? "crossed the target" : t.crossing === "fell-below" ? "fell below" : "";
-    return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td><td title="${esc(DEFINITIONS.projection.text)}">${esc(t.target === null ? "" : `${describeProjection(t.projection)}${t.basis === "rolling4w" ? " (judged on the 4-week value)" : ""}`)}</td></tr>`;
+    return `<tr><th scope="row">${name}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td><td title="${esc(DEFINITIONS.projection.text)}">${esc(t.target === null ? "" : `${describeProjection(t.projection)}${t.basis === "rolling4w" ? " (judged on the 4-week value)" : ""}`)}</td></tr>`;
   });
   const crossed = tracking.filter((t) => t.crossing === "crossed").map((t) => esc(groupLabel(t)));
   const fell = tracking.filter((t) => t.crossing === "fell-below").map((t) => esc(groupLabel(t)));
@@ -231,7 +247,7 @@ function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[
 <tbody>${rows.join("\n")}</tbody></table>`;
 }
 
-function adoptionSection(output: MetricsOutput, week: string | null): string {
+function adoptionSection(output: MetricsOutput, week: string | null, links: DashboardLinks | null): string {
   const tracking = trackTargets(output, week);
   const charts = output.groups.map((g) =>
     chartCard(
@@ -259,7 +275,8 @@ function adoptionSection(output: MetricsOutput, week: string | null): string {
     ),
   );
   return `<section id="adoption"><h2>${label("adoption", "Weekly AI adoption")} against the target</h2>
-${trackingTable(output, tracking, week)}
+${trackingTable(output, tracking, week, links)}
+${dashLink(links?.adoption("team", week ?? undefined), "Every team's adoption in the dashboard")}
 <h3>Adoption over time</h3><p class="note">Solid: weekly adoption; light: 4-week adoption; dashed: the group's target. Grey weeks are suppressed (fewer than k people).</p>
 <div class="charts">${charts.join("\n")}</div></section>`;
 }
@@ -316,7 +333,7 @@ function compare(ai: number | null, other: number | null): string {
   return ai > other ? "higher than" : "lower than";
 }
 
-function guardrailsSection(output: MetricsOutput, week: string | null): string {
+function guardrailsSection(output: MetricsOutput, week: string | null, links: DashboardLinks | null): string {
   const wk = week ?? "";
   const org = output.groups.find((g) => g.kind === "org");
   const ow = org === undefined ? undefined : weekOf(org, week);
@@ -493,6 +510,7 @@ function guardrailsSection(output: MetricsOutput, week: string | null): string {
   });
   return `<section id="guardrails"><h2>Delivery guardrails: AI-assisted and other changes</h2>
 <p class="note">Are AI-assisted changes reverted or failing more? Split: AI-assisted covers AI-assisted changes and the deployments that shipped at least one; other, the rest.</p>
+${dashLink(links?.guardrails("team", week ?? undefined), "Every team's guardrails in the dashboard")}
 ${summary}
 ${orgCharts}
 <h3>Week ${esc(wk || NA)} by group</h3>
@@ -647,7 +665,9 @@ function coverageSection(output: MetricsOutput, options: ReportOptions): string 
   facts.push(
     `<li>${label("provisional", "Provisional weeks")} (revert window still open): ${provisional.length === 0 ? "none" : provisional.map(esc).join(", ")}.</li>`,
   );
+  const links = options.dashboardUrl === undefined ? null : dashboardLinks(options.dashboardUrl);
   return `<section id="coverage"><h2>${label("coverage")}</h2>
+${dashLink(links?.status(), "Data status in the dashboard")}
 <ul>${facts.join("\n")}</ul>
 <h3>Repositories without a deployment signal (${n.reposWithoutDeploymentSignal.length})</h3>
 ${list(n.reposWithoutDeploymentSignal, "None: every repository has a deployment signal.")}
@@ -714,6 +734,7 @@ code{font-size:12px;overflow-wrap:anywhere}
  */
 export function renderReportHtml(output: MetricsOutput, options: ReportOptions): string {
   const week = reportWeek(output, options.generatedAt);
+  const links = options.dashboardUrl === undefined ? null : dashboardLinks(options.dashboardUrl);
   const range =
     output.weeks.length === 0 ? "no weeks" : `${output.weeks[0]} to ${output.weeks[output.weeks.length - 1]}`;
   return `<!doctype html>
@@ -730,13 +751,14 @@ export function renderReportHtml(output: MetricsOutput, options: ReportOptions):
 <h1>${esc(options.title)}</h1>
 <p class="meta">Weeks ${esc(range)} (ISO weeks, ${esc(output.notes.timeZone)}) · report week ${esc(week ?? NA)} (the last complete week) · generated ${esc(formatInstant(options.generatedAt))} · ${output.groups.length} groups</p>
 <nav class="meta">Sections: <a href="#headline">Headline</a> · <a href="#adoption">Adoption</a> · <a href="#nd">ND and AIND</a> · <a href="#ai-share">AI share</a> · <a href="#guardrails">Guardrails</a> · <a href="#cost">Cost</a> · <a href="#flags">Integrity flags</a> · <a href="#coverage">Coverage</a> · <a href="#definitions">Definitions</a></nav>
+${links === null ? "" : `<p class="meta"><a href="${esc(links.overview(week ?? undefined))}" data-testid="dashboard-link">Open ${esc(week ?? "the latest week")} in the dashboard</a> (every figure with the changes behind it)</p>`}
 </header>
 <main>
 ${headline(output, week)}
-${adoptionSection(output, week)}
+${adoptionSection(output, week, links)}
 ${ndSection(output)}
 ${aiShareSection(output)}
-${guardrailsSection(output, week)}
+${guardrailsSection(output, week, links)}
 ${costSection(output, week)}
 ${flagsSection(output, week)}
 ${coverageSection(output, options)}

@@ -1,4 +1,5 @@
 import type * as S from "@yardstick/api/schemas";
+import { dashboardPaths } from "@yardstick/report/dashboard-links";
 import type { z } from "zod";
 
 /**
@@ -57,10 +58,11 @@ export async function allChanges(href: string, query: URLSearchParams): Promise<
   return items;
 }
 
+/** A group's week page (the addresses are shared with the digest's and the report's links). */
 export function groupWeekPath(kind: string, name: string, week: string): string {
-  return `/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
+  return dashboardPaths.groupWeek(kind, name, week);
 }
 
 export function changePath(id: string): string {
-  return `/changes/${encodeURIComponent(id)}`;
+  return dashboardPaths.change(id);
 }

@@ -64,6 +64,7 @@ export async function buildWeeklyDigest(
     coverage: await readCoverage(deps.db),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
     ...(deps.config.digest.reportUrl === undefined ? {} : { baseUrl: deps.config.digest.reportUrl }),
+    ...(deps.config.dashboardUrl === undefined ? {} : { dashboardUrl: deps.config.dashboardUrl }),
   });
   return { digest, rendered: renderDigest(digest), output };
 }

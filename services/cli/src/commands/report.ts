@@ -117,6 +117,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
       const generatedAt = new Date();
       let output: MetricsOutput;
       let coverage: ReportCoverage | undefined;
+      let dashboardUrl: string | undefined;
       if (options.input !== undefined) {
         if (options.from !== undefined || options.to !== undefined) {
           throw new InputError("input.report", "bad options", [
@@ -140,6 +141,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
             { from: isoWeekOf(from, tz), to: isoWeekOf(to, tz), viewerIsAdmin: admin, refresh: true },
           ));
           coverage = await readCoverage(runtime.database.db);
+          dashboardUrl = runtime.config.dashboardUrl;
         } finally {
           await runtime.close();
         }
@@ -150,6 +152,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         title,
         generatedAt,
         ...(coverage === undefined ? {} : { coverage }),
+        ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
       });
       const file = resolve(options.out);
       mkdirSync(dirname(file), { recursive: true });

@@ -183,10 +183,17 @@ dependency unavailable.`,
           title: `Yardstick: ${config.github.organizations.map((o) => o.name).join(", ") || "repositories"}`,
           generatedAt: now,
           coverage,
+          ...(config.dashboardUrl === undefined ? {} : { dashboardUrl: config.dashboardUrl }),
         });
         const digest = renderDigest(
           // The report sits next to the digest: a relative link opens it from the folder.
-          buildDigest(output, { week: to, generatedAt: now, coverage, reportUrl: "report.html" }),
+          buildDigest(output, {
+            week: to,
+            generatedAt: now,
+            coverage,
+            reportUrl: "report.html",
+            ...(config.dashboardUrl === undefined ? {} : { dashboardUrl: config.dashboardUrl }),
+          }),
         );
         const files = writeRunOutputs(options.out, output, summary, reportHtml, digest);
         process.stdout.write(`\n${summary}\n`);
