@@ -6,7 +6,7 @@ import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
 import type { Database } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
-import type { Readiness } from "@yardstick/pipeline";
+import type { FailedJob, Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -39,6 +39,8 @@ export interface ReadApiDeps {
   oauth?: OAuthSettings;
   /** Queue depths for the status route (BullMQ); absent: jobs run inline. */
   queues?: () => Promise<QueueDepth[]>;
+  /** The most recent jobs that failed for good, with their reasons (BullMQ); absent: jobs run inline. */
+  failedJobs?: (limit: number) => Promise<FailedJob[]>;
   /** Links to pull requests: GitHub's web address (default from `config.github.apiUrl`). */
   githubWebUrl?: string;
   /** The webhooks' counts of ignored deliveries, for the status route. */
@@ -287,6 +289,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       db: read.db,
       config: read.config,
       queues: read.queues,
+      failedJobs: read.failedJobs,
       webhookCounters: read.webhookCounters,
       rateBudget: read.rateBudget,
       ...(read.metricsCacheBytes === undefined ? {} : { metricsCacheBytes: read.metricsCacheBytes }),

@@ -217,6 +217,39 @@ export const StatusResponse = z.object({
     )
     .nullable()
     .describe("BullMQ queue depths (null when jobs run inline, without Redis)"),
+  failedJobs: z
+    .array(
+      z.object({
+        queue: z.string(),
+        name: z.string().describe('the job, e.g. "sync.repository"'),
+        jobId: z.string(),
+        reason: z
+          .string()
+          .nullable()
+          .describe("why it failed, for administrators (null for other roles: a reason may quote a login)"),
+        attempts: z.number().int(),
+        failedAt: z.string().nullable(),
+      }),
+    )
+    .nullable()
+    .describe("the newest jobs (at most 20) that failed for good, newest first (null when jobs run inline)"),
+  attribution: z
+    .object({
+      weeks: z.array(
+        z.object({
+          week: Week,
+          changes: z.number().int().describe("changes behind the organisation's figures that week"),
+          withSignal: z.number().int().describe("of those, with any AI signal (at least one evidence item)"),
+          aiAssisted: z
+            .number()
+            .int()
+            .describe("of those, AI-assisted (a signal at or above the confidence threshold)"),
+          withoutPerson: z.number().int().describe("of those, credited to no known person (an unknown identity)"),
+          signalShare: z.number().nullable().describe("withSignal / changes (null: no changes)"),
+        }),
+      ),
+    })
+    .describe("attribution coverage over the rollups' last 4 weeks, organisation-wide"),
   rateBudget: z
     .array(
       z.object({

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiToken, startApiServer, TOKEN_CACHE_MS } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
-import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
+import { AppError, addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { changes as changesTable, listPeople } from "@yardstick/db";
 import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
@@ -12,13 +12,16 @@ import { generateWorld, presetOptions, type Simulator, startSimulator, World } f
 import { createLogger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
 import {
+  BullMqRunner,
   createGitHubRedis,
   createPipelineDeps,
+  defineJob,
   githubBudgetReader,
   loadMetricsInput,
   runSyncInline,
 } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { runCliProcess } from "../test-cli.js";
 import { configForWorld } from "./world-config.js";
 
@@ -366,6 +369,111 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
           await worker.close();
           await redis.quit();
           await budgetSim.close();
+        }
+      },
+    );
+
+    it("gives in /status the attribution coverage of the organisation's weeks: changes with any signal, AI-assisted, unknown identities", async () => {
+      const status = await get("/api/v1/status");
+      expect(status.status, status.text).toBe(200);
+      const weeks = status.json.attribution.weeks as {
+        week: string;
+        changes: number;
+        withSignal: number;
+        aiAssisted: number;
+        withoutPerson: number;
+        signalShare: number | null;
+      }[];
+      expect(weeks.length).toBeGreaterThan(0);
+      expect(weeks.length).toBeLessThanOrEqual(4);
+      expect(weeks.map((w) => w.week)).toEqual([...weeks.map((w) => w.week)].sort());
+      const w = weeks.find((x) => x.week === week);
+      expect(w).toBeDefined();
+      // The same changes the organisation's week lists, each with its verdict's evidence.
+      const { items } = await allChanges("org", "acme", tokens.admin);
+      expect(w?.changes).toBe(items.length);
+      const ai = (c: Record<string, unknown>) => c.ai as { assisted: boolean; evidence: unknown[] };
+      expect(w?.withSignal).toBe(items.filter((c) => ai(c).evidence.length > 0).length);
+      expect(w?.aiAssisted).toBe(items.filter((c) => ai(c).assisted).length);
+      expect(w?.withoutPerson).toBe(
+        items.filter((c) => (c.author as { personId: string | null }).personId === null).length,
+      );
+      expect(w?.aiAssisted).toBeGreaterThan(0);
+      expect(w?.withSignal).toBeGreaterThanOrEqual(w?.aiAssisted ?? 0);
+      expect(w?.signalShare).toBeCloseTo((w?.withSignal ?? 0) / (w?.changes ?? 1), 12);
+      expect(w?.withoutPerson).toBeGreaterThanOrEqual(0);
+      // Jobs run inline here: no failed-job list.
+      expect(status.json.failedJobs).toBeNull();
+    });
+
+    it.runIf(backend === "postgres")(
+      "lists in /status the jobs that failed for good, newest first, with the reason for administrators only",
+      async () => {
+        const catalog = {
+          "sync.repository": defineJob({
+            queue: "sync",
+            payload: z.object({ repo: z.string() }),
+            options: { attempts: 1, backoff: { type: "fixed", delay: 10 } },
+            jobId: (p) => `sync-${p.repo}`,
+          }),
+        };
+        const runner = new BullMqRunner({
+          catalog,
+          processors: {
+            "sync.repository": async (p) => {
+              throw new AppError("github.not_found", `GET /users/${logins[0]} for ${p.repo}: 404`, {
+                retryable: false,
+              });
+            },
+          },
+          deps: {},
+          logger: silent,
+          redisUrl: REDIS_URL,
+          prefix: `ystest-status-${randomBytes(4).toString("hex")}`,
+        });
+        const withQueues = await startApiServer({
+          logger: silent,
+          read: {
+            db: t.db,
+            config,
+            queues: () => runner.depths(),
+            failedJobs: (limit) => runner.recentFailures(limit),
+          },
+          checkResponses: true,
+        });
+        try {
+          await runner.enqueue("sync.repository", { repo: "acme/one" });
+          await runner.enqueue("sync.repository", { repo: "acme/two" });
+          runner.start();
+          await runner.waitUntilIdle(20_000);
+          const as = async (token: string) => {
+            const res = await fetch(`${withQueues.url}/api/v1/status`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
+            expect(res.status).toBe(200);
+            return JSON.parse(await res.text());
+          };
+          const admin = await as(tokens.admin);
+          expect(admin.queues).toEqual([{ name: "sync", waiting: 0, active: 0, delayed: 0, failed: 2 }]);
+          expect(admin.failedJobs).toHaveLength(2);
+          expect(new Set(admin.failedJobs.map((j: { jobId: string }) => j.jobId))).toEqual(
+            new Set(["sync-acme/one", "sync-acme/two"]),
+          );
+          const times = admin.failedJobs.map((j: { failedAt: string }) => j.failedAt);
+          expect(times).toEqual([...times].sort().reverse());
+          for (const j of admin.failedJobs) {
+            expect(j).toMatchObject({ queue: "sync", name: "sync.repository", attempts: 1 });
+            expect(j.reason).toMatch(/404/);
+          }
+          // A reason may quote a login: other roles get the job and its time, not the reason.
+          const viewer = await as(tokens.viewer);
+          expect(viewer.failedJobs).toHaveLength(2);
+          for (const j of viewer.failedJobs) expect(j.reason).toBeNull();
+          expect(JSON.stringify(viewer).includes(logins[0] as string)).toBe(false);
+        } finally {
+          await withQueues.close();
+          await runner.obliterate();
+          await runner.close();
         }
       },
     );
