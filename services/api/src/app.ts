@@ -15,6 +15,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { registerAdminRoutes } from "./admin-routes.js";
 import { TokenCache, type Viewer } from "./auth.js";
 import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
 import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
@@ -285,6 +286,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       return payload;
     });
     api.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+    registerAdminRoutes(api, { db: read.db });
     registerReadRoutes(api, {
       db: read.db,
       config: read.config,

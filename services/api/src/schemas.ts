@@ -282,4 +282,34 @@ export const StatusResponse = z.object({
     ),
 });
 
+const TokenItem = z.object({
+  name: z.string(),
+  kind: z.enum(["token", "session"]).describe("an API token, or a browser's sign-in session"),
+  role: z.enum(["viewer", "lead", "admin"]),
+  team: z.string().nullable().describe("the team a lead leads"),
+  login: z.string().nullable().describe("the GitHub login it is for, if any"),
+  prefix: z.string().describe("the token's first 8 characters, to recognise it (never the rest)"),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
+
+export const TokenList = z.object({ items: z.array(TokenItem).describe("by name; revoked ones included") });
+
+export const CreateTokenBody = z.strictObject({
+  name: z.string().describe("letters, digits, . _ - (at most 64)"),
+  role: z.enum(["viewer", "lead", "admin"]),
+  team: z.string().optional().describe("required for a lead: the team they lead"),
+  login: z.string().optional().describe("the GitHub login of the person it is for"),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+export const CreatedTokenResponse = z.object({
+  token: z.string().describe("the token's value: in this response only, never shown again"),
+  item: TokenItem,
+});
+
+export const TokenNameParams = z.object({ name: z.string().min(1).max(200) });
+
 export { MetricsOutput };

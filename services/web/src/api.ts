@@ -21,6 +21,10 @@ export type Projection = AdoptionGroup["projection"];
 export type Status = z.infer<typeof S.StatusResponse>;
 export type Metrics = z.infer<typeof S.MetricsOutput>;
 export type Problem = z.infer<typeof S.Problem>;
+export type TokenList = z.infer<typeof S.TokenList>;
+export type TokenItem = TokenList["items"][number];
+export type CreateToken = z.infer<typeof S.CreateTokenBody>;
+export type CreatedToken = z.infer<typeof S.CreatedTokenResponse>;
 export type GroupKind = GroupWeek["kind"];
 
 export const API = "/api/v1";
@@ -42,6 +46,22 @@ export async function getJson<T>(path: string): Promise<T> {
     throw new ApiError(res.status, problem);
   }
   return (await res.json()) as T;
+}
+
+/** A request that changes something (JSON in, JSON or nothing out); failures as `ApiError`. */
+export async function sendJson<T>(method: "POST" | "DELETE", path: string, body?: unknown): Promise<T | null> {
+  const res = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as Problem | null;
+    throw new ApiError(res.status, problem);
+  }
+  return res.status === 204 ? null : ((await res.json()) as T);
 }
 
 /** Every change of a group-week, following the API's `next` links (500 a page). */

@@ -125,6 +125,8 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(doc.status).toBe(200);
       expect(doc.json.openapi).toBe("3.1.0");
       expect(Object.keys(doc.json.paths).sort()).toEqual([
+        "/api/v1/admin/tokens",
+        "/api/v1/admin/tokens/{name}",
         "/api/v1/adoption",
         "/api/v1/changes/{id}",
         "/api/v1/deployments/{id}",
@@ -477,6 +479,69 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         }
       },
     );
+
+    it("lets administrators list, create (the value shown once) and revoke tokens; every other role gets 403", async () => {
+      const send = async (method: string, path: string, token: string, body?: unknown, origin?: string) => {
+        const res = await fetch(`${api.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+            ...(origin === undefined ? {} : { origin }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, text, json: text === "" ? null : JSON.parse(text) };
+      };
+      const name = `grafana-${backend}`;
+      for (const token of [tokens.viewer, tokens.lead]) {
+        expect((await send("GET", "/api/v1/admin/tokens", token)).status).toBe(403);
+        expect((await send("POST", "/api/v1/admin/tokens", token, { name, role: "viewer" })).status).toBe(403);
+        expect((await send("DELETE", "/api/v1/admin/tokens/viewer", token)).status).toBe(403);
+      }
+      const created = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name, role: "viewer" });
+      expect(created.status, created.text).toBe(201);
+      expect(created.headers.get("cache-control")).toBe("no-store");
+      const value = created.json.token as string;
+      expect(value).toMatch(/^ys_[A-Za-z0-9_-]{43}$/);
+      expect(created.json.item).toMatchObject({ name, kind: "token", role: "viewer", prefix: value.slice(0, 8) });
+      // It works, as what it was made for.
+      const me = await get("/api/v1/me", value);
+      expect(me.json).toMatchObject({ name, role: "viewer" });
+      // Listed, never with its value (nor any token's hash).
+      const list = await send("GET", "/api/v1/admin/tokens", tokens.admin);
+      expect(list.status).toBe(200);
+      expect(list.headers.get("cache-control")).toBe("no-store");
+      expect(list.text.includes(value)).toBe(false);
+      expect(list.text).not.toMatch(/[0-9a-f]{64}/);
+      const names = list.json.items.map((i: { name: string }) => i.name);
+      expect(names).toEqual([...names].sort());
+      expect(list.json.items.find((i: { name: string }) => i.name === name)).toMatchObject({ revokedAt: null });
+      // Bad input names the field; a name taken says so; a lead needs a team.
+      const bad = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name: "no spaces", role: "viewer" });
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors[0].path).toBe("name");
+      expect((await send("POST", "/api/v1/admin/tokens", tokens.admin, { name, role: "viewer" })).status).toBe(400);
+      const lead = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name: `${name}-lead`, role: "lead" });
+      expect(lead.json.errors[0].path).toBe("team");
+      // Another site cannot make an admin's browser manage tokens.
+      const foreign = await send(
+        "DELETE",
+        `/api/v1/admin/tokens/${name}`,
+        tokens.admin,
+        undefined,
+        "https://evil.test",
+      );
+      expect(foreign.status).toBe(403);
+      // Revoked: it stops working (within the token cache's time), and a second revoke is 404.
+      expect((await send("DELETE", `/api/v1/admin/tokens/${name}`, tokens.admin)).status).toBe(204);
+      expect((await send("DELETE", `/api/v1/admin/tokens/${name}`, tokens.admin)).status).toBe(404);
+      await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 100));
+      expect((await get("/api/v1/me", value)).status).toBe(401);
+      const after = await send("GET", "/api/v1/admin/tokens", tokens.admin);
+      expect(after.json.items.find((i: { name: string }) => i.name === name).revokedAt).not.toBeNull();
+    });
 
     it("answers bad input with problem+json naming the field", async () => {
       const bad = await get("/api/v1/metrics?from=2026-13-45&to=2026-11-01");
