@@ -5,9 +5,9 @@
  *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seconds 10] [--connections 32]
  *
  * A synthetic organisation (the metrics package's generator: `--changes` changes, `--engineers`
- * people in teams of about 12, `--weeks` weeks) is rolled up in full as the rollup job does
- * (`fullRollupBatch`: figures and drill-down) into a fresh PostgreSQL database
- * (`createTestDatabase`, YARDSTICK_TEST_DATABASE_URL). Then, in the same process:
+ * people in teams of about 12, `--weeks` weeks) is rolled up in full as the rollup job does into
+ * a fresh PostgreSQL database (scripts/bench/rolled-up-world.ts, shared with the dashboard's
+ * benchmark). Then, in the same process:
  *
  * - baseline: the same answers recomputed from the input (`computeMetrics`: prepare and evaluate),
  *   as every reader did before the read model: one group-week, and a year of every team;
@@ -25,15 +25,11 @@ import { loadavg } from "node:os";
 import { Writable } from "node:stream";
 import { createApiToken, startApiServer } from "@yardstick/api";
 import { Config } from "@yardstick/config";
-import { addWeeks } from "@yardstick/core";
-import { storeRollups, writeRollupState } from "@yardstick/db";
-import { createTestDatabase } from "@yardstick/db/testing";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, prepareMetrics } from "@yardstick/metrics";
-import { syntheticInput } from "@yardstick/metrics/testing";
-import { fullRollupBatch, notesOf } from "@yardstick/pipeline";
+import { computeMetrics } from "@yardstick/metrics";
 import autocannon from "autocannon";
 import { numberOption } from "./options.js";
+import { log, ms, rolledUpWorld } from "./rolled-up-world.js";
 
 const changes = numberOption("changes", 100_000);
 const engineers = numberOption("engineers", 1_000);
@@ -41,84 +37,26 @@ const weeks = numberOption("weeks", 52);
 const seconds = numberOption("seconds", 10);
 const connections = numberOption("connections", 32);
 
-const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const quiet = createLogger({
   service: "bench",
   level: "silent",
   destination: new Writable({ write: (_c, _e, cb) => cb() }),
 });
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-/**
- * Generates the organisation, measures the baseline and rolls it up into a fresh database. Runs in
- * a function so that the world, its prepared facts and the rollup batch (gigabytes at 1,000,000
- * changes) are garbage once it returns: the API is then measured in a process holding what a
- * `yardstick serve` holds, not a heap of many gigabytes whose every major collection a large
- * answer's allocations would otherwise pay for.
- */
+/** Generates and rolls up the organisation, measuring the baseline on its input first (scripts/bench/rolled-up-world.ts). */
 async function setUp() {
-  log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
-  const world = syntheticInput({ changes, engineers, weeks, seed: 1 });
-  const input = world.input;
-  const now = world.end;
-  const clock = prepareMetrics({ ...input, changes: [], deployments: [] }).clock;
-  const last = addWeeks(clock.weekOf(now), -1);
-  const first = addWeeks(last, -(Math.min(weeks, 52) - 1));
-  const year = { from: first, to: last };
-  const allWeeks: string[] = [];
-  for (let w = first; w <= last; w = addWeeks(w, 1)) allWeeks.push(w);
-
-  // Baseline: what a reader paid before the read model, for the same answers.
-  log("baseline: full recompute of one group-week");
-  let t0 = process.hrtime.bigint();
-  const one = computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
-  const recomputeGroupWeekMs = ms(t0);
-  log("baseline: full recompute of a year of every team");
-  t0 = process.hrtime.bigint();
-  computeMetrics(input, { ...year, now, kinds: ["team"] });
-  const recomputeYearOfTeamsMs = ms(t0);
-
-  log("rolling up (untimed)");
-  const t = await createTestDatabase();
-  const prep = prepareMetrics(input);
-  const batch = fullRollupBatch(prep, allWeeks, now, now);
-  t0 = process.hrtime.bigint();
-  await storeRollups(t.db, { ...batch, replaceWeeks: { from: first, to: last } });
-  const storeMs = ms(t0);
-  await writeRollupState(t.db, {
-    fromWeek: first,
-    toWeek: last,
-    computedNow: now,
-    watermark: now,
-    fingerprint: "bench",
-    lastMode: "full",
-    lastRunAt: now,
-    lastFullAt: now,
-    notes: notesOf(prep) as unknown as Record<string, unknown>,
-    notesAt: now,
+  const world = await rolledUpWorld({ changes, engineers, weeks }, (input, { now, first, last }) => {
+    // Baseline: what a reader paid before the read model, for the same answers.
+    log("baseline: full recompute of one group-week");
+    let t0 = process.hrtime.bigint();
+    computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
+    const recomputeGroupWeekMs = ms(t0);
+    log("baseline: full recompute of a year of every team");
+    t0 = process.hrtime.bigint();
+    computeMetrics(input, { from: first, to: last, now, kinds: ["team"] });
+    return { recomputeGroupWeekMs, recomputeYearOfTeamsMs: ms(t0) };
   });
-  log(
-    `stored ${batch.rows.length} rows, ${batch.changes.length} drill-down changes, ${batch.deployments.length} deployments in ${(storeMs / 1000).toFixed(1)} s`,
-  );
-  // A day in the middle of a week (the API takes days).
-  const day = (w: string) => new Date(clock.bounds(w).start.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
-  return {
-    t,
-    first,
-    last,
-    firstDay: day(first),
-    lastDay: day(last),
-    org: one.groups[0]?.name ?? "org",
-    timeZone: input.config.timeZone,
-    size: {
-      changes,
-      engineers,
-      weeks,
-      groupWeeks: batch.rows.length,
-      drillDownRows: batch.changes.length + batch.deployments.length,
-    },
-    baseline: { recomputeGroupWeekMs, recomputeYearOfTeamsMs },
-  };
+  return { ...world, baseline: world.before };
 }
 
 const setup = await setUp();
