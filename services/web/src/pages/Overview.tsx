@@ -20,7 +20,6 @@ import {
   groupWeekPath,
   type Metrics,
   type Projection,
-  type WeekFigures,
 } from "../api.js";
 import { failureRates } from "../guardrails.js";
 import { definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent, Tile } from "../ui.js";
