@@ -5,14 +5,10 @@
  *     [--changes 1000000] [--engineers 5000] [--weeks 104] [--seconds 10] [--connections 32] \
  *     [--database NAME]
  *
- * `--database NAME` keeps the rolled-up world in a database of that name (created beside the test
- * databases, never dropped): a later run of the same size measures it again without storing it
- * again (at 1,000,000 changes the store takes 5 minutes on a quiet machine, half an hour on a busy one).
- *
  * A synthetic organisation (the metrics package's generator: `--changes` changes, `--engineers`
- * people in teams of about 12, `--weeks` weeks) is rolled up in full as the rollup job does
- * (`fullRollupBatch`: figures and drill-down) into a fresh PostgreSQL database
- * (`createTestDatabase`, YARDSTICK_TEST_DATABASE_URL). Then, in the same process:
+ * people in teams of about 12, `--weeks` weeks) is rolled up in full as the rollup job does into
+ * a fresh PostgreSQL database (scripts/bench/rolled-up-world.ts, shared with the dashboard's
+ * benchmark). Then, in the same process:
  *
  * - baseline: the same answers recomputed from the input (`computeMetrics`: prepare and evaluate),
  *   as every reader did before the read model: one group-week, and a year of every team;
@@ -20,8 +16,8 @@
  *   reader waits) from a server keeping no rendered answers (every request reads PostgreSQL): one
  *   group-week, a year of weekly figures of every team, one page of a group-week's changes; then
  *   the year of every team from a server as `serve` runs (the default: it prepares each rollup
- *   run's common answers when it sees the run, timed here, and keeps what it read); then each
- *   route under autocannon with `--connections` connections for `--seconds` seconds, the heaviest last (abandoned requests keep a server busy after autocannon
+ *   run's common answers when it sees the run, timed here, and keeps what it read); then each route under autocannon with `--connections` connections for
+ *   `--seconds` seconds, the heaviest last (abandoned requests keep a server busy after autocannon
  *   stops, which must not be charged to another measurement).
  *
  * Prints one JSON object; progress goes to stderr.
@@ -30,128 +26,40 @@ import { loadavg } from "node:os";
 import { Writable } from "node:stream";
 import { createApiToken, startApiServer } from "@yardstick/api";
 import { Config } from "@yardstick/config";
-import { addWeeks } from "@yardstick/core";
-import { migrateDatabase, openDatabase, readRollupState, storeRollups, writeRollupState } from "@yardstick/db";
-import { createTestDatabase, testAdminUrl, withDatabase } from "@yardstick/db/testing";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, prepareMetrics } from "@yardstick/metrics";
-import { syntheticInput } from "@yardstick/metrics/testing";
-import { fullRollupBatch, notesOf } from "@yardstick/pipeline";
+import { computeMetrics } from "@yardstick/metrics";
 import autocannon from "autocannon";
-import postgres from "postgres";
 import { numberOption, option } from "./options.js";
+import { log, ms, rolledUpWorld } from "./rolled-up-world.js";
 
 const changes = numberOption("changes", 100_000);
 const engineers = numberOption("engineers", 1_000);
 const weeks = numberOption("weeks", 52);
 const seconds = numberOption("seconds", 10);
-/** A database kept between runs (created when absent, never dropped): the rollup is stored once per world. */
-const kept = option("database", "");
 const connections = numberOption("connections", 32);
+const database = option("database", "");
 
-const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const quiet = createLogger({
   service: "bench",
   level: "silent",
   destination: new Writable({ write: (_c, _e, cb) => cb() }),
 });
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-/** A named PostgreSQL database beside the test databases, migrated, kept after the run. */
-async function keptDatabase(name: string) {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--database: expected a plain database name, got ${name}`);
-  const admin = postgres(testAdminUrl(), { max: 1, onnotice: () => {} });
-  const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
-  if (exists === undefined) await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const handle = await openDatabase({ url: withDatabase(testAdminUrl(), name) });
-  await migrateDatabase(handle);
-  return { db: handle.db, drop: () => handle.close() };
-}
-
-/**
- * Generates the organisation, measures the baseline and rolls it up into a fresh database. Runs in
- * a function so that the world, its prepared facts and the rollup batch (gigabytes at 1,000,000
- * changes) are garbage once it returns: the API is then measured in a process holding what a
- * `yardstick serve` holds, not a heap of many gigabytes whose every major collection a large
- * answer's allocations would otherwise pay for.
- */
+/** Generates and rolls up the organisation, measuring the baseline on its input first (scripts/bench/rolled-up-world.ts). */
 async function setUp() {
-  log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
-  const world = syntheticInput({ changes, engineers, weeks, seed: 1 });
-  const input = world.input;
-  const now = world.end;
-  const clock = prepareMetrics({ ...input, changes: [], deployments: [] }).clock;
-  const last = addWeeks(clock.weekOf(now), -1);
-  const first = addWeeks(last, -(Math.min(weeks, 52) - 1));
-  const year = { from: first, to: last };
-  const allWeeks: string[] = [];
-  for (let w = first; w <= last; w = addWeeks(w, 1)) allWeeks.push(w);
-
-  // Baseline: what a reader paid before the read model, for the same answers.
-  log("baseline: full recompute of one group-week");
-  let t0 = process.hrtime.bigint();
-  const one = computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
-  const recomputeGroupWeekMs = ms(t0);
-  log("baseline: full recompute of a year of every team");
-  t0 = process.hrtime.bigint();
-  computeMetrics(input, { ...year, now, kinds: ["team"] });
-  const recomputeYearOfTeamsMs = ms(t0);
-
-  const t = kept === "" ? await createTestDatabase() : await keptDatabase(kept);
-  // The same world rolled up before into a kept database (`--database`): measured again as it is.
-  const fingerprint = `bench:${changes}:${engineers}:${weeks}:1`;
-  const stored = await readRollupState(t.db);
-  let rolledUp = { groupWeeks: 0, drillDownRows: 0, storeMs: 0 };
-  if (stored?.fingerprint === fingerprint) {
-    log(`rolled up before in ${kept} (kept)`);
-    rolledUp = stored.notes.benchSize as typeof rolledUp;
-  } else {
-    log("rolling up (untimed)");
-    const prep = prepareMetrics(input);
-    const batch = fullRollupBatch(prep, allWeeks, now, now);
+  const size = { changes, engineers, weeks, ...(database === "" ? {} : { database }) };
+  const world = await rolledUpWorld(size, (input, { now, first, last }) => {
+    // Baseline: what a reader paid before the read model, for the same answers.
+    log("baseline: full recompute of one group-week");
+    let t0 = process.hrtime.bigint();
+    computeMetrics(input, { from: last, to: last, now, kinds: ["org"] });
+    const recomputeGroupWeekMs = ms(t0);
+    log("baseline: full recompute of a year of every team");
     t0 = process.hrtime.bigint();
-    await storeRollups(t.db, { ...batch, replaceWeeks: { from: first, to: last } });
-    const storeMs = ms(t0);
-    rolledUp = {
-      groupWeeks: batch.rows.length,
-      drillDownRows: batch.changes.length + batch.deployments.length,
-      storeMs: Math.round(storeMs),
-    };
-    await writeRollupState(t.db, {
-      fromWeek: first,
-      toWeek: last,
-      computedNow: now,
-      watermark: now,
-      fingerprint,
-      lastMode: "full",
-      lastRunAt: now,
-      lastFullAt: now,
-      notes: { ...(notesOf(prep) as unknown as Record<string, unknown>), benchSize: rolledUp },
-      notesAt: now,
-    });
-    log(
-      `stored ${batch.rows.length} rows, ${batch.changes.length} drill-down changes, ${batch.deployments.length} deployments in ${(storeMs / 1000).toFixed(1)} s`,
-    );
-  }
-  // A day in the middle of a week (the API takes days).
-  const day = (w: string) => new Date(clock.bounds(w).start.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
-  return {
-    t,
-    first,
-    last,
-    firstDay: day(first),
-    lastDay: day(last),
-    org: one.groups[0]?.name ?? "org",
-    timeZone: input.config.timeZone,
-    size: {
-      changes,
-      engineers,
-      weeks,
-      ...rolledUp,
-    },
-    baseline: { recomputeGroupWeekMs, recomputeYearOfTeamsMs },
-  };
+    computeMetrics(input, { from: first, to: last, now, kinds: ["team"] });
+    return { recomputeGroupWeekMs, recomputeYearOfTeamsMs: ms(t0) };
+  });
+  return { ...world, baseline: world.before };
 }
 
 const setup = await setUp();

@@ -106,6 +106,13 @@ describe("configuration mistakes: one per kind", () => {
       'expected an http(s) URL, got "ftp://x"',
       "apiUrl: https://github.example.com/api/v3",
     ],
+    [
+      "relative dashboard URL",
+      "dashboardUrl: /dashboard\n",
+      "dashboardUrl",
+      'expected an http(s) URL, got "/dashboard"',
+      "dashboardUrl: https://yardstick.acme.com/",
+    ],
     // unknown keys, with and without a suggestion
     [
       "unknown key near a real one",

@@ -87,21 +87,23 @@ export const TimeZone = describe(
   { expects: "an IANA time zone name", example: "Europe/Berlin" },
 );
 
-/** An http(s) URL. */
-const HttpUrl = describe(
-  z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "https:" || url.protocol === "http:";
-      } catch {
-        return false;
-      }
-    },
-    { error: "expected an http(s) URL" },
-  ),
-  { expects: "an http(s) URL", example: "https://github.example.com/api/v3" },
-);
+/** An http(s) URL (`example`: a right value for this key, shown in errors). */
+const httpUrl = (example: string) =>
+  describe(
+    z.string().refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return url.protocol === "https:" || url.protocol === "http:";
+        } catch {
+          return false;
+        }
+      },
+      { error: "expected an http(s) URL" },
+    ),
+    { expects: "an http(s) URL", example },
+  );
+const HttpUrl = httpUrl("https://github.example.com/api/v3");
 
 /** A share between 0 and 1; a percentage string such as "80%" is accepted and normalised. */
 /** A share from 0 to 1 or a percentage: the metrics package declares it (one place). */
@@ -430,6 +432,11 @@ export const Config = z
     digest: DigestSettings.prefault({}),
     /** Logins who may see named integrity-flag lists (everyone else sees counts). */
     admins: z.array(Login).default([]),
+    /**
+     * Where people open the dashboard (`yardstick serve`), as an absolute http(s) URL: the digest
+     * and the report link each figure to its dashboard page under it. Absent: no such links.
+     */
+    dashboardUrl: httpUrl("https://yardstick.acme.com/").optional(),
     /** Imported AI usage (tokens, cost). */
     usage: z
       .strictObject({

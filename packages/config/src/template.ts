@@ -108,6 +108,9 @@ digest:
 # Logins who may see named integrity-flag lists (everyone else sees counts per group).
 admins: []
 
+# Where people open the dashboard (\`yardstick serve\`): the digest and the report link to its pages.
+# dashboardUrl: https://yardstick.example.com/
+
 # Imported AI usage (tokens, cost): Copilot or Claude Code usage reports, CSV or JSON.
 usage:
   sources: []

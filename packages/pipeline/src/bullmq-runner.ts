@@ -97,6 +97,16 @@ const REMOVE_ON_COMPLETE = { age: 24 * 3600, count: 10_000 };
 const REMOVE_ON_FAIL = { age: 14 * 24 * 3600, count: 50_000 };
 
 /** Runs the catalog's processors on BullMQ: any number of processes sharing Redis and the database. */
+/** A job that failed for good (its retries spent), as the status route lists it. */
+export interface FailedJob {
+  queue: string;
+  name: string;
+  jobId: string;
+  reason: string;
+  attempts: number;
+  failedAt: string | null;
+}
+
 export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
   private readonly options: BullMqRunnerOptions<C, D>;
   private readonly producer: Redis;
@@ -369,6 +379,28 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       });
     }
     return out;
+  }
+
+  /**
+   * The most recent jobs that failed for good, newest first, at most `limit` over every queue of
+   * the catalog: what the status page lists (BullMQ keeps failed jobs until removed).
+   */
+  async recentFailures(limit = 20): Promise<FailedJob[]> {
+    const queueNames = [...new Set(Object.values(this.options.catalog).map((spec) => spec.queue))].sort();
+    const out: FailedJob[] = [];
+    for (const name of queueNames) {
+      for (const job of await this.queue(name).getFailed(0, limit - 1)) {
+        out.push({
+          queue: name,
+          name: job.name,
+          jobId: job.id ?? "",
+          reason: job.failedReason ?? "",
+          attempts: job.attemptsMade,
+          failedAt: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
+        });
+      }
+    }
+    return out.sort((a, b) => (b.failedAt ?? "").localeCompare(a.failedAt ?? "")).slice(0, limit);
   }
 
   /** Resolves when no job is pending (polling), or rejects after `timeoutMs`. */

@@ -81,6 +81,20 @@ function headlineLine(h: HeadlineFigure): string {
 
 const NO_FIGURES = "No figures for the organisation this week.";
 
+/** A team's page in the dashboard, when one is configured. */
+function teamLink(d: Digest, name: string): string | undefined {
+  return d.dashboard === null
+    ? undefined
+    : Object.hasOwn(d.dashboard.teams, name)
+      ? d.dashboard.teams[name]
+      : undefined;
+}
+
+/** A Markdown link destination: parentheses and spaces escaped, so no name can end the link early. */
+function mdUrl(url: string): string {
+  return url.replaceAll("(", "%28").replaceAll(")", "%29").replaceAll(" ", "%20");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
@@ -103,25 +117,28 @@ export function renderDigestMarkdown(d: Digest): string {
       ),
     );
   }
+  if (d.dashboard !== null) out.push("", `[Open ${d.week} in the dashboard](${mdUrl(d.dashboard.overview)})`);
   out.push("", "## Adoption against target", "");
   if (d.adoption.org !== null) out.push(`Organisation: ${standing(d.adoption.org)}.`, "");
   if (d.adoption.teams.length > 0) {
     out.push(
       ...mdTable(
         ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
-        d.adoption.teams.map((t) =>
-          t.suppressed
-            ? [md(t.name), "suppressed", "", "", "", "", ""]
+        d.adoption.teams.map((t) => {
+          const link = teamLink(d, t.name);
+          const name = link === undefined ? md(t.name) : `[${md(t.name)}](${mdUrl(link)})`;
+          return t.suppressed
+            ? [name, "suppressed", "", "", "", "", ""]
             : [
-                md(t.name),
+                name,
                 formatPercent(t.adoption),
                 formatPercent(t.adoption4w),
                 formatPercent(t.target),
                 t.trend === null ? NA : TREND[t.trend],
                 formatCount(t.peopleToTarget),
                 t.target === null ? "no target" : describeProjection(t.projection),
-              ],
-        ),
+              ];
+        }),
       ),
       "",
     );
@@ -132,11 +149,13 @@ export function renderDigestMarkdown(d: Digest): string {
     out.push(`- ${md(t.kind === "org" ? "The organisation" : t.name)} fell below the target.`);
   if (d.adoption.crossed.length + d.adoption.fellBelow.length === 0)
     out.push("No group crossed or fell below its target.");
+  if (d.dashboard !== null) out.push("", `[Every team's adoption in the dashboard](${mdUrl(d.dashboard.adoption)})`);
   out.push("", "## Guardrail regressions", "");
   // Only names come from outside (GitHub, the teams file): the rest is our own text.
   for (const r of d.regressions) out.push(`- ${md(r.group)}: ${r.text}`);
   if (d.regressions.length > 0) out.push("");
   out.push(regressionSummaryText(d));
+  if (d.dashboard !== null) out.push("", `[Guardrails in the dashboard](${mdUrl(d.dashboard.guardrails)})`);
   out.push("", "## Integrity flags (counts of person-weeks)", "");
   if (d.flags.length === 0) out.push(NO_FIGURES);
   else
@@ -149,6 +168,7 @@ export function renderDigestMarkdown(d: Digest): string {
   out.push("", "## Data warnings", "");
   if (d.warnings.length === 0) out.push("None.");
   for (const w of d.warnings) out.push(`- ${w}`);
+  if (d.dashboard !== null) out.push("", `[Data status in the dashboard](${mdUrl(d.dashboard.status)})`);
   out.push(
     "",
     footer(d, (url) => `[the full report](${url})`),
@@ -169,22 +189,29 @@ export function renderDigestText(d: Digest): string {
   const out: string[] = [d.title, `Week ${d.week} (${period(d)})`, "", "HEADLINE"];
   if (d.headline.length === 0) out.push(`  ${NO_FIGURES}`);
   for (const h of d.headline) out.push(`  ${headlineLine(h)}`);
+  if (d.dashboard !== null) out.push(`  In the dashboard: ${d.dashboard.overview}`);
   out.push("", "ADOPTION AGAINST TARGET");
   if (d.adoption.org !== null) out.push(`  Organisation: ${standing(d.adoption.org)}`);
-  for (const t of d.adoption.teams) out.push(`  ${t.name}: ${standing(t)}`);
+  for (const t of d.adoption.teams) {
+    const link = teamLink(d, t.name);
+    out.push(`  ${t.name}: ${standing(t)}${link === undefined ? "" : ` (${link})`}`);
+  }
   for (const t of d.adoption.crossed)
     out.push(`  * ${t.kind === "org" ? "The organisation" : t.name} crossed the target.`);
   for (const t of d.adoption.fellBelow)
     out.push(`  * ${t.kind === "org" ? "The organisation" : t.name} fell below the target.`);
+  if (d.dashboard !== null) out.push(`  Every team's adoption: ${d.dashboard.adoption}`);
   out.push("", "GUARDRAIL REGRESSIONS");
   for (const r of d.regressions) out.push(`  * ${r.group}: ${r.text}`);
   out.push(`  ${regressionSummaryText(d)}`);
+  if (d.dashboard !== null) out.push(`  Guardrails in the dashboard: ${d.dashboard.guardrails}`);
   out.push("", "INTEGRITY FLAGS (counts of person-weeks)");
   if (d.flags.length === 0) out.push(`  ${NO_FIGURES}`);
   for (const f of d.flags) out.push(`  ${f.label}: ${flagText(f)}`);
   out.push("", "DATA WARNINGS");
   if (d.warnings.length === 0) out.push("  None.");
   for (const w of d.warnings) out.push(`  * ${w}`);
+  if (d.dashboard !== null) out.push(`  Data status: ${d.dashboard.status}`);
   out.push(
     "",
     footer(d, (url) => `the full report (${url})`),
@@ -245,25 +272,30 @@ export function renderDigestHtml(d: Digest): string {
       ),
     );
   }
+  const dash = (url: string | undefined, text: string) =>
+    url === undefined ? "" : `<p><a href="${esc(url)}">${esc(text)}</a></p>`;
+  parts.push(dash(d.dashboard?.overview, `Open ${d.week} in the dashboard`));
   parts.push(`<h2 style="${S.h2}">Adoption against target</h2>`);
   if (d.adoption.org !== null) parts.push(`<p>Organisation: ${esc(standing(d.adoption.org))}</p>`);
   if (d.adoption.teams.length > 0) {
     parts.push(
       htmlTable(
         ["Team", "Adoption", "4-week", "Target", "Trend", "People still needed", "Target reached"],
-        d.adoption.teams.map((t) =>
-          t.suppressed
-            ? [esc(t.name), `<span style="${S.muted}">suppressed</span>`, "", "", "", "", ""]
+        d.adoption.teams.map((t) => {
+          const link = teamLink(d, t.name);
+          const name = link === undefined ? esc(t.name) : `<a href="${esc(link)}">${esc(t.name)}</a>`;
+          return t.suppressed
+            ? [name, `<span style="${S.muted}">suppressed</span>`, "", "", "", "", ""]
             : [
-                esc(t.name),
+                name,
                 `<span style="${t.atTarget === true ? S.good : t.atTarget === false ? S.bad : ""}">${esc(formatPercent(t.adoption))}</span>`,
                 esc(formatPercent(t.adoption4w)),
                 esc(formatPercent(t.target)),
                 esc(t.trend === null ? NA : TREND[t.trend]),
                 esc(formatCount(t.peopleToTarget)),
                 esc(t.target === null ? "no target" : describeProjection(t.projection)),
-              ],
-        ),
+              ];
+        }),
         (i) => i > 0 && i !== 4 && i !== 6,
       ),
     );
@@ -273,6 +305,7 @@ export function renderDigestHtml(d: Digest): string {
     ...d.adoption.fellBelow.map((t) => `${esc(t.kind === "org" ? "The organisation" : t.name)} fell below the target.`),
   ];
   parts.push(crossings.length === 0 ? "<p>No group crossed or fell below its target.</p>" : list(crossings));
+  parts.push(dash(d.dashboard?.adoption, "Every team's adoption in the dashboard"));
   parts.push(`<h2 style="${S.h2}">Guardrail regressions</h2>`);
   if (d.regressions.length > 0) {
     parts.push(
@@ -283,6 +316,7 @@ export function renderDigestHtml(d: Digest): string {
     );
   }
   parts.push(`<p>${esc(regressionSummaryText(d))}</p>`);
+  parts.push(dash(d.dashboard?.guardrails, "Guardrails in the dashboard"));
   parts.push(`<h2 style="${S.h2}">Integrity flags <span style="${S.muted}">(counts of person-weeks)</span></h2>`);
   parts.push(
     d.flags.length === 0
@@ -295,6 +329,7 @@ export function renderDigestHtml(d: Digest): string {
   );
   parts.push(`<h2 style="${S.h2}">Data warnings</h2>`);
   parts.push(d.warnings.length === 0 ? "<p>None.</p>" : list(d.warnings.map(esc)));
+  parts.push(dash(d.dashboard?.status, "Data status in the dashboard"));
   parts.push(`<p style="${S.muted}">${footer(d, (url) => `<a href="${esc(url)}">the full report</a>`)}</p>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(d.title)}</title></head>
@@ -329,6 +364,11 @@ export function escapeSlack(value: string): string {
 const SLACK_SECTION_MAX = 3_000;
 const SLACK_FIELDS_MAX = 10;
 
+/** A Slack link: the address escaped like text (a `|` or `>` cannot end it early), the label too. */
+function slackLink(url: string, label: string): string {
+  return `<${escapeSlack(url).replaceAll("|", "%7C")}|${escapeSlack(label)}>`;
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -355,20 +395,26 @@ export function renderDigestSlack(d: Digest): SlackMessage {
       });
     }
   }
+  if (d.dashboard !== null) blocks.push(section([slackLink(d.dashboard.overview, `Open ${d.week} in the dashboard`)]));
   blocks.push({ type: "divider" });
   const adoption = ["*Adoption against target*"];
   if (d.adoption.org !== null) adoption.push(s(`Organisation: ${standing(d.adoption.org)}`));
-  for (const t of d.adoption.teams) adoption.push(s(`• ${t.name}: ${standing(t)}`));
+  for (const t of d.adoption.teams) {
+    const link = teamLink(d, t.name);
+    adoption.push(`• ${link === undefined ? s(t.name) : slackLink(link, t.name)}: ${s(standing(t))}`);
+  }
   for (const t of d.adoption.crossed)
     adoption.push(s(`:white_check_mark: ${t.kind === "org" ? "The organisation" : t.name} crossed the target.`));
   for (const t of d.adoption.fellBelow)
     adoption.push(s(`:warning: ${t.kind === "org" ? "The organisation" : t.name} fell below the target.`));
+  if (d.dashboard !== null) adoption.push(slackLink(d.dashboard.adoption, "Every team's adoption in the dashboard"));
   blocks.push(section(adoption));
   blocks.push(
     section([
       "*Guardrail regressions*",
       ...d.regressions.map((r) => s(`• ${r.group}: ${r.text}`)),
       s(regressionSummaryText(d)),
+      ...(d.dashboard === null ? [] : [slackLink(d.dashboard.guardrails, "Guardrails in the dashboard")]),
     ]),
   );
   blocks.push(
@@ -378,7 +424,11 @@ export function renderDigestSlack(d: Digest): SlackMessage {
     ]),
   );
   blocks.push(
-    section(["*Data warnings*", ...(d.warnings.length === 0 ? ["None."] : d.warnings.map((w) => s(`• ${w}`)))]),
+    section([
+      "*Data warnings*",
+      ...(d.warnings.length === 0 ? ["None."] : d.warnings.map((w) => s(`• ${w}`))),
+      ...(d.dashboard === null ? [] : [slackLink(d.dashboard.status, "Data status in the dashboard")]),
+    ]),
   );
   blocks.push({
     type: "context",

@@ -1,6 +1,7 @@
 import { addWeeks, weekBounds } from "@yardstick/core";
 import type { IntegrityFlags, MetricsGroup, MetricsOutput, WeekFigures } from "@yardstick/metrics";
 import { fisherExactGreater, mannWhitneyGreater, median, SIGNIFICANCE_LEVEL } from "@yardstick/metrics";
+import { dashboardLinks } from "./dashboard-links.js";
 import { DEFINITIONS, type DefinitionKey } from "./definitions.js";
 import {
   formatCost,
@@ -116,6 +117,22 @@ export interface Digest {
   flags: DigestFlag[];
   warnings: string[];
   reportUrl: string | null;
+  /** Absolute links to the dashboard's pages for this week (config `dashboardUrl`), or null. */
+  dashboard: DigestDashboardLinks | null;
+}
+
+/** Where each part of the digest opens in the dashboard: absolute, with the week in the address. */
+export interface DigestDashboardLinks {
+  /** The organisation's week on the overview. */
+  overview: string;
+  /** Every team against its target (the week's adoption page). */
+  adoption: string;
+  /** Every team's guardrails, AI-assisted vs other, for the week. */
+  guardrails: string;
+  /** Data freshness and coverage. */
+  status: string;
+  /** Each team's week with its AI-assisted qualifying changes, by team name. */
+  teams: Record<string, string>;
 }
 
 export interface DigestOptions {
@@ -132,6 +149,8 @@ export interface DigestOptions {
   baseUrl?: string;
   /** Per group, the week's lead-time samples and revert counts (see `GroupWeekSamples`). */
   samples?: readonly GroupWeekSamples[];
+  /** The dashboard's absolute address (config `dashboardUrl`): the digest links to its pages. */
+  dashboardUrl?: string;
 }
 
 /** At most this many regressions are listed; the rest are counted (a digest is read in a minute). */
@@ -490,5 +509,20 @@ export function buildDigest(output: MetricsOutput, options: DigestOptions): Dige
     flags,
     warnings: warningsOf(output, ow, teams, end, options),
     reportUrl: absoluteLink(options.reportUrl, options.baseUrl),
+    dashboard: options.dashboardUrl === undefined ? null : dashboardOf(options.dashboardUrl, week, teams),
+  };
+}
+
+function dashboardOf(url: string, week: string, teams: readonly TargetTracking[]): DigestDashboardLinks {
+  const links = dashboardLinks(url);
+  return {
+    overview: links.overview(week),
+    adoption: links.adoption("team", week),
+    guardrails: links.guardrails("team", week),
+    status: links.status(),
+    // Suppressed teams too: their page says they are suppressed, and why.
+    teams: Object.fromEntries(
+      teams.map((t) => [t.name, links.groupWeek("team", t.name, week, { qualifying: true, ai: true })]),
+    ),
   };
 }

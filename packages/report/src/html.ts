@@ -6,6 +6,7 @@ import {
   SIGNIFICANCE_LEVEL,
   type WeekFigures,
 } from "@yardstick/metrics";
+import { type DashboardLinks, dashboardLinks } from "./dashboard-links.js";
 import { DEFINITIONS, type DefinitionKey, FOOTNOTE_ORDER, footnoteNumber } from "./definitions.js";
 import { escapeHtml as esc } from "./escape.js";
 import {
@@ -409,13 +410,28 @@ ${lineChart({
 
 const TREND_TEXT = { up: "▲ up", down: "▼ down", flat: "■ flat" } as const;
 
-function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[], week: string | null): string {
+/** A link to a dashboard page, opening the view it names; nothing without a dashboard. */
+function dashLink(url: string | undefined, text: string): string {
+  return url === undefined ? "" : `<p class="note dashboard-link"><a href="${esc(url)}">${esc(text)}</a></p>`;
+}
+
+function trackingTable(
+  output: MetricsOutput,
+  tracking: readonly TargetTracking[],
+  week: string | null,
+  links: DashboardLinks | null,
+): string {
   const rows = tracking.map((t, i) => {
     const g = output.groups[i];
     if (g === undefined) return "";
     const wk = week ?? "";
+    // The group's week in the dashboard (its changes), when a dashboard is configured.
+    const name =
+      links === null || week === null
+        ? esc(groupLabel(t))
+        : `<a href="${esc(links.groupWeek(g.kind, g.name, week, { qualifying: true }))}">${esc(groupLabel(t))}</a>`;
     if (t.suppressed) {
-      return `<tr><th scope="row">${esc(groupLabel(t))}</th><td colspan="8" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
+      return `<tr><th scope="row">${name}</th><td colspan="8" class="note" title="${esc(DEFINITIONS.suppressed.text)}">suppressed (fewer than k people)</td></tr>`;
     }
     const noSignal = g.weeks.some((x) => x.mergedVariant !== null);
     const status =
@@ -429,7 +445,7 @@ function trackingTable(output: MetricsOutput, tracking: readonly TargetTracking[
             ? "at or above"
             : "below";
     const crossing = t.crossing === "crossed" ? "crossed the target" : t.crossing === "fell-below" ? "fell below" : "";
-    return `<tr><th scope="row">${esc(groupLabel(t))}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td><td title="${esc(DEFINITIONS.projection.text)}">${esc(t.target === null ? "" : `${describeProjection(t.projection)}${t.basis === "rolling4w" ? " (judged on the 4-week value)" : ""}`)}</td></tr>`;
+    return `<tr><th scope="row">${name}</th>${figure("td", g, wk, "adoption", t.adoption, formatPercent(t.adoption), "adoption")}${figure("td", g, wk, "adoption4w", t.adoption4w, formatPercent(t.adoption4w), "adoption4w")}${figure("td", g, wk, "adoptionTarget", t.target, formatPercent(t.target), "adoptionTarget")}<td title="${esc(DEFINITIONS.adoptionTarget.text)}">${esc(status)}</td><td title="${esc(DEFINITIONS.trend.text)}" class="trend-${t.trend ?? "na"}">${esc(t.trend === null ? NA : TREND_TEXT[t.trend])}</td>${figure("td", g, wk, "peopleToTarget", t.peopleToTarget, formatCount(t.peopleToTarget), "peopleToTarget")}<td title="${esc(DEFINITIONS.crossing.text)}">${esc(crossing)}</td><td title="${esc(DEFINITIONS.projection.text)}">${esc(t.target === null ? "" : `${describeProjection(t.projection)}${t.basis === "rolling4w" ? " (judged on the 4-week value)" : ""}`)}</td></tr>`;
   });
   const crossed = tracking.filter((t) => t.crossing === "crossed").map((t) => esc(groupLabel(t)));
   const fell = tracking.filter((t) => t.crossing === "fell-below").map((t) => esc(groupLabel(t)));
@@ -451,11 +467,13 @@ function teamsSection(
   charted: MetricsOutput,
   tracking: readonly TargetTracking[],
   week: string | null,
+  links: DashboardLinks | null,
 ): string {
   const table = trackingTable(
     { ...output, groups: output.groups.filter(isOrgOrTeam) },
     tracking.filter(isOrgOrTeam),
     week,
+    links,
   );
   const teams = charted.groups.filter((g) => g.kind === "team");
   const ndValues = teams.flatMap((g) =>
@@ -504,6 +522,7 @@ function teamsSection(
   );
   return `<section id="adoption"><h2>Teams: ${label("adoption", "weekly AI adoption")} against the target, ${label("nd", "ND")} and ${label("aind", "AIND")}</h2>
 ${table}
+${dashLink(links?.adoption("team", week ?? undefined), "Every team's adoption in the dashboard")}
 <h3 id="teams">Teams over time, on shared axes</h3><p class="note">Each team: adoption (solid weekly, light 4-week, dashed target; 0-100%) and ND and AIND (one scale for every team, 0 to ${esc(numAxis(ndMax))}). Grey weeks are suppressed (fewer than k people).</p>
 ${teams.length === 0 ? `<p class="note">No teams in this document.</p>` : `<div class="charts">${cards.join("\n")}</div>`}</section>`;
 }
@@ -540,6 +559,7 @@ function reposSection(
   charted: MetricsOutput,
   tracking: readonly TargetTracking[],
   week: string | null,
+  links: DashboardLinks | null,
 ): string {
   const wk = week ?? "";
   const repos = output.groups.filter((g) => g.kind === "repo");
@@ -555,7 +575,12 @@ function reposSection(
     const c = charted.groups.find((x) => x.kind === g.kind && x.name === g.name) ?? g;
     const noSignal = w.mergedVariant !== null;
     const status = t?.target == null ? "none" : t.atTarget === null ? NA : t.atTarget ? "at or above" : "below";
-    return `<tr><th scope="row">${esc(groupLabel(g))}${noSignal ? ` <span class="note">(no deployment signal: merged variant under Coverage)</span>` : ""}</th>${[
+    // The repository's week in the dashboard (its changes), when a dashboard is configured.
+    const name =
+      links === null || week === null
+        ? esc(groupLabel(g))
+        : `<a href="${esc(links.groupWeek(g.kind, g.name, week, { qualifying: true }))}">${esc(groupLabel(g))}</a>`;
+    return `<tr><th scope="row">${name}${noSignal ? ` <span class="note">(no deployment signal: merged variant under Coverage)</span>` : ""}</th>${[
       figure("td", g, wk, "nd", w.nd, formatNumber(w.nd), "nd"),
       figure("td", g, wk, "aind", w.aind, formatNumber(w.aind), "aind"),
       figure("td", g, wk, "aiShare", w.aiShare, formatPercent(w.aiShare), "aiShare"),
@@ -608,7 +633,12 @@ function compare(ai: number | null, other: number | null): string {
   return ai > other ? "higher than" : "lower than";
 }
 
-function guardrailsSection(output: MetricsOutput, charted: MetricsOutput, week: string | null): string {
+function guardrailsSection(
+  output: MetricsOutput,
+  charted: MetricsOutput,
+  week: string | null,
+  links: DashboardLinks | null,
+): string {
   const wk = week ?? "";
   const org = output.groups.find((g) => g.kind === "org");
   const chartOrg = charted.groups.find((g) => g.kind === "org");
@@ -786,6 +816,7 @@ function guardrailsSection(output: MetricsOutput, charted: MetricsOutput, week: 
   });
   return `<section id="guardrails"><h2>Delivery guardrails: AI-assisted and other changes</h2>
 <p class="note">Are AI-assisted changes reverted or failing more? Split: AI-assisted covers AI-assisted changes and the deployments that shipped at least one; other, the rest.</p>
+${dashLink(links?.guardrails("team", week ?? undefined), "Every team's guardrails in the dashboard")}
 ${summary}
 ${orgCharts}
 <h3>Week ${esc(wk || NA)}, the organisation and its teams</h3><p class="note">Repositories' deployments, lead time and change failure rate are in the repositories' table.</p>
@@ -940,7 +971,9 @@ function coverageSection(output: MetricsOutput, options: ReportOptions): string 
   facts.push(
     `<li>${label("provisional", "Provisional weeks")} (revert window still open): ${provisional.length === 0 ? "none" : provisional.map(esc).join(", ")}.</li>`,
   );
+  const links = options.dashboardUrl === undefined ? null : dashboardLinks(options.dashboardUrl);
   return `<section id="coverage"><h2>${label("coverage")}</h2>
+${dashLink(links?.status(), "Data status in the dashboard")}
 <ul>${facts.join("\n")}</ul>
 <h3>Repositories without a deployment signal (${n.reposWithoutDeploymentSignal.length})</h3>
 ${list(n.reposWithoutDeploymentSignal, "None: every repository has a deployment signal.")}
@@ -1016,6 +1049,7 @@ code{font-size:12px;overflow-wrap:anywhere}
  */
 export function renderReportHtml(output: MetricsOutput, options: ReportOptions): string {
   const week = reportWeek(output, options.generatedAt);
+  const links = options.dashboardUrl === undefined ? null : dashboardLinks(options.dashboardUrl);
   const range =
     output.weeks.length === 0 ? "no weeks" : `${output.weeks[0]} to ${output.weeks[output.weeks.length - 1]}`;
   const tracking = trackTargets(output, week);
@@ -1039,12 +1073,13 @@ export function renderReportHtml(output: MetricsOutput, options: ReportOptions):
 <h1>${esc(options.title)}</h1>
 <p class="meta">Weeks ${esc(range)} (ISO weeks, ${esc(output.notes.timeZone)})${chartRange} · report week ${esc(week ?? NA)} (the last complete week) · generated ${esc(formatInstant(options.generatedAt))} · ${output.groups.length} groups</p>
 <nav class="meta">Sections: <a href="#summary">Summary</a> · <a href="#adoption">Teams</a> · <a href="#repositories">Repositories</a> · <a href="#guardrails">Guardrails</a> · <a href="#cost">Cost</a> · <a href="#flags">Integrity flags</a> · <a href="#coverage">Coverage</a> · <a href="#definitions">Definitions</a></nav>
+${links === null ? "" : `<p class="meta"><a href="${esc(links.overview(week ?? undefined))}" data-testid="dashboard-link">Open ${esc(week ?? "the latest week")} in the dashboard</a> (every figure with the changes behind it)</p>`}
 </header>
 <main>
 ${firstPage(output, charted, week, tracking, warmUp)}
-${teamsSection(output, charted, tracking, week)}
-${reposSection(output, charted, tracking, week)}
-${guardrailsSection(output, charted, week)}
+${teamsSection(output, charted, tracking, week, links)}
+${reposSection(output, charted, tracking, week, links)}
+${guardrailsSection(output, charted, week, links)}
 ${costSection(output, charted, week)}
 ${flagsSection(output, week)}
 ${coverageSection(output, options)}

@@ -1,3 +1,4 @@
+export * from "./dashboard-links.js";
 export * from "./definitions.js";
 export * from "./digest.js";
 export * from "./digest-render.js";

@@ -1,4 +1,5 @@
 import type { MetricsGroup, MetricsOutput } from "@yardstick/metrics";
+import { dashboardLinks } from "./dashboard-links.js";
 import { DEFINITIONS, type DefinitionKey, FOOTNOTE_ORDER, footnoteNumber } from "./definitions.js";
 import { escapeMarkdown as md } from "./escape.js";
 import { formatCost, formatCount, formatHours, formatInstant, formatNumber, formatPercent, NA } from "./format.js";
@@ -36,6 +37,15 @@ export function renderReportMarkdown(output: MetricsOutput, options: ReportOptio
     "",
     `Weeks ${range} (ISO weeks, ${md(output.notes.timeZone)}); report week ${week ?? NA} (the last complete week); generated ${formatInstant(options.generatedAt)}. Absent figures read n/a, never 0; nothing is ranked.`,
     "",
+    ...(options.dashboardUrl === undefined
+      ? []
+      : [
+          `[Open ${week ?? "the latest week"} in the dashboard](${dashboardLinks(options.dashboardUrl)
+            .overview(week ?? undefined)
+            .replaceAll("(", "%28")
+            .replaceAll(")", "%29")}) (every figure with the changes behind it).`,
+          "",
+        ]),
     "## Headline",
     "",
   ];

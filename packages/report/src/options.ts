@@ -19,5 +19,10 @@ export const ReportOptions = z.object({
   title: z.string().min(1),
   generatedAt: z.date(),
   coverage: ReportCoverage.optional(),
+  /**
+   * The dashboard's absolute address (config `dashboardUrl`): the report links the week, each
+   * group's week, adoption, guardrails and status to their dashboard pages. Absent: no such links.
+   */
+  dashboardUrl: z.string().optional(),
 });
 export type ReportOptions = z.infer<typeof ReportOptions>;

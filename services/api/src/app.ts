@@ -6,7 +6,7 @@ import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
 import type { Database, RollupStamp } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
-import { metrics, type Readiness } from "@yardstick/pipeline";
+import { type FailedJob, metrics, type Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -15,6 +15,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { registerAdminRoutes } from "./admin-routes.js";
 import { TokenCache, type Viewer } from "./auth.js";
 import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
 import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
@@ -40,6 +41,8 @@ export interface ReadApiDeps {
   oauth?: OAuthSettings;
   /** Queue depths for the status route (BullMQ); absent: jobs run inline. */
   queues?: () => Promise<QueueDepth[]>;
+  /** The most recent jobs that failed for good, with their reasons (BullMQ); absent: jobs run inline. */
+  failedJobs?: (limit: number) => Promise<FailedJob[]>;
   /** Links to pull requests: GitHub's web address (default from `config.github.apiUrl`). */
   githubWebUrl?: string;
   /** The webhooks' counts of ignored deliveries, for the status route. */
@@ -315,10 +318,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       return payload;
     });
     api.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+    registerAdminRoutes(api, { db: read.db });
     registerReadRoutes(api, {
       db: read.db,
       config: read.config,
       queues: read.queues,
+      failedJobs: read.failedJobs,
       webhookCounters: read.webhookCounters,
       rateBudget: read.rateBudget,
       ...(read.metricsCacheBytes === undefined ? {} : { metricsCacheBytes: read.metricsCacheBytes }),

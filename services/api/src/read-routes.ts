@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Config } from "@yardstick/config";
 import { addWeeks, InputError, weekRange } from "@yardstick/core";
 import {
+  attributionCoverageByWeek,
   countQuarantined,
   type Database,
   type GroupKindName,
@@ -19,7 +20,7 @@ import {
   readRollupState,
 } from "@yardstick/db";
 import { figuresFor, type WeekFigures } from "@yardstick/metrics";
-import { freshnessOf, NotRolledUpError, readCoverage } from "@yardstick/pipeline";
+import { type FailedJob, freshnessOf, NotRolledUpError, readCoverage } from "@yardstick/pipeline";
 import { projectAdoption, trendOf } from "@yardstick/report";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -51,6 +52,7 @@ export interface ReadRouteDeps {
   db: Database;
   config: Config;
   queues: (() => Promise<QueueDepth[]>) | undefined;
+  failedJobs: ((limit: number) => Promise<FailedJob[]>) | undefined;
   webhookCounters: WebhookCounters | undefined;
   rateBudget: (() => Promise<CredentialBudget[]>) | undefined;
   githubWebUrl: string;
@@ -73,6 +75,10 @@ export const DEFAULT_METRICS_CACHE_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_METRICS_PREPARE_EVERY_MS = 10_000;
 
 const errors = { 400: Problem, 401: Problem, 404: Problem };
+/** The status route's attribution coverage: the rollups' last this many weeks. */
+const ATTRIBUTION_WEEKS = 4;
+/** The status route lists at most this many failed jobs (the newest). */
+const FAILED_JOBS_LISTED = 20;
 const BASE = "/api/v1";
 
 export function groupWeekHref(kind: string, name: string, week: string): string {
@@ -552,19 +558,39 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
         response: { 200: StatusResponse, ...errors },
       },
     },
-    async () => {
+    async (request) => {
       const state = await readRollupState(deps.db);
       const provisional: string[] = [];
+      const orgs = new Set<string>();
       if (state !== null) {
         for (const r of await listRollupRows(deps.db, {
           fromWeek: state.fromWeek,
           toWeek: state.toWeek,
           kinds: ["org"],
         })) {
+          orgs.add(r.groupName);
           if ((r.figures as unknown as WeekFigures).provisional) provisional.push(r.week);
         }
       }
       const coverage = await readCoverage(deps.db);
+      const attributionWeeks =
+        state === null
+          ? []
+          : await attributionCoverageByWeek(deps.db, {
+              orgs: [...orgs],
+              fromWeek: [addWeeks(state.toWeek, -(ATTRIBUTION_WEEKS - 1)), state.fromWeek].sort()[1] as string,
+              toWeek: state.toWeek,
+            });
+      // A job's reason may quote what it was working on (a repository, a login in an address):
+      // administrators read it, everyone else the job and when it failed.
+      const admin = request.viewer?.role === "admin";
+      const failedJobs =
+        deps.failedJobs === undefined
+          ? null
+          : await deps
+              .failedJobs(FAILED_JOBS_LISTED)
+              .then((jobs) => jobs.map((j) => ({ ...j, reason: admin ? j.reason : null })))
+              .catch(() => null);
       return {
         rollups: state === null ? null : freshnessOf(state),
         provisionalWeeks: [...new Set(provisional)].sort(),
@@ -579,7 +605,14 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
           syncStreamsWithErrors: coverage.syncStreamsWithErrors ?? 0,
           ruleVersions: coverage.ruleVersions ?? [],
         },
+        attribution: {
+          weeks: attributionWeeks.map((w) => ({
+            ...w,
+            signalShare: w.changes === 0 ? null : w.withSignal / w.changes,
+          })),
+        },
         queues: deps.queues === undefined ? null : await deps.queues(),
+        failedJobs,
         // Redis unreachable: the budget is unknown (null), the rest of the status still answers.
         rateBudget: deps.rateBudget === undefined ? null : await deps.rateBudget().catch(() => null),
         quarantinedRecords: await countQuarantined(deps.db),

@@ -217,6 +217,39 @@ export const StatusResponse = z.object({
     )
     .nullable()
     .describe("BullMQ queue depths (null when jobs run inline, without Redis)"),
+  failedJobs: z
+    .array(
+      z.object({
+        queue: z.string(),
+        name: z.string().describe('the job, e.g. "sync.repository"'),
+        jobId: z.string(),
+        reason: z
+          .string()
+          .nullable()
+          .describe("why it failed, for administrators (null for other roles: a reason may quote a login)"),
+        attempts: z.number().int(),
+        failedAt: z.string().nullable(),
+      }),
+    )
+    .nullable()
+    .describe("the newest jobs (at most 20) that failed for good, newest first (null when jobs run inline)"),
+  attribution: z
+    .object({
+      weeks: z.array(
+        z.object({
+          week: Week,
+          changes: z.number().int().describe("changes behind the organisation's figures that week"),
+          withSignal: z.number().int().describe("of those, with any AI signal (at least one evidence item)"),
+          aiAssisted: z
+            .number()
+            .int()
+            .describe("of those, AI-assisted (a signal at or above the confidence threshold)"),
+          withoutPerson: z.number().int().describe("of those, credited to no known person (an unknown identity)"),
+          signalShare: z.number().nullable().describe("withSignal / changes (null: no changes)"),
+        }),
+      ),
+    })
+    .describe("attribution coverage over the rollups' last 4 weeks, organisation-wide"),
   rateBudget: z
     .array(
       z.object({
@@ -253,5 +286,35 @@ export const StatusResponse = z.object({
       "webhook deliveries of repositories outside the configured scope since this process started (null: webhooks off)",
     ),
 });
+
+const TokenItem = z.object({
+  name: z.string(),
+  kind: z.enum(["token", "session"]).describe("an API token, or a browser's sign-in session"),
+  role: z.enum(["viewer", "lead", "admin"]),
+  team: z.string().nullable().describe("the team a lead leads"),
+  login: z.string().nullable().describe("the GitHub login it is for, if any"),
+  prefix: z.string().describe("the token's first 8 characters, to recognise it (never the rest)"),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
+
+export const TokenList = z.object({ items: z.array(TokenItem).describe("by name; revoked ones included") });
+
+export const CreateTokenBody = z.strictObject({
+  name: z.string().describe("letters, digits, . _ - (at most 64)"),
+  role: z.enum(["viewer", "lead", "admin"]),
+  team: z.string().optional().describe("required for a lead: the team they lead"),
+  login: z.string().optional().describe("the GitHub login of the person it is for"),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+export const CreatedTokenResponse = z.object({
+  token: z.string().describe("the token's value: in this response only, never shown again"),
+  item: TokenItem,
+});
+
+export const TokenNameParams = z.object({ name: z.string().min(1).max(200) });
 
 export { MetricsOutput };

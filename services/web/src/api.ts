@@ -1,4 +1,5 @@
 import type * as S from "@yardstick/api/schemas";
+import { dashboardPaths } from "@yardstick/report/dashboard-links";
 import type { z } from "zod";
 
 /**
@@ -20,6 +21,10 @@ export type Projection = AdoptionGroup["projection"];
 export type Status = z.infer<typeof S.StatusResponse>;
 export type Metrics = z.infer<typeof S.MetricsOutput>;
 export type Problem = z.infer<typeof S.Problem>;
+export type TokenList = z.infer<typeof S.TokenList>;
+export type TokenItem = TokenList["items"][number];
+export type CreateToken = z.infer<typeof S.CreateTokenBody>;
+export type CreatedToken = z.infer<typeof S.CreatedTokenResponse>;
 export type GroupKind = GroupWeek["kind"];
 
 export const API = "/api/v1";
@@ -43,6 +48,22 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A request that changes something (JSON in, JSON or nothing out); failures as `ApiError`. */
+export async function sendJson<T>(method: "POST" | "DELETE", path: string, body?: unknown): Promise<T | null> {
+  const res = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as Problem | null;
+    throw new ApiError(res.status, problem);
+  }
+  return res.status === 204 ? null : ((await res.json()) as T);
+}
+
 /** Every change of a group-week, following the API's `next` links (500 a page). */
 export async function allChanges(href: string, query: URLSearchParams): Promise<ChangeItem[]> {
   const q = new URLSearchParams(query);
@@ -57,10 +78,11 @@ export async function allChanges(href: string, query: URLSearchParams): Promise<
   return items;
 }
 
+/** A group's week page (the addresses are shared with the digest's and the report's links). */
 export function groupWeekPath(kind: string, name: string, week: string): string {
-  return `/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
+  return dashboardPaths.groupWeek(kind, name, week);
 }
 
 export function changePath(id: string): string {
-  return `/changes/${encodeURIComponent(id)}`;
+  return dashboardPaths.change(id);
 }

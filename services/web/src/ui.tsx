@@ -1,6 +1,7 @@
 import { DEFINITIONS } from "@yardstick/report/definitions";
 import { NA } from "@yardstick/report/format";
 import type { ReactNode } from "react";
+import { useSearchParams } from "react-router";
 import { ApiError } from "./api.js";
 
 export type DefinitionKey = keyof typeof DEFINITIONS;
@@ -79,4 +80,39 @@ export const DASHES = ["", "6 3", "2 2", "8 3 2 3", "1 3", "10 4", "4 4 1 4", "1
 
 export function percent(v: number | null | undefined): string {
   return v === null || v === undefined ? NA : `${Math.round(v * 100)}%`;
+}
+
+/**
+ * A labelled select bound to one query parameter of the address (every filter lives in the URL):
+ * choosing sets it, and choosing an option whose value is "" removes it. Other parameters stay.
+ */
+export function ParamSelect(props: {
+  param: string;
+  label: string;
+  value: string;
+  options: readonly { value: string; label: string }[];
+}) {
+  const [, setParams] = useSearchParams();
+  return (
+    <label>
+      {props.label}{" "}
+      <select
+        name={props.param}
+        value={props.value}
+        onChange={(e) =>
+          setParams((p) => {
+            if (e.target.value === "") p.delete(props.param);
+            else p.set(props.param, e.target.value);
+            return p;
+          })
+        }
+      >
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }

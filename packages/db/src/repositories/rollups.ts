@@ -504,3 +504,52 @@ export async function storedOtherKinds(
     .where(and(eq(weeklyRollups.groupName, other), gte(weeklyRollups.week, from), lte(weeklyRollups.week, to)));
   return new Set(rows.map((r) => r.kind));
 }
+
+/** One week's attribution coverage: of the changes behind the organisation's figures, how many carry any signal. */
+export interface AttributionCoverageWeek {
+  week: string;
+  /** Changes behind the week's organisation figures (deployed in the week). */
+  changes: number;
+  /** Of those, with at least one evidence item (any AI signal, whatever its confidence). */
+  withSignal: number;
+  /** Of those, AI-assisted (a signal at or above the configured confidence). */
+  aiAssisted: number;
+  /** Of those, credited to no known person (an unresolved identity). */
+  withoutPerson: number;
+}
+
+/**
+ * Attribution coverage per week of the organisations' drill-down (`rollup_changes` of kind org,
+ * `orgs` by name), weeks `fromWeek`..`toWeek`: one grouped range scan of the key's index over
+ * those weeks' rows, joined to their verdicts.
+ */
+export async function attributionCoverageByWeek(
+  db: Database,
+  range: { orgs: readonly string[]; fromWeek: string; toWeek: string },
+): Promise<AttributionCoverageWeek[]> {
+  if (range.orgs.length === 0) return [];
+  const rows = await db
+    .select({
+      week: rollupChanges.week,
+      changes: sql<number>`count(*)::int`,
+      withSignal: sql<number>`(count(*) filter (where jsonb_array_length(coalesce(${attributionVerdicts.evidence}, '[]'::jsonb)) > 0))::int`,
+      aiAssisted: sql<number>`(count(*) filter (where ${rollupChanges.ai}))::int`,
+      withoutPerson: sql<number>`(count(*) filter (where ${rollupChanges.personId} is null))::int`,
+    })
+    .from(rollupChanges)
+    .leftJoin(
+      attributionVerdicts,
+      and(eq(attributionVerdicts.subjectKind, "change"), eq(attributionVerdicts.subjectKey, rollupChanges.changeKey)),
+    )
+    .where(
+      and(
+        eq(rollupChanges.groupKind, "org"),
+        inArray(rollupChanges.groupName, [...range.orgs]),
+        gte(rollupChanges.week, range.fromWeek),
+        lte(rollupChanges.week, range.toWeek),
+      ),
+    )
+    .groupBy(rollupChanges.week)
+    .orderBy(asc(rollupChanges.week));
+  return rows;
+}

@@ -107,6 +107,7 @@ export async function buildWeeklyDigest(
     samples: await readDigestSamples(deps.db, options.week),
     ...(options.reportUrl === undefined ? {} : { reportUrl: options.reportUrl }),
     ...(deps.config.digest.reportUrl === undefined ? {} : { baseUrl: deps.config.digest.reportUrl }),
+    ...(deps.config.dashboardUrl === undefined ? {} : { dashboardUrl: deps.config.dashboardUrl }),
   });
   return { digest, rendered: renderDigest(digest), output };
 }

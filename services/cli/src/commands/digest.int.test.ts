@@ -203,6 +203,23 @@ describe("the weekly digest", () => {
     expect(byKey.nd?.previous).toBe(p?.nd);
     const teams = output.groups.filter((g) => g.kind === "team").map((g) => g.name);
     expect(digest.adoption.teams.map((x) => x.name)).toEqual(teams);
+    // No dashboard configured: no dashboard links.
+    expect(digest.dashboard).toBeNull();
+  });
+
+  it("links to the dashboard's pages, absolute, when `dashboardUrl` is configured", async () => {
+    const withDashboard = { ...config, dashboardUrl: "https://yardstick.acme.test/" };
+    const { digest, rendered } = await buildWeeklyDigest(
+      createRollupDeps({ db: t.db, config: withDashboard, now: () => now }),
+      { week, now },
+    );
+    expect(digest.dashboard?.overview).toBe(`https://yardstick.acme.test/?week=${week}`);
+    const team = digest.adoption.teams[0]?.name as string;
+    expect(digest.dashboard?.teams[team]).toBe(
+      `https://yardstick.acme.test/groups/team/${encodeURIComponent(team)}/weeks/${week}?qualifying=true&ai=true`,
+    );
+    expect(rendered.markdown).toContain(`(https://yardstick.acme.test/adoption?group=team&week=${week})`);
+    expect(rendered.html).toContain(`href="https://yardstick.acme.test/status"`);
   });
 
   it("tests lead times and revert rates on the week's samples, the very changes behind the figures", async () => {

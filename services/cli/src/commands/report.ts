@@ -131,6 +131,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
       let output: MetricsOutput;
       let coverage: ReportCoverage | undefined;
       let demoTitle: string | undefined;
+      let dashboardUrl: string | undefined;
       if (options.input !== undefined) {
         if (options.from !== undefined || options.to !== undefined) {
           throw new InputError("input.report", "bad options", [
@@ -161,6 +162,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
             { from, to, viewerIsAdmin: admin, refresh: true },
           ));
           coverage = await readCoverage(runtime.database.db);
+          dashboardUrl = runtime.config.dashboardUrl;
         } finally {
           await runtime.close();
         }
@@ -170,6 +172,7 @@ in docs/report.md. Groups below k are suppressed; nothing is ranked; nobody is n
         title,
         generatedAt,
         ...(coverage === undefined ? {} : { coverage }),
+        ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
       });
       const file = resolve(options.out);
       mkdirSync(dirname(file), { recursive: true });

@@ -180,7 +180,12 @@ dependency unavailable.`,
         const summary = summarise(output, { repos: t.repos, pullRequests: t.pullRequests, points: t.points });
         const coverage = await readCoverage(runtime.database.db);
         // The title, the digest's document and samples as plain `yardstick report` and `digest` make them.
-        const reportHtml = renderReportHtml(output, { title: defaultReportTitle(output), generatedAt: now, coverage });
+        const reportHtml = renderReportHtml(output, {
+          title: defaultReportTitle(output),
+          generatedAt: now,
+          coverage,
+          ...(config.dashboardUrl === undefined ? {} : { dashboardUrl: config.dashboardUrl }),
+        });
         // The report sits next to the digest: a relative link opens it from the folder.
         const { rendered: digest } = await buildWeeklyDigest(deps, { week: to, now, reportUrl: "report.html" });
         const files = writeRunOutputs(options.out, output, summary, reportHtml, digest);

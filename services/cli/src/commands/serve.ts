@@ -17,6 +17,7 @@ import {
   BullMqRunner,
   checkReadiness,
   createPipelineDeps,
+  type FailedJob,
   githubBudgetReader,
   githubObserver,
   InlineRunner,
@@ -103,6 +104,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       let webhooks: WebhookDeps | undefined;
       let closeRunner: () => Promise<void> = async () => {};
       let queues: (() => Promise<QueueDepth[]>) | undefined;
+      let failedJobs: ((limit: number) => Promise<FailedJob[]>) | undefined;
       let pingRedis: (() => Promise<unknown>) | undefined;
       const counters = newWebhookCounters();
       if (runtime.env.REDIS_URL !== undefined) {
@@ -123,6 +125,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
         });
         closeRunner = () => runner.close();
         queues = () => runner.depths();
+        failedJobs = (limit) => runner.recentFailures(limit);
         pingRedis = () => runner.ping();
         if (secret !== undefined) {
           webhooks = webhookDeps(runtime, secret, (r) => runner.enqueue(r.name, r.payload as never), counters);
@@ -176,6 +179,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           db: runtime.database.db,
           config: runtime.config,
           ...(queues === undefined ? {} : { queues }),
+          ...(failedJobs === undefined ? {} : { failedJobs }),
           ...(rateBudget === undefined ? {} : { rateBudget }),
           ...(webhooks === undefined ? {} : { webhookCounters: counters }),
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiToken, preparedAsks, startApiServer, TOKEN_CACHE_MS } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
-import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
+import { AppError, addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
 import { changes as changesTable, listPeople, type RollupStamp, readRollupStamp } from "@yardstick/db";
 import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
@@ -12,13 +12,16 @@ import { generateWorld, presetOptions, type Simulator, startSimulator, World } f
 import { createLogger } from "@yardstick/log";
 import { computeMetrics, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
 import {
+  BullMqRunner,
   createGitHubRedis,
   createPipelineDeps,
+  defineJob,
   githubBudgetReader,
   loadMetricsInput,
   runSyncInline,
 } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { runCliProcess } from "../test-cli.js";
 import { configForWorld } from "./world-config.js";
 
@@ -122,6 +125,8 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(doc.status).toBe(200);
       expect(doc.json.openapi).toBe("3.1.0");
       expect(Object.keys(doc.json.paths).sort()).toEqual([
+        "/api/v1/admin/tokens",
+        "/api/v1/admin/tokens/{name}",
         "/api/v1/adoption",
         "/api/v1/changes/{id}",
         "/api/v1/deployments/{id}",
@@ -407,6 +412,174 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         }
       },
     );
+
+    it("gives in /status the attribution coverage of the organisation's weeks: changes with any signal, AI-assisted, unknown identities", async () => {
+      const status = await get("/api/v1/status");
+      expect(status.status, status.text).toBe(200);
+      const weeks = status.json.attribution.weeks as {
+        week: string;
+        changes: number;
+        withSignal: number;
+        aiAssisted: number;
+        withoutPerson: number;
+        signalShare: number | null;
+      }[];
+      expect(weeks.length).toBeGreaterThan(0);
+      expect(weeks.length).toBeLessThanOrEqual(4);
+      expect(weeks.map((w) => w.week)).toEqual([...weeks.map((w) => w.week)].sort());
+      const w = weeks.find((x) => x.week === week);
+      expect(w).toBeDefined();
+      // The same changes the organisation's week lists, each with its verdict's evidence.
+      const { items } = await allChanges("org", "acme", tokens.admin);
+      expect(w?.changes).toBe(items.length);
+      const ai = (c: Record<string, unknown>) => c.ai as { assisted: boolean; evidence: unknown[] };
+      expect(w?.withSignal).toBe(items.filter((c) => ai(c).evidence.length > 0).length);
+      expect(w?.aiAssisted).toBe(items.filter((c) => ai(c).assisted).length);
+      expect(w?.withoutPerson).toBe(
+        items.filter((c) => (c.author as { personId: string | null }).personId === null).length,
+      );
+      expect(w?.aiAssisted).toBeGreaterThan(0);
+      expect(w?.withSignal).toBeGreaterThanOrEqual(w?.aiAssisted ?? 0);
+      expect(w?.signalShare).toBeCloseTo((w?.withSignal ?? 0) / (w?.changes ?? 1), 12);
+      expect(w?.withoutPerson).toBeGreaterThanOrEqual(0);
+      // Jobs run inline here: no failed-job list.
+      expect(status.json.failedJobs).toBeNull();
+    });
+
+    it.runIf(backend === "postgres")(
+      "lists in /status the jobs that failed for good, newest first, with the reason for administrators only",
+      async () => {
+        const catalog = {
+          "sync.repository": defineJob({
+            queue: "sync",
+            payload: z.object({ repo: z.string() }),
+            options: { attempts: 1, backoff: { type: "fixed", delay: 10 } },
+            jobId: (p) => `sync-${p.repo}`,
+          }),
+        };
+        const runner = new BullMqRunner({
+          catalog,
+          processors: {
+            "sync.repository": async (p) => {
+              throw new AppError("github.not_found", `GET /users/${logins[0]} for ${p.repo}: 404`, {
+                retryable: false,
+              });
+            },
+          },
+          deps: {},
+          logger: silent,
+          redisUrl: REDIS_URL,
+          prefix: `ystest-status-${randomBytes(4).toString("hex")}`,
+        });
+        const withQueues = await startApiServer({
+          logger: silent,
+          read: {
+            db: t.db,
+            config,
+            queues: () => runner.depths(),
+            failedJobs: (limit) => runner.recentFailures(limit),
+          },
+          checkResponses: true,
+        });
+        try {
+          await runner.enqueue("sync.repository", { repo: "acme/one" });
+          await runner.enqueue("sync.repository", { repo: "acme/two" });
+          runner.start();
+          await runner.waitUntilIdle(20_000);
+          const as = async (token: string) => {
+            const res = await fetch(`${withQueues.url}/api/v1/status`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
+            expect(res.status).toBe(200);
+            return JSON.parse(await res.text());
+          };
+          const admin = await as(tokens.admin);
+          expect(admin.queues).toEqual([{ name: "sync", waiting: 0, active: 0, delayed: 0, failed: 2 }]);
+          expect(admin.failedJobs).toHaveLength(2);
+          expect(new Set(admin.failedJobs.map((j: { jobId: string }) => j.jobId))).toEqual(
+            new Set(["sync-acme/one", "sync-acme/two"]),
+          );
+          const times = admin.failedJobs.map((j: { failedAt: string }) => j.failedAt);
+          expect(times).toEqual([...times].sort().reverse());
+          for (const j of admin.failedJobs) {
+            expect(j).toMatchObject({ queue: "sync", name: "sync.repository", attempts: 1 });
+            expect(j.reason).toMatch(/404/);
+          }
+          // A reason may quote a login: other roles get the job and its time, not the reason.
+          const viewer = await as(tokens.viewer);
+          expect(viewer.failedJobs).toHaveLength(2);
+          for (const j of viewer.failedJobs) expect(j.reason).toBeNull();
+          expect(JSON.stringify(viewer).includes(logins[0] as string)).toBe(false);
+        } finally {
+          await withQueues.close();
+          await runner.obliterate();
+          await runner.close();
+        }
+      },
+    );
+
+    it("lets administrators list, create (the value shown once) and revoke tokens; every other role gets 403", async () => {
+      const send = async (method: string, path: string, token: string, body?: unknown, origin?: string) => {
+        const res = await fetch(`${api.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+            ...(origin === undefined ? {} : { origin }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, text, json: text === "" ? null : JSON.parse(text) };
+      };
+      const name = `grafana-${backend}`;
+      for (const token of [tokens.viewer, tokens.lead]) {
+        expect((await send("GET", "/api/v1/admin/tokens", token)).status).toBe(403);
+        expect((await send("POST", "/api/v1/admin/tokens", token, { name, role: "viewer" })).status).toBe(403);
+        expect((await send("DELETE", "/api/v1/admin/tokens/viewer", token)).status).toBe(403);
+      }
+      const created = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name, role: "viewer" });
+      expect(created.status, created.text).toBe(201);
+      expect(created.headers.get("cache-control")).toBe("no-store");
+      const value = created.json.token as string;
+      expect(value).toMatch(/^ys_[A-Za-z0-9_-]{43}$/);
+      expect(created.json.item).toMatchObject({ name, kind: "token", role: "viewer", prefix: value.slice(0, 8) });
+      // It works, as what it was made for.
+      const me = await get("/api/v1/me", value);
+      expect(me.json).toMatchObject({ name, role: "viewer" });
+      // Listed, never with its value (nor any token's hash).
+      const list = await send("GET", "/api/v1/admin/tokens", tokens.admin);
+      expect(list.status).toBe(200);
+      expect(list.headers.get("cache-control")).toBe("no-store");
+      expect(list.text.includes(value)).toBe(false);
+      expect(list.text).not.toMatch(/[0-9a-f]{64}/);
+      const names = list.json.items.map((i: { name: string }) => i.name);
+      expect(names).toEqual([...names].sort());
+      expect(list.json.items.find((i: { name: string }) => i.name === name)).toMatchObject({ revokedAt: null });
+      // Bad input names the field; a name taken says so; a lead needs a team.
+      const bad = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name: "no spaces", role: "viewer" });
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors[0].path).toBe("name");
+      expect((await send("POST", "/api/v1/admin/tokens", tokens.admin, { name, role: "viewer" })).status).toBe(400);
+      const lead = await send("POST", "/api/v1/admin/tokens", tokens.admin, { name: `${name}-lead`, role: "lead" });
+      expect(lead.json.errors[0].path).toBe("team");
+      // Another site cannot make an admin's browser manage tokens.
+      const foreign = await send(
+        "DELETE",
+        `/api/v1/admin/tokens/${name}`,
+        tokens.admin,
+        undefined,
+        "https://evil.test",
+      );
+      expect(foreign.status).toBe(403);
+      // Revoked: it stops working (within the token cache's time), and a second revoke is 404.
+      expect((await send("DELETE", `/api/v1/admin/tokens/${name}`, tokens.admin)).status).toBe(204);
+      expect((await send("DELETE", `/api/v1/admin/tokens/${name}`, tokens.admin)).status).toBe(404);
+      await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 100));
+      expect((await get("/api/v1/me", value)).status).toBe(401);
+      const after = await send("GET", "/api/v1/admin/tokens", tokens.admin);
+      expect(after.json.items.find((i: { name: string }) => i.name === name).revokedAt).not.toBeNull();
+    });
 
     it("answers bad input with problem+json naming the field", async () => {
       const bad = await get("/api/v1/metrics?from=2026-13-45&to=2026-11-01");

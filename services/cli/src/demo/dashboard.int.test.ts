@@ -284,14 +284,23 @@ describe.skipIf(!present)(
       await page.getByTestId("repositories").waitFor();
       expect(await page.locator("[data-testid=repositories] tbody tr").count()).toBe(world.repos().length);
       await page.getByTestId("deployment-signal").waitFor();
+      // Attribution coverage: each of the last weeks' changes, with any signal and AI-assisted.
+      await page.getByTestId("attribution-coverage").waitFor();
+      const coverageRows = page.locator("[data-testid=attribution-coverage] tbody tr");
+      expect(await coverageRows.count()).toBeGreaterThan(0);
+      expect(await coverageRows.last().textContent()).toMatch(/\d+ \(\d+%\)/);
+      expect(await page.getByText(/Jobs run inline in one process/).count()).toBe(2);
       await page.screenshot({ path: join(ARTIFACTS, "status.png"), fullPage: true });
       await axe(page, "status");
       await expectNoNames(page, VIEWER);
 
-      // The admin page by its address: no link, no request, no names.
+      // The admin page by its address: no link, no request, no names, no tokens; the API refuses too.
       expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
       await page.goto(`${api.url}/admin`);
       await page.getByText(/Administrators only/).waitFor();
+      expect(await page.getByTestId("tokens-table").count()).toBe(0);
+      expect(await page.getByTestId("token-form").count()).toBe(0);
+      expect((await page.request.get(`${api.url}/api/v1/admin/tokens`)).status()).toBe(403);
       await expectNoNames(page, VIEWER);
 
       // A suppressed group's week, opened by its address: shown as suppressed, nothing listed.
@@ -322,7 +331,32 @@ describe.skipIf(!present)(
       await page.getByTestId("flags-table").waitFor();
       const flagged = await page.locator("[data-testid=flags-table] tbody th").allTextContents();
       expect(flagged).toEqual([...flagged].sort());
+      // API tokens: created here, its value shown once; listed afterwards without it; revoked.
+      await page.getByTestId("tokens-table").waitFor();
+      await page.getByLabel("name").fill("grafana");
+      await page.getByLabel("role").selectOption("viewer");
+      await page.getByRole("button", { name: "Create token" }).click();
+      const value = (await page.getByTestId("token-value").textContent()) as string;
+      expect(value).toMatch(/^ys_[A-Za-z0-9_-]{43}$/);
+      await page.locator("[data-testid=tokens-table] tbody th", { hasText: "grafana" }).waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, "admin.png"), fullPage: true });
       await axe(page, "admin");
+      // The token works, as a viewer.
+      const me = await fetch(`${api.url}/api/v1/me`, { headers: { authorization: `Bearer ${value}` } });
+      expect(((await me.json()) as { role: string }).role).toBe("viewer");
+      // Shown once: after a reload, nowhere in the page.
+      await page.reload();
+      await page.locator("[data-testid=tokens-table] tbody th", { hasText: "grafana" }).waitFor();
+      expect(await page.getByTestId("created-token").count()).toBe(0);
+      expect((await page.content()).includes(value)).toBe(false);
+      expect((await page.content()).includes(value.slice(0, 8))).toBe(true);
+      page.once("dialog", (d) => void d.accept());
+      await page.getByRole("button", { name: "Revoke grafana" }).click();
+      await page
+        .locator("[data-testid=tokens-table] tbody tr", { hasText: "grafana" })
+        .getByText(/^revoked/)
+        .waitFor();
+      expect(await page.getByRole("button", { name: "Revoke grafana" }).count()).toBe(0);
       expect(errors).toEqual([]);
     }, 300_000);
   },

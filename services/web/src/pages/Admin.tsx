@@ -4,53 +4,26 @@ import { useOutletContext, useSearchParams } from "react-router";
 import { API, type GroupsResponse, getJson, type Me, type Metrics } from "../api.js";
 import { definition, Empty, Failure, Loading } from "../ui.js";
 import { dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
+import { TokensSection } from "./Tokens.js";
 
-const FLAGS = [
-  ["volumeSpike", "volume spike"],
-  ["trivialShare", "trivial share"],
-  ["selfMergedAi", "self-merged AI-assisted"],
-  ["highRevertShare", "high revert share"],
-  ["tokenHeavyNothingShipped", "token-heavy, nothing shipped"],
-] as const;
+type TeamFigures = Metrics["groups"];
 
-/**
- * Administrators only: the integrity flags' named lists (person ids, as the API gives them to
- * admins), per team, alphabetical. Never a ranking: each list is the flagged person-weeks, sorted
- * by id. Other roles get no request and a note.
- */
-export function AdminPage() {
-  const me = useOutletContext<Me>();
-  const [params] = useSearchParams();
-  const isAdmin = me.role === "admin";
-  const groups = useQuery({
-    queryKey: ["groups"],
-    queryFn: () => getJson<GroupsResponse>(`${API}/groups`),
-    enabled: isAdmin,
-  });
-  const fresh = groups.data?.freshness;
-  const asked = params.get("week");
-  const week = isWeek(asked) ? asked : fresh === undefined ? null : lastCompleteWeek(fresh);
-  const metrics = useQuery({
-    queryKey: ["metrics", "team", week, "admin"],
-    queryFn: () =>
-      getJson<Metrics>(`${API}/metrics?from=${dayOf(week as string)}&to=${dayOf(week as string)}&group=team`),
-    enabled: isAdmin && week !== null,
-  });
-  if (!isAdmin) {
-    return (
-      <section>
-        <h1>Administration</h1>
-        <Empty>Administrators only. Ask an administrator (the configuration's `admins`) for what you need.</Empty>
-      </section>
-    );
-  }
-  if (groups.isError) return <Failure error={groups.error} what="the groups" />;
-  if (metrics.isError) return <Failure error={metrics.error} what="the integrity flags" />;
-  if (groups.isPending || metrics.isPending || week === null) return <Loading what="the integrity flags" />;
-  const teams = [...metrics.data.groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Each team's integrity-flag counts for the week, with the named lists the API gives admins. */
+function FlagsTable({
+  week,
+  error,
+  teams: unsorted,
+}: {
+  week: string | null;
+  error: unknown;
+  teams: TeamFigures | null;
+}) {
+  if (error !== null && error !== undefined) return <Failure error={error} what="the integrity flags" />;
+  if (unsorted === null || week === null) return <Loading what="the integrity flags" />;
+  const teams = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return (
-    <section>
-      <h1>Integrity flags, week {week}</h1>
+    <>
+      <h2>Integrity flags, week {week}</h2>
       <p className="note">{definition("flags")}</p>
       <table data-testid="flags-table">
         <thead>
@@ -92,11 +65,58 @@ export function AdminPage() {
           })}
         </tbody>
       </table>
-      <h2>API tokens</h2>
-      <p>
-        Tokens are managed from the command line: `yardstick token create --name NAME --role viewer|lead|admin`,
-        `yardstick token list`, `yardstick token revoke NAME`.
-      </p>
+    </>
+  );
+}
+
+const FLAGS = [
+  ["volumeSpike", "volume spike"],
+  ["trivialShare", "trivial share"],
+  ["selfMergedAi", "self-merged AI-assisted"],
+  ["highRevertShare", "high revert share"],
+  ["tokenHeavyNothingShipped", "token-heavy, nothing shipped"],
+] as const;
+
+/**
+ * Administrators only: the integrity flags' named lists (person ids, as the API gives them to
+ * admins), per team, alphabetical. Never a ranking: each list is the flagged person-weeks, sorted
+ * by id. Other roles get no request and a note.
+ */
+export function AdminPage() {
+  const me = useOutletContext<Me>();
+  const [params] = useSearchParams();
+  const isAdmin = me.role === "admin";
+  const groups = useQuery({
+    queryKey: ["groups"],
+    queryFn: () => getJson<GroupsResponse>(`${API}/groups`),
+    enabled: isAdmin,
+  });
+  const fresh = groups.data?.freshness;
+  const asked = params.get("week");
+  const week = isWeek(asked) ? asked : fresh === undefined ? null : lastCompleteWeek(fresh);
+  const metrics = useQuery({
+    queryKey: ["metrics", "team", week, "admin"],
+    queryFn: () =>
+      getJson<Metrics>(`${API}/metrics?from=${dayOf(week as string)}&to=${dayOf(week as string)}&group=team`),
+    enabled: isAdmin && week !== null,
+  });
+  if (!isAdmin) {
+    return (
+      <section>
+        <h1>Administration</h1>
+        <Empty>Administrators only. Ask an administrator (the configuration's `admins`) for what you need.</Empty>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1>Administration</h1>
+      <FlagsTable
+        week={week}
+        error={groups.error ?? metrics.error}
+        teams={metrics.data === undefined ? null : metrics.data.groups}
+      />
+      <TokensSection />
     </section>
   );
 }

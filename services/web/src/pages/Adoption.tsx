@@ -13,7 +13,7 @@ import {
   YAxis,
 } from "recharts";
 import { type Adoption, type AdoptionGroup, API, type GroupsResponse, getJson, groupWeekPath } from "../api.js";
-import { DASHES, definition, Empty, Failure, Loading, PALETTE, percent } from "../ui.js";
+import { DASHES, definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent } from "../ui.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 import { projectionText } from "./Overview.js";
 
@@ -31,7 +31,7 @@ function crossing(g: AdoptionGroup): string {
 
 /** Every team (or repository) against its target: one shared axis, alphabetical, never ranked. */
 export function AdoptionPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const kind = params.get("group") === "repo" ? "repo" : "team";
   // Twelve weeks ending with the last complete one (or ?week=): the current week is still filling.
   const groupsQuery = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
@@ -67,24 +67,12 @@ export function AdoptionPage() {
     <section>
       <div className="page-head">
         <h1>Adoption against the target</h1>
-        <label>
-          Groups{" "}
-          <select
-            value={kind}
-            onChange={(e) =>
-              setParams((p) => {
-                p.set("group", e.target.value);
-                return p;
-              })
-            }
-          >
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k === "team" ? "teams" : "repositories"}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ParamSelect
+          param="group"
+          label="Groups"
+          value={kind}
+          options={KINDS.map((k) => ({ value: k, label: k === "team" ? "teams" : "repositories" }))}
+        />
       </div>
       <p className="note">
         {definition("adoption")} Groups are listed alphabetically, never ranked; suppressed groups (fewer people than

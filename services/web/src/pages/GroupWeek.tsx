@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { formatCount, formatHours, formatNumber } from "@yardstick/report/format";
 import { Link, useParams, useSearchParams } from "react-router";
 import { API, allChanges, type ChangeItem, changePath, type GroupWeek, getJson } from "../api.js";
-import { definition, Empty, Failure, Loading, percent, Tile } from "../ui.js";
+import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 
 const FILTERS = [
   { key: "qualifying", label: "Qualifying", options: ["", "true", "false"], names: ["all", "qualifying", "excluded"] },
@@ -17,7 +17,7 @@ function why(c: ChangeItem): string {
 /** A team's, repository's or the organisation's week: its figures and every change behind them. */
 export function GroupWeekPage() {
   const { kind = "org", name = "", week = "" } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const href = `${API}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
   const gw = useQuery({ queryKey: ["group-week", href], queryFn: () => getJson<GroupWeek>(href) });
   const filter = new URLSearchParams();
@@ -68,26 +68,13 @@ export function GroupWeekPage() {
       </dl>
       <form className="filters" aria-label="Filter the changes" onSubmit={(e) => e.preventDefault()}>
         {FILTERS.map((flt) => (
-          <label key={flt.key}>
-            {flt.label}{" "}
-            <select
-              name={flt.key}
-              value={params.get(flt.key) ?? ""}
-              onChange={(e) =>
-                setParams((p) => {
-                  if (e.target.value === "") p.delete(flt.key);
-                  else p.set(flt.key, e.target.value);
-                  return p;
-                })
-              }
-            >
-              {flt.options.map((o, i) => (
-                <option key={o} value={o}>
-                  {flt.names[i]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ParamSelect
+            key={flt.key}
+            param={flt.key}
+            label={flt.label}
+            value={params.get(flt.key) ?? ""}
+            options={flt.options.map((o, i) => ({ value: o, label: flt.names[i] ?? o }))}
+          />
         ))}
       </form>
       {changes.isPending ? <Loading what="the changes" /> : null}

@@ -2,15 +2,15 @@ import { useQuery } from "@tanstack/react-query";
 import { formatCount, formatHours } from "@yardstick/report/format";
 import { Link, useSearchParams } from "react-router";
 import { API, type GroupsResponse, getJson, groupWeekPath, type Metrics } from "../api.js";
-import { definition, Empty, Failure, Loading, percent } from "../ui.js";
+import { failureRates } from "../guardrails.js";
+import { definition, Empty, Failure, Loading, ParamSelect, percent } from "../ui.js";
 import { addWeeks as addWeek, dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
-import { failureRates } from "./Overview.js";
 
 const KINDS = ["org", "team", "repo"] as const;
 
 /** DORA guardrails per group for one week, AI-assisted vs other, with sample sizes and intervals. */
 export function GuardrailsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const kind = KINDS.find((k) => k === params.get("group")) ?? "team";
   const groups = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
   const fresh = groups.data?.freshness;
@@ -28,35 +28,26 @@ export function GuardrailsPage() {
   const rows = [...metrics.data.groups]
     .filter((g) => g.kind === kind)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const set = (key: string, value: string) =>
-    setParams((p) => {
-      p.set(key, value);
-      return p;
-    });
   return (
     <section>
       <div className="page-head">
         <h1>Guardrails, week {week}</h1>
-        <label>
-          Groups{" "}
-          <select value={kind} onChange={(e) => set("group", e.target.value)}>
-            <option value="org">organisation</option>
-            <option value="team">teams</option>
-            <option value="repo">repositories</option>
-          </select>
-        </label>
-        <label>
-          Week{" "}
-          <select value={week} onChange={(e) => set("week", e.target.value)}>
-            {fresh === undefined
-              ? null
-              : weeksBetween(fresh.from, fresh.to).map((w) => (
-                  <option key={w} value={w}>
-                    {w}
-                  </option>
-                ))}
-          </select>
-        </label>
+        <ParamSelect
+          param="group"
+          label="Groups"
+          value={kind}
+          options={[
+            { value: "org", label: "organisation" },
+            { value: "team", label: "teams" },
+            { value: "repo", label: "repositories" },
+          ]}
+        />
+        <ParamSelect
+          param="week"
+          label="Week"
+          value={week}
+          options={(fresh === undefined ? [] : weeksBetween(fresh.from, fresh.to)).map((w) => ({ value: w, label: w }))}
+        />
       </div>
       <p className="note">
         Each figure for AI-assisted and for other changes. Change failure rate: failed ÷ deployments with its 95% Wilson

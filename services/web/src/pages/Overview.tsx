@@ -1,5 +1,4 @@
 import { useQuery } from "@tanstack/react-query";
-import { twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
 import { formatCost, formatCount, formatHours, formatInstant, formatNumber } from "@yardstick/report/format";
 import { Link, useSearchParams } from "react-router";
 import {
@@ -21,9 +20,9 @@ import {
   groupWeekPath,
   type Metrics,
   type Projection,
-  type WeekFigures,
 } from "../api.js";
-import { definition, Empty, Failure, Loading, PALETTE, percent, Tile } from "../ui.js";
+import { failureRates } from "../guardrails.js";
+import { definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent, Tile } from "../ui.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 
 /** "At the last 8 weeks' trend, 80% is reached in 2027-W09", or why not. */
@@ -60,40 +59,8 @@ function GuardrailRow(props: {
   );
 }
 
-/** Change failure rate AI vs other with counts, intervals and a two-proportion test. */
-export function failureRates(f: WeekFigures) {
-  const g = f.guardrails;
-  if (g === null) return null;
-  const side = (rate: number | null, n: number | null) => {
-    if (rate === null || n === null || n === 0) return { text: "n/a", x: null, n };
-    const x = Math.round(rate * n);
-    const ci = wilsonInterval(x, n);
-    return {
-      text: `${percent(rate)} (${x} of ${n}; 95% CI ${percent(ci?.low)}–${percent(ci?.high)})`,
-      x,
-      n,
-    };
-  };
-  const ai = side(g.ai.changeFailureRate, g.ai.deployments);
-  const other = side(g.other.changeFailureRate, g.other.deployments);
-  const test =
-    ai.x === null || other.x === null || ai.n === null || other.n === null
-      ? null
-      : twoProportionTest(ai.x, ai.n, other.x, other.n);
-  return {
-    ai: ai.text,
-    other: other.text,
-    test:
-      test === null
-        ? "too few to test"
-        : test.significant
-          ? `beyond noise (p = ${test.pValue.toFixed(3)})`
-          : `within noise (p = ${test.pValue.toFixed(2)})`,
-  };
-}
-
 export function OverviewPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const groups = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
   const fresh = groups.data?.freshness;
   const asked = params.get("week");
@@ -150,25 +117,12 @@ export function OverviewPage() {
             </span>
           ) : null}
         </h1>
-        <label>
-          Week{" "}
-          <select
-            value={week}
-            onChange={(e) =>
-              setParams((p) => {
-                p.set("week", e.target.value);
-                return p;
-              })
-            }
-          >
-            {weeks.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-            {weeks.includes(fresh.to) ? null : <option value={fresh.to}>{fresh.to}</option>}
-          </select>
-        </label>
+        <ParamSelect
+          param="week"
+          label="Week"
+          value={week}
+          options={(weeks.includes(fresh.to) ? weeks : [...weeks, fresh.to]).map((w) => ({ value: w, label: w }))}
+        />
         <p className="freshness" data-testid="freshness">
           Figures computed {formatInstant(new Date(fresh.computedAt))}; rollups last ran{" "}
           {formatInstant(new Date(fresh.lastRunAt))}. <Link to="/status">Data status</Link>

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatInstant } from "@yardstick/report/format";
 import { API, getJson, type Metrics, type Status } from "../api.js";
-import { Empty, Failure, Loading } from "../ui.js";
+import { Empty, Failure, Loading, percent } from "../ui.js";
 import { dayOf } from "../weeks.js";
 
 const when = (iso: string | null) => (iso === null ? "never" : formatInstant(new Date(iso)));
@@ -56,6 +56,49 @@ export function StatusPage() {
         <dt>Webhooks outside the configured scope</dt>
         <dd>{s.webhooksOutOfScope ?? "webhooks off"}</dd>
       </dl>
+      <h2>Attribution coverage</h2>
+      {s.attribution.weeks.length === 0 ? (
+        <Empty>No changes in the rollups yet: run `yardstick sync`, then each week's coverage appears here.</Empty>
+      ) : (
+        <table data-testid="attribution-coverage">
+          <caption className="note">
+            The changes behind the organisation's figures in the last weeks: how many carry any AI signal (one evidence
+            item or more, whatever its confidence), how many are AI-assisted (a signal at or above the threshold), and
+            how many are credited to nobody known (an unknown identity: they count in no person's figures).
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">week</th>
+              <th scope="col">changes</th>
+              <th scope="col" title="Changes with at least one AI signal, whatever its confidence">
+                with any AI signal
+              </th>
+              <th scope="col">AI-assisted</th>
+              <th scope="col" title="Changes credited to no known person">
+                unknown identity
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.attribution.weeks.map((w) => (
+              <tr key={w.week}>
+                <th scope="row">
+                  {w.week}
+                  {s.provisionalWeeks.includes(w.week) ? " (provisional)" : ""}
+                </th>
+                <td>{w.changes}</td>
+                <td>
+                  {w.withSignal} ({percent(w.signalShare)})
+                </td>
+                <td>
+                  {w.aiAssisted} ({percent(w.changes === 0 ? null : w.aiAssisted / w.changes)})
+                </td>
+                <td>{w.withoutPerson}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Deployment signal</h2>
       {notes.data === undefined ? (
         <p className="note">{notes.isError ? "Could not read the notes." : "…"}</p>
@@ -95,6 +138,41 @@ export function StatusPage() {
                 <td>{q.active}</td>
                 <td>{q.delayed}</td>
                 <td>{q.failed}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Failed jobs</h2>
+      {s.failedJobs === null ? (
+        <p>Jobs run inline in one process (no Redis): a failure ends the command that ran it, with its reason.</p>
+      ) : s.failedJobs.length === 0 ? (
+        <p>None: no job has failed for good.</p>
+      ) : (
+        <table data-testid="failed-jobs">
+          <caption className="note">
+            The newest jobs that failed after their last retry. Retry a repository with `yardstick sync --repo
+            OWNER/NAME`.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">job</th>
+              <th scope="col">queue</th>
+              <th scope="col">failed</th>
+              <th scope="col">attempts</th>
+              <th scope="col">reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.failedJobs.map((j) => (
+              <tr key={`${j.queue}:${j.jobId}`}>
+                <th scope="row">
+                  {j.name} <span className="note">{j.jobId}</span>
+                </th>
+                <td>{j.queue}</td>
+                <td>{when(j.failedAt)}</td>
+                <td>{j.attempts}</td>
+                <td>{j.reason ?? <span className="note">shown to administrators</span>}</td>
               </tr>
             ))}
           </tbody>

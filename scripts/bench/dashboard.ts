@@ -1,0 +1,233 @@
+/**
+ * The dashboard's speed in a real browser, over `yardstick serve`'s server, on a rolled-up world.
+ *
+ *   pnpm --filter @yardstick/web build
+ *   node --max-old-space-size=16000 --expose-gc --import tsx scripts/bench/dashboard.ts \
+ *     [--changes 1000000] [--engineers 5000] [--weeks 52] [--runs 5] [--chromium /usr/bin/chromium]
+ *
+ * The organisation of scripts/bench/rolled-up-world.ts (shared with scripts/bench/api.ts) is
+ * rolled up into a fresh PostgreSQL database; the API server serves it with the built dashboard
+ * (services/web/dist) as `yardstick serve` does. Headless Chromium (playwright-core), 1440x900,
+ * signed in as a viewer (the session cookie of a viewer token), then `--runs` times, each in a
+ * fresh browser context (nothing cached: a first visit):
+ *
+ * - the overview of the last complete week: first contentful paint (the browser's own
+ *   `first-contentful-paint` entry), and the time until its figures are shown (the AIND tile);
+ * - drill-down 1: click the overview's AIND → the organisation's week with its AI-assisted
+ *   qualifying changes listed (every page of them, as the dashboard fetches them) and summed;
+ * - drill-down 2: click the first change → its evidence shown;
+ * - then the same overview again in the same context (assets cached: a returning reader).
+ *
+ * Each drill-down is timed from the click to the page's content being visible (the user's wait:
+ * requests, rendering). The JavaScript bundle is measured from dist: bytes, and gzipped at level 9
+ * (what a server compressing it would send). Targets (issue 13): first contentful paint under
+ * 1 s, each drill-down under 300 ms, JavaScript under 300 KB gzipped.
+ *
+ * Prints one JSON object; progress goes to stderr.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { createApiToken, SESSION_COOKIE, startApiServer } from "@yardstick/api";
+import { Config } from "@yardstick/config";
+import { listGroupWeekChanges, upsertVerdicts } from "@yardstick/db";
+import { createLogger } from "@yardstick/log";
+import { chromium } from "playwright-core";
+import { numberOption, option } from "./options.js";
+import { log, rolledUpWorld } from "./rolled-up-world.js";
+
+const changes = numberOption("changes", 100_000);
+const engineers = numberOption("engineers", 1_000);
+const weeks = numberOption("weeks", 52);
+const runs = numberOption("runs", 5);
+const executablePath = option("chromium", "/usr/bin/chromium");
+const WEB_DIST = resolve(fileURLToPath(new URL("../../services/web/dist", import.meta.url)));
+
+if (!existsSync(join(WEB_DIST, "index.html"))) {
+  throw new Error(`the dashboard is not built (${WEB_DIST}): run pnpm --filter @yardstick/web build`);
+}
+if (!existsSync(executablePath)) {
+  throw new Error(`no Chromium at ${executablePath}: bash scripts/services.sh --browser (or --chromium PATH)`);
+}
+
+/** The bundle's JavaScript: raw and gzipped (level 9) bytes, every file of dist/assets. */
+function bundleSize() {
+  const dir = join(WEB_DIST, "assets");
+  let raw = 0;
+  let gzip = 0;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".js"));
+  for (const f of files) {
+    const bytes = readFileSync(join(dir, f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { files: files.length, bytes: raw, gzipBytes: gzip, gzipKB: Number((gzip / 1000).toFixed(1)) };
+}
+
+const quiet = createLogger({
+  service: "bench",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+
+const world = await rolledUpWorld({ changes, engineers, weeks });
+(globalThis as { gc?: () => void }).gc?.();
+const { t, last, org } = world;
+// The generator gives figures and drill-down, not attribution: give the AI-assisted changes of
+// the week drilled into a verdict with its evidence, as attribution would have stored it (a
+// change page reads one verdict by its key, whatever the table's size).
+const aiKeys = await listGroupWeekChanges(t.db, {
+  groupKind: "org",
+  groupName: org,
+  week: last,
+  ai: true,
+  limit: 10_000_000,
+});
+await upsertVerdicts(
+  t.db,
+  aiKeys.map(({ changeKey: key, repo }) => ({
+    subjectKind: "change" as const,
+    subjectKey: key,
+    repo,
+    computedAt: new Date(),
+    verdict: {
+      class: "ai" as const,
+      tool: "claude-code" as const,
+      tools: ["claude-code" as const],
+      confidence: "high" as const,
+      subtype: "assisted" as const,
+      ruleVersion: "bench",
+      evidence: [
+        {
+          signal: "claude-code.co-author",
+          tool: "claude-code" as const,
+          confidence: "high" as const,
+          location: { kind: "commit" as const, sha: "0123456789abcdef0123456789abcdef01234567", field: "message" },
+          matched: "Co-Authored-By: Claude <noreply@anthropic.com>",
+        },
+      ],
+    },
+  })),
+);
+log(`gave ${aiKeys.length} AI-assisted changes of ${last} a verdict with evidence`);
+const config = Config.parse({ timeZone: world.timeZone });
+const { token } = await createApiToken(t.db, { name: "bench-viewer", role: "viewer" });
+const server = await startApiServer({ logger: quiet, read: { db: t.db, config }, web: { root: WEB_DIST } });
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+});
+
+interface Run {
+  fcpMs: number;
+  overviewShownMs: number;
+  toChangesMs: number;
+  changesListed: number;
+  toEvidenceMs: number;
+  warmFcpMs: number;
+  warmOverviewShownMs: number;
+}
+
+/** Milliseconds from the page's navigation start to now, in the page. */
+const sinceNavigation = "performance.now()";
+const fcpOf = `(performance.getEntriesByName("first-contentful-paint")[0] ?? { startTime: -1 }).startTime`;
+
+async function once(): Promise<Run> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const host = new URL(server.url);
+    await context.addCookies([
+      { name: SESSION_COOKIE, value: token, domain: host.hostname, path: "/", httpOnly: true, sameSite: "Lax" },
+    ]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    await page.goto(`${server.url}/?week=${last}`);
+    await page.getByTestId("tile-aind").waitFor();
+    const overviewShownMs = (await page.evaluate(sinceNavigation)) as number;
+    // The browser records the first contentful paint asynchronously: read it once it exists.
+    await page.waitForFunction(`${fcpOf} >= 0`);
+    const fcpMs = (await page.evaluate(fcpOf)) as number;
+
+    let t0 = performance.now();
+    await page.getByTestId("aind-drill").click();
+    await page.getByTestId("sum").waitFor();
+    const toChangesMs = performance.now() - t0;
+    const rows = page.locator("table.changes tbody tr");
+    const changesListed = await rows.count();
+
+    t0 = performance.now();
+    await rows.first().locator("a").first().click();
+    await page.getByTestId("evidence").waitFor();
+    const toEvidenceMs = performance.now() - t0;
+
+    // A returning reader: the same overview, assets from the cache.
+    await page.goto(`${server.url}/?week=${last}`);
+    await page.getByTestId("tile-aind").waitFor();
+    const warmOverviewShownMs = (await page.evaluate(sinceNavigation)) as number;
+    await page.waitForFunction(`${fcpOf} >= 0`);
+    const warmFcpMs = (await page.evaluate(fcpOf)) as number;
+    return { fcpMs, overviewShownMs, toChangesMs, changesListed, toEvidenceMs, warmFcpMs, warmOverviewShownMs };
+  } finally {
+    await context.close();
+  }
+}
+
+log(`dashboard at ${server.url}: ${runs} runs of overview → AIND changes → one change's evidence`);
+const results: Run[] = [];
+// One unrecorded run first: the server's and PostgreSQL's first reads (plans, pages) are not a reader's typical wait.
+await once();
+for (let i = 0; i < runs; i++) {
+  const r = await once();
+  log(
+    `run ${i + 1}: FCP ${r.fcpMs.toFixed(0)} ms, overview shown ${r.overviewShownMs.toFixed(0)} ms, changes ${r.toChangesMs.toFixed(0)} ms (${r.changesListed}), evidence ${r.toEvidenceMs.toFixed(0)} ms`,
+  );
+  results.push(r);
+}
+await browser.close();
+await server.close();
+await t.drop();
+
+const stats = (pick: (r: Run) => number) => {
+  const v = results.map(pick).sort((a, b) => a - b);
+  const at = (p: number) => Number((v[Math.floor(p * (v.length - 1))] ?? 0).toFixed(1));
+  return { median: at(0.5), max: Number((v.at(-1) ?? 0).toFixed(1)) };
+};
+const bundle = bundleSize();
+const figures = {
+  firstContentfulPaintMs: stats((r) => r.fcpMs),
+  overviewShownMs: stats((r) => r.overviewShownMs),
+  drillDown: {
+    overviewToChangesMs: stats((r) => r.toChangesMs),
+    changesToEvidenceMs: stats((r) => r.toEvidenceMs),
+    changesListed: results[0]?.changesListed ?? 0,
+  },
+  returning: {
+    firstContentfulPaintMs: stats((r) => r.warmFcpMs),
+    overviewShownMs: stats((r) => r.warmOverviewShownMs),
+  },
+  javascript: bundle,
+};
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      size: world.size,
+      org,
+      week: last,
+      runs,
+      loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      ...figures,
+      targets: {
+        firstContentfulPaintUnder1s: figures.firstContentfulPaintMs.max < 1000,
+        drillDownsUnder300ms:
+          figures.drillDown.overviewToChangesMs.max < 300 && figures.drillDown.changesToEvidenceMs.max < 300,
+        javascriptUnder300KBGzipped: bundle.gzipBytes < 300_000,
+      },
+    },
+    null,
+    2,
+  )}\n`,
+);
