@@ -213,6 +213,37 @@ export class GitRepoMirror {
     return oids.size;
   }
 
+  /**
+   * The patches of several commits against their first parents (squash and merge commits: their
+   * pull request's change), in one git process: sha -> files.
+   */
+  async commitPatches(shas: readonly string[]): Promise<Map<string, PullRequestPatches>> {
+    const out = new Map<string, PullRequestPatches>();
+    if (shas.length === 0) return out;
+    const text = await this.#git(
+      [
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--stdin",
+        "--no-walk=unsorted",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--no-color",
+        "--no-ext-diff",
+        "--full-index",
+        "-U3",
+        "-p",
+        "--format=%x00%H",
+      ],
+      `${shas.join("\n")}\n`,
+    );
+    for (const [sha, diff] of splitLog(text)) {
+      out.set(sha, { files: parseGitDiff(diff), complete: true, restRequests: 0 });
+    }
+    return out;
+  }
+
   /** The files of `base..head` with their patches and line counts, as REST's pull-request files. */
   async patches(base: string, head: string): Promise<PullRequestPatches> {
     const text = await this.#git([
@@ -229,6 +260,16 @@ export class GitRepoMirror {
     ]);
     return { files: parseGitDiff(text), complete: true, restRequests: 0 };
   }
+}
+
+/** `git log -p` output split per commit (`--format=%x00%H`: a NUL, the sha, then its diff). */
+function splitLog(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split("\0").slice(1)) {
+    const sha = part.slice(0, 40);
+    out.set(sha, part.slice(40));
+  }
+  return out;
 }
 
 /** Files of `git diff` output: path, status, counted lines and the hunks (null for binary files). */

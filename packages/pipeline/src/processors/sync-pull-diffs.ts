@@ -129,7 +129,7 @@ async function gitPatches(
   try {
     const since = new Date(backfillStart(deps, null).getTime() - SHALLOW_MARGIN_MS);
     const mirror = await deps.git.open(repo, since);
-    const ranges: { number: number; base: string; head: string }[] = [];
+    const ranges: { number: number; base: string; head: string; single: boolean }[] = [];
     const merged = candidates.filter((pr) => pr.mergeCommitSha !== null);
     const revs = merged.flatMap((pr) => {
       const change = {
@@ -143,11 +143,17 @@ async function gitPatches(
     merged.forEach((pr, i) => {
       const base = resolved[2 * i];
       const head = resolved[2 * i + 1];
-      if (base && head) ranges.push({ number: pr.number, base, head });
+      // One commit against its first parent (squash, merge): read with the others in one process.
+      const single = pr.mergeMethod !== "rebase" || pr.commitMessages.length <= 1;
+      if (base && head) ranges.push({ number: pr.number, base, head, single });
     });
     if (ranges.length === 0) return out;
     await mirror.prefetch(ranges);
-    for (const r of ranges) out.set(r.number, await mirror.patches(r.base, r.head));
+    const batch = await mirror.commitPatches(ranges.filter((r) => r.single).map((r) => r.head));
+    for (const r of ranges) {
+      const patches = r.single ? batch.get(r.head) : await mirror.patches(r.base, r.head);
+      if (patches !== undefined) out.set(r.number, patches);
+    }
   } catch (e) {
     if (!(e instanceof GitUnavailable)) throw e;
     context.logger.warn({ repo, reason: e.message }, "git unavailable: patches over REST");
