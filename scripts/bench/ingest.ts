@@ -259,7 +259,10 @@ async function main(): Promise<void> {
     // sync.reviews: the reviews of AI-assisted changes merged by their credited person (issue 19).
     const reviews = { first: { points: 0, prs: 0 }, again: { points: 0, prs: 0 } };
     let phase: "first" | "again" = "first";
+    // GraphQL points of each stream of the first sync (Git off), where the jobs report them.
+    const streams: Record<string, number> = {};
     const onProgress = (e: ProgressEvent) => {
+      if (e.kind === "page" && phase === "first") streams[e.stream] = (streams[e.stream] ?? 0) + e.points;
       if (e.kind === "page" && e.stream === "pull_requests") pullPoints[phase] += e.points;
       if (e.kind === "page" && e.stream === REVIEWS_STREAM) {
         reviews[phase].points += e.points;
@@ -317,6 +320,9 @@ async function main(): Promise<void> {
       };
     };
     const gitComparison = {
+      offPointsByStreamPer1000: Object.fromEntries(
+        Object.entries(streams).map(([k, v]) => [k, perThousand(v, stored)]),
+      ),
       storedPRs: { off: stored, on: gitStored },
       off: budget(firstUsage, stored, syncMs, offTrivial),
       on: budget(gitUsage, gitStored, gitSyncMs, onTrivial),
