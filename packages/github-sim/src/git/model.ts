@@ -93,17 +93,24 @@ function fileNode(sections: readonly Section[], states: readonly State[]): FileN
   return { kind: "file", sections, states, content, blob: hashObject("blob", content) };
 }
 
-/** git's tree entry order: names compared bytewise, a directory as if its name ended in "/". */
-function treeOrder(a: [string, DirNode | FileNode], b: [string, DirNode | FileNode]): number {
-  const ka = Buffer.from(a[1].kind === "dir" ? `${a[0]}/` : a[0]);
-  const kb = Buffer.from(b[1].kind === "dir" ? `${b[0]}/` : b[0]);
-  return Buffer.compare(ka, kb);
+/**
+ * A tree's entries in git's order: names compared bytewise, a directory as if its name ended in
+ * "/". For ASCII names JavaScript's string order is the byte order; other names compare as UTF-8.
+ */
+function sortedEntries(dir: DirNode): [string, DirNode | FileNode][] {
+  const keyed = [...dir.entries].map(([name, node]) => ({ key: node.kind === "dir" ? `${name}/` : name, name, node }));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  const ascii = keyed.every((e) => /^[\x00-\x7f]*$/.test(e.key));
+  keyed.sort((a, b) =>
+    ascii ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
+  );
+  return keyed.map((e) => [e.name, e.node]);
 }
 
 function treeId(dir: DirNode): Buffer {
   if (dir.id) return dir.id;
   const parts: Buffer[] = [];
-  for (const [name, node] of [...dir.entries].sort(treeOrder)) {
+  for (const [name, node] of sortedEntries(dir)) {
     const id = node.kind === "dir" ? treeId(node) : node.blob;
     parts.push(Buffer.from(`${node.kind === "dir" ? "40000" : "100644"} ${name}\0`), id);
   }
