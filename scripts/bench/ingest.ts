@@ -22,18 +22,36 @@
  * 3. Throughput: merged PRs per second of the first sync end to end (GitHub over loopback HTTP,
  *    mapping, upserts, attribution, linking, rollups), next to a plain `COPY ... FROM STDIN` of the
  *    same rows (every table the sync wrote) into an empty database.
+ * 4. Git on and off (issue 18): the simulator also serves the repositories over Git (`--git`: the
+ *    API then reports the real git shas); the first sync runs again into another fresh database
+ *    with `github.git.enabled` (patches from partial clones). Both: GraphQL points and REST
+ *    requests per 1,000 merged PRs, Git requests, and the hours of one token's budget
+ *    (5,000 points and 5,000 REST requests an hour) a 150,000-PR backfill needs; and every
+ *    change's trivial verdict checked against the world's ground truth (`gitWorld` of the same
+ *    world in this process: the same shas as the simulator's).
+ *    `--skip-baselines` runs only the two first syncs.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpus, loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { Octokit } from "@octokit/rest";
+import type { Config } from "@yardstick/config";
+import type { Database } from "@yardstick/db";
 import { createTestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient, mergedPullRequests } from "@yardstick/github";
-import { generateWorld, presetOptions, type TokenUsage, World } from "@yardstick/github-sim";
+import { generateWorld, gitWorld, presetOptions, type TokenUsage, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { createPipelineDeps, type ProgressEvent, REVIEWS_STREAM, runSyncInline } from "@yardstick/pipeline";
+import { prepareMetrics } from "@yardstick/metrics";
+import {
+  createPipelineDeps,
+  loadMetricsInput,
+  type ProgressEvent,
+  REVIEWS_STREAM,
+  runSyncInline,
+} from "@yardstick/pipeline";
 import postgres from "postgres";
 import { configForWorld } from "../../services/cli/src/demo/world-config.js";
 
@@ -45,7 +63,10 @@ const arg = (name: string, fallback: number) => {
     throw new Error(`--${name} must be a positive integer, e.g. --${name} ${fallback}`);
   return value;
 };
+const flag = (name: string) => args.includes(`--${name}`);
 const PRS = arg("prs", 3000);
+/** Only the sync with Git on and off (no re-sync, fetcher passes, per-PR REST or COPY baselines). */
+const SKIP_BASELINES = flag("skip-baselines");
 const SEED = arg("seed", 1);
 const CONCURRENCY = arg("concurrency", 8);
 const TOKEN = "bench-token";
@@ -77,6 +98,7 @@ async function startSimulatorProcess(): Promise<{ url: string; child: ChildProce
       "100000000",
       "--graphql-limit",
       "100000000",
+      "--git",
     ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -181,6 +203,31 @@ async function copyBaseline(fromUrl: string, toUrl: string): Promise<{ rows: num
   }
 }
 
+/**
+ * The engine's trivial verdict of every stored change against the world's ground truth (the
+ * truth of the world as the simulator serves it: the same shas).
+ */
+async function trivialCheck(
+  db: Database,
+  config: Config,
+  truth: World,
+): Promise<{ compared: number; differ: number; examples: string[] }> {
+  const prepared = prepareMetrics(await loadMetricsInput(db, config));
+  const examples: string[] = [];
+  let compared = 0;
+  let differ = 0;
+  for (const c of prepared.changes) {
+    const t = truth.truthChange(c.key);
+    if (t === undefined) continue;
+    compared += 1;
+    if (t.trivial !== c.trivial) {
+      differ += 1;
+      if (examples.length < 5) examples.push(`${c.key}: engine ${c.trivial}, truth ${t.trivial} (${t.lines} lines)`);
+    }
+  }
+  return { compared, differ, examples };
+}
+
 async function main(): Promise<void> {
   log(
     `load average ${loadavg()
@@ -188,7 +235,8 @@ async function main(): Promise<void> {
       .join(" ")} on ${cpus().length} cores`,
   );
   log(`generating the world (--generate ${PRS} --seed ${SEED}) here and in the simulator process`);
-  const world = World.from(generateWorld(presetOptions(String(PRS), SEED)));
+  // With the real git shas, as the simulator (`--git`) serves them.
+  const world = gitWorld(World.from(generateWorld(presetOptions(String(PRS), SEED)))).world;
   const repos = world.repos().map((r) => `${r.org}/${r.name}`);
   const worldMerged = repos.reduce(
     (n, r) => n + world.pullNumbers(r).filter((k) => world.pull(r, k)?.mergedAt).length,
@@ -197,8 +245,9 @@ async function main(): Promise<void> {
   // Every PR of the world is in the window (the generated world spans 52 weeks).
   const config = configForWorld(world, { thresholds: { backfillDays: 400 } });
   const sim = await startSimulatorProcess();
-  const dbs = [await createTestDatabase(), await createTestDatabase()];
-  const [target, copyTarget] = dbs as [(typeof dbs)[0], (typeof dbs)[0]];
+  const dbs = [await createTestDatabase(), await createTestDatabase(), await createTestDatabase()];
+  const [target, copyTarget, gitTarget] = dbs as [(typeof dbs)[0], (typeof dbs)[0], (typeof dbs)[0]];
+  const gitCache = mkdtempSync(join(tmpdir(), "yardstick-bench-git-"));
   try {
     const github = createGitHubClient({
       baseUrl: sim.url,
@@ -210,7 +259,10 @@ async function main(): Promise<void> {
     // sync.reviews: the reviews of AI-assisted changes merged by their credited person (issue 19).
     const reviews = { first: { points: 0, prs: 0 }, again: { points: 0, prs: 0 } };
     let phase: "first" | "again" = "first";
+    // GraphQL points of each stream of the first sync (Git off), where the jobs report them.
+    const streams: Record<string, number> = {};
     const onProgress = (e: ProgressEvent) => {
+      if (e.kind === "page" && phase === "first") streams[e.stream] = (streams[e.stream] ?? 0) + e.points;
       if (e.kind === "page" && e.stream === "pull_requests") pullPoints[phase] += e.points;
       if (e.kind === "page" && e.stream === REVIEWS_STREAM) {
         reviews[phase].points += e.points;
@@ -229,6 +281,67 @@ async function main(): Promise<void> {
     const [{ stored = 0 } = {}] = await target.handle.query<{ stored: number }>(
       "select count(*)::int as stored from pull_requests",
     );
+
+    const offTrivial = await trivialCheck(target.db, config, world);
+
+    log("first sync again, into another database, with github.git.enabled");
+    const gitConfig = { ...config, github: { ...config.github, git: { enabled: true, cacheDir: gitCache } } };
+    const gitDeps = createPipelineDeps({ db: gitTarget.db, github, config: gitConfig });
+    await resetUsage(sim.url);
+    const tg = performance.now();
+    const gitFirst = await runSyncInline(gitDeps, silent, { runId: "bench-git-1" });
+    const gitSyncMs = performance.now() - tg;
+    const gitUsage = await usage(sim.url);
+    if (gitFirst.failed.length > 0) throw new Error(`git sync: ${gitFirst.failed.length} jobs failed`);
+    const [{ stored: gitStored = 0 } = {}] = await gitTarget.handle.query<{ stored: number }>(
+      "select count(*)::int as stored from pull_requests",
+    );
+    const onTrivial = await trivialCheck(gitTarget.db, gitConfig, world);
+    const perThousand = (n: number, prs: number) => Math.round((n / prs) * 10_000) / 10;
+    const hours = (per1000: number) => Math.round(((per1000 * 150) / 5000) * 100) / 100;
+    const budget = (u: TokenUsage, prs: number, ms: number, trivial: Awaited<ReturnType<typeof trivialCheck>>) => {
+      const points = perThousand(u.graphqlPoints, prs);
+      const restRequests = perThousand(u.restRequests, prs);
+      return {
+        graphqlPoints: u.graphqlPoints,
+        restRequests: u.restRequests,
+        gitRequests: u.gitRequests,
+        graphqlPointsPer1000: points,
+        restRequestsPer1000: restRequests,
+        restRequestsPerRepository: Math.round((u.restRequests / repos.length) * 10) / 10,
+        // One token: 5,000 GraphQL points and 5,000 REST requests an hour, separate budgets.
+        hoursFor150k: {
+          graphql: hours(points),
+          rest: hours(restRequests),
+          binding: Math.max(hours(points), hours(restRequests)),
+        },
+        syncSeconds: Math.round(ms / 100) / 10,
+        trivial,
+      };
+    };
+    const gitComparison = {
+      offPointsByStreamPer1000: Object.fromEntries(
+        Object.entries(streams).map(([k, v]) => [k, perThousand(v, stored)]),
+      ),
+      storedPRs: { off: stored, on: gitStored },
+      off: budget(firstUsage, stored, syncMs, offTrivial),
+      on: budget(gitUsage, gitStored, gitSyncMs, onTrivial),
+    };
+    if (SKIP_BASELINES) {
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            world: { prs: PRS, seed: SEED, repositories: repos.length, mergedPRs: worldMerged, storedPRs: stored },
+            git: gitComparison,
+            load: loadavg().map((l) => Math.round(l * 100) / 100),
+            cores: cpus().length,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
 
     log("unchanged re-sync");
     phase = "again";
@@ -347,6 +460,7 @@ async function main(): Promise<void> {
         copyPrsPerSecond: Math.round(stored / (copy.ms / 1000)),
         ratio: Math.round((syncMs / copy.ms) * 10) / 10,
       },
+      git: gitComparison,
       load: loadavg().map((l) => Math.round(l * 100) / 100),
       cores: cpus().length,
     };
@@ -354,6 +468,7 @@ async function main(): Promise<void> {
   } finally {
     sim.child.kill("SIGTERM");
     for (const db of dbs) await db.drop();
+    rmSync(gitCache, { recursive: true, force: true });
   }
 }
 

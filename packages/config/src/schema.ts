@@ -152,6 +152,21 @@ export const GitHubSettings = z.strictObject({
    * The environment's GITHUB_API_URL overrides it.
    */
   apiUrl: HttpUrl.default("https://api.github.com"),
+  /**
+   * Read pull requests' patches over Git instead of the REST API (docs/configuration.md): a bare,
+   * partial clone per repository in `cacheDir`, with the same credentials. A repository that
+   * cannot be cloned falls back to REST.
+   */
+  git: z
+    .strictObject({
+      /** Clone and fetch the repositories (true), or read patches over REST only (false). */
+      enabled: z.boolean().default(false),
+      /** Directory of the clones (one bare repository per owner/name; about the size of the history without file contents). */
+      cacheDir: z.string().min(1).default(".yardstick/git"),
+      /** Git host URL (default: from apiUrl: https://github.com, or the GitHub Enterprise Server host). */
+      url: HttpUrl.optional(),
+    })
+    .prefault({}),
 });
 export type GitHubSettings = z.infer<typeof GitHubSettings>;
 

@@ -1,17 +1,21 @@
 import { parseArgs } from "node:util";
 import { generateWorld, presetOptions } from "./generator/index.js";
+import { gitWorld } from "./git/world.js";
 import { startSimulator } from "./server/server.js";
 import { loadWorld, World } from "./world/index.js";
 
 const USAGE = `Usage: pnpm sim [--port N] [--host 127.0.0.1] (--world FILE | --generate SIZE [--seed N])
                 [--token T ...] [--rest-limit N] [--graphql-limit N] [--fault-rate 0.05]
-                [--webhook URL --webhook-secret S]
+                [--webhook URL --webhook-secret S] [--git [--git-refuse owner/name ...]]
 
   --world FILE       a world file (JSON Lines, see docs/simulator.md)
   --generate SIZE    generate a world: small | demo | large | a number of merged PRs
   --seed N           generator and fault seed (default 1)
   --token T          accepted token (repeatable; default: one random token is printed)
   --fault-rate R     share of requests answered 500/502/503 (default 0)
+  --git              serve the repositories over Git's smart HTTP protocol (the API then
+                     reports the real git shas; docs/simulator.md "Git")
+  --git-refuse R     with --git: this repository refuses Git (repeatable)
 `;
 
 async function main(): Promise<void> {
@@ -28,6 +32,8 @@ async function main(): Promise<void> {
       "fault-rate": { type: "string" },
       webhook: { type: "string" },
       "webhook-secret": { type: "string" },
+      git: { type: "boolean", default: false },
+      "git-refuse": { type: "string", multiple: true },
       help: { type: "boolean", default: false },
     },
   });
@@ -43,9 +49,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, e.g. --port 0 (got ${values.port})`);
   const started = Date.now();
-  const world = values.world
+  const loaded = values.world
     ? await loadWorld(values.world, { validate: false, truth: false })
     : World.from(generateWorld(presetOptions(values.generate ?? "small", seed)), { truth: false });
+  const git = values.git ? gitWorld(loaded, { truth: false }) : null;
+  const world = git ? git.world : loaded;
   const loadMs = Date.now() - started;
   const tokens =
     values.token && values.token.length > 0 ? values.token : [`ghp_sim${seed.toString(36)}${Date.now().toString(36)}`];
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
     },
     faults: { serverErrorRate: num(values["fault-rate"], "fault-rate") ?? 0 },
     webhooks: values.webhook ? [{ url: values.webhook, secret: values["webhook-secret"] ?? null }] : [],
+    ...(git ? { git: { world: git, refuse: values["git-refuse"] ?? [] } } : {}),
   });
   const mem = process.memoryUsage();
   process.stdout.write(

@@ -1,4 +1,7 @@
 export * from "./generator/index.js";
+export { changedLines, type GitCommit, sectionOf, walkRepo } from "./git/model.js";
+export { GitRepos, type GitServeOptions, gitToken } from "./git/repos.js";
+export { type GitWorld, gitWorld } from "./git/world.js";
 export { Accounting, type TokenUsage } from "./server/accounting.js";
 export { type TokenInput, TokenRegistry, TokenSpec } from "./server/auth.js";
 export { SimClock } from "./server/clock.js";
@@ -7,6 +10,7 @@ export { analyzeQuery, MAX_NODES, type QueryAnalysis } from "./server/graphql/an
 export { validateGithubQuery } from "./server/graphql/handler.js";
 export { githubGraphqlSchema } from "./server/graphql/schema.js";
 export {
+  ForcePush,
   LiveChanges,
   NewCommit,
   NewDeployment,

@@ -72,6 +72,15 @@ export {
 } from "./fetchers/roster.js";
 export { type WorkflowRunPage, type WorkflowRunsOptions, workflowRuns } from "./fetchers/workflow-runs.js";
 export {
+  GitMirror,
+  type GitMirrorOptions,
+  GitRepoMirror,
+  GitUnavailable,
+  gitUrlFor,
+  type MergedChange,
+  parseGitDiff,
+} from "./git/mirror.js";
+export {
   accountTypeOf,
   GHOST_LOGIN,
   GitHubRelease,

@@ -2,7 +2,7 @@ import { type CompiledRuleSet, compileRules } from "@yardstick/attribution";
 import { type Config, repositorySettings } from "@yardstick/config";
 import { isoWeekOf, weekRange } from "@yardstick/core";
 import { type Database, getSyncCursor, upsertSyncCursor } from "@yardstick/db";
-import type { EtagCache, GitHubClient } from "@yardstick/github";
+import { type EtagCache, type GitHubClient, GitMirror } from "@yardstick/github";
 import type { RollupMemory } from "./rollup-memory.js";
 
 /** What the processors work with. Built once per process by the runner's owner (CLI, worker). */
@@ -17,6 +17,8 @@ export interface PipelineDeps {
   onProgress?: (event: ProgressEvent) => void;
   /** The rollup state a long-lived process keeps between rollups (the worker); absent: none kept. */
   rollupMemory?: RollupMemory;
+  /** Repositories read over Git (`github.git.enabled`); null: REST only. */
+  git: GitMirror | null;
 }
 
 export type ProgressEvent =
@@ -42,6 +44,14 @@ export function createPipelineDeps(options: {
     now: options.now ?? (() => new Date()),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.rollupMemory === undefined ? {} : { rollupMemory: options.rollupMemory }),
+    git: options.config.github.git.enabled
+      ? new GitMirror({
+          client: options.github,
+          cacheDir: options.config.github.git.cacheDir,
+          ...(options.config.github.git.url === undefined ? {} : { gitUrl: options.config.github.git.url }),
+          logger: options.github.logger,
+        })
+      : null,
   };
 }
 

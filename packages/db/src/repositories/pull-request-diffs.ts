@@ -15,6 +15,9 @@ export interface PullRequestForDiffs {
   filesComplete: boolean;
   commitMessages: string[];
   syncedAt: Date;
+  /** The merge, squash or last rebased commit (null: not merged). */
+  mergeCommitSha: string | null;
+  mergeMethod: (typeof pullRequests.$inferSelect)["mergeMethod"];
 }
 
 /**
@@ -41,6 +44,8 @@ export async function listPullRequestsWithoutDiffs(
       files: pullRequests.files,
       filesComplete: pullRequests.filesComplete,
       syncedAt: pullRequests.syncedAt,
+      mergeCommitSha: pullRequests.mergeCommitSha,
+      mergeMethod: pullRequests.mergeMethod,
     })
     .from(pullRequests)
     .where(where)

@@ -12,10 +12,20 @@ export interface TokenUsage {
   rejected: number;
   /** Answers replaced by an injected fault (5xx, reset, GraphQL error). */
   faults: number;
+  /** Git smart-HTTP requests (clone, fetch): not charged to any API budget, as on GitHub. */
+  gitRequests: number;
 }
 
 export function emptyUsage(): TokenUsage {
-  return { restRequests: 0, graphqlRequests: 0, graphqlPoints: 0, notModified: 0, rejected: 0, faults: 0 };
+  return {
+    restRequests: 0,
+    graphqlRequests: 0,
+    graphqlPoints: 0,
+    notModified: 0,
+    rejected: 0,
+    faults: 0,
+    gitRequests: 0,
+  };
 }
 
 export class Accounting {

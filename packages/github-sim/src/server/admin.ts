@@ -15,6 +15,8 @@ import type { Simulator } from "./server.js";
  *   POST /_sim/webhooks/deliveries/{id|guid}/redeliver
  *   POST /_sim/pulls | /_sim/deployments | /_sim/deployment-statuses | /_sim/releases
  *        | /_sim/workflow-runs | /_sim/pushes | /_sim/issues   live changes (see live.ts)
+ *   POST /_sim/force-pushes {repo, sha, branch?}   move a branch to any commit (a force-push)
+ *   POST /_sim/git/refuse {repo, refuse}           refuse Git clones and fetches of a repository
  */
 export async function handleAdmin(sim: Simulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname.replace(/\/+$/, "");
@@ -87,6 +89,14 @@ export async function handleAdmin(sim: Simulator, req: IncomingMessage, res: Ser
           return sendJson(res, 201, await sim.live.addWorkflowRun(body));
         case "/_sim/issues":
           return sendJson(res, 201, await sim.live.addIssue(body));
+        case "/_sim/force-pushes":
+          return sendJson(res, 201, await sim.live.forcePush(body));
+        case "/_sim/git/refuse": {
+          const { repo, refuse } = z.object({ repo: z.string(), refuse: z.boolean().default(true) }).parse(body);
+          if (!sim.git) return sendJson(res, 409, { message: "the simulator does not serve Git (start it with git)" });
+          sim.git.setRefused(repo, refuse);
+          return sendJson(res, 200, { repo, refused: refuse });
+        }
       }
     }
     return sendJson(res, 404, { message: `no admin route ${method} ${path}` });

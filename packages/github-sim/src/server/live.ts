@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { GitRepos } from "../git/repos.js";
 import type {
   WorldCommit,
   WorldDeployment,
@@ -133,7 +134,20 @@ export interface LiveDeps {
   webhooks: Webhooks;
   /** The world's current time (its `now` moved by the simulator clock), epoch ms. */
   worldNow: () => number;
+  /** The Git server: live commits are then real git commits (their shas the real ones). */
+  git?: GitRepos | null;
 }
+
+export const ForcePush = z.object({
+  repo: RepoRef,
+  /** Default: the repository's default branch. */
+  branch: z.string().optional(),
+  /** The commit the branch is set to (any commit of the repository, e.g. an ancestor of its head). */
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+});
+export type ForcePush = z.input<typeof ForcePush>;
+
+type LiveFile = { path: string; additions: number; deletions: number };
 
 const isoSec = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -182,8 +196,53 @@ export class LiveChanges {
     };
   }
 
-  #setHead(repo: SimRepo, sha: string): void {
-    this.deps.ctx.store.world.add({ type: "branch", repo: repo.fullName, name: repo.defaultBranch, sha });
+  async #setHead(repo: SimRepo, sha: string, branch = repo.defaultBranch): Promise<void> {
+    this.deps.ctx.store.world.add({ type: "branch", repo: repo.fullName, name: branch, sha });
+    await this.deps.git?.setRef(repo.fullName, `refs/heads/${branch}`, sha);
+  }
+
+  /**
+   * With Git served, makes `commits` (listed parents first, with made-up shas) real git commits
+   * and rewrites their shas and parents in place; returns made-up sha -> real sha.
+   */
+  async #materialize(
+    repo: SimRepo,
+    commits: WorldCommit[],
+    files: Map<WorldCommit, LiveFile[]>,
+  ): Promise<(s: string) => string> {
+    const git = this.deps.git;
+    if (!git) return (s) => s;
+    const index = new Map(commits.map((c, i) => [c.sha, i]));
+    const shas = await git.addCommits(
+      repo.fullName,
+      commits.map((c) => ({
+        parents: c.parents.map((p) => index.get(p) ?? p),
+        author: c.author,
+        committer: c.committer,
+        message: c.message,
+        files: files.get(c) ?? [],
+      })),
+    );
+    const map = new Map(commits.map((c, i) => [c.sha, shas[i] as string]));
+    const remap = (s: string) => map.get(s) ?? s;
+    for (const c of commits) {
+      c.sha = remap(c.sha);
+      c.parents = c.parents.map(remap);
+    }
+    return remap;
+  }
+
+  /** Moves a branch to any commit: a force-push when it is not a descendant of the old head. */
+  async forcePush(input: ForcePush): Promise<{ repo: string; branch: string; before: string | null; sha: string }> {
+    const o = ForcePush.parse(input);
+    const repo = this.#repo(o.repo);
+    const world = this.deps.ctx.store.world;
+    if (!world.hasCommit(repo.fullName, o.sha)) throw new Error(`force-push: ${o.sha} is not a commit of ${o.repo}`);
+    const branch = o.branch ?? repo.defaultBranch;
+    const before = world.branchHead(repo.fullName, branch) ?? null;
+    await this.#setHead(repo, o.sha, branch);
+    this.deps.ctx.store.touch(repo);
+    return { repo: repo.fullName, branch, before, sha: o.sha };
   }
 
   /** Adds a merged pull request with its commits and the default-branch commit(s) it produced. */
@@ -268,9 +327,17 @@ export class LiveChanges {
         p = copy.sha;
       }
     }
+    const liveFiles = o.files.map((f) => ({ path: f.path, additions: f.additions, deletions: f.deletions }));
+    const filesOf = new Map<WorldCommit, LiveFile[]>();
+    const headCommit = prCommits.at(-1);
+    if (headCommit) filesOf.set(headCommit, liveFiles);
+    const lastResult = result.at(-1);
+    if (lastResult) filesOf.set(lastResult, liveFiles);
+    const remap = await this.#materialize(repo, [...prCommits, ...result], filesOf);
+    parent = remap(parent);
     for (const c of [...prCommits, ...result]) world.add(c);
     const mergeSha = result.at(-1)?.sha ?? base;
-    this.#setHead(repo, mergeSha);
+    await this.#setHead(repo, mergeSha);
     const pull: WorldPull = {
       type: "pull",
       repo: repo.fullName,
@@ -381,8 +448,14 @@ export class LiveChanges {
       parent = commit.sha;
       return commit;
     });
+    await this.#materialize(
+      repo,
+      out,
+      new Map(out.map((c) => [c, [{ path: "src/index.ts", additions: c.additions, deletions: c.deletions }]])),
+    );
+    parent = out.at(-1)?.sha ?? base;
     for (const c of out) this.deps.ctx.store.world.add(c);
-    this.#setHead(repo, parent);
+    await this.#setHead(repo, parent);
     this.deps.ctx.store.touch(repo);
     await this.#emitPush(repo, base, out, input.pusher);
     return out;

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { GitRepos, type GitServeOptions, gitToken } from "../git/repos.js";
+import type { GitWorld } from "../git/world.js";
 import type { World } from "../world/index.js";
 import { Accounting } from "./accounting.js";
 import { handleAdmin } from "./admin.js";
@@ -44,6 +46,11 @@ export interface SimulatorOptions {
   now?: () => number;
   /** The web host used in `html_url`s (default https://github.com). */
   webUrl?: string;
+  /**
+   * Serve the repositories over Git's smart HTTP protocol (docs/simulator.md "Git"): `world` must
+   * then be `git.world.world` (`gitWorld(world)`: the API reports the real git shas).
+   */
+  git?: GitServeOptions & { world: GitWorld };
 }
 
 export interface Simulator {
@@ -60,6 +67,8 @@ export interface Simulator {
   tokens: TokenRegistry;
   webhooks: Webhooks;
   live: LiveChanges;
+  /** The Git server (null unless `git` was given): refuse a repository, build one, force-push. */
+  git: GitRepos | null;
   /** The world's current time: its header `now` moved forward by clock advances (epoch ms). */
   worldNow(): number;
   close(): Promise<void>;
@@ -93,7 +102,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const webhooks = new Webhooks(seed, { type: "organization", id: firstOrg?.id ?? 1 }, () => clock.now());
   for (const h of options.webhooks ?? []) webhooks.add(h);
   const ctx: RenderContext = { api: "", web: options.webUrl ?? "https://github.com", store };
-  const live = new LiveChanges({ ctx, webhooks, worldNow });
+  if (options.git && options.git.world.world !== options.world)
+    throw new Error("startSimulator: with git, world must be the git world's (gitWorld(w).world)");
+  const git = options.git ? new GitRepos(options.git.world, options.git) : null;
+  const live = new LiveChanges({ ctx, webhooks, worldNow, git });
   let requestCounter = 0;
 
   const sim: Simulator = {
@@ -109,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     tokens,
     webhooks,
     live,
+    git,
     worldNow,
     close: async () => {},
   };
@@ -147,6 +160,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         res.end(new URLSearchParams(result).toString());
       }
       return;
+    }
+    if (git && /\/(?:info\/refs|git-upload-pack|git-receive-pack)$/.test(url.pathname)) {
+      const t = gitToken(req.headers.authorization);
+      const gitAuth = t === null ? null : tokens.authenticate(`token ${t}`);
+      if (gitAuth?.ok) accounting.of(gitAuth.token).gitRequests++;
+      else accounting.of("(none)").rejected++;
+      if (await git.handle(req, res, url, gitAuth?.ok === true)) return;
     }
     const isGraphql = url.pathname === "/graphql" || url.pathname === "/api/graphql";
     const auth = tokens.authenticate(req.headers.authorization);
@@ -435,10 +455,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   sim.graphqlUrl = `${sim.url}/graphql`;
   sim.port = addr.port;
   ctx.api = sim.url;
-  sim.close = () =>
-    new Promise<void>((resolve) => {
+  sim.close = async () => {
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await git?.close();
+  };
   return sim;
 }

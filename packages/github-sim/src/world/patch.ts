@@ -93,10 +93,11 @@ type Line = [" " | "-" | "+", string];
  * The unified diff of one file of a pull request (`key`, e.g. "acme/api#12", makes the text
  * differ between pull requests), or null when GitHub would serve none. One hunk per kind of
  * change (re-indented lines, blank lines, code, the reformatted block), each with three lines of
- * context, or a single hunk without context for added and removed files.
+ * context, or a single hunk without context for added and removed files. `force` renders the
+ * diff GitHub would leave out (the simulator's git repositories hold every file's lines).
  */
-export function renderPatch(key: string, f: WorldFile): string | null {
-  if (!hasPatch(f)) return null;
+export function renderPatch(key: string, f: WorldFile, options: { force?: boolean } = {}): string | null {
+  if (!hasPatch(f) && options.force !== true) return null;
   const s = diffShape(f);
   const tok = createHash("sha1").update(`${key}:${f.path}`).digest("hex").slice(0, 6);
   const blocks: Line[][] = [];

@@ -419,6 +419,14 @@ export class World {
    * Commits reachable from `sha` (all parents), newest first by committer date then sha, like
    * `GET /repos/{o}/{r}/commits?sha=`. Lazily walks; stop iterating when a page is full.
    */
+  /** Every commit of a repository, in the order they were added (parents usually first). */
+  *commits(fullName: string): Generator<WorldCommit> {
+    const repo = this.reposByName.get(fullName);
+    if (!repo) return;
+    const slots = [...repo.commits.values()].sort((a, b) => a - b);
+    for (const s of slots) yield this.commitStore.get(s);
+  }
+
   *history(fullName: string, sha?: string): Generator<WorldCommit> {
     const repo = this.reposByName.get(fullName);
     if (!repo) return;
