@@ -415,6 +415,7 @@ describe("defaults", () => {
         channels: [{ type: "file", dir: "yardstick-reports/digests" }],
       },
       admins: [],
+      worker: { shutdownTimeoutSeconds: 30 },
       usage: { sources: [] },
     });
   });

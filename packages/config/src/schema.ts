@@ -430,6 +430,17 @@ export const Config = z
     digest: DigestSettings.prefault({}),
     /** Logins who may see named integrity-flag lists (everyone else sees counts). */
     admins: z.array(Login).default([]),
+    /** `yardstick worker`'s life cycle. */
+    worker: z
+      .strictObject({
+        /**
+         * On SIGTERM or SIGINT, how long running jobs may take to finish before the worker closes
+         * anyway (what is left is run again elsewhere by BullMQ's stalled-job recovery).
+         * `--shutdown-timeout` and YARDSTICK_SHUTDOWN_TIMEOUT override it.
+         */
+        shutdownTimeoutSeconds: wholeNumber(0, "30", 86_400).default(30),
+      })
+      .prefault({}),
     /** Imported AI usage (tokens, cost). */
     usage: z
       .strictObject({
