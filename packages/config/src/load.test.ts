@@ -416,6 +416,7 @@ describe("defaults", () => {
       },
       admins: [],
       worker: { shutdownTimeoutSeconds: 30 },
+      privacy: {},
       usage: { sources: [] },
     });
   });
