@@ -144,7 +144,7 @@ describe("yardstick person export", () => {
 });
 
 describe("yardstick person forget", () => {
-  it("erases the person's identities everywhere, keeps every figure, and is idempotent", async () => {
+  it("erases the person's identities everywhere, keeps every figure, is idempotent, and folds them back in after a sync brings them back", async () => {
     const p = await pickPerson();
     // Usage imported for them under their login: it must keep counting for the same (pseudonymous) person.
     await db.db.insert(usageRecords).values({
@@ -216,6 +216,19 @@ describe("yardstick person forget", () => {
     expect(again.stderr).toMatch(/forgotten before/);
     expect(again.stderr).toMatch(/rows changed: none/);
     expect(await everything(db.db, ["forgotten_people"])).toBe(settled);
+
+    // A later sync brings them back (GitHub still lists them as a member); forgetting again folds
+    // them into the same key, and the figures are the same again.
+    const resync = await inlineSync(db.db, sim, configFile.config, "person-resync");
+    expect(resync.failed).toEqual([]);
+    expect(wordIn(await everything(db.db, ["forgotten_people"]), p.login)).toBe(true);
+    const back = await cli(["person", "forget", p.login, "--yes"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout.trim()).toBe(pseudonym);
+    const afterResync = await everything(db.db, ["forgotten_people"]);
+    for (const value of [p.login, p.name, p.personId, ...p.emails])
+      expect(wordIn(afterResync, value), `"${value}" is still stored after the sync`).toBe(false);
+    expect(await figures()).toEqual(before);
   }, 300_000);
 });
 
