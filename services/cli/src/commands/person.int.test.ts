@@ -6,7 +6,16 @@ import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import type { Simulator } from "@yardstick/github-sim";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inlineSync, simulate, smallWorld, writeConfigFile } from "../resilience/harness.js";
+import {
+  CliProcess,
+  inlineSync,
+  obliteratePrefix,
+  REDIS_URL,
+  simulate,
+  smallWorld,
+  uniquePrefix,
+  writeConfigFile,
+} from "../resilience/harness.js";
 import { runCliProcess } from "../test-cli.js";
 
 /**
@@ -286,4 +295,38 @@ describe("yardstick privacy enforce", () => {
     const again = await cli(["privacy", "enforce"], short);
     expect(JSON.parse(again.stdout)).toMatchObject({ pullRequests: 0, commits: 0 });
   }, 300_000);
+
+  it("yardstick worker runs it daily when privacy.textRetentionDays is set (the first run at start)", async () => {
+    const short = join(dir, "retention.yaml");
+    // Text that came back (a PR GitHub reported as updated, stored again whole).
+    const [pr] = await db.db
+      .select({ repo: pullRequests.repo, number: pullRequests.number })
+      .from(pullRequests)
+      .limit(1);
+    if (pr === undefined) throw new Error("no pull request");
+    await db.db.execute(
+      sql`update pull_requests set body = 'Ask sven about this\nThis reverts commit 0123456789abcdef.' where repo = ${pr.repo} and number = ${pr.number}`,
+    );
+    const prefix = uniquePrefix();
+    const worker = new CliProcess(["worker", "--every", "0", "--rollups-every", "0", "--no-digest"], {
+      databaseUrl: db.url,
+      redisUrl: REDIS_URL,
+      simulatorUrl: sim.url,
+      configPath: short,
+      prefix,
+    });
+    try {
+      await worker.waitFor('"old text dropped"', 120_000);
+      const line = worker.output.split("\n").find((l) => l.includes('"old text dropped"')) ?? "";
+      expect(JSON.parse(line)).toMatchObject({ pullRequests: 1, commits: 0 });
+      const [stored] = await rowsOf<{ body: string }>(
+        db.db,
+        sql`select body from pull_requests where repo = ${pr.repo} and number = ${pr.number}`,
+      );
+      expect(stored?.body).toBe("This reverts commit 0123456789abcdef.");
+    } finally {
+      await worker.stop();
+      await obliteratePrefix(REDIS_URL, prefix);
+    }
+  }, 180_000);
 });

@@ -24,6 +24,9 @@ function wholeNumber(min: number): (value: string) => number {
   };
 }
 
+/** The daily `privacy.enforce` scheduler (one per installation: every worker upserts the same). */
+export const PRIVACY_SCHEDULER_ID = "privacy";
+
 /** One digest scheduler per installation: every worker declares the same one (an upsert). */
 export function digestSchedulerId(config: Config): string {
   return `digest-${digestOrgOf(config)}`;
@@ -185,6 +188,14 @@ is applied, else 503 with the failing checks (JSON).`,
             await runner.schedule("rollups", { every: options.rollupsEvery * 60_000 }, "rollups.recompute", {
               runId: "scheduled",
             });
+          }
+          // Raw text past privacy.textRetentionDays is dropped once a day (docs/privacy.md).
+          if (runtime.config.privacy.textRetentionDays !== undefined) {
+            await runner.schedule(PRIVACY_SCHEDULER_ID, { every: 24 * 3_600_000 }, "privacy.enforce", {
+              runId: "scheduled",
+            });
+          } else {
+            await runner.unschedule(PRIVACY_SCHEDULER_ID, "privacy.enforce");
           }
           // The weekly digest of the last complete week, on the configured cron in the org's zone.
           // `digest.channels: []` turns it off for every worker: the schedule is removed.
