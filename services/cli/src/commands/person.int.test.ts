@@ -241,6 +241,20 @@ describe("yardstick person forget", () => {
   }, 300_000);
 });
 
+/** A configuration file with a one-day retention (and a one-day sync window, which it may not be shorter than). */
+function retentionConfig(): string {
+  const path = join(dir, "retention.yaml");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      ...configFile.config,
+      thresholds: { ...configFile.config.thresholds, backfillDays: 1 },
+      privacy: { textRetentionDays: 1 },
+    }),
+  );
+  return path;
+}
+
 describe("yardstick privacy enforce", () => {
   it("drops old PR bodies and commit messages but the lines naming reverts, keeping verdicts, evidence and figures", async () => {
     const before = await figures();
@@ -263,15 +277,7 @@ describe("yardstick privacy enforce", () => {
     expect(refused.stderr).toMatch(/privacy\.textRetentionDays/);
 
     // A retention of one day (with a one-day window, as an installation past its backfill would have).
-    const short = join(dir, "retention.yaml");
-    writeFileSync(
-      short,
-      JSON.stringify({
-        ...configFile.config,
-        thresholds: { ...configFile.config.thresholds, backfillDays: 1 },
-        privacy: { textRetentionDays: 1 },
-      }),
-    );
+    const short = retentionConfig();
     const run = await cli(["privacy", "enforce"], short);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { pullRequests: number; commits: number };
@@ -297,7 +303,7 @@ describe("yardstick privacy enforce", () => {
   }, 300_000);
 
   it("yardstick worker runs it daily when privacy.textRetentionDays is set (the first run at start)", async () => {
-    const short = join(dir, "retention.yaml");
+    const short = retentionConfig();
     // Text that came back (a PR GitHub reported as updated, stored again whole).
     const [pr] = await db.db
       .select({ repo: pullRequests.repo, number: pullRequests.number })
