@@ -89,9 +89,19 @@ ensure_chromium() {
   fi
 }
 
+# promtool (Debian's prometheus package) checks and unit-tests infra/prometheus/alerts.yml.
+ensure_promtool() {
+  if command -v promtool >/dev/null; then
+    log "promtool is installed"
+  else
+    apt_install prometheus || log "could not install promtool: the alert rules' promtool checks will be skipped"
+  fi
+}
+
 ensure_postgres
 ensure_redis
 for arg in "$@"; do
   [ "$arg" = "--browser" ] && ensure_chromium
+  [ "$arg" = "--promtool" ] && ensure_promtool
 done
 log "ready: postgres://postgres@$PGHOST:$PGPORT/test redis://$REDIS_HOST:$REDIS_PORT"

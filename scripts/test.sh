@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 install_deps || { echo "dependency install failed"; echo "0 passed, 1 failed"; exit 1; }
-bash scripts/services.sh --browser || { echo "could not start PostgreSQL/Redis"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/services.sh --browser --promtool || { echo "could not start PostgreSQL/Redis"; echo "0 passed, 1 failed"; exit 1; }
 
 checks_passed=0
 checks_failed=0

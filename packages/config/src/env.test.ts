@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
-import { githubApiUrl, githubTokenRequired, parseEnv, resolveGitHubAuth } from "./env.js";
+import {
+  configuredAccounts,
+  githubApiUrl,
+  githubTokenRequired,
+  parseEnv,
+  resolveGitHubAuth,
+  resolveGitHubCredentials,
+} from "./env.js";
 
 function envProblems(source: Record<string, string>): InputError {
   try {
@@ -149,6 +156,104 @@ describe("GitHub credentials", () => {
     expect(error.code).toBe("config.github-auth-missing");
     expect(error.message).toContain("a GitHub token is required to read https://ghe.acme.internal/api/v3");
     expect(error.issues[0]).toMatchObject({ path: "GITHUB_TOKEN", message: expect.stringContaining("is not set") });
+  });
+
+  it("uses every credential given together: GITHUB_TOKEN, GITHUB_TOKENS, the App's installations", () => {
+    const env = parseEnv({
+      GITHUB_TOKEN: "ghp_main",
+      GITHUB_TOKENS: " ghp_two , acme:github_pat_three,globex : github_pat_four",
+      GITHUB_APP_ID: "42",
+      GITHUB_APP_PRIVATE_KEY: "key",
+      GITHUB_APP_INSTALLATION_ID: "acme:7, initech:8",
+    });
+    expect(resolveGitHubCredentials(env)).toEqual([
+      { auth: { kind: "token", token: "ghp_main" }, label: "GITHUB_TOKEN", orgs: null },
+      { auth: { kind: "token", token: "ghp_two" }, label: "GITHUB_TOKENS#1", orgs: null },
+      { auth: { kind: "token", token: "github_pat_three" }, label: "GITHUB_TOKENS#2 (acme)", orgs: ["acme"] },
+      { auth: { kind: "token", token: "github_pat_four" }, label: "GITHUB_TOKENS#3 (globex)", orgs: ["globex"] },
+      {
+        auth: { kind: "app", appId: 42, privateKey: "key", installationId: 7 },
+        label: "app 42 installation 7 (acme)",
+        orgs: ["acme"],
+      },
+      {
+        auth: { kind: "app", appId: 42, privateKey: "key", installationId: 8 },
+        label: "app 42 installation 8 (initech)",
+        orgs: ["initech"],
+      },
+    ]);
+    // The first is what a single-credential caller gets.
+    expect(resolveGitHubAuth(env)).toEqual({ kind: "token", token: "ghp_main" });
+    // One installation alone needs no organisation.
+    const single = parseEnv({ GITHUB_APP_ID: "42", GITHUB_APP_PRIVATE_KEY: "key", GITHUB_APP_INSTALLATION_ID: "7" });
+    expect(resolveGitHubCredentials(single).map((c) => c.orgs)).toEqual([null]);
+  });
+
+  it.each([
+    [{ GITHUB_TOKENS: "ghp_a,,ghp_b" }, "GITHUB_TOKENS", "entry 2 is empty"],
+    [
+      { GITHUB_TOKENS: "ghp_a,not an org:ghp_b" },
+      "GITHUB_TOKENS",
+      "entry 2 names an organisation that is not a GitHub login",
+    ],
+    [{ GITHUB_TOKENS: "ghp_a,acme:" }, "GITHUB_TOKENS", 'entry 2 has no single value after "acme:"'],
+    [{ GITHUB_TOKENS: "ghp_a,ghp_a" }, "GITHUB_TOKENS", "entry 2 is a token given before"],
+    [{ GITHUB_TOKEN: "ghp_a", GITHUB_TOKENS: "ghp_a" }, "GITHUB_TOKENS", "entry 1 is a token given before"],
+    [
+      { GITHUB_APP_ID: "1", GITHUB_APP_PRIVATE_KEY: "k", GITHUB_APP_INSTALLATION_ID: "7,8" },
+      "GITHUB_APP_INSTALLATION_ID",
+      "has several installations, but not every one names its organisation",
+    ],
+    [
+      { GITHUB_TOKEN: "ghp_a", GITHUB_APP_ID: "1", GITHUB_APP_PRIVATE_KEY: "k", GITHUB_APP_INSTALLATION_ID: "7" },
+      "GITHUB_APP_INSTALLATION_ID",
+      "is used together with tokens, but not every one names its organisation",
+    ],
+    [
+      { GITHUB_APP_ID: "1", GITHUB_APP_PRIVATE_KEY: "k", GITHUB_APP_INSTALLATION_ID: "acme:7,ACME:8" },
+      "GITHUB_APP_INSTALLATION_ID",
+      "names the organisation ACME twice",
+    ],
+    [
+      { GITHUB_APP_ID: "1", GITHUB_APP_PRIVATE_KEY: "k", GITHUB_APP_INSTALLATION_ID: "acme=7" },
+      "GITHUB_APP_INSTALLATION_ID",
+      "expected a numeric installation id, or ORG:ID entries separated by commas",
+    ],
+  ])("rejects %j at %s, saying how to fix it", (source, path, message) => {
+    const error = envProblems(source);
+    const issue = error.issues.find((i) => i.path === path);
+    expect(issue, error.message).toBeDefined();
+    expect(issue?.message).toContain(message);
+    // Never a token in the message.
+    expect(error.message).not.toMatch(/ghp_a|ghp_b/);
+    expect(JSON.stringify(error.issues)).not.toMatch(/ghp_a|ghp_b/);
+  });
+
+  it("requires a credential that may read each configured organisation", () => {
+    const env = parseEnv({ GITHUB_TOKENS: "acme:ghp_a,globex:ghp_b" });
+    expect(resolveGitHubCredentials(env, { organizations: ["acme", "Globex"] })).toHaveLength(2);
+    let caught: unknown;
+    try {
+      resolveGitHubCredentials(env, { organizations: ["acme", "initech"] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).message).toContain("no GitHub credential may read initech");
+    expect((caught as InputError).issues[0]).toMatchObject({
+      path: "GITHUB_TOKENS",
+      example: expect.stringContaining("GITHUB_TOKENS=initech:"),
+    });
+    // A token without ORG: may read any.
+    expect(
+      resolveGitHubCredentials(parseEnv({ GITHUB_TOKENS: "acme:ghp_a,ghp_b" }), { organizations: ["initech"] }),
+    ).toHaveLength(2);
+  });
+
+  it("counts the owners of extra repositories among the accounts to read", () => {
+    expect(
+      configuredAccounts({ organizations: [{ name: "acme" }], repositories: ["ACME/x", "partners/y", "partners/z"] }),
+    ).toEqual(["acme", "partners"]);
   });
 
   it("prefers GITHUB_API_URL over the file's apiUrl", () => {

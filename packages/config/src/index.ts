@@ -1,14 +1,17 @@
 export { cronError } from "./cron.js";
 export { loadRosterFile, loadTeamMapping, RosterFile, TeamMapping } from "./data-files.js";
 export {
+  configuredAccounts,
   DEFAULT_GITHUB_API_URL,
   Env,
   type GitHubAuth,
+  type GitHubCredentialSpec,
   githubApiUrl,
   githubTokenRequired,
   LogLevel,
   parseEnv,
   resolveGitHubAuth,
+  resolveGitHubCredentials,
 } from "./env.js";
 export { type EnvSource, type Substitution, substituteEnv } from "./env-refs.js";
 export { formatPath } from "./issues.js";

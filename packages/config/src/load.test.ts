@@ -215,7 +215,7 @@ describe("configuration mistakes: one per kind", () => {
       "bad cron: out of range",
       'digest:\n  schedule: "0 25 * * 1"\n',
       "digest.schedule",
-      "hour 25 is out of range 0-23",
+      'hour "25": Constraint error, got value 25 expected range 0-23',
       'schedule: "0 9 * * 1"',
     ],
     [

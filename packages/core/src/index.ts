@@ -1,3 +1,4 @@
+export * from "./credential-choice.js";
 export * from "./domain.js";
 export * from "./errors.js";
 export * from "./glob.js";

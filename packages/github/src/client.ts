@@ -48,6 +48,7 @@ export interface SharedRedis {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: "PX", ms: number): Promise<unknown>;
   hset(key: string, field: string, value: string): Promise<unknown>;
+  hgetall(key: string): Promise<Record<string, string>>;
   pexpire(key: string, ms: number): Promise<unknown>;
   duplicate(): unknown;
 }
@@ -71,7 +72,7 @@ export async function readRateBudget(
   redis: { hgetall(key: string): Promise<Record<string, string>> },
   auth: GitHubAuth,
 ): Promise<{ credential: string; resources: RateBudget[] }> {
-  const credential = authIdentity(auth);
+  const credential = credentialId(auth);
   const stored = await redis.hgetall(budgetKey(credential));
   const resources: RateBudget[] = [];
   for (const [resource, text] of Object.entries(stored).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -88,6 +89,16 @@ export async function readRateBudget(
 /** How long a budget seen is kept for the status route after the last response that showed it. */
 const BUDGET_KEPT_MS = 24 * 3_600_000;
 
+/**
+ * Told of every request the client sends and of the GraphQL points each query cost (the
+ * workers' Prometheus counters). `credential` is the hash the shared budget uses, never the secret.
+ */
+export interface GitHubObserver {
+  /** A request answered (`status`, 304 included) or not (`status` null: no answer). */
+  request(event: { credential: string; resource: string; status: number | null }): void;
+  graphqlPoints(event: { credential: string; cost: number }): void;
+}
+
 export interface GitHubClientOptions {
   /** REST base URL: https://api.github.com, https://ghes.example.com/api/v3, or the simulator's URL. */
   baseUrl?: string;
@@ -97,6 +108,8 @@ export interface GitHubClientOptions {
   throttle?: ThrottleOptions;
   /** Clock for rate-limit bookkeeping (ms). Default Date.now. */
   now?: () => number;
+  /** Counts requests and points (metrics); absent: not counted. */
+  observer?: GitHubObserver;
 }
 
 export interface GraphQLResult<T> {
@@ -136,7 +149,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function authIdentity(auth: GitHubAuth): string {
+/** A credential's stable id: a hash of the token or of the App installation, never the secret (`credential` in the status route). */
+export function credentialId(auth: GitHubAuth): string {
   const raw = auth.type === "token" ? `token:${auth.token}` : `app:${auth.appId}:${auth.installationId}`;
   return createHash("sha256").update(raw).digest("hex").slice(0, 16);
 }
@@ -236,8 +250,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const rateLimitRetries = t.rateLimitRetries ?? 3;
   const retries = t.retries ?? 3;
   const retryBaseMs = t.retryBaseMs ?? 1000;
-  const id = authIdentity(options.auth);
+  const id = credentialId(options.auth);
   const limits = new Map<string, { remaining: number; resetAtMs: number }>();
+  const observer = options.observer;
+  /** An observer's failure never fails a request. */
+  const observe = (event: Parameters<GitHubObserver["request"]>[0]) => {
+    try {
+      observer?.request(event);
+    } catch (err) {
+      logger.debug({ err }, "GitHub request observer failed");
+    }
+  };
 
   const redis = t.redis;
   const connection =
@@ -390,6 +413,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const started = performance.now();
       try {
         const response = await request(requestOptions);
+        observe({ credential: id, resource, status: response.status });
         record(url, response.headers);
         logger.debug(
           { method, path, status: response.status, ms: Math.round(performance.now() - started) },
@@ -399,6 +423,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       } catch (error) {
         const headers = (error as { response?: { headers?: Record<string, string | number | undefined> } }).response
           ?.headers;
+        const status = (error as { status?: unknown }).status;
+        observe({ credential: id, resource, status: typeof status === "number" && status > 0 ? status : null });
         record(url, headers);
         const translated = toGitHubError(error, now());
         const rawNetwork = isNetworkError(error) && (error as { status?: unknown }).status === undefined;
@@ -454,6 +480,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const rateLimit = parsed?.success ? parsed.data : null;
       if (rateLimit !== null) {
         limits.set("graphql", { remaining: rateLimit.remaining, resetAtMs: rateLimit.resetAt.getTime() });
+        try {
+          observer?.graphqlPoints({ credential: id, cost: rateLimit.cost });
+        } catch (err) {
+          logger.debug({ err }, "GitHub points observer failed");
+        }
       }
       return { data: body.data as T, rateLimit };
     },

@@ -1,9 +1,11 @@
 export {
   createGitHubClient,
+  credentialId,
   DEFAULT_BASE_URL,
   type GitHubAuth,
   type GitHubClient,
   type GitHubClientOptions,
+  type GitHubObserver,
   type GraphQLResult,
   graphqlUrlFor,
   type RateBudget,
@@ -92,6 +94,14 @@ export {
   type PullRequestDetails,
   withDetails,
 } from "./mappers.js";
+export {
+  accountOfRequest,
+  createGitHubPool,
+  type GitHubCredential,
+  type GitHubPool,
+  type GitHubPoolOptions,
+  type PoolMember,
+} from "./pool.js";
 export { checkGitHubAccess } from "./probe.js";
 export { queryCost } from "./queries/cost.js";
 export * from "./queries/index.js";

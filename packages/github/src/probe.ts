@@ -25,6 +25,16 @@ function connectionReason(error: unknown): string {
  * limiting answering 404) lets the sync go on: its jobs retry what is transient.
  */
 export async function checkGitHubAccess(client: GitHubClient): Promise<void> {
+  // Several credentials (a pool): each is checked, and a rejected one is named by its label.
+  const members = (client as { members?: readonly { label: string; client: GitHubClient }[] }).members;
+  if (members !== undefined) {
+    for (const member of members) await checkOne(member.client, member.label);
+    return;
+  }
+  await checkOne(client, null);
+}
+
+async function checkOne(client: GitHubClient, label: string | null): Promise<void> {
   try {
     await client.octokit.request("GET /rate_limit", { request: { retries: 0 } });
   } catch (error) {
@@ -40,8 +50,12 @@ export async function checkGitHubAccess(client: GitHubClient): Promise<void> {
       throw new AppError(
         "unavailable.github_credentials",
         error.status === 401
-          ? `GitHub at ${client.baseUrl} rejected the credentials (401): set GITHUB_TOKEN to a valid token, or the GITHUB_APP_* variables to an installed App`
-          : error.message,
+          ? label === null
+            ? `GitHub at ${client.baseUrl} rejected the credentials (401): set GITHUB_TOKEN to a valid token, or the GITHUB_APP_* variables to an installed App`
+            : `GitHub at ${client.baseUrl} rejected the credential ${label} (401): replace it with a valid token or installation, or remove it`
+          : label === null
+            ? error.message
+            : `${label}: ${error.message}`,
         { cause: error },
       );
     }

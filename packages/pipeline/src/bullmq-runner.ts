@@ -1,6 +1,6 @@
 import { AppError, InputError } from "@yardstick/core";
 import { type Logger, redactUrl } from "@yardstick/log";
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, QueueKeys, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   type Catalog,
@@ -13,6 +13,7 @@ import {
   parsePayload,
   retryAfterMs,
 } from "./job-spec.js";
+import { type JobOutcome, observeJob } from "./telemetry.js";
 
 export interface BullMqRunnerOptions<C extends Catalog, D> {
   catalog: C;
@@ -78,6 +79,15 @@ export function redisDbIndex(url: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * The Redis list holding a queue's waiting jobs (`<prefix>:<queue>:wait`): what an autoscaler
+ * reads (KEDA's Redis list scaler in infra/k8s). Prioritised jobs wait in a sorted set instead; the
+ * catalog gives none a priority.
+ */
+export function waitListKey(prefix: string, queue: string): string {
+  return new QueueKeys(prefix).toKey(queue, "wait");
 }
 
 /** Stalls (worker killed or lock lapsed mid-job) after which a job fails for good. */
@@ -286,10 +296,14 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       payload = parsePayload(this.options.catalog, job.name as JobName<C>, job.data);
     } catch (error) {
       // Retrying cannot fix a payload that fails its schema: fail it once, for good.
+      observeJob(job.queueName, job.name, "failed", 0);
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
     const processor = this.options.processors?.[job.name as JobName<C>];
     if (processor === undefined) throw new UnrecoverableError(`no processor for job "${job.name}"`);
+    const started = performance.now();
+    const observe = (outcome: JobOutcome) =>
+      observeJob(job.queueName, job.name, outcome, (performance.now() - started) / 1000);
     this.running++;
     try {
       await processor(
@@ -297,21 +311,26 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         { jobId: job.id ?? "", attempt: job.attemptsMade + 1, logger, enqueue: (n, p) => this.enqueue(n, p) },
         this.options.deps,
       );
+      observe("completed");
     } catch (thrown) {
       // Classified at the edge: database failures without values, bad data final (job-spec.ts).
       const error = classifyFailure(thrown);
       const wait = retryAfterMs(error);
       if (wait !== null && isRetryable(error)) {
         // GitHub said wait: pause this queue's work instead of burning attempts.
+        observe("rate_limited");
         logger.warn({ waitMs: wait }, "rate limited; pausing the queue");
         await worker.rateLimit(wait);
         throw Worker.RateLimitError();
       }
       if (!isRetryable(error)) {
+        observe("failed");
         // One line (the "failed" handler's) says it: final, with the code in the message.
         const code = error instanceof AppError ? `${error.code}: ` : "";
         throw new UnrecoverableError(`${code}${error instanceof Error ? error.message : String(error)}`);
       }
+      // BullMQ retries it while attempts remain (attemptsMade counts the failed ones before this).
+      observe(job.attemptsMade + 1 < (job.opts.attempts ?? 1) ? "retried" : "failed");
       throw error;
     } finally {
       this.running--;

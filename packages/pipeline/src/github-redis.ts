@@ -1,4 +1,12 @@
 import { type GitHubAuth, type RateBudget, readRateBudget } from "@yardstick/github";
+
+/** One credential's budgets as the workers last saw them, named by hash and label (never the secret). */
+export interface LabelledRateBudget {
+  credential: string;
+  label: string;
+  resources: RateBudget[];
+}
+
 import type { Logger } from "@yardstick/log";
 import { Redis } from "ioredis";
 
@@ -20,19 +28,25 @@ export function createGitHubRedis(redisUrl: string, logger: Logger): Redis {
 
 /**
  * What the status route shows of the GitHub budgets: what the workers last saw of each
- * configured credential, read from the Redis they share. A reader, not a sharer: a command fails
+ * configured credential (its hash and label, never the secret), read from the Redis they share. A reader, not a sharer: a command fails
  * within two seconds when Redis is away (the route then says the budget is unknown) instead of
  * being held.
  */
 export function githubBudgetReader(
   redisUrl: string,
-  credentials: readonly GitHubAuth[],
+  credentials: readonly { auth: GitHubAuth; label: string }[],
   logger: Logger,
-): { read: () => Promise<{ credential: string; resources: RateBudget[] }[]>; close: () => void } {
+): { read: () => Promise<LabelledRateBudget[]>; close: () => void } {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000 });
   redis.on("error", (err) => logger.warn({ err }, "redis (GitHub budget reader) connection error"));
   return {
-    read: async () => Promise.all(credentials.map((auth) => readRateBudget(redis, auth))),
+    read: async () =>
+      Promise.all(
+        credentials.map(async ({ auth, label }) => {
+          const { credential, resources } = await readRateBudget(redis, auth);
+          return { credential, label, resources };
+        }),
+      ),
     close: () => redis.disconnect(),
   };
 }

@@ -87,12 +87,15 @@ export async function checkReadiness(options: ReadinessOptions): Promise<Readine
 /**
  * A small HTTP listener for a process without an API (the worker): `GET /healthz` answers 200
  * while the process runs; `GET /readyz` answers 200 when `readiness` says ready, else 503, with
- * the checks as JSON. Nothing else (404).
+ * the checks as JSON; with `metrics`, `GET /metrics` answers Prometheus's text exposition.
+ * Nothing else (404).
  */
 export async function startHealthServer(options: {
   port: number;
   host: string;
   readiness: () => Promise<Readiness>;
+  /** The Prometheus exposition (`scrape` of telemetry.ts); absent: no `/metrics`. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
 }): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
@@ -113,7 +116,21 @@ export async function startHealthServer(options: {
       );
       return;
     }
-    send(404, { error: `no route ${path}: /healthz or /readyz` });
+    const metrics = options.metrics;
+    if (path === "/metrics" && metrics !== undefined) {
+      metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" });
+          res.end(body);
+        },
+        (err: unknown) => {
+          options.logger.warn({ err }, "metrics exposition failed");
+          send(500, { error: "metrics exposition failed" });
+        },
+      );
+      return;
+    }
+    send(404, { error: `no route ${path}: /healthz, /readyz${metrics === undefined ? "" : " or /metrics"}` });
   });
   // Probes are short: slow or idle connections do not pile up.
   server.headersTimeout = 5_000;

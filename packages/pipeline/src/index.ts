@@ -14,4 +14,5 @@ export { fullRollupBatch, notesOf, type RollupRun, rollupWeeks } from "./process
 export * from "./read-model.js";
 export { type KeptRollup, RollupMemory } from "./rollup-memory.js";
 export * from "./sync.js";
+export * from "./telemetry.js";
 export * from "./usage-import.js";

@@ -12,6 +12,7 @@ import {
   parsePayload,
   retryAfterMs,
 } from "./job-spec.js";
+import { type JobOutcome, observeJob } from "./telemetry.js";
 
 export interface InlineRunnerOptions<C extends Catalog, D> {
   catalog: C;
@@ -73,12 +74,16 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
       let rateLimitWaits = 0;
       for (let attempt = 1; ; attempt++) {
         const logger = this.options.logger.child({ queue: spec.queue, job: job.name, jobId: job.jobId, attempt });
+        const started = performance.now();
+        const observe = (outcome: JobOutcome) =>
+          observeJob(spec.queue, job.name, outcome, (performance.now() - started) / 1000);
         try {
           await processor(
             job.payload as never,
             { jobId: job.jobId, attempt, logger, enqueue: (n, p) => this.enqueue(n, p) },
             this.options.deps,
           );
+          observe("completed");
           summary.completed += 1;
           this.options.onJobDone?.({ name: job.name, jobId: job.jobId, ok: true });
           break;
@@ -89,6 +94,7 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
           const wait = retryAfterMs(error);
           if (wait !== null && isRetryable(error) && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
             // The source said wait: like BullMQ's rate limit, this does not use up an attempt.
+            observe("rate_limited");
             rateLimitWaits += 1;
             attempt -= 1;
             logger.warn({ waitMs: wait }, "rate limited; waiting");
@@ -96,6 +102,7 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
             continue;
           }
           if (!isRetryable(error) || attempt >= spec.options.attempts) {
+            observe("failed");
             logger.error(
               { err, code: error instanceof AppError ? error.code : null, retryable: isRetryable(error) },
               isRetryable(error)
@@ -106,6 +113,7 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
             this.options.onJobDone?.({ name: job.name, jobId: job.jobId, ok: false });
             break;
           }
+          observe("retried");
           const delay = Math.min(backoffDelay(spec, attempt), this.options.maxDelayMs ?? 60_000);
           logger.warn({ err, delayMs: delay }, "job failed, retrying");
           await sleep(delay);

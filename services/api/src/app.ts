@@ -4,9 +4,9 @@ import fastifyEtag from "@fastify/etag";
 import fastifySwagger from "@fastify/swagger";
 import type { Config } from "@yardstick/config";
 import { AppError, InputError, isoWeekOf } from "@yardstick/core";
-import type { Database } from "@yardstick/db";
+import type { Database, RollupStamp } from "@yardstick/db";
 import type { Logger } from "@yardstick/log";
-import type { Readiness } from "@yardstick/pipeline";
+import { metrics, type Readiness } from "@yardstick/pipeline";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -19,7 +19,8 @@ import { TokenCache, type Viewer } from "./auth.js";
 import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
 import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
-import { handleWebhook, type WebhookCounters, type WebhookDeps } from "./webhooks.js";
+import { isHandledEvent } from "./webhook-events.js";
+import { handleWebhook, type WebhookCounters, type WebhookDeps, type WebhookOutcome } from "./webhooks.js";
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -47,6 +48,10 @@ export interface ReadApiDeps {
   rateBudget?: () => Promise<CredentialBudget[]>;
   /** Memory kept for rendered `/metrics` answers (bytes; default 256 MiB; 0 keeps none). */
   metricsCacheBytes?: number;
+  /** How often to look for a new rollup run whose common `/metrics` answers to prepare (ms; default 10 s; 0: never). */
+  metricsPrepareEveryMs?: number;
+  /** Told when a rollup run's common `/metrics` answers are prepared (benchmarks, tests). */
+  onMetricsPrepared?: (event: { stamp: RollupStamp; answers: number; ms: number }) => void;
   /**
    * The demo only (`yardstick run` on a simulated organisation, on loopback): `GET /auth/demo`
    * signs the local user in as an administrator, no GitHub needed.
@@ -54,9 +59,11 @@ export interface ReadApiDeps {
   demoSignIn?: boolean;
 }
 
-/** One credential's budgets at GitHub, named by a hash (never the secret). */
+/** One credential's budgets at GitHub, named by a hash and a label (never the secret). */
 export interface CredentialBudget {
   credential: string;
+  /** How the configuration names it ("GITHUB_TOKENS#2 (acme)", "app 42 installation 7"). */
+  label: string;
   resources: { resource: string; remaining: number; limit: number | null; resetAt: string; seenAt: string }[];
 }
 
@@ -68,6 +75,8 @@ export interface ApiDeps {
   read?: ReadApiDeps;
   /** `GET /readyz`: whether this process can serve (database, Redis, migrations); absent: always ready. */
   readiness?: () => Promise<Readiness>;
+  /** The Prometheus exposition served at `GET /metrics` (`scrape` of @yardstick/pipeline); absent: not served. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** The dashboard's built bundle, served at `/`; absent: not served. */
   web?: DashboardOptions;
   /** Check every response against its schema (tests); default: serialise only. */
@@ -200,6 +209,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   if (deps.web !== undefined) await registerDashboard(app, deps.web);
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  // Prometheus (unauthenticated, like the probes; docs/operations.md): the read API's figures are
+  // under /api/v1/metrics, so the two never meet.
+  const exposition = deps.metrics;
+  if (exposition !== undefined) {
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+      const { contentType, body } = await exposition();
+      return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
+    });
+  }
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     const readiness = deps.readiness === undefined ? { ready: true, checks: [] } : await deps.readiness();
     return reply
@@ -222,10 +240,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
         return reply.code(401).send({ error: "bad or missing X-Hub-Signature-256: check the webhook secret" });
       }
     });
+    // Every delivery is counted once it is answered: by what the handler made of it, or, for one
+    // refused before it (signature header, size) or failed in it, by the status it got.
+    const outcomes = new WeakMap<FastifyRequest, WebhookOutcome>();
+    scope.addHook("onResponse", async (request, reply) => {
+      if (deps.webhooks === undefined || request.method !== "POST") return;
+      const given = request.headers["x-github-event"];
+      const event = typeof given === "string" && isHandledEvent(given) ? given : "other";
+      const status = reply.statusCode;
+      const outcome =
+        outcomes.get(request) ??
+        (status === 401 ? "bad_signature" : status === 413 ? "too_large" : status >= 500 ? "error" : "invalid");
+      metrics.webhookDeliveries.inc({ event, outcome });
+    });
     scope.post("/webhooks/github", { schema: { hide: true } }, async (request, reply) => {
       const hooks = deps.webhooks as WebhookDeps;
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const result = await handleWebhook({ headers: request.headers, body }, hooks);
+      outcomes.set(request, result.outcome);
       return reply.code(result.status).send(result.body);
     });
     scope.route({
@@ -290,6 +322,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
       webhookCounters: read.webhookCounters,
       rateBudget: read.rateBudget,
       ...(read.metricsCacheBytes === undefined ? {} : { metricsCacheBytes: read.metricsCacheBytes }),
+      ...(read.metricsPrepareEveryMs === undefined ? {} : { metricsPrepareEveryMs: read.metricsPrepareEveryMs }),
+      ...(read.onMetricsPrepared === undefined ? {} : { onMetricsPrepared: read.onMetricsPrepared }),
       githubWebUrl: read.githubWebUrl ?? githubWebUrl(read.config.github.apiUrl),
       weekOf: (day: string) => isoWeekOf(new Date(`${day}T12:00:00Z`), read.config.timeZone),
     });

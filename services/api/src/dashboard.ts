@@ -7,14 +7,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
  * The dashboard (services/web, built to static files) at the API's own origin: hashed files under
  * `/assets/` are cached for a year (their names change with their content), `index.html` is
  * revalidated every time, and any other GET a browser makes for a page (not `/api/`, `/auth/`,
- * `/webhooks/`, `/healthz`) gets `index.html`: the app's router reads the address.
+ * `/webhooks/`, `/healthz`, `/readyz`, `/metrics`) gets `index.html`: the app's router reads the address.
  */
 export interface DashboardOptions {
   /** The built bundle: a directory with index.html and assets/. */
   root: string;
 }
 
-const NOT_PAGES = /^\/(api|auth|webhooks|healthz)(\/|$|\?)/;
+const NOT_PAGES = /^\/(api|auth|webhooks|healthz|readyz|metrics)(\/|$|\?)/;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 // Scripts and styles only from this origin; recharts sets inline style attributes.
 const CSP =

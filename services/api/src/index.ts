@@ -2,6 +2,7 @@ export * from "./app.js";
 export * from "./auth.js";
 export * from "./dashboard.js";
 export * from "./delivery-store.js";
+export * from "./metrics-answers.js";
 export * from "./oauth.js";
 export * from "./read-routes.js";
 export * from "./server.js";

@@ -15,10 +15,11 @@ import {
   listRollupRows,
   type RollupChangeDetail,
   type RollupDeploymentRow,
+  type RollupStamp,
   readRollupState,
 } from "@yardstick/db";
 import { figuresFor, type WeekFigures } from "@yardstick/metrics";
-import { freshnessOf, NotRolledUpError, readCoverage, readStoredMetricsJson } from "@yardstick/pipeline";
+import { freshnessOf, NotRolledUpError, readCoverage } from "@yardstick/pipeline";
 import { projectAdoption, trendOf } from "@yardstick/report";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -26,7 +27,7 @@ import { z } from "zod";
 import type { CredentialBudget, QueueDepth } from "./app.js";
 import { sendProblem } from "./app.js";
 import type { Viewer } from "./auth.js";
-import { JsonCache } from "./json-cache.js";
+import { MetricsAnswers } from "./metrics-answers.js";
 import {
   AdoptionQuery,
   AdoptionResponse,
@@ -57,12 +58,19 @@ export interface ReadRouteDeps {
   weekOf: (day: string) => string;
   /** Budget of the `/metrics` answers kept in memory (default {@link DEFAULT_METRICS_CACHE_BYTES}; 0 keeps none). */
   metricsCacheBytes?: number;
+  /** How often to look for a new rollup run whose common answers to prepare (ms; 0: never ahead of readers). */
+  metricsPrepareEveryMs?: number;
+  /** Told when a rollup run's common `/metrics` answers are prepared. */
+  onMetricsPrepared?: (event: { stamp: RollupStamp; answers: number; ms: number }) => void;
 }
 
 type MetricsOutputBody = z.infer<typeof MetricsOutput>;
 
 /** 256 MiB: room for a few years of every team's figures at the 5,000-engineer size. */
 export const DEFAULT_METRICS_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** Look for a new rollup run every 10 s: a worker's rollups reach readers prepared within seconds. */
+export const DEFAULT_METRICS_PREPARE_EVERY_MS = 10_000;
 
 const errors = { 400: Problem, 401: Problem, 404: Problem };
 const BASE = "/api/v1";
@@ -204,7 +212,16 @@ async function openGroupWeek(
 // biome-ignore lint/suspicious/noExplicitAny: any Fastify instance (its logger type varies).
 export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, deps: ReadRouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const metricsCache = new JsonCache(deps.metricsCacheBytes ?? DEFAULT_METRICS_CACHE_BYTES);
+  const metricsAnswers = new MetricsAnswers({
+    db: deps.db,
+    config: deps.config,
+    cacheBytes: deps.metricsCacheBytes ?? DEFAULT_METRICS_CACHE_BYTES,
+    prepareEveryMs: deps.metricsPrepareEveryMs ?? DEFAULT_METRICS_PREPARE_EVERY_MS,
+    ...(deps.onMetricsPrepared === undefined ? {} : { onPrepared: deps.onMetricsPrepared }),
+    onError: (error, ask) => app.log.warn({ err: error, ask }, "preparing a /metrics answer failed"),
+  });
+  app.addHook("onReady", async () => metricsAnswers.start());
+  app.addHook("onClose", async () => metricsAnswers.stop());
   const freshness = async () => {
     const state = await readRollupState(deps.db);
     if (state === null) throw new NotRolledUpError("", "", null);
@@ -260,52 +277,20 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       const q = request.query;
       const { from, to } = dayRange(deps, q.from, q.to);
       const admin = request.viewer?.role === "admin";
-      // One state per answer: the cache key, the ETag and the figures all come from it. A new
-      // rollup run changes the key, so a kept answer is never served stale.
-      const state = await readRollupState(deps.db);
-      const key =
-        state === null
-          ? null
-          : JSON.stringify([
-              state.lastRunAt.toISOString(),
-              state.computedNow.toISOString(),
-              state.watermark.toISOString(),
-              state.fingerprint,
-              from,
-              to,
-              q.group ?? null,
-              q.name ?? null,
-              admin,
-            ]);
-      let body = key === null ? undefined : metricsCache.get(key);
-      if (body === undefined) {
-        // The figures' stored JSON text spliced, not parsed and serialised again (a year of every
-        // team is tens of megabytes); the same document as `yardstick metrics --format json`.
-        const { json } = await readStoredMetricsJson(
-          { db: deps.db, config: deps.config },
-          {
-            from,
-            to,
-            state,
-            ...(q.group === undefined ? {} : { kinds: [q.group] }),
-            ...(q.name === undefined ? {} : { name: q.name }),
-            viewerIsAdmin: admin,
-          },
-        );
-        body = Buffer.from(json);
-        if (key !== null) metricsCache.set(key, body);
-      }
-      // Reached with a state: without one, the read above answered 404 (not rolled up).
-      const fresh = freshnessOf(state as NonNullable<typeof state>);
-      reply.header(
-        "etag",
-        `W/"${createHash("sha256")
-          .update(key ?? "")
-          .digest("base64url")
-          .slice(0, 27)}"`,
-      );
-      reply.header("last-modified", new Date(fresh.lastRunAt).toUTCString());
-      reply.header("x-yardstick-computed-at", fresh.computedAt);
+      // Kept or prepared when this rollup run's answer was read before; read from the rollups once
+      // otherwise. The key names the rollup run read, so a kept answer is never served stale.
+      const { body, stamp, key, kept } = await metricsAnswers.answer({
+        from,
+        to,
+        ...(q.group === undefined ? {} : { group: q.group }),
+        ...(q.name === undefined ? {} : { name: q.name }),
+        admin,
+      });
+      reply.header("etag", `W/"${createHash("sha256").update(key).digest("base64url").slice(0, 27)}"`);
+      reply.header("last-modified", stamp.lastRunAt.toUTCString());
+      reply.header("x-yardstick-computed-at", stamp.computedNow.toISOString());
+      // Whether the answer was kept (prepared after the rollup run, or asked before) or read now.
+      reply.header("x-cache", kept ? "hit" : "miss");
       // Bytes are sent as they are (Fastify serialises only objects).
       reply.type("application/json; charset=utf-8");
       return reply.send(body as unknown as MetricsOutputBody);

@@ -221,6 +221,11 @@ export const StatusResponse = z.object({
     .array(
       z.object({
         credential: z.string().describe("a hash naming the token or App installation (never the secret)"),
+        label: z
+          .string()
+          .describe(
+            'how the configuration names the credential: "GITHUB_TOKEN", "GITHUB_TOKENS#2 (acme)", "app 42 installation 7 (acme)"',
+          ),
         resources: z.array(
           z.object({
             resource: z.string().describe('"core" (REST), "graphql", ...'),

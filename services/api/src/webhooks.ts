@@ -49,7 +49,20 @@ export interface WebhookRequest {
 export interface WebhookResponse {
   status: number;
   body: Record<string, unknown>;
+  /** What became of the delivery (`yardstick_webhook_deliveries_total`'s outcome label). */
+  outcome: WebhookOutcome;
 }
+
+/** The outcomes of a delivery, as counted in `yardstick_webhook_deliveries_total`. */
+export type WebhookOutcome =
+  | "accepted"
+  | "duplicate"
+  | "ignored"
+  | "out_of_scope"
+  | "bad_signature"
+  | "invalid"
+  | "too_large"
+  | "error";
 
 function header(headers: WebhookRequest["headers"], name: string): string | undefined {
   const value = headers[name];
@@ -63,25 +76,34 @@ function header(headers: WebhookRequest["headers"], name: string): string | unde
  */
 export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   if (!verifyWebhookSignature(deps.secret, request.body, header(request.headers, "x-hub-signature-256"))) {
-    return { status: 401, body: { error: "bad or missing X-Hub-Signature-256: check the webhook secret" } };
+    return {
+      status: 401,
+      body: { error: "bad or missing X-Hub-Signature-256: check the webhook secret" },
+      outcome: "bad_signature",
+    };
   }
   const event = header(request.headers, "x-github-event");
   const deliveryId = header(request.headers, "x-github-delivery");
-  if (event === undefined || event === "") return { status: 400, body: { error: "missing X-GitHub-Event header" } };
+  if (event === undefined || event === "")
+    return { status: 400, body: { error: "missing X-GitHub-Event header" }, outcome: "invalid" };
   if (deliveryId === undefined || !/^[A-Za-z0-9-]{1,100}$/.test(deliveryId)) {
-    return { status: 400, body: { error: "missing or malformed X-GitHub-Delivery header (a GUID)" } };
+    return {
+      status: 400,
+      body: { error: "missing or malformed X-GitHub-Delivery header (a GUID)" },
+      outcome: "invalid",
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(request.body.toString("utf8"));
   } catch (error) {
-    return { status: 400, body: { error: `body is not JSON: ${(error as Error).message}` } };
+    return { status: 400, body: { error: `body is not JSON: ${(error as Error).message}` }, outcome: "invalid" };
   }
-  if (!isHandledEvent(event)) return { status: 202, body: { ignored: event } };
+  if (!isHandledEvent(event)) return { status: 202, body: { ignored: event }, outcome: "ignored" };
   const parsed = WebhookPayloads[event].safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
-    return { status: 400, body: { error: `invalid ${event} payload`, issues } };
+    return { status: 400, body: { error: `invalid ${event} payload`, issues }, outcome: "invalid" };
   }
   const log = deps.logger.child({ deliveryId, event });
   // The payload's schema validated the repository's name (RepoFullName) before anything reads it.
@@ -89,16 +111,16 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   if (repo !== undefined && deps.inScope !== undefined && !deps.inScope(repo)) {
     if (deps.counters !== undefined) deps.counters.outOfScope += 1;
     log.info({ repo }, "webhook ignored: repository outside the configured scope");
-    return { status: 202, body: { ignored: "repository outside the configured scope" } };
+    return { status: 202, body: { ignored: "repository outside the configured scope" }, outcome: "out_of_scope" };
   }
   const state = await deps.deliveries.begin({ id: deliveryId, event, receivedAt: deps.now() });
   if (state === "done") {
     log.info("duplicate delivery ignored");
-    return { status: 200, body: { duplicate: true } };
+    return { status: 200, body: { duplicate: true }, outcome: "duplicate" };
   }
   const requests = jobsForEvent(event, parsed.data, `webhook-${deliveryId}`, { incidentLabel: deps.incidentLabel });
   for (const r of requests) await deps.enqueue(r);
   await deps.deliveries.complete(deliveryId);
   log.info({ jobs: requests.map((r) => r.name) }, "webhook accepted");
-  return { status: 202, body: { enqueued: requests.map((r) => r.name) } };
+  return { status: 202, body: { enqueued: requests.map((r) => r.name) }, outcome: "accepted" };
 }

@@ -1,7 +1,23 @@
-import { type Config, type Env, githubApiUrl, loadConfig, parseEnv, resolveGitHubAuth } from "@yardstick/config";
+import {
+  type Config,
+  configuredAccounts,
+  type Env,
+  githubApiUrl,
+  loadConfig,
+  parseEnv,
+  resolveGitHubCredentials,
+} from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import { type DatabaseHandle, DEFAULT_DATABASE_URL, migrateDatabase, openDatabase } from "@yardstick/db";
-import { createGitHubClient, type GitHubAuth, type GitHubClient, type ThrottleOptions } from "@yardstick/github";
+import {
+  createGitHubClient,
+  createGitHubPool,
+  type GitHubAuth,
+  type GitHubClient,
+  type GitHubCredential,
+  type GitHubObserver,
+  type ThrottleOptions,
+} from "@yardstick/github";
 import { createLogger, type Logger } from "@yardstick/log";
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -71,27 +87,56 @@ export function githubThrottleFromEnv(source: EnvSource = process.env): Throttle
   return { graphqlMinTimeMs: value };
 }
 
-/** A GitHub client for the configured API (GitHub, GHES or the simulator), with the environment's credentials. */
-/** The configured GitHub credential (token or App installation), as the client takes it. Throws when none is set. */
-export function githubAuthFor(runtime: Pick<Runtime, "config" | "env">, demoToken?: string): GitHubAuth {
+/**
+ * The configured GitHub credentials (tokens, App installations), as the client takes them, each
+ * with its label and the organisations it may read; every configured organisation must be
+ * readable by one of them. Throws when none is set.
+ */
+export function githubCredentialsFor(runtime: Pick<Runtime, "config" | "env">, demoToken?: string): GitHubCredential[] {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
-  const auth = resolveGitHubAuth(runtime.env, { apiUrl, ...(demoToken === undefined ? {} : { demoToken }) });
-  return auth.kind === "token"
-    ? { type: "token", token: auth.token }
-    : { type: "app", appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId };
+  const specs = resolveGitHubCredentials(runtime.env, {
+    apiUrl,
+    organizations: configuredAccounts(runtime.config.github),
+    ...(demoToken === undefined ? {} : { demoToken }),
+  });
+  return specs.map(({ auth, label, orgs }) => ({
+    auth:
+      auth.kind === "token"
+        ? { type: "token", token: auth.token }
+        : { type: "app", appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+    label,
+    orgs,
+  }));
 }
 
+/** The first configured GitHub credential (token or App installation), as the client takes it. Throws when none is set. */
+export function githubAuthFor(runtime: Pick<Runtime, "config" | "env">, demoToken?: string): GitHubAuth {
+  return (githubCredentialsFor(runtime, demoToken)[0] as GitHubCredential).auth;
+}
+
+/**
+ * A GitHub client for the configured API (GitHub, GHES or the simulator) with the environment's
+ * credentials: one credential's client, or, with several, a pool that spreads the requests over
+ * them and goes on with the others when one runs dry (`createGitHubPool`).
+ */
 export function githubClientFor(
   runtime: Pick<Runtime, "config" | "env" | "logger">,
   demoToken?: string,
-  options: { redis?: ThrottleOptions["redis"] } = {},
+  options: { redis?: ThrottleOptions["redis"]; throttle?: ThrottleOptions; observer?: GitHubObserver } = {},
 ): GitHubClient {
   const apiUrl = githubApiUrl(runtime.env, runtime.config.github.apiUrl);
-  return createGitHubClient({
-    baseUrl: apiUrl,
-    auth: githubAuthFor(runtime, demoToken),
-    logger: runtime.logger.child({ component: "github" }),
-    // With Redis (the worker), every process shares each token's budget and pauses.
-    throttle: { ...githubThrottleFromEnv(), ...(options.redis === undefined ? {} : { redis: options.redis }) },
-  });
+  const credentials = githubCredentialsFor(runtime, demoToken);
+  // With Redis (the worker), every process shares each credential's budget and pauses.
+  const throttle = {
+    ...githubThrottleFromEnv(),
+    ...options.throttle,
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+  };
+  const logger = runtime.logger.child({ component: "github" });
+  const observer = options.observer === undefined ? {} : { observer: options.observer };
+  if (credentials.length === 1) {
+    const auth = (credentials[0] as GitHubCredential).auth;
+    return createGitHubClient({ baseUrl: apiUrl, auth, logger, throttle, ...observer });
+  }
+  return createGitHubPool({ baseUrl: apiUrl, credentials, logger, throttle, ...observer });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, lte, min, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, inArray, isNotNull, lte, min, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
@@ -316,6 +316,15 @@ export async function getDeploymentDetails(db: Database, deploymentId: string): 
 
 export async function readRollupState(db: Database): Promise<RollupStateRow | null> {
   const [row] = await db.select().from(rollupState).where(eq(rollupState.id, STATE_ID));
+  return row ?? null;
+}
+
+/** The rollup state without its notes: what names a rollup run (keys of kept answers), one small row. */
+export type RollupStamp = Omit<RollupStateRow, "notes">;
+
+export async function readRollupStamp(db: Database): Promise<RollupStamp | null> {
+  const { notes: _notes, ...columns } = getTableColumns(rollupState);
+  const [row] = await db.select(columns).from(rollupState).where(eq(rollupState.id, STATE_ID));
   return row ?? null;
 }
 

@@ -16,6 +16,7 @@ import { readCoverage } from "../coverage.js";
 import type { RollupDeps } from "../deps.js";
 import { metricsConfigOf } from "../metrics-input.js";
 import { readMetrics } from "../read-model.js";
+import { metrics } from "../telemetry.js";
 import { contentHashOf, type DigestSender, type RenderedDigest, senderFor } from "./channels.js";
 
 /** The organisation the digest is about: the metrics' organisation group. */
@@ -148,6 +149,7 @@ export async function deliverDigest(
       outcomes.push({ channel: sender.key, type: sender.type, outcome: "failed", error: message, retryable });
     }
   }
+  for (const o of outcomes) metrics.digestDeliveries.inc({ channel: o.type, outcome: o.outcome.replace("-", "_") });
   if (outcomes.some((o) => o.outcome === "failed" || o.outcome === "busy")) {
     throw new DigestDeliveryError(rendered.week, outcomes);
   }

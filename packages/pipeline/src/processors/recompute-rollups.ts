@@ -52,6 +52,7 @@ import {
   trackedRepos,
   writeRollupCursor,
 } from "../rollups.js";
+import { metrics } from "../telemetry.js";
 
 /**
  * Stores the weekly figures of the given weeks for every group (one row per group and week, the
@@ -71,7 +72,20 @@ export async function recomputeRollups(
   context: JobContext<Jobs>,
   deps: RollupDeps,
 ): Promise<void> {
-  const { notes: _notes, ...run } = await rollupWeeks(deps, payload.weeks ?? syncWeeks(deps));
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  let result: RollupRun;
+  try {
+    result = await rollupWeeks(deps, payload.weeks ?? syncWeeks(deps));
+  } catch (error) {
+    // The mode is known only once the run has chosen it; a failed run is counted under "unknown".
+    metrics.rollupDuration.observe({ mode: "unknown", outcome: "error" }, seconds());
+    throw error;
+  }
+  const { notes: _notes, ...run } = result;
+  metrics.rollupDuration.observe({ mode: run.mode, outcome: "ok" }, seconds());
+  metrics.rollupRows.inc({ mode: run.mode }, run.rows);
+  metrics.rollupLastSuccess.set(Date.now() / 1000);
   context.logger.info(run, "rollups recomputed");
 }
 

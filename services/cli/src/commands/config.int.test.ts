@@ -106,6 +106,26 @@ describe("yardstick config check / print (real process)", () => {
     expect(result.stderr).toContain("REDIS_URL (environment): expected a redis:// or rediss:// URL");
   });
 
+  it("checks several credentials: their labels, never a token, and an organisation none may read", async () => {
+    const ok = await run(["config", "check", example], {
+      env: { ...secrets, GITHUB_TOKENS: "acme:ghp_first_secret, ghp_second_secret" },
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("2 credentials used together: GITHUB_TOKENS#1 (acme), GITHUB_TOKENS#2");
+    expect(ok.stdout).not.toContain("warning:");
+    const unread = await run(["config", "check", example], {
+      env: { ...secrets, GITHUB_TOKENS: "acme:ghp_first_secret" },
+    });
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toContain("no GitHub credential may read partners-acme");
+    expect(unread.stderr).toContain("GITHUB_TOKENS (environment)");
+    expect(unread.stderr).toContain("GITHUB_TOKENS=partners-acme:");
+    const empty = await run(["config", "check", example], { env: { ...secrets, GITHUB_TOKENS: "ghp_first_secret,," } });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("GITHUB_TOKENS (environment): entry 2 is empty");
+    for (const r of [ok, unread, empty]) expect(`${r.stdout}${r.stderr}`).not.toContain("_secret");
+  });
+
   it("with no file anywhere, checks and prints the defaults (zero-setup)", async () => {
     const empty = await mkdtemp(join(dir, "empty-"));
     const check = await run(["config", "check"], { cwd: empty });

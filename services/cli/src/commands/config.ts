@@ -1,11 +1,13 @@
 import {
   type Config,
+  configuredAccounts,
   type DeploymentDetection,
   type LoadedConfig,
   loadConfig,
   PLACEHOLDER_ORG,
   parseEnv,
   redactConfig,
+  resolveGitHubCredentials,
 } from "@yardstick/config";
 import { InputError, type InputIssue } from "@yardstick/core";
 import type { Command } from "commander";
@@ -42,6 +44,19 @@ export async function checkConfiguration(file: string | undefined, cwd: string, 
       issues.push(...fresh);
     }
   }
+  if (issues.length === 0 && loaded !== undefined) {
+    // Several credentials: every configured organisation needs one that may read it.
+    try {
+      const parsed = parseEnv(env);
+      if (hasGitHubCredentials(env)) {
+        resolveGitHubCredentials(parsed, { organizations: configuredAccounts(loaded.config.github) });
+      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      subject = error.message;
+      issues.push(...error.issues.map((issue) => ({ ...issue, path: `${issue.path} (environment)` })));
+    }
+  }
   if (issues.length > 0 || loaded === undefined) throw new InputError("config.invalid", subject, issues);
   return loaded;
 }
@@ -64,16 +79,28 @@ function describeDeployment(deployment: DeploymentDetection): string {
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+function hasGitHubCredentials(env: EnvSource): boolean {
+  const set = (name: string) => (env[name] ?? "").trim() !== "";
+  return set("GITHUB_TOKEN") || set("GITHUB_TOKENS") || set("GITHUB_APP_ID");
+}
+
+/** The credentials by label ("GITHUB_TOKEN, GITHUB_TOKENS#1 (acme)"), never a secret. */
+function credentialSummary(env: EnvSource): string {
+  try {
+    const labels = resolveGitHubCredentials(parseEnv(env)).map((c) => c.label);
+    return labels.length === 1
+      ? (labels[0] as string)
+      : `${labels.length} credentials used together: ${labels.join(", ")}`;
+  } catch {
+    return "GitHub credentials (incomplete)";
+  }
+}
+
 /** A few lines saying what the configuration resolved to. */
 export function summarizeConfig(config: Config, env: EnvSource): string[] {
   const { github, thresholds, digest } = config;
   const orgs = github.organizations.map((o) => o.name);
-  const auth =
-    env.GITHUB_TOKEN !== undefined && env.GITHUB_TOKEN !== ""
-      ? "GITHUB_TOKEN"
-      : env.GITHUB_APP_ID !== undefined && env.GITHUB_APP_ID !== ""
-        ? "GitHub App"
-        : "no credentials set (GITHUB_TOKEN)";
+  const auth = hasGitHubCredentials(env) ? credentialSummary(env) : "no credentials set (GITHUB_TOKEN)";
   return [
     `  github:      ${orgs.length === 0 ? "no organisations" : `${plural(orgs.length, "organisation")} (${orgs.join(", ")})`}, ${plural(github.repositories.length, "extra repository").replace("repositorys", "repositories")}; ${github.apiUrl}; ${auth}`,
     `  changes:     merged into ${config.trackedBranch === "default" ? "the default branch" : config.trackedBranch}${config.directPushes ? ", plus direct pushes" : ""}`,
@@ -98,10 +125,9 @@ export function configWarnings(config: Config, env: EnvSource): string[] {
       `warning: github.organizations names "${PLACEHOLDER_ORG}", the placeholder \`yardstick init\` writes: set it to your GitHub organisation`,
     );
   }
-  const set = (name: string) => env[name] !== undefined && env[name] !== "";
-  if (!set("GITHUB_TOKEN") && !set("GITHUB_APP_ID")) {
+  if (!hasGitHubCredentials(env)) {
     out.push(
-      "warning: no GitHub credentials: set GITHUB_TOKEN (a fine-grained token with read-only access, README) or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID; without them `yardstick run` runs the simulated demo",
+      "warning: no GitHub credentials: set GITHUB_TOKEN (a fine-grained token with read-only access, README), GITHUB_TOKENS (several, comma-separated) or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID; without them `yardstick run` runs the simulated demo",
     );
   }
   return out;

@@ -96,7 +96,7 @@ export function registerRun(program: Command): void {
     .addHelpText(
       "after",
       `
-With GITHUB_TOKEN (or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY[_PATH], GITHUB_APP_INSTALLATION_ID) and
+With GITHUB_TOKEN or GITHUB_TOKENS (or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY[_PATH], GITHUB_APP_INSTALLATION_ID) and
 a configuration file (\`yardstick init\` writes one): syncs the configured organisations into
 DATABASE_URL (embedded PGlite by default; PostgreSQL with a postgres:// URL), through BullMQ
 workers when REDIS_URL is set, then computes the figures. Otherwise, or with --demo: needs
@@ -114,7 +114,8 @@ dependency unavailable.`,
     .action(async (options: RunOptions) => {
       const started = Date.now();
       const env = parseEnv(process.env);
-      const hasCredentials = env.GITHUB_TOKEN !== undefined || env.GITHUB_APP_ID !== undefined;
+      const hasCredentials =
+        env.GITHUB_TOKEN !== undefined || env.GITHUB_TOKENS !== undefined || env.GITHUB_APP_ID !== undefined;
       if (options.demo === true || !hasCredentials) {
         // Serving is the default at a terminal; piped or scripted (CI, scripts/run.sh), the run ends.
         const serve = options.serve ?? process.stdout.isTTY === true;

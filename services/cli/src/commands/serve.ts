@@ -11,18 +11,22 @@ import {
   type WebhookDeps,
 } from "@yardstick/api";
 import { githubApiUrl, isRepositorySelected } from "@yardstick/config";
-import type { GitHubAuth } from "@yardstick/github";
+import { listRepositorySync } from "@yardstick/db";
+import type { GitHubCredential } from "@yardstick/github";
 import {
   BullMqRunner,
   checkReadiness,
   createPipelineDeps,
   githubBudgetReader,
+  githubObserver,
   InlineRunner,
   jobs,
   processors,
+  scrape,
+  serveTelemetry,
 } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
-import { githubAuthFor, githubClientFor, openRuntime, type Runtime } from "../runtime.js";
+import { githubClientFor, githubCredentialsFor, openRuntime, type Runtime } from "../runtime.js";
 import { dashboardLine, WEB_DIST } from "../web-bundle.js";
 
 interface ServeOptions {
@@ -71,7 +75,7 @@ export function registerServe(program: Command): void {
   program
     .command("serve")
     .description(
-      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive) and GET /readyz (database, Redis when REDIS_URL is set, migrations).",
+      "Serve the dashboard at / and the API: the read API under /api/v1 (bearer tokens; OpenAPI at /api/v1/openapi.json), POST /webhooks/github (verified, validated, de-duplicated, enqueued), GET /healthz (alive), GET /readyz (database, Redis when REDIS_URL is set, migrations) and GET /metrics (Prometheus).",
     )
     .addOption(new Option("--port <port>", "port").default(8080).argParser((v) => Number.parseInt(v, 10)))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
@@ -110,7 +114,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
               ? null
               : createPipelineDeps({
                   db: runtime.database.db,
-                  github: githubClientFor(runtime),
+                  github: githubClientFor(runtime, undefined, { observer: githubObserver }),
                   config: runtime.config,
                 }),
           logger: runtime.logger,
@@ -128,7 +132,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       } else if (secret !== undefined) {
         const deps = createPipelineDeps({
           db: runtime.database.db,
-          github: githubClientFor(runtime),
+          github: githubClientFor(runtime, undefined, { observer: githubObserver }),
           config: runtime.config,
         });
         const runner = new InlineRunner({ catalog: jobs, processors, deps, logger: runtime.logger });
@@ -147,12 +151,20 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
       // The GitHub budgets the workers last saw (shared through Redis), for the status route.
       let rateBudget: (() => Promise<CredentialBudget[]>) | undefined;
       let closeBudget = () => {};
-      const credential = configuredAuth(runtime);
-      if (runtime.env.REDIS_URL !== undefined && credential !== undefined) {
-        const reader = githubBudgetReader(runtime.env.REDIS_URL, [credential], runtime.logger);
+      const credentials = configuredCredentials(runtime);
+      if (runtime.env.REDIS_URL !== undefined && credentials.length > 0) {
+        const reader = githubBudgetReader(runtime.env.REDIS_URL, credentials, runtime.logger);
         rateBudget = reader.read;
         closeBudget = reader.close;
       }
+      // Prometheus at GET /metrics: this process's counters (webhooks; inline jobs without Redis) and
+      // the installation's state read at scrape time (queues and budgets with Redis, sync lag).
+      serveTelemetry({
+        ...(queues === undefined ? {} : { queues }),
+        ...(rateBudget === undefined ? {} : { budgets: rateBudget }),
+        syncs: () => listRepositorySync(runtime.database.db),
+        logger: runtime.logger,
+      });
       if (webhooks === undefined) {
         runtime.logger.warn(
           "GITHUB_WEBHOOK_SECRET is not set: POST /webhooks/github is off (set it to receive webhooks)",
@@ -171,6 +183,7 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           ...(oauthOf(runtime) === undefined ? {} : { oauth: oauthOf(runtime) }),
         },
         ...(webhooks === undefined ? {} : { webhooks }),
+        metrics: scrape,
         readiness: () =>
           checkReadiness({ database: runtime.database, ...(pingRedis === undefined ? {} : { pingRedis }) }),
         web: { root: WEB_DIST },
@@ -190,11 +203,11 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
     });
 }
 
-/** The configured GitHub credential, or undefined when none is set (the status then shows no budget). */
-function configuredAuth(runtime: Runtime): GitHubAuth | undefined {
+/** The configured GitHub credentials, or none when none is set (the status then shows no budget). */
+function configuredCredentials(runtime: Runtime): GitHubCredential[] {
   try {
-    return githubAuthFor(runtime);
+    return githubCredentialsFor(runtime);
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -1,18 +1,23 @@
 import type { Config } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
+import { listRepositorySync } from "@yardstick/db";
 import {
   BullMqRunner,
   checkReadiness,
   createGitHubRedis,
   createPipelineDeps,
   digestOrgOf,
+  githubBudgetReader,
+  githubObserver,
   jobs,
   processors,
   RollupMemory,
+  scrape,
+  serveTelemetry,
   startHealthServer,
 } from "@yardstick/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { githubClientFor, openRuntime } from "../runtime.js";
+import { githubClientFor, githubCredentialsFor, openRuntime } from "../runtime.js";
 
 /** A whole number ≥ `min` (commander applies parsers to given values only, so defaults are numbers too). */
 function wholeNumber(min: number): (value: string) => number {
@@ -87,7 +92,7 @@ export function registerWorker(program: Command): void {
     .addOption(
       new Option(
         "--health-port <port>",
-        "serve GET /healthz (alive) and GET /readyz (database, Redis, migrations) on this port (default: none)",
+        "serve GET /healthz (alive), GET /readyz (database, Redis, migrations) and GET /metrics (Prometheus) on this port (default: none)",
       )
         .env("YARDSTICK_HEALTH_PORT")
         .argParser(wholeNumber(1)),
@@ -111,7 +116,8 @@ a second signal ends it at once), closes its Redis and database connections and 
 still running then is taken up again by another worker once its lock expires (stalled-job
 recovery, within about twice --stalled-interval). With --health-port, GET /healthz answers 200
 while the process runs and GET /readyz 200 when the database and Redis answer and every migration
-is applied, else 503 with the failing checks (JSON).`,
+is applied, else 503 with the failing checks (JSON); GET /metrics is the Prometheus exposition
+(docs/operations.md lists the metrics).`,
     )
     .action(
       async (options: {
@@ -146,7 +152,7 @@ is applied, else 503 with the failing checks (JSON).`,
         }
         // Workers share each GitHub token's rate budget (and GitHub's pauses) through Redis.
         const githubRedis = createGitHubRedis(redisUrl, runtime.logger);
-        const github = githubClientFor(runtime, undefined, { redis: githubRedis });
+        const github = githubClientFor(runtime, undefined, { redis: githubRedis, observer: githubObserver });
         const deps = createPipelineDeps({
           db: runtime.database.db,
           github,
@@ -222,6 +228,11 @@ is applied, else 503 with the failing checks (JSON).`,
         );
         runner.start();
         // Probes: alive while the process runs; ready while the database, Redis and the schema are.
+        // Prometheus: this process's counters, and the installation's state read at scrape time.
+        const budgets =
+          options.healthPort === undefined
+            ? undefined
+            : githubBudgetReader(redisUrl, githubCredentialsFor(runtime), runtime.logger);
         const health =
           options.healthPort === undefined
             ? undefined
@@ -230,7 +241,16 @@ is applied, else 503 with the failing checks (JSON).`,
                 host: options.healthHost,
                 logger: runtime.logger,
                 readiness: () => checkReadiness({ database: runtime.database, pingRedis: () => runner.ping() }),
+                metrics: scrape,
               });
+        if (budgets !== undefined) {
+          serveTelemetry({
+            queues: () => runner.depths(),
+            syncs: () => listRepositorySync(runtime.database.db),
+            budgets: budgets.read,
+            logger: runtime.logger,
+          });
+        }
         if (health !== undefined) runtime.logger.info({ url: health.url }, "health listener started");
         runtime.logger.info(
           {
@@ -258,6 +278,7 @@ is applied, else 503 with the failing checks (JSON).`,
                 "grace period over: the unfinished jobs run again on another worker once their locks expire (stalled-job recovery)",
               );
             await health?.close();
+            budgets?.close();
             await github.close();
             githubRedis.disconnect();
             await runtime.close();

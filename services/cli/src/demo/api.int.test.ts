@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApiToken, startApiServer, TOKEN_CACHE_MS } from "@yardstick/api";
+import { createApiToken, preparedAsks, startApiServer, TOKEN_CACHE_MS } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
 import { addWeeks, isoWeekOf, weekBounds } from "@yardstick/core";
-import { changes as changesTable, listPeople } from "@yardstick/db";
+import { changes as changesTable, listPeople, type RollupStamp, readRollupStamp } from "@yardstick/db";
 import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
@@ -220,6 +220,40 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(mine.headers.get("x-request-id")).toBe("trace-123");
     });
 
+    it("prepares a rollup run's common /metrics answers before anyone asks, the same bytes a read gives", async () => {
+      const prepared: { answers: number }[] = [];
+      const preparing = await startApiServer({
+        logger: silent,
+        read: { db: t.db, config, metricsPrepareEveryMs: 60_000, onMetricsPrepared: (e) => prepared.push(e) },
+      });
+      const reading = await startApiServer({ logger: silent, read: { db: t.db, config, metricsCacheBytes: 0 } });
+      try {
+        const stamp = await readRollupStamp(t.db);
+        expect(stamp).not.toBeNull();
+        const asks = preparedAsks(stamp as RollupStamp, config.timeZone);
+        await expect.poll(() => prepared.length, { timeout: 60_000 }).toBe(1);
+        expect(prepared[0]?.answers).toBe(asks.length);
+        for (const ask of asks.filter((a) => a.group === "team")) {
+          const path = `/api/v1/metrics?from=${day(ask.from)}&to=${day(ask.to)}&group=${ask.group}`;
+          const auth = { authorization: `Bearer ${ask.admin ? tokens.admin : tokens.viewer}` };
+          const kept = await fetch(`${preparing.url}${path}`, { headers: auth });
+          const read = await fetch(`${reading.url}${path}`, { headers: auth });
+          expect(kept.headers.get("x-cache")).toBe("hit");
+          expect(read.headers.get("x-cache")).toBe("miss");
+          expect(kept.headers.get("etag")).toBe(read.headers.get("etag"));
+          expect(await kept.text()).toBe(await read.text());
+        }
+        // A question nobody prepared is read once, then kept.
+        const odd = `/api/v1/metrics?from=${day(addWeeks(week, -2))}&to=${day(week)}&group=repo`;
+        const auth = { authorization: `Bearer ${tokens.viewer}` };
+        expect((await fetch(`${preparing.url}${odd}`, { headers: auth })).headers.get("x-cache")).toBe("miss");
+        expect((await fetch(`${preparing.url}${odd}`, { headers: auth })).headers.get("x-cache")).toBe("hit");
+      } finally {
+        await preparing.close();
+        await reading.close();
+      }
+    });
+
     it("names authors to admins everywhere, to a lead in their own team's weeks only, to viewers nowhere", async () => {
       const admin = await allChanges("team", "payments", tokens.admin);
       expect(admin.items.length).toBeGreaterThan(0);
@@ -332,7 +366,11 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
           logger: silent,
           throttle: { graphqlMinTimeMs: 0, redis },
         });
-        const reader = githubBudgetReader(REDIS_URL, [{ type: "token", token }], silent);
+        const reader = githubBudgetReader(
+          REDIS_URL,
+          [{ auth: { type: "token", token }, label: "GITHUB_TOKEN" }],
+          silent,
+        );
         const withBudget = await startApiServer({
           logger: silent,
           read: { db: t.db, config, rateBudget: reader.read },

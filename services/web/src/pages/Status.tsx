@@ -104,7 +104,7 @@ export function StatusPage() {
       {s.rateBudget === null ? (
         <p>Unknown: only workers sharing a Redis publish the budget they see (set REDIS_URL).</p>
       ) : s.rateBudget.every((c) => c.resources.length === 0) ? (
-        <Empty>No worker has talked to GitHub with the configured credential yet.</Empty>
+        <Empty>No worker has talked to GitHub with the configured credentials yet.</Empty>
       ) : (
         <table data-testid="rate-budget">
           <thead>
@@ -120,8 +120,8 @@ export function StatusPage() {
             {s.rateBudget.flatMap((c) =>
               c.resources.map((r) => (
                 <tr key={`${c.credential}:${r.resource}`}>
-                  <th scope="row" title="a hash naming the token or App installation">
-                    {c.credential}
+                  <th scope="row" title={`${c.credential}: a hash naming the token or App installation`}>
+                    {c.label}
                   </th>
                   <td>{r.resource === "core" ? "REST" : r.resource === "graphql" ? "GraphQL" : r.resource}</td>
                   <td>
