@@ -422,6 +422,8 @@ describe("defaults", () => {
         channels: [{ type: "file", dir: "yardstick-reports/digests" }],
       },
       admins: [],
+      worker: { shutdownTimeoutSeconds: 30 },
+      privacy: {},
       usage: { sources: [] },
     });
   });

@@ -452,6 +452,30 @@ export const Config = z
      * and the report link each figure to its dashboard page under it. Absent: no such links.
      */
     dashboardUrl: httpUrl("https://yardstick.acme.com/").optional(),
+    /** `yardstick worker`'s life cycle. */
+    worker: z
+      .strictObject({
+        /**
+         * On SIGTERM or SIGINT, how long running jobs may take to finish before the worker closes
+         * anyway (what is left is run again elsewhere by BullMQ's stalled-job recovery).
+         * `--shutdown-timeout` and YARDSTICK_SHUTDOWN_TIMEOUT override it.
+         */
+        shutdownTimeoutSeconds: wholeNumber(0, "30", 86_400).default(30),
+      })
+      .prefault({}),
+    /** Personal data: how long raw text is kept. */
+    privacy: z
+      .strictObject({
+        /**
+         * Pull-request bodies and commit messages older than this many days (by merge or commit
+         * time) have their text dropped by `yardstick privacy enforce` (lines mentioning a revert
+         * stay: the metrics read reverts from them); their verdicts and evidence stay. At least
+         * `thresholds.backfillDays`: attribution reads the text of the window again on every
+         * sync. Unset: text is kept.
+         */
+        textRetentionDays: wholeNumber(1, "365", 36_500).optional(),
+      })
+      .prefault({}),
     /** Imported AI usage (tokens, cost). */
     usage: z
       .strictObject({
@@ -459,6 +483,15 @@ export const Config = z
         sources: z.array(UsageSource).default([]),
       })
       .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const days = config.privacy.textRetentionDays;
+    if (days !== undefined && days < config.thresholds.backfillDays)
+      ctx.addIssue({
+        code: "custom",
+        path: ["privacy", "textRetentionDays"],
+        message: `${days} days is shorter than thresholds.backfillDays (${config.thresholds.backfillDays}): attribution reads the text of every pull request in that window again on each sync, so dropping it sooner would change verdicts`,
+      });
   })
   .transform((config) => ({
     ...config,

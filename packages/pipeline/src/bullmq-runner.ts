@@ -113,6 +113,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
+  private running = 0;
   readonly prefix: string;
 
   constructor(options: BullMqRunnerOptions<C, D>) {
@@ -313,6 +314,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     const started = performance.now();
     const observe = (outcome: JobOutcome) =>
       observeJob(job.queueName, job.name, outcome, (performance.now() - started) / 1000);
+    this.running++;
     try {
       await processor(
         payload as never,
@@ -340,6 +342,8 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       // BullMQ retries it while attempts remain (attemptsMade counts the failed ones before this).
       observe(job.attemptsMade + 1 < (job.opts.attempts ?? 1) ? "retried" : "failed");
       throw error;
+    } finally {
+      this.running--;
     }
   }
 
@@ -463,17 +467,38 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     return result;
   }
 
+  /** Jobs this process's workers are running right now. */
+  get active(): number {
+    return this.running;
+  }
+
   /**
-   * Graceful shutdown: workers finish their current jobs within `timeoutMs`, then are closed
-   * forcibly (an unfinished job is picked up again by the stalled-job check on another worker).
+   * Graceful shutdown. The workers stop taking jobs at once (BullMQ `pause`: the blocking fetch is
+   * interrupted), the jobs they are running get up to `timeoutMs` to finish (or less, if
+   * `cutShort` aborts first), then everything is closed. A job still running then is left as it
+   * is: its lock is no longer renewed, so once it expires (`lockDurationMs`) the stalled-job check
+   * of another worker (every `stalledIntervalMs`) puts it back in its queue and it runs again
+   * there (every processor is idempotent). Resolves with how many jobs were left that way.
+   *
+   * (BullMQ's `close()` alone cannot be bounded: once a graceful close has begun, `close(true)`
+   * returns the same pending promise, so the old "close, then force after the timeout" never forced.)
    */
-  async close(timeoutMs = 30_000): Promise<void> {
-    const graceful = Promise.all(this.workers.map((w) => w.close()));
-    const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
-    if ((await Promise.race([graceful, timer])) === "timeout")
-      await Promise.all(this.workers.map((w) => w.close(true)));
+  async close(timeoutMs = 30_000, cutShort?: AbortSignal): Promise<{ left: number }> {
+    const drained = Promise.all(this.workers.map((w) => w.pause(false))).then(() => "drained" as const);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<"expired">((resolve) => {
+      timer = setTimeout(() => resolve("expired"), timeoutMs);
+      if (cutShort?.aborted) resolve("expired");
+      cutShort?.addEventListener("abort", () => resolve("expired"), { once: true });
+    });
+    const outcome = this.workers.length === 0 ? "drained" : await Promise.race([drained, expired]);
+    clearTimeout(timer);
+    const left = outcome === "drained" ? 0 : this.running;
+    // Forced when jobs are left: their locks stop being renewed and nothing waits for them.
+    await Promise.all(this.workers.map((w) => w.close(left > 0)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const connection of [...this.workerConnections, this.producer]) connection.disconnect();
+    return { left };
   }
 
   /** Removes every queue of this prefix from Redis (tests). */

@@ -127,6 +127,16 @@ export const jobs = {
     options: { attempts: 6, backoff: { type: "exponential", delay: 30_000 } },
     jobId: (p) => `digest.weekly-${p.org}-${p.week ?? "last"}`,
   }),
+  /**
+   * Drops the raw text older than `privacy.textRetentionDays` (docs/privacy.md); the worker
+   * schedules it daily when the key is set.
+   */
+  "privacy.enforce": defineJob({
+    queue: "metrics",
+    payload: z.object({ runId }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
+    jobId: (p) => `privacy.enforce-${p.runId}`,
+  }),
 };
 
 export type Jobs = typeof jobs;

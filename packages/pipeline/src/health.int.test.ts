@@ -62,9 +62,7 @@ describe("readiness: database reachable, migrations applied, Redis reachable (re
     expect(r.ready).toBe(false);
     expect(r.checks[0]).toEqual({ name: "database", ok: true });
     expect(r.checks[1]?.ok).toBe(false);
-    expect(r.checks[1]?.detail).toMatch(
-      /^pending: 0000_init, .*0007_19_pull_request_reviews_read \(run yardstick migrate\)$/,
-    );
+    expect(r.checks[1]?.detail).toMatch(/^pending: 0000_init, .*0008_17_forgotten_people \(run yardstick migrate\)$/);
   });
 
   it("is not ready when the database is gone or Redis does not answer, within the time limit, naming no address", async () => {

@@ -7,6 +7,7 @@ import { registerDigest } from "./commands/digest.js";
 import { registerInit } from "./commands/init.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerPerson } from "./commands/person.js";
 import { registerQuarantine } from "./commands/quarantine.js";
 import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerUsage(program);
   registerToken(program);
   registerQuarantine(program);
+  registerPerson(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ export * from "./incident-issues.js";
 export * from "./operations.js";
 export * from "./org-memberships.js";
 export * from "./people.js";
+export * from "./privacy.js";
 export * from "./pull-request-diffs.js";
 export * from "./pull-requests.js";
 export * from "./quarantine.js";

@@ -9,6 +9,7 @@ export * from "./deployment-changes.js";
 export * from "./deployment-statuses.js";
 export * from "./deployments.js";
 export * from "./digest-deliveries.js";
+export * from "./forgotten-people.js";
 export * from "./incident-issues.js";
 export * from "./org-memberships.js";
 export * from "./organisations.js";

@@ -3,6 +3,7 @@ import type { PipelineDeps } from "../deps.js";
 import type { Processors } from "../job-spec.js";
 import { attributeChanges } from "./attribute-changes.js";
 import { discoverOrg } from "./discover-org.js";
+import { enforceRetention } from "./enforce-retention.js";
 import { linkDeployments } from "./link-deployments.js";
 import { recomputeRollups } from "./recompute-rollups.js";
 import { sendDigest } from "./send-digest.js";
@@ -35,6 +36,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
   "link.deployments": linkDeployments,
   "rollups.recompute": recomputeRollups,
   "digest.weekly": sendDigest,
+  "privacy.enforce": enforceRetention,
 };
 
 export { personIdFor } from "./discover-org.js";

@@ -123,7 +123,9 @@ a token: \`yardstick token create --role viewer --name NAME\`.`,
           redisUrl: runtime.env.REDIS_URL,
           prefix: options.queuePrefix,
         });
-        closeRunner = () => runner.close();
+        closeRunner = async () => {
+          await runner.close();
+        };
         queues = () => runner.depths();
         failedJobs = (limit) => runner.recentFailures(limit);
         pingRedis = () => runner.ping();

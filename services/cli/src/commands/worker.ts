@@ -29,6 +29,9 @@ function wholeNumber(min: number): (value: string) => number {
   };
 }
 
+/** The daily `privacy.enforce` scheduler (one per installation: every worker upserts the same). */
+export const PRIVACY_SCHEDULER_ID = "privacy";
+
 /** One digest scheduler per installation: every worker declares the same one (an upsert). */
 export function digestSchedulerId(config: Config): string {
   return `digest-${digestOrgOf(config)}`;
@@ -58,8 +61,11 @@ export function registerWorker(program: Command): void {
         .argParser(wholeNumber(0)),
     )
     .addOption(
-      new Option("--shutdown-timeout <seconds>", "on SIGTERM, how long running jobs may finish")
-        .default(30)
+      new Option(
+        "--shutdown-timeout <seconds>",
+        "on SIGTERM or SIGINT, how long running jobs may take to finish (default: worker.shutdownTimeoutSeconds in the configuration, 30)",
+      )
+        .env("YARDSTICK_SHUTDOWN_TIMEOUT")
         .argParser(wholeNumber(0)),
     )
     .addOption(
@@ -104,8 +110,11 @@ export function registerWorker(program: Command): void {
 Needs REDIS_URL (Redis with maxmemory-policy noeviction) and a shared DATABASE_URL (PostgreSQL).
 Schedules the weekly digest (digest.schedule, default Monday 09:00 in digest.timeZone) to the
 configured digest.channels; each week goes once per channel, a failed channel is retried alone.
-On SIGTERM or SIGINT, running jobs finish within --shutdown-timeout; a job cut short is taken
-up again by another worker (stalled-job recovery). With --health-port, GET /healthz answers 200
+On SIGTERM or SIGINT the worker takes no new job, lets the running ones finish within the
+grace period (--shutdown-timeout, YARDSTICK_SHUTDOWN_TIMEOUT or worker.shutdownTimeoutSeconds;
+a second signal ends it at once), closes its Redis and database connections and exits 0. A job
+still running then is taken up again by another worker once its lock expires (stalled-job
+recovery, within about twice --stalled-interval). With --health-port, GET /healthz answers 200
 while the process runs and GET /readyz 200 when the database and Redis answer and every migration
 is applied, else 503 with the failing checks (JSON); GET /metrics is the Prometheus exposition
 (docs/operations.md lists the metrics).`,
@@ -115,7 +124,7 @@ is applied, else 503 with the failing checks (JSON); GET /metrics is the Prometh
         concurrency: number;
         every: number;
         rollupsEvery: number;
-        shutdownTimeout: number;
+        shutdownTimeout?: number;
         stalledInterval: number;
         queuePrefix: string;
         digest: boolean;
@@ -186,6 +195,14 @@ is applied, else 503 with the failing checks (JSON); GET /metrics is the Prometh
               runId: "scheduled",
             });
           }
+          // Raw text past privacy.textRetentionDays is dropped once a day (docs/privacy.md).
+          if (runtime.config.privacy.textRetentionDays !== undefined) {
+            await runner.schedule(PRIVACY_SCHEDULER_ID, { every: 24 * 3_600_000 }, "privacy.enforce", {
+              runId: "scheduled",
+            });
+          } else {
+            await runner.unschedule(PRIVACY_SCHEDULER_ID, "privacy.enforce");
+          }
           // The weekly digest of the last complete week, on the configured cron in the org's zone.
           // `digest.channels: []` turns it off for every worker: the schedule is removed.
           if (options.digest && digest.channels.length > 0) {
@@ -242,20 +259,44 @@ is applied, else 503 with the failing checks (JSON); GET /metrics is the Prometh
           },
           "worker started",
         );
-        await new Promise<void>((resolve) => {
+        const graceSeconds = options.shutdownTimeout ?? runtime.config.worker.shutdownTimeoutSeconds;
+        await new Promise<void>((resolve, reject) => {
+          // A second signal during the grace period ends it at once (an operator's Ctrl-C twice).
+          const cutShort = new AbortController();
+          let stopping = false;
           const stop = async (signal: string) => {
-            runtime.logger.info({ signal }, "shutting down");
+            runtime.logger.info(
+              { signal, graceSeconds, active: runner.active },
+              "shutting down: taking no new jobs, running ones may finish",
+            );
             clearInterval(redeclare);
+            const { left } = await runner.close(graceSeconds * 1_000, cutShort.signal);
+            if (left === 0) runtime.logger.info("every running job finished");
+            else
+              runtime.logger.warn(
+                { left, graceSeconds },
+                "grace period over: the unfinished jobs run again on another worker once their locks expire (stalled-job recovery)",
+              );
             await health?.close();
             budgets?.close();
-            await runner.close(options.shutdownTimeout * 1_000);
             await github.close();
             githubRedis.disconnect();
             await runtime.close();
-            resolve();
+            runtime.logger.info("worker stopped");
+            // A job cut short may still hold a socket or timer open; it must not keep the process.
+            setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
           };
-          process.once("SIGTERM", () => void stop("SIGTERM"));
-          process.once("SIGINT", () => void stop("SIGINT"));
+          const onSignal = (signal: NodeJS.Signals) => {
+            if (stopping) {
+              runtime.logger.warn({ signal }, "second signal: the grace period ends now");
+              cutShort.abort();
+              return;
+            }
+            stopping = true;
+            void stop(signal).then(resolve, reject);
+          };
+          process.on("SIGTERM", onSignal);
+          process.on("SIGINT", onSignal);
         });
       },
     );
