@@ -3,7 +3,8 @@
  *
  *   pnpm --filter @yardstick/web build
  *   node --max-old-space-size=16000 --expose-gc --import tsx scripts/bench/dashboard.ts \
- *     [--changes 1000000] [--engineers 5000] [--weeks 52] [--runs 5] [--chromium /usr/bin/chromium]
+ *     [--changes 1000000] [--engineers 5000] [--weeks 52] [--runs 5] [--chromium /usr/bin/chromium] \
+ *     [--database NAME]   (keeps the rolled-up world between runs: scripts/bench/rolled-up-world.ts)
  *
  * The organisation of scripts/bench/rolled-up-world.ts (shared with scripts/bench/api.ts) is
  * rolled up into a fresh PostgreSQL database; the API server serves it with the built dashboard
@@ -43,6 +44,8 @@ const changes = numberOption("changes", 100_000);
 const engineers = numberOption("engineers", 1_000);
 const weeks = numberOption("weeks", 52);
 const runs = numberOption("runs", 5);
+/** A database kept between runs (scripts/bench/rolled-up-world.ts): the world is stored once per size. */
+const database = option("database", "");
 const executablePath = option("chromium", "/usr/bin/chromium");
 const WEB_DIST = resolve(fileURLToPath(new URL("../../services/web/dist", import.meta.url)));
 
@@ -73,7 +76,7 @@ const quiet = createLogger({
   destination: new Writable({ write: (_c, _e, cb) => cb() }),
 });
 
-const world = await rolledUpWorld({ changes, engineers, weeks });
+const world = await rolledUpWorld({ changes, engineers, weeks, ...(database === "" ? {} : { database }) });
 (globalThis as { gc?: () => void }).gc?.();
 const { t, last, org } = world;
 // The generator gives figures and drill-down, not attribution: give the AI-assisted changes of
@@ -114,7 +117,7 @@ await upsertVerdicts(
 );
 log(`gave ${aiKeys.length} AI-assisted changes of ${last} a verdict with evidence`);
 const config = Config.parse({ timeZone: world.timeZone });
-const { token } = await createApiToken(t.db, { name: "bench-viewer", role: "viewer" });
+const { token } = await createApiToken(t.db, { name: `bench-viewer-${process.pid}-${Date.now()}`, role: "viewer" });
 const server = await startApiServer({ logger: quiet, read: { db: t.db, config }, web: { root: WEB_DIST } });
 const browser = await chromium.launch({
   executablePath,
