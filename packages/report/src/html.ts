@@ -1,6 +1,7 @@
 import { addWeeks, isoWeekOf } from "@yardstick/core";
 import {
   fisherExactGreater,
+  type GuardrailSplit,
   type MetricsGroup,
   type MetricsOutput,
   SIGNIFICANCE_LEVEL,
@@ -385,18 +386,7 @@ ${lineChart({
 ${lineChart({
   title: `${groupLabel(org)}: change failure rate, AI-assisted and other`,
   categories,
-  series: [
-    {
-      label: "AI-assisted",
-      values: series(chartOrg, (x) => x.guardrails?.ai.changeFailureRate ?? null),
-      color: COLORS.ai,
-    },
-    {
-      label: "other",
-      values: series(chartOrg, (x) => x.guardrails?.other.changeFailureRate ?? null),
-      color: COLORS.other,
-    },
-  ],
+  series: aiAndOther(chartOrg, (side) => side?.changeFailureRate ?? null),
   formatY: pctAxis,
   shaded: shadedOf(chartOrg),
   shadeLabel: SHADE,
@@ -633,6 +623,18 @@ function compare(ai: number | null, other: number | null): string {
   return ai > other ? "higher than" : "lower than";
 }
 
+/** A group's weekly AI-assisted and other series of one guardrail figure (one colour each, in that order). */
+function aiAndOther(
+  g: MetricsGroup,
+  pick: (side: GuardrailSplit | undefined) => number | null,
+  aiLabel = "AI-assisted",
+): ChartSeries[] {
+  return [
+    { label: aiLabel, values: series(g, (w) => pick(w.guardrails?.ai)), color: COLORS.ai },
+    { label: "other", values: series(g, (w) => pick(w.guardrails?.other)), color: COLORS.other },
+  ];
+}
+
 function guardrailsSection(
   output: MetricsOutput,
   charted: MetricsOutput,
@@ -656,18 +658,7 @@ function guardrailsSection(
             barChart({
               title: `${groupLabel(chartOrg)}: production deployments per week, AI-assisted and other`,
               categories: chartOrg.weeks.map((w) => w.week),
-              series: [
-                {
-                  label: "shipped AI-assisted",
-                  values: series(chartOrg, (w) => w.guardrails?.ai.deployments ?? null),
-                  color: COLORS.ai,
-                },
-                {
-                  label: "other",
-                  values: series(chartOrg, (w) => w.guardrails?.other.deployments ?? null),
-                  color: COLORS.other,
-                },
-              ],
+              series: aiAndOther(chartOrg, (side) => side?.deployments ?? null, "shipped AI-assisted"),
               formatY: numAxis,
               shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
@@ -679,18 +670,7 @@ function guardrailsSection(
             lineChart({
               title: `${groupLabel(chartOrg)}: median lead time (hours), AI-assisted and other`,
               categories: chartOrg.weeks.map((w) => w.week),
-              series: [
-                {
-                  label: "AI-assisted",
-                  values: series(chartOrg, (w) => w.guardrails?.ai.leadTimeHours.median ?? null),
-                  color: COLORS.ai,
-                },
-                {
-                  label: "other",
-                  values: series(chartOrg, (w) => w.guardrails?.other.leadTimeHours.median ?? null),
-                  color: COLORS.other,
-                },
-              ],
+              series: aiAndOther(chartOrg, (side) => side?.leadTimeHours.median ?? null),
               formatY: (v) => `${numAxis(v)} h`,
               shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
@@ -702,18 +682,7 @@ function guardrailsSection(
             lineChart({
               title: `${groupLabel(chartOrg)}: change failure rate, AI-assisted and other`,
               categories: chartOrg.weeks.map((w) => w.week),
-              series: [
-                {
-                  label: "AI-assisted",
-                  values: series(chartOrg, (w) => w.guardrails?.ai.changeFailureRate ?? null),
-                  color: COLORS.ai,
-                },
-                {
-                  label: "other",
-                  values: series(chartOrg, (w) => w.guardrails?.other.changeFailureRate ?? null),
-                  color: COLORS.other,
-                },
-              ],
+              series: aiAndOther(chartOrg, (side) => side?.changeFailureRate ?? null),
               formatY: pctAxis,
               shaded: shadedOf(chartOrg),
               shadeLabel: SHADE,
