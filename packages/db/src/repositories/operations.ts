@@ -1,5 +1,7 @@
-import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, min, notInArray } from "drizzle-orm";
 import type { Database } from "../client.js";
+import { attributionVerdicts } from "../schema/attribution-verdicts.js";
+import { changes } from "../schema/changes.js";
 import { syncCursors } from "../schema/sync-cursors.js";
 import { usageRecords } from "../schema/usage-records.js";
 import { webhookDeliveries } from "../schema/webhook-deliveries.js";
@@ -127,4 +129,42 @@ export async function listRepositorySync(
     .where(eq(syncCursors.stream, "pull_requests"))
     .orderBy(asc(syncCursors.scope));
   return rows.map((r) => ({ ...r, lastError: r.lastError === "" ? null : r.lastError }));
+}
+
+/** A remembered webhook delivery's status ("processed" once handled), or null when it is not remembered. */
+export async function webhookDeliveryStatus(db: Database, deliveryId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ status: webhookDeliveries.status })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.deliveryId, deliveryId));
+  return row?.status ?? null;
+}
+
+/** What the database knows of its own coverage: credited accounts, sync streams' last runs, rule versions, the first merge. */
+export interface CoverageFacts {
+  /** Each distinct credited login with the person it resolved to (null: unresolved). */
+  credited: { login: string | null; personId: string | null }[];
+  /** Every sync cursor's last run and error, but the streams excluded. */
+  cursors: { lastRunAt: Date | null; lastError: string | null }[];
+  ruleVersions: string[];
+  firstMergedAt: Date | null;
+}
+
+export async function readCoverageFacts(
+  db: Database,
+  options: { excludeStreams: readonly string[] },
+): Promise<CoverageFacts> {
+  const credited = await db
+    .selectDistinct({ login: changes.creditedLogin, personId: changes.creditedPersonId })
+    .from(changes);
+  const cursorQuery = db
+    .select({ lastRunAt: syncCursors.lastRunAt, lastError: syncCursors.lastError })
+    .from(syncCursors);
+  const cursors =
+    options.excludeStreams.length === 0
+      ? await cursorQuery
+      : await cursorQuery.where(notInArray(syncCursors.stream, [...options.excludeStreams]));
+  const [first] = await db.select({ at: min(changes.mergedAt) }).from(changes);
+  const versions = await db.selectDistinct({ v: attributionVerdicts.ruleVersion }).from(attributionVerdicts);
+  return { credited, cursors, ruleVersions: versions.map((r) => r.v), firstMergedAt: first?.at ?? null };
 }

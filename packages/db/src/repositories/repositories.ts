@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { repositories } from "../schema/repositories.js";
 import { upsertRows } from "../upsert.js";
@@ -21,4 +22,13 @@ export async function ensureRepositories(db: Database, fullNames: Iterable<strin
     .insert(repositories)
     .values(names.map((fullName) => ({ fullName, owner: fullName.split("/")[0] ?? fullName })))
     .onConflictDoNothing({ target: repositories.fullName });
+}
+
+/** The stored default branch of a repository (null when it was never discovered). */
+export async function defaultBranchOf(db: Database, fullName: string): Promise<string | null> {
+  const [row] = await db
+    .select({ defaultBranch: repositories.defaultBranch })
+    .from(repositories)
+    .where(eq(repositories.fullName, fullName));
+  return row?.defaultBranch ?? null;
 }

@@ -1,11 +1,10 @@
 import { repositorySettings } from "@yardstick/config";
-import { ensureRepositories, upsertDeployments, upsertSyncCursor } from "@yardstick/db";
+import { defaultBranchOf, ensureRepositories, upsertDeployments, upsertSyncCursor } from "@yardstick/db";
 import { deployments, releases, tags, workflowRuns } from "@yardstick/github";
 import { DeploymentMethod, detectDeployments, type RepoDeploymentSignals } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
-import { defaultBranchOf } from "./repo-info.js";
 
 /** `endCursor`: the deployment marker (see sync-pulls) read before the last complete read. */
 export const DEPLOYMENTS_STREAM = "deployments";

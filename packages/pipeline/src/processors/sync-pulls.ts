@@ -1,5 +1,6 @@
 import { repositorySettings } from "@yardstick/config";
 import {
+  defaultBranchOf,
   ensureRepositories,
   getSyncCursor,
   linkPullRequestCommits,
@@ -12,7 +13,6 @@ import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { storeEach } from "../quarantine.js";
-import { defaultBranchOf } from "./repo-info.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
 import { DEPLOYMENTS_STREAM } from "./sync-deployments.js";
 import { incidentsStream } from "./sync-incidents.js";
