@@ -1,4 +1,4 @@
-import { and, asc, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { changes } from "../schema/changes.js";
 import { deploymentChanges } from "../schema/deployment-changes.js";
@@ -53,4 +53,22 @@ export async function listChanges(db: Database, range: ChangeRange): Promise<Cha
     .from(changes)
     .where(and(...conditions))
     .orderBy(asc(column), asc(changes.key));
+}
+
+/** Every stored change of a repository. */
+export async function listRepositoryChanges(db: Database, repo: string): Promise<ChangeRow[]> {
+  return db.select().from(changes).where(eq(changes.repo, repo));
+}
+
+/** Sets each change's deployment and deployedAt (null: not deployed), one statement per change. */
+export async function setChangeDeployments(
+  db: Database,
+  links: readonly { key: string; deployedAt: Date | null; deploymentId: number | null }[],
+): Promise<void> {
+  for (const link of links) {
+    await db
+      .update(changes)
+      .set({ deployedAt: link.deployedAt, deploymentId: link.deploymentId })
+      .where(eq(changes.key, link.key));
+  }
 }

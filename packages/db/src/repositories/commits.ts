@@ -1,5 +1,5 @@
 import type { Commit } from "@yardstick/core";
-import { asc } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
@@ -126,4 +126,24 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
     else group.push(item);
   }
   return groups;
+}
+
+/** Each distinct (login, email, name) GitHub linked a stored commit's author to an account with. */
+export async function listCommitAuthorIdentities(db: Database) {
+  return db
+    .selectDistinct({ login: commits.authorLogin, email: commits.authorEmail, name: commits.authorName })
+    .from(commits)
+    .where(isNotNull(commits.authorLogin));
+}
+
+/** A repository's stored commits committed at or after `since`: sha and commit time. */
+export async function listCommitTimes(
+  db: Database,
+  repo: string,
+  since: Date,
+): Promise<{ sha: string; committedAt: Date }[]> {
+  return db
+    .select({ sha: commits.sha, committedAt: commits.committedAt })
+    .from(commits)
+    .where(and(eq(commits.repo, repo), gte(commits.committedAt, since)));
 }

@@ -8,9 +8,10 @@ import {
 import { repositorySettings } from "@yardstick/config";
 import { type Commit, changeKey, type Person } from "@yardstick/core";
 import {
-  commits as commitsTable,
   type Database,
   getCommits,
+  listCommitAuthorIdentities,
+  listCommitTimes,
   listMergedPullRequests,
   listPeople,
   type NewChange,
@@ -18,7 +19,6 @@ import {
   upsertVerdicts,
   type VerdictRecord,
 } from "@yardstick/db";
-import { and, eq, gte, isNotNull } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps } from "../deps.js";
 import { directPushShas } from "../direct-pushes.js";
@@ -33,10 +33,7 @@ const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
  * email and name, so co-authors written as "Name <work email>" resolve too.
  */
 async function learnCommitEmails(db: Database, people: Person[]): Promise<Person[]> {
-  const linked = await db
-    .selectDistinct({ login: commitsTable.authorLogin, email: commitsTable.authorEmail, name: commitsTable.authorName })
-    .from(commitsTable)
-    .where(isNotNull(commitsTable.authorLogin));
+  const linked = await listCommitAuthorIdentities(db);
   const byLogin = new Map(people.flatMap((p) => p.logins.map((l) => [l.toLowerCase(), p] as const)));
   const learned = new Map(people.map((p) => [p.id, { ...p, emails: [...p.emails], names: [...p.names] }]));
   for (const row of linked) {
@@ -107,10 +104,7 @@ export async function attributeChanges(
   const since = backfillStart(deps, null);
   const graph = repositorySettings(deps.config, repo).directPushes ? await loadCommitGraph(deps.db, repo) : undefined;
   if (graph !== undefined) {
-    const dated = await deps.db
-      .select({ sha: commitsTable.sha, committedAt: commitsTable.committedAt })
-      .from(commitsTable)
-      .where(and(eq(commitsTable.repo, repo), gte(commitsTable.committedAt, since)));
+    const dated = await listCommitTimes(deps.db, repo, since);
     const shas = directPushShas({
       head: graph.head,
       parents: graph.parents,

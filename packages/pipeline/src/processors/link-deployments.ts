@@ -1,7 +1,12 @@
 import { repositorySettings } from "@yardstick/config";
-import { changes as changesTable, linkDeploymentChanges, listDeployments } from "@yardstick/db";
+import {
+  type Database,
+  linkDeploymentChanges,
+  listDeployments,
+  listRepositoryChanges,
+  setChangeDeployments,
+} from "@yardstick/db";
 import { deploymentId, linkRepository } from "@yardstick/metrics";
-import { eq } from "drizzle-orm";
 import type { Jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
@@ -22,7 +27,7 @@ export async function linkDeployments(
   if (repositorySettings(deps.config, repo).deployment.method === "merge") return; // deployedAt = mergedAt, derived in metrics
   const graph = await loadCommitGraph(deps.db, repo);
   const stored = await listDeployments(deps.db, { repo });
-  const changeRows = await deps.db.select().from(changesTable).where(eq(changesTable.repo, repo));
+  const changeRows = await listRepositoryChanges(deps.db, repo);
   const linkable = changeRows.flatMap((c) =>
     c.sha === null ? [] : [{ key: c.key, landingShas: [c.sha], mergedAt: c.mergedAt }],
   );
@@ -30,13 +35,14 @@ export async function linkDeployments(
   const rowId = new Map(stored.map((d) => [deploymentId(d), d.id]));
 
   await deps.db.transaction(async (tx) => {
-    for (const link of links.changes) {
-      const id = link.deploymentId === null ? null : (rowId.get(link.deploymentId) ?? null);
-      await tx
-        .update(changesTable)
-        .set({ deployedAt: link.deployedAt, deploymentId: id })
-        .where(eq(changesTable.key, link.key));
-    }
+    await setChangeDeployments(
+      tx as unknown as Database,
+      links.changes.map((link) => ({
+        key: link.key,
+        deployedAt: link.deployedAt,
+        deploymentId: link.deploymentId === null ? null : (rowId.get(link.deploymentId) ?? null),
+      })),
+    );
     const deployedAt = new Map(links.changes.map((c) => [c.key, c.deployedAt]));
     await linkDeploymentChanges(
       tx,
