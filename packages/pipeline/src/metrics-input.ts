@@ -2,20 +2,21 @@ import { createIdentityResolver, type IdentityResolver } from "@yardstick/attrib
 import { type Config, repositorySettings } from "@yardstick/config";
 import type { Deployment } from "@yardstick/core";
 import {
-  changes as changesTable,
-  commits as commitsTable,
   type Database,
   getSyncCursor,
   getVerdicts,
+  listAllChanges,
+  listAttributedUsage,
+  listChangesMergedSince,
+  listCommitParents,
   listDeployments,
   listIncidentIssues,
   listMergedPullRequests,
   listOrgMemberships,
   listPeople,
   listPullRequestDiffs,
+  listRepositoryTracking,
   type OrgMembership,
-  repositories as repositoriesTable,
-  usageRecords,
 } from "@yardstick/db";
 import {
   type CommitGraph,
@@ -30,7 +31,6 @@ import {
   patchVerdict,
   type UsageRecord,
 } from "@yardstick/metrics";
-import { and, eq, gte, inArray, isNotNull, or } from "drizzle-orm";
 import { directPushMetricsChanges } from "./direct-pushes.js";
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
@@ -68,10 +68,7 @@ export function reviewerIdsOf(logins: readonly string[], resolver: IdentityResol
 export async function loadCommitGraph(db: Database, repo: string): Promise<CommitGraph | undefined> {
   const head = (await getSyncCursor(db, repo, BRANCH_STREAM))?.endCursor ?? null;
   if (head === null) return undefined;
-  const rows = await db
-    .select({ sha: commitsTable.sha, parents: commitsTable.parents })
-    .from(commitsTable)
-    .where(eq(commitsTable.repo, repo));
+  const rows = await listCommitParents(db, repo);
   const parents: Record<string, string[]> = {};
   for (const row of rows) parents[row.sha] = row.parents;
   return { head, parents };
@@ -102,13 +99,7 @@ export interface MetricsLoadScope {
  * incidents that issues with the configured label name.
  */
 export async function loadMetricsInput(db: Database, config: Config, scope?: MetricsLoadScope): Promise<MetricsInput> {
-  const repoRows = await db
-    .select({
-      fullName: repositoriesTable.fullName,
-      archived: repositoriesTable.archived,
-      trackedBranch: repositoriesTable.trackedBranch,
-    })
-    .from(repositoriesTable);
+  const repoRows = await listRepositoryTracking(db);
   const only = scope?.repos;
   const repos = repoRows
     .filter((r) => !r.archived && (only === undefined || only.has(r.fullName)))
@@ -124,7 +115,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
       ? await listMergedPullRequests(db, { from: EPOCH, to: FAR_FUTURE, repos })
       : await listMergedInScope(db, repos, scope);
   const changeRows = new Map(
-    (scope === undefined ? await db.select().from(changesTable) : await changeRowsInScope(db, repos, scope)).map(
+    (scope === undefined ? await listAllChanges(db) : await changeRowsInScope(db, repos, scope)).map(
       (row) => [row.key, row] as const,
     ),
   );
@@ -219,16 +210,9 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
   let usageRows =
     scope?.noUsage === true
       ? []
-      : await db
-          .select()
-          .from(usageRecords)
-          .where(
-            scope === undefined
-              ? isNotNull(usageRecords.personId)
-              : and(isNotNull(usageRecords.personId), gte(usageRecords.day, scope.usageFrom)),
-          );
+      : await listAttributedUsage(db, scope === undefined ? {} : { fromDay: scope.usageFrom });
   if (scope !== undefined && scope.noUsage !== true && usageRows.length === 0) {
-    usageRows = await db.select().from(usageRecords).where(isNotNull(usageRecords.personId)).limit(1);
+    usageRows = await listAttributedUsage(db, { limit: 1 });
   }
   const usage: UsageRecord[] = usageRows.map((u) => ({
     personId: u.personId ?? "",
@@ -307,12 +291,9 @@ async function changeRowsInScope(db: Database, repos: readonly string[], scope: 
   const whole = repos.filter((r) => !scope.mergedFrom.has(r));
   let from = FAR_FUTURE;
   for (const at of scope.mergedFrom.values()) if (at < from) from = at;
-  const within =
-    whole.length === 0
-      ? gte(changesTable.mergedAt, from)
-      : or(inArray(changesTable.repo, whole), gte(changesTable.mergedAt, from));
-  return db
-    .select()
-    .from(changesTable)
-    .where(scope.repos === undefined ? within : and(inArray(changesTable.repo, [...repos]), within));
+  return listChangesMergedSince(db, {
+    mergedFrom: from,
+    whole,
+    ...(scope.repos === undefined ? {} : { repos }),
+  });
 }

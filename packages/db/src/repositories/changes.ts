@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { changes } from "../schema/changes.js";
 import { deploymentChanges } from "../schema/deployment-changes.js";
@@ -71,4 +71,27 @@ export async function setChangeDeployments(
       .set({ deployedAt: link.deployedAt, deploymentId: link.deploymentId })
       .where(eq(changes.key, link.key));
   }
+}
+
+/** Every stored change. */
+export async function listAllChanges(db: Database): Promise<ChangeRow[]> {
+  return db.select().from(changes);
+}
+
+/**
+ * The changes an incremental load reads: of `repos` (absent: every repository), those merged from
+ * `mergedFrom` on, and every change of the repositories in `whole`.
+ */
+export async function listChangesMergedSince(
+  db: Database,
+  query: { mergedFrom: Date; whole: readonly string[]; repos?: readonly string[] },
+): Promise<ChangeRow[]> {
+  const within =
+    query.whole.length === 0
+      ? gte(changes.mergedAt, query.mergedFrom)
+      : or(inArray(changes.repo, [...query.whole]), gte(changes.mergedAt, query.mergedFrom));
+  return db
+    .select()
+    .from(changes)
+    .where(query.repos === undefined ? within : and(inArray(changes.repo, [...query.repos]), within));
 }

@@ -147,3 +147,8 @@ export async function listCommitTimes(
     .from(commits)
     .where(and(eq(commits.repo, repo), gte(commits.committedAt, since)));
 }
+
+/** A repository's stored commits with their parents (its commit graph's edges). */
+export async function listCommitParents(db: Database, repo: string): Promise<{ sha: string; parents: string[] }[]> {
+  return db.select({ sha: commits.sha, parents: commits.parents }).from(commits).where(eq(commits.repo, repo));
+}

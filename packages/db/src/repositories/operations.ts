@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, min, notInArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, min, notInArray } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
@@ -167,4 +167,15 @@ export async function readCoverageFacts(
   const [first] = await db.select({ at: min(changes.mergedAt) }).from(changes);
   const versions = await db.selectDistinct({ v: attributionVerdicts.ruleVersion }).from(attributionVerdicts);
   return { credited, cursors, ruleVersions: versions.map((r) => r.v), firstMergedAt: first?.at ?? null };
+}
+
+/** Imported usage credited to a person: every record, or those from `fromDay` (YYYY-MM-DD) on; at most `limit`. */
+export async function listAttributedUsage(
+  db: Database,
+  query: { fromDay?: string; limit?: number } = {},
+): Promise<(typeof usageRecords.$inferSelect)[]> {
+  const credited = isNotNull(usageRecords.personId);
+  const where = query.fromDay === undefined ? credited : and(credited, gte(usageRecords.day, query.fromDay));
+  const select = db.select().from(usageRecords).where(where);
+  return query.limit === undefined ? select : select.limit(query.limit);
 }

@@ -32,3 +32,16 @@ export async function defaultBranchOf(db: Database, fullName: string): Promise<s
     .where(eq(repositories.fullName, fullName));
   return row?.defaultBranch ?? null;
 }
+
+/** Every stored repository's name, archived flag and tracked branch. */
+export async function listRepositoryTracking(
+  db: Database,
+): Promise<{ fullName: string; archived: boolean; trackedBranch: string | null }[]> {
+  return db
+    .select({
+      fullName: repositories.fullName,
+      archived: repositories.archived,
+      trackedBranch: repositories.trackedBranch,
+    })
+    .from(repositories);
+}
