@@ -1,11 +1,5 @@
 import { repositorySettings } from "@yardstick/config";
-import {
-  type Database,
-  linkDeploymentChanges,
-  listDeployments,
-  listRepositoryChanges,
-  setChangeDeployments,
-} from "@yardstick/db";
+import { linkDeploymentChanges, listDeployments, listRepositoryChanges, setChangeDeployments } from "@yardstick/db";
 import { deploymentId, linkRepository } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
@@ -36,7 +30,7 @@ export async function linkDeployments(
 
   await deps.db.transaction(async (tx) => {
     await setChangeDeployments(
-      tx as unknown as Database,
+      tx,
       links.changes.map((link) => ({
         key: link.key,
         deployedAt: link.deployedAt,
