@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ValidationSeverity, validate } from "dockerfile-utils";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -66,10 +67,38 @@ function stagesOf(text: string): Map<string, string[]> {
   return stages;
 }
 
+/**
+ * The Dockerfile linted by dockerfile-utils (the validator of the Docker language server that
+ * editors use; hadolint, the usual choice, ships as a binary from GitHub releases, which this
+ * project's machines cannot reach): every check it has raised to an error.
+ */
+function lintDockerfile(text: string): string[] {
+  const E = ValidationSeverity.ERROR;
+  return validate(text, {
+    deprecatedMaintainer: E,
+    directiveCasing: E,
+    emptyContinuationLine: E,
+    instructionCasing: E,
+    instructionCmdMultiple: E,
+    instructionEntrypointMultiple: E,
+    instructionHealthcheckMultiple: E,
+    instructionJSONInSingleQuotes: E,
+    instructionWorkdirRelative: E,
+  }).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+}
+
 describe("infra/Dockerfile", () => {
   const text = readFileSync(dockerFile, "utf8");
   const stages = stagesOf(text);
   const stage = (name: string) => stages.get(name) ?? [];
+
+  it("passes the Dockerfile linter with nothing to report", () => {
+    expect(lintDockerfile(text)).toEqual([]);
+    // The linter is live: a Dockerfile with mistakes it knows gets reported, line by line.
+    const broken = lintDockerfile("FROM node:26-slim\nworkdir app\nCMD ['node']\nCMD [\"node\"]\nEXPOSE eighty\n");
+    expect(broken.length).toBeGreaterThanOrEqual(4);
+    expect(broken.join("\n")).toMatch(/line 2:/);
+  });
 
   it("has a build stage, a runtime stage last (the default target) and a demo target", () => {
     expect([...stages.keys()]).toEqual(["build", "demo", "runtime"]);
