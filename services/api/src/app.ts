@@ -145,16 +145,23 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 500 },
     // Slow clients are cut off in seconds: headers within `headersTimeoutMs`, the whole request
-    // (a webhook's body included) within `requestTimeoutMs`, checked every second.
-    serverFactory: (handler) =>
-      createServer(
+    // (a webhook's body included) within `requestTimeoutMs`, checked every second. An idle
+    // keep-alive connection stays open 65 s, longer than the idle timeout of the load balancers
+    // and proxies in front (60 s is the common default): with Node's own 5 s, the server closes a
+    // connection the proxy (or any client reusing it after a pause) is about to send on, and
+    // that request fails with a reset.
+    serverFactory: (handler) => {
+      const server = createServer(
         {
           headersTimeout: deps.headersTimeoutMs ?? 10_000,
           requestTimeout: deps.requestTimeoutMs ?? 30_000,
           connectionsCheckingInterval: 1_000,
         },
         handler,
-      ),
+      );
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are typed by the schemas at compile time (the type provider) and documented by

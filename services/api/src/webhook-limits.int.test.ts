@@ -113,3 +113,13 @@ describe("the webhook endpoint's transport limits", () => {
     expect(closed).toMatch(/^HTTP\/1\.1 408|^$/);
   });
 });
+
+describe("keep-alive connections", () => {
+  it("keeps an idle connection 65 s (longer than a load balancer's usual 60 s idle timeout) and says so", async () => {
+    const res = await fetch(new URL("/healthz", api.url));
+    expect(res.status).toBe(200);
+    // Node's default would be timeout=5: a proxy reusing the connection after 5 s idle meets a reset.
+    expect(res.headers.get("keep-alive")).toBe("timeout=65");
+    await res.arrayBuffer();
+  });
+});
