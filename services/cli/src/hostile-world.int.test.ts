@@ -16,6 +16,7 @@ import {
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configInputForWorld } from "./demo/world-config.js";
+import { cliEntry } from "./test-cli.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const TOKEN = "hostile-test-token";
@@ -64,7 +65,7 @@ describe("a sync of a world whose people write hostile text", () => {
     REDIS_URL: "",
   });
   const cli = (args: string[]) =>
-    promisify(execFile)(process.execPath, ["--import", "tsx", "services/cli/src/main.ts", ...args], {
+    promisify(execFile)(process.execPath, [...cliEntry(), ...args], {
       cwd: root,
       maxBuffer: 256 << 20,
       env: env(),

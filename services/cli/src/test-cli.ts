@@ -31,6 +31,22 @@ export async function runCli(
 const ROOT = resolve(import.meta.dirname, "../../..");
 /** tsx's loader by URL, so a child in another working directory finds it. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const MAIN = join(ROOT, "services/cli/src/main.ts");
+/** The installed bin: runs the release build (services/cli/dist) with plain node. */
+export const RELEASE_BIN = join(ROOT, "services/cli/bin/yardstick.mjs");
+
+/**
+ * How a test runs the real `yardstick` command in a child process: `node <cliEntry()> <args>`.
+ * From its sources through tsx, as `pnpm yardstick` does; or, with `YARDSTICK_TEST_CLI=built`
+ * (the vitest project `release`, which runs every test that starts the command a second time),
+ * the release build through the installed bin with plain node, as the image runs it.
+ */
+export function cliEntry(): string[] {
+  const mode = process.env.YARDSTICK_TEST_CLI ?? "sources";
+  if (mode === "built") return [RELEASE_BIN];
+  if (mode === "sources") return ["--import", TSX_LOADER, MAIN];
+  throw new Error(`YARDSTICK_TEST_CLI=${mode}: expected "sources" (the default) or "built" (the release build)`);
+}
 
 export interface CliRun {
   code: number | null;
@@ -39,9 +55,8 @@ export interface CliRun {
 }
 
 /**
- * Test helper: the real `yardstick` command in a child process, with its exit code and output,
- * run from its sources through tsx (as `pnpm yardstick` does), in the repository root or in
- * `cwd`. (The installed bin runs the release build; release.int.test.ts tests that.) `env`
+ * Test helper: the real `yardstick` command in a child process (see `cliEntry`), with its exit
+ * code and output, in the repository root or in `cwd`. `env`
  * given: only those variables (plus PATH), so the developer's own cannot leak in; absent: this
  * process's environment.
  */
@@ -49,7 +64,7 @@ export function runCliProcess(
   args: readonly string[],
   options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
-  const entry = ["--import", TSX_LOADER, join(ROOT, "services/cli/src/main.ts")];
+  const entry = cliEntry();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...entry, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -2,12 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { readJournal } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliEntry } from "../test-cli.js";
 
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const TAGS = readJournal().map((m) => m.tag);
 
 interface Outcome {
@@ -21,7 +20,7 @@ function yardstick(args: string[], env: Record<string, string | undefined> = {})
   return new Promise((resolve) => {
     const childEnv = { ...process.env, ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-    execFile(process.execPath, ["--import", "tsx", MAIN, ...args], { env: childEnv }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...cliEntry(), ...args], { env: childEnv }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
       resolve({ code, stdout, stderr });
     });

@@ -9,6 +9,7 @@ import { MetricsOutput } from "@yardstick/metrics";
 import { formatNumber } from "@yardstick/report";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configInputForWorld } from "../demo/world-config.js";
+import { cliEntry } from "../test-cli.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const TOKEN = "run-test-token";
@@ -31,7 +32,7 @@ describe("yardstick run with GitHub credentials and a configuration file", () =>
     const out = join(dir, "reports");
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", "services/cli/src/main.ts", "run", "--no-progress", "--out", out, "--weeks", "4"],
+      [...cliEntry(), "run", "--no-progress", "--out", out, "--weeks", "4"],
       {
         cwd: root,
         maxBuffer: 64 << 20,
@@ -69,19 +70,7 @@ describe("yardstick run with nothing configured (the zero-setup first run)", () 
     const out = join(dir, "reports");
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        "services/cli/src/main.ts",
-        "run",
-        "--size",
-        "small",
-        "--no-progress",
-        "--out",
-        out,
-        "--data-dir",
-        join(dir, "data"),
-      ],
+      [...cliEntry(), "run", "--size", "small", "--no-progress", "--out", out, "--data-dir", join(dir, "data")],
       {
         cwd: root,
         maxBuffer: 64 << 20,
@@ -114,9 +103,7 @@ describe("yardstick run --serve (the demo's dashboard)", () => {
     const child = spawn(
       process.execPath,
       [
-        "--import",
-        "tsx",
-        "services/cli/src/main.ts",
+        ...cliEntry(),
         "run",
         "--size",
         "small",

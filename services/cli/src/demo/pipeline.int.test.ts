@@ -32,6 +32,7 @@ import {
 import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, stable } from "../resilience/harness.js";
+import { cliEntry } from "../test-cli.js";
 import { configForWorld, configInputForWorld } from "./world-config.js";
 
 const silent = createLogger({
@@ -263,18 +264,7 @@ describe("sync of a generated organisation into PostgreSQL, against the simulato
     const run = (format: string) =>
       promisify(execFile)(
         process.execPath,
-        [
-          "--import",
-          "tsx",
-          "services/cli/src/main.ts",
-          "metrics",
-          "--from",
-          day(from),
-          "--to",
-          day(to),
-          "--format",
-          format,
-        ],
+        [...cliEntry(), "metrics", "--from", day(from), "--to", day(to), "--format", format],
         {
           cwd: root,
           env: { ...process.env, DATABASE_URL: clean.url, YARDSTICK_CONFIG: configFile, LOG_LEVEL: "silent" },

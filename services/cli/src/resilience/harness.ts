@@ -29,11 +29,11 @@ import { createLogger } from "@yardstick/log";
 import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
 import { afterAll, beforeAll, expect } from "vitest";
 import { configForWorld } from "../demo/world-config.js";
+import { cliEntry } from "../test-cli.js";
 
 export const TOKEN = "resilience-token";
 export const REDIS_URL = process.env.YARDSTICK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const MAIN = join(CLI_DIR, "src", "main.ts");
 
 export const silent = createLogger({
   service: "test",
@@ -147,14 +147,14 @@ export interface ChildEnv {
   extra?: Record<string, string>;
 }
 
-/** A `yardstick` child process (node + tsx, as `pnpm yardstick` runs it), its output kept for failures. */
+/** A `yardstick` child process (from its sources or the release build: `cliEntry`), its output kept for failures. */
 export class CliProcess {
   readonly child: ChildProcess;
   output = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(args: string[], env: ChildEnv) {
-    this.child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    this.child = spawn(process.execPath, [...cliEntry(), ...args], {
       cwd: CLI_DIR,
       env: {
         PATH: process.env.PATH ?? "",
