@@ -1,4 +1,5 @@
 import { type Deployment, weekBounds } from "@yardstick/core";
+import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { computeMetrics, doraBand } from "./compute.js";
@@ -352,6 +353,9 @@ describe("reverts and qualifying", () => {
     expect(f.deployedChanges).toBe(5);
     // Revert rate: AI changes a, b -> both reverted: 2/2. Other: 3 reverts, 1 reverted: 1/3.
     expect(f.revertRate).toEqual({ ai: 1, other: 1 / 3 });
+    // The counts behind them.
+    expect(f.guardrails?.ai).toMatchObject({ changes: 2, revertedChanges: 2, leadTimeSamples: 2 });
+    expect(f.guardrails?.other).toMatchObject({ changes: 3, revertedChanges: 1, leadTimeSamples: 3 });
   });
 
   it.each([
@@ -456,6 +460,98 @@ describe("deployments and guardrails", () => {
     expect(f.guardrails?.ai.changeFailureRate).toBe(1);
     expect(f.guardrails?.other.changeFailureRate).toBe(0);
     expect(f.guardrails?.ai.deployments).toBe(2);
+    // The counts behind the rates and the samples behind the medians: both failed deployments
+    // shipped AI-assisted changes and both recovered; the rollback shipped nothing (other).
+    expect(f.guardrails?.ai).toMatchObject({
+      deployments: 2,
+      failedDeployments: 2,
+      recoverySamples: 2,
+      recoveryHoursMedian: 15,
+      changes: 2,
+      revertedChanges: 0,
+      leadTimeSamples: 2,
+    });
+    expect(f.guardrails?.other).toMatchObject({
+      deployments: 3,
+      failedDeployments: 0,
+      recoverySamples: 0,
+      recoveryHoursMedian: null,
+      changes: 2,
+      revertedChanges: 0,
+      leadTimeSamples: 2,
+    });
+  });
+
+  it("an empty side has zero counts and null rates, never a rate of 0 out of 0", () => {
+    change("p1", t(0), { deployed: t(0.5) });
+    const g = week(run([person("p1")]), "repo", "acme/api").guardrails;
+    expect(g?.ai).toMatchObject({
+      deployments: 0,
+      failedDeployments: 0,
+      changeFailureRate: null,
+      changes: 0,
+      revertedChanges: 0,
+      revertRate: null,
+      leadTimeSamples: 0,
+      recoverySamples: 0,
+    });
+    expect(g?.other).toMatchObject({ deployments: 1, failedDeployments: 0, changes: 1, leadTimeSamples: 1 });
+  });
+
+  it("property: every side's rate is its count over its sample, and the sides add up to the whole", () => {
+    const step = fc.record({
+      person: fc.constantFrom("p1", "p2", "p3"),
+      at: fc.double({ min: 0, max: 6, noNaN: true }),
+      repo: fc.constantFrom("acme/api", "acme/web"),
+      ai: fc.boolean(),
+      failed: fc.boolean(),
+      /** Revert an earlier change of the run (its index modulo how many there are). */
+      revert: fc.option(fc.nat(), { nil: undefined }),
+      deployed: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 14 }), (steps) => {
+        seq = 0;
+        changes = [];
+        deployments = [];
+        const made: MetricsChange[] = [];
+        for (const s of [...steps].sort((a, b) => a.at - b.at)) {
+          const target = s.revert === undefined || made.length === 0 ? undefined : made[s.revert % made.length];
+          const c = change(s.person, t(s.at), {
+            repo: s.repo,
+            ai: s.ai,
+            deployed: s.deployed ? t(s.at + 0.01) : null,
+            ...(s.failed ? { failed: t(s.at + 0.02) } : {}),
+            ...(target === undefined ? {} : { body: `This reverts commit ${target.landingShas[0]}.` }),
+          });
+          made.push(c);
+        }
+        const out = run([person("p1"), person("p2", ["web"]), person("p3", ["web"])]);
+        for (const g of out.groups) {
+          for (const w of g.weeks) {
+            const sides = w.guardrails;
+            if (sides === null) continue;
+            for (const side of [sides.ai, sides.other]) {
+              const { deployments: n, failedDeployments: x, changes: m, revertedChanges: r } = side;
+              expect(side.changeFailureRate).toBe(n === 0 ? null : (x as number) / (n as number));
+              expect(side.revertRate).toBe(m === 0 ? null : (r as number) / (m as number));
+              expect(x).toBeLessThanOrEqual(n as number);
+              expect(r).toBeLessThanOrEqual(m as number);
+              expect(side.leadTimeSamples).toBe(m);
+              expect(side.recoverySamples).toBeLessThanOrEqual(x as number);
+              expect(side.recoveryHoursMedian === null).toBe(side.recoverySamples === 0);
+            }
+            expect((sides.ai.changes ?? 0) + (sides.other.changes ?? 0)).toBe(w.deployedChanges);
+            if (w.deployments !== null) {
+              expect((sides.ai.deployments ?? 0) + (sides.other.deployments ?? 0)).toBe(w.deployments);
+              const failed = (sides.ai.failedDeployments ?? 0) + (sides.other.failedDeployments ?? 0);
+              expect(w.changeFailureRate).toBe(w.deployments === 0 ? null : failed / w.deployments);
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("a deployment that shipped a change reverted within 14 days failed; incidents name deployments", () => {

@@ -284,18 +284,28 @@ export function doraBand(deployDaysPerWeek: readonly number[]): DoraBand {
   return (median(blocks) ?? 0) >= 1 ? "monthly" : "fewer";
 }
 
+/** One side's guardrails, with the counts behind each rate and the sample behind each median. */
 function guardrail(changes: ChangeFact[], deployments: DeploymentFact[]): GuardrailSplit {
+  const leadTimes = nonNull(changes.map((f) => f.leadTimeHours));
+  const recoveries = nonNull(deployments.map((d) => d.recoveryHours));
+  const failed = deployments.filter((d) => d.failed).length;
+  const reverted = changes.filter((f) => f.reverted).length;
   return {
     deployments: deployments.length,
-    leadTimeHours: distribution(nonNull(changes.map((f) => f.leadTimeHours))),
+    leadTimeHours: distribution(leadTimes),
     leadTimeParts: {
       firstCommitToOpen: median(nonNull(changes.map((f) => f.firstCommitToOpenHours))),
       openToMerge: median(nonNull(changes.map((f) => f.openToMergeHours))),
       mergeToDeploy: median(nonNull(changes.map((f) => f.mergeToDeployHours))),
     },
-    changeFailureRate: ratio(deployments.filter((d) => d.failed).length, deployments.length),
-    recoveryHoursMedian: median(nonNull(deployments.map((d) => d.recoveryHours))),
-    revertRate: ratio(changes.filter((f) => f.reverted).length, changes.length),
+    changeFailureRate: ratio(failed, deployments.length),
+    recoveryHoursMedian: median(recoveries),
+    revertRate: ratio(reverted, changes.length),
+    failedDeployments: failed,
+    changes: changes.length,
+    revertedChanges: reverted,
+    leadTimeSamples: leadTimes.length,
+    recoverySamples: recoveries.length,
   };
 }
 

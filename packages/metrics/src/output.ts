@@ -6,6 +6,13 @@ import { z } from "zod";
  * docs/metrics.md.
  */
 
+/**
+ * The version of the figures' shape. Stored rollups keep the figures of the version that wrote
+ * them; the rollup's fingerprint includes this, so a new version recomputes every stored week in
+ * the first run after an upgrade. 2: guardrail counts and sample sizes.
+ */
+export const FIGURES_VERSION = 2;
+
 const Figure = z.number().nullable();
 const Count = z.number().int().nonnegative().nullable();
 
@@ -49,7 +56,18 @@ export const LeadTimeParts = z.object({
 });
 export type LeadTimeParts = z.infer<typeof LeadTimeParts>;
 
-/** Delivery guardrails split into AI-assisted and other changes. */
+/**
+ * A sample size or a count behind a rate. Optional where it was added after figures were first
+ * stored: a rollup row written before lacks it (readers show the rate without its counts) until
+ * the next full rollup, which `FIGURES_VERSION` forces.
+ */
+const Size = z.number().int().nonnegative().optional();
+
+/**
+ * Delivery guardrails split into AI-assisted and other changes. The two sides partition the
+ * group-week: every deployment ships AI-assisted changes or not, every change is AI-assisted or
+ * not, so each count of the whole is the sum of the sides'.
+ */
 export const GuardrailSplit = z.object({
   deployments: Count,
   leadTimeHours: Distribution,
@@ -57,6 +75,17 @@ export const GuardrailSplit = z.object({
   changeFailureRate: Figure,
   recoveryHoursMedian: Figure,
   revertRate: Figure,
+  // Extra fields: the counts behind the rates and the sample sizes behind the medians.
+  /** Of `deployments`, how many failed: `changeFailureRate` = failedDeployments / deployments. */
+  failedDeployments: Size,
+  /** Changes deployed in the week on this side: `revertRate`'s denominator. */
+  changes: Size,
+  /** Of `changes`, how many were reverted within the window: `revertRate` = revertedChanges / changes. */
+  revertedChanges: Size,
+  /** Of `changes`, how many have a lead time: the sample of `leadTimeHours`. */
+  leadTimeSamples: Size,
+  /** Failed deployments followed by a recovery: the sample of `recoveryHoursMedian`. */
+  recoverySamples: Size,
 });
 export type GuardrailSplit = z.infer<typeof GuardrailSplit>;
 

@@ -19,6 +19,7 @@ import {
 import {
   type CommitGraph,
   DeploymentMethod,
+  FIGURES_VERSION,
   type MetricsInput,
   restrictToWindow,
   type StoredChanges,
@@ -105,6 +106,8 @@ export async function rollupFingerprint(deps: RollupDeps): Promise<string> {
   const hash = createHash("sha256");
   hash.update(
     JSON.stringify({
+      // A new shape of the stored figures (fields added) recomputes every stored week once.
+      figures: FIGURES_VERSION,
       metrics: metricsConfigOf(deps.config),
       rules: deps.rules.version,
       repos: repos.map((r) => ({ ...r, settings: repositorySettings(deps.config, r.name) })),

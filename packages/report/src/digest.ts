@@ -57,10 +57,11 @@ export interface GuardrailRegression {
 }
 
 /**
- * What the metrics document does not carry for one group's digest week: the lead time of each
- * change deployed in the week and the counts behind the revert rates, AI-assisted and other
- * (the pipeline reads them from the read model's drill-down, `rollup_changes`). Without them the
- * digest tests only the rates the document has counts for.
+ * What the digest reads beside the metrics document for one group's week: the lead time of each
+ * change deployed in the week (the document has medians only) and the counts behind the revert
+ * rates, AI-assisted and other (the document's guardrails carry these too, but figures stored
+ * before them do not); the pipeline reads both from the read model's drill-down,
+ * `rollup_changes`. Without them the digest tests only the change failure rates.
  */
 export interface GroupWeekSamples {
   kind: MetricsGroup["kind"];
@@ -252,8 +253,9 @@ function failuresOf(deployments: number | null | undefined, rate: number | null 
 /**
  * The rate comparisons of one group in `week` that have counts on both sides: the change failure
  * rate against the previous week's, and AI-assisted deployments' against the others' this week.
- * (The document carries lead times as medians only and revert rates without their counts: those
- * are compared from the week's samples, `GroupWeekSamples`, when the digest is given them.)
+ * (Lead times are compared from the week's samples, `GroupWeekSamples`, when the digest is given
+ * them, and so are revert rates: the document's guardrail counts, `changes` and `revertedChanges`,
+ * are absent from figures stored before they were.)
  */
 function rateComparisons(
   group: Pick<MetricsGroup, "kind" | "name">,

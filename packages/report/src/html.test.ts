@@ -94,6 +94,51 @@ describe("renderReportHtml", () => {
     expect(out).toMatch(/data-field="changeFailureRate" data-value="" title="[^"]*">n\/a</);
   });
 
+  it("states the counts behind the guardrail rates, AI-assisted and other, where the figures carry them", () => {
+    const split = weekFigures("2026-W47").guardrails?.ai;
+    if (split === undefined) throw new Error("the fixture has a split");
+    const counted = weekFigures("2026-W47", {
+      revertRate: { ai: 2 / 10, other: 1 / 20 },
+      guardrails: {
+        ai: {
+          ...split,
+          deployments: 4,
+          changeFailureRate: 1 / 4,
+          revertRate: 2 / 10,
+          failedDeployments: 1,
+          changes: 10,
+          revertedChanges: 2,
+        },
+        other: {
+          ...split,
+          deployments: 6,
+          changeFailureRate: 0,
+          revertRate: 1 / 20,
+          failedDeployments: 0,
+          changes: 20,
+          revertedChanges: 1,
+        },
+      },
+    });
+    const doc = MetricsOutput.parse({
+      ...sampleOutput({ weeks: 2 }),
+      groups: [{ kind: "org", name: "acme", weeks: [weekFigures("2026-W46"), counted] }],
+    });
+    const text = unescapeHtml(renderReportHtml(doc, options).replace(/<[^>]+>/g, ""));
+    // The first page's card and the guardrails section's sentence.
+    expect(text).toContain("AI-assisted (2 of 10); other 5% (1 of 20)");
+    expect(text).toMatch(
+      /revert rate of AI-assisted changes \(20% \(2 of 10\)\) is higher than other changes' \(5% \(1 of 20\)\)/,
+    );
+    expect(text).toMatch(
+      /shipping AI-assisted changes \(25% \(1 of 4\)\) is higher than the others' \(0% \(0 of 6\)\)/,
+    );
+    expect(text).toContain("1 of 4 deployments shipping AI-assisted changes failed, 0 of 6 others");
+    // Figures stored before the counts were: the revert rates alone, never a made-up count.
+    const old = renderReportHtml(MetricsOutput.parse(sampleOutput()), options).replace(/<[^>]+>/g, "");
+    expect(old).toMatch(/revert rate of AI-assisted changes \(\d+%\) is/);
+  });
+
   it("shows suppressed groups and weeks without figures", () => {
     expect(html).toContain("Suppressed every week: fewer than k people.");
     expect(html).toContain("2 of 12 weeks suppressed");

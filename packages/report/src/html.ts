@@ -182,6 +182,33 @@ function smallCard(
   return `<div class="card"><div class="card-label">${label(key, labelText)}</div><div class="card-value">${figure("span", g, week, field, value, text, key)}</div><div class="card-change" title="Change from the previous week">${esc(change)}</div></div>`;
 }
 
+/**
+ * The failed deployments behind a side's change failure rate: stored with it, or (figures stored
+ * before the count was) rate × deployments, the count the rate was computed from.
+ */
+function failedOf(side: GuardrailSplit): number {
+  return side.failedDeployments ?? Math.round((side.deployments ?? 0) * (side.changeFailureRate ?? 0));
+}
+
+/** " (x of n)" behind a rate, or nothing where the counts are unknown or there is no rate. */
+function countsText(x: number | null | undefined, n: number | null | undefined): string {
+  return x == null || n == null || n === 0 ? "" : ` (${x} of ${n})`;
+}
+
+/** The counts behind each side's change failure rate and revert rate, as " (x of n)". */
+function guardrailCounts(w: WeekFigures) {
+  const ai = w.guardrails?.ai;
+  const other = w.guardrails?.other;
+  const failed = (s: GuardrailSplit | undefined) => (s === undefined ? "" : countsText(failedOf(s), s.deployments));
+  const reverted = (s: GuardrailSplit | undefined) => countsText(s?.revertedChanges, s?.changes);
+  return {
+    failedAi: failed(ai),
+    failedOther: failed(other),
+    revertedAi: reverted(ai),
+    revertedOther: reverted(other),
+  };
+}
+
 /** "higher than", "about the same as", "lower than" for two rates, and whether a test backs a difference. */
 function cfrVerdict(w: WeekFigures): string {
   const ai = w.guardrails?.ai;
@@ -189,8 +216,8 @@ function cfrVerdict(w: WeekFigures): string {
   if (ai == null || other == null || !ai.deployments || !other.deployments) {
     return "Too few deployments on one side to compare AI-assisted and other changes this week.";
   }
-  const x1 = Math.round(ai.deployments * (ai.changeFailureRate ?? 0));
-  const x2 = Math.round(other.deployments * (other.changeFailureRate ?? 0));
+  const x1 = failedOf(ai);
+  const x2 = failedOf(other);
   const p = fisherExactGreater(x1, ai.deployments, x2, other.deployments);
   const counts = `${x1} of ${ai.deployments} deployments shipping AI-assisted changes failed, ${x2} of ${other.deployments} others`;
   return p < SIGNIFICANCE_LEVEL
@@ -243,6 +270,7 @@ function firstPage(
       : `AI-assisted work is ${formatPercent(w.aiShare)} of what shipped (${formatCount(w.aiQualifyingChanges)} of ${formatCount(w.qualifyingChanges)} qualifying changes; ${formatCount(w.activeEngineers)} active engineers).`;
   const ai = w.guardrails?.ai ?? null;
   const other = w.guardrails?.other ?? null;
+  const counts = guardrailCounts(w);
   const warm =
     warmUp.length === 0
       ? ""
@@ -379,7 +407,7 @@ ${lineChart({
 <div class="answer"><h3>Is quality holding?</h3>
 <div class="cards three">
 <div class="card"><div class="card-label">${label("changeFailureRate", "Change failure")}</div><div class="card-value">${figure("span", org, week, "aiChangeFailureRate", ai?.changeFailureRate ?? null, formatPercent(ai?.changeFailureRate), "changeFailureRate")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "otherChangeFailureRate", other?.changeFailureRate ?? null, formatPercent(other?.changeFailureRate), "changeFailureRate")}</div></div>
-<div class="card"><div class="card-label">${label("revertRate", "Reverted")}</div><div class="card-value">${figure("span", org, week, "revertRateAi", w.revertRate.ai, formatPercent(w.revertRate.ai), "revertRate")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "revertRateOther", w.revertRate.other, formatPercent(w.revertRate.other), "revertRate")}</div></div>
+<div class="card"><div class="card-label">${label("revertRate", "Reverted")}</div><div class="card-value">${figure("span", org, week, "revertRateAi", w.revertRate.ai, formatPercent(w.revertRate.ai), "revertRate")}</div><div class="card-change">AI-assisted${esc(counts.revertedAi)}; other ${figure("span", org, week, "revertRateOther", w.revertRate.other, formatPercent(w.revertRate.other), "revertRate")}${esc(counts.revertedOther)}</div></div>
 <div class="card"><div class="card-label">${label("leadTimeMedian", "Lead time")}</div><div class="card-value">${figure("span", org, week, "aiLeadTimeHoursMedian", ai?.leadTimeHours.median ?? null, formatHours(ai?.leadTimeHours.median), "leadTimeMedian")}</div><div class="card-change">AI-assisted; other ${figure("span", org, week, "otherLeadTimeHoursMedian", other?.leadTimeHours.median ?? null, formatHours(other?.leadTimeHours.median), "leadTimeMedian")}</div></div>
 </div>
 <p class="verdict">${esc(cfrVerdict(w))}</p>
@@ -635,6 +663,12 @@ function aiAndOther(
   ];
 }
 
+/** The guardrails section's sentence: the organisation's revert and change failure rates, AI-assisted vs other, with their counts. */
+function summaryOf(org: MetricsGroup, wk: string, ow: WeekFigures): string {
+  const c = guardrailCounts(ow);
+  return `<p>Week ${esc(wk)}, ${esc(groupLabel(org))}: the revert rate of AI-assisted changes (${figure("span", org, wk, "revertRateAi", ow.revertRate.ai, formatPercent(ow.revertRate.ai), "revertRate")}${esc(c.revertedAi)}) is ${esc(compare(ow.revertRate.ai, ow.revertRate.other))} other changes' (${figure("span", org, wk, "revertRateOther", ow.revertRate.other, formatPercent(ow.revertRate.other), "revertRate")}${esc(c.revertedOther)}); the change failure rate of deployments shipping AI-assisted changes (${figure("span", org, wk, "aiChangeFailureRate", ow.guardrails?.ai.changeFailureRate ?? null, formatPercent(ow.guardrails?.ai.changeFailureRate), "changeFailureRate")}${esc(c.failedAi)}) is ${esc(compare(ow.guardrails?.ai.changeFailureRate ?? null, ow.guardrails?.other.changeFailureRate ?? null))} the others' (${figure("span", org, wk, "otherChangeFailureRate", ow.guardrails?.other.changeFailureRate ?? null, formatPercent(ow.guardrails?.other.changeFailureRate), "changeFailureRate")}${esc(c.failedOther)}).</p>`;
+}
+
 function guardrailsSection(
   output: MetricsOutput,
   charted: MetricsOutput,
@@ -645,10 +679,7 @@ function guardrailsSection(
   const org = output.groups.find((g) => g.kind === "org");
   const chartOrg = charted.groups.find((g) => g.kind === "org");
   const ow = org === undefined ? undefined : weekOf(org, week);
-  const summary =
-    org === undefined || ow === undefined || ow.suppressed
-      ? ""
-      : `<p>Week ${esc(wk)}, ${esc(groupLabel(org))}: the revert rate of AI-assisted changes (${figure("span", org, wk, "revertRateAi", ow.revertRate.ai, formatPercent(ow.revertRate.ai), "revertRate")}) is ${esc(compare(ow.revertRate.ai, ow.revertRate.other))} other changes' (${figure("span", org, wk, "revertRateOther", ow.revertRate.other, formatPercent(ow.revertRate.other), "revertRate")}); the change failure rate of deployments shipping AI-assisted changes (${figure("span", org, wk, "aiChangeFailureRate", ow.guardrails?.ai.changeFailureRate ?? null, formatPercent(ow.guardrails?.ai.changeFailureRate), "changeFailureRate")}) is ${esc(compare(ow.guardrails?.ai.changeFailureRate ?? null, ow.guardrails?.other.changeFailureRate ?? null))} the others' (${figure("span", org, wk, "otherChangeFailureRate", ow.guardrails?.other.changeFailureRate ?? null, formatPercent(ow.guardrails?.other.changeFailureRate), "changeFailureRate")}).</p>`;
+  const summary = org === undefined || ow === undefined || ow.suppressed ? "" : summaryOf(org, wk, ow);
   const orgCharts =
     chartOrg === undefined
       ? ""

@@ -1,47 +1,156 @@
 import { describe, expect, it } from "vitest";
 import type { WeekFigures } from "./api.js";
-import { enoughToTest, failureRates } from "./guardrails.js";
+import { compareRates, enoughToTest, failureRates, guardrailRows, medianText, revertRates } from "./guardrails.js";
 
-/** A week whose only figures are the AI-assisted / other deployments and change failure rates. */
-function week(ai: [failed: number, deployments: number], other: [failed: number, deployments: number]) {
-  const side = ([failed, deployments]: [number, number]) => ({
-    deployments,
-    changeFailureRate: deployments === 0 ? null : failed / deployments,
-    leadTimeHours: { median: null, p90: null },
-    leadTimeParts: { firstCommitToOpen: null, openToMerge: null, mergeToDeploy: null },
-    recoveryHoursMedian: null,
-    revertRate: null,
-  });
-  return { guardrails: { ai: side(ai), other: side(other) } } as unknown as WeekFigures;
+type Pair = [x: number, n: number];
+
+interface SideOptions {
+  /** Failed deployments of deployments. */
+  failed?: Pair;
+  /** Reverted changes of changes deployed. */
+  reverted?: Pair;
+  leadTime?: [median: number | null, samples: number];
+  recovery?: [median: number | null, samples: number];
+  /** As a row stored before the counts were: rates only. */
+  stored?: "without counts";
 }
 
-describe("the overview's guardrail comparison (change failure rate, AI-assisted vs other)", () => {
+function side(o: SideOptions) {
+  const [failed, deployments] = o.failed ?? [0, 0];
+  const [reverted, changes] = o.reverted ?? [0, 0];
+  const [lead, leadSamples] = o.leadTime ?? [null, 0];
+  const [recovery, recoverySamples] = o.recovery ?? [null, 0];
+  const rates = {
+    deployments,
+    changeFailureRate: deployments === 0 ? null : failed / deployments,
+    leadTimeHours: { median: lead, p90: null },
+    leadTimeParts: { firstCommitToOpen: null, openToMerge: null, mergeToDeploy: null },
+    recoveryHoursMedian: recovery,
+    revertRate: changes === 0 ? null : reverted / changes,
+  };
+  if (o.stored === "without counts") return rates;
+  return {
+    ...rates,
+    failedDeployments: failed,
+    changes,
+    revertedChanges: reverted,
+    leadTimeSamples: leadSamples,
+    recoverySamples,
+  };
+}
+
+/** A week whose only figures are the AI-assisted / other guardrails. */
+function week(ai: SideOptions, other: SideOptions): WeekFigures {
+  return { suppressed: false, guardrails: { ai: side(ai), other: side(other) } } as unknown as WeekFigures;
+}
+
+/** A week of change failure rates only: [failed, deployments] each side. */
+const failures = (ai: Pair, other: Pair) => week({ failed: ai }, { failed: other });
+/** A week of revert rates only: [reverted, changes] each side. */
+const reverts = (ai: Pair, other: Pair) => week({ reverted: ai }, { reverted: other });
+
+describe("the guardrail comparison (change failure rate, AI-assisted vs other)", () => {
   it("states each side's counts and 95% Wilson interval, and a large difference as beyond noise with its p", () => {
-    const r = failureRates(week([30, 100], [10, 100]));
+    const r = failureRates(failures([30, 100], [10, 100]));
     expect(r?.ai).toBe("30% (30 of 100; 95% CI 22%–40%)");
     expect(r?.other).toBe("10% (10 of 100; 95% CI 6%–17%)");
     expect(r?.test).toMatch(/^beyond noise \(p = 0\.000\)$/);
   });
 
   it("calls a difference of the same size on enough deployments within noise when the test says so", () => {
-    expect(failureRates(week([6, 30], [4, 30]))?.test).toMatch(/^within noise \(p = 0\.\d\d\)$/);
+    expect(failureRates(failures([6, 30], [4, 30]))?.test).toMatch(/^within noise \(p = 0\.\d\d\)$/);
   });
 
   it("never calls a small-sample difference beyond noise, though the z formula's p is under 5%", () => {
     // 2 of 2 failed against 0 of 3: z = 2.24, p = 0.025 by the formula; meaningless at this size.
-    const small = failureRates(week([2, 2], [0, 3]));
+    const small = failureRates(failures([2, 2], [0, 3]));
     expect(small?.ai).toBe("100% (2 of 2; 95% CI 34%–100%)");
     expect(small?.test).toBe("too few to test (under 5 expected per cell)");
     expect(small?.test).not.toMatch(/beyond noise/);
     // 4 of 5 against 1 of 10: still too few failures expected on each side.
-    expect(failureRates(week([4, 5], [1, 10]))?.test).toMatch(/^too few to test/);
+    expect(failureRates(failures([4, 5], [1, 10]))?.test).toMatch(/^too few to test/);
     expect(enoughToTest(2, 2, 0, 3)).toBe(false);
     expect(enoughToTest(30, 100, 10, 100)).toBe(true);
   });
 
   it("says n/a for a side without deployments, and does not test", () => {
-    const r = failureRates(week([0, 0], [3, 20]));
+    const r = failureRates(failures([0, 0], [3, 20]));
     expect(r?.ai).toBe("n/a");
     expect(r?.test).toMatch(/^too few to test/);
+  });
+
+  it("reads the failed count from the figures, and from rate × deployments in a row stored without it", () => {
+    const stored = week({ failed: [3, 7], stored: "without counts" }, { failed: [1, 9], stored: "without counts" });
+    expect(failureRates(stored)?.ai).toBe("43% (3 of 7; 95% CI 16%–75%)");
+    expect(failureRates(stored)?.other).toBe("11% (1 of 9; 95% CI 2%–43%)");
+  });
+});
+
+describe("the guardrail comparison (revert rate, AI-assisted vs other)", () => {
+  it("states reverted of changes deployed with the interval, and tests them like the failure rate", () => {
+    const r = revertRates(reverts([12, 40], [5, 60]));
+    expect(r?.ai).toBe("30% (12 of 40; 95% CI 18%–45%)");
+    expect(r?.other).toBe("8% (5 of 60; 95% CI 4%–18%)");
+    // Expected reverted: 40 × 17/100 = 6.8 and 60 × 0.17 = 10.2, all cells >= 5: tested.
+    expect(r?.test).toMatch(/^beyond noise \(p = 0\.00\d\)$/);
+    expect(revertRates(reverts([3, 40], [5, 60]))?.test).toMatch(/^too few to test/);
+    expect(revertRates(reverts([10, 50], [12, 60]))?.test).toMatch(/^within noise/);
+  });
+
+  it("a row stored before the counts were: the rate alone, said so, and not tested", () => {
+    const r = revertRates(
+      week({ reverted: [1, 4], stored: "without counts" }, { reverted: [0, 6], stored: "without counts" }),
+    );
+    expect(r?.ai).toBe("25% (counts not stored yet (the next rollup adds them))");
+    expect(r?.test).toMatch(/^not tested: counts not stored yet/);
+  });
+
+  it("property: the stated x of n is the rate's, and the interval contains the rate", () => {
+    for (let n = 1; n <= 40; n += 3) {
+      for (let x = 0; x <= n; x += 2) {
+        const text = compareRates({ rate: x / n, x, n }, { rate: null, x: 0, n: 0 }).ai;
+        const m = /^(\d+)% \((\d+) of (\d+); 95% CI (\d+)%–(\d+)%\)$/.exec(text);
+        expect(m, text).not.toBeNull();
+        const [, rate, sx, sn, low, high] = (m as RegExpExecArray).map(Number) as number[];
+        expect([sx, sn]).toEqual([x, n]);
+        expect(rate).toBe(Math.round((x / n) * 100));
+        expect(low).toBeLessThanOrEqual(rate as number);
+        expect(high).toBeGreaterThanOrEqual(rate as number);
+      }
+    }
+  });
+});
+
+describe("the guardrail comparison's rows", () => {
+  it("every figure once, in order; rates with counts and a verdict, medians with their sample sizes", () => {
+    const rows = guardrailRows(
+      week(
+        { failed: [1, 4], reverted: [2, 10], leadTime: [12.5, 10], recovery: [3, 1] },
+        { failed: [0, 6], reverted: [1, 20], leadTime: [30, 20], recovery: [null, 0] },
+      ),
+    );
+    expect(rows?.map((r) => r.key)).toEqual(["deployments", "changeFailureRate", "revertRate", "leadTime", "recovery"]);
+    const by = new Map(rows?.map((r) => [r.key, r]));
+    expect(by.get("deployments")).toMatchObject({ ai: "4", other: "6", test: null });
+    expect(by.get("changeFailureRate")?.ai).toBe("25% (1 of 4; 95% CI 5%–70%)");
+    expect(by.get("changeFailureRate")?.test).toMatch(/^too few to test/);
+    expect(by.get("revertRate")?.other).toBe("5% (1 of 20; 95% CI 1%–24%)");
+    expect(by.get("leadTime")).toMatchObject({
+      ai: "12.5 h (median of 10 changes)",
+      other: "30.0 h (median of 20 changes)",
+      test: null,
+    });
+    expect(by.get("recovery")).toMatchObject({ ai: "3.0 h (median of 1 recovery)", other: "n/a" });
+    // Every row names the definition shown on hover.
+    for (const r of rows ?? []) expect(r.def.length).toBeGreaterThan(0);
+  });
+
+  it("no split (suppressed, or nothing deployed): no rows", () => {
+    expect(guardrailRows({ suppressed: true, guardrails: null } as unknown as WeekFigures)).toBeNull();
+  });
+
+  it("a median stored without its sample size says so", () => {
+    expect(medianText(4, undefined, ["change", "changes"])).toBe("4.0 h (sample size not stored yet)");
+    expect(medianText(null, 0, ["change", "changes"])).toBe("n/a");
   });
 });

@@ -1,12 +1,16 @@
 import { twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
+import { formatCount, formatHours } from "@yardstick/report/format";
 import type { WeekFigures } from "./api.js";
-import { percent } from "./ui.js";
+import { type DefinitionKey, percent } from "./ui.js";
 
 /**
- * The guardrail comparison the overview and the guardrails page state: each side's rate with the
- * counts behind it and a 95% Wilson interval, and whether the two differ beyond noise by a
- * two-sided two-proportion z-test at 5% (the test of @yardstick/metrics/stats, as in the report).
+ * The guardrail comparison the overview and the guardrails page state (one model, one component:
+ * `GuardrailComparison`): for the change failure rate and the revert rate, each side's rate with
+ * the counts behind it ("x of n") and a 95% Wilson interval, and whether the two differ beyond
+ * noise by a two-sided two-proportion z-test at 5% (the test of @yardstick/metrics/stats); for
+ * lead time and recovery, each side's median with its sample size.
  */
+
 /**
  * The z-test's normal approximation holds only with enough in every cell: at least this many
  * expected successes and failures on each side (under the pooled rate). Below it, a difference is
@@ -15,6 +19,9 @@ import { percent } from "./ui.js";
  */
 export const MIN_EXPECTED = 5;
 
+/** What the "difference" column states, shown on hover. */
+export const TEST_DEFINITION = `Whether AI-assisted and other differ beyond noise: a two-sided two-proportion z-test at the 5% level, run only when every cell (successes and failures, each side, under the pooled rate) expects at least ${MIN_EXPECTED}; otherwise "too few to test". Each rate shows the counts behind it and its 95% Wilson interval.`;
+
 /** Whether two counts are large enough for the two-proportion z-test. */
 export function enoughToTest(x1: number, n1: number, x2: number, n2: number): boolean {
   if (n1 <= 0 || n2 <= 0) return false;
@@ -22,38 +29,151 @@ export function enoughToTest(x1: number, n1: number, x2: number, n2: number): bo
   return Math.min(n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled)) >= MIN_EXPECTED;
 }
 
-/** Change failure rate AI vs other with counts, intervals and a two-proportion test. */
-export function failureRates(f: WeekFigures) {
-  const g = f.guardrails;
-  if (g === null) return null;
-  const side = (rate: number | null, n: number | null) => {
-    if (rate === null || n === null || n === 0) return { text: "n/a", x: null, n };
-    const x = Math.round(rate * n);
-    const ci = wilsonInterval(x, n);
-    return {
-      text: `${percent(rate)} (${x} of ${n}; 95% CI ${percent(ci?.low)}–${percent(ci?.high)})`,
-      x,
-      n,
-    };
-  };
-  const ai = side(g.ai.changeFailureRate, g.ai.deployments);
-  const other = side(g.other.changeFailureRate, g.other.deployments);
-  const test =
-    ai.x === null ||
-    other.x === null ||
-    ai.n === null ||
-    other.n === null ||
-    !enoughToTest(ai.x, ai.n, other.x, other.n)
-      ? null
-      : twoProportionTest(ai.x, ai.n, other.x, other.n);
-  return {
-    ai: ai.text,
-    other: other.text,
-    test:
-      test === null
+/** One side of a rate: the rate, and the counts behind it when known (x of n). */
+export interface RateCounts {
+  rate: number | null;
+  x: number | null;
+  n: number | null;
+}
+
+/** A rate compared AI-assisted vs other, as stated: each side's text and the test's verdict. */
+export interface RateComparison {
+  ai: string;
+  other: string;
+  test: string;
+}
+
+const NOT_STORED = "counts not stored yet (the next rollup adds them)";
+
+/** "30% (30 of 100; 95% CI 22%–40%)"; "n/a" without a rate; the rate alone without its counts. */
+function sideText(s: RateCounts): string {
+  if (s.rate === null || s.n === 0) return "n/a";
+  if (s.x === null || s.n === null) return `${percent(s.rate)} (${NOT_STORED})`;
+  const ci = wilsonInterval(s.x, s.n);
+  return `${percent(s.rate)} (${s.x} of ${s.n}; 95% CI ${percent(ci?.low)}–${percent(ci?.high)})`;
+}
+
+/** Each side's rate with its counts and interval, and the two-proportion test's verdict. */
+export function compareRates(ai: RateCounts, other: RateCounts): RateComparison {
+  const counted = (s: RateCounts): s is { rate: number; x: number; n: number } =>
+    s.rate !== null && s.x !== null && s.n !== null && s.n > 0;
+  const missing = (s: RateCounts) => s.rate !== null && (s.x === null || s.n === null);
+  let test: string;
+  if (missing(ai) || missing(other)) {
+    test = `not tested: ${NOT_STORED}`;
+  } else if (!counted(ai) || !counted(other) || !enoughToTest(ai.x, ai.n, other.x, other.n)) {
+    test = `too few to test (under ${MIN_EXPECTED} expected per cell)`;
+  } else {
+    const t = twoProportionTest(ai.x, ai.n, other.x, other.n);
+    test =
+      t === null
         ? `too few to test (under ${MIN_EXPECTED} expected per cell)`
-        : test.significant
-          ? `beyond noise (p = ${test.pValue.toFixed(3)})`
-          : `within noise (p = ${test.pValue.toFixed(2)})`,
-  };
+        : t.significant
+          ? `beyond noise (p = ${t.pValue.toFixed(3)})`
+          : `within noise (p = ${t.pValue.toFixed(2)})`;
+  }
+  return { ai: sideText(ai), other: sideText(other), test };
+}
+
+type Side = NonNullable<WeekFigures["guardrails"]>["ai"];
+
+/**
+ * The counts behind a side's change failure rate: failed deployments of its deployments. Figures
+ * stored before the counts were (no `failedDeployments`) give rate × deployments, which is the
+ * count the rate was computed from.
+ */
+export function failureCounts(side: Side): RateCounts {
+  const n = side.deployments;
+  const rate = side.changeFailureRate;
+  const x = side.failedDeployments ?? (rate === null || n === null ? null : Math.round(rate * n));
+  return { rate, x, n };
+}
+
+/** The counts behind a side's revert rate: reverted changes of its changes deployed in the week. */
+export function revertCounts(side: Side): RateCounts {
+  return { rate: side.revertRate, x: side.revertedChanges ?? null, n: side.changes ?? null };
+}
+
+/** Change failure rate AI vs other with counts, intervals and a two-proportion test. */
+export function failureRates(f: WeekFigures): RateComparison | null {
+  const g = f.guardrails;
+  return g === null ? null : compareRates(failureCounts(g.ai), failureCounts(g.other));
+}
+
+/** Revert rate AI vs other with counts, intervals and a two-proportion test. */
+export function revertRates(f: WeekFigures): RateComparison | null {
+  const g = f.guardrails;
+  return g === null ? null : compareRates(revertCounts(g.ai), revertCounts(g.other));
+}
+
+/** "12.5 h (median of 40 changes)"; n/a without a median; the median alone without its sample size. */
+export function medianText(median: number | null, n: number | undefined, unit: [one: string, many: string]): string {
+  if (median === null) return "n/a";
+  if (n === undefined) return `${formatHours(median)} (sample size not stored yet)`;
+  return `${formatHours(median)} (median of ${n} ${n === 1 ? unit[0] : unit[1]})`;
+}
+
+/** One row of the comparison: a figure, each side as stated, and the test's verdict (rates only). */
+export interface GuardrailRow {
+  key: "deployments" | "changeFailureRate" | "revertRate" | "leadTime" | "recovery";
+  label: string;
+  /** What "x of n" counts, for the rates. */
+  counts: string | null;
+  def: DefinitionKey;
+  ai: string;
+  other: string;
+  test: string | null;
+}
+
+/** The rows of a group-week's guardrail comparison, in the order shown; null without a split. */
+export function guardrailRows(f: WeekFigures): GuardrailRow[] | null {
+  const g = f.guardrails;
+  const cfr = failureRates(f);
+  const reverts = revertRates(f);
+  if (g === null || cfr === null || reverts === null) return null;
+  const changes: [string, string] = ["change", "changes"];
+  const recoveries: [string, string] = ["recovery", "recoveries"];
+  return [
+    {
+      key: "deployments",
+      label: "Deployments",
+      counts: null,
+      def: "deployments",
+      ai: formatCount(g.ai.deployments),
+      other: formatCount(g.other.deployments),
+      test: null,
+    },
+    {
+      key: "changeFailureRate",
+      label: "Change failure rate",
+      counts: "failed of deployments",
+      def: "changeFailureRate",
+      ...cfr,
+    },
+    {
+      key: "revertRate",
+      label: "Revert rate",
+      counts: "reverted of changes deployed",
+      def: "revertRate",
+      ...reverts,
+    },
+    {
+      key: "leadTime",
+      label: "Lead time, median",
+      counts: null,
+      def: "leadTimeMedian",
+      ai: medianText(g.ai.leadTimeHours.median, g.ai.leadTimeSamples, changes),
+      other: medianText(g.other.leadTimeHours.median, g.other.leadTimeSamples, changes),
+      test: null,
+    },
+    {
+      key: "recovery",
+      label: "Recovery, median",
+      counts: null,
+      def: "recovery",
+      ai: medianText(g.ai.recoveryHoursMedian, g.ai.recoverySamples, recoveries),
+      other: medianText(g.other.recoveryHoursMedian, g.other.recoverySamples, recoveries),
+      test: null,
+    },
+  ];
 }

@@ -89,6 +89,11 @@ export interface OracleGuardrail {
   changeFailureRate: number | null;
   recoveryHoursMedian: number | null;
   revertRate: number | null;
+  failedDeployments: number;
+  changes: number;
+  revertedChanges: number;
+  leadTimeSamples: number;
+  recoverySamples: number;
 }
 
 export interface OracleFlags {
@@ -290,13 +295,21 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
     hoursBetween(c.firstCommitAt ?? c.createdAt ?? c.mergedAt, c.deployedAt as Date);
   function guardrail(list: OracleChange[], deployments: OracleDeployment[]): OracleGuardrail {
     const times = list.map(leadTime);
+    const recoveries = deployments.flatMap((d) => (recovery.has(d) ? [recovery.get(d) as number] : []));
+    const failed = deployments.filter((d) => d.failed).length;
+    const reverted = list.filter((c) => c.reverted).length;
     return {
       deployments: deployments.length,
       leadTimeHours: { median: middle(times), p90: nearestRank(times, 0.9) },
       leadTimeParts: parts(list),
-      changeFailureRate: share(deployments.filter((d) => d.failed).length, deployments.length),
-      recoveryHoursMedian: middle(deployments.flatMap((d) => (recovery.has(d) ? [recovery.get(d) as number] : []))),
-      revertRate: share(list.filter((c) => c.reverted).length, list.length),
+      changeFailureRate: share(failed, deployments.length),
+      recoveryHoursMedian: middle(recoveries),
+      revertRate: share(reverted, list.length),
+      failedDeployments: failed,
+      changes: list.length,
+      revertedChanges: reverted,
+      leadTimeSamples: times.length,
+      recoverySamples: recoveries.length,
     };
   }
 

@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
+import type { WeekFigures } from "@yardstick/metrics";
 import { createPipelineDeps, runSyncInline } from "@yardstick/pipeline";
 import { formatNumber } from "@yardstick/report";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -220,6 +221,21 @@ describe.skipIf(!present)(
       expect(week).toMatch(/^\d{4}-W\d{2}$/);
       expect(await page.evaluate("document.documentElement.scrollHeight")).toBeLessThanOrEqual(900);
       expect(await page.getByText(/Guardrails: AI-assisted vs other/).count()).toBe(1);
+      // The guardrail rates with the counts behind them: the organisation's week's, as the API gives them.
+      const split = (
+        (await (await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}`)).json()) as {
+          figures: WeekFigures;
+        }
+      ).figures.guardrails;
+      const revertRow = (await page.locator("tr[data-figure=revertRate]").textContent()) ?? "";
+      const failureRow = (await page.locator("tr[data-figure=changeFailureRate]").textContent()) ?? "";
+      for (const side of [split?.ai, split?.other]) {
+        if ((side?.changes ?? 0) > 0) expect(revertRow).toContain(`${side?.revertedChanges} of ${side?.changes};`);
+        if ((side?.deployments ?? 0) > 0) {
+          expect(failureRow).toContain(`${side?.failedDeployments} of ${side?.deployments};`);
+        }
+      }
+      expect(revertRow).toMatch(/beyond noise|within noise|too few to test/);
       await page.screenshot({ path: join(ARTIFACTS, "overview.png") });
       await axe(page, "overview");
       await expectNoNames(page, VIEWER);
@@ -266,15 +282,27 @@ describe.skipIf(!present)(
       await axe(page, "adoption");
       await expectNoNames(page, VIEWER);
 
-      // Guardrails: every team, alphabetical, AI-assisted vs other with counts and the test.
+      // Guardrails: every team, alphabetical, AI-assisted vs other with counts and the test, for the
+      // change failure rate and the revert rate; medians with their sample sizes.
       await page.getByRole("link", { name: "Guardrails" }).click();
-      await page.getByTestId("guardrails-table").waitFor();
-      const guarded = await page.locator("[data-testid=guardrails-table] tbody th").allTextContents();
+      await page.getByTestId("guardrails-groups").waitFor();
+      const guarded = await page.locator("[data-testid=guardrails-groups] h2").allTextContents();
       expect(guarded).toEqual([...guarded].sort());
       expect(
-        await page.locator("[data-testid=guardrails-table] tbody tr", { hasText: "platform" }).textContent(),
+        await page.locator('[data-testid=guardrails-groups] section[data-group="platform"]').textContent(),
       ).toMatch(/suppressed/);
-      expect(await page.locator("[data-testid=guardrails-table]").textContent()).toMatch(/\d+ of \d+; 95% CI/);
+      for (const figure of ["changeFailureRate", "revertRate"]) {
+        const rows = await page.locator(`[data-testid=guardrails-groups] tr[data-figure=${figure}]`).allTextContents();
+        expect(rows.length).toBeGreaterThan(0);
+        expect(
+          rows.some((r) => /\d+ of \d+; 95% CI/.test(r)),
+          figure,
+        ).toBe(true);
+        for (const r of rows) expect(r).toMatch(/beyond noise|within noise|too few to test/);
+      }
+      expect(
+        await page.locator("[data-testid=guardrails-groups] tr[data-figure=leadTime]").first().textContent(),
+      ).toMatch(/median of \d+ change/);
       await page.screenshot({ path: join(ARTIFACTS, "guardrails.png") });
       await axe(page, "guardrails");
       await expectNoNames(page, VIEWER);

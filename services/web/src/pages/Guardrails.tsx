@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { formatCount, formatHours } from "@yardstick/report/format";
 import { Link, useSearchParams } from "react-router";
 import { API, type GroupsResponse, getJson, groupWeekPath, type Metrics } from "../api.js";
-import { failureRates } from "../guardrails.js";
-import { definition, Empty, Failure, Loading, ParamSelect, percent } from "../ui.js";
+import { GuardrailComparison } from "../GuardrailComparison.js";
+import { MIN_EXPECTED } from "../guardrails.js";
+import { definition, Empty, Failure, Loading, ParamSelect } from "../ui.js";
 import { addWeeks as addWeek, dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
 
 const KINDS = ["org", "team", "repo"] as const;
@@ -50,85 +50,44 @@ export function GuardrailsPage() {
         />
       </div>
       <p className="note">
-        Each figure for AI-assisted and for other changes. Change failure rate: failed ÷ deployments with its 95% Wilson
-        interval, and whether the two differ beyond noise (two-sided two-proportion z-test at 5%). Groups alphabetical.
+        Each group's figures for AI-assisted and for other changes: change failure rate (failed ÷ deployments) and
+        revert rate (reverted ÷ changes deployed), each with the counts behind it and its 95% Wilson interval, and
+        whether the two differ beyond noise (two-sided two-proportion z-test at 5%, only with at least {MIN_EXPECTED}{" "}
+        expected per cell); lead time and recovery medians with their sample sizes. Groups alphabetical.
       </p>
       {rows.length === 0 ? (
         <Empty>
           No {kind} has figures for {week}.
         </Empty>
       ) : (
-        <table data-testid="guardrails-table">
-          <thead>
-            <tr>
-              <th scope="col">{kind}</th>
-              <th scope="col" title={definition("doraBand")}>
-                DORA band
-              </th>
-              <th scope="col" title={definition("deployments")}>
-                deployments AI / other
-              </th>
-              <th scope="col" title={definition("changeFailureRate")}>
-                change failure rate, AI
-              </th>
-              <th scope="col" title={definition("changeFailureRate")}>
-                change failure rate, other
-              </th>
-              <th scope="col">difference</th>
-              <th scope="col" title={definition("leadTimeMedian")}>
-                lead time AI / other
-              </th>
-              <th scope="col" title={definition("recovery")}>
-                recovery AI / other
-              </th>
-              <th scope="col" title={definition("revertRate")}>
-                revert rate AI / other
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((g) => {
-              const f = g.weeks[0];
-              if (f === undefined || f.suppressed || f.guardrails === null) {
-                return (
-                  <tr key={g.name}>
-                    <th scope="row">{g.name}</th>
-                    <td colSpan={8} className="suppressed">
-                      {f?.suppressed === true
-                        ? "suppressed: fewer people than the minimum group size"
-                        : "no deployments this week"}
-                    </td>
-                  </tr>
-                );
-              }
-              const r = f.guardrails;
-              const cfr = failureRates(f);
-              return (
-                <tr key={g.name}>
-                  <th scope="row">
+        <div className="guardrail-groups" data-testid="guardrails-groups">
+          {rows.map((g) => {
+            const f = g.weeks[0];
+            return (
+              <section key={g.name} data-group={g.name}>
+                <h2>
+                  {f === undefined || f.suppressed ? (
+                    g.name
+                  ) : (
                     <Link to={groupWeekPath(g.kind, g.name, week)}>{g.name}</Link>
-                  </th>
-                  <td>{f.doraBand ?? "n/a"}</td>
-                  <td>
-                    {formatCount(r.ai.deployments)} / {formatCount(r.other.deployments)}
-                  </td>
-                  <td>{cfr?.ai ?? "n/a"}</td>
-                  <td>{cfr?.other ?? "n/a"}</td>
-                  <td>{cfr?.test ?? "—"}</td>
-                  <td>
-                    {formatHours(r.ai.leadTimeHours.median)} / {formatHours(r.other.leadTimeHours.median)}
-                  </td>
-                  <td>
-                    {formatHours(r.ai.recoveryHoursMedian)} / {formatHours(r.other.recoveryHoursMedian)}
-                  </td>
-                  <td>
-                    {percent(r.ai.revertRate)} / {percent(r.other.revertRate)}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                  )}
+                </h2>
+                {f === undefined ? (
+                  <p className="suppressed">not rolled up for this week</p>
+                ) : f.suppressed ? (
+                  <p className="suppressed">suppressed: fewer people than the minimum group size</p>
+                ) : (
+                  <>
+                    <p className="note">
+                      <span title={definition("doraBand")}>DORA band: {f.doraBand ?? "n/a"}</span>
+                    </p>
+                    <GuardrailComparison figures={f} caption={`Guardrails of ${g.name}, week ${week}`} />
+                  </>
+                )}
+              </section>
+            );
+          })}
+        </div>
       )}
     </section>
   );

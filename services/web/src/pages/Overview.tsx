@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { formatCost, formatCount, formatHours, formatInstant, formatNumber } from "@yardstick/report/format";
+import { formatCost, formatCount, formatInstant, formatNumber } from "@yardstick/report/format";
 import { Link, useSearchParams } from "react-router";
 import {
   CartesianGrid,
@@ -21,7 +21,7 @@ import {
   type Metrics,
   type Projection,
 } from "../api.js";
-import { failureRates } from "../guardrails.js";
+import { GuardrailComparison } from "../GuardrailComparison.js";
 import { definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent, Tile } from "../ui.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 
@@ -38,25 +38,6 @@ export function projectionText(p: Projection, target: number | null): string {
     case "unknown":
       return `No projection: ${p.reason}.`;
   }
-}
-
-function GuardrailRow(props: {
-  label: string;
-  def: Parameters<typeof definition>[0];
-  ai: string;
-  other: string;
-  test?: string;
-}) {
-  return (
-    <tr>
-      <th scope="row" title={definition(props.def)}>
-        {props.label}
-      </th>
-      <td>{props.ai}</td>
-      <td>{props.other}</td>
-      <td>{props.test ?? "—"}</td>
-    </tr>
-  );
 }
 
 export function OverviewPage() {
@@ -103,8 +84,6 @@ export function OverviewPage() {
   }));
   const weeks = [...metrics.data.weeks].reverse();
   const drill = groupWeekPath("org", org.name, week);
-  const cfr = failureRates(f);
-  const g = f.guardrails;
 
   return (
     <div className="overview">
@@ -252,55 +231,7 @@ export function OverviewPage() {
       </div>
       <section aria-labelledby="guardrails">
         <h2 id="guardrails">Guardrails: AI-assisted vs other changes</h2>
-        {g === null ? (
-          <Empty>No guardrail split this week (suppressed, or no deployments).</Empty>
-        ) : (
-          <table className="compact">
-            <thead>
-              <tr>
-                <th scope="col">figure</th>
-                <th scope="col">AI-assisted</th>
-                <th scope="col">other</th>
-                <th scope="col" title="Two-proportion z-test, two-sided, 5% level; 95% Wilson intervals">
-                  difference
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <GuardrailRow
-                label="Deployments"
-                def="deployments"
-                ai={formatCount(g.ai.deployments)}
-                other={formatCount(g.other.deployments)}
-              />
-              <GuardrailRow
-                label="Change failure rate"
-                def="changeFailureRate"
-                ai={cfr?.ai ?? "n/a"}
-                other={cfr?.other ?? "n/a"}
-                {...(cfr === null ? {} : { test: cfr.test })}
-              />
-              <GuardrailRow
-                label="Lead time, median"
-                def="leadTimeMedian"
-                ai={formatHours(g.ai.leadTimeHours.median)}
-                other={formatHours(g.other.leadTimeHours.median)}
-              />
-              <GuardrailRow
-                label="Recovery, median"
-                def="recovery"
-                ai={formatHours(g.ai.recoveryHoursMedian)}
-                other={formatHours(g.other.recoveryHoursMedian)}
-              />
-              <GuardrailRow
-                label="Revert rate"
-                def="revertRate"
-                ai={percent(g.ai.revertRate)}
-                other={percent(g.other.revertRate)}
-              />
-            </tbody>
-          </table>
-        )}
+        <GuardrailComparison figures={f} caption={`Guardrails of ${org.name}, week ${week}`} />
       </section>
     </div>
   );
