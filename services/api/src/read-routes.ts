@@ -3,6 +3,7 @@ import type { Config } from "@yardstick/config";
 import { addWeeks, InputError, weekRange } from "@yardstick/core";
 import {
   attributionCoverageByWeek,
+  countGroupWeekChanges,
   countQuarantined,
   type Database,
   type GroupKindName,
@@ -35,6 +36,8 @@ import {
   ChangeResponse,
   ChangesPage,
   ChangesQuery,
+  ChangesSummary,
+  ChangesSummaryQuery,
   DeploymentResponse,
   DeploymentsResponse,
   GroupsResponse,
@@ -385,6 +388,33 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
         })),
         next,
       };
+    },
+  );
+
+  api.get(
+    `${BASE}/groups/:kind/:name/weeks/:week/changes/summary`,
+    {
+      schema: {
+        summary:
+          "What the group-week's change list (same filters) adds up to, without listing it: how many changes match, how many of them count in ND and in AIND, and the figures they divide into",
+        params: GroupWeekParams,
+        querystring: ChangesSummaryQuery,
+        response: { 200: ChangesSummary, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { kind, name, week } = request.params;
+      const figures = await openGroupWeek(deps, reply, kind, name, week);
+      if (figures === null) return reply;
+      const q = request.query;
+      const counts = await countGroupWeekChanges(deps.db, {
+        groupKind: kind,
+        groupName: name,
+        week,
+        ...(q.qualifying === undefined ? {} : { qualifying: q.qualifying === "true" }),
+        ...(q.ai === undefined ? {} : { ai: q.ai === "true" }),
+      });
+      return { ...counts, activeEngineers: figures.activeEngineers, nd: figures.nd, aind: figures.aind };
     },
   );
 

@@ -116,6 +116,23 @@ export const ChangesPage = z.object({
   next: z.string().nullable(),
 });
 
+export const ChangesSummaryQuery = ChangesQuery.pick({ qualifying: true, ai: true });
+
+export const ChangesSummary = z
+  .object({
+    listed: z.number().int().describe("changes matching the filters: the rows the change list pages through"),
+    counted: z.number().int().describe("of those, counted in ND (within the weekly cap)"),
+    countedAi: z.number().int().describe("of those, counted in AIND"),
+    activeEngineers: z
+      .number()
+      .int()
+      .nullable()
+      .describe("the group-week's active engineers: ND and AIND divide by it"),
+    nd: z.number().nullable(),
+    aind: z.number().nullable(),
+  })
+  .meta({ id: "ChangesSummary" });
+
 export const DeploymentItem = z
   .object({
     id: z.string(),

@@ -13,6 +13,7 @@ export type GroupWeek = z.infer<typeof S.GroupWeekResponse>;
 export type WeekFigures = GroupWeek["figures"];
 export type ChangesPage = z.infer<typeof S.ChangesPage>;
 export type ChangeItem = ChangesPage["items"][number];
+export type ChangesSummary = z.infer<typeof S.ChangesSummary>;
 export type Change = z.infer<typeof S.ChangeResponse>;
 export type Deployments = z.infer<typeof S.DeploymentsResponse>;
 export type Adoption = z.infer<typeof S.AdoptionResponse>;
@@ -64,18 +65,26 @@ export async function sendJson<T>(method: "POST" | "DELETE", path: string, body?
   return res.status === 204 ? null : ((await res.json()) as T);
 }
 
-/** Every change of a group-week, following the API's `next` links (500 a page). */
-export async function allChanges(href: string, query: URLSearchParams): Promise<ChangeItem[]> {
+/**
+ * One page of a group-week's changes: `size` rows from `cursor` (the `cursor` of the API's `next`
+ * link; absent: the first page), with the filters of `query`.
+ */
+export function changesPage(
+  href: string,
+  query: URLSearchParams,
+  size: number,
+  cursor: string | null,
+): Promise<ChangesPage> {
   const q = new URLSearchParams(query);
-  q.set("limit", "500");
-  let next: string | null = `${href}?${q}`;
-  const items: ChangeItem[] = [];
-  while (next !== null) {
-    const page: ChangesPage = await getJson<ChangesPage>(next);
-    items.push(...page.items);
-    next = page.next;
-  }
-  return items;
+  q.set("limit", String(size));
+  if (cursor !== null) q.set("cursor", cursor);
+  return getJson<ChangesPage>(`${href}?${q}`);
+}
+
+/** What a group-week's change list adds up to under the filters of `query`, without listing it. */
+export function changesSummary(href: string, query: URLSearchParams): Promise<ChangesSummary> {
+  const q = query.toString();
+  return getJson<ChangesSummary>(`${href}/summary${q === "" ? "" : `?${q}`}`);
 }
 
 /** A group's week page (the addresses are shared with the digest's and the report's links). */

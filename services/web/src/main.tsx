@@ -1,18 +1,21 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api.js";
 import { Layout } from "./Layout.js";
 import { AdminPage } from "./pages/Admin.js";
-import { AdoptionPage } from "./pages/Adoption.js";
 import { ChangePage } from "./pages/Change.js";
 import { GroupWeekPage } from "./pages/GroupWeek.js";
 import { GuardrailsPage } from "./pages/Guardrails.js";
 import { NotFound } from "./pages/NotFound.js";
 import { OverviewPage } from "./pages/Overview.js";
 import { StatusPage } from "./pages/Status.js";
+import { Loading } from "./ui.js";
 import "./styles.css";
+
+// Adoption is charts throughout (recharts): its own chunk, loaded when it is opened.
+const AdoptionPage = lazy(() => import("./pages/Adoption.js").then((m) => ({ default: m.AdoptionPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -35,7 +38,14 @@ const router = createBrowserRouter([
       { index: true, element: <OverviewPage /> },
       { path: "groups/:kind/:name/weeks/:week", element: <GroupWeekPage /> },
       { path: "changes/:id", element: <ChangePage /> },
-      { path: "adoption", element: <AdoptionPage /> },
+      {
+        path: "adoption",
+        element: (
+          <Suspense fallback={<Loading what="adoption" />}>
+            <AdoptionPage />
+          </Suspense>
+        ),
+      },
       { path: "guardrails", element: <GuardrailsPage /> },
       { path: "status", element: <StatusPage /> },
       { path: "admin", element: <AdminPage /> },

@@ -84,13 +84,15 @@ export function percent(v: number | null | undefined): string {
 
 /**
  * A labelled select bound to one query parameter of the address (every filter lives in the URL):
- * choosing sets it, and choosing an option whose value is "" removes it. Other parameters stay.
+ * choosing sets it, and choosing an option whose value is "" removes it. Other parameters stay,
+ * but those named in `resets` (a position in a list the choice changes, say) are removed.
  */
 export function ParamSelect(props: {
   param: string;
   label: string;
   value: string;
   options: readonly { value: string; label: string }[];
+  resets?: readonly string[];
 }) {
   const [, setParams] = useSearchParams();
   return (
@@ -103,6 +105,7 @@ export function ParamSelect(props: {
           setParams((p) => {
             if (e.target.value === "") p.delete(props.param);
             else p.set(props.param, e.target.value);
+            for (const r of props.resets ?? []) p.delete(r);
             return p;
           })
         }

@@ -288,6 +288,47 @@ export async function listGroupWeekChanges(db: Database, query: ChangePageQuery)
   return rows.map((r) => detailOf(r as DetailRow));
 }
 
+/** What a group-week's change list adds up to (`countGroupWeekChanges`), under the same filters as its pages. */
+export interface GroupWeekChangeCounts {
+  /** Changes matching the filters: the rows the list pages through. */
+  listed: number;
+  /** Of those, counted in ND (within the weekly cap). */
+  counted: number;
+  /** Of those, counted in AIND. */
+  countedAi: number;
+}
+
+/**
+ * How many of a group-week's changes match the filters and how many of them count in ND and in
+ * AIND, without reading them: one aggregate over the drill-down rows of the group-week (the
+ * primary key's prefix), no joins. The figures the list adds up to, before any page of it.
+ */
+export async function countGroupWeekChanges(
+  db: Database,
+  query: GroupWeekKey & { qualifying?: boolean; ai?: boolean },
+): Promise<GroupWeekChangeCounts> {
+  const conditions: SQL[] = [
+    eq(rollupChanges.groupKind, query.groupKind),
+    eq(rollupChanges.groupName, query.groupName),
+    eq(rollupChanges.week, query.week),
+  ];
+  if (query.qualifying !== undefined) conditions.push(eq(rollupChanges.qualifying, query.qualifying));
+  if (query.ai !== undefined) conditions.push(eq(rollupChanges.ai, query.ai));
+  const [row] = await db
+    .select({
+      listed: sql<number>`count(*)::int`,
+      counted: sql<number>`(count(*) filter (where ${rollupChanges.counted}))::int`,
+      countedAi: sql<number>`(count(*) filter (where ${rollupChanges.countedAi}))::int`,
+    })
+    .from(rollupChanges)
+    .where(and(...conditions));
+  return {
+    listed: Number(row?.listed ?? 0),
+    counted: Number(row?.counted ?? 0),
+    countedAi: Number(row?.countedAi ?? 0),
+  };
+}
+
 /** Every stored verdict on one change (one per group-week it counts in), with its PR and attribution. */
 export async function getChangeDetails(db: Database, changeKey: string): Promise<RollupChangeDetail[]> {
   const rows = await detailQuery(db)

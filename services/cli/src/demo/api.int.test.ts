@@ -136,6 +136,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         "/api/v1/groups",
         "/api/v1/groups/{kind}/{name}/weeks/{week}",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/changes",
+        "/api/v1/groups/{kind}/{name}/weeks/{week}/changes/summary",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/deployments",
         "/api/v1/me",
         "/api/v1/metrics",
@@ -250,6 +251,39 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       }
     });
 
+    it("sums a group-week's change list without listing it: /changes/summary agrees with every page of it, under each filter", async () => {
+      for (const [kind, name] of [
+        ["org", "acme"],
+        ["team", "payments"],
+      ] as const) {
+        const f = (await get(groupWeek(kind, name))).json.figures as WeekFigures;
+        for (const query of ["", "&qualifying=true&ai=true", "&qualifying=true", "&qualifying=false", "&ai=false"]) {
+          const { items } = await allChanges(kind, name, tokens.viewer, query);
+          const summary = await get(`${groupWeek(kind, name)}/changes/summary?${query.slice(1)}`);
+          expect(summary.status, summary.text).toBe(200);
+          expect(summary.json, `${kind} ${name} ${query}`).toEqual({
+            listed: items.length,
+            counted: items.filter((i) => i.counted).length,
+            countedAi: items.filter((i) => i.countedAi).length,
+            activeEngineers: f.activeEngineers,
+            nd: f.nd,
+            aind: f.aind,
+          });
+        }
+        // What the dashboard's sum line says: the qualifying AI-assisted changes add up to AIND.
+        const ai = (await get(`${groupWeek(kind, name)}/changes/summary?qualifying=true&ai=true`)).json;
+        expect(ai.listed).toBe(f.aiQualifyingChanges);
+        expect(ai.countedAi / (f.activeEngineers ?? 0)).toBeCloseTo(f.aind ?? Number.NaN, 12);
+        const all = (await get(`${groupWeek(kind, name)}/changes/summary`)).json;
+        expect(all.listed).toBe(f.deployedChanges);
+        expect(all.counted / (f.activeEngineers ?? 0)).toBeCloseTo(f.nd ?? Number.NaN, 12);
+      }
+      const bad = await get(`${groupWeek("org", "acme")}/changes/summary?ai=maybe`);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.json.errors)).toMatch(/ai/);
+      expect((await get(`${groupWeek("org", "acme")}/changes/summary`, null)).status).toBe(401);
+    });
+
     it("opens one AI-assisted change with every piece of evidence, and one deployment with what it shipped", async () => {
       const { items } = await allChanges("org", "acme", tokens.viewer, "&qualifying=true&ai=true");
       const item = items[0] as { id: string; deploymentId: string; url: string };
@@ -336,7 +370,11 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(gw.json.figures.nd).toBeNull();
       expect(gw.json.figures.activeEngineers).toBeNull();
       expect(gw.json.links).toEqual({ changes: null, deployments: null });
-      for (const path of [`${groupWeek("team", "platform")}/changes`, `${groupWeek("team", "platform")}/deployments`]) {
+      for (const path of [
+        `${groupWeek("team", "platform")}/changes`,
+        `${groupWeek("team", "platform")}/changes/summary`,
+        `${groupWeek("team", "platform")}/deployments`,
+      ]) {
         for (const token of [tokens.viewer, tokens.lead, tokens.admin]) {
           const res = await get(path, token);
           expect(res.status).toBe(404);

@@ -172,6 +172,39 @@ describe.skipIf(!present)(
       }
     }
 
+    /**
+     * Every row of the group-week's change list as the page shows it, from its first row: each
+     * page read, then the "next" link followed by the keyboard until there is none.
+     */
+    async function everyRow(page: Page) {
+      const rows = page.locator("table.changes tbody tr");
+      const ids = new Set<string>();
+      let counted = 0;
+      let countedAi = 0;
+      let pages = 0;
+      for (;;) {
+        const start = ids.size + 1;
+        await page
+          .getByTestId("rows-shown")
+          .filter({ hasText: new RegExp(`^Rows ${start.toLocaleString("en-US")}–`) })
+          .waitFor();
+        const shown = await rows.locator("td:first-child a").allTextContents();
+        expect(shown.length).toBeGreaterThan(0);
+        for (const id of shown) {
+          expect(ids.has(id), `${id} listed twice`).toBe(false);
+          ids.add(id);
+        }
+        counted += await page.locator('table.changes tbody tr[data-counted="true"]').count();
+        countedAi += await page.locator('table.changes tbody tr[data-counted-ai="true"]').count();
+        pages += 1;
+        const next = page.getByTestId("next-page");
+        if ((await next.count()) === 0) return { ids, counted, countedAi, pages };
+        await next.focus();
+        await page.keyboard.press("Enter");
+        await page.waitForURL(new RegExp(`[?&]start=${start + shown.length}(&|$)`));
+      }
+    }
+
     it("serves the bundle at the API's origin: hashed assets cached for a year, pages revalidated, any page address opens the app", async () => {
       const index = await fetch(`${api.url}/`);
       expect(index.status).toBe(200);
@@ -240,22 +273,67 @@ describe.skipIf(!present)(
       await axe(page, "overview");
       await expectNoNames(page, VIEWER);
 
-      // Drill down: the AI-assisted qualifying changes of the organisation's week.
+      // Drill down: the AI-assisted qualifying changes of the organisation's week. What they add up
+      // to is shown at once (the API's count-and-sum answer); the list, a page at a time.
       await page.getByTestId("aind-drill").click();
       await page.waitForURL(/\/groups\/org\/acme\/weeks\/\d{4}-W\d{2}\?qualifying=true&ai=true$/);
       await page.getByTestId("sum").waitFor();
+      const rows = page.locator("table.changes tbody tr");
+      await rows.first().waitFor();
       const figures = (await (await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}`)).json())
         .figures as { aind: number; activeEngineers: number; aiQualifyingChanges: number };
-      const rows = page.locator("table.changes tbody tr");
-      const countedAi = await page.locator('table.changes tbody tr[data-counted-ai="true"]').count();
-      expect(await rows.count()).toBe(figures.aiQualifyingChanges);
-      expect(countedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
       expect(figures.aiQualifyingChanges).toBeGreaterThan(0);
       expect(shownAind).toBe(formatNumber(figures.aind));
-      expect(await page.getByTestId("counted-ai").textContent()).toBe(String(countedAi));
+      const listed = Number(await page.getByTestId("listed").textContent());
+      const summedAi = Number(await page.getByTestId("counted-ai").textContent());
+      expect(listed).toBe(figures.aiQualifyingChanges);
+      expect(summedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
       await page.screenshot({ path: join(ARTIFACTS, "group-week.png") });
       await axe(page, "group-week");
       await expectNoNames(page, VIEWER);
+
+      // The listed changes truly add up to the figures: every row of every page, read from the
+      // table, 20 a page (the page size chosen by keyboard, kept in the address), turned by the
+      // keyboard through the "next" link until there is none.
+      const sizeSelect = page.getByLabel("Rows per page");
+      await sizeSelect.focus();
+      await sizeSelect.selectOption("20");
+      await page.waitForURL(/[?&]size=20(&|$)/);
+      const ai = await everyRow(page);
+      expect(ai.ids.size).toBe(figures.aiQualifyingChanges);
+      expect(ai.countedAi).toBe(summedAi);
+      expect(ai.countedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
+      expect(ai.pages).toBe(Math.ceil(figures.aiQualifyingChanges / 20));
+      // Every change of the week (filters cleared: the list starts again from its first row):
+      // more than one page; the counted ones add up to ND, the AI-counted ones to AIND.
+      await page.getByLabel("Qualifying").selectOption("");
+      await page.getByLabel("AI-assisted").selectOption("");
+      await page.waitForURL((u) => !u.searchParams.has("ai") && !u.searchParams.has("qualifying"));
+      const all = await everyRow(page);
+      const sums = await (
+        await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}/changes/summary`)
+      ).json();
+      expect(all.pages).toBeGreaterThan(1);
+      expect(all.ids.size).toBe(sums.listed);
+      expect(Number(await page.getByTestId("listed").textContent())).toBe(all.ids.size);
+      expect(all.counted).toBe(Number(await page.getByTestId("counted").textContent()));
+      expect(all.counted / figures.activeEngineers).toBeCloseTo(sums.nd, 12);
+      expect(all.countedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
+      expect([...ai.ids].every((id) => all.ids.has(id))).toBe(true);
+      // The address holds the position: opened afresh, the same (last) page.
+      const lastPage = await rows.locator("td:first-child a").allTextContents();
+      await page.reload();
+      await rows.first().waitFor();
+      expect(await rows.locator("td:first-child a").allTextContents()).toEqual(lastPage);
+      // Back to the AI-assisted qualifying changes, from their first row.
+      await page.getByLabel("Qualifying").selectOption("true");
+      await page.getByLabel("AI-assisted").selectOption("true");
+      await page.waitForURL((u) => u.searchParams.get("ai") === "true" && !u.searchParams.has("cursor"));
+      await page
+        .getByTestId("rows-shown")
+        .filter({ hasText: /^Rows 1–/ })
+        .waitFor();
+      await page.locator('table.changes tbody tr[data-counted-ai="true"]').first().waitFor();
 
       // One change's evidence: each signal with where it was found, links to GitHub.
       await rows.first().locator("a").first().click();

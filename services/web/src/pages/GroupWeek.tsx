@@ -1,35 +1,67 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatCount, formatHours, formatNumber } from "@yardstick/report/format";
 import { Link, useParams, useSearchParams } from "react-router";
-import { API, allChanges, type ChangeItem, changePath, type GroupWeek, getJson } from "../api.js";
+import {
+  API,
+  type ChangeItem,
+  type ChangesSummary,
+  changePath,
+  changesPage,
+  changesSummary,
+  type GroupWeek,
+  getJson,
+} from "../api.js";
+import { cursorOf, DEFAULT_PAGE_SIZE, FILTERS, listState, PAGE_SIZES, POSITION } from "../changes-list.js";
 import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
-
-const FILTERS = [
-  { key: "qualifying", label: "Qualifying", options: ["", "true", "false"], names: ["all", "qualifying", "excluded"] },
-  { key: "ai", label: "AI-assisted", options: ["", "true", "false"], names: ["all", "AI-assisted", "not AI-assisted"] },
-] as const;
 
 function why(c: ChangeItem): string {
   if (c.exclusions.length > 0) return c.exclusions.join(", ");
   return c.counted ? "counted" : "over the weekly cap";
 }
 
-/** A team's, repository's or the organisation's week: its figures and every change behind them. */
+/** The line that says what the listed changes add up to (the API's count-and-sum answer). */
+function SumLine({ s, filter }: { s: ChangesSummary; filter: URLSearchParams }) {
+  const engineers = formatCount(s.activeEngineers);
+  return (
+    <p className="sum" data-testid="sum">
+      <span data-testid="listed">{s.listed}</span> changes listed; <span data-testid="counted">{s.counted}</span> of
+      them count in ND, <span data-testid="counted-ai">{s.countedAi}</span> in AIND.{" "}
+      {filter.size === 0
+        ? `ND = ${s.counted} ÷ ${engineers} active engineers = ${formatNumber(s.nd)}; AIND = ${s.countedAi} ÷ ${engineers} = ${formatNumber(s.aind)}.`
+        : filter.get("ai") !== "false" && filter.get("qualifying") !== "false"
+          ? `Every change counted in AIND is listed: AIND = ${s.countedAi} ÷ ${engineers} active engineers = ${formatNumber(s.aind)}. Clear the filters for ND.`
+          : "Filtered: clear the filters to see every change behind ND and AIND."}
+    </p>
+  );
+}
+
+/**
+ * A team's, repository's or the organisation's week: its figures, what its changes add up to
+ * (one count-and-sum request), and the changes themselves a page at a time: the first page at
+ * once, the next on demand. Filters, page size and position live in the address.
+ */
 export function GroupWeekPage() {
   const { kind = "org", name = "", week = "" } = useParams();
   const [params] = useSearchParams();
   const href = `${API}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
   const gw = useQuery({ queryKey: ["group-week", href], queryFn: () => getJson<GroupWeek>(href) });
-  const filter = new URLSearchParams();
-  for (const f of FILTERS) {
-    const v = params.get(f.key);
-    if (v === "true" || v === "false") filter.set(f.key, v);
-  }
+  const { filter, size, cursor, start } = listState(params);
   const changesHref = gw.data?.links.changes ?? null;
-  const changes = useQuery({
-    queryKey: ["changes", changesHref, filter.toString()],
-    queryFn: () => allChanges(changesHref as string, filter),
+  const summary = useQuery({
+    queryKey: ["changes-summary", changesHref, filter.toString()],
+    queryFn: () => changesSummary(changesHref as string, filter),
     enabled: changesHref !== null,
+  });
+  const changes = useQuery({
+    queryKey: ["changes", changesHref, filter.toString(), size, cursor],
+    queryFn: () => changesPage(changesHref as string, filter, size, cursor),
+    enabled: changesHref !== null,
+    // Turning a page keeps the rows shown until the next arrive (marked as loading); a filter
+    // or size change shows nothing of the old list.
+    placeholderData: (previous, query) =>
+      query?.queryKey[1] === changesHref && query.queryKey[2] === filter.toString() && query.queryKey[3] === size
+        ? previous
+        : undefined,
   });
 
   if (gw.isPending) return <Loading what={`${name} in ${week}`} />;
@@ -47,10 +79,39 @@ export function GroupWeekPage() {
       </section>
     );
   }
-  const items = changes.data ?? [];
-  const counted = items.filter((c) => c.counted).length;
-  const countedAi = items.filter((c) => c.countedAi).length;
+  const items = changes.data?.items ?? [];
   const showAuthors = items.some((c) => c.author !== null);
+  const next = cursorOf(changes.data?.next ?? null);
+  const at = (to: { cursor: string | null; start: number }) => {
+    const p = new URLSearchParams(params);
+    for (const k of POSITION) p.delete(k);
+    if (to.cursor !== null) {
+      p.set("cursor", to.cursor);
+      p.set("start", String(to.start));
+    }
+    return `?${p}`;
+  };
+  const end = start + items.length - 1;
+  const pager =
+    changes.isSuccess && items.length > 0 ? (
+      <nav className="pager" aria-label="Pages of the changes" data-testid="pager">
+        {changes.isPlaceholderData ? (
+          <span role="status">Loading the rows…</span>
+        ) : (
+          <span data-testid="rows-shown">
+            Rows {formatCount(start)}–{formatCount(end)}
+            {summary.data === undefined ? "" : ` of ${formatCount(summary.data.listed)}`}
+          </span>
+        )}
+        {cursor === null ? null : <Link to={at({ cursor: null, start: 1 })}>First page</Link>}
+        {next === null || changes.isPlaceholderData ? null : (
+          <Link to={at({ cursor: next, start: end + 1 })} data-testid="next-page" rel="next">
+            Next: rows {formatCount(end + 1)}–
+            {formatCount(summary.data === undefined ? end + size : Math.min(end + size, summary.data.listed))}
+          </Link>
+        )}
+      </nav>
+    ) : null;
   return (
     <section>
       <p className="crumbs">
@@ -74,26 +135,27 @@ export function GroupWeekPage() {
             label={flt.label}
             value={params.get(flt.key) ?? ""}
             options={flt.options.map((o, i) => ({ value: o, label: flt.names[i] ?? o }))}
+            resets={POSITION}
           />
         ))}
+        <ParamSelect
+          param="size"
+          label="Rows per page"
+          value={size === DEFAULT_PAGE_SIZE ? "" : String(size)}
+          options={PAGE_SIZES.map((n) => ({ value: n === DEFAULT_PAGE_SIZE ? "" : String(n), label: String(n) }))}
+        />
       </form>
+      {summary.isPending ? <Loading what="what the changes add up to" /> : null}
+      {summary.isError ? <Failure error={summary.error} what="what the changes add up to" /> : null}
+      {summary.isSuccess ? <SumLine s={summary.data} filter={filter} /> : null}
       {changes.isPending ? <Loading what="the changes" /> : null}
       {changes.isError ? <Failure error={changes.error} what="the changes" /> : null}
       {changes.isSuccess ? (
         <>
-          <p className="sum" data-testid="sum">
-            {items.length} changes listed; <span data-testid="counted">{counted}</span> of them count in ND,{" "}
-            <span data-testid="counted-ai">{countedAi}</span> in AIND.{" "}
-            {filter.size === 0
-              ? `ND = ${counted} ÷ ${formatCount(f.activeEngineers)} active engineers = ${formatNumber(f.nd)}; AIND = ${countedAi} ÷ ${formatCount(f.activeEngineers)} = ${formatNumber(f.aind)}.`
-              : filter.get("ai") !== "false" && filter.get("qualifying") !== "false"
-                ? `Every change counted in AIND is listed: AIND = ${countedAi} ÷ ${formatCount(f.activeEngineers)} active engineers = ${formatNumber(f.aind)}. Clear the filters for ND.`
-                : "Filtered: clear the filters to see every change behind ND and AIND."}
-          </p>
           {items.length === 0 ? (
             <Empty>No changes match these filters. Clear a filter to see more.</Empty>
           ) : (
-            <table className="changes">
+            <table className="changes" aria-busy={changes.isPlaceholderData}>
               <caption className="visually-hidden">Changes deployed in {week}</caption>
               <thead>
                 <tr>
@@ -131,6 +193,7 @@ export function GroupWeekPage() {
               </tbody>
             </table>
           )}
+          {pager}
         </>
       ) : null}
     </section>

@@ -1,17 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatCost, formatCount, formatInstant, formatNumber } from "@yardstick/report/format";
+import { lazy, Suspense } from "react";
 import { Link, useSearchParams } from "react-router";
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import {
   type Adoption,
   API,
@@ -22,8 +12,12 @@ import {
   type Projection,
 } from "../api.js";
 import { GuardrailComparison } from "../GuardrailComparison.js";
-import { definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent, Tile } from "../ui.js";
+import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
+
+// The charts (recharts, the bundle's largest part) load after the tiles, in their own chunk.
+const NdChart = lazy(() => import("./OverviewCharts.js").then((m) => ({ default: m.NdChart })));
+const AdoptionChart = lazy(() => import("./OverviewCharts.js").then((m) => ({ default: m.AdoptionChart })));
 
 /** "At the last 8 weeks' trend, 80% is reached in 2027-W09", or why not. */
 export function projectionText(p: Projection, target: number | null): string {
@@ -155,71 +149,15 @@ export function OverviewPage() {
       <div className="charts">
         <figure>
           <figcaption title={definition("nd")}>ND and AIND per week</figcaption>
-          <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#ddd" />
-              <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-              <YAxis tick={{ fontSize: 11 }} width={40} />
-              <Tooltip />
-              <Legend />
-              <Line
-                isAnimationActive={false}
-                type="linear"
-                dataKey="ND"
-                stroke={PALETTE[0]}
-                strokeWidth={2}
-                dot={{ r: 3 }}
-              />
-              <Line
-                isAnimationActive={false}
-                type="linear"
-                dataKey="AIND"
-                stroke={PALETTE[1]}
-                strokeWidth={2}
-                strokeDasharray="6 3"
-                dot={{ r: 3 }}
-              />
-            </LineChart>
-          </ResponsiveContainer>
+          <Suspense fallback={<div className="chart-space" />}>
+            <NdChart series={series} />
+          </Suspense>
         </figure>
         <figure>
           <figcaption title={definition("adoption")}>Adoption against the target (%)</figcaption>
-          <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#ddd" />
-              <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-              <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={48} />
-              <Tooltip />
-              <Legend />
-              <Line
-                isAnimationActive={false}
-                type="linear"
-                dataKey="adoption"
-                name="weekly"
-                stroke={PALETTE[0]}
-                strokeWidth={2}
-                dot={{ r: 3 }}
-              />
-              <Line
-                isAnimationActive={false}
-                type="linear"
-                dataKey="adoption4w"
-                name="4-week"
-                stroke={PALETTE[2]}
-                strokeWidth={2}
-                strokeDasharray="2 2"
-                dot={{ r: 3 }}
-              />
-              {target === null ? null : (
-                <ReferenceLine
-                  y={target * 100}
-                  stroke="#000"
-                  strokeDasharray="8 3 2 3"
-                  label={{ value: `target ${percent(target)}`, fontSize: 11 }}
-                />
-              )}
-            </LineChart>
-          </ResponsiveContainer>
+          <Suspense fallback={<div className="chart-space" />}>
+            <AdoptionChart series={series} target={target} />
+          </Suspense>
           <p className="projection" data-testid="projection">
             {adopt === undefined
               ? adoption.isError
