@@ -23,7 +23,7 @@
 import { loadavg } from "node:os";
 import { Writable } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
-import { upsertSyncCursor, weeklyRollups } from "@yardstick/db";
+import { deleteSyncCursor, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
@@ -98,13 +98,7 @@ function mergedCount(): number {
 
 /** Clears the rollup cursor: the next rollup is a full recompute. */
 async function forgetRollups() {
-  await upsertSyncCursor(t.db, {
-    scope: "weekly_rollups",
-    stream: "rollups",
-    updatedSince: null,
-    etag: null,
-    endCursor: null,
-  });
+  await deleteSyncCursor(t.db, "weekly_rollups", "rollups");
 }
 
 async function timedRollup(deps: PipelineDeps): Promise<RollupRun & { ms: number }> {

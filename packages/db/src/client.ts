@@ -118,6 +118,23 @@ export function maskUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]+):[^@/]*@/i, "$1:***@");
 }
 
+/** A server notice (postgres.js and PGlite both give `severity` and `message`). */
+export interface DatabaseNotice {
+  severity?: string;
+  message?: string;
+}
+type NoticeListener = (notice: DatabaseNotice) => void;
+
+/** The notice listeners of each PostgreSQL client this module opened (notices are otherwise dropped). */
+const noticeListeners = new WeakMap<postgres.Sql, Set<NoticeListener>>();
+
+/** Hears the server notices of a PostgreSQL handle's connections until the returned function is called. */
+export function listenToNotices(client: postgres.Sql, listener: NoticeListener): () => void {
+  const listeners = noticeListeners.get(client);
+  listeners?.add(listener);
+  return () => void listeners?.delete(listener);
+}
+
 /**
  * Opens the database at `url` and checks it answers. PostgreSQL goes through postgres.js with a
  * pool; PGlite runs in-process on a data directory (created if missing) or in memory.
@@ -127,12 +144,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const parsed = parseDatabaseUrl(options.url);
   const displayUrl = maskUrl(options.url.trim());
   if (parsed.backend === "postgres") {
+    const listeners = new Set<NoticeListener>();
     const client = postgres(parsed.url, {
       max: Math.max(2, options.maxConnections ?? 10),
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       idle_timeout: 60,
-      onnotice: () => {},
+      onnotice: (notice) => {
+        for (const listener of listeners) listener(notice);
+      },
     });
+    noticeListeners.set(client, listeners);
     const db = drizzlePostgres({ client, schema, casing: "snake_case" });
     const handle: PostgresHandle = {
       backend: "postgres",

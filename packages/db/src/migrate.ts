@@ -1,10 +1,17 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { PGlite, QueryOptions, Transaction } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePgliteDb } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgresDb } from "drizzle-orm/postgres-js/migrator";
-import type { DatabaseHandle, PgliteHandle, PostgresHandle } from "./client.js";
+import {
+  type DatabaseHandle,
+  type DatabaseNotice,
+  listenToNotices,
+  type PgliteHandle,
+  type PostgresHandle,
+} from "./client.js";
 
 /** The committed drizzle-kit migrations of this package. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.meta.url));
@@ -29,6 +36,11 @@ export interface MigrationResult {
   applied: string[];
   /** Every migration in the folder. */
   known: MigrationEntry[];
+  /**
+   * The WARNINGs the applied migrations raised, in order: what a migration could not carry over
+   * (0009 names each sync cursor it dropped). Callers show or log them.
+   */
+  warnings: string[];
 }
 
 /** The migrations drizzle-kit journaled in `folder`, oldest first. */
@@ -53,9 +65,17 @@ async function migratePostgres(handle: PostgresHandle, folder: string): Promise<
   try {
     await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
     const before = await lastAppliedMillis(handle);
-    // A drizzle instance without our schema: the migrator needs only the session.
-    await migratePostgresDb(drizzlePostgres({ client: handle.client }), { migrationsFolder: folder });
-    return result(folder, before);
+    const warnings: string[] = [];
+    const stop = listenToNotices(handle.client, (n) => {
+      if (n.severity === "WARNING" && n.message !== undefined) warnings.push(n.message);
+    });
+    try {
+      // A drizzle instance without our schema: the migrator needs only the session.
+      await migratePostgresDb(drizzlePostgres({ client: handle.client }), { migrationsFolder: folder });
+    } finally {
+      stop();
+    }
+    return result(folder, before, warnings);
   } finally {
     await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(() => {});
     lock.release();
@@ -64,13 +84,45 @@ async function migratePostgres(handle: PostgresHandle, folder: string): Promise<
 
 async function migratePglite(handle: PgliteHandle, folder: string): Promise<MigrationResult> {
   const before = await lastAppliedMillis(handle);
-  await migratePgliteDb(drizzlePglite({ client: handle.client }), { migrationsFolder: folder });
-  return result(folder, before);
+  const warnings: string[] = [];
+  const client = hearingNotices(handle.client, (n) => {
+    if (n.severity === "WARNING" && n.message !== undefined) warnings.push(n.message);
+  });
+  await migratePgliteDb(drizzlePglite({ client }), { migrationsFolder: folder });
+  return result(folder, before, warnings);
 }
 
-function result(folder: string, before: number | null): MigrationResult {
+type PgliteQueries = Pick<PGlite, "query">;
+
+/**
+ * The PGlite client as drizzle's migrator uses it (`query`, `transaction` giving a transaction
+ * with `query`), with every query's notices handed to `listener`: PGlite reports them only to a
+ * query's own `onNotice`.
+ */
+function hearingNotices(client: PGlite, listener: (notice: DatabaseNotice) => void): PGlite {
+  const withNotices = <T extends PgliteQueries>(target: T): T =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        if (key === "query")
+          return (text: string, params?: unknown[], options?: QueryOptions) =>
+            t.query(text, params, { ...options, onNotice: listener });
+        if (key === "transaction")
+          return (callback: (tx: Transaction) => Promise<unknown>) =>
+            (t as unknown as PGlite).transaction((tx) => callback(withNotices(tx)));
+        const value = Reflect.get(t, key, receiver);
+        return typeof value === "function" ? value.bind(t) : value;
+      },
+    });
+  return withNotices(client);
+}
+
+function result(folder: string, before: number | null, warnings: string[] = []): MigrationResult {
   const known = readJournal(folder);
-  return { known, applied: known.filter((m) => before === null || m.when > before).map((m) => m.tag) };
+  return {
+    known,
+    applied: known.filter((m) => before === null || m.when > before).map((m) => m.tag),
+    warnings,
+  };
 }
 
 /**

@@ -140,7 +140,12 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
         costUsd: 3.25,
       },
     ]);
-    await upsertSyncCursor(db, { scope: repo, stream: "pull_requests", updatedSince: at(50), etag: 'W/"1"' });
+    await upsertSyncCursor(db, {
+      scope: repo,
+      stream: "pull_requests",
+      state: { highWaterMark: at(50), seenAtMark: [1] },
+      lastError: "boom",
+    });
     await upsertRollups(db, [
       {
         groupKind: "repo",
@@ -282,12 +287,15 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     const deployed = await listChanges(t.db, { on: "deployedAt", from: at(0), to: at(27), repos: [repo] });
     expect(deployed.map((c) => c.key)).toEqual([`${repo}#1`, `${repo}#2`]);
 
-    expect((await getSyncCursor(t.db, repo, "pull_requests"))?.etag).toBe('W/"1"');
+    expect((await getSyncCursor(t.db, repo, "pull_requests"))?.state).toEqual({
+      highWaterMark: at(50),
+      seenAtMark: [1],
+    });
     expect(await getSyncCursor(t.db, repo, "deployments")).toBeNull();
     // Many scopes of one stream in one query: the ones without a cursor are absent.
     const many = await getSyncCursors(t.db, [repo, "acme/none"], "pull_requests");
     expect([...many.keys()]).toEqual([repo]);
-    expect(many.get(repo)?.etag).toBe('W/"1"');
+    expect(many.get(repo)?.state.seenAtMark).toEqual([1]);
 
     const rollups = await listRollups(t.db, {
       groupKind: "repo",
@@ -336,9 +344,14 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
   it("a partial row updates only the columns it carries", async () => {
     const repo = "acme/partial";
     await writeWorld(repo);
-    await upsertSyncCursor(t.db, { scope: repo, stream: "pull_requests", lastRunAt: at(60) });
+    await upsertSyncCursor(t.db, {
+      scope: repo,
+      stream: "pull_requests",
+      state: { highWaterMark: at(50), seenAtMark: [1] },
+      lastRunAt: at(60),
+    });
     const cursor = await getSyncCursor(t.db, repo, "pull_requests");
-    expect(cursor).toMatchObject({ etag: 'W/"1"', updatedSince: at(50), lastRunAt: at(60) });
+    expect(cursor).toMatchObject({ lastError: "boom", lastRunAt: at(60) });
 
     await upsertChanges(t.db, [
       { key: `${repo}#1`, kind: "pull_request", repo, mergedAt: at(15), deployedAt: at(99), deploymentId: null },

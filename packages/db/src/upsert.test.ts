@@ -64,11 +64,11 @@ describe("planUpsert", () => {
   it("keeps the last of in-batch duplicates, in key order", () => {
     const plan = planUpsert(schema.syncCursors, { key: ["scope", "stream"] });
     const rows = plan.dedupe([
-      { scope: "acme/api", stream: "pulls", etag: "a" },
-      { scope: "acme/api", stream: "deployments", etag: "b" },
-      { scope: "acme/api", stream: "pulls", etag: "c" },
+      { scope: "acme/api", stream: "pulls", state: "a" },
+      { scope: "acme/api", stream: "deployments", state: "b" },
+      { scope: "acme/api", stream: "pulls", state: "c" },
     ]);
-    expect(rows.map((r) => [r.stream, r.etag])).toEqual([
+    expect(rows.map((r) => [r.stream, r.state])).toEqual([
       ["deployments", "b"],
       ["pulls", "c"],
     ]);

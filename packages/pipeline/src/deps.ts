@@ -59,10 +59,11 @@ export function createPipelineDeps(options: {
 export function databaseEtagCache(db: Database): EtagCache {
   return {
     async get(url) {
-      return (await getSyncCursor(db, url, "etag"))?.etag ?? undefined;
+      return (await getSyncCursor(db, url, "etag"))?.state.etag;
     },
     async set(url, etag) {
-      await upsertSyncCursor(db, { scope: url, stream: "etag", etag, lastRunAt: new Date() });
+      if (etag === "") return; // nothing to send back: the next request is unconditional
+      await upsertSyncCursor(db, { scope: url, stream: "etag", state: { etag }, lastRunAt: new Date() });
     },
   };
 }

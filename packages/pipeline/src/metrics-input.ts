@@ -66,7 +66,7 @@ export function reviewerIdsOf(logins: readonly string[], resolver: IdentityResol
 
 /** The tracked branch's commit graph: every stored commit's parents, walked from the synced head. */
 export async function loadCommitGraph(db: Database, repo: string): Promise<CommitGraph | undefined> {
-  const head = (await getSyncCursor(db, repo, BRANCH_STREAM))?.endCursor ?? null;
+  const head = (await getSyncCursor(db, repo, BRANCH_STREAM))?.state.head ?? null;
   if (head === null) return undefined;
   const rows = await listCommitParents(db, repo);
   const parents: Record<string, string[]> = {};

@@ -13,7 +13,6 @@ import {
   listPeople,
   listTrackedRepos,
   rowsStoredSince,
-  type SyncCursor,
   upsertSyncCursor,
 } from "@yardstick/db";
 import {
@@ -29,12 +28,12 @@ import { loadCommitGraph, type MetricsLoadScope, membershipPeriods, metricsConfi
 import { BRANCH_STREAM } from "./processors/sync-branch.js";
 
 /**
- * Bookkeeping of the incremental weekly rollups, in sync_cursors:
- * - scope "weekly_rollups", stream "rollups": `updatedSince` is the database time up to which
+ * Bookkeeping of the incremental weekly rollups, in sync_cursors (schemas: @yardstick/db sync-state):
+ * - scope "weekly_rollups", stream "rollups": `watermark` is the database time up to which
  *   stored rows were rolled up (rows written later have a later `synced_at`/`updated_at`/
- *   `imported_at`), `etag` the fingerprint of what every figure depends on besides those rows
+ *   `imported_at`), `fingerprint` that of what every figure depends on besides those rows
  *   (metrics configuration, repositories and their deployment settings, attribution rules,
- *   roster), `endCursor` the weeks and the `now` of that rollup;
+ *   roster), `from`/`to`/`now` the weeks and the `now` of that rollup;
  * - scope <repo>, stream "rollups.head": the branch head the last rollup read (commits have no
  *   sync time: a moved head is how new branch history shows).
  */
@@ -51,21 +50,9 @@ export interface RollupCursor {
   now: Date;
 }
 
+/** The last stored rollup's cursor (null: none, a full recompute); a malformed one throws `SyncCursorError`. */
 export async function readRollupCursor(db: Database): Promise<RollupCursor | null> {
-  const row: SyncCursor | null = await getSyncCursor(db, ROLLUP_SCOPE, ROLLUP_STREAM);
-  if (row?.updatedSince == null || row.etag === null || row.endCursor === null) return null;
-  try {
-    const state = JSON.parse(row.endCursor) as { from: string; to: string; now: string };
-    return {
-      watermark: row.updatedSince,
-      fingerprint: row.etag,
-      from: state.from,
-      to: state.to,
-      now: new Date(state.now),
-    };
-  } catch {
-    return null;
-  }
+  return (await getSyncCursor(db, ROLLUP_SCOPE, ROLLUP_STREAM))?.state ?? null;
 }
 
 export async function writeRollupCursor(
@@ -76,15 +63,14 @@ export async function writeRollupCursor(
   const stored = await getSyncCursors(db, [...heads.keys()], ROLLUP_HEAD_STREAM);
   await db.transaction(async (tx) => {
     for (const [repo, head] of heads) {
-      if (stored.has(repo) && (stored.get(repo)?.endCursor ?? null) === head) continue; // unchanged: no write
-      await upsertSyncCursor(tx, { scope: repo, stream: ROLLUP_HEAD_STREAM, endCursor: head });
+      if (stored.has(repo) && (stored.get(repo)?.state.head ?? null) === head) continue; // unchanged: no write
+      await upsertSyncCursor(tx, { scope: repo, stream: ROLLUP_HEAD_STREAM, state: { head } });
     }
+    const { watermark, fingerprint, from, to, now } = cursor;
     await upsertSyncCursor(tx, {
       scope: ROLLUP_SCOPE,
       stream: ROLLUP_STREAM,
-      updatedSince: cursor.watermark,
-      etag: cursor.fingerprint,
-      endCursor: JSON.stringify({ from: cursor.from, to: cursor.to, now: cursor.now.toISOString() }),
+      state: { watermark, fingerprint, from, to, now },
       lastRunAt: new Date(),
     });
   });
@@ -143,9 +129,13 @@ export function rolledUpHeads(db: Database, repos: readonly string[]): Promise<M
 }
 
 /** Each repository's head commit as `stream` recorded it (null: none), in one query. */
-async function headsOf(db: Database, repos: readonly string[], stream: string): Promise<Map<string, string | null>> {
+async function headsOf(
+  db: Database,
+  repos: readonly string[],
+  stream: typeof BRANCH_STREAM | typeof ROLLUP_HEAD_STREAM,
+): Promise<Map<string, string | null>> {
   const cursors = await getSyncCursors(db, repos, stream);
-  return new Map(repos.map((repo) => [repo, cursors.get(repo)?.endCursor ?? null]));
+  return new Map(repos.map((repo) => [repo, cursors.get(repo)?.state.head ?? null]));
 }
 
 const EPOCH = new Date(0);

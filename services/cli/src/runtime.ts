@@ -80,7 +80,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const database = await openDatabase({
     url: demo !== null ? `pglite:${demo.dataDir}` : (explicitDatabase ?? DEFAULT_DATABASE_URL),
   });
-  await migrateDatabase(database);
+  const migrated = await migrateDatabase(database);
+  for (const warning of migrated.warnings) logger.warn({ applied: migrated.applied }, warning);
   return {
     config: demo?.config ?? loaded.config,
     configPath: loaded.path,

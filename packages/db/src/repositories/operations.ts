@@ -6,41 +6,85 @@ import { syncCursors } from "../schema/sync-cursors.js";
 import { usageRecords } from "../schema/usage-records.js";
 import { webhookDeliveries } from "../schema/webhook-deliveries.js";
 import { weeklyRollups } from "../schema/weekly-rollups.js";
+import { decodeSyncState, encodeSyncState, type SyncStateOf, type SyncStream } from "../sync-state.js";
 import { upsertRows } from "../upsert.js";
 import { normaliseIdentity } from "./people.js";
 
-export type SyncCursor = typeof syncCursors.$inferSelect;
-export type NewSyncCursor = typeof syncCursors.$inferInsert;
+/** A stream's cursor in a scope (a repository full name, an org login, a request URL), its state decoded. */
+export interface SyncCursor<S extends SyncStream = SyncStream> {
+  scope: string;
+  stream: S;
+  state: SyncStateOf<S>;
+  lastRunAt: Date | null;
+  lastError: string | null;
+}
 
-/** Where sync of `stream` in `scope` (a repository full name or an org login) left off, if anywhere. */
-export async function getSyncCursor(db: Database, scope: string, stream: string): Promise<SyncCursor | null> {
+/** A cursor to save: `state` replaces the stored one whole; `lastRunAt`/`lastError` only when given. */
+export interface NewSyncCursor<S extends SyncStream = SyncStream> {
+  scope: string;
+  stream: S;
+  state: SyncStateOf<S>;
+  lastRunAt?: Date | null;
+  lastError?: string | null;
+}
+
+function decoded<S extends SyncStream>(row: typeof syncCursors.$inferSelect, stream: S): SyncCursor<S> {
+  return {
+    scope: row.scope,
+    stream,
+    state: decodeSyncState(row.scope, stream, row.state),
+    lastRunAt: row.lastRunAt,
+    lastError: row.lastError,
+  };
+}
+
+/**
+ * Where sync of `stream` in `scope` left off, if anywhere. A stored state that does not match the
+ * stream's schema throws `SyncCursorError` (scope, stream, field and the fix), never reads as null.
+ */
+export async function getSyncCursor<S extends SyncStream>(
+  db: Database,
+  scope: string,
+  stream: S,
+): Promise<SyncCursor<S> | null> {
   const [row] = await db
     .select()
     .from(syncCursors)
     .where(and(eq(syncCursors.scope, scope), eq(syncCursors.stream, stream)));
-  return row ?? null;
+  return row === undefined ? null : decoded(row, stream);
 }
 
-/** One stream's cursors of many scopes in one query (scopes without one are absent). */
-export async function getSyncCursors(
+/** One stream's cursors of many scopes in one query (scopes without one are absent); validated as `getSyncCursor`. */
+export async function getSyncCursors<S extends SyncStream>(
   db: Database,
   scopes: readonly string[],
-  stream: string,
-): Promise<Map<string, SyncCursor>> {
-  const out = new Map<string, SyncCursor>();
+  stream: S,
+): Promise<Map<string, SyncCursor<S>>> {
+  const out = new Map<string, SyncCursor<S>>();
   for (let i = 0; i < scopes.length; i += 1000) {
     const rows = await db
       .select()
       .from(syncCursors)
       .where(and(inArray(syncCursors.scope, scopes.slice(i, i + 1000)), eq(syncCursors.stream, stream)));
-    for (const row of rows) out.set(row.scope, row);
+    for (const row of rows) out.set(row.scope, decoded(row, stream));
   }
   return out;
 }
 
-/** Saves a sync cursor: the fields given replace the stored ones, the others are kept. */
-export async function upsertSyncCursor(db: Database, cursor: NewSyncCursor): Promise<void> {
-  await upsertRows(db, syncCursors, [cursor], { key: ["scope", "stream"] });
+/**
+ * Saves a sync cursor: its state (validated against the stream's schema first) replaces the
+ * stored one; `lastRunAt` and `lastError` are written when given and kept otherwise.
+ */
+export async function upsertSyncCursor<S extends SyncStream>(db: Database, cursor: NewSyncCursor<S>): Promise<void> {
+  const { state, ...rest } = cursor;
+  await upsertRows(db, syncCursors, [{ ...rest, state: encodeSyncState(cursor.scope, cursor.stream, state) }], {
+    key: ["scope", "stream"],
+  });
+}
+
+/** Forgets a stream's cursor in a scope: its next sync reads the stream again from its start. */
+export async function deleteSyncCursor(db: Database, scope: string, stream: SyncStream): Promise<void> {
+  await db.delete(syncCursors).where(and(eq(syncCursors.scope, scope), eq(syncCursors.stream, stream)));
 }
 
 export interface WebhookDeliveryInput {

@@ -6,7 +6,7 @@ import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { storeEach } from "../quarantine.js";
 
-/** `updatedSince`: newest commit date read; `endCursor`: the branch head sha (the commit graph's head). */
+/** `newestCommitAt`: newest commit date read; `head`: the branch head sha (the commit graph's head). */
 export const BRANCH_STREAM = "branch";
 
 /**
@@ -24,7 +24,7 @@ export async function syncBranch(
   await ensureRepositories(deps.db, [repo]);
   const cursor = await getSyncCursor(deps.db, repo, BRANCH_STREAM);
   const lookbackMs = deps.config.thresholds.lookbackWeeks * 7 * 86_400_000;
-  const since = cursor?.updatedSince ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
+  const since = cursor?.state.newestCommitAt ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
   let head: string | null = null;
   let newest: Date | null = null;
   let total = 0;
@@ -59,8 +59,7 @@ export async function syncBranch(
   await upsertSyncCursor(deps.db, {
     scope: repo,
     stream: BRANCH_STREAM,
-    updatedSince: newest ?? since,
-    endCursor: head ?? cursor?.endCursor ?? null,
+    state: { newestCommitAt: newest ?? since, head: head ?? cursor?.state.head ?? null },
     lastRunAt: deps.now(),
   });
   context.logger.info({ repo, commits: total, head }, "branch history synced");

@@ -6,7 +6,7 @@ import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 
-/** `endCursor`: the deployment marker (see sync-pulls) read before the last complete read. */
+/** `marker`: the deployment marker (see sync-pulls) read before the last complete read. */
 export const DEPLOYMENTS_STREAM = "deployments";
 
 /**
@@ -106,7 +106,7 @@ export async function syncDeployments(
       await upsertSyncCursor(tx, {
         scope: repo,
         stream: DEPLOYMENTS_STREAM,
-        endCursor: payload.marker,
+        state: { marker: payload.marker },
         lastRunAt: deps.now(),
       });
   });

@@ -1,4 +1,10 @@
-import { deleteIncidentIssues, getSyncCursor, upsertIncidentIssues, upsertSyncCursor } from "@yardstick/db";
+import {
+  deleteIncidentIssues,
+  getSyncCursor,
+  incidentsStream,
+  upsertIncidentIssues,
+  upsertSyncCursor,
+} from "@yardstick/db";
 import { issuesUpdatedSince } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
@@ -6,13 +12,11 @@ import type { JobContext, PayloadOf } from "../job-spec.js";
 import { storeEach } from "../quarantine.js";
 
 /**
- * The cursor stream of one incident label (`updatedSince`: the newest issue update read;
- * `endCursor`: the repository's issues marker when the pass ended). Keyed by the label, so a
- * changed `incidents.label` starts its own backfill instead of resuming the old label's.
+ * The cursor stream of one incident label (`newestUpdateAt`: the newest issue update read;
+ * `issuesMarker`: the repository's issues marker when the last pass ended). Keyed by the label, so
+ * a changed `incidents.label` starts its own backfill instead of resuming the old label's.
  */
-export function incidentsStream(label: string): string {
-  return `incidents:${label.toLowerCase()}`;
-}
+export { incidentsStream };
 
 /**
  * Issues carrying the configured incident label (`incidents.label`; nothing to do without one).
@@ -33,7 +37,7 @@ export async function syncIncidents(
   const stream = incidentsStream(label);
   const cursor = await getSyncCursor(deps.db, repo, stream);
   const lookbackMs = deps.config.thresholds.lookbackWeeks * 7 * 86_400_000;
-  const since = cursor?.updatedSince ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
+  const since = cursor?.state.newestUpdateAt ?? new Date(backfillStart(deps, null).getTime() - lookbackMs);
   let kept = 0;
   let dropped = 0;
   for await (const page of issuesUpdatedSince(deps.github, { ...splitRepo(repo), since })) {
@@ -70,8 +74,11 @@ export async function syncIncidents(
       await upsertSyncCursor(tx, {
         scope: repo,
         stream,
-        updatedSince: page.updatedSince ?? since,
-        ...(page.done && payload.marker != null ? { endCursor: payload.marker } : {}),
+        state: {
+          newestUpdateAt: page.updatedSince ?? since,
+          // The marker moves only when a pass ends; until then the stored one is kept.
+          issuesMarker: page.done && payload.marker != null ? payload.marker : (cursor?.state.issuesMarker ?? null),
+        },
         lastRunAt: syncedAt,
       });
     });

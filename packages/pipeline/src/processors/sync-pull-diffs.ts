@@ -5,7 +5,7 @@ import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 
-/** `updatedSince`: the newest `synced_at` among the pull requests the last run considered. */
+/** `mark`: the newest `synced_at` among the pull requests the last run considered. */
 export const PULL_DIFFS_STREAM = "pull_requests.diffs";
 
 /** At most this many pull requests' patches are read per repository and run. */
@@ -34,7 +34,7 @@ export async function syncPullDiffs(
   deps: PipelineDeps,
 ): Promise<void> {
   const repo = payload.repo;
-  const mark = (await getSyncCursor(deps.db, repo, PULL_DIFFS_STREAM))?.updatedSince ?? null;
+  const mark = (await getSyncCursor(deps.db, repo, PULL_DIFFS_STREAM))?.state.mark ?? null;
   const rows = await listPullRequestsWithoutDiffs(
     deps.db,
     repo,
@@ -85,7 +85,7 @@ export async function syncPullDiffs(
     await upsertSyncCursor(deps.db, {
       scope: repo,
       stream: PULL_DIFFS_STREAM,
-      updatedSince: newest,
+      state: { mark: newest },
       lastRunAt: deps.now(),
     });
   }

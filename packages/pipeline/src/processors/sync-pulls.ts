@@ -18,12 +18,15 @@ import { DEPLOYMENTS_STREAM } from "./sync-deployments.js";
 import { incidentsStream } from "./sync-incidents.js";
 
 /**
- * Completed passes: `updatedSince` is the high-water mark the next pass stops at; `endCursor`
- * lists the PRs stored as they were at that mark ("seen:12,15"), which the next pass skips.
+ * Completed passes: `highWaterMark` is where the next pass stops; `seenAtMark` lists the PRs
+ * stored as they were at that mark, which the next pass skips (schema: @yardstick/db sync-state).
  */
 export const PULLS_STREAM = "pull_requests";
-/** The pass under way: `endCursor` to resume after a crash, `updatedSince` = the pass's newest update. */
+/** The pass under way: `resumeAfter` to resume after a crash, `newest` = the pass's newest update. */
 export const PULLS_PASS_STREAM = "pull_requests.pass";
+
+/** At most this many PRs at the high-water mark are remembered (the rest are read again, harmlessly). */
+const MAX_SEEN_AT_MARK = 50;
 
 /**
  * A stored deployment marker older than this is read again even when GitHub's newest items look
@@ -52,10 +55,10 @@ export async function syncPulls(
   await ensureRepositories(deps.db, [repo]);
   const done = await getSyncCursor(deps.db, repo, PULLS_STREAM);
   const pass = await getSyncCursor(deps.db, repo, PULLS_PASS_STREAM);
-  const updatedSince = done?.updatedSince ?? backfillStart(deps, payload.since);
-  const seenAtSince = done?.updatedSince == null ? [] : decodeSeen(done.endCursor);
-  const resumeAfter = pass?.endCursor ?? null;
-  let passNewest = resumeAfter === null ? null : (pass?.updatedSince ?? null);
+  const updatedSince = done?.state.highWaterMark ?? backfillStart(deps, payload.since);
+  const seenAtSince = done?.state.seenAtMark ?? [];
+  const resumeAfter = pass?.state.resumeAfter ?? null;
+  let passNewest = resumeAfter === null ? null : (pass?.state.newest ?? null);
   const baseRef = trackedBranchOf(deps.config, repo, await defaultBranchOf(deps.db, repo));
   let total = 0;
   let followed = false;
@@ -106,16 +109,17 @@ export async function syncPulls(
       await upsertSyncCursor(tx, {
         scope: repo,
         stream: PULLS_PASS_STREAM,
-        endCursor: page.done ? null : page.cursor.endCursor,
-        updatedSince: passNewest,
+        state: { resumeAfter: page.done ? null : page.cursor.endCursor, newest: passNewest },
         lastRunAt: deps.now(),
       });
       if (page.done) {
         await upsertSyncCursor(tx, {
           scope: repo,
           stream: PULLS_STREAM,
-          updatedSince: passNewest ?? updatedSince,
-          endCursor: passNewest === null ? (done?.endCursor ?? null) : encodeSeen(seenAtNewest),
+          state: {
+            highWaterMark: passNewest ?? updatedSince,
+            seenAtMark: passNewest === null ? seenAtSince : seenAtNewest.slice(0, MAX_SEEN_AT_MARK),
+          },
           lastRunAt: deps.now(),
           lastError: null,
         });
@@ -175,14 +179,15 @@ async function enqueueChangedStreams(
   const fresh =
     storedDeployments?.lastRunAt != null &&
     deps.now().getTime() - storedDeployments.lastRunAt.getTime() < MARKER_MAX_AGE_MS;
-  const deploymentsChanged = marker === null || !fresh || storedDeployments?.endCursor !== marker;
-  const storedHead = (await getSyncCursor(deps.db, repo, BRANCH_STREAM))?.endCursor ?? null;
+  const deploymentsChanged = marker === null || !fresh || storedDeployments?.state.marker !== marker;
+  const storedHead = (await getSyncCursor(deps.db, repo, BRANCH_STREAM))?.state.head ?? null;
   const branchChanged = markers.head !== null && markers.head !== storedHead;
   // Incident issues (only with `incidents.label`): read when the repository's issues moved.
   const issuesMarker = `issues:${markers.issues}`;
   const label = deps.config.incidents.label;
   const incidentsChanged =
-    label !== undefined && (await getSyncCursor(deps.db, repo, incidentsStream(label)))?.endCursor !== issuesMarker;
+    label !== undefined &&
+    (await getSyncCursor(deps.db, repo, incidentsStream(label)))?.state.issuesMarker !== issuesMarker;
   context.logger.debug({ repo, branchChanged, deploymentsChanged, incidentsChanged }, "repository markers read");
   if (incidentsChanged) await context.enqueue("sync.incidents", { repo, runId, marker: issuesMarker });
   if (branchChanged) {
@@ -195,17 +200,4 @@ async function enqueueChangedStreams(
   } else if (deploymentsChanged) {
     await context.enqueue("sync.deployments", { repo, runId, marker });
   }
-}
-
-function encodeSeen(numbers: readonly number[]): string | null {
-  return numbers.length === 0 ? null : `seen:${numbers.slice(0, 50).join(",")}`;
-}
-
-function decodeSeen(value: string | null | undefined): number[] {
-  if (value == null || !value.startsWith("seen:")) return [];
-  return value
-    .slice(5)
-    .split(",")
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0);
 }

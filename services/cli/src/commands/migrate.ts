@@ -31,6 +31,7 @@ Examples:
       const handle = await openDatabase({ url: options.databaseUrl });
       try {
         const result = await migrateDatabase(handle);
+        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
         const target = `${handle.backend === "postgres" ? "PostgreSQL" : "PGlite"} ${handle.displayUrl}`;
         if (result.applied.length === 0) {
           process.stdout.write(`${target}: up to date (${plural(result.known.length)}, none pending)\n`);

@@ -1,22 +1,13 @@
-import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
 import { isoWeekOf } from "@yardstick/core";
 import { type Database, listPeople } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
-import {
-  GAMER_STRATEGIES,
-  type GamerStrategy,
-  generateWorld,
-  presetOptions,
-  startSimulator,
-  World,
-} from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
+import { GAMER_STRATEGIES, type GamerStrategy, generateWorld, presetOptions, World } from "@yardstick/github-sim";
 import { computeMetrics, type MetricsInput, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, parseUsage, runSyncInline } from "@yardstick/pipeline";
+import { loadMetricsInput, parseUsage } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeUsage } from "../commands/usage.js";
+import { syncWorldForTest } from "./sync-world.js";
 import { configForWorld } from "./world-config.js";
 
 /**
@@ -30,11 +21,6 @@ import { configForWorld } from "./world-config.js";
  * in docs/metrics.md ("How the metrics resist gaming").
  */
 
-const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
 const TOKEN = "test-token";
 const STRATEGIES: readonly GamerStrategy[] = GAMER_STRATEGIES;
 const world = World.from(generateWorld({ ...presetOptions("small", 7), engineers: 40, gamers: STRATEGIES }), {
@@ -52,20 +38,16 @@ const gamerIds = new Map<GamerStrategy, string[]>();
 const allGamers = new Set<string>();
 
 async function sync(db: Database): Promise<void> {
-  const simulator = await startSimulator({ world, tokens: [TOKEN], seed: 3, now: () => now.getTime() });
-  try {
-    const github = createGitHubClient({
-      baseUrl: simulator.url,
-      auth: { type: "token", token: TOKEN },
-      logger: silent,
-      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
-    });
-    const deps = createPipelineDeps({ db, github, config, now: () => now });
-    const summary = await runSyncInline(deps, silent, { runId: "gamers" });
-    expect(summary.failed).toEqual([]);
-  } finally {
-    await simulator.close();
-  }
+  const { summary } = await syncWorldForTest({
+    world,
+    db,
+    config,
+    token: TOKEN,
+    now,
+    runId: "gamers",
+    simulator: { seed: 3 },
+  });
+  expect(summary.failed).toEqual([]);
   // The world's usage, as the organisation would export it, through the usage import.
   const csv = [
     "login,day,tool,tokens_in,tokens_out,cost_usd",

@@ -1,10 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
 import {
   type GitWorld,
   generateWorld,
@@ -12,21 +10,15 @@ import {
   presetOptions,
   renderPatch,
   type Simulator,
-  startSimulator,
   World,
 } from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
 import { compileGlobs, type FilePatchStat, filePatchStat, isPatchCandidate, prepareMetrics } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, type PipelineDeps, runSyncInline } from "@yardstick/pipeline";
+import { loadMetricsInput } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot } from "../resilience/harness.js";
+import { type WorldForTest, worldForTest } from "./sync-world.js";
 import { configForWorld } from "./world-config.js";
 
-const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
 const TOKEN = "git-test-token";
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
@@ -41,27 +33,27 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
   let db: TestDatabase;
   let cacheDir: string;
   let config: Config;
-  let deps: PipelineDeps;
+  let synced: WorldForTest;
   let refused: string;
 
   beforeAll(async () => {
     gw = gitWorld(World.from(generateWorld(presetOptions("small", 7)), { truth: true }));
     refused = `${gw.world.repos()[1]?.org}/${gw.world.repos()[1]?.name}`;
-    sim = await startSimulator({ world: gw.world, tokens: [TOKEN], seed: 3, git: { world: gw, refuse: [refused] } });
     db = await createTestDatabase();
     cacheDir = await mkdtemp(join(tmpdir(), "yardstick-git-cache-"));
     config = configForWorld(gw.world);
     config.github.git = { enabled: true, cacheDir };
-    const github = createGitHubClient({
-      baseUrl: sim.url,
-      auth: { type: "token", token: TOKEN },
-      logger: silent,
-      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
+    synced = await worldForTest({
+      world: gw.world,
+      db: db.db,
+      config,
+      token: TOKEN,
+      simulator: { seed: 3, git: { world: gw, refuse: [refused] } },
     });
-    deps = createPipelineDeps({ db: db.db, github, config, now: () => new Date(sim.worldNow()) });
+    sim = synced.sim;
   }, 600_000);
   afterAll(async () => {
-    await sim?.close();
+    await synced?.close();
     await db?.drop();
     if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   });
@@ -74,7 +66,7 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
     );
 
   it("clones each repository and reads the candidates' patches from git; the refusing one over REST", async () => {
-    const summary = await runSyncInline(deps, silent, { runId: "git-1" });
+    const summary = await synced.sync("git-1");
     expect(summary.failed).toEqual([]);
     const usage = sim.accounting.total();
     expect(usage.gitRequests).toBeGreaterThan(0);
@@ -154,7 +146,7 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       files: [{ path: "src/index.ts", additions: 4, deletions: 4 }],
     });
     sim.accounting.reset();
-    expect((await runSyncInline(deps, silent, { runId: "git-2" })).failed).toEqual([]);
+    expect((await synced.sync("git-2")).failed).toEqual([]);
     const afterFirst = sim.accounting.total();
     const one = (await diffsOf()).get(`${full}#${first.number}`);
     expect(one?.diffFiles).toEqual([{ path: "src/index.ts", additions: 4, deletions: 4, lines: 8, formatOnly: false }]);
@@ -170,7 +162,7 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       files: [{ path: "src/index.ts", additions: 5, deletions: 2 }],
     });
     sim.accounting.reset();
-    expect((await runSyncInline(deps, silent, { runId: "git-3" })).failed).toEqual([]);
+    expect((await synced.sync("git-3")).failed).toEqual([]);
     const two = (await diffsOf()).get(`${full}#${second.number}`);
     expect(two?.diffFiles).toEqual([{ path: "src/index.ts", additions: 5, deletions: 2, lines: 7, formatOnly: false }]);
     // Read over Git: no REST patch read for it.

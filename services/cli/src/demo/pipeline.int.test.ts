@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Config } from "@yardstick/config";
@@ -10,16 +9,7 @@ import { addWeeks, isoWeekOf } from "@yardstick/core";
 import type { Database } from "@yardstick/db";
 import { listIncidentIssues } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
-import {
-  type FaultConfigInput,
-  generateWorld,
-  presetOptions,
-  renderPatch,
-  startSimulator,
-  World,
-} from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
+import { type FaultConfigInput, generateWorld, presetOptions, renderPatch, World } from "@yardstick/github-sim";
 import {
   compileGlobs,
   computeMetrics,
@@ -29,44 +19,28 @@ import {
   MetricsOutput,
   prepareMetrics,
 } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, type ProgressEvent, runSyncInline } from "@yardstick/pipeline";
+import { loadMetricsInput } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, stable } from "../resilience/harness.js";
 import { cliEntry } from "../test-cli.js";
+import { syncWorldForTest } from "./sync-world.js";
 import { configForWorld, configInputForWorld } from "./world-config.js";
 
-const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
 const TOKEN = "test-token";
 const world = World.from(generateWorld(presetOptions("small", 7)), { truth: true });
 const now = new Date(world.header.now);
 const config: Config = configForWorld(world);
 
-async function sync(db: Database, runId: string, faults?: FaultConfigInput) {
-  const simulator = await startSimulator({
+function sync(db: Database, runId: string, faults?: FaultConfigInput) {
+  return syncWorldForTest({
     world,
-    tokens: [TOKEN],
-    seed: 3,
-    now: () => now.getTime(),
-    ...(faults ? { faults } : {}),
+    db,
+    config,
+    token: TOKEN,
+    now,
+    runId,
+    simulator: { seed: 3, ...(faults ? { faults } : {}) },
   });
-  const events: ProgressEvent[] = [];
-  try {
-    const github = createGitHubClient({
-      baseUrl: simulator.url,
-      auth: { type: "token", token: TOKEN },
-      logger: silent,
-      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
-    });
-    const deps = createPipelineDeps({ db, github, config, now: () => now, onProgress: (e) => events.push(e) });
-    const summary = await runSyncInline(deps, silent, { runId });
-    return { summary, usage: simulator.accounting.total(), events };
-  } finally {
-    await simulator.close();
-  }
 }
 
 /** The world's merged PRs, by key, as GitHub would report them. */

@@ -15,6 +15,7 @@ import {
   stable,
   startWorker,
   workerRun,
+  workerSync,
 } from "./harness.js";
 
 const ctx = inlineBaseline(13);
@@ -64,8 +65,7 @@ class OwnRedis {
 
 describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("two workers while 10% of GitHub's answers fail (5xx, connection resets, secondary limits, GraphQL errors)", async () => {
-    const { db, prefix, env } = await workerRun(ctx);
-    const workers = [startWorker(env), startWorker(env)];
+    const { db, follow, stop } = await workerSync(ctx, { processes: 2 });
     ctx.sim.accounting.reset();
     ctx.sim.faults.configure({
       serverErrorRate: 0.04,
@@ -74,22 +74,13 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       graphqlErrorRate: 0.02,
     });
     try {
-      await Promise.all(workers.map((w) => w.waitFor("worker started")));
-      const run = await enqueueAndFollow({
-        redisUrl: REDIS_URL,
-        prefix,
-        db: db.db,
-        config: ctx.configFile.config,
-        simulatorUrl: ctx.sim.url,
-        runId: "faulted",
-      });
+      const run = await follow("faulted");
       expect(run.failed).toEqual([]);
       expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
       expect(ctx.sim.accounting.total().faults).toBeGreaterThan(0);
     } finally {
       ctx.sim.faults.clear();
-      await Promise.all(workers.map((w) => w.stop()));
-      await obliteratePrefix(REDIS_URL, prefix);
+      await stop();
     }
   }, 180_000);
 
@@ -140,19 +131,11 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("Redis restarted in the middle of the backfill (append-only file kept): the workers carry on", async () => {
     const redis = new OwnRedis(await freePort(), true);
     await redis.start();
-    const { db, prefix, env } = await workerRun(ctx, redis.url);
-    const workers = [startWorker(env), startWorker(env)];
+    const { db, follow, stop } = await workerSync(ctx, { processes: 2, redisUrl: redis.url });
     let restarted = false;
     let storedAtRestart = Number.POSITIVE_INFINITY;
     try {
-      await Promise.all(workers.map((w) => w.waitFor("worker started")));
-      const run = await enqueueAndFollow({
-        redisUrl: redis.url,
-        prefix,
-        db: db.db,
-        config: ctx.configFile.config,
-        simulatorUrl: ctx.sim.url,
-        runId: "redis-restart",
+      const run = await follow("redis-restart", {
         onPoll: async (n) => {
           if (restarted || n === 0) return;
           // As soon as the first pull requests are stored (a fixed wait raced a fast sync).
@@ -171,7 +154,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       expect(run.failed).toEqual([]);
       expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
-      await Promise.all(workers.map((w) => w.stop()));
+      await stop();
       await redis.close();
     }
   }, 180_000);
@@ -179,32 +162,22 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
   it("Redis restarted empty in the middle (no persistence): the next sync completes the data", async () => {
     const redis = new OwnRedis(await freePort(), false);
     await redis.start();
-    const { db, prefix, env } = await workerRun(ctx, redis.url);
-    const workers = [startWorker(env), startWorker(env)];
+    const { db, follow, stop } = await workerSync(ctx, { processes: 2, redisUrl: redis.url });
     let restarted = false;
     let storedAtRestart = Number.POSITIVE_INFINITY;
     try {
-      await Promise.all(workers.map((w) => w.waitFor("worker started")));
-      const follow = (runId: string, onPoll?: (n: number) => Promise<void>) =>
-        enqueueAndFollow({
-          redisUrl: redis.url,
-          prefix,
-          db: db.db,
-          config: ctx.configFile.config,
-          simulatorUrl: ctx.sim.url,
-          runId,
-          ...(onPoll === undefined ? {} : { onPoll }),
-        });
-      await follow("wiped", async (n) => {
-        if (restarted || n === 0) return;
-        // As soon as the first pull requests are stored (a fixed wait raced a fast sync).
-        const stored = (await db.db.select().from(pullRequests)).length;
-        if (stored === 0) return;
-        restarted = true;
-        storedAtRestart = stored;
-        await redis.shutdown();
-        await sleep(1_000);
-        await redis.start();
+      await follow("wiped", {
+        onPoll: async (n) => {
+          if (restarted || n === 0) return;
+          // As soon as the first pull requests are stored (a fixed wait raced a fast sync).
+          const stored = (await db.db.select().from(pullRequests)).length;
+          if (stored === 0) return;
+          restarted = true;
+          storedAtRestart = stored;
+          await redis.shutdown();
+          await sleep(1_000);
+          await redis.start();
+        },
       });
       expect(restarted).toBe(true);
       // Redis went away while pull requests were still being fetched, not after.
@@ -215,7 +188,7 @@ describe("ingest survives crashes: nothing lost, nothing duplicated", () => {
       expect(again.failed).toEqual([]);
       expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
-      await Promise.all(workers.map((w) => w.stop()));
+      await stop();
       await redis.close();
     }
   }, 180_000);

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { type Config, loadConfig } from "@yardstick/config";
@@ -25,9 +24,9 @@ import {
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
 import { BullMqRunner, createPipelineDeps, enqueueSync, jobs, runSyncInline, syncWeeks } from "@yardstick/pipeline";
 import { afterAll, beforeAll, expect } from "vitest";
+import { silent, testGitHubClient } from "../demo/sync-world.js";
 import { configForWorld } from "../demo/world-config.js";
 import { cliEntry } from "../test-cli.js";
 
@@ -35,11 +34,7 @@ export const TOKEN = "resilience-token";
 export const REDIS_URL = process.env.YARDSTICK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
+export { silent };
 
 /** The small preset world (6 repositories, 8 weeks), with its ground truth. */
 export function smallWorld(seed: number): World {
@@ -78,13 +73,7 @@ export async function writeConfigFile(world: World): Promise<{ config: Config; p
 
 /** The embedded path's result for the world: what every other way of ingesting must match. */
 export async function inlineSync(db: Database, sim: Simulator, config: Config, runId: string) {
-  const github = createGitHubClient({
-    baseUrl: sim.url,
-    auth: { type: "token", token: TOKEN },
-    logger: silent,
-    throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
-  });
-  const deps = createPipelineDeps({ db, github, config });
+  const deps = createPipelineDeps({ db, github: testGitHubClient(sim.url, TOKEN), config });
   return runSyncInline(deps, silent, { runId });
 }
 
@@ -342,4 +331,43 @@ export async function workerRun(ctx: InlineBaseline, redisUrl: string = REDIS_UR
     prefix,
   };
   return { db, prefix, env };
+}
+
+/**
+ * One way of ingesting with `yardstick worker` processes, as the resilience files set it up: a
+ * fresh database and queue prefix (`workerRun`), `processes` workers started and ready, `follow`
+ * to enqueue a sync of the file's world and follow it (`enqueueAndFollow`), and `stop` to stop the
+ * workers in `workers` (tests may replace them there) and, on the shared Redis, remove the queues.
+ * Call `stop` in a `finally`.
+ */
+export async function workerSync(
+  ctx: InlineBaseline,
+  options: { processes?: number; redisUrl?: string; configPath?: string } = {},
+) {
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const { db, prefix, env: runEnv } = await workerRun(ctx, redisUrl);
+  const env: ChildEnv = options.configPath === undefined ? runEnv : { ...runEnv, configPath: options.configPath };
+  const workers: CliProcess[] = Array.from({ length: options.processes ?? 1 }, () => startWorker(env));
+  const stop = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    // A Redis of the test's own is closed by the test, queues and all.
+    if (redisUrl === REDIS_URL) await obliteratePrefix(redisUrl, prefix);
+  };
+  try {
+    await Promise.all(workers.map((w) => w.waitFor("worker started")));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const follow = (runId: string, more: { onPoll?: (pending: number) => Promise<void> | void } = {}) =>
+    enqueueAndFollow({
+      redisUrl,
+      prefix,
+      db: db.db,
+      config: ctx.configFile.config,
+      simulatorUrl: ctx.sim.url,
+      runId,
+      ...more,
+    });
+  return { db, prefix, env, workers, follow, stop };
 }

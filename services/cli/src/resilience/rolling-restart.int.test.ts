@@ -13,6 +13,7 @@ import {
   stable,
   startWorker,
   workerRun,
+  workerSync,
 } from "./harness.js";
 
 const ctx = inlineBaseline(17);
@@ -40,16 +41,22 @@ describe("graceful shutdown: workers replaced during a sync lose and duplicate n
   afterAll(() => graceConfig?.remove());
 
   it("a rolling restart of two worker processes (SIGTERM, drain, exit 0, replacement) in the middle of the backfill", async () => {
-    const { db, prefix, env } = await workerRun(ctx);
-    const rollingEnv = { ...env, configPath: graceConfig.path };
-    const workers: CliProcess[] = [startWorker(rollingEnv), startWorker(rollingEnv)];
+    const {
+      db,
+      env: rollingEnv,
+      workers,
+      follow,
+      stop,
+    } = await workerSync(ctx, {
+      processes: 2,
+      configPath: graceConfig.path,
+    });
     const stopped: { output: string; code: number | null; signal: string | null; pendingAtSignal: number }[] = [];
     let pending = 1;
     let roll: Promise<void> | undefined;
     // Some of GitHub's answers are slow, so jobs are running when the signals come.
     ctx.sim.faults.configure({ slowRate: 0.3, slowMs: 400 });
     try {
-      await Promise.all(workers.map((w) => w.waitFor("worker started")));
       const rollingRestart = async () => {
         for (const i of [0, 1]) {
           const old = workers[i] as CliProcess;
@@ -62,13 +69,7 @@ describe("graceful shutdown: workers replaced during a sync lose and duplicate n
           await replacement.waitFor("worker started");
         }
       };
-      const run = await enqueueAndFollow({
-        redisUrl: REDIS_URL,
-        prefix,
-        db: db.db,
-        config: ctx.configFile.config,
-        simulatorUrl: ctx.sim.url,
-        runId: "rolling",
+      const run = await follow("rolling", {
         onPoll: async (n) => {
           pending = n;
           if (roll !== undefined) return;
@@ -93,8 +94,7 @@ describe("graceful shutdown: workers replaced during a sync lose and duplicate n
       expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
     } finally {
       ctx.sim.faults.clear();
-      await Promise.all(workers.map((w) => w.stop()));
-      await obliteratePrefix(REDIS_URL, prefix);
+      await stop();
     }
   }, 300_000);
 

@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  type CliProcess,
-  enqueueAndFollow,
-  inlineBaseline,
-  obliteratePrefix,
-  REDIS_URL,
-  snapshot,
-  stable,
-  startWorker,
-  workerRun,
-  worldMergedPulls,
-} from "./harness.js";
+import { inlineBaseline, snapshot, stable, workerSync, worldMergedPulls } from "./harness.js";
 
 const ctx = inlineBaseline(11);
 const world = ctx.world;
@@ -29,31 +18,15 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
 
   for (const processes of [1, 2, 4]) {
     it(`${processes} worker process(es) ingest the world to the same tables as the inline sync`, async () => {
-      const { db, prefix, env } = await workerRun(ctx);
-      const workers: CliProcess[] = Array.from({ length: processes }, () => startWorker(env));
+      const { db, workers, follow, stop } = await workerSync(ctx, { processes });
       try {
-        await Promise.all(workers.map((w) => w.waitFor("worker started")));
-        const run = await enqueueAndFollow({
-          redisUrl: REDIS_URL,
-          prefix,
-          db: db.db,
-          config: ctx.configFile.config,
-          simulatorUrl: ctx.sim.url,
-          runId: `workers-${processes}`,
-        });
+        const run = await follow(`workers-${processes}`);
         expect(run.failed).toEqual([]);
         expect(stable(await snapshot(db.db))).toEqual(ctx.baseline);
         if (processes === 1) {
           // The worker kept its rollup state: the next sync's rollup starts from it (and, with
           // nothing new, writes nothing).
-          const again = await enqueueAndFollow({
-            redisUrl: REDIS_URL,
-            prefix,
-            db: db.db,
-            config: ctx.configFile.config,
-            simulatorUrl: ctx.sim.url,
-            runId: "workers-1-again",
-          });
+          const again = await follow("workers-1-again");
           expect(again.failed).toEqual([]);
           const rollups = (workers[0]?.output ?? "").split("\n").filter((l) => l.includes('"rollups recomputed"'));
           expect(rollups.at(-1)).toContain('"mode":"kept"');
@@ -65,8 +38,7 @@ describe("yardstick worker processes against the simulator, Redis and PostgreSQL
           for (const w of workers) expect(w.output, "a worker that never ran a job").toContain('"jobId":"');
         }
       } finally {
-        await Promise.all(workers.map((w) => w.stop()));
-        await obliteratePrefix(REDIS_URL, prefix);
+        await stop();
       }
     }, 180_000);
   }
