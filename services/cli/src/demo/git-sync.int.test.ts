@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
+import { getCommits, getSyncCursor } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
+import { createGitHubClient, type GitHubClient } from "@yardstick/github";
 import {
   type GitWorld,
   generateWorld,
@@ -17,9 +18,15 @@ import {
 } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
 import { compileGlobs, type FilePatchStat, filePatchStat, isPatchCandidate, prepareMetrics } from "@yardstick/metrics";
-import { createPipelineDeps, loadMetricsInput, type PipelineDeps, runSyncInline } from "@yardstick/pipeline";
+import {
+  createPipelineDeps,
+  loadMetricsInput,
+  type PipelineDeps,
+  type ProgressEvent,
+  runSyncInline,
+} from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshot } from "../resilience/harness.js";
+import { snapshot, stable } from "../resilience/harness.js";
 import { configForWorld } from "./world-config.js";
 
 const silent = createLogger({
@@ -42,7 +49,13 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
   let cacheDir: string;
   let config: Config;
   let deps: PipelineDeps;
+  let github: GitHubClient;
   let refused: string;
+  /** GraphQL points per stream of each sync (progress events). */
+  const points = new Map<string, number>();
+  const onProgress = (e: ProgressEvent) => {
+    if (e.kind === "page") points.set(e.stream, (points.get(e.stream) ?? 0) + e.points);
+  };
 
   beforeAll(async () => {
     gw = gitWorld(World.from(generateWorld(presetOptions("small", 7)), { truth: true }));
@@ -52,13 +65,13 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
     cacheDir = await mkdtemp(join(tmpdir(), "yardstick-git-cache-"));
     config = configForWorld(gw.world);
     config.github.git = { enabled: true, cacheDir };
-    const github = createGitHubClient({
+    github = createGitHubClient({
       baseUrl: sim.url,
       auth: { type: "token", token: TOKEN },
       logger: silent,
       throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
     });
-    deps = createPipelineDeps({ db: db.db, github, config, now: () => new Date(sim.worldNow()) });
+    deps = createPipelineDeps({ db: db.db, github, config, now: () => new Date(sim.worldNow()), onProgress });
   }, 600_000);
   afterAll(async () => {
     await sim?.close();
@@ -74,6 +87,7 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
     );
 
   it("clones each repository and reads the candidates' patches from git; the refusing one over REST", async () => {
+    points.clear();
     const summary = await runSyncInline(deps, silent, { runId: "git-1" });
     expect(summary.failed).toEqual([]);
     const usage = sim.accounting.total();
@@ -137,7 +151,49 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       compared += 1;
     }
     expect(compared).toBeGreaterThan(500);
-  });
+  }, 900_000);
+
+  it("stores the same commits, history, pull requests and changes as a sync without Git (the API's)", async () => {
+    const gitPoints = new Map(points);
+    points.clear();
+    const apiDb = await createTestDatabase();
+    try {
+      const apiConfig: Config = {
+        ...config,
+        github: { ...config.github, git: { ...config.github.git, enabled: false } },
+      };
+      const apiDeps = createPipelineDeps({
+        db: apiDb.db,
+        github,
+        config: apiConfig,
+        now: () => new Date(sim.worldNow()),
+        onProgress,
+      });
+      expect((await runSyncInline(apiDeps, silent, { runId: "api-1" })).failed).toEqual([]);
+      const viaGit = stable(await snapshot(db.db));
+      const viaApi = stable(await snapshot(apiDb.db));
+      // Commits (shas, parents, messages, identities and linked accounts, line counts), co-authors,
+      // PR-commit links and changes: equal row for row. The branch history came from the clones
+      // (parents from Git, what Git lacks from GraphQL), the API's from GraphQL's history.
+      expect(viaGit.commits.length).toBeGreaterThan(1_000);
+      expect(viaGit.commits).toEqual(viaApi.commits);
+      expect(viaGit.coAuthors).toEqual(viaApi.coAuthors);
+      expect(viaGit.links).toEqual(viaApi.links);
+      expect(viaGit.changes).toEqual(viaApi.changes);
+      expect(viaGit.deployments).toEqual(viaApi.deployments);
+      for (const r of gw.world.repos()) {
+        const full = `${r.org}/${r.name}`;
+        expect((await getSyncCursor(db.db, full, "branch"))?.endCursor, full).toBe(
+          (await getSyncCursor(apiDb.db, full, "branch"))?.endCursor,
+        );
+      }
+      // The history over Git costs a fraction of GraphQL's (only the refusing repository and the
+      // commits no pull request brought are read there).
+      expect(gitPoints.get("branch") ?? 0).toBeLessThan((points.get("branch") ?? 0) / 2);
+    } finally {
+      await apiDb.drop();
+    }
+  }, 900_000);
 
   it("fetches new history incrementally, also after a force-push", async () => {
     const repo = gw.world.repos()[0];
@@ -173,7 +229,13 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
     expect((await runSyncInline(deps, silent, { runId: "git-3" })).failed).toEqual([]);
     const two = (await diffsOf()).get(`${full}#${second.number}`);
     expect(two?.diffFiles).toEqual([{ path: "src/index.ts", additions: 5, deletions: 2, lines: 7, formatOnly: false }]);
+    // The branch history read from the clone follows the force-push: the new head, whose first
+    // parent is the commit the branch was forced back to, stored with its parents.
+    const head = (await getSyncCursor(db.db, full, "branch"))?.endCursor;
+    expect(head).toBe(second.mergeCommitSha);
+    const [stored] = await getCommits(db.db, full, [head as string]);
+    expect(stored?.parents[0]).toBe(before);
     // Read over Git: no REST patch read for it.
     expect(sim.accounting.total().restRequests).toBeLessThanOrEqual(2);
-  });
+  }, 900_000);
 });
