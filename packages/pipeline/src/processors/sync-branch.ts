@@ -146,7 +146,7 @@ async function historyFromGit(
     return null;
   }
   const parents = new Map(history.commits.map((c) => [c.sha, c.parents]));
-  let lookedUp = 0;
+  const unknown: string[] = [];
   for (let i = 0; i < history.commits.length; i += GIT_HISTORY_CHUNK) {
     const shas = history.commits.slice(i, i + GIT_HISTORY_CHUNK).map((c) => c.sha);
     // Stored by the pull-request stream (PR commits, merge and squash commits): the graph's parents only.
@@ -160,13 +160,15 @@ async function historyFromGit(
       null,
       repo,
     );
-    const unknown = shas.filter((sha) => !known.has(sha));
-    for await (const page of commitsByOid(deps.github, { ...splitRepo(repo), oids: unknown, parents })) {
-      if (page.missing.length > 0)
-        context.logger.warn({ repo, missing: page.missing.slice(0, 5) }, "commits of the clone GitHub does not find");
-      lookedUp += page.commits.length;
-      await storeCommits(deps, context, page.commits, page.cost.graphqlPoints, page.rateLimit?.remaining ?? null, repo);
-    }
+    unknown.push(...shas.filter((sha) => !known.has(sha)));
+  }
+  // The others, in full queries of 100 (1 point each) across the whole history.
+  let lookedUp = 0;
+  for await (const page of commitsByOid(deps.github, { ...splitRepo(repo), oids: unknown, parents })) {
+    if (page.missing.length > 0)
+      context.logger.warn({ repo, missing: page.missing.slice(0, 5) }, "commits of the clone GitHub does not find");
+    lookedUp += page.commits.length;
+    await storeCommits(deps, context, page.commits, page.cost.graphqlPoints, page.rateLimit?.remaining ?? null, repo);
   }
   const first = history.commits[0];
   context.logger.debug({ repo, commits: history.commits.length, lookedUp }, "branch history read from git");
