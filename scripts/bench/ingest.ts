@@ -56,6 +56,24 @@ import postgres from "postgres";
 import { configForWorld } from "../../services/cli/src/demo/world-config.js";
 
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(
+    [
+      "Usage: pnpm exec tsx scripts/bench/ingest.ts [--prs 3000] [--seed 1] [--concurrency 8] [--skip-baselines]",
+      "",
+      "  --prs N            merged PRs of the generated world (the simulator's --generate N; default 3000)",
+      "  --seed N           the world's seed (default 1)",
+      "  --concurrency N    requests in flight of the per-PR REST baseline (default 8)",
+      "  --skip-baselines   only the first sync with Git off and on (GraphQL points and REST requests",
+      "                     per 1,000 merged PRs, per stream, hours of one token for 150,000 PRs,",
+      "                     trivial verdicts against the ground truth)",
+      "",
+      "Writes one JSON document to standard output; progress and the load average to standard error.",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   const value = i === -1 ? fallback : Number(args[i + 1]);
@@ -259,8 +277,9 @@ async function main(): Promise<void> {
     // sync.reviews: the reviews of AI-assisted changes merged by their credited person (issue 19).
     const reviews = { first: { points: 0, prs: 0 }, again: { points: 0, prs: 0 } };
     let phase: "first" | "again" = "first";
-    // GraphQL points of each stream of the first sync (Git off), where the jobs report them.
+    // GraphQL points of each stream of the first syncs (Git off, Git on), where the jobs report them.
     const streams: Record<string, number> = {};
+    const gitStreams: Record<string, number> = {};
     const onProgress = (e: ProgressEvent) => {
       if (e.kind === "page" && phase === "first") streams[e.stream] = (streams[e.stream] ?? 0) + e.points;
       if (e.kind === "page" && e.stream === "pull_requests") pullPoints[phase] += e.points;
@@ -286,7 +305,14 @@ async function main(): Promise<void> {
 
     log("first sync again, into another database, with github.git.enabled");
     const gitConfig = { ...config, github: { ...config.github, git: { enabled: true, cacheDir: gitCache } } };
-    const gitDeps = createPipelineDeps({ db: gitTarget.db, github, config: gitConfig });
+    const gitDeps = createPipelineDeps({
+      db: gitTarget.db,
+      github,
+      config: gitConfig,
+      onProgress: (e) => {
+        if (e.kind === "page") gitStreams[e.stream] = (gitStreams[e.stream] ?? 0) + e.points;
+      },
+    });
     await resetUsage(sim.url);
     const tg = performance.now();
     const gitFirst = await runSyncInline(gitDeps, silent, { runId: "bench-git-1" });
@@ -322,6 +348,9 @@ async function main(): Promise<void> {
     const gitComparison = {
       offPointsByStreamPer1000: Object.fromEntries(
         Object.entries(streams).map(([k, v]) => [k, perThousand(v, stored)]),
+      ),
+      onPointsByStreamPer1000: Object.fromEntries(
+        Object.entries(gitStreams).map(([k, v]) => [k, perThousand(v, gitStored)]),
       ),
       storedPRs: { off: stored, on: gitStored },
       off: budget(firstUsage, stored, syncMs, offTrivial),

@@ -22,6 +22,7 @@ export {
   retryAfterFromHeaders,
   toGitHubError,
 } from "./errors.js";
+export { type CommitsPage, commitsByOid } from "./fetchers/commits.js";
 export { type Comparison, compareCommits } from "./fetchers/compare.js";
 export {
   branchHistory,
@@ -56,6 +57,7 @@ export {
   type PullRequestCursor,
   type PullRequestPage,
   pullRequestDetails,
+  pullRequestReviewers,
   type RepositoryMarkers,
 } from "./fetchers/pull-requests.js";
 export {
@@ -72,6 +74,8 @@ export {
 } from "./fetchers/roster.js";
 export { type WorkflowRunPage, type WorkflowRunsOptions, workflowRuns } from "./fetchers/workflow-runs.js";
 export {
+  type GitHistory,
+  type GitHistoryCommit,
   GitMirror,
   type GitMirrorOptions,
   GitRepoMirror,

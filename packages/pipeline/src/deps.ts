@@ -85,6 +85,19 @@ export function backfillStart(deps: PipelineDeps, since: string | null): Date {
   return new Date(deps.now().getTime() - deps.config.thresholds.backfillDays * 86_400_000);
 }
 
+/** A clone's history reaches this far before what its readers need (a merge's first parent may be older). */
+const GIT_SHALLOW_MARGIN_MS = 30 * 86_400_000;
+
+/**
+ * Where a repository's Git clone starts (`--shallow-since`): before the backfill start by the
+ * branch history's look-back (`thresholds.lookbackWeeks`, what sync.branch reads) and a 30-day
+ * margin, so the patches' first parents and the history's window are inside it.
+ */
+export function gitCloneSince(deps: Pick<PipelineDeps, "config" | "now">): Date {
+  const backfill = deps.now().getTime() - deps.config.thresholds.backfillDays * 86_400_000;
+  return new Date(backfill - deps.config.thresholds.lookbackWeeks * 7 * 86_400_000 - GIT_SHALLOW_MARGIN_MS);
+}
+
 /** The weeks whose rollups a sync may touch: the backfill window up to this week. */
 export function syncWeeks(deps: Pick<PipelineDeps, "config" | "now">): string[] {
   const tz = deps.config.timeZone;

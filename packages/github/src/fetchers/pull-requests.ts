@@ -18,6 +18,7 @@ import {
 import { PULL_REQUEST_COMMITS_QUERY } from "../queries/pull-request-commits.js";
 import { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "../queries/pull-request-details.js";
 import { PULL_REQUEST_FILES_QUERY } from "../queries/pull-request-files.js";
+import { PULL_REQUEST_REVIEWS_BATCH, pullRequestReviewsQuery } from "../queries/pull-request-reviews.js";
 import type { RateLimit } from "../rate-limit.js";
 import type {
   CommitConnection,
@@ -380,6 +381,36 @@ export async function pullRequestDetails(
   const details = new Map<number, PullRequestDetails>();
   for (const [number, node] of fetched.details) details.set(number, mapPullRequestDetails(node));
   return { details, cost, rateLimit: fetched.rateLimit };
+}
+
+/**
+ * The reviewers (people, not Bots) of chosen PRs, 100 PRs a query and a point
+ * (PULL_REQUEST_REVIEWS_BATCH): what the "self-merged without review" flag reads. A PR GitHub no
+ * longer finds is left out of the map.
+ */
+export async function pullRequestReviewers(
+  client: GitHubClient,
+  options: RepoRef & { numbers: readonly number[] },
+): Promise<{ reviewers: Map<number, string[]>; cost: PageCost; rateLimit: RateLimit | null }> {
+  const cost = newPageCost();
+  const reviewers = new Map<number, string[]>();
+  let rateLimit: RateLimit | null = null;
+  const unique = [...new Set(options.numbers)];
+  for (let i = 0; i < unique.length; i += PULL_REQUEST_REVIEWS_BATCH) {
+    const batch = unique.slice(i, i + PULL_REQUEST_REVIEWS_BATCH);
+    const result = await client.graphql<{
+      repository: Record<string, Pick<PullRequestDetailsNode, "number" | "reviews"> | null> | null;
+    }>(pullRequestReviewsQuery(batch), { owner: options.owner, name: options.repo });
+    charge(cost, result.rateLimit);
+    rateLimit = result.rateLimit ?? rateLimit;
+    if (result.data.repository === null) throw notFound(options);
+    for (const number of batch) {
+      const node = result.data.repository[`pr${number}`];
+      if (node == null) continue;
+      reviewers.set(number, mapPullRequestDetails({ ...emptyDetails(number), reviews: node.reviews }).reviewers);
+    }
+  }
+  return { reviewers, cost, rateLimit };
 }
 
 async function completeNested(

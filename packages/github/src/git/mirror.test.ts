@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -102,6 +103,78 @@ describe("GitMirror credentials", () => {
       ).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("GitRepoMirror.history", () => {
+  const git = (cwd: string, args: string[], date?: string) => {
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+    if (date) Object.assign(env, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+    return execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
+  };
+
+  it("lists every commit reachable from the branch since a date with its parents, also at a shallow edge", async () => {
+    const root = await mkdtemp(join(tmpdir(), "yardstick-history-"));
+    try {
+      const work = join(root, "work");
+      git(root, ["init", "--quiet", "-b", "main", work]);
+      git(work, ["config", "user.name", "Ana"]);
+      git(work, ["config", "user.email", "ana@example.com"]);
+      const commit = (message: string, date: string) => {
+        git(work, ["commit", "--quiet", "--allow-empty", "-m", message], date);
+        return git(work, ["rev-parse", "HEAD"]);
+      };
+      const c1 = commit("one", "2026-01-01T00:00:00Z");
+      const c2 = commit("two", "2026-02-01T00:00:00Z");
+      git(work, ["checkout", "--quiet", "-b", "feature"]);
+      const c3 = commit("three", "2026-02-10T00:00:00Z");
+      git(work, ["checkout", "--quiet", "main"]);
+      const c4 = commit("four", "2026-02-15T00:00:00Z");
+      git(work, ["merge", "--quiet", "--no-ff", "-m", "merge", "feature"], "2026-02-20T00:00:00Z");
+      const c5 = git(work, ["rev-parse", "HEAD"]);
+      await mkdir(join(root, "host", "o"), { recursive: true });
+      git(root, ["clone", "--quiet", "--bare", work, join(root, "host", "o", "r.git")]);
+      git(join(root, "host", "o", "r.git"), ["config", "uploadpack.allowFilter", "true"]);
+      const client = createGitHubClient({
+        baseUrl: "http://127.0.0.1:9",
+        auth: { type: "token", token: "t" },
+        logger: silent,
+      });
+      const options = { client, gitUrl: `file://${join(root, "host")}`, logger: silent };
+
+      // A full clone: the root commit has no parents; the window leaves out what is older.
+      const full = await new GitMirror({ ...options, cacheDir: join(root, "full") }).open("o/r", null);
+      const all = await full.history("main", new Date("2025-12-01T00:00:00Z"));
+      expect(all.head).toBe(c5);
+      expect(all.complete).toBe(true);
+      expect(new Map(all.commits.map((c) => [c.sha, c.parents]))).toEqual(
+        new Map([
+          [c5, [c4, c3]],
+          [c4, [c2]],
+          [c3, [c2]],
+          [c2, [c1]],
+          [c1, []],
+        ]),
+      );
+      expect(all.commits[0]?.committedAt.toISOString()).toBe("2026-02-20T00:00:00.000Z");
+      const recent = await full.history("main", new Date("2026-02-12T00:00:00Z"));
+      expect(recent.commits.map((c) => c.sha)).toEqual([c5, c4]);
+      expect((await full.history("nope", new Date(0))).head).toBeNull();
+
+      // A shallow clone: its edge (c2) keeps its real parent; inside the window, the history is incomplete.
+      const shallow = await new GitMirror({ ...options, cacheDir: join(root, "shallow") }).open(
+        "o/r",
+        new Date("2026-01-20T00:00:00Z"),
+      );
+      const edge = await shallow.history("main", new Date("2026-01-25T00:00:00Z"));
+      expect(edge.commits.find((c) => c.sha === c2)?.parents).toEqual([c1]);
+      expect(edge.complete).toBe(false);
+      const inside = await shallow.history("main", new Date("2026-02-05T00:00:00Z"));
+      expect(inside.complete).toBe(true);
+      expect(inside.commits.map((c) => c.sha).sort()).toEqual([c3, c4, c5].sort());
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

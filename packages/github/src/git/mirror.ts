@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@yardstick/log";
 import type { GitHubClient } from "../client.js";
@@ -139,6 +139,27 @@ export class GitMirror {
   }
 }
 
+/** A commit of a branch's history as the clone has it: the graph, without what only the API knows. */
+export interface GitHistoryCommit {
+  sha: string;
+  /** All parents, first parent first (a shallow clone's boundary commits too: read from the object). */
+  parents: string[];
+  committedAt: Date;
+}
+
+/** A branch's history since a time, read from the clone. */
+export interface GitHistory {
+  /** The branch head; null when the clone has no such branch. */
+  head: string | null;
+  /** Commits reachable from the head committed at or after `since`, newest first (git's default order). */
+  commits: GitHistoryCommit[];
+  /**
+   * False when the walk reached the shallow clone's edge at a commit committed at or after
+   * `since`: older commits of the window may be missing (the caller reads the API instead).
+   */
+  complete: boolean;
+}
+
 /** A pull request's change on its base branch: the commits its merge produced. */
 export interface MergedChange {
   mergeCommitSha: string;
@@ -164,6 +185,51 @@ export class GitRepoMirror {
   base(change: MergedChange): string {
     const n = change.mergeMethod === "rebase" ? Math.max(1, change.commitCount) : 1;
     return `${change.mergeCommitSha}~${n}`;
+  }
+
+  /**
+   * The history of `branch` (every commit reachable from its head, as GitHub's `history` lists
+   * it, not only the first-parent chain) with committer date at or after `since`: shas, parents
+   * and dates, in one `git log`. Spends no API budget; who the authors are on GitHub (their linked
+   * accounts) is not in Git, so the caller reads the commits it does not have from the API.
+   */
+  async history(branch: string, since: Date): Promise<GitHistory> {
+    if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes("..") || branch.startsWith("-")) {
+      throw new GitUnavailable(`branch name ${JSON.stringify(branch)} is not one git history reads here`);
+    }
+    const ref = `refs/heads/${branch}`;
+    const [head] = await this.resolve([ref]);
+    if (!head) return { head: null, commits: [], complete: true };
+    const text = await this.#git(["log", "--format=%H %ct %P", head, "--"]);
+    const sinceSeconds = since.getTime() / 1000;
+    const commits: GitHistoryCommit[] = [];
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      // A root commit (or a shallow clone's edge) has no parents: "%P" is empty.
+      const [sha = "", ct = "0", ...parents] = line.split(" ").filter((f) => f !== "");
+      const seconds = Number(ct);
+      if (seconds < sinceSeconds) continue;
+      commits.push({ sha, parents, committedAt: new Date(seconds * 1000) });
+    }
+    // A shallow clone's boundary commits show no parents in `git log`; their objects have them.
+    const shallow = new Set(
+      (await readFile(join(this.dir, "shallow"), "utf8").catch(() => ""))
+        .split("\n")
+        .filter((l) => /^[0-9a-f]{40,64}$/.test(l)),
+    );
+    const edge = commits.filter((c) => shallow.has(c.sha));
+    let complete = true;
+    if (edge.length > 0) {
+      const raw = await this.#git(["cat-file", "--batch"], `${edge.map((c) => c.sha).join("\n")}\n`);
+      for (const c of edge) {
+        const start = raw.indexOf(`${c.sha} commit `);
+        const body = start === -1 ? "" : raw.slice(start, raw.indexOf("\n\n", start));
+        c.parents = [...body.matchAll(/^parent ([0-9a-f]{40,64})$/gm)].map((m) => m[1] as string);
+        // Its parents are outside the clone: any of them may still be in the window.
+        if (c.parents.length > 0) complete = false;
+      }
+    }
+    return { head, commits, complete };
   }
 
   /** Full shas of `revs` that resolve to commits here (a shallow clone lacks older ones); null per missing one. */

@@ -1,4 +1,5 @@
 export { BRANCH_HISTORY_QUERY } from "./branch-history.js";
+export { COMMITS_BY_OID_BATCH, commitsByOidQuery } from "./commits-by-oid.js";
 export { DEPLOYMENTS_QUERY } from "./deployments.js";
 export { ACTOR_FIELDS, COMMIT_FIELDS } from "./fragments.js";
 export { INCIDENT_ISSUES_QUERY } from "./incident-issues.js";
@@ -25,6 +26,7 @@ export { ORG_MEMBERS_QUERY } from "./org-members.js";
 export { PULL_REQUEST_COMMITS_QUERY } from "./pull-request-commits.js";
 export { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "./pull-request-details.js";
 export { PULL_REQUEST_FILES_QUERY } from "./pull-request-files.js";
+export { PULL_REQUEST_REVIEWS_BATCH, pullRequestReviewsQuery } from "./pull-request-reviews.js";
 export { RELEASES_QUERY } from "./releases.js";
 export { TAGS_QUERY } from "./tags.js";
 export { TEAM_MEMBERS_QUERY, TEAMS_QUERY } from "./teams.js";

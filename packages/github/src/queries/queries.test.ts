@@ -89,6 +89,26 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     expect(() => queries.mergedPullRequestsWithDetailsQuery([0])).toThrow(/not a PR number/);
   });
 
+  it("builds a commits-by-id query for 100 commits that validates and costs 1 point (no connection)", () => {
+    const oids = Array.from({ length: queries.COMMITS_BY_OID_BATCH }, (_, i) => i.toString(16).padStart(40, "0"));
+    const query = queries.commitsByOidQuery(oids);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(queryCost(schema, query)).toMatchObject({ requests: 0, points: 1 });
+    expect(() => queries.commitsByOidQuery([])).toThrow(RangeError);
+    expect(() => queries.commitsByOidQuery([...oids, "f".repeat(40)])).toThrow(RangeError);
+    expect(() => queries.commitsByOidQuery(['") { id } x: object(oid: "'])).toThrow(/not a full commit id/);
+  });
+
+  it("builds a reviews query for 100 PRs that validates and costs 1 point (one connection a PR)", () => {
+    const numbers = Array.from({ length: queries.PULL_REQUEST_REVIEWS_BATCH }, (_, i) => i + 1);
+    const query = queries.pullRequestReviewsQuery(numbers);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(queryCost(schema, query)).toMatchObject({ requests: 100, points: 1 });
+    expect(() => queries.pullRequestReviewsQuery([])).toThrow(RangeError);
+    expect(() => queries.pullRequestReviewsQuery(Array.from({ length: 101 }, (_, i) => i + 1))).toThrow(RangeError);
+    expect(() => queries.pullRequestReviewsQuery([0])).toThrow(/not a PR number/);
+  });
+
   it("builds a details query for 25 PRs that validates and costs 1 point", () => {
     const numbers = Array.from({ length: queries.PULL_REQUEST_DETAILS_BATCH }, (_, i) => i + 1);
     const query = queries.pullRequestDetailsQuery(numbers);

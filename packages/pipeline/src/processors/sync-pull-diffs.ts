@@ -2,7 +2,7 @@ import { getSyncCursor, listPullRequestsWithoutDiffs, storePullRequestDiffs, ups
 import { GitUnavailable, type PullRequestPatches, pullRequestPatches } from "@yardstick/github";
 import { compileGlobs, filePatchStat, isPatchCandidate } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
-import { backfillStart, type PipelineDeps, splitRepo } from "../deps.js";
+import { gitCloneSince, type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 
 /** `mark`: the newest `synced_at` among the pull requests the last run considered. */
@@ -10,9 +10,6 @@ export const PULL_DIFFS_STREAM = "pull_requests.diffs";
 
 /** At most this many pull requests' patches are read per repository and run. */
 export const MAX_READS_PER_RUN = 250;
-
-/** A shallow clone reaches this long before the backfill start (a merge's parent predates it). */
-const SHALLOW_MARGIN_MS = 30 * 86_400_000;
 
 /** Rows synced this long before the stream's mark are looked at again (a page committed late). */
 const OVERLAP_MS = 10 * 60_000;
@@ -127,8 +124,7 @@ async function gitPatches(
   const out = new Map<number, PullRequestPatches>();
   if (deps.git === null || candidates.length === 0) return out;
   try {
-    const since = new Date(backfillStart(deps, null).getTime() - SHALLOW_MARGIN_MS);
-    const mirror = await deps.git.open(repo, since);
+    const mirror = await deps.git.open(repo, gitCloneSince(deps));
     const ranges: { number: number; base: string; head: string; single: boolean }[] = [];
     const merged = candidates.filter((pr) => pr.mergeCommitSha !== null);
     const revs = merged.flatMap((pr) => {

@@ -1,6 +1,6 @@
 import { createIdentityResolver } from "@yardstick/attribution";
 import { listPeople, listUnreviewedAiPullRequests, storePullRequestReviews } from "@yardstick/db";
-import { PULL_REQUEST_DETAILS_BATCH, pullRequestDetails } from "@yardstick/github";
+import { PULL_REQUEST_REVIEWS_BATCH, pullRequestReviewers } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { type PipelineDeps, splitRepo } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
@@ -12,8 +12,9 @@ export const REVIEWS_STREAM = "pull_requests.reviews";
  * Reads the reviews of the pull requests the "self-merged without review" flag needs them for:
  * AI-assisted (at any confidence, so a lower configured threshold needs no new read), credited to
  * a person who also merged them, and whose reviews were not read yet (the bulk pull-request query
- * leaves reviews out; a Bot-opened PR's details bring them). Batched details queries, 25 PRs a
- * point, each batch stored as soon as it is read, so a retry goes on where it stopped and a re-run
+ * leaves reviews out; a Bot-opened PR's details bring them). Batched reviews-only queries, 100 PRs
+ * a point (a details query's assignees, review requests and merge parents are not needed here: 25
+ * PRs a point), each batch stored as soon as it is read, so a retry goes on where it stopped and a re-run
  * with nothing new reads nothing. A PR re-read by sync.pulls forgets its reviews and is read again
  * here. Then links the repository's deployments.
  */
@@ -34,14 +35,17 @@ export async function syncReviews(
   }
   let points = 0;
   let read = 0;
-  for (let i = 0; i < wanted.length; i += PULL_REQUEST_DETAILS_BATCH) {
-    const batch = wanted.slice(i, i + PULL_REQUEST_DETAILS_BATCH);
-    const { details, cost, rateLimit } = await pullRequestDetails(deps.github, { ...splitRepo(repo), numbers: batch });
+  for (let i = 0; i < wanted.length; i += PULL_REQUEST_REVIEWS_BATCH) {
+    const batch = wanted.slice(i, i + PULL_REQUEST_REVIEWS_BATCH);
+    const { reviewers, cost, rateLimit } = await pullRequestReviewers(deps.github, {
+      ...splitRepo(repo),
+      numbers: batch,
+    });
     points += cost.graphqlPoints;
     // A PR GitHub no longer finds stays unread (its reviews are unknown, not absent).
     const reviews = batch.flatMap((number) => {
-      const d = details.get(number);
-      return d === undefined ? [] : [{ number, reviewers: d.reviewers }];
+      const r = reviewers.get(number);
+      return r === undefined ? [] : [{ number, reviewers: r }];
     });
     await storePullRequestReviews(deps.db, repo, reviews);
     read += reviews.length;

@@ -1,8 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
+import { getCommits, getSyncCursor } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient, type GitHubClient } from "@yardstick/github";
 import {
   type GitWorld,
   generateWorld,
@@ -10,15 +13,27 @@ import {
   presetOptions,
   renderPatch,
   type Simulator,
+  startSimulator,
   World,
 } from "@yardstick/github-sim";
+import { createLogger } from "@yardstick/log";
 import { compileGlobs, type FilePatchStat, filePatchStat, isPatchCandidate, prepareMetrics } from "@yardstick/metrics";
-import { loadMetricsInput } from "@yardstick/pipeline";
+import {
+  createPipelineDeps,
+  loadMetricsInput,
+  type PipelineDeps,
+  type ProgressEvent,
+  runSyncInline,
+} from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshot } from "../resilience/harness.js";
-import { type WorldForTest, worldForTest } from "./sync-world.js";
+import { snapshot, stable } from "../resilience/harness.js";
 import { configForWorld } from "./world-config.js";
 
+const silent = createLogger({
+  service: "test",
+  level: "silent",
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
 const TOKEN = "git-test-token";
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
@@ -33,27 +48,33 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
   let db: TestDatabase;
   let cacheDir: string;
   let config: Config;
-  let synced: WorldForTest;
+  let deps: PipelineDeps;
+  let github: GitHubClient;
   let refused: string;
+  /** GraphQL points per stream of each sync (progress events). */
+  const points = new Map<string, number>();
+  const onProgress = (e: ProgressEvent) => {
+    if (e.kind === "page") points.set(e.stream, (points.get(e.stream) ?? 0) + e.points);
+  };
 
   beforeAll(async () => {
     gw = gitWorld(World.from(generateWorld(presetOptions("small", 7)), { truth: true }));
     refused = `${gw.world.repos()[1]?.org}/${gw.world.repos()[1]?.name}`;
+    sim = await startSimulator({ world: gw.world, tokens: [TOKEN], seed: 3, git: { world: gw, refuse: [refused] } });
     db = await createTestDatabase();
     cacheDir = await mkdtemp(join(tmpdir(), "yardstick-git-cache-"));
     config = configForWorld(gw.world);
     config.github.git = { enabled: true, cacheDir };
-    synced = await worldForTest({
-      world: gw.world,
-      db: db.db,
-      config,
-      token: TOKEN,
-      simulator: { seed: 3, git: { world: gw, refuse: [refused] } },
+    github = createGitHubClient({
+      baseUrl: sim.url,
+      auth: { type: "token", token: TOKEN },
+      logger: silent,
+      throttle: { graphqlMinTimeMs: 0, retryBaseMs: 5, retries: 8 },
     });
-    sim = synced.sim;
+    deps = createPipelineDeps({ db: db.db, github, config, now: () => new Date(sim.worldNow()), onProgress });
   }, 600_000);
   afterAll(async () => {
-    await synced?.close();
+    await sim?.close();
     await db?.drop();
     if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   });
@@ -66,7 +87,8 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
     );
 
   it("clones each repository and reads the candidates' patches from git; the refusing one over REST", async () => {
-    const summary = await synced.sync("git-1");
+    points.clear();
+    const summary = await runSyncInline(deps, silent, { runId: "git-1" });
     expect(summary.failed).toEqual([]);
     const usage = sim.accounting.total();
     expect(usage.gitRequests).toBeGreaterThan(0);
@@ -129,7 +151,50 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       compared += 1;
     }
     expect(compared).toBeGreaterThan(500);
-  });
+  }, 900_000);
+
+  it("stores the same commits, history, PR-commit links, changes and deployments as a sync without Git (the API's)", async () => {
+    const gitPoints = new Map(points);
+    points.clear();
+    const apiDb = await createTestDatabase();
+    try {
+      const apiConfig: Config = {
+        ...config,
+        github: { ...config.github, git: { ...config.github.git, enabled: false } },
+      };
+      const apiDeps = createPipelineDeps({
+        db: apiDb.db,
+        github,
+        config: apiConfig,
+        now: () => new Date(sim.worldNow()),
+        onProgress,
+      });
+      expect((await runSyncInline(apiDeps, silent, { runId: "api-1" })).failed).toEqual([]);
+      const viaGit = stable(await snapshot(db.db));
+      const viaApi = stable(await snapshot(apiDb.db));
+      // Commits (shas, parents, messages, identities and linked accounts, line counts), co-authors,
+      // PR-commit links and changes: equal row for row. The branch history came from the clones
+      // (parents from Git, what Git lacks from GraphQL), the API's from GraphQL's history.
+      expect(viaGit.commits.length).toBeGreaterThan(1_000);
+      expect(viaGit.commits).toEqual(viaApi.commits);
+      expect(viaGit.coAuthors).toEqual(viaApi.coAuthors);
+      expect(viaGit.links).toEqual(viaApi.links);
+      expect(viaGit.changes).toEqual(viaApi.changes);
+      expect(viaGit.deployments).toEqual(viaApi.deployments);
+      for (const r of gw.world.repos()) {
+        const full = `${r.org}/${r.name}`;
+        expect((await getSyncCursor(db.db, full, "branch"))?.state.head, full).toBe(
+          (await getSyncCursor(apiDb.db, full, "branch"))?.state.head,
+        );
+      }
+      // The history over Git costs less than GraphQL's: only the refusing repository's history and
+      // the commits no pull request brought (before the backfill window, direct pushes, rebased
+      // copies) are read there.
+      expect(gitPoints.get("branch") ?? 0).toBeLessThan(points.get("branch") ?? 0);
+    } finally {
+      await apiDb.drop();
+    }
+  }, 900_000);
 
   it("fetches new history incrementally, also after a force-push", async () => {
     const repo = gw.world.repos()[0];
@@ -146,7 +211,7 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       files: [{ path: "src/index.ts", additions: 4, deletions: 4 }],
     });
     sim.accounting.reset();
-    expect((await synced.sync("git-2")).failed).toEqual([]);
+    expect((await runSyncInline(deps, silent, { runId: "git-2" })).failed).toEqual([]);
     const afterFirst = sim.accounting.total();
     const one = (await diffsOf()).get(`${full}#${first.number}`);
     expect(one?.diffFiles).toEqual([{ path: "src/index.ts", additions: 4, deletions: 4, lines: 8, formatOnly: false }]);
@@ -162,10 +227,16 @@ describe("sync through Git against the simulator's smart HTTP endpoint", () => {
       files: [{ path: "src/index.ts", additions: 5, deletions: 2 }],
     });
     sim.accounting.reset();
-    expect((await synced.sync("git-3")).failed).toEqual([]);
+    expect((await runSyncInline(deps, silent, { runId: "git-3" })).failed).toEqual([]);
     const two = (await diffsOf()).get(`${full}#${second.number}`);
     expect(two?.diffFiles).toEqual([{ path: "src/index.ts", additions: 5, deletions: 2, lines: 7, formatOnly: false }]);
+    // The branch history read from the clone follows the force-push: the new head, whose first
+    // parent is the commit the branch was forced back to, stored with its parents.
+    const head = (await getSyncCursor(db.db, full, "branch"))?.state.head;
+    expect(head).toBe(second.mergeCommitSha);
+    const [stored] = await getCommits(db.db, full, [head as string]);
+    expect(stored?.parents[0]).toBe(before);
     // Read over Git: no REST patch read for it.
     expect(sim.accounting.total().restRequests).toBeLessThanOrEqual(2);
-  });
+  }, 900_000);
 });

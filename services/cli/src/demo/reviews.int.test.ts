@@ -1,7 +1,7 @@
 import type { Config } from "@yardstick/config";
 import { type Database, pullRequests } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient, PULL_REQUEST_DETAILS_BATCH } from "@yardstick/github";
+import { createGitHubClient, PULL_REQUEST_REVIEWS_BATCH } from "@yardstick/github";
 import type { Simulator, World } from "@yardstick/github-sim";
 import {
   createPipelineDeps,
@@ -21,7 +21,7 @@ import { configForWorld } from "./world-config.js";
  * The reviews the "self-merged without review" flag needs (issue 19), synced from the simulator
  * over real HTTP into PostgreSQL: the bulk pull-request query leaves reviews out, so `sync.reviews`
  * reads them, after attribution, for the AI-assisted changes merged by their credited person.
- * Checked against the world's ground truth, for cost (25 PRs a point, nothing on a re-sync), for
+ * Checked against the world's ground truth, for cost (100 PRs a point, nothing on a re-sync), for
  * resuming, and for the webhook-driven sync of one pull request.
  */
 describe("sync.reviews: the reviews of AI-assisted changes merged by their credited person", () => {
@@ -93,7 +93,7 @@ describe("sync.reviews: the reviews of AI-assisted changes merged by their credi
     expect(self.some((r) => r.reviewers.length === 0)).toBe(true);
   });
 
-  it("reads only those beyond the Bot-opened PRs, 25 a point, and the flag sees unread reviews as unknown", async () => {
+  it("reads only those beyond the Bot-opened PRs, 100 a point, and the flag sees unread reviews as unknown", async () => {
     const { byRepo, input } = await selfMergedAi(t.db);
     const rows = await t.db.select().from(pullRequests);
     const bots = new Set(rows.filter((r) => r.authorType === "Bot").map((r) => `${r.repo}#${r.number}`));
@@ -103,7 +103,7 @@ describe("sync.reviews: the reviews of AI-assisted changes merged by their credi
     for (const [repo, numbers] of byRepo) {
       const human = numbers.filter((n) => !bots.has(`${repo}#${n}`)).length;
       expectedRead += human;
-      expectedPoints += Math.ceil(human / PULL_REQUEST_DETAILS_BATCH);
+      expectedPoints += Math.ceil(human / PULL_REQUEST_REVIEWS_BATCH);
     }
     const events = reviewEvents();
     expect(events.reduce((n, e) => n + (e.kind === "page" ? e.items : 0), 0)).toBe(expectedRead);
