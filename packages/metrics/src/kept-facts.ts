@@ -180,21 +180,38 @@ const CHANGE_FIELDS = [
   isBool,
 ];
 
-function changeOf(row: KeptFactRow): ChangeFact {
+/**
+ * One copy of each repeated string (repositories, people, weeks, days, environments): decoded rows
+ * carry a copy per row, where facts prepared from an input share the input's.
+ */
+type Intern = <T extends string | null>(value: T) => T;
+
+function interner(): Intern {
+  const seen = new Map<string, string>();
+  return <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const kept = seen.get(value);
+    if (kept !== undefined) return kept as T;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+function changeOf(row: KeptFactRow, intern: Intern): ChangeFact {
   const d = fields(row, CHANGE_FIELDS);
   return {
     key: row.key,
-    repo: d[0] as string,
-    person: d[1] as string | null,
+    repo: intern(d[0] as string),
+    person: intern(d[1] as string | null),
     ai: d[2] as boolean,
     trivial: d[3] as boolean,
     reverted: d[4] as boolean,
     revert: d[5] as boolean,
     qualifying: d[6] as boolean,
     mergedAt: new Date(d[7] as number),
-    mergedWeek: d[8] as string,
+    mergedWeek: intern(d[8] as string),
     deployedAt: d[9] === null ? null : new Date(d[9] as number),
-    deployedWeek: d[10] as string | null,
+    deployedWeek: intern(d[10] as string | null),
     deploymentId: d[11] as string | null,
     leadTimeHours: d[12] as number | null,
     firstCommitToOpenHours: d[13] as number | null,
@@ -219,20 +236,20 @@ const DEPLOYMENT_FIELDS = [
   isStringList,
 ];
 
-function deploymentOf(row: KeptFactRow): DeploymentFact {
+function deploymentOf(row: KeptFactRow, intern: Intern): DeploymentFact {
   const d = fields(row, DEPLOYMENT_FIELDS);
   return {
     id: row.key,
-    repo: d[0] as string,
-    environment: d[1] as string,
+    repo: intern(d[0] as string),
+    environment: intern(d[1] as string),
     liveAt: new Date(d[2] as number),
-    week: d[3] as string,
-    day: d[4] as string,
-    kind: d[5] as LinkKind,
+    week: intern(d[3] as string),
+    day: intern(d[4] as string),
+    kind: intern(d[5] as string) as LinkKind,
     failureReasons: d[6] as FailureReason[],
     failed: d[7] as boolean,
     recoveryHours: d[8] as number | null,
-    shippedPeople: new Set(d[9] as string[]),
+    shippedPeople: new Set((d[9] as string[]).map(intern)),
     shipsAi: d[10] as boolean,
     shipped: d[11] as string[],
   };
@@ -262,9 +279,10 @@ export function restoreRollupState(
   const changes: { ord: number; fact: ChangeFact }[] = [];
   const deployments: { ord: number; fact: DeploymentFact }[] = [];
   const usageByWeek = new Map<string, Map<string, PersonUsage>>();
+  const intern = interner();
   for (const row of rows) {
-    if (row.kind === "change") changes.push({ ord: row.ord, fact: changeOf(row) });
-    else if (row.kind === "deployment") deployments.push({ ord: row.ord, fact: deploymentOf(row) });
+    if (row.kind === "change") changes.push({ ord: row.ord, fact: changeOf(row, intern) });
+    else if (row.kind === "deployment") deployments.push({ ord: row.ord, fact: deploymentOf(row, intern) });
     else if (row.kind === "usage") usageByWeek.set(row.key, usageOf(row));
     else throw new KeptFactsError(`kept fact of unknown kind ${JSON.stringify(row.kind)}`);
   }
