@@ -60,6 +60,17 @@ async function sumOf(
   return { n, checksum: total.toString() };
 }
 
+/** Any constant distinct from the other advisory locks (migrations, test templates). */
+const KEPT_LOCK_KEY = 0x726b6570n;
+
+/**
+ * Saves wait for each other (a transaction-level advisory lock): the header row's lock alone does
+ * not serialise the first two saves, when there is no header row yet.
+ */
+async function serialise(tx: Database): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(KEPT_LOCK_KEY.toString())})`);
+}
+
 export async function readKeptHeader(db: Database): Promise<KeptHeaderRow | null> {
   const [row] = await db.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID));
   return row ?? null;
@@ -90,6 +101,7 @@ export async function replaceKeptState(
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Database;
+    await serialise(t);
     const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
     await tx.delete(rollupKeptFacts);
     await upsertRowsUnnest(t, rollupKeptFacts, rows, { key: ["kind", "key"] });
@@ -119,6 +131,7 @@ export async function updateKeptState(
 ): Promise<number | null> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Database;
+    await serialise(t);
     const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
     if (locked === undefined || locked.generation !== expected || locked.fingerprint !== stamp.fingerprint) return null;
     const keys = [...new Map(rows.map((r) => [`${r.kind} ${r.key}`, [r.kind, r.key] as const])).values()];
