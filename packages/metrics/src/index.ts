@@ -8,6 +8,7 @@ export * from "./glob.js";
 export * from "./incidents.js";
 export * from "./incremental.js";
 export * from "./inputs.js";
+export * from "./kept-facts.js";
 export * from "./link.js";
 export * from "./output.js";
 export * from "./prepare.js";

@@ -109,6 +109,36 @@ export interface Prepared {
 }
 
 /**
+ * The week indexes of facts, in the facts' order (usage empty): what `prepareMetrics` builds, and
+ * what a kept state restored from storage builds again (`restoreRollupState`).
+ */
+export function factIndex(changes: readonly ChangeFact[], deployments: readonly DeploymentFact[]): Prepared["index"] {
+  const index: Prepared["index"] = {
+    mergedByWeek: new Map(),
+    deployedByWeek: new Map(),
+    personMerged: new Map(),
+    personDeployed: new Map(),
+    repoMerged: new Map(),
+    repoDeployed: new Map(),
+    deploymentsByWeek: new Map(),
+    usageByWeek: new Map(),
+  };
+  for (const f of changes) {
+    if (f.person === null) continue; // bots and unresolved accounts are never people
+    push(index.mergedByWeek, f.mergedWeek, f);
+    pushNested(index.personMerged, f.person, f.mergedWeek, f);
+    pushNested(index.repoMerged, f.repo, f.mergedWeek, f);
+    if (f.deployedWeek !== null) {
+      push(index.deployedByWeek, f.deployedWeek, f);
+      pushNested(index.personDeployed, f.person, f.deployedWeek, f);
+      pushNested(index.repoDeployed, f.repo, f.deployedWeek, f);
+    }
+  }
+  for (const d of deployments) push(index.deploymentsByWeek, d.week, d);
+  return index;
+}
+
+/**
  * Without a commit graph, the branch is taken to be the changes' landing commits in merge order
  * (returned as first-parent positions).
  */
@@ -299,28 +329,7 @@ export function prepareMetrics(input: MetricsInput, cache?: PrepareCache): Prepa
   // Recovery: from a failed deployment to the next successful one of the environment that did not fail.
   for (const list of deploymentsByEnvironment(deployments).values()) assignRecoveries(list);
 
-  const index: Prepared["index"] = {
-    mergedByWeek: new Map(),
-    deployedByWeek: new Map(),
-    personMerged: new Map(),
-    personDeployed: new Map(),
-    repoMerged: new Map(),
-    repoDeployed: new Map(),
-    deploymentsByWeek: new Map(),
-    usageByWeek: new Map(),
-  };
-  for (const f of changes) {
-    if (f.person === null) continue; // bots and unresolved accounts are never people
-    push(index.mergedByWeek, f.mergedWeek, f);
-    pushNested(index.personMerged, f.person, f.mergedWeek, f);
-    pushNested(index.repoMerged, f.repo, f.mergedWeek, f);
-    if (f.deployedWeek !== null) {
-      push(index.deployedByWeek, f.deployedWeek, f);
-      pushNested(index.personDeployed, f.person, f.deployedWeek, f);
-      pushNested(index.repoDeployed, f.repo, f.deployedWeek, f);
-    }
-  }
-  for (const d of deployments) push(index.deploymentsByWeek, d.week, d);
+  const index = factIndex(changes, deployments);
   for (const u of input.usage) {
     const week = isoWeekOfDay(u.day);
     let people = index.usageByWeek.get(week);

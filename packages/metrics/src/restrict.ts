@@ -307,6 +307,12 @@ export function updatePrepared(
    * `affectedWeeks` of this lists every (group, week) whose figures the update can change.
    */
   changed: Required<Pick<NewData, "changes" | "deployments" | "usage">>;
+  /**
+   * The kept facts this update wrote, for persisting them (`keptFactRows`): change keys and
+   * deployment ids, each with its place in `prep.changes`/`prep.deployments` when it is new (null:
+   * an existing fact changed in place), and the usage weeks replaced.
+   */
+  touched: KeptTouched;
 } {
   const { prep } = state;
   const clock = prep.clock;
@@ -335,6 +341,10 @@ export function updatePrepared(
   const noteChange = (f: ChangeFact) =>
     changeData.push({ repo: f.repo, personId: f.person, mergedAt: f.mergedAt, deployedAt: f.deployedAt });
   const dirtyEnvs = new Set<string>();
+  const touched: KeptTouched = { changes: new Map(), deployments: new Map(), usageWeeks: new Set() };
+  const touchDeployment = (d: DeploymentFact) => {
+    if (!touched.deployments.has(d.id)) touched.deployments.set(d.id, null);
+  };
   const noteDeployment = (d: DeploymentFact) =>
     deploymentData.push({ repo: d.repo, liveAt: d.liveAt, people: [...d.shippedPeople] });
 
@@ -350,6 +360,7 @@ export function updatePrepared(
       noteChange(f);
     }
     if (old === undefined) {
+      touched.changes.set(f.key, prep.changes.length);
       prep.changes.push(f);
       state.changeByKey.set(f.key, f);
       structural.add(f.mergedWeek);
@@ -366,6 +377,7 @@ export function updatePrepared(
       continue;
     }
     if (same) continue;
+    if (!touched.changes.has(old.key)) touched.changes.set(old.key, null);
     const before = old.deployedWeek;
     if (old.person !== f.person) {
       structural.add(old.mergedWeek);
@@ -398,6 +410,7 @@ export function updatePrepared(
       if (d.failureReasons.includes("rollback") && !old.failureReasons.includes("rollback")) {
         old.failureReasons.push("rollback");
         old.failed = true;
+        touchDeployment(old);
         weeks.add(old.week);
         noteDeployment(old);
         dirtyEnvs.add(environmentKey(old));
@@ -410,6 +423,7 @@ export function updatePrepared(
     if (old !== undefined) noteDeployment(old);
     noteDeployment(d);
     if (old === undefined) {
+      touched.deployments.set(d.id, prep.deployments.length);
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
       pushTo(idx.deploymentsByWeek, d.week, d);
@@ -421,6 +435,7 @@ export function updatePrepared(
         structural.add(d.week);
       }
       Object.assign(old, d);
+      touchDeployment(old);
     }
   }
 
@@ -430,6 +445,7 @@ export function updatePrepared(
     const list = state.byEnv.get(key);
     if (list === undefined) continue;
     for (const d of assignRecoveries(list)) {
+      touchDeployment(d);
       weeks.add(d.week);
       noteDeployment(d);
     }
@@ -451,6 +467,7 @@ export function updatePrepared(
         differs = true;
       }
       idx.usageByWeek.set(week, people);
+      touched.usageWeeks.add(week);
       if (differs) weeks.add(week);
     }
   }
@@ -460,7 +477,14 @@ export function updatePrepared(
   }
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
   state.ctx.forgetWeeks(structural);
-  return { weeks, changed };
+  return { weeks, changed, touched };
+}
+
+/** What `updatePrepared` wrote into a kept state (see its `touched`). */
+export interface KeptTouched {
+  changes: Map<string, number | null>;
+  deployments: Map<string, number | null>;
+  usageWeeks: Set<string>;
 }
 
 type Mutable<T> = T extends readonly (infer U)[] ? U[] : never;

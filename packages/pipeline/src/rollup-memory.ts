@@ -19,9 +19,28 @@ export interface KeptRollup {
   heads: ReadonlyMap<string, string | null>;
 }
 
+export interface RollupMemoryOptions {
+  /**
+   * Persist the kept state in PostgreSQL (`rollup_kept`, `rollup_kept_facts`; default true): a
+   * restarted process restores it (validated by fingerprint, count and checksum) and brings it up
+   * to date from its data stamp instead of loading and preparing every stored row again.
+   */
+  persist?: boolean;
+}
+
 export class RollupMemory {
   kept: KeptRollup | null = null;
+  readonly persist: boolean;
+  /**
+   * The generation of the stored state `kept` matches (null: none, or unknown): an update saves
+   * just what it changed over that generation, and stops saving when another process saved since.
+   */
+  generation: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: RollupMemoryOptions = {}) {
+    this.persist = options.persist ?? true;
+  }
 
   /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {

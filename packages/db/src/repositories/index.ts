@@ -12,5 +12,6 @@ export * from "./pull-request-diffs.js";
 export * from "./pull-requests.js";
 export * from "./quarantine.js";
 export * from "./repositories.js";
+export * from "./rollup-kept.js";
 export * from "./rollups.js";
 export * from "./verdicts.js";

@@ -220,6 +220,10 @@ export async function forgetPerson(
         await run("people", sql`delete from people where id = ${ids.personId}`);
       }
       await run("rollup_changes", sql`update rollup_changes set person_id = ${key} where person_id = ${ids.personId}`);
+      // The rollup worker's persisted state carries person ids in its facts: dropped whole (its
+      // fingerprint covers the roster, so it would be rebuilt anyway).
+      await run("rollup_kept_facts", sql`delete from rollup_kept_facts`);
+      await tx.execute(sql`delete from rollup_kept`);
       await run(
         "quarantined_records",
         sql`update quarantined_records set record_key = ${key} where kind = 'person' and record_key = ${ids.personId}`,

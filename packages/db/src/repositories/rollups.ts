@@ -11,7 +11,7 @@ import { rollupChanges, rollupDeployments } from "../schema/rollup-details.js";
 import { rollupState } from "../schema/rollup-state.js";
 import { usageRecords } from "../schema/usage-records.js";
 import { weeklyRollups } from "../schema/weekly-rollups.js";
-import { chunk, upsertRows } from "../upsert.js";
+import { chunk, upsertRows, upsertRowsUnnest } from "../upsert.js";
 
 /**
  * The read model's SQL: the weekly rollups, their drill-down (the changes and deployments behind
@@ -45,8 +45,25 @@ export interface StoreRollups {
   replaceWeeks?: { from: string; to: string };
 }
 
-/** Writes a rollup run's group-weeks and their drill-down in one transaction. */
-export async function storeRollups(db: Database, batch: StoreRollups): Promise<void> {
+/**
+ * How `storeRollups` writes rows: "unnest" (default) sends one array per column per 20,000 rows
+ * (`upsertRowsUnnest`); "values" is the multi-row VALUES upsert it replaced, kept for the
+ * benchmark's baseline (scripts/bench/rollup-store.ts): minutes of client-side statement
+ * building at a million drill-down rows.
+ */
+export type RollupWriteMethod = "unnest" | "values";
+
+/**
+ * Writes a rollup run's group-weeks and their drill-down in one transaction: a reader sees the
+ * store before or after, never half of it. Idempotent: storing the same batch again leaves the
+ * same rows.
+ */
+export async function storeRollups(
+  db: Database,
+  batch: StoreRollups,
+  options: { method?: RollupWriteMethod } = {},
+): Promise<void> {
+  const upsert = options.method === "values" ? upsertRows : upsertRowsUnnest;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Database;
     if (batch.replaceWeeks !== undefined) {
@@ -68,9 +85,9 @@ export async function storeRollups(db: Database, batch: StoreRollups): Promise<v
           );
       }
     }
-    await upsertRows(t, weeklyRollups, batch.rows, { key: ["groupKind", "groupName", "week"] });
-    await upsertRows(t, rollupChanges, batch.changes, { key: ["groupKind", "groupName", "week", "changeKey"] });
-    await upsertRows(t, rollupDeployments, batch.deployments, {
+    await upsert(t, weeklyRollups, batch.rows, { key: ["groupKind", "groupName", "week"] });
+    await upsert(t, rollupChanges, batch.changes, { key: ["groupKind", "groupName", "week", "changeKey"] });
+    await upsert(t, rollupDeployments, batch.deployments, {
       key: ["groupKind", "groupName", "week", "deploymentId"],
     });
   });

@@ -20,6 +20,7 @@ export * from "./pull-requests.js";
 export * from "./quarantined-records.js";
 export * from "./repositories.js";
 export * from "./rollup-details.js";
+export * from "./rollup-kept.js";
 export * from "./rollup-state.js";
 export * from "./sync-cursors.js";
 export * from "./team-memberships.js";

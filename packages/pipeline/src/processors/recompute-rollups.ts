@@ -19,6 +19,7 @@ import {
   type GroupWeek,
   groupSpecs,
   isoWeekOfDay,
+  type KeptFactRow,
   lookbackWeeksOf,
   type MetricsReportNotes,
   type NewData,
@@ -31,6 +32,7 @@ import {
   rollupState,
   rosterSizeOf,
   type StoredChanges,
+  touchedFactRows,
   touchedGroupWeeks,
   updatePrepared,
   WeekClock,
@@ -40,6 +42,7 @@ import type { Jobs } from "../catalog.js";
 import { type RollupDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
+import { restoreKept, saveKeptUpdate, saveKeptWhole } from "../rollup-kept-store.js";
 import type { KeptRollup, RollupMemory } from "../rollup-memory.js";
 import {
   branchHeads,
@@ -108,6 +111,7 @@ export async function rollupWeeks(deps: RollupDeps, requested: readonly string[]
       return await rollupWeeksWith(deps, requested, memory);
     } catch (error) {
       memory.kept = null; // a run that failed half-way may have updated part of the state
+      memory.generation = null; // (the stored state, if any, stays whole: the next run restores it)
       throw error;
     }
   });
@@ -180,6 +184,12 @@ export interface RollupRun {
   updatedRepos?: number;
   /** Whether the kept state was built by this run (a full load and prepare, no full evaluation). */
   built?: boolean;
+  /**
+   * Whether the kept state was restored from storage by this run (a restarted process), and when
+   * a stored state was there but not used, why ("fingerprint", "partial", "unreadable").
+   */
+  restored?: boolean;
+  restoreRefused?: string;
   /** The report's notes, when this run prepared the whole input (a full recompute). */
   notes?: MetricsReportNotes;
 }
@@ -326,7 +336,7 @@ async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date,
     ...batch,
     ...(weeks.length === weekRange(from, to).length ? { replaceWeeks: { from, to } } : {}),
   });
-  if (keep !== undefined) keepState(keep, prep, cache, now);
+  if (keep !== undefined) await saveKeptWhole(deps, keep.memory, keepState(keep, prep, cache, now));
   return { mode: "full", pairs: batch.rows.length, rows: batch.rows.length, windowStart: null, notes: notesOf(prep) };
 }
 
@@ -512,15 +522,30 @@ async function keptRollup(
   const sinceCursor = await storedChangesSince(deps.db, cursor, keep.heads);
   let kept = keep.memory.kept;
   if (kept !== null && kept.fingerprint !== keep.fingerprint) kept = null;
+  let restored: { restored: true } | { restoreRefused: string } | Record<string, never> = {};
+  if (kept === null && keep.memory.persist) {
+    // A restarted process: resume from the stored state when it is this configuration's and whole.
+    const stored = await restoreKept(deps, keep.fingerprint);
+    if (stored.kept !== null) {
+      kept = stored.kept;
+      keep.memory.kept = kept;
+      keep.memory.generation = stored.generation;
+      restored = { restored: true };
+      await yieldToEventLoop();
+    } else if (stored.reason !== "none") {
+      restored = { restoreRefused: stored.reason };
+    }
+  }
 
   if (kept === null) {
     if (isEmpty(sinceCursor) && wholeWeeks.length === 0) {
-      return { mode: "kept", pairs: 0, rows: 0, windowStart: null };
+      return { mode: "kept", pairs: 0, rows: 0, windowStart: null, ...restored };
     }
     const cache: PrepareCache = new WeakMap();
     const prep = prepareMetrics(await loadMetricsInput(deps.db, deps.config), cache);
     await yieldToEventLoop();
     const built = keepState(keep, prep, cache, now);
+    await saveKeptWhole(deps, keep.memory, built);
     const stored = await storeGroupWeeks(
       deps,
       prep,
@@ -534,6 +559,7 @@ async function keptRollup(
     return {
       mode: "kept",
       ...stored,
+      ...restored,
       windowStart: null,
       built: true,
       updatedRepos: prep.repos.length,
@@ -547,7 +573,8 @@ async function keptRollup(
       : await storedChangesSince(deps.db, kept, keep.heads, kept.heads);
   if (isEmpty(sinceKept) && isEmpty(sinceCursor) && wholeWeeks.length === 0) {
     Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
-    return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0 };
+    await saveKeptUpdate(deps, keep.memory, kept, []);
+    return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0, ...restored };
   }
 
   // Bring the kept facts up to date with what was stored since its watermark.
@@ -561,6 +588,7 @@ async function keptRollup(
   let windowStart: Date | null = null;
   const repos = new Set(sinceKept.repos.keys());
   let facts: NewData = {};
+  let touchedRows: KeptFactRow[] = [];
   if (since !== null) {
     const at: Date = since;
     windowStart = new Date(at.getTime() - revertMs);
@@ -569,9 +597,12 @@ async function keptRollup(
     // Usage only when some was imported since (the kept usage weeks stay as they are otherwise).
     const noUsage = sinceKept.usage.length === 0;
     const input = await loadMetricsInput(deps.db, deps.config, { ...scope, repos, noUsage });
-    facts = updatePrepared(kept.state, input, at).changed;
+    const update = updatePrepared(kept.state, input, at);
+    facts = update.changed;
+    touchedRows = touchedFactRows(kept.state, update.touched);
   }
   Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
+  await saveKeptUpdate(deps, keep.memory, kept, touchedRows);
 
   const { prep, ctx } = kept.state;
   // The stored rows are this state's evaluation as of its last run: the facts that changed since
@@ -586,6 +617,7 @@ async function keptRollup(
   return {
     mode: "kept",
     ...stored,
+    ...restored,
     windowStart: windowStart === null ? null : (windowStart as Date).toISOString(),
     updatedRepos: repos.size,
   };

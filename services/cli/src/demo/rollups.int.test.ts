@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
-import { type Database, listPeople, upsertUsage, weeklyRollups } from "@yardstick/db";
+import { type Database, listPeople, readKeptHeader, upsertUsage, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
@@ -246,18 +246,100 @@ describe.each([
   });
 
   it.runIf(mode.incremental === "kept")(
-    "a restarted worker builds its state on its first rollup and still writes only the group-weeks new data touched",
+    "a restarted worker resumes from the stored state (no rebuild) and still writes only the group-weeks new data touched",
     async () => {
+      const header = await readKeptHeader(t.db);
+      expect(header?.factCount).toBeGreaterThan(0);
       memory = new RollupMemory();
       const before = await storedRows(t.db);
       await liveChange(1, "Live: retry the webhook deliveries");
       const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 60_000), "run-3");
-      expect(run).toMatchObject({ mode: "kept", built: true });
+      expect(run).toMatchObject({ mode: "kept", restored: true, updatedRepos: 1 });
+      expect(run?.built).toBeUndefined();
       expect(run?.rows).toBeGreaterThan(0);
       expect(run?.rows).toBeLessThan(before.size / 10);
       await expectEqualToFull();
+      // The run saved what it changed over the generation it restored.
+      expect((await readKeptHeader(t.db))?.generation).toBe((header?.generation ?? 0) + 1);
     },
     300_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "a stored state under another fingerprint, partial or corrupt is not used: the restarted worker rebuilds and saves it again",
+    async () => {
+      const cases: { spoil: string; reason: string }[] = [
+        { spoil: "update rollup_kept set fingerprint = 'another configuration'", reason: "fingerprint" },
+        {
+          spoil:
+            "delete from rollup_kept_facts where (kind, key) in (select kind, key from rollup_kept_facts where kind = 'change' limit 1)",
+          reason: "partial",
+        },
+        {
+          spoil: `update rollup_kept_facts set data = '["corrupt"]' where (kind, key) in (select kind, key from rollup_kept_facts where kind = 'deployment' limit 1)`,
+          reason: "partial",
+        },
+      ];
+      let minute = 4;
+      for (const [i, c] of cases.entries()) {
+        await t.handle.query(c.spoil);
+        memory = new RollupMemory();
+        await liveChange(i % 2, `Live: spoiled state ${i}`);
+        const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + minute++ * 60_000), `run-spoil-${i}`);
+        expect(run, c.spoil).toMatchObject({ mode: "kept", restoreRefused: c.reason, built: true });
+        await expectEqualToFull();
+        // Saved whole again: the next restart resumes from it.
+        const header = await readKeptHeader(t.db);
+        expect(header?.fingerprint).not.toBe("another configuration");
+        memory = new RollupMemory();
+        await liveChange((i + 1) % 2, `Live: after the rebuild ${i}`);
+        const resumed = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + minute++ * 60_000), `run-resume-${i}`);
+        expect(resumed).toMatchObject({ mode: "kept", restored: true });
+        await expectEqualToFull();
+      }
+    },
+    600_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "a process that does not persist leaves the stored state alone, and one whose generation is stale stops saving",
+    async () => {
+      const header = await readKeptHeader(t.db);
+      // Two workers restore the same generation; the first to save wins, the other stops saving.
+      const a = new RollupMemory();
+      const b = new RollupMemory();
+      memory = a;
+      await liveChange(0, "Live: worker a");
+      expect(await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 20 * 60_000), "run-a")).toMatchObject({
+        restored: true,
+      });
+      expect(a.generation).toBe((header?.generation ?? 0) + 1);
+      memory = b;
+      b.kept = null;
+      await liveChange(1, "Live: worker b");
+      // b restores a's save (the newest), then saves over it.
+      expect(await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 21 * 60_000), "run-b")).toMatchObject({
+        restored: true,
+      });
+      expect(b.generation).toBe((header?.generation ?? 0) + 2);
+      memory = a; // a's generation is stale now
+      await liveChange(0, "Live: worker a again");
+      expect(await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 22 * 60_000), "run-a2")).toMatchObject({
+        mode: "kept",
+      });
+      expect(a.generation).toBeNull();
+      expect((await readKeptHeader(t.db))?.generation).toBe((header?.generation ?? 0) + 2);
+      await expectEqualToFull();
+      const off = new RollupMemory({ persist: false });
+      memory = off;
+      await liveChange(1, "Live: not persisted");
+      expect(await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 23 * 60_000), "run-off")).toMatchObject({
+        built: true,
+      });
+      expect((await readKeptHeader(t.db))?.generation).toBe((header?.generation ?? 0) + 2);
+      await expectEqualToFull();
+    },
+    600_000,
   );
 
   it.runIf(mode.incremental === "kept")(
@@ -266,11 +348,11 @@ describe.each([
       const kept = memory;
       memory = undefined; // another process, keeping nothing
       await liveChange(0, "Live: page the exports");
-      const other = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 120_000), "run-4");
+      const other = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 30 * 60_000), "run-4");
       expect(other?.mode).toBe("incremental");
       memory = kept;
       await liveChange(1, "Live: name the queues");
-      const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 180_000), "run-5");
+      const run = await syncAt(new Date(now.getTime() + 7 * 86_400_000 + 31 * 60_000), "run-5");
       // Both repositories changed since the state's last run: the other process's and the new one.
       expect(run).toMatchObject({ mode: "kept", updatedRepos: 2 });
       await expectEqualToFull();

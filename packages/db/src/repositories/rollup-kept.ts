@@ -1,0 +1,160 @@
+import { eq, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../client.js";
+import { rollupKept, rollupKeptFacts } from "../schema/rollup-kept.js";
+import { chunk, keysIn, upsertRowsUnnest } from "../upsert.js";
+
+/**
+ * The rollup worker's kept state in storage (issue 18; tables `rollup_kept` and
+ * `rollup_kept_facts`): the header says under which fingerprint and up to which data stamp the
+ * facts are current and how many rows with which checksum it holds; each save is one
+ * transaction, so a reader sees a whole state. The facts' form is the metrics package's
+ * (`KeptFactRow`); this module stores and checks rows.
+ */
+
+export type KeptHeaderRow = typeof rollupKept.$inferSelect;
+export type KeptFactDbRow = typeof rollupKeptFacts.$inferSelect;
+
+/** The data stamp a save records: the fingerprint and how far the facts are current. */
+export interface KeptStamp {
+  fingerprint: string;
+  watermark: Date;
+  computedNow: Date;
+  heads: Record<string, string | null>;
+  meta: Record<string, unknown>;
+}
+
+const KEPT_ID = "weekly";
+
+/**
+ * A row's hash, an integer below 2^60 from the md5 of everything it stores: the header's checksum
+ * is the exact sum of its rows' hashes, kept current by each save from the rows it writes
+ * (before and after), and checked against the rows on every restore.
+ */
+const rowHash = sql`('x' || substr(md5(${rollupKeptFacts.kind} || ' ' || ${rollupKeptFacts.key} || ' ' || ${rollupKeptFacts.ord}::text || ' ' || ${rollupKeptFacts.week} || ' ' || ${rollupKeptFacts.data}::text), 1, 15))::bit(60)::bigint::numeric`;
+
+async function one<T>(db: Database, query: SQL): Promise<T> {
+  // postgres.js returns the rows, PGlite a result holding them.
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  const rows = Array.isArray(result) ? result : result.rows;
+  return rows[0] as T;
+}
+
+/** Count and hash sum of the stored facts with these (kind, key)s (all of them without `keys`). */
+async function sumOf(
+  db: Database,
+  keys?: readonly (readonly [string, string])[],
+): Promise<{ n: number; checksum: string }> {
+  if (keys !== undefined && keys.length === 0) return { n: 0, checksum: "0" };
+  let n = 0;
+  let total = 0n;
+  const parts = keys === undefined ? [undefined] : chunk(keys, 50_000);
+  for (const part of parts) {
+    const where = part === undefined ? sql`` : sql` where ${keysIn([rollupKeptFacts.kind, rollupKeptFacts.key], part)}`;
+    const row = await one<{ n: number | string; checksum: string }>(
+      db,
+      sql`select count(*)::int as n, coalesce(sum(${rowHash}), 0)::text as checksum from ${rollupKeptFacts}${where}`,
+    );
+    n += Number(row.n);
+    total += BigInt(row.checksum);
+  }
+  return { n, checksum: total.toString() };
+}
+
+/** Any constant distinct from the other advisory locks (migrations, test templates). */
+const KEPT_LOCK_KEY = 0x726b6570n;
+
+/**
+ * Saves wait for each other (a transaction-level advisory lock): the header row's lock alone does
+ * not serialise the first two saves, when there is no header row yet.
+ */
+async function serialise(tx: Database): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(KEPT_LOCK_KEY.toString())})`);
+}
+
+export async function readKeptHeader(db: Database): Promise<KeptHeaderRow | null> {
+  const [row] = await db.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID));
+  return row ?? null;
+}
+
+/** Why the stored facts do not match their header (a partial or corrupt state), or null when they do. */
+export async function checkKeptFacts(db: Database, header: KeptHeaderRow): Promise<string | null> {
+  const { n, checksum } = await sumOf(db);
+  if (n !== header.factCount) return `${n} fact rows stored, the header says ${header.factCount}`;
+  if (checksum !== header.checksum) return "the fact rows' checksum differs from the header's";
+  return null;
+}
+
+/** Every stored fact (kind, key, ord, week, data). */
+export async function readKeptFacts(db: Database): Promise<KeptFactDbRow[]> {
+  return db.select().from(rollupKeptFacts);
+}
+
+/**
+ * Replaces the whole stored state with `rows` under `stamp`, in one transaction; returns the new
+ * generation. What a process that built its state from all data saves.
+ */
+export async function replaceKeptState(
+  db: Database,
+  stamp: KeptStamp,
+  rows: readonly KeptFactDbRow[],
+  savedAt: Date,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    await serialise(t);
+    const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
+    await tx.delete(rollupKeptFacts);
+    await upsertRowsUnnest(t, rollupKeptFacts, rows, { key: ["kind", "key"] });
+    const { n, checksum } = await sumOf(t);
+    const generation = (locked?.generation ?? 0) + 1;
+    const header = { ...stamp, generation, factCount: n, checksum, savedAt };
+    await tx
+      .insert(rollupKept)
+      .values({ id: KEPT_ID, ...header })
+      .onConflictDoUpdate({ target: rollupKept.id, set: header });
+    return generation;
+  });
+}
+
+/**
+ * Writes the facts an update changed (`rows`: new ones with their `ord`, changed ones keep the
+ * stored `ord`) and the new stamp, in one transaction, over generation `expected` only: null when
+ * the stored state is not that generation any more (another process saved since, or it is gone),
+ * and nothing is written. Returns the new generation.
+ */
+export async function updateKeptState(
+  db: Database,
+  expected: number,
+  stamp: KeptStamp,
+  rows: readonly KeptFactDbRow[],
+  savedAt: Date,
+): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    await serialise(t);
+    const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
+    if (locked === undefined || locked.generation !== expected || locked.fingerprint !== stamp.fingerprint) return null;
+    const keys = [...new Map(rows.map((r) => [`${r.kind} ${r.key}`, [r.kind, r.key] as const])).values()];
+    const before = await sumOf(t, keys);
+    await upsertRowsUnnest(t, rollupKeptFacts, rows, { key: ["kind", "key"], update: ["week", "data"] });
+    const after = await sumOf(t, keys);
+    const generation = expected + 1;
+    const header = {
+      ...stamp,
+      generation,
+      factCount: locked.factCount + after.n - before.n,
+      checksum: (BigInt(locked.checksum) - BigInt(before.checksum) + BigInt(after.checksum)).toString(),
+      savedAt,
+    };
+    await tx.update(rollupKept).set(header).where(eq(rollupKept.id, KEPT_ID));
+    return generation;
+  });
+}
+
+/** Forgets the stored state (tests; a state nobody can use). */
+export async function clearKeptState(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(rollupKept);
+    await tx.delete(rollupKeptFacts);
+  });
+}

@@ -1,0 +1,100 @@
+import {
+  checkKeptFacts,
+  type KeptFactDbRow,
+  type KeptStamp,
+  readKeptFacts,
+  readKeptHeader,
+  replaceKeptState,
+  updateKeptState,
+} from "@yardstick/db";
+import {
+  KEPT_FACTS_VERSION,
+  type KeptFactRow,
+  type KeptMeta,
+  keptFactRows,
+  keptMetaOf,
+  restoreRollupState,
+} from "@yardstick/metrics";
+import type { RollupDeps } from "./deps.js";
+import { loadMetricsInput } from "./metrics-input.js";
+import type { KeptRollup, RollupMemory } from "./rollup-memory.js";
+
+/**
+ * The worker's kept rollup state in PostgreSQL (issue 18): saved whole when a process builds it,
+ * then just the facts each run changed (one transaction each, over the generation it last saved),
+ * and restored by a restarted process when the stored fingerprint (the rollup fingerprint and the
+ * facts' format) equals the current one and the rows match the header's count and checksum.
+ * Otherwise the process builds its state from all data, as before, and saves it.
+ */
+
+/** The stored state's fingerprint: the rollup fingerprint under the facts' format. */
+export function keptFingerprint(fingerprint: string): string {
+  return `${fingerprint}:${KEPT_FACTS_VERSION}`;
+}
+
+function stampOf(kept: KeptRollup): KeptStamp {
+  return {
+    fingerprint: keptFingerprint(kept.fingerprint),
+    watermark: kept.watermark,
+    computedNow: kept.now,
+    heads: Object.fromEntries(kept.heads),
+    meta: keptMetaOf(kept.state.prep) as unknown as Record<string, unknown>,
+  };
+}
+
+const dbRows = (rows: readonly KeptFactRow[]): KeptFactDbRow[] => rows as KeptFactDbRow[];
+
+/** Saves the whole kept state (a process built it from all data). */
+export async function saveKeptWhole(deps: RollupDeps, memory: RollupMemory, kept: KeptRollup): Promise<void> {
+  if (!memory.persist) return;
+  memory.generation = await replaceKeptState(deps.db, stampOf(kept), dbRows(keptFactRows(kept.state)), deps.now());
+}
+
+/**
+ * Saves what a run changed (`rows`) and the state's new stamp over the generation last saved. When
+ * another process saved since (or this one never saved), nothing is written and this process
+ * stops saving until it builds or restores again: the stored state stays the other's, whole.
+ */
+export async function saveKeptUpdate(
+  deps: RollupDeps,
+  memory: RollupMemory,
+  kept: KeptRollup,
+  rows: readonly KeptFactRow[],
+): Promise<void> {
+  if (!memory.persist || memory.generation === null) return;
+  memory.generation = await updateKeptState(deps.db, memory.generation, stampOf(kept), dbRows(rows), deps.now());
+}
+
+export type KeptRestore =
+  | { kept: KeptRollup; generation: number; facts: number }
+  | { kept: null; reason: "none" | "fingerprint" | "partial" | "unreadable"; detail?: string };
+
+/** The stored kept state, when it was prepared under `fingerprint` and its rows are whole. */
+export async function restoreKept(deps: RollupDeps, fingerprint: string): Promise<KeptRestore> {
+  const header = await readKeptHeader(deps.db);
+  if (header === null) return { kept: null, reason: "none" };
+  if (header.fingerprint !== keptFingerprint(fingerprint)) return { kept: null, reason: "fingerprint" };
+  const problem = await checkKeptFacts(deps.db, header);
+  if (problem !== null) return { kept: null, reason: "partial", detail: problem };
+  const rows = await readKeptFacts(deps.db);
+  // Only the roster and the configuration (both covered by the fingerprint): no repository's rows.
+  const base = await loadMetricsInput(deps.db, deps.config, {
+    mergedFrom: new Map(),
+    usageFrom: "9999-12-31",
+    repos: new Set(),
+    noUsage: true,
+  });
+  try {
+    const state = restoreRollupState(base.config, base.roster, header.meta as unknown as KeptMeta, rows);
+    const kept: KeptRollup = {
+      state,
+      fingerprint,
+      watermark: header.watermark,
+      now: header.computedNow,
+      heads: new Map(Object.entries(header.heads)),
+    };
+    return { kept, generation: header.generation, facts: rows.length };
+  } catch (error) {
+    return { kept: null, reason: "unreadable", detail: error instanceof Error ? error.message : String(error) };
+  }
+}
