@@ -11,6 +11,7 @@ import {
   listChanges,
   listDeployments,
   listMergedPullRequests,
+  listMergedPullRequestsPages,
   listPeople,
   listRollups,
   recordWebhookDelivery,
@@ -248,6 +249,25 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     const [after] = await listChanges(t.db, { on: "mergedAt", from: at(0), to: at(1000), repos: [repo] });
     expect(after?.trivial).toBe(true);
     expect(after?.updatedAt.getTime()).toBeGreaterThanOrEqual(before?.updatedAt.getTime() ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("pages a repository's merged pull requests by number, each page as listMergedPullRequests has them (issue 18)", async () => {
+    const repo = "acme/pages";
+    await writeWorld(repo);
+    const whole = await listMergedPullRequests(t.db, { from: at(0), to: at(1000), repos: [repo] });
+    const pages = [];
+    for await (const page of listMergedPullRequestsPages(t.db, { repo, from: at(0), to: at(1000), pageSize: 2 }))
+      pages.push(page);
+    expect(pages.map((p) => p.items.map((m) => m.pullRequest.number))).toEqual([[1, 2], [3]]);
+    expect(pages.map((p) => p.lastNumber)).toEqual([2, 3]);
+    expect(pages.flatMap((p) => p.items)).toEqual(
+      [...whole].sort((a, b) => a.pullRequest.number - b.pullRequest.number),
+    );
+    // The merge window applies within pages: PR 2 only.
+    const windowed = [];
+    for await (const page of listMergedPullRequestsPages(t.db, { repo, from: at(20), to: at(35), pageSize: 1 }))
+      windowed.push(...page.items.map((m) => m.pullRequest.number));
+    expect(windowed).toEqual([2]);
   });
 
   it("reads back what it wrote, in core shapes", async () => {

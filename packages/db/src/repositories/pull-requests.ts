@@ -1,5 +1,5 @@
 import type { Commit, PullRequest } from "@yardstick/core";
-import { and, asc, eq, gte, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
@@ -144,18 +144,68 @@ export async function listMergedPullRequests(db: Database, range: MergedRange): 
     if (range.repos.length === 0) return [];
     conditions.push(inArray(pullRequests.repo, [...range.repos]));
   }
-  const inRange = and(...conditions);
+  const inRange = and(...conditions) as SQL;
+  const prRows = await db
+    .select()
+    .from(pullRequests)
+    .where(inRange)
+    .orderBy(asc(pullRequests.mergedAt), asc(pullRequests.repo), asc(pullRequests.number));
+  return withCommits(db, prRows, inRange);
+}
+
+/** One page of `listMergedPullRequestsPages`: the pull requests and the number to continue after. */
+export interface MergedPullRequestPage {
+  items: MergedPullRequest[];
+  /** The highest PR number of the page (pass as `afterNumber` for the next page). */
+  lastNumber: number;
+}
+
+/**
+ * A repository's pull requests merged in [from, to), in pages of at most `pageSize` by PR number,
+ * each with its commits and their co-authors: what `listMergedPullRequests` returns for one
+ * repository, without holding the whole repository in memory (a caller handles a page, then asks
+ * for the next). Each page is 4 queries on the primary keys' order.
+ */
+export async function* listMergedPullRequestsPages(
+  db: Database,
+  range: { repo: string; from: Date; to: Date; pageSize: number },
+): AsyncGenerator<MergedPullRequestPage> {
+  let after = 0;
+  for (;;) {
+    const inRange = and(
+      eq(pullRequests.repo, range.repo),
+      gte(pullRequests.mergedAt, range.from),
+      lt(pullRequests.mergedAt, range.to),
+      gt(pullRequests.number, after),
+    ) as SQL;
+    const prRows = await db
+      .select()
+      .from(pullRequests)
+      .where(inRange)
+      .orderBy(asc(pullRequests.number))
+      .limit(range.pageSize);
+    const last = prRows.at(-1);
+    if (last === undefined) return;
+    const items = await withCommits(db, prRows, and(inRange, lte(pullRequests.number, last.number)) as SQL);
+    yield { items, lastNumber: last.number };
+    if (prRows.length < range.pageSize) return;
+    after = last.number;
+  }
+}
+
+/** The given pull-request rows (those `inRange` selects) with their commits and co-authors, in the rows' order. */
+async function withCommits(
+  db: Database,
+  prRows: readonly PullRequestRow[],
+  inRange: SQL,
+): Promise<MergedPullRequest[]> {
+  if (prRows.length === 0) return [];
   const linkJoin = and(
     eq(pullRequestCommits.repo, pullRequests.repo),
     eq(pullRequestCommits.number, pullRequests.number),
   );
   const commitJoin = and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha));
 
-  const prRows = await db
-    .select()
-    .from(pullRequests)
-    .where(inRange)
-    .orderBy(asc(pullRequests.mergedAt), asc(pullRequests.repo), asc(pullRequests.number));
   const links = await db
     .select({ link: pullRequestCommits })
     .from(pullRequestCommits)
