@@ -79,6 +79,7 @@ export function plotSvg(samples: readonly Sample[], title: string): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
   );
+  parts.push(`<title>${title}</title>`);
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`);
   for (const v of ticks(rMax, 5)) {
