@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.js";
+import { MIGRATIONS_FOLDER, migrateDatabase, readJournal } from "./migrate.js";
 import { getSyncCursor, getSyncCursors } from "./repositories/operations.js";
 import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "./testing.js";
 
@@ -91,7 +91,9 @@ describe.each(TEST_BACKENDS)("migration 0009 (typed sync cursors) on %s", (backe
     );
 
     const typed = await migrateDatabase(t.handle);
-    expect(typed.applied).toEqual([TYPED]);
+    // 0009 and whatever came after it.
+    const tags = readJournal().map((m) => m.tag);
+    expect(typed.applied).toEqual(tags.slice(tags.indexOf(TYPED)));
     // Each dropped row is named, with why, then the count.
     expect(typed.warnings).toHaveLength(DROPPED.length + 1);
     for (const [scope, stream] of DROPPED) {
