@@ -46,7 +46,14 @@ export function GroupWeekPage() {
   const href = `${API}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
   const gw = useQuery({ queryKey: ["group-week", href], queryFn: () => getJson<GroupWeek>(href) });
   const { filter, size, cursor, start } = listState(params);
-  const changesHref = gw.data?.links.changes ?? null;
+  // The list's address is in the group-week's links (null when suppressed). The organisation's
+  // week, where the overview's drill-downs land, is suppressed only in an organisation smaller
+  // than the group minimum: its count-and-sum and first page are asked for together with its
+  // figures (the address the API's link gives), not after them, which saves the drill-down a
+  // round trip. A team's or repository's week, often suppressed, waits for its link, so a
+  // suppressed one asks for no list at all.
+  const changesHref =
+    gw.data !== undefined ? gw.data.links.changes : kind === "org" ? `${href}/changes` : null;
   const summary = useQuery({
     queryKey: ["changes-summary", changesHref, filter.toString()],
     queryFn: () => changesSummary(changesHref as string, filter),
