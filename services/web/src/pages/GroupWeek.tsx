@@ -52,8 +52,7 @@ export function GroupWeekPage() {
   // figures (the address the API's link gives), not after them, which saves the drill-down a
   // round trip. A team's or repository's week, often suppressed, waits for its link, so a
   // suppressed one asks for no list at all.
-  const changesHref =
-    gw.data !== undefined ? gw.data.links.changes : kind === "org" ? `${href}/changes` : null;
+  const changesHref = gw.data !== undefined ? gw.data.links.changes : kind === "org" ? `${href}/changes` : null;
   const summary = useQuery({
     queryKey: ["changes-summary", changesHref, filter.toString()],
     queryFn: () => changesSummary(changesHref as string, filter),
