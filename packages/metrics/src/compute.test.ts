@@ -540,6 +540,17 @@ describe("deployments and guardrails", () => {
               expect(side.leadTimeSamples).toBe(m);
               expect(side.recoverySamples).toBeLessThanOrEqual(x as number);
               expect(side.recoveryHoursMedian === null).toBe(side.recoverySamples === 0);
+              // Each median's 95% interval exists from six values on and holds the median.
+              for (const [median, n, ci] of [
+                [side.leadTimeHours.median, side.leadTimeSamples, side.leadTimeMedianInterval],
+                [side.recoveryHoursMedian, side.recoverySamples, side.recoveryMedianInterval],
+              ] as const) {
+                expect(ci === null).toBe((n as number) < 6);
+                if (ci === null || ci === undefined) continue;
+                expect(ci.low).toBeLessThanOrEqual(median as number);
+                expect(ci.high).toBeGreaterThanOrEqual(median as number);
+                expect(ci.coverage).toBeGreaterThanOrEqual(0.95);
+              }
             }
             expect((sides.ai.changes ?? 0) + (sides.other.changes ?? 0)).toBe(w.deployedChanges);
             if (w.deployments !== null) {

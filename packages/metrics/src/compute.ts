@@ -13,7 +13,7 @@ import type {
   WeekFigures,
 } from "./output.js";
 import { type ChangeFact, type DeploymentFact, lasting, type Prepared, prepareMetrics } from "./prepare.js";
-import { median, medianOfSorted, quantile, quantileOfSorted, sortedValues } from "./stats.js";
+import { median, medianIntervalOfSorted, medianOfSorted, quantile, quantileOfSorted, sortedValues } from "./stats.js";
 
 /**
  * The weekly figures of METRICS.md, evaluated per (group, week) from the prepared facts.
@@ -261,11 +261,6 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-function distribution(values: number[]): { median: number | null; p90: number | null } {
-  const sorted = sortedValues(values);
-  return { median: medianOfSorted(sorted), p90: quantileOfSorted(sorted, 0.9) };
-}
-
 function nonNull(values: (number | null)[]): number[] {
   return values.filter((v): v is number => v !== null);
 }
@@ -286,26 +281,29 @@ export function doraBand(deployDaysPerWeek: readonly number[]): DoraBand {
 
 /** One side's guardrails, with the counts behind each rate and the sample behind each median. */
 function guardrail(changes: ChangeFact[], deployments: DeploymentFact[]): GuardrailSplit {
-  const leadTimes = nonNull(changes.map((f) => f.leadTimeHours));
-  const recoveries = nonNull(deployments.map((d) => d.recoveryHours));
+  // Sorted once: each median, its p90 and its interval are read off the same order.
+  const leadTimes = sortedValues(nonNull(changes.map((f) => f.leadTimeHours)));
+  const recoveries = sortedValues(nonNull(deployments.map((d) => d.recoveryHours)));
   const failed = deployments.filter((d) => d.failed).length;
   const reverted = changes.filter((f) => f.reverted).length;
   return {
     deployments: deployments.length,
-    leadTimeHours: distribution(leadTimes),
+    leadTimeHours: { median: medianOfSorted(leadTimes), p90: quantileOfSorted(leadTimes, 0.9) },
     leadTimeParts: {
       firstCommitToOpen: median(nonNull(changes.map((f) => f.firstCommitToOpenHours))),
       openToMerge: median(nonNull(changes.map((f) => f.openToMergeHours))),
       mergeToDeploy: median(nonNull(changes.map((f) => f.mergeToDeployHours))),
     },
     changeFailureRate: ratio(failed, deployments.length),
-    recoveryHoursMedian: median(recoveries),
+    recoveryHoursMedian: medianOfSorted(recoveries),
     revertRate: ratio(reverted, changes.length),
     failedDeployments: failed,
     changes: changes.length,
     revertedChanges: reverted,
     leadTimeSamples: leadTimes.length,
     recoverySamples: recoveries.length,
+    leadTimeMedianInterval: medianIntervalOfSorted(leadTimes),
+    recoveryMedianInterval: medianIntervalOfSorted(recoveries),
   };
 }
 

@@ -9,9 +9,10 @@ import { z } from "zod";
 /**
  * The version of the figures' shape. Stored rollups keep the figures of the version that wrote
  * them; the rollup's fingerprint includes this, so a new version recomputes every stored week in
- * the first run after an upgrade. 2: guardrail counts and sample sizes.
+ * the first run after an upgrade. 2: guardrail counts and sample sizes. 3: the guardrails' 95%
+ * intervals of the lead-time and recovery medians.
  */
-export const FIGURES_VERSION = 2;
+export const FIGURES_VERSION = 3;
 
 const Figure = z.number().nullable();
 const Count = z.number().int().nonnegative().nullable();
@@ -64,6 +65,15 @@ export type LeadTimeParts = z.infer<typeof LeadTimeParts>;
 const Size = z.number().int().nonnegative().optional();
 
 /**
+ * The distribution-free 95% confidence interval of a median (`medianRanks` in stats.ts: the
+ * sorted sample's values at the binomial order-statistic ranks), in the median's unit, with the
+ * coverage those ranks give (at least 0.95). Null when the sample is too small for a 95% interval
+ * (fewer than 6 values); absent in rows stored before figures version 3.
+ */
+export const MedianInterval = z.object({ low: z.number(), high: z.number(), coverage: z.number() });
+export type MedianInterval = z.infer<typeof MedianInterval>;
+
+/**
  * Delivery guardrails split into AI-assisted and other changes. The two sides partition the
  * group-week: every deployment ships AI-assisted changes or not, every change is AI-assisted or
  * not, so each count of the whole is the sum of the sides'.
@@ -86,6 +96,10 @@ export const GuardrailSplit = z.object({
   leadTimeSamples: Size,
   /** Failed deployments followed by a recovery: the sample of `recoveryHoursMedian`. */
   recoverySamples: Size,
+  /** 95% interval of `leadTimeHours.median` from its `leadTimeSamples` values; null below 6. */
+  leadTimeMedianInterval: MedianInterval.nullable().optional(),
+  /** 95% interval of `recoveryHoursMedian` from its `recoverySamples` values; null below 6. */
+  recoveryMedianInterval: MedianInterval.nullable().optional(),
 });
 export type GuardrailSplit = z.infer<typeof GuardrailSplit>;
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { fisherExactGreater, mannWhitneyGreater, normalCdf, twoProportionTest, wilsonInterval } from "./stats.js";
+import {
+  fisherExactGreater,
+  MEDIAN_CI_MIN_SAMPLES,
+  mannWhitneyGreater,
+  medianIntervalOfSorted,
+  medianRanks,
+  normalCdf,
+  twoProportionTest,
+  wilsonInterval,
+} from "./stats.js";
 
 describe("wilsonInterval", () => {
   it("matches the published 95% Wilson interval and stays within [0, 1]", () => {
@@ -93,5 +102,71 @@ describe("mannWhitneyGreater", () => {
     expect(Math.abs((exact?.pValue ?? 0) - (normal?.pValue ?? 1))).toBeLessThan(0.005);
     expect(mannWhitneyGreater([], [1])).toBeNull();
     expect(mannWhitneyGreater([1, 1], [1, 1])?.pValue).toBe(1);
+  });
+});
+
+describe("medianRanks: the binomial order-statistic 95% interval of a median", () => {
+  // Expected values from an independent exact computation with rational arithmetic (Python's
+  // math.comb and fractions.Fraction): for each n, the largest j with P(B <= j - 1) <= 1/40 for
+  // B ~ Binomial(n, 1/2), k = n + 1 - j, coverage = P(j <= B < k). Its output:
+  //   5 None; 6 (1, 6, 0.96875); 7 (1, 7, 0.984375); 8 (1, 8, 0.9921875); 9 (2, 8, 0.9609375)
+  //   10 (2, 9, 0.978515625); 11 (2, 10, 0.98828125); 12 (3, 10, 0.96142578125)
+  //   20 (6, 15, 0.9586105346679688); 30 (10, 21, 0.9572260547429323); 50 (18, 33, 0.9671608624357315)
+  //   84 (33, 52, 0.9624704663655869); 100 (40, 61, 0.9647997997822951); 200 (86, 115, 0.9599628083866005)
+  //   1000 (469, 532, 0.9537088026395019); 5000 (2431, 2570, 0.9506841418958282)
+  // (The same script's ranks for every n from 6 to 1000 agreed with medianRanks(n, "exact").)
+  const table: [n: number, j: number, k: number, coverage: number][] = [
+    [6, 1, 6, 0.96875],
+    [7, 1, 7, 0.984375],
+    [8, 1, 8, 0.9921875],
+    [9, 2, 8, 0.9609375],
+    [10, 2, 9, 0.978515625],
+    [11, 2, 10, 0.98828125],
+    [12, 3, 10, 0.96142578125],
+    [20, 6, 15, 0.9586105346679688],
+    [30, 10, 21, 0.9572260547429323],
+    [50, 18, 33, 0.9671608624357315],
+    [84, 33, 52, 0.9624704663655869],
+    [100, 40, 61, 0.9647997997822951],
+    [200, 86, 115, 0.9599628083866005],
+    [1000, 469, 532, 0.9537088026395019],
+  ];
+  it.each(table)("n = %i: ranks %i and %i, coverage %f (exact)", (n, j, k, coverage) => {
+    const r = medianRanks(n);
+    expect(r).toMatchObject({ lowRank: j, highRank: k, method: "exact" });
+    expect(r?.coverage).toBeCloseTo(coverage, 10);
+  });
+
+  it("has no 95% interval below six values (n = 5 reaches only 93.75%)", () => {
+    expect(MEDIAN_CI_MIN_SAMPLES).toBe(6);
+    for (const n of [0, 1, 2, 3, 4, 5]) expect(medianRanks(n)).toBeNull();
+    expect(medianRanks(5, "exact")).toBeNull();
+  });
+
+  it("uses the normal approximation above 1,000 values: at n = 5000 the exact ranks, coverage within 0.001", () => {
+    const r = medianRanks(5000);
+    expect(r).toMatchObject({ lowRank: 2431, highRank: 2570, method: "normal" });
+    expect(r?.coverage).toBeCloseTo(0.9506841418958282, 3);
+  });
+
+  it("errs wide where the approximation and the exact ranks differ (never below 95%)", () => {
+    for (let n = MEDIAN_CI_MIN_SAMPLES; n <= 1000; n++) {
+      const exact = medianRanks(n, "exact");
+      const normal = medianRanks(n, "normal");
+      expect(exact?.coverage).toBeGreaterThanOrEqual(0.95);
+      expect(exact?.lowRank).toBeGreaterThanOrEqual(normal?.lowRank ?? Number.POSITIVE_INFINITY);
+      expect((exact?.lowRank ?? 0) - (normal?.lowRank ?? 0)).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("medianIntervalOfSorted", () => {
+  it("reads the values at the ranks: 1..10 gives [2, 9]; 1..20 gives [6, 15]", () => {
+    const ten = Float64Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(medianIntervalOfSorted(ten)).toEqual({ low: 2, high: 9, coverage: 0.978515625 });
+    const twenty = Array.from({ length: 20 }, (_, i) => (i + 1) * 1.5);
+    expect(medianIntervalOfSorted(twenty)).toMatchObject({ low: 9, high: 22.5 });
+    expect(medianIntervalOfSorted([1, 2, 3, 4, 5])).toBeNull();
+    expect(medianIntervalOfSorted([])).toBeNull();
   });
 });

@@ -202,3 +202,67 @@ export function mannWhitneyGreater(
   const z = (u - (n1 * n2) / 2 - 0.5) / Math.sqrt(variance);
   return { n1, n2, u, pValue: Math.min(1, 1 - normalCdf(z)), method: "normal", z };
 }
+
+/** Below this many values no order-statistic interval of the median reaches 95% (n = 5: 93.75%). */
+export const MEDIAN_CI_MIN_SAMPLES = 6;
+
+/** Up to this many values the median interval's ranks and coverage are exact binomial sums. */
+export const MEDIAN_CI_EXACT_MAX = 1000;
+
+/** The ranks of a median's order-statistic interval and the coverage they give. */
+export interface MedianRanks {
+  /** 1-based ranks j < k of the sorted values: the interval is [x(j), x(k)]. */
+  lowRank: number;
+  highRank: number;
+  /** P(j <= B < k) for B ~ Binomial(n, 1/2): the interval's confidence, at least 0.95. */
+  coverage: number;
+  /** "exact": binomial sums; "normal": the normal approximation with a continuity correction. */
+  method: "exact" | "normal";
+}
+
+/**
+ * The distribution-free 95% confidence interval of a median, as ranks: of n values, the number B
+ * below the true median is Binomial(n, 1/2) whatever the distribution (continuous), so the
+ * interval [x(j), x(k)] between the j-th and k-th smallest values covers the median with
+ * probability P(j <= B < k). The ranks are symmetric (k = n + 1 - j) with j the largest whose
+ * coverage is still at least 95%, i.e. P(B <= j - 1) <= 2.5%. Up to `MEDIAN_CI_EXACT_MAX` values
+ * the tail is summed exactly; above, j = floor(n/2 + 1/2 - 1.96 sqrt(n)/2), the normal
+ * approximation N(n/2, n/4) with a continuity correction, and the coverage is the approximation's.
+ * Null below `MEDIAN_CI_MIN_SAMPLES` values: no pair of ranks reaches 95% (n = 5: x(1) to x(5)
+ * covers 93.75%). `method` forces one (for tests).
+ */
+export function medianRanks(n: number, method: "auto" | "exact" | "normal" = "auto"): MedianRanks | null {
+  if (!Number.isInteger(n) || n < MEDIAN_CI_MIN_SAMPLES) return null;
+  const alpha = 0.025;
+  if (method === "normal" || (method === "auto" && n > MEDIAN_CI_EXACT_MAX)) {
+    const sd = Math.sqrt(n) / 2;
+    const j = Math.max(1, Math.floor(n / 2 + 0.5 - Z95 * sd));
+    const tail = normalCdf((j - 0.5 - n / 2) / sd);
+    return { lowRank: j, highRank: n + 1 - j, coverage: 1 - 2 * tail, method: "normal" };
+  }
+  // P(B <= i) summed term by term in logs (2^-n underflows past n = 1074).
+  const logHalfN = n * Math.log(0.5);
+  let tail = 0;
+  let j = 0;
+  for (let i = 0; i <= n >>> 1; i++) {
+    const next = tail + Math.exp(logChoose(n, i) + logHalfN);
+    if (next > alpha) break;
+    tail = next;
+    j = i + 1;
+  }
+  if (j === 0) return null;
+  return { lowRank: j, highRank: n + 1 - j, coverage: 1 - 2 * tail, method: "exact" };
+}
+
+/**
+ * The distribution-free 95% interval of the median of ascending values (`medianRanks`): the values
+ * at the two ranks, in the values' unit, with the coverage the ranks give. Null below
+ * `MEDIAN_CI_MIN_SAMPLES` values.
+ */
+export function medianIntervalOfSorted(
+  sorted: ArrayLike<number>,
+): { low: number; high: number; coverage: number } | null {
+  const r = medianRanks(sorted.length);
+  if (r === null) return null;
+  return { low: sorted[r.lowRank - 1] as number, high: sorted[r.highRank - 1] as number, coverage: r.coverage };
+}

@@ -1,25 +1,35 @@
+import { medianIntervalOfSorted } from "@yardstick/metrics/stats";
 import { describe, expect, it } from "vitest";
 import type { WeekFigures } from "./api.js";
-import { compareRates, enoughToTest, failureRates, guardrailRows, medianText, revertRates } from "./guardrails.js";
+import {
+  compareRates,
+  enoughToTest,
+  failureRates,
+  guardrailRows,
+  intervalsText,
+  medianText,
+  revertRates,
+} from "./guardrails.js";
 
 type Pair = [x: number, n: number];
+type Interval = { low: number; high: number; coverage: number };
 
 interface SideOptions {
   /** Failed deployments of deployments. */
   failed?: Pair;
   /** Reverted changes of changes deployed. */
   reverted?: Pair;
-  leadTime?: [median: number | null, samples: number];
-  recovery?: [median: number | null, samples: number];
-  /** As a row stored before the counts were: rates only. */
-  stored?: "without counts";
+  leadTime?: [median: number | null, samples: number, interval?: Interval | null];
+  recovery?: [median: number | null, samples: number, interval?: Interval | null];
+  /** As a row stored before the counts were (rates only), or before the medians' intervals were. */
+  stored?: "without counts" | "without intervals";
 }
 
 function side(o: SideOptions) {
   const [failed, deployments] = o.failed ?? [0, 0];
   const [reverted, changes] = o.reverted ?? [0, 0];
-  const [lead, leadSamples] = o.leadTime ?? [null, 0];
-  const [recovery, recoverySamples] = o.recovery ?? [null, 0];
+  const [lead, leadSamples, leadInterval = null] = o.leadTime ?? [null, 0];
+  const [recovery, recoverySamples, recoveryInterval = null] = o.recovery ?? [null, 0];
   const rates = {
     deployments,
     changeFailureRate: deployments === 0 ? null : failed / deployments,
@@ -29,7 +39,7 @@ function side(o: SideOptions) {
     revertRate: changes === 0 ? null : reverted / changes,
   };
   if (o.stored === "without counts") return rates;
-  return {
+  const counts = {
     ...rates,
     failedDeployments: failed,
     changes,
@@ -37,6 +47,8 @@ function side(o: SideOptions) {
     leadTimeSamples: leadSamples,
     recoverySamples,
   };
+  if (o.stored === "without intervals") return counts;
+  return { ...counts, leadTimeMedianInterval: leadInterval, recoveryMedianInterval: recoveryInterval };
 }
 
 /** A week whose only figures are the AI-assisted / other guardrails. */
@@ -122,11 +134,21 @@ describe("the guardrail comparison (revert rate, AI-assisted vs other)", () => {
 });
 
 describe("the guardrail comparison's rows", () => {
-  it("every figure once, in order; rates with counts and a verdict, medians with their sample sizes", () => {
+  it("every figure once, in order; rates with counts and a verdict, medians with their intervals and sample sizes", () => {
     const rows = guardrailRows(
       week(
-        { failed: [1, 4], reverted: [2, 10], leadTime: [12.5, 10], recovery: [3, 1] },
-        { failed: [0, 6], reverted: [1, 20], leadTime: [30, 20], recovery: [null, 0] },
+        {
+          failed: [1, 4],
+          reverted: [2, 10],
+          leadTime: [12.5, 10, { low: 4, high: 20.25, coverage: 0.978515625 }],
+          recovery: [3, 1, null],
+        },
+        {
+          failed: [0, 6],
+          reverted: [1, 20],
+          leadTime: [30, 20, { low: 22, high: 41, coverage: 0.9586105346679688 }],
+          recovery: [null, 0, null],
+        },
       ),
     );
     expect(rows?.map((r) => r.key)).toEqual(["deployments", "changeFailureRate", "revertRate", "leadTime", "recovery"]);
@@ -136,13 +158,49 @@ describe("the guardrail comparison's rows", () => {
     expect(by.get("changeFailureRate")?.test).toMatch(/^too few to test/);
     expect(by.get("revertRate")?.other).toBe("5% (1 of 20; 95% CI 1%–24%)");
     expect(by.get("leadTime")).toMatchObject({
-      ai: "12.5 h (median of 10 changes)",
-      other: "30.0 h (median of 20 changes)",
+      ai: "12.5 h (95% CI 4.0–20.3 h, n = 10)",
+      other: "30.0 h (95% CI 22.0–41.0 h, n = 20)",
+      test: "intervals do not overlap (not a test)",
+    });
+    expect(by.get("recovery")).toMatchObject({
+      ai: "3.0 h (n = 1; too few for a 95% CI, which needs 6)",
+      other: "n/a",
       test: null,
     });
-    expect(by.get("recovery")).toMatchObject({ ai: "3.0 h (median of 1 recovery)", other: "n/a" });
     // Every row names the definition shown on hover.
     for (const r of rows ?? []) expect(r.def.length).toBeGreaterThan(0);
+  });
+
+  it("states the engine's interval of real samples: 84 lead times, ranks 33 and 52", () => {
+    // 84 lead times 0.5 h apart from 0.5 h: the median is the mean of the 42nd and 43rd (21.25 h);
+    // the interval's ranks for n = 84 are 33 and 52 (stats.test.ts), so 16.5 h to 26.0 h.
+    const sorted = Array.from({ length: 84 }, (_, i) => (i + 1) / 2);
+    const interval = medianIntervalOfSorted(sorted);
+    expect(interval).toMatchObject({ low: 16.5, high: 26 });
+    expect(medianText(21.25, 84, interval)).toBe("21.3 h (95% CI 16.5–26.0 h, n = 84)");
+    expect(medianText(18.2, 84, { low: 12.1, high: 25, coverage: 0.96 })).toBe("18.2 h (95% CI 12.1–25.0 h, n = 84)");
+  });
+
+  it("says whether the intervals overlap, never that the medians differ beyond noise", () => {
+    const a = { low: 10, high: 20, coverage: 0.96 };
+    expect(intervalsText(a, { low: 20, high: 30, coverage: 0.96 }, [15, 25])).toBe("intervals overlap (not a test)");
+    expect(intervalsText(a, { low: 21, high: 30, coverage: 0.96 }, [15, 25])).toBe(
+      "intervals do not overlap (not a test)",
+    );
+    expect(intervalsText(a, null, [15, 25])).toBe("no interval to compare (under 6 values)");
+    expect(intervalsText(a, undefined, [15, 25])).toBe("not compared: intervals not stored yet");
+    expect(intervalsText(a, a, [15, null])).toBeNull();
+  });
+
+  it("a row stored before the intervals were (figures version 2): the median and n, said so", () => {
+    const rows = guardrailRows(
+      week({ leadTime: [12.5, 10], stored: "without intervals" }, { leadTime: [30, 20], stored: "without intervals" }),
+    );
+    const lead = rows?.find((r) => r.key === "leadTime");
+    expect(lead).toMatchObject({
+      ai: "12.5 h (n = 10; interval not stored yet)",
+      test: "not compared: intervals not stored yet",
+    });
   });
 
   it("no split (suppressed, or nothing deployed): no rows", () => {
@@ -150,7 +208,7 @@ describe("the guardrail comparison's rows", () => {
   });
 
   it("a median stored without its sample size says so", () => {
-    expect(medianText(4, undefined, ["change", "changes"])).toBe("4.0 h (sample size not stored yet)");
-    expect(medianText(null, 0, ["change", "changes"])).toBe("n/a");
+    expect(medianText(4, undefined, undefined)).toBe("4.0 h (sample size not stored yet)");
+    expect(medianText(null, 0, null)).toBe("n/a");
   });
 });

@@ -1,4 +1,4 @@
-import { twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
+import { MEDIAN_CI_MIN_SAMPLES, twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
 import { formatCount, formatHours } from "@yardstick/report/format";
 import type { WeekFigures } from "./api.js";
 import { type DefinitionKey, percent } from "./ui.js";
@@ -8,7 +8,11 @@ import { type DefinitionKey, percent } from "./ui.js";
  * `GuardrailComparison`): for the change failure rate and the revert rate, each side's rate with
  * the counts behind it ("x of n") and a 95% Wilson interval, and whether the two differ beyond
  * noise by a two-sided two-proportion z-test at 5% (the test of @yardstick/metrics/stats); for
- * lead time and recovery, each side's median with its sample size.
+ * lead time and recovery, each side's median with its distribution-free 95% interval (binomial
+ * order statistics, computed by the metrics engine) and its sample size, and whether the two
+ * intervals overlap. That is stated as what it is, not as a test: the figures carry no samples to
+ * test (the digest's Mann-Whitney test reads them from the drill-down), and intervals that
+ * overlap can still belong to medians that differ.
  */
 
 /**
@@ -20,7 +24,7 @@ import { type DefinitionKey, percent } from "./ui.js";
 export const MIN_EXPECTED = 5;
 
 /** What the "difference" column states, shown on hover. */
-export const TEST_DEFINITION = `Whether AI-assisted and other differ beyond noise: a two-sided two-proportion z-test at the 5% level, run only when every cell (successes and failures, each side, under the pooled rate) expects at least ${MIN_EXPECTED}; otherwise "too few to test". Each rate shows the counts behind it and its 95% Wilson interval.`;
+export const TEST_DEFINITION = `Rates: whether AI-assisted and other differ beyond noise, by a two-sided two-proportion z-test at the 5% level, run only when every cell (successes and failures, each side, under the pooled rate) expects at least ${MIN_EXPECTED}; otherwise "too few to test". Each rate shows the counts behind it and its 95% Wilson interval. Medians (lead time, recovery): each shows its distribution-free 95% interval (binomial order statistics, at least ${MEDIAN_CI_MIN_SAMPLES} values) and whether the two intervals overlap; that is not a test: overlapping intervals do not show the medians are the same.`;
 
 /** Whether two counts are large enough for the two-proportion z-test. */
 export function enoughToTest(x1: number, n1: number, x2: number, n2: number): boolean {
@@ -106,14 +110,40 @@ export function revertRates(f: WeekFigures): RateComparison | null {
   return g === null ? null : compareRates(revertCounts(g.ai), revertCounts(g.other));
 }
 
-/** "12.5 h (median of 40 changes)"; n/a without a median; the median alone without its sample size. */
-export function medianText(median: number | null, n: number | undefined, unit: [one: string, many: string]): string {
+/** A median's 95% interval as stored: absent in rows written before figures version 3, null when too few. */
+export type StoredInterval = Side["leadTimeMedianInterval"];
+
+/**
+ * "18.2 h (95% CI 12.1–25.0 h, n = 84)"; "3.0 h (n = 4; too few for a 95% CI)" below six values;
+ * n/a without a median; what is missing from a row stored before the interval or the sample size.
+ */
+export function medianText(median: number | null, n: number | undefined, interval: StoredInterval): string {
   if (median === null) return "n/a";
   if (n === undefined) return `${formatHours(median)} (sample size not stored yet)`;
-  return `${formatHours(median)} (median of ${n} ${n === 1 ? unit[0] : unit[1]})`;
+  if (interval === undefined) return `${formatHours(median)} (n = ${n}; interval not stored yet)`;
+  if (interval === null) {
+    return `${formatHours(median)} (n = ${n}; too few for a 95% CI, which needs ${MEDIAN_CI_MIN_SAMPLES})`;
+  }
+  return `${formatHours(median)} (95% CI ${interval.low.toFixed(1)}–${formatHours(interval.high)}, n = ${n})`;
 }
 
-/** One row of the comparison: a figure, each side as stated, and the test's verdict (rates only). */
+/**
+ * Whether two medians' 95% intervals overlap, labelled as not being a test; null when a side has
+ * no median (nothing to compare).
+ */
+export function intervalsText(
+  ai: StoredInterval,
+  other: StoredInterval,
+  medians: [number | null, number | null],
+): string | null {
+  if (medians[0] === null || medians[1] === null) return null;
+  if (ai === undefined || other === undefined) return "not compared: intervals not stored yet";
+  if (ai === null || other === null) return `no interval to compare (under ${MEDIAN_CI_MIN_SAMPLES} values)`;
+  const overlap = ai.low <= other.high && other.low <= ai.high;
+  return `intervals ${overlap ? "overlap" : "do not overlap"} (not a test)`;
+}
+
+/** One row of the comparison: a figure, each side as stated, and the test's verdict (or, for medians, the intervals' overlap). */
 export interface GuardrailRow {
   key: "deployments" | "changeFailureRate" | "revertRate" | "leadTime" | "recovery";
   label: string;
@@ -131,8 +161,6 @@ export function guardrailRows(f: WeekFigures): GuardrailRow[] | null {
   const cfr = failureRates(f);
   const reverts = revertRates(f);
   if (g === null || cfr === null || reverts === null) return null;
-  const changes: [string, string] = ["change", "changes"];
-  const recoveries: [string, string] = ["recovery", "recoveries"];
   return [
     {
       key: "deployments",
@@ -162,18 +190,24 @@ export function guardrailRows(f: WeekFigures): GuardrailRow[] | null {
       label: "Lead time, median",
       counts: null,
       def: "leadTimeMedian",
-      ai: medianText(g.ai.leadTimeHours.median, g.ai.leadTimeSamples, changes),
-      other: medianText(g.other.leadTimeHours.median, g.other.leadTimeSamples, changes),
-      test: null,
+      ai: medianText(g.ai.leadTimeHours.median, g.ai.leadTimeSamples, g.ai.leadTimeMedianInterval),
+      other: medianText(g.other.leadTimeHours.median, g.other.leadTimeSamples, g.other.leadTimeMedianInterval),
+      test: intervalsText(g.ai.leadTimeMedianInterval, g.other.leadTimeMedianInterval, [
+        g.ai.leadTimeHours.median,
+        g.other.leadTimeHours.median,
+      ]),
     },
     {
       key: "recovery",
       label: "Recovery, median",
       counts: null,
       def: "recovery",
-      ai: medianText(g.ai.recoveryHoursMedian, g.ai.recoverySamples, recoveries),
-      other: medianText(g.other.recoveryHoursMedian, g.other.recoverySamples, recoveries),
-      test: null,
+      ai: medianText(g.ai.recoveryHoursMedian, g.ai.recoverySamples, g.ai.recoveryMedianInterval),
+      other: medianText(g.other.recoveryHoursMedian, g.other.recoverySamples, g.other.recoveryMedianInterval),
+      test: intervalsText(g.ai.recoveryMedianInterval, g.other.recoveryMedianInterval, [
+        g.ai.recoveryHoursMedian,
+        g.other.recoveryHoursMedian,
+      ]),
     },
   ];
 }

@@ -94,6 +94,14 @@ export interface OracleGuardrail {
   revertedChanges: number;
   leadTimeSamples: number;
   recoverySamples: number;
+  leadTimeMedianInterval: OracleInterval | null;
+  recoveryMedianInterval: OracleInterval | null;
+}
+
+/** A median's 95% interval (its coverage, a function of n alone, is tested in stats.test.ts). */
+export interface OracleInterval {
+  low: number;
+  high: number;
 }
 
 export interface OracleFlags {
@@ -195,6 +203,33 @@ function nearestRank(values: number[], q: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.max(1, Math.ceil(q * s.length)) - 1] as number;
+}
+
+/**
+ * The 95% order-statistic interval of the median (docs/metrics.md): the largest j with
+ * P(B <= j - 1) <= 1/40 for B ~ Binomial(n, 1/2), counted in whole numbers (BigInt: 40 x the
+ * tail's binomial coefficients against 2^n), and [x(j), x(n + 1 - j)]. Above 1,000 values the
+ * documented normal approximation instead. Null when no j >= 1 qualifies.
+ */
+function medianInterval(values: number[]): OracleInterval | null {
+  const n = values.length;
+  const s = [...values].sort((a, b) => a - b);
+  if (n > 1000) {
+    const z = 1.959963984540054;
+    const j = Math.floor(n / 2 + 0.5 - (z * Math.sqrt(n)) / 2);
+    return { low: s[j - 1] as number, high: s[n - j] as number };
+  }
+  const total = 2n ** BigInt(n);
+  let coefficient = 1n;
+  let tail = 0n;
+  let j = 0;
+  for (let i = 0; 2 * i <= n; i++) {
+    if ((tail + coefficient) * 40n > total) break;
+    tail += coefficient;
+    j = i + 1;
+    coefficient = (coefficient * BigInt(n - i)) / BigInt(i + 1);
+  }
+  return j === 0 ? null : { low: s[j - 1] as number, high: s[n - j] as number };
 }
 
 function share(n: number, d: number): number | null {
@@ -310,6 +345,8 @@ export function oracleMetrics(input: OracleInput, from: string, to: string): Ora
       revertedChanges: reverted,
       leadTimeSamples: times.length,
       recoverySamples: recoveries.length,
+      leadTimeMedianInterval: medianInterval(times),
+      recoveryMedianInterval: medianInterval(recoveries),
     };
   }
 
