@@ -1,19 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatCount } from "@yardstick/report/format";
 import { Link, useSearchParams } from "react-router";
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { type Adoption, type AdoptionGroup, API, type GroupsResponse, getJson, groupWeekPath } from "../api.js";
 import { DASHES, definition, Empty, Failure, Loading, PALETTE, ParamSelect, percent } from "../ui.js";
+import { WeekChart } from "../WeekChart.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 import { projectionText } from "./Overview.js";
 
@@ -84,37 +74,18 @@ export function AdoptionPage() {
         <>
           <figure>
             <figcaption>Weekly adoption (%), every {kind} on one axis</figcaption>
-            <ResponsiveContainer width="100%" height={320}>
-              <LineChart data={data} margin={{ top: 8, right: 24, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke="#ddd" />
-                <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-                <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={48} />
-                <Tooltip />
-                <Legend />
-                {shown.map((g, i) => (
-                  <Line
-                    isAnimationActive={false}
-                    key={g.name}
-                    type="linear"
-                    dataKey={g.name}
-                    stroke={PALETTE[i % PALETTE.length]}
-                    strokeDasharray={DASHES[Math.floor(i / PALETTE.length + i) % DASHES.length]}
-                    strokeWidth={2}
-                    dot={false}
-                    connectNulls={false}
-                  />
-                ))}
-                {targets.map((t) => (
-                  <ReferenceLine
-                    key={t}
-                    y={t * 100}
-                    stroke="#000"
-                    strokeDasharray="8 3 2 3"
-                    label={`target ${percent(t)}`}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
+            <WeekChart
+              rows={data}
+              axis="percent"
+              height={320}
+              lines={shown.map((g, i) => ({
+                dataKey: g.name,
+                stroke: PALETTE[i % PALETTE.length],
+                dash: DASHES[Math.floor(i / PALETTE.length + i) % DASHES.length],
+                dots: false,
+              }))}
+              targets={targets}
+            />
           </figure>
           <table data-testid="adoption-table">
             <thead>

@@ -1,19 +1,9 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
-import { PALETTE, percent } from "../ui.js";
+import { PALETTE } from "../ui.js";
+import { WeekChart } from "../WeekChart.js";
 
 /**
- * The overview's two charts: recharts, in a chunk of its own that the overview loads lazily, so
- * its tiles (and every other page but Adoption) do not wait for it.
+ * The overview's two charts, in a chunk of their own that the overview loads lazily (recharts,
+ * through `WeekChart`), so its tiles (and every other page but Adoption) do not wait for it.
  */
 export interface WeekPoint {
   week: string;
@@ -25,65 +15,27 @@ export interface WeekPoint {
 
 export function NdChart({ series }: { series: WeekPoint[] }) {
   return (
-    <ResponsiveContainer width="100%" height={220}>
-      <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="#ddd" />
-        <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-        <YAxis tick={{ fontSize: 11 }} width={40} />
-        <Tooltip />
-        <Legend />
-        <Line isAnimationActive={false} type="linear" dataKey="ND" stroke={PALETTE[0]} strokeWidth={2} dot={{ r: 3 }} />
-        <Line
-          isAnimationActive={false}
-          type="linear"
-          dataKey="AIND"
-          stroke={PALETTE[1]}
-          strokeWidth={2}
-          strokeDasharray="6 3"
-          dot={{ r: 3 }}
-        />
-      </LineChart>
-    </ResponsiveContainer>
+    <WeekChart
+      rows={series}
+      axis="value"
+      lines={[
+        { dataKey: "ND", stroke: PALETTE[0], dots: true },
+        { dataKey: "AIND", stroke: PALETTE[1], dash: "6 3", dots: true },
+      ]}
+    />
   );
 }
 
 export function AdoptionChart({ series, target }: { series: WeekPoint[]; target: number | null }) {
   return (
-    <ResponsiveContainer width="100%" height={220}>
-      <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="#ddd" />
-        <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-        <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={48} />
-        <Tooltip />
-        <Legend />
-        <Line
-          isAnimationActive={false}
-          type="linear"
-          dataKey="adoption"
-          name="weekly"
-          stroke={PALETTE[0]}
-          strokeWidth={2}
-          dot={{ r: 3 }}
-        />
-        <Line
-          isAnimationActive={false}
-          type="linear"
-          dataKey="adoption4w"
-          name="4-week"
-          stroke={PALETTE[2]}
-          strokeWidth={2}
-          strokeDasharray="2 2"
-          dot={{ r: 3 }}
-        />
-        {target === null ? null : (
-          <ReferenceLine
-            y={target * 100}
-            stroke="#000"
-            strokeDasharray="8 3 2 3"
-            label={{ value: `target ${percent(target)}`, fontSize: 11 }}
-          />
-        )}
-      </LineChart>
-    </ResponsiveContainer>
+    <WeekChart
+      rows={series}
+      axis="percent"
+      lines={[
+        { dataKey: "adoption", name: "weekly", stroke: PALETTE[0], dots: true },
+        { dataKey: "adoption4w", name: "4-week", stroke: PALETTE[2], dash: "2 2", dots: true },
+      ]}
+      targets={target === null ? [] : [target]}
+    />
   );
 }
