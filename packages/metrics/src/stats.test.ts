@@ -3,6 +3,7 @@ import {
   fisherExactGreater,
   MEDIAN_CI_MIN_SAMPLES,
   mannWhitneyGreater,
+  mannWhitneyTwoSided,
   medianIntervalOfSorted,
   medianRanks,
   normalCdf,
@@ -102,6 +103,19 @@ describe("mannWhitneyGreater", () => {
     expect(Math.abs((exact?.pValue ?? 0) - (normal?.pValue ?? 1))).toBeLessThan(0.005);
     expect(mannWhitneyGreater([], [1])).toBeNull();
     expect(mannWhitneyGreater([1, 1], [1, 1])?.pValue).toBe(1);
+  });
+});
+
+describe("mannWhitneyTwoSided", () => {
+  it("gives scipy's documented two-sided p-values (exact 0.1111 = 14/126, asymptotic 0.111347)", () => {
+    const males = [19, 22, 16, 29, 24];
+    const females = [20, 11, 17, 12];
+    expect(mannWhitneyTwoSided(males, females)?.pValue).toBeCloseTo(14 / 126, 12);
+    expect(mannWhitneyTwoSided(females, males)?.pValue).toBeCloseTo(14 / 126, 12);
+    expect(mannWhitneyTwoSided(males, females, "normal")?.pValue).toBeCloseTo(0.11134688653314041, 6);
+    expect(mannWhitneyTwoSided(males, females)?.u).toBe(17);
+    expect(mannWhitneyTwoSided([1, 2, 3], [1, 2, 3])?.pValue).toBe(1);
+    expect(mannWhitneyTwoSided([], [1])).toBeNull();
   });
 });
 

@@ -203,6 +203,22 @@ export function mannWhitneyGreater(
   return { n1, n2, u, pValue: Math.min(1, 1 - normalCdf(z)), method: "normal", z };
 }
 
+/**
+ * The Mann-Whitney U test two-sided: do the two samples' values differ in either direction? The
+ * p-value is twice the smaller of the two one-sided ones (`mannWhitneyGreater` each way, exact or
+ * normal as it chooses), at most 1. `u` is the first sample's. Null when a sample is empty.
+ */
+export function mannWhitneyTwoSided(
+  x: readonly number[],
+  y: readonly number[],
+  method: "auto" | "exact" | "normal" = "auto",
+): MannWhitneyResult | null {
+  const greater = mannWhitneyGreater(x, y, method);
+  const less = mannWhitneyGreater(y, x, method);
+  if (greater === null || less === null) return null;
+  return { ...greater, pValue: Math.min(1, 2 * Math.min(greater.pValue, less.pValue)) };
+}
+
 /** Below this many values no order-statistic interval of the median reaches 95% (n = 5: 93.75%). */
 export const MEDIAN_CI_MIN_SAMPLES = 6;
 

@@ -12,6 +12,7 @@ import {
   getRollupRow,
   listGroupWeekChanges,
   listGroupWeekDeployments,
+  listGroupWeekLeadTimes,
   listRepositorySync,
   listRollupGroups,
   listRollupRows,
@@ -20,9 +21,9 @@ import {
   type RollupStamp,
   readRollupState,
 } from "@yardstick/db";
-import { figuresFor, type WeekFigures } from "@yardstick/metrics";
+import { figuresFor, mannWhitneyTwoSided, SIGNIFICANCE_LEVEL, type WeekFigures } from "@yardstick/metrics";
 import { type FailedJob, freshnessOf, NotRolledUpError, readCoverage } from "@yardstick/pipeline";
-import { projectAdoption, trendOf } from "@yardstick/report";
+import { MIN_LEAD_TIME_SAMPLE, projectAdoption, trendOf } from "@yardstick/report";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -43,6 +44,7 @@ import {
   GroupsResponse,
   GroupWeekParams,
   GroupWeekResponse,
+  LeadTimeTest,
   Me,
   MetricsOutput,
   MetricsQuery,
@@ -432,6 +434,37 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       if ((await openGroupWeek(deps, reply, kind, name, week)) === null) return reply;
       const rows = await listGroupWeekDeployments(deps.db, { groupKind: kind, groupName: name, week });
       return { items: rows.map(deploymentItem) };
+    },
+  );
+
+  api.get(
+    `${BASE}/groups/:kind/:name/weeks/:week/lead-time-test`,
+    {
+      schema: {
+        summary:
+          "Whether the group-week's AI-assisted and other lead times differ beyond noise: a two-sided Mann-Whitney U test of the samples behind the guardrails' lead-time medians",
+        params: GroupWeekParams,
+        response: { 200: LeadTimeTest, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { kind, name, week } = request.params;
+      if ((await openGroupWeek(deps, reply, kind, name, week)) === null) return reply;
+      const samples = await listGroupWeekLeadTimes(deps.db, { groupKind: kind, groupName: name, week });
+      const enough = samples.ai.length >= MIN_LEAD_TIME_SAMPLE && samples.other.length >= MIN_LEAD_TIME_SAMPLE;
+      const t = enough ? mannWhitneyTwoSided(samples.ai, samples.other) : null;
+      return {
+        kind,
+        name,
+        week,
+        ai: samples.ai.length,
+        other: samples.other.length,
+        minimum: MIN_LEAD_TIME_SAMPLE,
+        test:
+          t === null
+            ? null
+            : { u: t.u, pValue: t.pValue, method: t.method, significant: t.pValue < SIGNIFICANCE_LEVEL },
+      };
     },
   );
 

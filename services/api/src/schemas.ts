@@ -335,3 +335,29 @@ export const CreatedTokenResponse = z.object({
 export const TokenNameParams = z.object({ name: z.string().min(1).max(200) });
 
 export { MetricsOutput };
+
+export const LeadTimeTest = z
+  .object({
+    kind: GroupKindParam,
+    name: z.string(),
+    week: Week,
+    ai: z.number().int().describe("AI-assisted changes deployed in the week with a lead time: the first sample"),
+    other: z.number().int().describe("other changes deployed in the week with a lead time: the second sample"),
+    minimum: z.number().int().describe("changes a side needs before the samples are tested"),
+    test: z
+      .object({
+        u: z
+          .number()
+          .describe(
+            "Mann-Whitney U of the AI-assisted sample (pairs with the AI-assisted lead time longer, ties half)",
+          ),
+        pValue: z.number().describe("two-sided: twice the smaller one-sided p-value, at most 1"),
+        method: z.enum(["exact", "normal"]),
+        significant: z.boolean().describe("pValue below 0.05"),
+      })
+      .nullable()
+      .describe("null when a side has fewer than `minimum` changes"),
+  })
+  .describe(
+    "Whether the group-week's AI-assisted and other lead times differ beyond noise: the two-sided Mann-Whitney U test of the two samples (exact up to 50 values in all, else the normal approximation with tie and continuity corrections)",
+  );

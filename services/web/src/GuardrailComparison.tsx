@@ -1,4 +1,5 @@
-import type { WeekFigures } from "./api.js";
+import { useQuery } from "@tanstack/react-query";
+import { type GroupKind, leadTimeTest, type WeekFigures } from "./api.js";
 import { guardrailRows, TEST_DEFINITION } from "./guardrails.js";
 import { definition, Empty } from "./ui.js";
 
@@ -6,10 +7,23 @@ import { definition, Empty } from "./ui.js";
  * A group-week's guardrails, AI-assisted vs other (the overview's and the guardrails page's one
  * table): deployments; change failure rate and revert rate, each side with "x of n" and its 95%
  * Wilson interval, and whether they differ beyond noise; lead time and recovery medians with their
- * sample sizes. Definitions on hover. The model is `guardrailRows` (guardrails.ts).
+ * 95% intervals and sample sizes; the lead times' Mann-Whitney test (asked of the API for the
+ * group-week `at`), the recovery intervals' overlap (not a test). Definitions on hover. The model
+ * is `guardrailRows` (guardrails.ts).
  */
-export function GuardrailComparison(props: { figures: WeekFigures; caption?: string }) {
-  const rows = guardrailRows(props.figures);
+export function GuardrailComparison(props: {
+  figures: WeekFigures;
+  at: { kind: GroupKind; name: string; week: string };
+  caption?: string;
+}) {
+  const { kind, name, week } = props.at;
+  const split = !props.figures.suppressed && props.figures.guardrails !== null;
+  const test = useQuery({
+    queryKey: ["lead-time-test", kind, name, week],
+    queryFn: () => leadTimeTest(kind, name, week),
+    enabled: split,
+  });
+  const rows = guardrailRows(props.figures, test.data);
   if (rows === null) {
     return (
       <Empty>

@@ -14,6 +14,7 @@ export type WeekFigures = GroupWeek["figures"];
 export type ChangesPage = z.infer<typeof S.ChangesPage>;
 export type ChangeItem = ChangesPage["items"][number];
 export type ChangesSummary = z.infer<typeof S.ChangesSummary>;
+export type LeadTimeTest = z.infer<typeof S.LeadTimeTest>;
 export type Change = z.infer<typeof S.ChangeResponse>;
 export type Deployments = z.infer<typeof S.DeploymentsResponse>;
 export type Adoption = z.infer<typeof S.AdoptionResponse>;
@@ -85,6 +86,11 @@ export function changesPage(
 export function changesSummary(href: string, query: URLSearchParams): Promise<ChangesSummary> {
   const q = query.toString();
   return getJson<ChangesSummary>(`${href}/summary${q === "" ? "" : `?${q}`}`);
+}
+
+/** The two-sided Mann-Whitney test of a group-week's AI-assisted against other lead times. */
+export function leadTimeTest(kind: string, name: string, week: string): Promise<LeadTimeTest> {
+  return getJson<LeadTimeTest>(`${API}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}/lead-time-test`);
 }
 
 /** A group's week page (the addresses are shared with the digest's and the report's links). */

@@ -7,6 +7,7 @@ import {
   failureRates,
   guardrailRows,
   intervalsText,
+  type leadTimeTestText,
   medianText,
   revertRates,
 } from "./guardrails.js";
@@ -179,6 +180,24 @@ describe("the guardrail comparison's rows", () => {
     expect(interval).toMatchObject({ low: 16.5, high: 26 });
     expect(medianText(21.25, 84, interval)).toBe("21.3 h (95% CI 16.5–26.0 h, n = 84)");
     expect(medianText(18.2, 84, { low: 12.1, high: 25, coverage: 0.96 })).toBe("18.2 h (95% CI 12.1–25.0 h, n = 84)");
+  });
+
+  it("states the API's lead-time test in place of the overlap once it has answered", () => {
+    const f = week(
+      { leadTime: [12.5, 10, { low: 4, high: 20.25, coverage: 0.98 }] },
+      { leadTime: [30, 20, { low: 22, high: 41, coverage: 0.96 }] },
+    );
+    const at = { kind: "org" as const, name: "acme", week: "2026-W47", ai: 10, other: 20, minimum: 5 };
+    const lead = (t: Parameters<typeof leadTimeTestText>[0]) => guardrailRows(f, t)?.find((r) => r.key === "leadTime");
+    expect(lead({ ...at, test: { u: 40, pValue: 0.0123, method: "exact", significant: true } })?.test).toBe(
+      "beyond noise (Mann-Whitney, p = 0.012)",
+    );
+    expect(lead({ ...at, test: { u: 90, pValue: 0.4321, method: "exact", significant: false } })?.test).toBe(
+      "within noise (Mann-Whitney, p = 0.43)",
+    );
+    expect(lead({ ...at, ai: 3, test: null })?.test).toBe("too few to test (under 5 changes a side)");
+    // Recovery keeps the intervals' overlap: the API has no test of recovery times.
+    expect(guardrailRows(f, { ...at, test: null })?.find((r) => r.key === "recovery")?.test).toBeNull();
   });
 
   it("says whether the intervals overlap, never that the medians differ beyond noise", () => {

@@ -1,6 +1,6 @@
 import { MEDIAN_CI_MIN_SAMPLES, twoProportionTest, wilsonInterval } from "@yardstick/metrics/stats";
 import { formatCount, formatHours } from "@yardstick/report/format";
-import type { WeekFigures } from "./api.js";
+import type { LeadTimeTest, WeekFigures } from "./api.js";
 import { type DefinitionKey, percent } from "./ui.js";
 
 /**
@@ -9,10 +9,11 @@ import { type DefinitionKey, percent } from "./ui.js";
  * the counts behind it ("x of n") and a 95% Wilson interval, and whether the two differ beyond
  * noise by a two-sided two-proportion z-test at 5% (the test of @yardstick/metrics/stats); for
  * lead time and recovery, each side's median with its distribution-free 95% interval (binomial
- * order statistics, computed by the metrics engine) and its sample size, and whether the two
- * intervals overlap. That is stated as what it is, not as a test: the figures carry no samples to
- * test (the digest's Mann-Whitney test reads them from the drill-down), and intervals that
- * overlap can still belong to medians that differ.
+ * order statistics, computed by the metrics engine) and its sample size. Whether the lead times
+ * differ beyond noise is the read API's two-sided Mann-Whitney U test of the two samples
+ * (`…/lead-time-test`); recovery times have no such answer, so for them (and for lead time until
+ * the test has loaded) the comparison says whether the two intervals overlap, labelled as not
+ * being a test: intervals that overlap can still belong to medians that differ.
  */
 
 /**
@@ -24,7 +25,7 @@ import { type DefinitionKey, percent } from "./ui.js";
 export const MIN_EXPECTED = 5;
 
 /** What the "difference" column states, shown on hover. */
-export const TEST_DEFINITION = `Rates: whether AI-assisted and other differ beyond noise, by a two-sided two-proportion z-test at the 5% level, run only when every cell (successes and failures, each side, under the pooled rate) expects at least ${MIN_EXPECTED}; otherwise "too few to test". Each rate shows the counts behind it and its 95% Wilson interval. Medians (lead time, recovery): each shows its distribution-free 95% interval (binomial order statistics, at least ${MEDIAN_CI_MIN_SAMPLES} values) and whether the two intervals overlap; that is not a test: overlapping intervals do not show the medians are the same.`;
+export const TEST_DEFINITION = `Rates: whether AI-assisted and other differ beyond noise, by a two-sided two-proportion z-test at the 5% level, run only when every cell (successes and failures, each side, under the pooled rate) expects at least ${MIN_EXPECTED}; otherwise "too few to test". Each rate shows the counts behind it and its 95% Wilson interval. Medians (lead time, recovery): each shows its distribution-free 95% interval (binomial order statistics, at least ${MEDIAN_CI_MIN_SAMPLES} values). Lead time: whether the two samples differ beyond noise, by a two-sided Mann-Whitney U test at the 5% level (exact up to 50 values in all), with at least 5 changes a side. Recovery: whether the two intervals overlap, which is not a test: overlapping intervals do not show the medians are the same.`;
 
 /** Whether two counts are large enough for the two-proportion z-test. */
 export function enoughToTest(x1: number, n1: number, x2: number, n2: number): boolean {
@@ -143,6 +144,14 @@ export function intervalsText(
   return `intervals ${overlap ? "overlap" : "do not overlap"} (not a test)`;
 }
 
+/** The lead-time test's verdict: "beyond noise (Mann-Whitney, p = 0.012)", "within noise (…)" or too few. */
+export function leadTimeTestText(t: LeadTimeTest): string {
+  if (t.test === null) return `too few to test (under ${t.minimum} changes a side)`;
+  return t.test.significant
+    ? `beyond noise (Mann-Whitney, p = ${t.test.pValue.toFixed(3)})`
+    : `within noise (Mann-Whitney, p = ${t.test.pValue.toFixed(2)})`;
+}
+
 /** One row of the comparison: a figure, each side as stated, and the test's verdict (or, for medians, the intervals' overlap). */
 export interface GuardrailRow {
   key: "deployments" | "changeFailureRate" | "revertRate" | "leadTime" | "recovery";
@@ -155,8 +164,11 @@ export interface GuardrailRow {
   test: string | null;
 }
 
-/** The rows of a group-week's guardrail comparison, in the order shown; null without a split. */
-export function guardrailRows(f: WeekFigures): GuardrailRow[] | null {
+/**
+ * The rows of a group-week's guardrail comparison, in the order shown; null without a split.
+ * `leadTest`: the read API's lead-time test when it has answered (else the intervals' overlap).
+ */
+export function guardrailRows(f: WeekFigures, leadTest?: LeadTimeTest): GuardrailRow[] | null {
   const g = f.guardrails;
   const cfr = failureRates(f);
   const reverts = revertRates(f);
@@ -192,10 +204,13 @@ export function guardrailRows(f: WeekFigures): GuardrailRow[] | null {
       def: "leadTimeMedian",
       ai: medianText(g.ai.leadTimeHours.median, g.ai.leadTimeSamples, g.ai.leadTimeMedianInterval),
       other: medianText(g.other.leadTimeHours.median, g.other.leadTimeSamples, g.other.leadTimeMedianInterval),
-      test: intervalsText(g.ai.leadTimeMedianInterval, g.other.leadTimeMedianInterval, [
-        g.ai.leadTimeHours.median,
-        g.other.leadTimeHours.median,
-      ]),
+      test:
+        leadTest === undefined
+          ? intervalsText(g.ai.leadTimeMedianInterval, g.other.leadTimeMedianInterval, [
+              g.ai.leadTimeHours.median,
+              g.other.leadTimeHours.median,
+            ])
+          : leadTimeTestText(leadTest),
     },
     {
       key: "recovery",

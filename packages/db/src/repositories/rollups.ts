@@ -305,6 +305,24 @@ export async function listGroupWeekChanges(db: Database, query: ChangePageQuery)
   return rows.map((r) => detailOf(r as DetailRow));
 }
 
+/**
+ * A group-week's lead times (hours), AI-assisted and other: the samples of its guardrails'
+ * lead-time medians (changes deployed in the week with a lead time), for a test of their
+ * difference. One read of the group-week's drill-down rows (the primary key's prefix).
+ */
+export async function listGroupWeekLeadTimes(
+  db: Database,
+  key: GroupWeekKey,
+): Promise<{ ai: number[]; other: number[] }> {
+  const rows = await db
+    .select({ ai: rollupChanges.ai, leadTimeHours: rollupChanges.leadTimeHours })
+    .from(rollupChanges)
+    .where(and(atGroupWeek(rollupChanges, key), isNotNull(rollupChanges.leadTimeHours)));
+  const out: { ai: number[]; other: number[] } = { ai: [], other: [] };
+  for (const r of rows) (r.ai ? out.ai : out.other).push(r.leadTimeHours as number);
+  return out;
+}
+
 /** What a group-week's change list adds up to (`countGroupWeekChanges`), under the same filters as its pages. */
 export interface GroupWeekChangeCounts {
   /** Changes matching the filters: the rows the list pages through. */

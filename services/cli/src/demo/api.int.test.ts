@@ -10,7 +10,14 @@ import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "@yardstick
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
+import {
+  computeMetrics,
+  type MetricsOutput,
+  mannWhitneyTwoSided,
+  medianIntervalOfSorted,
+  sortedValues,
+  type WeekFigures,
+} from "@yardstick/metrics";
 import {
   BullMqRunner,
   createGitHubRedis,
@@ -138,6 +145,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         "/api/v1/groups/{kind}/{name}/weeks/{week}/changes",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/changes/summary",
         "/api/v1/groups/{kind}/{name}/weeks/{week}/deployments",
+        "/api/v1/groups/{kind}/{name}/weeks/{week}/lead-time-test",
         "/api/v1/me",
         "/api/v1/metrics",
         "/api/v1/status",
@@ -217,7 +225,27 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
           failedDeployments: shipped.filter((d) => d.failed).length,
           recoverySamples: shipped.filter((d) => d.recoveryHours !== null).length,
         });
+        // The lead-time median's 95% interval: the listed lead times' order statistics.
+        const leadTimes = mine.flatMap((i) => (i.leadTimeHours === null ? [] : [i.leadTimeHours]));
+        expect(split?.leadTimeMedianInterval).toEqual(medianIntervalOfSorted(sortedValues(leadTimes)));
       }
+      // The lead-time test: the two-sided Mann-Whitney U test of the same lead times, AI-assisted against other.
+      const leadTimesOf = (ai: boolean) =>
+        (items as Item[]).flatMap((i) => (i.ai.assisted === ai && i.leadTimeHours !== null ? [i.leadTimeHours] : []));
+      const test = await get(`${groupWeek("org", "acme")}/lead-time-test`);
+      expect(test.status, test.text).toBe(200);
+      const want = mannWhitneyTwoSided(leadTimesOf(true), leadTimesOf(false));
+      expect(test.json).toMatchObject({
+        ai: f.guardrails?.ai.leadTimeSamples,
+        other: f.guardrails?.other.leadTimeSamples,
+      });
+      expect(want).not.toBeNull();
+      expect(test.json.test.pValue).toBeCloseTo(want?.pValue as number, 12);
+      expect(test.json.test).toMatchObject({
+        u: want?.u,
+        method: want?.method,
+        significant: (want?.pValue as number) < 0.05,
+      });
     });
 
     it("reads a group-week stored before the guardrail counts existed: the rates, without the counts, no error", async () => {
@@ -374,6 +402,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         `${groupWeek("team", "platform")}/changes`,
         `${groupWeek("team", "platform")}/changes/summary`,
         `${groupWeek("team", "platform")}/deployments`,
+        `${groupWeek("team", "platform")}/lead-time-test`,
       ]) {
         for (const token of [tokens.viewer, tokens.lead, tokens.admin]) {
           const res = await get(path, token);

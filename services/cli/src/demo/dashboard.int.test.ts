@@ -269,6 +269,32 @@ describe.skipIf(!present)(
         }
       }
       expect(revertRow).toMatch(/beyond noise|within noise|too few to test/);
+      // Lead time: each side's median with its 95% interval and n, as the API gives them, and the
+      // verdict of the API's lead-time test once it has answered.
+      const leadTest = (await (
+        await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}/lead-time-test`)
+      ).json()) as {
+        test: { pValue: number; significant: boolean } | null;
+      };
+      const verdict =
+        leadTest.test === null
+          ? "too few to test (under 5 changes a side)"
+          : leadTest.test.significant
+            ? `beyond noise (Mann-Whitney, p = ${leadTest.test.pValue.toFixed(3)})`
+            : `within noise (Mann-Whitney, p = ${leadTest.test.pValue.toFixed(2)})`;
+      await page.locator("tr[data-figure=leadTime]", { hasText: verdict }).waitFor();
+      const leadRow = (await page.locator("tr[data-figure=leadTime]").textContent()) ?? "";
+      for (const side of [split?.ai, split?.other]) {
+        const ci = side?.leadTimeMedianInterval;
+        if (ci !== null && ci !== undefined) {
+          expect(leadRow).toContain(
+            `(95% CI ${ci.low.toFixed(1)}–${ci.high.toFixed(1)} h, n = ${side?.leadTimeSamples})`,
+          );
+        }
+      }
+      expect(await page.locator("tr[data-figure=recovery]").textContent()).toMatch(
+        /intervals (do not )?overlap \(not a test\)|no interval to compare|—/,
+      );
       await page.screenshot({ path: join(ARTIFACTS, "overview.png") });
       await axe(page, "overview");
       await expectNoNames(page, VIEWER);
@@ -361,7 +387,7 @@ describe.skipIf(!present)(
       await expectNoNames(page, VIEWER);
 
       // Guardrails: every team, alphabetical, AI-assisted vs other with counts and the test, for the
-      // change failure rate and the revert rate; medians with their sample sizes.
+      // change failure rate and the revert rate; medians with their 95% intervals and sample sizes.
       await page.getByRole("link", { name: "Guardrails" }).click();
       await page.getByTestId("guardrails-groups").waitFor();
       const guarded = await page.locator("[data-testid=guardrails-groups] h2").allTextContents();
@@ -378,9 +404,11 @@ describe.skipIf(!present)(
         ).toBe(true);
         for (const r of rows) expect(r).toMatch(/beyond noise|within noise|too few to test/);
       }
-      expect(
-        await page.locator("[data-testid=guardrails-groups] tr[data-figure=leadTime]").first().textContent(),
-      ).toMatch(/median of \d+ change/);
+      const leadRows = await page.locator("[data-testid=guardrails-groups] tr[data-figure=leadTime]").allTextContents();
+      for (const r of leadRows) {
+        expect(r).toMatch(/n\/a|\d+\.\d h \((95% CI \d+\.\d–\d+\.\d h, n = \d+|n = \d+; too few for a 95% CI)/);
+      }
+      expect(leadRows.some((r) => /95% CI \d+\.\d–\d+\.\d h, n = \d+/.test(r))).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, "guardrails.png") });
       await axe(page, "guardrails");
       await expectNoNames(page, VIEWER);

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { MEDIAN_CI_MIN_SAMPLES } from "@yardstick/metrics/stats";
 import { Link, useSearchParams } from "react-router";
 import { API, type GroupsResponse, getJson, groupWeekPath, type Metrics } from "../api.js";
 import { GuardrailComparison } from "../GuardrailComparison.js";
@@ -53,7 +54,10 @@ export function GuardrailsPage() {
         Each group's figures for AI-assisted and for other changes: change failure rate (failed ÷ deployments) and
         revert rate (reverted ÷ changes deployed), each with the counts behind it and its 95% Wilson interval, and
         whether the two differ beyond noise (two-sided two-proportion z-test at 5%, only with at least {MIN_EXPECTED}{" "}
-        expected per cell); lead time and recovery medians with their sample sizes. Groups alphabetical.
+        expected per cell); lead time and recovery medians, each with its distribution-free 95% interval (binomial order
+        statistics, from {MEDIAN_CI_MIN_SAMPLES} values on) and its sample size; whether the lead times differ beyond
+        noise (two-sided Mann-Whitney U test at 5%, with at least 5 changes a side); for recovery, whether the two
+        intervals overlap, which is not a test. Groups alphabetical.
       </p>
       {rows.length === 0 ? (
         <Empty>
@@ -81,7 +85,11 @@ export function GuardrailsPage() {
                     <p className="note">
                       <span title={definition("doraBand")}>DORA band: {f.doraBand ?? "n/a"}</span>
                     </p>
-                    <GuardrailComparison figures={f} caption={`Guardrails of ${g.name}, week ${week}`} />
+                    <GuardrailComparison
+                      figures={f}
+                      at={{ kind: g.kind, name: g.name, week }}
+                      caption={`Guardrails of ${g.name}, week ${week}`}
+                    />
                   </>
                 )}
               </section>

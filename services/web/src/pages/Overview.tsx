@@ -169,7 +169,11 @@ export function OverviewPage() {
       </div>
       <section aria-labelledby="guardrails">
         <h2 id="guardrails">Guardrails: AI-assisted vs other changes</h2>
-        <GuardrailComparison figures={f} caption={`Guardrails of ${org.name}, week ${week}`} />
+        <GuardrailComparison
+          figures={f}
+          at={{ kind: "org", name: org.name, week }}
+          caption={`Guardrails of ${org.name}, week ${week}`}
+        />
       </section>
     </div>
   );
