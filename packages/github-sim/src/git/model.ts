@@ -213,9 +213,13 @@ export function sectionOf(key: string, f: WorldFile): Section {
     next.push(...filler, ...frame(0), ...b.added, ...frame(3));
   });
   const tail = [`  // ${tok} end`];
-  // Unchanged lines enough for a rename to stay similar (git's 50%): as many as changed ones.
-  const changed = f.additions + f.deletions;
-  for (let j = 0; f.status === "renamed" && j < changed; j++) tail.push(`  // ${tok} kept ${j}`);
+  // Unchanged lines enough for a rename to stay similar (git's 50%, counted in bytes): twice as
+  // many as changed ones, each as long as the longest changed line.
+  if (f.status === "renamed") {
+    const changed = f.additions + f.deletions;
+    const width = Math.max(40, ...blocks.flatMap((b) => [...b.removed, ...b.added]).map((l) => l.length));
+    for (let j = 0; j < 2 * changed; j++) tail.push(`  // ${tok} kept ${j} `.padEnd(width, "~"));
+  }
   return { key, old: [...old, ...tail], next: [...next, ...tail] };
 }
 
