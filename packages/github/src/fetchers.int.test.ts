@@ -18,6 +18,7 @@ import {
   teams,
   workflowRuns,
 } from "./index.js";
+import type { FileNode } from "./shapes.js";
 
 /**
  * The fetchers against the GitHub simulator over real HTTP, on a generated world. Every
@@ -312,6 +313,68 @@ describe("mergedPullRequests against the simulator", () => {
       const bots = (full?.pullRequests ?? []).filter((p) => p.author.type === "Bot").length;
       expect(lean.points).toBeLessThanOrEqual(lean.pages + nested + Math.ceil(bots / 25));
     }
+  });
+
+  it("takes files from `filesFrom` where its totals agree with GitHub's, the rest from GitHub: the same PRs, fewer points", async () => {
+    for (const repo of world.repos()) {
+      const name = `${repo.org}/${repo.name}`;
+      const full = fetched.get(name)?.pullRequests ?? [];
+      const byNumber = new Map(full.map((p) => [p.number, p]));
+      const asked: number[] = [];
+      let calls = 0;
+      const got = { prs: [] as PullRequest[], points: 0 };
+      for await (const page of mergedPullRequests(client(), {
+        owner: repo.org,
+        repo: repo.name,
+        // A stand-in for the clone: the right files for most PRs, none for every 5th, counts
+        // off by one for every 7th (not taken: GitHub's are read).
+        filesFrom: async (requests) => {
+          calls += 1;
+          const out = new Map<number, FileNode[]>();
+          for (const r of requests) {
+            asked.push(r.number);
+            const pr = byNumber.get(r.number);
+            if (pr === undefined || r.number % 5 === 0) continue;
+            const files = pr.files.map((f) => ({
+              path: f.path,
+              additions: f.additions + (r.number % 7 === 0 ? 1 : 0),
+              deletions: f.deletions,
+              changeType:
+                f.status === "removed" ? ("DELETED" as const) : (f.status.toUpperCase() as FileNode["changeType"]),
+            }));
+            out.set(r.number, files);
+          }
+          return out;
+        },
+      })) {
+        got.prs.push(...page.pullRequests);
+        got.points += page.cost.graphqlPoints;
+      }
+      expect(got.prs, name).toEqual(full);
+      expect(asked.sort((a, b) => a - b)).toEqual(full.map((p) => p.number).sort((a, b) => a - b));
+      expect(calls).toBeGreaterThan(0);
+    }
+  });
+
+  it("asks GitHub for the files when `filesFrom` can read none, and for the rest of the pass in the bulk query", async () => {
+    const repo = world.repos()[0];
+    if (!repo) throw new Error("no repo");
+    const name = `${repo.org}/${repo.name}`;
+    let calls = 0;
+    const prs: PullRequest[] = [];
+    for await (const page of mergedPullRequests(client(), {
+      owner: repo.org,
+      repo: repo.name,
+      filesFrom: async () => {
+        calls += 1;
+        return null;
+      },
+    })) {
+      prs.push(...page.pullRequests);
+    }
+    expect(prs).toEqual(fetched.get(name)?.pullRequests);
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(5); // the pages read without files before the switch (held ones included)
   });
 
   it("gets the same result with 5xx, resets, GraphQL errors and secondary limits injected", async () => {

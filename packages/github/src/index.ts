@@ -52,6 +52,7 @@ export {
   pullRequestPatches,
 } from "./fetchers/pull-request-patches.js";
 export {
+  type FilesRequest,
   type MergedPullRequestsOptions,
   mergedPullRequests,
   type PullRequestCursor,
@@ -84,6 +85,14 @@ export {
   type MergedChange,
   parseGitDiff,
 } from "./git/mirror.js";
+export {
+  type GitChangeType,
+  type GitCommitStats,
+  type GitFileStat,
+  parseRawNumstat,
+  RAW_NUMSTAT_FORMAT,
+  RawNumstatParseError,
+} from "./git/numstat.js";
 export {
   accountTypeOf,
   GHOST_LOGIN,

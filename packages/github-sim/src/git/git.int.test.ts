@@ -138,12 +138,13 @@ describe("the simulator's Git server", () => {
             .filter(Boolean)
             .map((l) => {
               const [a, d, path] = l.split("\t");
-              return [path, { additions: Number(a), deletions: Number(d) }];
+              // A binary file (`-`): GitHub lists it with 0 and 0.
+              return [path, { additions: a === "-" ? 0 : Number(a), deletions: d === "-" ? 0 : Number(d) }];
             }),
         );
         for (const f of p.files) {
-          // A file of no lines (a mode change on GitHub) changes nothing in git.
-          const got = counts.get(f.path) ?? { additions: 0, deletions: 0 };
+          // Every file the API lists, files of no lines too (empty ones, binary changes).
+          const got = counts.get(f.path);
           expect(got, `${full}#${p.number} ${f.path}`).toEqual({ additions: f.additions, deletions: f.deletions });
         }
         checked += 1;

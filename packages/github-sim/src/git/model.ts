@@ -18,6 +18,9 @@ import type { World } from "../world/world.js";
  *   a change flips its sections to the new state (added files: from absent). So
  *   `git diff first-parent..commit` of a change's commit shows exactly the change's changed lines,
  *   in `renderPatch`'s order, and `--numstat` equals the change's additions and deletions;
+ * - the API's files of no lines are in the clone too: an empty file added or removed, a modified
+ *   one as a binary change (GitHub lists binary files with 0 and 0); a rename (`previousPath`)
+ *   moves the file, so `git diff -M` lists it renamed, as the API does (`placementsOf`);
  * - a pull request's sections flip in its last result commit (the squash commit, the merge
  *   commit, the last rebased commit) and in its head commit; its other commits change nothing;
  * - any other commit with lines (a direct push, a commit deployed from a branch) changes its own
@@ -196,6 +199,11 @@ export function sectionOf(key: string, f: WorldFile): Section {
   // additions and deletions swapped but keeps `added` (its lines are removed from a kept file).
   if (f.status === "added" && f.deletions === 0) return { key, old: null, next: blocks.flatMap((b) => b.added) };
   if (f.status === "removed" && f.additions === 0) return { key, old: blocks.flatMap((b) => b.removed), next: null };
+  // A modified file of no lines: GitHub lists a binary file's change so (0 and 0); a NUL makes
+  // git see binary content too (`-\t-` in its numstat), so the clone lists it as the API does.
+  if (f.status === "modified" && f.additions + f.deletions === 0) {
+    return { key, old: [`\0binary ${tok} before`], next: [`\0binary ${tok} after`] };
+  }
   const old: string[] = [];
   const next: string[] = [];
   blocks.forEach((b, i) => {
@@ -205,10 +213,31 @@ export function sectionOf(key: string, f: WorldFile): Section {
     next.push(...filler, ...frame(0), ...b.added, ...frame(3));
   });
   const tail = [`  // ${tok} end`];
-  // Unchanged lines enough for a rename to stay similar (git's 50%): as many as changed ones.
-  const changed = f.additions + f.deletions;
-  for (let j = 0; f.status === "renamed" && j < changed; j++) tail.push(`  // ${tok} kept ${j}`);
+  // Unchanged lines enough for a rename to stay similar (git's 50%, counted in bytes): twice as
+  // many as changed ones, each as long as the longest changed line.
+  if (f.status === "renamed") {
+    const changed = f.additions + f.deletions;
+    const width = Math.max(40, ...blocks.flatMap((b) => [...b.removed, ...b.added]).map((l) => l.length));
+    for (let j = 0; j < 2 * changed; j++) tail.push(`  // ${tok} kept ${j} `.padEnd(width, "~"));
+  }
   return { key, old: [...old, ...tail], next: [...next, ...tail] };
+}
+
+/**
+ * Where a change's file puts its section(s): at its path; a rename with its old path (as GitHub
+ * lists it: one entry at the new path) leaves the old path with its old lines and arrives at the
+ * new one with its new lines, which share enough with them for git's rename detection (see the
+ * kept lines of `sectionOf`), so `git diff -M` shows one renamed file with the change's counts.
+ */
+export function placementsOf(key: string, f: WorldFile): { path: string; section: Section }[] {
+  const s = sectionOf(key, f);
+  if (f.status !== "renamed" || f.previousPath === undefined || f.previousPath === f.path) {
+    return [{ path: f.path, section: s }];
+  }
+  return [
+    { path: f.previousPath, section: { key, old: s.old, next: null } },
+    { path: f.path, section: { key, old: null, next: s.next } },
+  ];
 }
 
 /** The files a commit that no pull request produced changes: its own, or one made up from its counts. */
@@ -269,9 +298,7 @@ export function walkRepo(world: World, repo: string, shaMap: Map<string, string>
   const sectionsByPath = new Map<string, Section[]>();
   const initial = new Map<Section, State>();
   const addSections = (key: string, files: readonly WorldFile[]) => {
-    for (const f of files) {
-      const s = sectionOf(key, f);
-      const path = f.path;
+    for (const { path, section: s } of files.flatMap((f) => placementsOf(key, f))) {
       let list = sectionsByPath.get(path);
       if (!list) {
         list = [];
@@ -369,9 +396,9 @@ export function walkRepo(world: World, repo: string, shaMap: Map<string, string>
     }
     const flip = flipsAt.get(c.sha);
     if (flip) {
-      for (const f of flip.files) {
-        const current = getFile(tree, f.path);
-        const sections = current?.sections ?? sectionsByPath.get(f.path) ?? [];
+      for (const { path } of flip.files.flatMap((f) => placementsOf(flip.key, f))) {
+        const current = getFile(tree, path);
+        const sections = current?.sections ?? sectionsByPath.get(path) ?? [];
         const states = current ? [...current.states] : sections.map(() => ABSENT as State);
         const i = sections.findIndex((s) => s.key === flip.key);
         if (i < 0) continue;
@@ -379,8 +406,8 @@ export function walkRepo(world: World, repo: string, shaMap: Map<string, string>
         states[i] = s.next === null ? ABSENT : NEW;
         const node = fileNode(sections, states);
         if (node && current && node.blob.equals(current.blob)) continue;
-        tree = setFile(tree, f.path, node);
-        if (options.withOps) ops.push({ path: f.path, content: node ? node.content : null });
+        tree = setFile(tree, path, node);
+        if (options.withOps) ops.push({ path, content: node ? node.content : null });
       }
     }
     done.set(c.sha, tree);

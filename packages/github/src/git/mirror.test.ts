@@ -67,6 +67,31 @@ describe("parseGitDiff", () => {
       { path: "logo.png", status: "modified", additions: 0, deletions: 0, patch: null },
     ]);
   });
+
+  it("reads a detected rename (-M) as one renamed file at its new path, with or without changes", () => {
+    const diff = [
+      "diff --git a/old/a.ts b/new/a.ts",
+      "similarity index 90%",
+      "rename from old/a.ts",
+      "rename to new/a.ts",
+      "index 1111111111111111111111111111111111111111..2222222222222222222222222222222222222222 100644",
+      "--- a/old/a.ts",
+      "+++ b/new/a.ts",
+      "@@ -1,2 +1,2 @@",
+      " keep",
+      "-a",
+      "+b",
+      "diff --git a/x.md b/y.md",
+      "similarity index 100%",
+      "rename from x.md",
+      "rename to y.md",
+      "",
+    ].join("\n");
+    expect(parseGitDiff(diff)).toEqual([
+      { path: "new/a.ts", status: "renamed", additions: 1, deletions: 1, patch: "@@ -1,2 +1,2 @@\n keep\n-a\n+b" },
+      { path: "y.md", status: "renamed", additions: 0, deletions: 0, patch: "" },
+    ]);
+  });
 });
 
 describe("GitMirror credentials", () => {

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import type { Logger } from "@yardstick/log";
 import type { GitHubClient } from "../client.js";
 import type { PullRequestPatches, PullRequestPatchFile } from "../fetchers/pull-request-patches.js";
+import type { FilesRequest } from "../fetchers/pull-requests.js";
+import type { FileNode } from "../shapes.js";
+import { type GitFileStat, parseRawNumstat, RAW_NUMSTAT_FORMAT } from "./numstat.js";
 
 /**
  * Repositories read over Git instead of the API: a bare, partial (`--filter=blob:none`) and,
@@ -247,6 +250,104 @@ export class GitRepoMirror {
   }
 
   /**
+   * Merged pull requests' files as GitHub's `files` connection lists them (path, additions,
+   * deletions, change type), from the clone: each PR's change on its base branch (the merge or
+   * squash commit against its first parent; a rebase merge's replayed commits together). PRs the
+   * clone cannot give are left out (the caller asks GitHub for them).
+   */
+  async pullRequestFiles(requests: readonly FilesRequest[]): Promise<Map<number, FileNode[]>> {
+    const stats = await this.fileStats(
+      requests.map((r) => {
+        const change = { mergeCommitSha: r.mergeCommitSha, mergeMethod: r.mergeMethod, commitCount: r.commitCount };
+        return {
+          key: r.number,
+          base: this.base(change),
+          head: r.mergeCommitSha,
+          single: r.mergeMethod !== "rebase" || r.commitCount <= 1,
+        };
+      }),
+    );
+    const out = new Map<number, FileNode[]>();
+    for (const [number, files] of stats) {
+      out.set(
+        number,
+        files.map((f) => ({ path: f.path, additions: f.additions, deletions: f.deletions, changeType: f.changeType })),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * The files of several merged changes as GitHub lists a pull request's (path, additions,
+   * deletions, change type; renames detected with git's default 50% similarity; binary and empty
+   * files with 0 and 0), keyed as given: `base..head` diffed, a change of one commit (`single`:
+   * squash and merge commits against their first parent) read with the others in one `git log`.
+   * The blobs all those diffs need are fetched first, in one request. A change whose base or head
+   * this clone lacks (not fetched yet, or behind a shallow clone's edge) is left out.
+   */
+  async fileStats<K>(
+    changes: readonly { key: K; base: string; head: string; single: boolean }[],
+  ): Promise<Map<K, GitFileStat[]>> {
+    const out = new Map<K, GitFileStat[]>();
+    if (changes.length === 0) return out;
+    const resolved = await this.resolve(changes.flatMap((c) => [c.base, c.head]));
+    const ready = changes.flatMap((c, i) => {
+      const base = resolved[2 * i];
+      const head = resolved[2 * i + 1];
+      return base && head ? [{ ...c, base, head }] : [];
+    });
+    const singles = ready.filter((c) => c.single);
+    const ranges = ready.filter((c) => !c.single);
+    const common = ["--raw", "-z", "--abbrev=40", "--no-color", "--no-ext-diff", "--no-textconv"];
+    const log = (extra: readonly string[]) =>
+      this.#git(
+        ["log", "--stdin", "--no-walk=unsorted", "--diff-merges=first-parent", ...common, ...extra, RAW_NUMSTAT_FORMAT],
+        `${singles.map((c) => c.head).join("\n")}\n`,
+      );
+    // Blob ids from the trees alone (no renames: that would read blobs), then one fetch of them all.
+    const oids = new Set<string>();
+    const collect = (text: string) => {
+      for (const commit of parseRawNumstat(text, { counts: false }))
+        for (const f of commit.files) for (const id of [f.oldBlob, f.newBlob]) if (id) oids.add(id);
+    };
+    if (singles.length > 0) collect(await log(["--no-renames"]));
+    for (const r of ranges) collect(await this.#git(["diff", ...common, "--no-renames", r.base, r.head]));
+    await this.fetchBlobs(oids);
+    if (singles.length > 0) {
+      const byHead = new Map(parseRawNumstat(await log(["-M", "--numstat"])).map((c) => [c.sha, c.files]));
+      for (const c of singles) {
+        const files = byHead.get(c.head);
+        if (files !== undefined) out.set(c.key, files);
+      }
+    }
+    for (const r of ranges) {
+      const [diff] = parseRawNumstat(await this.#git(["diff", ...common, "-M", "--numstat", r.base, r.head]));
+      out.set(r.key, diff?.files ?? []);
+    }
+    return out;
+  }
+
+  /** Fetches blobs by id in one request (a partial clone has none until asked). */
+  async fetchBlobs(oids: ReadonlySet<string>): Promise<void> {
+    if (oids.size === 0) return;
+    // Blobs already here are sent again (asking git which are missing would fetch them one by one).
+    await this.#git(
+      [
+        "-c",
+        "fetch.negotiationAlgorithm=noop",
+        "fetch",
+        "origin",
+        "--no-tags",
+        "--no-write-fetch-head",
+        "--recurse-submodules=no",
+        "--filter=blob:none",
+        "--stdin",
+      ],
+      `${[...oids].join("\n")}\n`,
+    );
+  }
+
+  /**
    * Fetches, in one request, the blobs the diffs of `ranges` need (a partial clone has none until
    * asked; without this, each diff would fetch its own).
    */
@@ -294,7 +395,7 @@ export class GitRepoMirror {
         "--stdin",
         "--no-walk=unsorted",
         "--diff-merges=first-parent",
-        "--no-renames",
+        "-M",
         "--no-color",
         "--no-ext-diff",
         "--full-index",
@@ -316,7 +417,7 @@ export class GitRepoMirror {
       "-c",
       "core.quotePath=false",
       "diff",
-      "--no-renames",
+      "-M",
       "--no-color",
       "--no-ext-diff",
       "--full-index",
@@ -354,7 +455,11 @@ export function parseGitDiff(text: string): PullRequestPatchFile[] {
       if (l.startsWith("new file mode")) status = "added";
       else if (l.startsWith("deleted file mode")) status = "removed";
       else if (l.startsWith("Binary files")) binary = true;
-      else if (l.startsWith("+++ b/")) path = l.slice(6);
+      else if (l.startsWith("rename to ")) {
+        // Renames detected (`-M`, as GitHub lists them): one file at its new path.
+        path = l.slice(10);
+        status = "renamed";
+      } else if (l.startsWith("+++ b/")) path = l.slice(6);
       else if (l.startsWith("--- a/") && status === "removed") path = l.slice(6);
     }
     const hunk = lines.slice(i);

@@ -51,6 +51,16 @@ export const PULL_REQUEST_COMMIT_ONLY_FIELDS = PULL_REQUEST_FIELDS.replace(
   .replace(/\n {2}files\(first: 100\) \{[^}]*\{[^}]*\}[^}]*\{[^}]*\}\n {2}\}/, "");
 
 /**
+ * The same without files (two per-PR connections: labels and commits), for a sync that reads the
+ * per-file counts from the repository's clone (`github.git.enabled`): round((1 + 2P) / 100)
+ * points a page, so PULL_REQUEST_NO_FILES_PAGE_SIZE PRs a point.
+ */
+export const PULL_REQUEST_NO_FILES_FIELDS = PULL_REQUEST_FIELDS.replace(
+  "fragment PullRequestFields on PullRequest",
+  "fragment PullRequestNoFilesFields on PullRequest",
+).replace(/\n {2}files\(first: 100\) \{[^}]*\{[^}]*\}[^}]*\{[^}]*\}\n {2}\}/, "");
+
+/**
  * The per-PR connections only some consumers need, one point per 100 PRs each: assignees and
  * review requests (whom to credit for an agent's PR), reviews (self-merged without review), the
  * merge commit's parents (merge method for certain).
@@ -75,6 +85,12 @@ export const PULL_REQUEST_DETAIL_FIELDS = `fragment PullRequestDetails on PullRe
 
 /** PRs per page of the bulk query (labels, commits and files): the size GitHub's rounding makes cheapest. */
 export const PULL_REQUEST_PAGE_SIZE = 40;
+/**
+ * PRs per page without files (labels and commits): 1 + 2 × 60 + 4 × 7 details = 149 requests,
+ * still 1 point (GitHub rounds to the nearest point; 150 would be 2). A page of 60 carries the
+ * details of 7 PRs, about the share of Bot-opened ones (12% in the simulator's worlds).
+ */
+export const PULL_REQUEST_NO_FILES_PAGE_SIZE = 60;
 /** PRs per page with commits only, and with every detail (MERGED_PULL_REQUESTS_FULL_QUERY). */
 export const PULL_REQUEST_COMMITS_PAGE_SIZE = 100;
 export const PULL_REQUEST_FULL_PAGE_SIZE = 100;
@@ -151,6 +167,15 @@ export const MERGED_PULL_REQUESTS_PROBE_QUERY = pullRequestsQuery(
   REPOSITORY_MARKERS,
 );
 
+/** Merged PRs with labels and commits, no files (read from the clone): 60 a page, 1 point. */
+export const MERGED_PULL_REQUESTS_NO_FILES_QUERY = pullRequestsQuery(
+  "MergedPullRequestsNoFiles",
+  "...PullRequestNoFilesFields",
+  `${PULL_REQUEST_NO_FILES_FIELDS}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+  "",
+  PULL_REQUEST_NO_FILES_PAGE_SIZE,
+);
+
 /** Merged PRs with their commits only (no labels, no files): 100 a page, 1 point. */
 export const MERGED_PULL_REQUESTS_COMMITS_QUERY = pullRequestsQuery(
   "MergedPullRequestsCommits",
@@ -178,13 +203,41 @@ export const PIGGYBACK_DETAILS = 7;
 /** Details that ride free on a commits-only page: 1 + 100 + 4 × 12 = 149 requests, 1 point. */
 export const PIGGYBACK_DETAILS_COMMITS = 12;
 
-/** Which bulk pull-request query: labels, commits and files (the default), or commits only. */
-export type PullRequestVariant = "default" | "commits";
+/** Details that ride free on a page without files: 1 + 2 × 60 + 4 × 7 = 149 requests, 1 point. */
+export const PIGGYBACK_DETAILS_NO_FILES = 7;
+
+/**
+ * Which bulk pull-request query: labels, commits and files (the default), labels and commits
+ * ("no-files": the files come from the clone), or commits only.
+ */
+export type PullRequestVariant = "default" | "no-files" | "commits";
 
 /** How many PRs' details ride free on a page of this variant. */
 export function piggybackDetailsOf(variant: PullRequestVariant): number {
-  return variant === "commits" ? PIGGYBACK_DETAILS_COMMITS : PIGGYBACK_DETAILS;
+  if (variant === "commits") return PIGGYBACK_DETAILS_COMMITS;
+  return variant === "no-files" ? PIGGYBACK_DETAILS_NO_FILES : PIGGYBACK_DETAILS;
 }
+
+const VARIANTS: Record<PullRequestVariant, { fields: string; spread: string; name: string; pageSize: number }> = {
+  default: {
+    fields: PULL_REQUEST_FIELDS,
+    spread: "...PullRequestFields",
+    name: "",
+    pageSize: PULL_REQUEST_PAGE_SIZE,
+  },
+  "no-files": {
+    fields: PULL_REQUEST_NO_FILES_FIELDS,
+    spread: "...PullRequestNoFilesFields",
+    name: "NoFiles",
+    pageSize: PULL_REQUEST_NO_FILES_PAGE_SIZE,
+  },
+  commits: {
+    fields: PULL_REQUEST_COMMIT_ONLY_FIELDS,
+    spread: "...PullRequestCommitFields",
+    name: "Commits",
+    pageSize: PULL_REQUEST_COMMITS_PAGE_SIZE,
+  },
+};
 
 /**
  * A bulk pull-request query: the variant's fields, the repository markers when `probe` (first
@@ -207,15 +260,14 @@ export function mergedPullRequestsWithDetailsQuery(
       return `\n    pr${n}: pullRequest(number: ${n}) { ...PullRequestDetails }`;
     })
     .join("");
-  const commitsOnly = variant === "commits";
-  const fields = commitsOnly ? PULL_REQUEST_COMMIT_ONLY_FIELDS : PULL_REQUEST_FIELDS;
+  const v = VARIANTS[variant];
   const details = numbers.length > 0 ? `\n${PULL_REQUEST_DETAIL_FIELDS}` : "";
-  const name = `MergedPullRequests${commitsOnly ? "Commits" : ""}${options.probe ? "Probe" : ""}${numbers.length > 0 ? "WithDetails" : ""}`;
+  const name = `MergedPullRequests${v.name}${options.probe ? "Probe" : ""}${numbers.length > 0 ? "WithDetails" : ""}`;
   return pullRequestsQuery(
     name,
-    commitsOnly ? "...PullRequestCommitFields" : "...PullRequestFields",
-    `${fields}${details}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
+    v.spread,
+    `${v.fields}${details}\n${ACTOR_FIELDS}\n${COMMIT_FIELDS}`,
     `${options.probe ? REPOSITORY_MARKERS : ""}${aliases}`,
-    commitsOnly ? PULL_REQUEST_COMMITS_PAGE_SIZE : PULL_REQUEST_PAGE_SIZE,
+    v.pageSize,
   );
 }

@@ -15,6 +15,7 @@ const MAX_POINTS: Record<string, number> = {
   MERGED_PULL_REQUESTS_QUERY: 1,
   MERGED_PULL_REQUESTS_PROBE_QUERY: 1,
   MERGED_PULL_REQUESTS_COMMITS_QUERY: 1,
+  MERGED_PULL_REQUESTS_NO_FILES_QUERY: 1,
   MERGED_PULL_REQUESTS_FULL_QUERY: 7,
   ORG_DISCOVERY_QUERY: 1,
   ORG_REPOSITORIES_QUERY: 1,
@@ -52,6 +53,10 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_QUERY).requests).toBe(121);
     // + the markers (deployments, releases, tags, issues): still 1 point.
     expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_PROBE_QUERY)).toMatchObject({ requests: 125, points: 1 });
+    // pullRequests 1 + labels, commits x 60 PRs (files from the clone).
+    expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_NO_FILES_QUERY)).toMatchObject({ requests: 121, points: 1 });
+    expect(queries.PULL_REQUEST_NO_FILES_FIELDS).toMatch(/labels/);
+    expect(queries.PULL_REQUEST_NO_FILES_FIELDS).not.toMatch(/files/);
     // pullRequests 1 + commits x 100 PRs.
     expect(queryCost(schema, queries.MERGED_PULL_REQUESTS_COMMITS_QUERY)).toMatchObject({ requests: 101, points: 1 });
     // + assignees, reviewRequests, reviews, mergeCommit.parents, 100 PRs.
@@ -70,6 +75,7 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     ["default", queries.PIGGYBACK_DETAILS, false],
     ["default", queries.PIGGYBACK_DETAILS - 1, true],
     ["commits", queries.PIGGYBACK_DETAILS_COMMITS, false],
+    ["no-files", queries.PIGGYBACK_DETAILS_NO_FILES, false],
   ] as const)("carries the %s page's %i PRs' details at no extra point (probe: %s)", (variant, n, probe) => {
     const numbers = Array.from({ length: n }, (_, i) => 100 + i);
     const query = queries.mergedPullRequestsWithDetailsQuery(numbers, { variant, probe });
@@ -77,6 +83,33 @@ describe("GraphQL queries against GitHub's schema (@octokit/graphql-schema)", ()
     expect(queryCost(schema, query).points).toBe(1);
     const one = queries.mergedPullRequestsWithDetailsQuery([...numbers.slice(0, -1), 99], { variant, probe });
     expect(queryCost(schema, one).points).toBe(1);
+  });
+
+  it("fits no more PRs without files in a point than the page size: one more PR or rider costs 2", () => {
+    const numbers = Array.from({ length: queries.PIGGYBACK_DETAILS_NO_FILES }, (_, i) => 100 + i);
+    const query = queries.mergedPullRequestsWithDetailsQuery(numbers, { variant: "no-files" });
+    expect(queryCost(schema, query)).toMatchObject({ requests: 149, points: 1 });
+    const bigger = query.replace(
+      `first: ${queries.PULL_REQUEST_NO_FILES_PAGE_SIZE}`,
+      `first: ${queries.PULL_REQUEST_NO_FILES_PAGE_SIZE + 1}`,
+    );
+    expect(queryCost(schema, bigger).points).toBe(2);
+    // The probe (markers: 4 requests) comes on the first page, before any rider.
+    expect(
+      queryCost(schema, queries.mergedPullRequestsWithDetailsQuery([], { variant: "no-files", probe: true })),
+    ).toMatchObject({
+      requests: 125,
+      points: 1,
+    });
+  });
+
+  it("builds a files query for 100 PRs that validates and costs 1 point (one connection a PR)", () => {
+    const numbers = Array.from({ length: queries.PULL_REQUEST_FILES_BATCH }, (_, i) => i + 1);
+    const query = queries.pullRequestFilesQuery(numbers);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(queryCost(schema, query)).toMatchObject({ requests: 100, points: 1 });
+    expect(() => queries.pullRequestFilesQuery([])).toThrow(RangeError);
+    expect(() => queries.pullRequestFilesQuery([0])).toThrow(/not a PR number/);
   });
 
   it("refuses more riders than fit in a point, and what is not a PR number", () => {

@@ -8,9 +8,17 @@ import {
   upsertPullRequests,
   upsertSyncCursor,
 } from "@yardstick/db";
-import { mergedPullRequests, type RepositoryMarkers } from "@yardstick/github";
+import {
+  type FileNode,
+  type FilesRequest,
+  type GitRepoMirror,
+  GitUnavailable,
+  mergedPullRequests,
+  RawNumstatParseError,
+  type RepositoryMarkers,
+} from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
-import { backfillStart, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
+import { backfillStart, gitCloneSince, type PipelineDeps, splitRepo, trackedBranchOf } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { storeEach } from "../quarantine.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
@@ -70,6 +78,7 @@ export async function syncPulls(
     after: resumeAfter,
     seenAtSince,
     markers: true,
+    ...(deps.git === null ? {} : { filesFrom: filesFromClone(deps, context, repo) }),
   })) {
     const newest = page.cursor.maxUpdatedAt;
     if (newest !== null && (passNewest === null || newest > passNewest)) passNewest = newest;
@@ -147,6 +156,41 @@ export async function syncPulls(
   context.logger.info({ repo, pullRequests: total }, "pull requests synced");
   // The patches that can flip a trivial verdict first; sync.pull-diffs then enqueues attribute.changes.
   await context.enqueue("sync.pull-diffs", { repo, runId: payload.runId });
+}
+
+/**
+ * With `github.git.enabled`, the pull-request stream leaves `files` out of its query (60 PRs a
+ * point instead of 40) and reads each page's per-file counts from the repository's clone, opened
+ * (cloned or fetched) on the first page that has PRs. A clone Git refuses or fails: null, and the
+ * stream asks GitHub for the files as without Git. Output git's parser does not understand: that
+ * page's files from GitHub.
+ */
+function filesFromClone(
+  deps: PipelineDeps,
+  context: JobContext<Jobs>,
+  repo: string,
+): (requests: readonly FilesRequest[]) => Promise<Map<number, FileNode[]> | null> {
+  let mirror: Promise<GitRepoMirror> | null = null;
+  let unavailable = false;
+  return async (requests) => {
+    if (deps.git === null || unavailable) return null;
+    try {
+      mirror ??= deps.git.open(repo, gitCloneSince(deps));
+      return await (await mirror).pullRequestFiles(requests);
+    } catch (e) {
+      if (e instanceof RawNumstatParseError) {
+        context.logger.warn(
+          { repo, reason: e.message },
+          "git file counts not understood: this page's files from GitHub",
+        );
+        return new Map();
+      }
+      if (!(e instanceof GitUnavailable)) throw e;
+      unavailable = true;
+      context.logger.warn({ repo, reason: e.message }, "git unavailable: pull request files from GitHub");
+      return null;
+    }
+  };
 }
 
 /** The marker of the stream a deployment method reads; null when it must always be read (workflow runs: conditional REST). */
