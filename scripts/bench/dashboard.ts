@@ -237,6 +237,11 @@ interface Run {
 /** Milliseconds from the page's navigation start to now, in the page. */
 const sinceNavigation = "performance.now()";
 const fcpOf = `(performance.getEntriesByName("first-contentful-paint")[0] ?? { startTime: -1 }).startTime`;
+// Waits poll functions, not strings: Playwright evaluates a string predicate again with eval in the
+// page on each poll, which the dashboard's Content-Security-Policy refuses (a wait that is not met
+// at once then fails).
+const fcpRecorded = () => (performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1) >= 0;
+const drillPainted = () => ((globalThis as unknown as { __drill?: { painted: number } }).__drill?.painted ?? 0) > 0;
 
 async function once(run: number): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -251,7 +256,7 @@ async function once(run: number): Promise<Run> {
     await page.getByTestId("tile-aind").waitFor();
     const overviewShownMs = (await page.evaluate(sinceNavigation)) as number;
     // The browser records the first contentful paint asynchronously: read it once it exists.
-    await page.waitForFunction(`${fcpOf} >= 0`);
+    await page.waitForFunction(fcpRecorded);
     const fcpMs = (await page.evaluate(fcpOf)) as number;
     // The reader clicks on a settled overview: its charts (a chunk loaded after the tiles) drawn
     // and its projection read, so the drill-down is timed on its own, not with the overview's
@@ -272,7 +277,7 @@ async function once(run: number): Promise<Run> {
     const rows = page.locator("table.changes tbody tr");
     await Promise.all([page.getByTestId("sum").waitFor(), rows.first().waitFor()]);
     const toChangesMs = performance.now() - t0;
-    await page.waitForFunction("window.__drill.painted > 0");
+    await page.waitForFunction(drillPainted);
     if (tracing) await browser.stopTracing();
     if (screenshot !== "" && run === runs) await page.screenshot({ path: screenshot });
     const parts = drillParts((await page.evaluate(DRILL_READ)) as Probe, pageT0, toChangesMs);
@@ -291,7 +296,7 @@ async function once(run: number): Promise<Run> {
     await page.goto(`${server.url}/?week=${last}`);
     await page.getByTestId("tile-aind").waitFor();
     const warmOverviewShownMs = (await page.evaluate(sinceNavigation)) as number;
-    await page.waitForFunction(`${fcpOf} >= 0`);
+    await page.waitForFunction(fcpRecorded);
     const warmFcpMs = (await page.evaluate(fcpOf)) as number;
     return {
       fcpMs,
