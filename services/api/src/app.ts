@@ -20,6 +20,7 @@ import { TokenCache, type Viewer } from "./auth.js";
 import { type DashboardOptions, dashboardBuilt, registerDashboard, sendDashboardPage, wantsPage } from "./dashboard.js";
 import { cookieOf, type OAuthSettings, registerDemoSignIn, registerOAuthRoutes, SESSION_COOKIE } from "./oauth.js";
 import { registerReadRoutes } from "./read-routes.js";
+import { ServerTiming } from "./server-timing.js";
 import { isHandledEvent } from "./webhook-events.js";
 import { handleWebhook, type WebhookCounters, type WebhookDeps, type WebhookOutcome } from "./webhooks.js";
 
@@ -92,6 +93,8 @@ export interface ApiDeps {
 declare module "fastify" {
   interface FastifyRequest {
     viewer: Viewer | null;
+    /** The read API's requests: what their answer cost, by part (the `Server-Timing` header). */
+    timing: ServerTiming | null;
   }
 }
 
@@ -169,6 +172,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   // (a year of every team's figures is megabytes at scale), so only when asked (tests).
   app.setSerializerCompiler(deps.checkResponses === true ? serializerCompiler : () => (data) => JSON.stringify(data));
   app.decorateRequest("viewer", null);
+  app.decorateRequest("timing", null);
   app.addHook("onSend", async (request, reply, payload) => {
     reply.header("x-request-id", request.id);
     return payload;
@@ -303,8 +307,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
   await app.register(async (api) => {
     await api.register(fastifyEtag);
     api.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+      request.timing = new ServerTiming();
       if (request.url.split("?")[0] === "/api/v1/openapi.json") return;
-      const viewer = await tokens.viewerOf(read.db, request.headers.authorization, cookieOf(request, SESSION_COOKIE));
+      const viewer = await request.timing.time("auth", () =>
+        tokens.viewerOf(read.db, request.headers.authorization, cookieOf(request, SESSION_COOKIE)),
+      );
       if (viewer === null) {
         reply.header("www-authenticate", 'Bearer realm="yardstick"');
         return sendProblem(
@@ -322,6 +329,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance<any, any,
         reply.header("cache-control", request.viewer === null ? "public, max-age=300" : "private, max-age=60");
       }
       reply.header("vary", "Authorization, Cookie");
+      if (request.timing !== null) reply.header("server-timing", request.timing.header());
       return payload;
     });
     api.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -51,6 +51,7 @@ import {
   Problem,
   StatusResponse,
 } from "./schemas.js";
+import { timed } from "./server-timing.js";
 import type { WebhookCounters } from "./webhooks.js";
 
 export interface ReadRouteDeps {
@@ -205,7 +206,9 @@ async function openGroupWeek(
   name: string,
   week: string,
 ): Promise<WeekFigures | null> {
-  const row = await getRollupRow(deps.db, { groupKind: kind, groupName: name, week });
+  const row = await timed(reply.request.timing, "row", () =>
+    getRollupRow(deps.db, { groupKind: kind, groupName: name, week }),
+  );
   const figures = row === null ? null : (row.figures as unknown as WeekFigures);
   if (figures === null || figures.suppressed) {
     sendProblem(
@@ -319,7 +322,9 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
     },
     async (request, reply) => {
       const { kind, name, week } = request.params;
-      const row = await getRollupRow(deps.db, { groupKind: kind, groupName: name, week });
+      const row = await timed(request.timing, "row", () =>
+        getRollupRow(deps.db, { groupKind: kind, groupName: name, week }),
+      );
       if (row === null) {
         return sendProblem(
           reply,
@@ -339,7 +344,7 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
         links: figures.suppressed
           ? { changes: null, deployments: null }
           : { changes: `${href}/changes`, deployments: `${href}/deployments` },
-        freshness: await freshness(),
+        freshness: await timed(request.timing, "freshness", freshness),
       };
     },
   );
@@ -360,15 +365,17 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       if ((await openGroupWeek(deps, reply, kind, name, week)) === null) return reply;
       const q = request.query;
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      const rows = await listGroupWeekChanges(deps.db, {
-        groupKind: kind,
-        groupName: name,
-        week,
-        limit: q.limit + 1,
-        ...(after === undefined ? {} : { after }),
-        ...(q.qualifying === undefined ? {} : { qualifying: q.qualifying === "true" }),
-        ...(q.ai === undefined ? {} : { ai: q.ai === "true" }),
-      });
+      const rows = await timed(request.timing, "page", () =>
+        listGroupWeekChanges(deps.db, {
+          groupKind: kind,
+          groupName: name,
+          week,
+          limit: q.limit + 1,
+          ...(after === undefined ? {} : { after }),
+          ...(q.qualifying === undefined ? {} : { qualifying: q.qualifying === "true" }),
+          ...(q.ai === undefined ? {} : { ai: q.ai === "true" }),
+        }),
+      );
       const page = rows.slice(0, q.limit);
       const named = mayName(request.viewer as Viewer, kind, name);
       let next: string | null = null;
@@ -409,13 +416,15 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       const figures = await openGroupWeek(deps, reply, kind, name, week);
       if (figures === null) return reply;
       const q = request.query;
-      const counts = await countGroupWeekChanges(deps.db, {
-        groupKind: kind,
-        groupName: name,
-        week,
-        ...(q.qualifying === undefined ? {} : { qualifying: q.qualifying === "true" }),
-        ...(q.ai === undefined ? {} : { ai: q.ai === "true" }),
-      });
+      const counts = await timed(request.timing, "count", () =>
+        countGroupWeekChanges(deps.db, {
+          groupKind: kind,
+          groupName: name,
+          week,
+          ...(q.qualifying === undefined ? {} : { qualifying: q.qualifying === "true" }),
+          ...(q.ai === undefined ? {} : { ai: q.ai === "true" }),
+        }),
+      );
       return { ...counts, activeEngineers: figures.activeEngineers, nd: figures.nd, aind: figures.aind };
     },
   );
@@ -432,7 +441,9 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
     async (request, reply) => {
       const { kind, name, week } = request.params;
       if ((await openGroupWeek(deps, reply, kind, name, week)) === null) return reply;
-      const rows = await listGroupWeekDeployments(deps.db, { groupKind: kind, groupName: name, week });
+      const rows = await timed(request.timing, "page", () =>
+        listGroupWeekDeployments(deps.db, { groupKind: kind, groupName: name, week }),
+      );
       return { items: rows.map(deploymentItem) };
     },
   );
@@ -479,7 +490,7 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
       },
     },
     async (request, reply) => {
-      const rows = await getChangeDetails(deps.db, request.params.id);
+      const rows = await timed(request.timing, "change", () => getChangeDetails(deps.db, request.params.id));
       const first = rows[0];
       if (first === undefined) {
         return sendProblem(

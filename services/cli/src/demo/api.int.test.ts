@@ -340,6 +340,30 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(mine.headers.get("x-request-id")).toBe("trace-123");
     });
 
+    it("says what each answer cost on the server (Server-Timing): its parts in the order they ran, then the total", async () => {
+      const parts = (res: { headers: Headers }) =>
+        (res.headers.get("server-timing") ?? "").split(", ").map((p) => {
+          const m = /^([a-z-]+);dur=(\d+\.\d)$/.exec(p);
+          expect(m, p).not.toBeNull();
+          return { name: m?.[1], ms: Number(m?.[2]) };
+        });
+      const summary = await get(`${groupWeek("org", "acme")}/changes/summary?qualifying=true&ai=true`);
+      expect(summary.status).toBe(200);
+      expect(parts(summary).map((p) => p.name)).toEqual(["auth", "row", "count", "total"]);
+      const page = await get(`${groupWeek("org", "acme")}/changes?limit=5`);
+      expect(parts(page).map((p) => p.name)).toEqual(["auth", "row", "page", "total"]);
+      const figures = parts(await get(groupWeek("org", "acme")));
+      expect(figures.map((p) => p.name)).toEqual(["auth", "row", "freshness", "total"]);
+      // The total covers its parts.
+      const total = figures.at(-1)?.ms ?? 0;
+      expect(figures.slice(0, -1).reduce((sum, p) => sum + p.ms, 0)).toBeLessThanOrEqual(total + 0.3);
+      // A refused request says so too (authentication only), and the unauthenticated routes carry none.
+      const refused = await get(groupWeek("org", "acme"), null);
+      expect(refused.status).toBe(401);
+      expect(parts(refused).map((p) => p.name)).toEqual(["auth", "total"]);
+      expect((await get("/healthz", null)).headers.get("server-timing")).toBeNull();
+    });
+
     it("prepares a rollup run's common /metrics answers before anyone asks, the same bytes a read gives", async () => {
       const prepared: { answers: number }[] = [];
       const preparing = await startApiServer({

@@ -300,7 +300,13 @@ describe.skipIf(!present)(
       await expectNoNames(page, VIEWER);
 
       // Drill down: the AI-assisted qualifying changes of the organisation's week. What they add up
-      // to is shown at once (the API's count-and-sum answer); the list, a page at a time.
+      // to is shown at once (the API's count-and-sum answer); the list, a page at a time. The
+      // overview fetches both ahead once idle (what the page then shows without asking, while
+      // they are fresh: a minute).
+      const drillRequests = `performance.getEntriesByType("resource").filter((e) => /\\/changes(\\/summary)?\\?qualifying=true&ai=true/.test(e.name)).map((e) => e.startTime)`;
+      await expect
+        .poll(async () => ((await page.evaluate(drillRequests)) as number[]).length)
+        .toBeGreaterThanOrEqual(2);
       await page.getByTestId("aind-drill").click();
       await page.waitForURL(/\/groups\/org\/acme\/weeks\/\d{4}-W\d{2}\?qualifying=true&ai=true$/);
       await page.getByTestId("sum").waitFor();

@@ -1,17 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatCount, formatHours, formatNumber } from "@yardstick/report/format";
 import { Link, useParams, useSearchParams } from "react-router";
-import {
-  API,
-  type ChangeItem,
-  type ChangesSummary,
-  changePath,
-  changesPage,
-  changesSummary,
-  type GroupWeek,
-  getJson,
-} from "../api.js";
+import { type ChangeItem, type ChangesSummary, changePath } from "../api.js";
 import { cursorOf, DEFAULT_PAGE_SIZE, FILTERS, listState, PAGE_SIZES, POSITION } from "../changes-list.js";
+import { changesPageQuery, changesSummaryQuery, groupWeekHref, groupWeekQuery } from "../queries.js";
 import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 
 function why(c: ChangeItem): string {
@@ -43,25 +35,20 @@ function SumLine({ s, filter }: { s: ChangesSummary; filter: URLSearchParams }) 
 export function GroupWeekPage() {
   const { kind = "org", name = "", week = "" } = useParams();
   const [params] = useSearchParams();
-  const href = `${API}/groups/${kind}/${encodeURIComponent(name)}/weeks/${week}`;
-  const gw = useQuery({ queryKey: ["group-week", href], queryFn: () => getJson<GroupWeek>(href) });
+  const href = groupWeekHref(kind, name, week);
+  const gw = useQuery(groupWeekQuery(href));
   const { filter, size, cursor, start } = listState(params);
   // The list's address is in the group-week's links (null when suppressed). The organisation's
   // week, where the overview's drill-downs land, is suppressed only in an organisation smaller
   // than the group minimum: its count-and-sum and first page are asked for together with its
   // figures (the address the API's link gives), not after them, which saves the drill-down a
   // round trip. A team's or repository's week, often suppressed, waits for its link, so a
-  // suppressed one asks for no list at all.
+  // suppressed one asks for no list at all. The overview fetches its drill-downs' three answers
+  // ahead (queries.ts), under these same keys.
   const changesHref = gw.data !== undefined ? gw.data.links.changes : kind === "org" ? `${href}/changes` : null;
-  const summary = useQuery({
-    queryKey: ["changes-summary", changesHref, filter.toString()],
-    queryFn: () => changesSummary(changesHref as string, filter),
-    enabled: changesHref !== null,
-  });
+  const summary = useQuery(changesSummaryQuery(changesHref, filter));
   const changes = useQuery({
-    queryKey: ["changes", changesHref, filter.toString(), size, cursor],
-    queryFn: () => changesPage(changesHref as string, filter, size, cursor),
-    enabled: changesHref !== null,
+    ...changesPageQuery(changesHref, filter, size, cursor),
     // Turning a page keeps the rows shown until the next arrive (marked as loading); a filter
     // or size change shows nothing of the old list.
     placeholderData: (previous, query) =>

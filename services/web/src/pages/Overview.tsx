@@ -1,6 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatCost, formatCount, formatInstant, formatNumber } from "@yardstick/report/format";
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { Link, useSearchParams } from "react-router";
 import {
   type Adoption,
@@ -11,13 +11,42 @@ import {
   type Metrics,
   type Projection,
 } from "../api.js";
+import { DetachedRoot } from "../DetachedRoot.js";
 import { GuardrailComparison } from "../GuardrailComparison.js";
+import { prefetchOrgWeek } from "../queries.js";
 import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 import { addWeeks, dayOf, isWeek, lastCompleteWeek, laterWeek } from "../weeks.js";
 
-// The charts (recharts, the bundle's largest part) load after the tiles, in their own chunk.
+// The charts (recharts, the bundle's largest part) load after the tiles, in their own chunk, and
+// are drawn in roots of their own (DetachedRoot: leaving the overview does not wait for their teardown).
 const NdChart = lazy(() => import("./OverviewCharts.js").then((m) => ({ default: m.NdChart })));
 const AdoptionChart = lazy(() => import("./OverviewCharts.js").then((m) => ({ default: m.AdoptionChart })));
+
+/** The drill-downs' filters: AIND lists the week's AI-assisted qualifying changes, ND its qualifying ones. */
+const AIND_DRILL = "qualifying=true&ai=true";
+const ND_DRILL = "qualifying=true";
+
+/**
+ * Fetches the AIND drill-down's answers (the organisation's week: figures, count-and-sum, first
+ * page) once the overview is idle, so that following the link shows them at once; `drill` is null
+ * until the figures are shown (and when the week is suppressed: nothing to list).
+ */
+function usePrefetchDrillDown(drill: { org: string; week: string } | null): void {
+  const client = useQueryClient();
+  const org = drill?.org;
+  const week = drill?.week;
+  useEffect(() => {
+    if (org === undefined || week === undefined) return;
+    const run = () => prefetchOrgWeek(client, org, week, AIND_DRILL);
+    // After the overview's own work (its charts' chunk and first draw), not competing with it.
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(run, { timeout: 2_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(run, 500);
+    return () => clearTimeout(id);
+  }, [client, org, week]);
+}
 
 /** "At the last 8 weeks' trend, 80% is reached in 2027-W09", or why not. */
 export function projectionText(p: Projection, target: number | null): string {
@@ -36,6 +65,7 @@ export function projectionText(p: Projection, target: number | null): string {
 
 export function OverviewPage() {
   const [params] = useSearchParams();
+  const client = useQueryClient();
   const groups = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
   const fresh = groups.data?.freshness;
   const asked = params.get("week");
@@ -52,6 +82,13 @@ export function OverviewPage() {
     queryFn: () => getJson<Adoption>(`${API}/adoption?group=org&${range}`),
     enabled: range !== null,
   });
+  const shown = metrics.data?.groups.find((g) => g.kind === "org");
+  const shownWeek = shown?.weeks.find((w) => w.week === week);
+  usePrefetchDrillDown(
+    shown === undefined || shownWeek === undefined || shownWeek.suppressed || week === null
+      ? null
+      : { org: shown.name, week },
+  );
 
   if (groups.isPending) return <Loading what="the organisation" />;
   if (groups.isError) return <Failure error={groups.error} what="the groups" />;
@@ -78,6 +115,8 @@ export function OverviewPage() {
   }));
   const weeks = [...metrics.data.weeks].reverse();
   const drill = groupWeekPath("org", org.name, week);
+  // Pointing at (or tabbing to) a drill-down fetches what it shows, if not fetched already.
+  const ahead = (search: string) => () => prefetchOrgWeek(client, org.name, week, search);
 
   return (
     <div className="overview">
@@ -112,7 +151,11 @@ export function OverviewPage() {
           unit="deployed changes per engineer"
           def="nd"
           testId="tile-nd"
-          note={<Link to={`${drill}?qualifying=true`}>{formatCount(f.qualifyingChanges)} qualifying changes</Link>}
+          note={
+            <Link to={`${drill}?${ND_DRILL}`} onPointerEnter={ahead(ND_DRILL)} onFocus={ahead(ND_DRILL)}>
+              {formatCount(f.qualifyingChanges)} qualifying changes
+            </Link>
+          }
         />
         <Tile
           label="AIND"
@@ -121,7 +164,12 @@ export function OverviewPage() {
           def="aind"
           testId="tile-aind"
           note={
-            <Link to={`${drill}?qualifying=true&ai=true`} data-testid="aind-drill">
+            <Link
+              to={`${drill}?${AIND_DRILL}`}
+              data-testid="aind-drill"
+              onPointerEnter={ahead(AIND_DRILL)}
+              onFocus={ahead(AIND_DRILL)}
+            >
               {formatCount(f.aiQualifyingChanges)} AI-assisted qualifying changes
             </Link>
           }
@@ -149,15 +197,19 @@ export function OverviewPage() {
       <div className="charts">
         <figure>
           <figcaption title={definition("nd")}>ND and AIND per week</figcaption>
-          <Suspense fallback={<div className="chart-space" />}>
-            <NdChart series={series} />
-          </Suspense>
+          <DetachedRoot className="chart-space">
+            <Suspense fallback={null}>
+              <NdChart series={series} />
+            </Suspense>
+          </DetachedRoot>
         </figure>
         <figure>
           <figcaption title={definition("adoption")}>Adoption against the target (%)</figcaption>
-          <Suspense fallback={<div className="chart-space" />}>
-            <AdoptionChart series={series} target={target} />
-          </Suspense>
+          <DetachedRoot className="chart-space">
+            <Suspense fallback={null}>
+              <AdoptionChart series={series} target={target} />
+            </Suspense>
+          </DetachedRoot>
           <p className="projection" data-testid="projection">
             {adopt === undefined
               ? adoption.isError
