@@ -2,7 +2,15 @@ import type { Deployment } from "@yardstick/core";
 import { describe, expect, it } from "vitest";
 import { deploymentId, detectDeployments, failedAtOf, liveAtOf } from "./detect.js";
 import type { CommitGraph } from "./inputs.js";
-import { firstParentPositions, type LinkableChange, linkRepository } from "./link.js";
+import {
+  basePosition,
+  firstParentPositions,
+  indexLinkPlan,
+  type LinkableChange,
+  linkChangeAt,
+  linkRepository,
+  planDeploymentLinks,
+} from "./link.js";
 
 const REPO = "acme/api";
 /** A deterministic 40-hex sha for a label. */
@@ -389,5 +397,60 @@ describe("detectDeployments", () => {
       ],
     });
     expect(failedAtOf(inactive)).toBeNull();
+  });
+});
+
+/** A small deterministic PRNG (mulberry32) for the generated histories below. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("linkChangeAt (one change at a time, as link.deployments streams them)", () => {
+  it("gives every change the link and deployments linkRepository gives it, on 200 generated histories", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const rand = prng(seed);
+      const int = (n: number) => Math.floor(rand() * n);
+      const n = 5 + int(60);
+      const extra: Record<string, string[]> = {};
+      for (let i = 0; i < 1 + int(6); i++) extra[`f${i}`] = [`m${int(n)}`, ...(rand() < 0.3 ? [`f${int(i + 1)}`] : [])];
+      const g = graph(n, extra);
+      const envs = ["production", "production-eu"];
+      const deployments = Array.from({ length: int(12) }, (_, i) =>
+        dep(String(i), rand() < 0.15 ? `f${int(6)}` : `m${int(n)}`, 1 + int(60), envs[int(2)]),
+      );
+      const changes = Array.from({ length: n + 3 }, (_, i) =>
+        change(`c${i}`, [rand() < 0.1 ? `x${i}` : `m${int(n)}`], 1 + int(60)),
+      );
+      const lookback = 5 + int(40);
+      const expected = linkRepository(g, deployments, changes, lookback);
+
+      const positions = firstParentPositions(g);
+      const plan = planDeploymentLinks(
+        deployments,
+        (s) => positions.get(s) ?? null,
+        (s) => basePosition(g, positions, s),
+        lookback,
+      );
+      const index = indexLinkPlan(plan);
+      const shipped = new Map<string, string[]>();
+      const links = changes.map((c) => {
+        const { link, shippedBy } = linkChangeAt(index, c, positions.get(c.landingShas[0] as string) ?? null);
+        for (const d of shippedBy) shipped.set(d.id, [...(shipped.get(d.id) ?? []), c.key]);
+        return link;
+      });
+      expect(links, `seed ${seed}`).toEqual(expected.changes);
+      expect(
+        plan.deployments.map((d) => ({ ...d, shipped: [...(shipped.get(d.id) ?? [])].sort() })),
+        `seed ${seed}`,
+      ).toEqual(expected.deployments.map((d) => ({ ...d, shipped: [...d.shipped].sort() })));
+      expect(plan.offBranchDeployments).toEqual(expected.offBranchDeployments);
+    }
   });
 });

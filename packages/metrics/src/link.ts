@@ -151,6 +151,191 @@ function upperBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+/** One interval of first-parent positions (from, to] a deployment ships, in the order linking applies them. */
+export interface ShipEvent {
+  /** The deployment (an element of `LinkPlan.deployments`). */
+  deployment: LinkedDeployment;
+  from: number;
+  to: number;
+  /** Changes merged more than the lookback before the deployment went live are not its (the first deployment's backlog). */
+  lookback: boolean;
+}
+
+/** What linking decides from the deployments alone: their kinds and the intervals each ships. */
+export interface LinkPlan {
+  /** In linking order (live time; merges on the branch by position). */
+  deployments: LinkedDeployment[];
+  events: ShipEvent[];
+  offBranchDeployments: string[];
+  lookbackMs: number;
+}
+
+/**
+ * The deployments' side of linking: each successful production deployment placed by
+ * `positionOf` (its first-parent position, null off the branch) and, off the branch, by
+ * `basePositionOf` (the highest branch position among its ancestors); their kinds, and the
+ * position intervals they ship. Which changes those are is `applyLinkPlan`'s (all changes at once,
+ * by position) or `linkChangeAt`'s (one change at a time: a caller streaming the changes).
+ */
+export function planDeploymentLinks(
+  deployments: readonly Deployment[],
+  positionOf: (sha: string) => number | null,
+  basePositionOf: (sha: string) => number | null,
+  lookbackDays: number,
+): LinkPlan {
+  const linked: LinkedDeployment[] = [];
+  for (const d of deployments) {
+    const liveAt = liveAtOf(d);
+    if (liveAt === null) continue;
+    const position = positionOf(d.sha);
+    linked.push({
+      id: deploymentId(d),
+      repo: d.repo,
+      environment: d.environment,
+      sha: d.sha,
+      liveAt,
+      failedAt: failedAtOf(d),
+      kind: position === null ? "off-branch" : "ships",
+      position,
+      basePosition: null,
+      previousId: null,
+      rolledBackBy: null,
+      shipped: [],
+    });
+  }
+  linked.sort(compareDeployments);
+  const merges = new Set(deployments.flatMap((d) => (d.source === "merge" ? [deploymentId(d)] : [])));
+  if (merges.size > 0) inHistoryOrder(linked, merges);
+
+  const events: ShipEvent[] = [];
+  const previousByEnv = new Map<string, LinkedDeployment>();
+  const shippedUpTo = new Map<string, number>(); // environment -> highest position shipped
+  const offBranchDeployments: string[] = [];
+  for (const d of linked) {
+    if (d.position === null) {
+      offBranchDeployments.push(d.id);
+      // A branch deployed to production still contains the tracked-branch commits it descends
+      // from, when the graph holds its commits: those are known, not guessed.
+      const base = basePositionOf(d.sha);
+      d.basePosition = base;
+      if (base !== null) events.push({ deployment: d, from: -1, to: base, lookback: events.length === 0 });
+      continue;
+    }
+    const previous = previousByEnv.get(d.environment);
+    previousByEnv.set(d.environment, d);
+    const highest = shippedUpTo.get(d.environment) ?? -1;
+    if (previous === undefined) {
+      d.kind = "first";
+    } else {
+      d.previousId = previous.id;
+      const prevPos = previous.position as number;
+      if (d.position === prevPos) {
+        d.kind = "redeploy";
+        continue;
+      }
+      if (d.position < prevPos) {
+        d.kind = "rollback";
+        previous.rolledBackBy = d.id;
+        continue;
+      }
+    }
+    // After a rollback, a forward deployment ships only what is new since the highest commit shipped.
+    if (d.position > highest) {
+      events.push({ deployment: d, from: highest, to: d.position, lookback: d.kind === "first" });
+      shippedUpTo.set(d.environment, d.position);
+    }
+  }
+  return { deployments: linked, events, offBranchDeployments, lookbackMs: lookbackDays * 86_400_000 };
+}
+
+/** A change's link after the events that ship it, in order (the rule `linkRepository` applies). */
+function applyEvents(
+  link: ChangeLink,
+  mergedAt: Date,
+  events: Iterable<ShipEvent>,
+  lookbackMs: number,
+  shipped: (d: LinkedDeployment) => void,
+): void {
+  for (const { deployment: d, lookback } of events) {
+    if (lookback && mergedAt.getTime() < d.liveAt.getTime() - lookbackMs) {
+      if (link.status === "pending") link.status = "before-lookback";
+      continue;
+    }
+    if (d.kind === "off-branch" && link.deployedAt !== null) continue;
+    shipped(d);
+    if (link.deployedAt === null) {
+      link.deployedAt = d.liveAt;
+      link.deploymentId = d.id;
+      link.status = "deployed";
+    }
+  }
+}
+
+/** A plan indexed for `linkChangeAt`: each environment's on-branch intervals (disjoint, ascending), and the off-branch ones. */
+export interface LinkIndex {
+  plan: LinkPlan;
+  byEnvironment: { order: number; event: ShipEvent }[][];
+  offBranch: { order: number; event: ShipEvent }[];
+}
+
+export function indexLinkPlan(plan: LinkPlan): LinkIndex {
+  const envs = new Map<string, { order: number; event: ShipEvent }[]>();
+  const offBranch: { order: number; event: ShipEvent }[] = [];
+  plan.events.forEach((event, order) => {
+    if (event.deployment.position === null) {
+      offBranch.push({ order, event });
+      return;
+    }
+    const env = event.deployment.environment;
+    const list = envs.get(env);
+    if (list === undefined) envs.set(env, [{ order, event }]);
+    else list.push({ order, event });
+  });
+  return { plan, byEnvironment: [...envs.values()], offBranch };
+}
+
+/**
+ * One change's link under an indexed plan, given the first-parent position of its landing commit
+ * (null: not on the branch), and the deployments that ship it: exactly what `linkRepository`
+ * gives that change, without the repository's other changes (a change's link depends only on the
+ * intervals around its own position), so that a caller can stream the changes.
+ */
+export function linkChangeAt(
+  index: LinkIndex,
+  change: { key: string; mergedAt: Date },
+  position: number | null,
+): { link: ChangeLink; shippedBy: LinkedDeployment[] } {
+  const link: ChangeLink = { key: change.key, deployedAt: null, deploymentId: null, status: "pending" };
+  const shippedBy: LinkedDeployment[] = [];
+  if (position === null) {
+    link.status = "not-on-branch";
+    return { link, shippedBy };
+  }
+  const covering: { order: number; event: ShipEvent }[] = [];
+  for (const list of index.byEnvironment) {
+    // The first interval ending at or after the position; it covers it when it starts before.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as { event: ShipEvent }).event.to < position) lo = mid + 1;
+      else hi = mid;
+    }
+    const found = list[lo];
+    if (found !== undefined && found.event.from < position) covering.push(found);
+  }
+  for (const e of index.offBranch) if (e.event.to >= position) covering.push(e);
+  covering.sort((a, b) => a.order - b.order);
+  applyEvents(
+    link,
+    change.mergedAt,
+    covering.map((c) => c.event),
+    index.plan.lookbackMs,
+    (d) => shippedBy.push(d),
+  );
+  return { link, shippedBy };
+}
+
 /**
  * Links one repository's successful production deployments to its changes. Deployments
  * without a `success` status are ignored (they never went live). `graph` is the tracked
@@ -177,7 +362,6 @@ export function linkRepository(
     }
     return prefixes;
   };
-  const lookbackMs = lookbackDays * 86_400_000;
 
   // Changes placed on the branch, sorted by the position of their last landing commit.
   const changesNotOnBranch: string[] = [];
@@ -194,29 +378,12 @@ export function linkRepository(
   placed.sort((a, b) => a.position - b.position);
   const placedPositions = placed.map((p) => p.position);
 
-  const linked: LinkedDeployment[] = [];
-  for (const d of deployments) {
-    const liveAt = liveAtOf(d);
-    if (liveAt === null) continue;
-    const position = positionOf(positions, d.sha, byPrefix) ?? null;
-    linked.push({
-      id: deploymentId(d),
-      repo: d.repo,
-      environment: d.environment,
-      sha: d.sha,
-      liveAt,
-      failedAt: failedAtOf(d),
-      kind: position === null ? "off-branch" : "ships",
-      position,
-      basePosition: null,
-      previousId: null,
-      rolledBackBy: null,
-      shipped: [],
-    });
-  }
-  linked.sort(compareDeployments);
-  const merges = new Set(deployments.flatMap((d) => (d.source === "merge" ? [deploymentId(d)] : [])));
-  if (merges.size > 0) inHistoryOrder(linked, merges);
+  const plan = planDeploymentLinks(
+    deployments,
+    (sha) => positionOf(positions, sha, byPrefix) ?? null,
+    (sha) => (graph instanceof Map || graph === undefined ? null : basePosition(graph, positions, sha)),
+    lookbackDays,
+  );
 
   const links = new Map<string, ChangeLink>();
   for (const change of changes) {
@@ -226,64 +393,20 @@ export function linkRepository(
     const link = links.get(key);
     if (link !== undefined) link.status = "not-on-branch";
   }
-
-  const previousByEnv = new Map<string, LinkedDeployment>();
-  const shippedUpTo = new Map<string, number>(); // environment -> highest position shipped
-  const offBranchDeployments: string[] = [];
-  let anyShipped = false;
-  const ship = (d: LinkedDeployment, from: number, to: number, lookback: boolean) => {
-    const start = upperBound(placedPositions, from);
-    const end = upperBound(placedPositions, to);
+  for (const event of plan.events) {
+    const start = upperBound(placedPositions, event.from);
+    const end = upperBound(placedPositions, event.to);
     for (let i = start; i < end; i++) {
       const { change } = placed[i] as (typeof placed)[number];
-      const link = links.get(change.key) as ChangeLink;
-      if (lookback && change.mergedAt.getTime() < d.liveAt.getTime() - lookbackMs) {
-        if (link.status === "pending") link.status = "before-lookback";
-        continue;
-      }
-      if (d.kind === "off-branch" && link.deployedAt !== null) continue;
-      d.shipped.push(change.key);
-      if (link.deployedAt === null) {
-        link.deployedAt = d.liveAt;
-        link.deploymentId = d.id;
-        link.status = "deployed";
-      }
-    }
-    anyShipped = true;
-  };
-  for (const d of linked) {
-    if (d.position === null) {
-      offBranchDeployments.push(d.id);
-      // A branch deployed to production still contains the tracked-branch commits it descends
-      // from, when the graph holds its commits: those are known, not guessed.
-      const base = graph instanceof Map || graph === undefined ? null : basePosition(graph, positions, d.sha);
-      d.basePosition = base;
-      if (base !== null) ship(d, -1, base, !anyShipped);
-      continue;
-    }
-    const previous = previousByEnv.get(d.environment);
-    previousByEnv.set(d.environment, d);
-    const highest = shippedUpTo.get(d.environment) ?? -1;
-    if (previous === undefined) {
-      d.kind = "first";
-    } else {
-      d.previousId = previous.id;
-      const prevPos = previous.position as number;
-      if (d.position === prevPos) {
-        d.kind = "redeploy";
-        continue;
-      }
-      if (d.position < prevPos) {
-        d.kind = "rollback";
-        previous.rolledBackBy = d.id;
-        continue;
-      }
-    }
-    // After a rollback, a forward deployment ships only what is new since the highest commit shipped.
-    if (d.position > highest) {
-      ship(d, highest, d.position, d.kind === "first");
-      shippedUpTo.set(d.environment, d.position);
+      applyEvents(links.get(change.key) as ChangeLink, change.mergedAt, [event], plan.lookbackMs, (d) =>
+        d.shipped.push(change.key),
+      );
     }
   }
-  return { deployments: linked, changes: [...links.values()], offBranchDeployments, changesNotOnBranch };
+  return {
+    deployments: plan.deployments,
+    changes: [...links.values()],
+    offBranchDeployments: plan.offBranchDeployments,
+    changesNotOnBranch,
+  };
 }

@@ -19,6 +19,11 @@ export interface PipelineDeps {
   rollupMemory?: RollupMemory;
   /** Repositories read over Git (`github.git.enabled`); null: REST only. */
   git: GitMirror | null;
+  /**
+   * Rows a paged stage (link.deployments' changes, sync.reviews' candidates) reads from the
+   * database at once; absent: each stage's own default. Tests set it small.
+   */
+  pageSize?: number;
 }
 
 export type ProgressEvent =
@@ -34,6 +39,8 @@ export function createPipelineDeps(options: {
   onProgress?: (event: ProgressEvent) => void;
   /** Where to keep the rollup state between `rollups.recompute` runs (long-lived processes: see `RollupMemory`). */
   rollupMemory?: RollupMemory;
+  /** See `PipelineDeps.pageSize`. */
+  pageSize?: number;
 }): PipelineDeps {
   return {
     db: options.db,
@@ -44,6 +51,7 @@ export function createPipelineDeps(options: {
     now: options.now ?? (() => new Date()),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.rollupMemory === undefined ? {} : { rollupMemory: options.rollupMemory }),
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     git: options.config.github.git.enabled
       ? new GitMirror({
           client: options.github,

@@ -1,8 +1,8 @@
-import { and, asc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { changes } from "../schema/changes.js";
 import { deploymentChanges } from "../schema/deployment-changes.js";
-import { upsertRows } from "../upsert.js";
+import { chunk, upsertRows } from "../upsert.js";
 import { ensureRepositories } from "./repositories.js";
 
 export type ChangeRow = typeof changes.$inferSelect;
@@ -60,16 +60,28 @@ export async function listRepositoryChanges(db: Database, repo: string): Promise
   return db.select().from(changes).where(eq(changes.repo, repo));
 }
 
-/** Sets each change's deployment and deployedAt (null: not deployed), one statement per change. */
+/**
+ * Sets each change's deployment and deployedAt (null: not deployed): one statement per 5,000
+ * changes (one parameter, whatever the count), touching only the rows whose values differ,
+ * so an unchanged relink writes nothing.
+ */
 export async function setChangeDeployments(
   db: Database,
   links: readonly { key: string; deployedAt: Date | null; deploymentId: number | null }[],
 ): Promise<void> {
-  for (const link of links) {
-    await db
-      .update(changes)
-      .set({ deployedAt: link.deployedAt, deploymentId: link.deploymentId })
-      .where(eq(changes.key, link.key));
+  for (const part of chunk(links, 5_000)) {
+    // One JSON parameter (postgres.js and PGlite alike): the rows as a set.
+    const rows = JSON.stringify(
+      part.map((l) => ({
+        key: l.key,
+        deployed_at: l.deployedAt?.toISOString() ?? null,
+        deployment_id: l.deploymentId,
+      })),
+    );
+    await db.execute(sql`update changes c set deployed_at = v.deployed_at, deployment_id = v.deployment_id
+      from json_to_recordset(${rows}::json) as v(key text, deployed_at timestamptz, deployment_id bigint)
+      where c.key = v.key
+        and (c.deployed_at is distinct from v.deployed_at or c.deployment_id is distinct from v.deployment_id)`);
   }
 }
 

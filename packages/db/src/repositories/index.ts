@@ -3,6 +3,7 @@ export * from "./changes.js";
 export * from "./commits.js";
 export * from "./deployments.js";
 export * from "./digest-deliveries.js";
+export * from "./first-parent-chain.js";
 export * from "./incident-issues.js";
 export * from "./operations.js";
 export * from "./org-memberships.js";

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, lte, min, notInArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, min, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
@@ -85,6 +85,28 @@ export async function upsertSyncCursor<S extends SyncStream>(db: Database, curso
 /** Forgets a stream's cursor in a scope: its next sync reads the stream again from its start. */
 export async function deleteSyncCursor(db: Database, scope: string, stream: SyncStream): Promise<void> {
   await db.delete(syncCursors).where(and(eq(syncCursors.scope, scope), eq(syncCursors.stream, stream)));
+}
+
+/**
+ * Forgets every sync cursor of a repository, so that its next sync reads it again from the
+ * backfill start (a re-read: every write is an upsert): its streams' cursors (pull requests and a
+ * pass under way, patch reads, branch history, deployments, incident issues of every label) and
+ * the ETags of its REST requests (a 304 would answer the re-read with nothing). The rollups' own
+ * state (`rollups.head`) is not a sync cursor and stays. Returns the forgotten cursors' streams.
+ */
+export async function forgetRepositorySyncCursors(db: Database, repo: string): Promise<string[]> {
+  const [owner = "", name = ""] = repo.split("/");
+  const route = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/`;
+  const deleted = await db
+    .delete(syncCursors)
+    .where(
+      or(
+        and(eq(syncCursors.scope, repo), ne(syncCursors.stream, "rollups.head")),
+        and(eq(syncCursors.stream, "etag"), sql`left(${syncCursors.scope}, ${route.length}) = ${route}`),
+      ),
+    )
+    .returning({ stream: syncCursors.stream });
+  return deleted.map((d) => d.stream).sort();
 }
 
 export interface WebhookDeliveryInput {

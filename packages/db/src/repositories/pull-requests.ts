@@ -268,17 +268,56 @@ export interface UnreviewedAiPullRequest {
 /**
  * A repository's attributed, AI-assisted (any confidence) pull requests with a credited person and
  * a merger whose reviews were not read: the candidates of `sync.reviews`, which reads the reviews
- * of those merged by the credited person themselves.
+ * of those merged by the credited person themselves. The whole list (tests, benchmarks); the job
+ * reads it in pages (`listUnreviewedAiPullRequestsPages`).
  */
 export async function listUnreviewedAiPullRequests(db: Database, repo: string): Promise<UnreviewedAiPullRequest[]> {
-  const rows = await db
+  return unreviewedAiPullRequests(db, repo, 0, null);
+}
+
+/**
+ * `listUnreviewedAiPullRequests` in pages of at most `pageSize` by PR number (keyset on the
+ * pull_requests primary key), so a repository's candidates are never all held. A page read
+ * after the caller stored reviews of earlier numbers is unaffected: it starts after them.
+ */
+export async function* listUnreviewedAiPullRequestsPages(
+  db: Database,
+  repo: string,
+  pageSize: number,
+): AsyncGenerator<UnreviewedAiPullRequest[]> {
+  let after = 0;
+  for (;;) {
+    const page = await unreviewedAiPullRequests(db, repo, after, pageSize);
+    const last = page.at(-1);
+    if (last !== undefined) yield page;
+    if (last === undefined || page.length < pageSize) return;
+    after = last.number;
+  }
+}
+
+async function unreviewedAiPullRequests(
+  db: Database,
+  repo: string,
+  afterNumber: number,
+  limit: number | null,
+): Promise<UnreviewedAiPullRequest[]> {
+  const query = db
     .select({
       number: pullRequests.number,
       creditedPersonId: changes.creditedPersonId,
       mergedByLogin: pullRequests.mergedByLogin,
     })
     .from(changes)
-    .innerJoin(pullRequests, and(eq(pullRequests.repo, changes.repo), eq(pullRequests.number, changes.prNumber)))
+    .innerJoin(
+      pullRequests,
+      and(
+        eq(pullRequests.repo, changes.repo),
+        eq(pullRequests.number, changes.prNumber),
+        // A PR's change key (core changeKey), so that each PR of the page finds its change by the
+        // primary key: the page is a walk of pull_requests' key, not a scan of every change.
+        sql`${changes.key} = ${pullRequests.repo} || '#' || ${pullRequests.number}`,
+      ),
+    )
     .innerJoin(
       attributionVerdicts,
       and(eq(attributionVerdicts.subjectKind, "change"), eq(attributionVerdicts.subjectKey, changes.key)),
@@ -286,6 +325,8 @@ export async function listUnreviewedAiPullRequests(db: Database, repo: string): 
     .where(
       and(
         eq(changes.repo, repo),
+        eq(pullRequests.repo, repo),
+        gt(pullRequests.number, afterNumber),
         eq(changes.kind, "pull_request"),
         isNotNull(changes.creditedPersonId),
         isNotNull(pullRequests.mergedByLogin),
@@ -294,6 +335,8 @@ export async function listUnreviewedAiPullRequests(db: Database, repo: string): 
       ),
     )
     .orderBy(asc(pullRequests.number));
+  const rows = limit === null ? await query : await query.limit(limit);
+  // The nulls are filtered out above; this tells the type.
   return rows.flatMap((r) =>
     r.creditedPersonId === null || r.mergedByLogin === null
       ? []

@@ -1,5 +1,5 @@
 import { createIdentityResolver } from "@yardstick/attribution";
-import { listPeople, listUnreviewedAiPullRequests, storePullRequestReviews } from "@yardstick/db";
+import { listPeople, listUnreviewedAiPullRequestsPages, storePullRequestReviews } from "@yardstick/db";
 import { PULL_REQUEST_REVIEWS_BATCH, pullRequestReviewers } from "@yardstick/github";
 import type { Jobs } from "../catalog.js";
 import { type PipelineDeps, splitRepo } from "../deps.js";
@@ -7,6 +7,9 @@ import type { JobContext, PayloadOf } from "../job-spec.js";
 
 /** The progress events' stream name (GraphQL points spent on reviews). */
 export const REVIEWS_STREAM = "pull_requests.reviews";
+
+/** Candidates read from the database at once (PipelineDeps.pageSize overrides it). */
+export const REVIEWS_PAGE = 2_000;
 
 /**
  * Reads the reviews of the pull requests the "self-merged without review" flag needs them for:
@@ -16,7 +19,8 @@ export const REVIEWS_STREAM = "pull_requests.reviews";
  * a point (a details query's assignees, review requests and merge parents are not needed here: 25
  * PRs a point), each batch stored as soon as it is read, so a retry goes on where it stopped and a re-run
  * with nothing new reads nothing. A PR re-read by sync.pulls forgets its reviews and is read again
- * here. Then links the repository's deployments.
+ * here. The candidates are read in pages of REVIEWS_PAGE by number, never the whole repository's.
+ * Then links the repository's deployments.
  */
 export async function syncReviews(
   payload: PayloadOf<Jobs, "sync.reviews">,
@@ -24,19 +28,11 @@ export async function syncReviews(
   deps: PipelineDeps,
 ): Promise<void> {
   const repo = payload.repo;
-  const candidates = await listUnreviewedAiPullRequests(deps.db, repo);
-  let wanted: number[] = [];
-  if (candidates.length > 0) {
-    // Who merged it, resolved as the metrics resolve it (loadMetricsInput).
-    const resolver = createIdentityResolver(await listPeople(deps.db));
-    wanted = candidates
-      .filter((c) => resolver.resolve({ login: c.mergedByLogin }) === c.creditedPersonId)
-      .map((c) => c.number);
-  }
   let points = 0;
   let read = 0;
-  for (let i = 0; i < wanted.length; i += PULL_REQUEST_REVIEWS_BATCH) {
-    const batch = wanted.slice(i, i + PULL_REQUEST_REVIEWS_BATCH);
+  let candidates = 0;
+  let selfMerged = 0;
+  const readBatch = async (batch: number[]) => {
     const { reviewers, cost, rateLimit } = await pullRequestReviewers(deps.github, {
       ...splitRepo(repo),
       numbers: batch,
@@ -57,10 +53,23 @@ export async function syncReviews(
       points: cost.graphqlPoints,
       remaining: rateLimit?.remaining ?? null,
     });
+  };
+  // The candidates in pages by number; the wanted ones wait for a full batch, so the batches (and
+  // the points) are those of reading the whole list at once.
+  let resolver: ReturnType<typeof createIdentityResolver> | null = null;
+  const wanted: number[] = [];
+  for await (const page of listUnreviewedAiPullRequestsPages(deps.db, repo, deps.pageSize ?? REVIEWS_PAGE)) {
+    candidates += page.length;
+    // Who merged it, resolved as the metrics resolve it (loadMetricsInput).
+    resolver ??= createIdentityResolver(await listPeople(deps.db));
+    for (const c of page) {
+      if (resolver.resolve({ login: c.mergedByLogin }) !== c.creditedPersonId) continue;
+      wanted.push(c.number);
+      selfMerged++;
+    }
+    while (wanted.length >= PULL_REQUEST_REVIEWS_BATCH) await readBatch(wanted.splice(0, PULL_REQUEST_REVIEWS_BATCH));
   }
-  context.logger.info(
-    { repo, unreadAi: candidates.length, selfMerged: wanted.length, read, points },
-    "pull request reviews read",
-  );
+  if (wanted.length > 0) await readBatch(wanted.splice(0));
+  context.logger.info({ repo, unreadAi: candidates, selfMerged, read, points }, "pull request reviews read");
   await context.enqueue("link.deployments", { repo, runId: payload.runId });
 }

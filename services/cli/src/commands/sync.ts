@@ -1,20 +1,44 @@
+import type { Config } from "@yardstick/config";
 import { InputError, RepoFullName } from "@yardstick/core";
+import { forgetRepositorySyncCursors } from "@yardstick/db";
 import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { SyncProgress } from "../progress.js";
 import { openRuntime, type Runtime } from "../runtime.js";
 import { performSync } from "../sync-run.js";
 
-function parseRepos(values: readonly string[]): string[] {
+function parseRepos(values: readonly string[], flag = "--repo"): string[] {
   const bad = values.filter((v) => !RepoFullName.safeParse(v).success);
   if (bad.length > 0) {
     throw new InputError(
       "input.sync",
-      "bad --repo",
-      bad.map((v) => ({ path: "--repo", message: `not "owner/name": ${JSON.stringify(v)}`, example: "acme/payments" })),
+      `bad ${flag}`,
+      bad.map((v) => ({ path: flag, message: `not "owner/name": ${JSON.stringify(v)}`, example: "acme/payments" })),
     );
   }
   return [...values];
+}
+
+/**
+ * `--full` names repositories this sync would read: of a configured organisation, or given with
+ * `--repo` too. Anything else is refused (forgetting its cursors would not make it sync).
+ */
+function checkFullRepos(full: readonly string[], repos: readonly string[], config: Config): void {
+  const orgs = config.github.organizations.map((o) => o.name.toLowerCase());
+  const named = new Set(repos.map((r) => r.toLowerCase()));
+  const bad = full.filter((r) => !named.has(r.toLowerCase()) && !orgs.includes((r.split("/")[0] ?? "").toLowerCase()));
+  if (bad.length === 0) return;
+  const configured =
+    orgs.length === 0 ? "no organisation is configured" : `the configured organisations are ${orgs.join(", ")}`;
+  throw new InputError(
+    "input.sync",
+    "bad --full",
+    bad.map((r) => ({
+      path: "--full",
+      message: `${r} is not a configured repository (${configured}): add its organisation to github.organizations, or name it with --repo as well`,
+      example: `yardstick sync --repo ${r} --full ${r}`,
+    })),
+  );
 }
 
 const DAY_MS = 86_400_000;
@@ -58,6 +82,7 @@ function honourSince(runtime: Runtime, since: string | null, now: Date): Runtime
 
 interface SyncOptions {
   repo?: string[];
+  full?: string[];
   since?: string;
   queuePrefix: string;
   config?: string;
@@ -76,6 +101,10 @@ export function registerSync(program: Command): void {
       "only these repositories (default: every repository of the configured organisations)",
     )
     .option(
+      "--full <owner/name...>",
+      "forget these repositories' sync cursors first, so this sync reads them again from the backfill start (others stay incremental)",
+    )
+    .option(
       "--since <date>",
       "how far back this sync reads what it has not read before, in every repository (default: thresholds.backfillDays ago); not with REDIS_URL",
     )
@@ -91,13 +120,16 @@ export function registerSync(program: Command): void {
       `
 Without REDIS_URL the whole sync runs in this process (the embedded default). With REDIS_URL it
 is enqueued for \`yardstick worker\` processes, and this command follows it until it is done.
-Syncs are incremental: a repeated sync reads only what changed.
+Syncs are incremental: a repeated sync reads only what changed. \`--full owner/name\` forgets
+that repository's sync cursors, so it is read again from the backfill start (every write is an
+upsert: what is stored does not change unless GitHub's data did).
 
 Exit codes: 0 done, 1 some jobs failed, 2 bad options or configuration, 3 database, Redis or
 GitHub unavailable.`,
     )
     .action(async (options: SyncOptions) => {
       const repos = parseRepos(options.repo ?? []);
+      const full = parseRepos(options.full ?? [], "--full");
       const since = parseSince(options.since, new Date());
       const opened = await openRuntime({ configPath: options.config, databaseUrl: options.databaseUrl });
       const progress = new SyncProgress();
@@ -111,6 +143,13 @@ GitHub unavailable.`,
               example: "organizations: [{ name: acme }]",
             },
           ]);
+        }
+        checkFullRepos(full, repos, runtime.config);
+        for (const repo of full) {
+          const forgotten = await forgetRepositorySyncCursors(runtime.database.db, repo);
+          process.stdout.write(
+            `${repo}: forgot ${forgotten.length} sync cursors (${forgotten.join(", ") || "none stored"}); reading it from the backfill start\n`,
+          );
         }
         const failed = await performSync(runtime, { repos, since, queuePrefix: options.queuePrefix }, progress);
         progress.draw(true);

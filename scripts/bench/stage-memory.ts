@@ -1,0 +1,226 @@
+/**
+ * What the sync's whole-repository stages hold for one large repository (issue 18's bounded
+ * memory), before and after paging: `link.deployments` (commit graph, changes, links) and
+ * `sync.reviews`' candidates, on a synthetic monorepo stored straight into a fresh PostgreSQL
+ * database (`--prs` merged PRs, each a merge commit with a two-commit branch: 3 commits a PR; a
+ * production deployment every 25 merges, and 1 in 100 deployments off the branch).
+ *
+ *   node --expose-gc --import tsx scripts/bench/stage-memory.ts --prs 50000
+ *
+ * "before" runs what the stages did until this commit (kept as code below: the whole graph and
+ * every change read, then linked), "after" runs the processors. For each: the largest live heap
+ * (gc() then heapUsed every 250 ms while the stage awaits PostgreSQL; a synchronous stretch is
+ * sampled around, so it is a floor) and, for "before", what stays reachable after a gc() while
+ * the whole-repository arrays are held. Wall times are as loaded as the
+ * machine is: state the load average with them.
+ */
+import { parseArgs } from "node:util";
+import { Config } from "@yardstick/config";
+import {
+  ensureRepositories,
+  linkDeploymentChanges,
+  listDeployments,
+  listRepositoryChanges,
+  listUnreviewedAiPullRequests,
+  setChangeDeployments,
+  upsertDeployments,
+  upsertSyncCursor,
+} from "@yardstick/db";
+import { createTestDatabase } from "@yardstick/db/testing";
+import { createGitHubClient } from "@yardstick/github";
+import { deploymentId, linkRepository } from "@yardstick/metrics";
+import { createPipelineDeps, type JobContext, type Jobs, loadCommitGraph, processors } from "@yardstick/pipeline";
+import { silent } from "../../services/cli/src/demo/sync-world.js";
+
+const { values } = parseArgs({
+  options: { prs: { type: "string", default: "50000" }, keep: { type: "boolean", default: false } },
+});
+const N = Number(values.prs);
+const REPO = "bench/mono";
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error("run with node --expose-gc");
+const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+const mib = (b: number) => (b / 1048576).toFixed(1);
+
+/**
+ * The largest live heap above the settled baseline while `fn` runs (a gc() then heapUsed every
+ * 250 ms, between the stage's awaits: what it holds, not the garbage it has not collected yet),
+ * and its wall time.
+ */
+async function peakOf<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number; ms: number }> {
+  gc?.();
+  const base = process.memoryUsage().heapUsed;
+  let peak = base;
+  const timer = setInterval(() => {
+    gc?.();
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 250);
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    return { value, peak: peak - base, ms: performance.now() - t0 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const t = await createTestDatabase();
+try {
+  const started = performance.now();
+  await ensureRepositories(t.db, [REPO]);
+  const sha = (kind: string, i: string) => `md5('${kind}' || ${i}) || substr(md5('${kind}x' || ${i}), 1, 8)`;
+  await t.handle.query(
+    `insert into people (id, display_name) select 'person-' || k, 'Person ' || k from generate_series(0, 99) k`,
+  );
+  // Commits: a_i <- b_i on a branch from m_{i-1}; m_i merges b_i into main.
+  await t.handle.query(`insert into commits (repo, sha, message, author_name, author_email, committer_name, committer_email, authored_at, committed_at, parents)
+    select '${REPO}', s.sha, s.message, 'Dev', 'dev@example.com', 'Dev', 'dev@example.com', t, t, s.parents
+    from generate_series(0, ${N - 1}) i,
+    lateral (select timestamptz '2025-01-01' + make_interval(mins => i * 10) as t) tt,
+    lateral (values
+      (${sha("a", "i")}, 'work ' || i, case when i = 0 then '{}'::text[] else array[${sha("m", "i - 1")}] end),
+      (${sha("b", "i")}, 'more ' || i, array[${sha("a", "i")}]),
+      (${sha("m", "i")}, 'Merge pull request #' || i, case when i = 0 then array[${sha("b", "i")}] else array[${sha("m", "i - 1")}, ${sha("b", "i")}] end)
+    ) s(sha, message, parents)`);
+  await t.handle.query(`insert into pull_requests (repo, number, title, author_login, head_ref, base_ref, created_at, merged_at, additions, deletions, changed_files, merged_by_login)
+    select '${REPO}', i, 'Change ' || i, 'user' || (i % 100), 'feature-' || i, 'main',
+      timestamptz '2025-01-01' + make_interval(mins => i * 10 - 5), timestamptz '2025-01-01' + make_interval(mins => i * 10), 1, 1, 1, 'user' || ((i + 1) % 100)
+    from generate_series(0, ${N - 1}) i`);
+  await t.handle.query(`insert into changes (key, kind, repo, pr_number, sha, merged_at, credited_person_id)
+    select '${REPO}#' || i, 'pull_request', '${REPO}', i, ${sha("m", "i")}, timestamptz '2025-01-01' + make_interval(mins => i * 10), 'person-' || (i % 100)
+    from generate_series(0, ${N - 1}) i`);
+  await t.handle.query(`insert into attribution_verdicts (subject_kind, subject_key, repo, class, rule_version, computed_at)
+    select 'change', '${REPO}#' || i, '${REPO}', case when i % 6 = 0 then 'ai' else 'human' end, 'bench', now()
+    from generate_series(0, ${N - 1}) i`);
+  const shas = (await t.handle.query<{ i: number; m: string; b: string }>(
+    `select i, ${sha("m", "i")} as m, ${sha("b", "i")} as b from generate_series(24, ${N - 1}, 25) i`,
+  )) as unknown as { i: number; m: string; b: string }[];
+  await upsertDeployments(
+    t.db,
+    shas.map((s, k) => {
+      const at = new Date(Date.parse("2025-01-01") + (Number(s.i) * 10 + 7) * 60_000);
+      return {
+        repo: REPO,
+        source: "deployment" as const,
+        externalId: String(k),
+        environment: "production",
+        sha: k % 100 === 50 ? s.b : s.m,
+        ref: null,
+        createdAt: at,
+        creatorLogin: null,
+        statuses: [{ state: "success" as const, createdAt: at, description: "" }],
+      };
+    }),
+  );
+  const last = await t.handle.query<{ m: string }>(`select ${sha("m", String(N - 1))} as m`);
+  await upsertSyncCursor(t.db, {
+    scope: REPO,
+    stream: "branch",
+    state: { newestCommitAt: new Date(), head: (last as unknown as { m: string }[])[0]?.m ?? null },
+    lastRunAt: new Date(),
+  });
+  await t.handle.query("analyze");
+  log(
+    `seeded ${N} PRs, ${3 * N} commits, ${shas.length} deployments in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+
+  const config = Config.parse({
+    github: { organizations: [] },
+    repositories: [{ match: REPO, deployment: { method: "deployments", environment: "^production$" } }],
+  });
+  const github = createGitHubClient({
+    baseUrl: "http://127.0.0.1:9",
+    auth: { type: "token", token: "unused" },
+    logger: silent,
+  });
+  const deps = createPipelineDeps({ db: t.db, github, config });
+  const context: JobContext<Jobs> = { jobId: "bench", attempt: 1, logger: silent, enqueue: async () => {} };
+  const linkedRows = async () =>
+    (await t.handle.query(
+      `select (select count(*) from changes where deployed_at is not null) as deployed, (select count(*) from deployment_changes) as shipped,
+        (select md5(string_agg(key || coalesce(deployed_at::text, '-') || coalesce(deployment_id::text, '-'), ',' order by key)) from changes) as changes,
+        (select md5(string_agg(deployment_id || change_key || deployed_at::text, ',' order by deployment_id, change_key)) from deployment_changes) as links`,
+    )) as unknown as Record<string, unknown>[];
+
+  // Before: the whole graph and every change in memory (the processor as it was).
+  let retained = 0;
+  const before = await peakOf(async () => {
+    const graph = await loadCommitGraph(t.db, REPO);
+    const stored = await listDeployments(t.db, { repo: REPO });
+    const changeRows = await listRepositoryChanges(t.db, REPO);
+    gc?.();
+    retained = process.memoryUsage().heapUsed;
+    const linkable = changeRows.flatMap((c) =>
+      c.sha === null ? [] : [{ key: c.key, landingShas: [c.sha], mergedAt: c.mergedAt }],
+    );
+    const links = linkRepository(graph, stored, linkable, config.thresholds.lookbackWeeks * 7);
+    const rowId = new Map(stored.map((d) => [deploymentId(d), d.id]));
+    await t.db.transaction(async (tx) => {
+      await setChangeDeployments(
+        tx,
+        links.changes.map((l) => ({
+          key: l.key,
+          deployedAt: l.deployedAt,
+          deploymentId: l.deploymentId === null ? null : (rowId.get(l.deploymentId) ?? null),
+        })),
+      );
+      const deployedAt = new Map(links.changes.map((c) => [c.key, c.deployedAt]));
+      await linkDeploymentChanges(
+        tx,
+        links.deployments.flatMap((d) => {
+          const id = rowId.get(d.id);
+          return id === undefined
+            ? []
+            : d.shipped.map((key) => ({
+                deploymentId: id,
+                changeKey: key,
+                deployedAt: deployedAt.get(key) ?? d.liveAt,
+              }));
+        }),
+      );
+    });
+    return changeRows.length;
+  });
+  gc?.();
+  const heldBefore = retained - process.memoryUsage().heapUsed;
+  const rowsBefore = await linkedRows();
+  log(
+    `link before: peak ${mib(before.peak)} MiB, held ${mib(heldBefore)} MiB, ${(before.ms / 1000).toFixed(1)} s; ${JSON.stringify(rowsBefore)}`,
+  );
+  await t.handle.query("update changes set deployed_at = null, deployment_id = null; delete from deployment_changes");
+
+  const after = await peakOf(() => processors["link.deployments"]({ repo: REPO, runId: "bench" }, context, deps));
+  const rowsAfter = await linkedRows();
+  log(`link after: peak ${mib(after.peak)} MiB, ${(after.ms / 1000).toFixed(1)} s; ${JSON.stringify(rowsAfter)}`);
+  log(`link rows identical: ${JSON.stringify(rowsBefore) === JSON.stringify(rowsAfter)}`);
+
+  // sync.reviews' candidates: the whole list, then the paged read (nothing matches the merger here,
+  // so neither asks GitHub: what is measured is what the stage holds).
+  const reviewsBefore = await peakOf(async () => (await listUnreviewedAiPullRequests(t.db, REPO)).length);
+  log(
+    `reviews before: ${reviewsBefore.value} candidates, peak ${mib(reviewsBefore.peak)} MiB, ${(reviewsBefore.ms / 1000).toFixed(1)} s`,
+  );
+  const reviewsAfter = await peakOf(() => processors["sync.reviews"]({ repo: REPO, runId: "bench" }, context, deps));
+  log(`reviews after: peak ${mib(reviewsAfter.peak)} MiB, ${(reviewsAfter.ms / 1000).toFixed(1)} s`);
+
+  // sync.deployments held the window's signals until detection; the largest kind is a deploy
+  // workflow's runs (one a merge when every merge deploys). What N of them, as the job maps them, hold:
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  const runs = Array.from({ length: N }, (_, i) => ({
+    id: String(9_000_000_000 + i),
+    name: "Deploy",
+    path: ".github/workflows/deploy.yml",
+    headBranch: "main",
+    headSha: (i.toString(16).padStart(8, "0") + "f".repeat(32)).slice(0, 40),
+    event: "push",
+    conclusion: "success",
+    updatedAt: new Date(Date.parse("2025-01-01") + i * 600_000),
+  }));
+  gc();
+  log(
+    `deployments before: ${runs.length} workflow runs of the window held, ${mib(process.memoryUsage().heapUsed - base)} MiB (after: one page of 100)`,
+  );
+} finally {
+  if (!values.keep) await t.drop();
+}
