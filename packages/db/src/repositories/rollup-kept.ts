@@ -89,6 +89,66 @@ export async function readKeptFacts(db: Database): Promise<KeptFactDbRow[]> {
   return db.select().from(rollupKeptFacts);
 }
 
+/** Stored facts whose kind and key are among these (for a bounded kept state: where a fact is). */
+export async function readKeptFactWeeks(
+  db: Database,
+  keys: readonly (readonly ["change" | "deployment", string])[],
+): Promise<{ kind: string; key: string; week: string }[]> {
+  const out: { kind: string; key: string; week: string }[] = [];
+  for (const part of chunk(keys, 50_000)) {
+    out.push(
+      ...(await db
+        .select({ kind: rollupKeptFacts.kind, key: rollupKeptFacts.key, week: rollupKeptFacts.week })
+        .from(rollupKeptFacts)
+        .where(keysIn([rollupKeptFacts.kind, rollupKeptFacts.key], part))),
+    );
+  }
+  return out;
+}
+
+/**
+ * The stored facts of these weeks: changes merged or deployed in them (the deployed week is
+ * position 10 of a change's `data`, indexed), deployments live in them, their usage.
+ */
+export async function readKeptFactsOfWeeks(db: Database, weeks: readonly string[]): Promise<KeptFactDbRow[]> {
+  if (weeks.length === 0) return [];
+  const list = sql`${sql.param([...weeks])}::text[]`;
+  return db
+    .select()
+    .from(rollupKeptFacts)
+    .where(
+      // Spelled per kind, so each arm is an index scan (kind, week) or of the deployed week.
+      sql`(${rollupKeptFacts.kind} = 'change' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'deployment' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'usage' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'change' and (${rollupKeptFacts.data} ->> 10) = any(${list}))`,
+    );
+}
+
+/**
+ * Per environment of these repositories, the week of its last stored successful (not failed)
+ * deployment before `week`, or of its first when none succeeded (a deployment's `data`:
+ * repository, environment, ..., position 7 failed). Reads the repositories' deployment rows.
+ */
+export async function readKeptLastSuccessWeeks(
+  db: Database,
+  repos: readonly string[],
+  week: string,
+): Promise<string[]> {
+  if (repos.length === 0) return [];
+  const rows = await db
+    .select({
+      week: sql<string>`coalesce(max(${rollupKeptFacts.week}) filter (where (${rollupKeptFacts.data} ->> 7) = 'false'), min(${rollupKeptFacts.week}))`,
+    })
+    .from(rollupKeptFacts)
+    .where(
+      sql`${rollupKeptFacts.kind} = 'deployment' and ${rollupKeptFacts.week} < ${week}
+        and (${rollupKeptFacts.data} ->> 0) = any(${sql.param([...repos])}::text[])`,
+    )
+    .groupBy(sql`${rollupKeptFacts.data} ->> 0`, sql`${rollupKeptFacts.data} ->> 1`);
+  return rows.map((r) => r.week);
+}
+
 /**
  * Replaces the whole stored state with `rows` under `stamp`, in one transaction; returns the new
  * generation. What a process that built its state from all data saves.
