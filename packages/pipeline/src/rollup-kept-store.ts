@@ -3,13 +3,17 @@ import {
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
+  readKeptFactsOfWeeks,
+  readKeptFactWeeks,
   readKeptHeader,
+  readKeptLastSuccessWeeks,
   replaceKeptState,
   updateKeptState,
 } from "@yardstick/db";
 import {
   KEPT_FACTS_VERSION,
   type KeptFactRow,
+  type KeptFactSource,
   type KeptMeta,
   keptFactRows,
   keptMetaOf,
@@ -97,4 +101,50 @@ export async function restoreKept(deps: RollupDeps, fingerprint: string): Promis
   } catch (error) {
     return { kept: null, reason: "unreadable", detail: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The stored state moved on (another process saved over it): a bounded state cannot read from it. */
+export class KeptStorageMoved extends Error {
+  override name = "KeptStorageMoved";
+}
+
+/**
+ * Where a bounded kept state reads the facts it does not hold: `rollup_kept_facts`, as long as the
+ * stored state is the generation this process last saved or restored (else `KeptStorageMoved`).
+ */
+export function keptFactSource(deps: RollupDeps, memory: RollupMemory): KeptFactSource {
+  const ours = async () => {
+    const header = await readKeptHeader(deps.db);
+    if (memory.generation === null || header?.generation !== memory.generation) throw new KeptStorageMoved();
+  };
+  return {
+    async weeksOf(keys) {
+      await ours();
+      const rows = await readKeptFactWeeks(deps.db, [
+        ...keys.changes.map((key) => ["change", key] as const),
+        ...keys.deployments.map((key) => ["deployment", key] as const),
+      ]);
+      return [...new Set(rows.map((r) => r.week))];
+    },
+    async factsOfWeeks(weeks) {
+      await ours();
+      return (await readKeptFactsOfWeeks(deps.db, weeks)) as KeptFactRow[];
+    },
+  };
+}
+
+/**
+ * The earliest week, over the environments of `repos`, of each one's last stored successful
+ * deployment before `week` (null: none stored). A bounded state loads from there to see what
+ * `touchedGroupWeeks` reads of those environments.
+ */
+export async function lastSuccessWeekBefore(
+  deps: RollupDeps,
+  repos: readonly string[],
+  week: string,
+): Promise<string | null> {
+  const weeks = await readKeptLastSuccessWeeks(deps.db, repos, week);
+  let earliest: string | null = null;
+  for (const w of weeks) if (earliest === null || w < earliest) earliest = w;
+  return earliest;
 }

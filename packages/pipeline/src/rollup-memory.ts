@@ -26,11 +26,19 @@ export interface RollupMemoryOptions {
    * to date from its data stamp instead of loading and preparing every stored row again.
    */
   persist?: boolean;
+  /**
+   * Hold only the facts an update can touch (default: when persisting): the weeks from
+   * `hotFromWeek` on and each environment's deployments back to its last success; older weeks are
+   * read from `rollup_kept_facts` when a run needs them and dropped after (packages/metrics
+   * bounded.ts). Without persisting there is nowhere to read them from, so everything is held.
+   */
+  bounded?: boolean;
 }
 
 export class RollupMemory {
   kept: KeptRollup | null = null;
   readonly persist: boolean;
+  readonly bounded: boolean;
   /**
    * The generation of the stored state `kept` matches (null: none, or unknown): an update saves
    * just what it changed over that generation, and stops saving when another process saved since.
@@ -40,6 +48,7 @@ export class RollupMemory {
 
   constructor(options: RollupMemoryOptions = {}) {
     this.persist = options.persist ?? true;
+    this.bounded = this.persist && (options.bounded ?? true);
   }
 
   /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */
