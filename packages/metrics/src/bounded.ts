@@ -112,18 +112,17 @@ export function evictColdFacts(state: RollupState, hotFrom: string): { changes: 
   }
   const holds = (f: ChangeFact) => f.mergedWeek >= hotFrom || (f.deployedWeek !== null && f.deployedWeek >= hotFrom);
   const changes: ChangeFact[] = [];
-  for (const f of prep.changes) {
-    if (holds(f)) changes.push(f);
-    else state.changeByKey.delete(f.key);
-  }
+  for (const f of prep.changes) if (holds(f)) changes.push(f);
   prep.changes = changes;
   const deployments: DeploymentFact[] = [];
-  for (const d of prep.deployments) {
-    if (d.week >= hotFrom || keptDeployments.has(d)) deployments.push(d);
-    else state.deploymentById.delete(d.id);
-  }
+  for (const d of prep.deployments) if (d.week >= hotFrom || keptDeployments.has(d)) deployments.push(d);
   prep.deployments = deployments;
 
+  // Fresh maps: a map that had every fact keeps its large table after deletes.
+  state.changeByKey = new Map(changes.map((f) => [f.key, f]));
+  state.deploymentById = new Map(deployments.map((d) => [d.id, d]));
+  // The verdicts of input objects a run loaded (each run loads its own: none are seen again).
+  state.cache = new WeakMap();
   const idx = prep.index;
   const cold = (week: string) => week < hotFrom;
   const dropWeeks = <T>(map: Map<string, T>) => {

@@ -52,6 +52,7 @@ const dbRows = (rows: readonly KeptFactRow[]): KeptFactDbRow[] => rows as KeptFa
 export async function saveKeptWhole(deps: RollupDeps, memory: RollupMemory, kept: KeptRollup): Promise<void> {
   if (!memory.persist) return;
   memory.generation = await replaceKeptState(deps.db, stampOf(kept), dbRows(keptFactRows(kept.state)), deps.now());
+  memory.savedWatermark = kept.watermark;
 }
 
 /**
@@ -67,6 +68,7 @@ export async function saveKeptUpdate(
 ): Promise<void> {
   if (!memory.persist || memory.generation === null) return;
   memory.generation = await updateKeptState(deps.db, memory.generation, stampOf(kept), dbRows(rows), deps.now());
+  if (memory.generation !== null) memory.savedWatermark = kept.watermark;
 }
 
 export type KeptRestore =
@@ -110,12 +112,20 @@ export class KeptStorageMoved extends Error {
 
 /**
  * Where a bounded kept state reads the facts it does not hold: `rollup_kept_facts`, as long as the
- * stored state is the generation this process last saved or restored (else `KeptStorageMoved`).
+ * stored state is the generation this process last saved or restored, or another process's under
+ * the same fingerprint at least as current (its facts of the weeks this one dropped are those
+ * this one saved or newer: an update then brings any it changes up to date, as for held facts);
+ * else `KeptStorageMoved`.
  */
-export function keptFactSource(deps: RollupDeps, memory: RollupMemory): KeptFactSource {
+export function keptFactSource(deps: RollupDeps, memory: RollupMemory, fingerprint: string): KeptFactSource {
   const ours = async () => {
     const header = await readKeptHeader(deps.db);
-    if (memory.generation === null || header?.generation !== memory.generation) throw new KeptStorageMoved();
+    const readable =
+      header !== null &&
+      header.fingerprint === keptFingerprint(fingerprint) &&
+      (header.generation === memory.generation ||
+        (memory.savedWatermark !== null && header.watermark.getTime() >= memory.savedWatermark.getTime()));
+    if (!readable) throw new KeptStorageMoved();
   };
   return {
     async weeksOf(keys) {

@@ -44,6 +44,11 @@ export class RollupMemory {
    * just what it changed over that generation, and stops saving when another process saved since.
    */
   generation: number | null = null;
+  /**
+   * The watermark of the state this process last saved or restored: a bounded state reads facts it
+   * dropped from a stored state at least that current (its own, or another process's newer one).
+   */
+  savedWatermark: Date | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RollupMemoryOptions = {}) {

@@ -544,10 +544,12 @@ async function keptRollup(
     return await keptRollupOf(deps, cursor, weeks, now, keep);
   } catch (error) {
     if (!(error instanceof KeptStorageMoved)) throw error;
-    // A bounded state needed facts it does not hold, and another process saved over the stored
-    // state since: drop it (the next run restores the newer one) and roll this run up windowed.
+    // A bounded state needed facts it does not hold, and the stored state is not one it can read
+    // them from (another configuration's, or older than what it dropped): drop it (the next run
+    // restores the stored one or rebuilds) and roll this run up windowed.
     keep.memory.kept = null;
     keep.memory.generation = null;
+    keep.memory.savedWatermark = null;
     return incrementalRollup(deps, cursor, weeks, keep.heads, now);
   }
 }
@@ -576,6 +578,7 @@ async function keptRollupOf(
       kept = stored.kept;
       keep.memory.kept = kept;
       keep.memory.generation = stored.generation;
+      keep.memory.savedWatermark = kept.watermark;
       boundKept(keep.memory, kept, kept.now);
       restored = { restored: true };
       await yieldToEventLoop();
@@ -615,7 +618,7 @@ async function keptRollupOf(
     };
   }
 
-  const source = keptFactSource(deps, keep.memory);
+  const source = keptFactSource(deps, keep.memory, keep.fingerprint);
   const sinceKept =
     kept.watermark.getTime() === cursor.watermark.getTime() && kept.now.getTime() === cursor.now.getTime()
       ? sinceCursor
