@@ -22,6 +22,8 @@
  * - **bounded**: `evictColdFacts` at `hotFromWeek` (packages/metrics bounded.ts) and its heap;
  * - **update, bounded**: the next day the same way with `updateBounded`, the weeks the pairs read
  *   loaded from PostgreSQL (`pageInWeeks`) and dropped after; the heap again;
+ * - **bounded restore**: with the world and the state gone, `checkKeptFacts`, `readKeptFactsFrom`
+ *   and `restoreBoundedState` (a restarted bounded worker), and its heap (no evaluation caches yet);
  * - with `--restore`: with the world and the state gone, `checkKeptFacts` (count and checksum),
  *   `readKeptFacts` and `restoreRollupState` (what a restarted worker does), and the restored
  *   state's heap, with 13 weeks of caches again; its figures of those weeks against the built
@@ -32,6 +34,7 @@ import {
   checkKeptFacts,
   type KeptFactDbRow,
   readKeptFacts,
+  readKeptFactsFrom,
   readKeptFactsOfWeeks,
   readKeptFactWeeks,
   readKeptHeader,
@@ -57,6 +60,7 @@ import {
   type RollupState,
   type RosterPerson,
   reposWithDataSince,
+  restoreBoundedState,
   restoreRollupState,
   rollupState,
   touchedFactRows,
@@ -265,6 +269,39 @@ async function main(): Promise<void> {
       "select (pg_total_relation_size('rollup_kept_facts') + pg_total_relation_size('rollup_kept'))::text as bytes",
     );
     report.storedMib = mib(Number(size?.bytes));
+    {
+      // A restarted bounded worker: check, then read and decode only what it holds.
+      const hb = heap();
+      const tb = performance.now();
+      const header = await readKeptHeader(t.db);
+      if (header === null) throw new Error("no stored state");
+      const problem = await checkKeptFacts(t.db, header);
+      if (problem !== null) throw new Error(problem);
+      const hotFrom = hotFromWeek(config, header.computedNow);
+      const part = await readKeptFactsFrom(t.db, hotFrom);
+      report.boundedRestoreReadMs = Math.round(performance.now() - tb);
+      report.boundedRestoreRows = part.rows.length;
+      const tc = performance.now();
+      const restoredBounded = restoreBoundedState(
+        config,
+        roster,
+        header.meta as unknown as KeptMeta,
+        part.rows as KeptFactRow[],
+        hotFrom,
+        part.nextOrd,
+      );
+      part.rows.length = 0;
+      report.boundedRestoreMs = Math.round(performance.now() - tc);
+      report.boundedRestoredMib = mib(heap() - hb);
+      report.boundedRestoredHeld = {
+        changes: restoredBounded.prep.changes.length,
+        deployments: restoredBounded.prep.deployments.length,
+      };
+      log(
+        `bounded restore: check and read ${report.boundedRestoreReadMs} ms (${part.nextOrd.change} changes stored), decode and bound ${report.boundedRestoreMs} ms; holds ${report.boundedRestoredMib} MiB`,
+      );
+      if (restoredBounded.prep.changes.length === 0) log("empty");
+    }
     if (!restore) {
       report.peakRssMib = mib(process.resourceUsage().maxRSS * 1024);
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

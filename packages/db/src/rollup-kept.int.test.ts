@@ -4,6 +4,7 @@ import {
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
+  readKeptFactsFrom,
   readKeptFactsOfWeeks,
   readKeptFactWeeks,
   readKeptHeader,
@@ -165,5 +166,21 @@ describe.each(TEST_BACKENDS)("the rollup worker's stored kept state on %s", (bac
     // Per environment: its last success before the week, or its first deployment when none succeeded.
     expect((await readKeptLastSuccessWeeks(t.db, ["acme/api"], "2026-W12")).sort()).toEqual(["2026-W08", "2026-W09"]);
     expect(await readKeptLastSuccessWeeks(t.db, ["acme/other"], "2026-W12")).toEqual([]);
+    // A bounded restore from week 12: its weeks, each environment back to its last success (or
+    // whole when none succeeded), and the next place of each kind.
+    const from12 = await readKeptFactsFrom(t.db, "2026-W12");
+    expect(keys(from12.rows)).toEqual([
+      "change acme/api#10",
+      "change acme/api#11",
+      "change acme/api#12",
+      "deployment d1",
+      "deployment d2",
+      "deployment d3",
+      "deployment d4",
+      "usage 2026-W12",
+    ]);
+    expect(from12.nextOrd).toEqual({ change: 3, deployment: 4 });
+    const from13 = await readKeptFactsFrom(t.db, "2026-W13");
+    expect(keys(from13.rows)).toEqual(["change acme/api#12", "deployment d3", "deployment d4"]);
   });
 });

@@ -1,8 +1,16 @@
 import { WeekClock } from "./clock.js";
 import type { MetricsConfig } from "./config.js";
 import type { GroupWeek } from "./incremental.js";
-import type { MetricsInput } from "./inputs.js";
-import { changeOf, deploymentOf, interner, type KeptFactRow, usageOf } from "./kept-facts.js";
+import type { MetricsInput, RosterPerson } from "./inputs.js";
+import {
+  changeOf,
+  deploymentOf,
+  interner,
+  type KeptFactRow,
+  type KeptMeta,
+  restoreRollupState,
+  usageOf,
+} from "./kept-facts.js";
 import type { ChangeFact, DeploymentFact } from "./prepare.js";
 import { applyUpdate, lookbackWeeksOf, type PreparedUpdate, planUpdate, type RollupState } from "./restrict.js";
 
@@ -316,3 +324,32 @@ export class MemoryKeptFacts implements KeptFactSource {
 
 /** Where a change row's `data` holds its deployed week (the storage indexes it: `factsOfWeeks`). */
 export const KEPT_CHANGE_DEPLOYED_WEEK = 10;
+
+/**
+ * A bounded kept state restored from part of its stored rows: those `readKeptFactsFrom` reads for
+ * `hotFrom` (the held weeks and each environment's deployments back to its last success before
+ * them), with the next `ord` of each kind; then bounded at `hotFrom` as `evictColdFacts` leaves it.
+ */
+export function restoreBoundedState(
+  config: MetricsConfig,
+  roster: RosterPerson[],
+  meta: KeptMeta,
+  rows: Iterable<KeptFactRow>,
+  hotFrom: string,
+  nextOrd: { change: number; deployment: number },
+): RollupState {
+  const state = restoreRollupState(config, roster, meta, rows);
+  state.bound = {
+    hotFrom,
+    paged: new Set(),
+    nextChange: nextOrd.change,
+    nextDeployment: nextOrd.deployment,
+    tails: new Map(),
+  };
+  // Every environment with deployments before `hotFrom` was cut at its last success: mark its tail.
+  for (const [env, list] of state.byEnv) {
+    if (list.some((d) => d.week < hotFrom)) state.bound.tails.set(env, list[0] as DeploymentFact);
+  }
+  evictColdFacts(state, hotFrom);
+  return state;
+}

@@ -3,6 +3,7 @@ import {
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
+  readKeptFactsFrom,
   readKeptFactsOfWeeks,
   readKeptFactWeeks,
   readKeptHeader,
@@ -11,16 +12,18 @@ import {
   updateKeptState,
 } from "@yardstick/db";
 import {
+  hotFromWeek,
   KEPT_FACTS_VERSION,
   type KeptFactRow,
   type KeptFactSource,
   type KeptMeta,
   keptFactRows,
   keptMetaOf,
+  restoreBoundedState,
   restoreRollupState,
 } from "@yardstick/metrics";
 import type { RollupDeps } from "./deps.js";
-import { loadMetricsInput } from "./metrics-input.js";
+import { loadMetricsInput, metricsConfigOf } from "./metrics-input.js";
 import type { KeptRollup, RollupMemory } from "./rollup-memory.js";
 
 /**
@@ -76,13 +79,17 @@ export type KeptRestore =
   | { kept: null; reason: "none" | "fingerprint" | "partial" | "unreadable"; detail?: string };
 
 /** The stored kept state, when it was prepared under `fingerprint` and its rows are whole. */
-export async function restoreKept(deps: RollupDeps, fingerprint: string): Promise<KeptRestore> {
+export async function restoreKept(deps: RollupDeps, memory: RollupMemory, fingerprint: string): Promise<KeptRestore> {
   const header = await readKeptHeader(deps.db);
   if (header === null) return { kept: null, reason: "none" };
   if (header.fingerprint !== keptFingerprint(fingerprint)) return { kept: null, reason: "fingerprint" };
   const problem = await checkKeptFacts(deps.db, header);
   if (problem !== null) return { kept: null, reason: "partial", detail: problem };
-  const rows = await readKeptFacts(deps.db);
+  // A bounded process reads only the facts it will hold (issue 18): the weeks from `hotFromWeek`
+  // of the stored stamp on, and each environment's deployments back to its last success.
+  const hotFrom = memory.bounded ? hotFromWeek(metricsConfigOf(deps.config), header.computedNow) : null;
+  const bounded = hotFrom === null ? null : await readKeptFactsFrom(deps.db, hotFrom);
+  const rows = bounded === null ? await readKeptFacts(deps.db) : bounded.rows;
   // Only the roster and the configuration (both covered by the fingerprint): no repository's rows.
   const base = await loadMetricsInput(deps.db, deps.config, {
     mergedFrom: new Map(),
@@ -91,7 +98,11 @@ export async function restoreKept(deps: RollupDeps, fingerprint: string): Promis
     noUsage: true,
   });
   try {
-    const state = restoreRollupState(base.config, base.roster, header.meta as unknown as KeptMeta, rows);
+    const meta = header.meta as unknown as KeptMeta;
+    const state =
+      hotFrom === null || bounded === null
+        ? restoreRollupState(base.config, base.roster, meta, rows)
+        : restoreBoundedState(base.config, base.roster, meta, rows, hotFrom, bounded.nextOrd);
     const kept: KeptRollup = {
       state,
       fingerprint,

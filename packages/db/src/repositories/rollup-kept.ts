@@ -150,6 +150,57 @@ export async function readKeptLastSuccessWeeks(
 }
 
 /**
+ * What a bounded kept state restores (issue 18): the facts of the weeks from `hotFrom` on (changes
+ * merged or deployed in them, deployments live in them, their usage), each environment's
+ * deployments from the week of its last success before `hotFrom` (all of them when none
+ * succeeded), and the next `ord` of each kind (one past the largest stored).
+ */
+export async function readKeptFactsFrom(
+  db: Database,
+  hotFrom: string,
+): Promise<{ rows: KeptFactDbRow[]; nextOrd: { change: number; deployment: number } }> {
+  const f = rollupKeptFacts;
+  const recent = await db
+    .select()
+    .from(f)
+    .where(
+      sql`(${f.kind} = 'change' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'deployment' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'usage' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'change' and (${f.data} ->> 10) >= ${hotFrom} and ${f.week} < ${hotFrom})`,
+    );
+  const tails = await db.execute(sql`
+    with tails as (
+      select ${f.data} ->> 0 as repo, ${f.data} ->> 1 as env,
+        coalesce(max(${f.week}) filter (where (${f.data} ->> 7) = 'false'), min(${f.week})) as from_week
+      from ${f} where ${f.kind} = 'deployment' and ${f.week} < ${hotFrom}
+      group by 1, 2
+    )
+    select d.kind, d.key, d.ord, d.week, d.data from ${f} d
+    join tails t on (d.data ->> 0) = t.repo and (d.data ->> 1) = t.env
+    where d.kind = 'deployment' and d.week >= t.from_week and d.week < ${hotFrom}`);
+  const tailRows = (Array.isArray(tails) ? tails : (tails as unknown as { rows: unknown[] }).rows) as {
+    kind: KeptFactDbRow["kind"];
+    key: string;
+    ord: number | string;
+    week: string;
+    data: unknown;
+  }[];
+  const ords = await db
+    .select({ kind: f.kind, max: sql<string | null>`max(${f.ord})::text` })
+    .from(f)
+    .groupBy(f.kind);
+  const next = (kind: string) => {
+    const max = ords.find((o) => o.kind === kind)?.max;
+    return max === null || max === undefined ? 0 : Number(max) + 1;
+  };
+  return {
+    rows: [...recent, ...tailRows.map((r) => ({ ...r, ord: Number(r.ord) }))],
+    nextOrd: { change: next("change"), deployment: next("deployment") },
+  };
+}
+
+/**
  * Replaces the whole stored state with `rows` under `stamp`, in one transaction; returns the new
  * generation. What a process that built its state from all data saves.
  */

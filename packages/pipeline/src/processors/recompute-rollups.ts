@@ -573,7 +573,7 @@ async function keptRollupOf(
   let restored: { restored: true } | { restoreRefused: string } | Record<string, never> = {};
   if (kept === null && keep.memory.persist) {
     // A restarted process: resume from the stored state when it is this configuration's and whole.
-    const stored = await restoreKept(deps, keep.fingerprint);
+    const stored = await restoreKept(deps, keep.memory, keep.fingerprint);
     if (stored.kept !== null) {
       kept = stored.kept;
       keep.memory.kept = kept;
