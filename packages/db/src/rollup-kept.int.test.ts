@@ -4,7 +4,11 @@ import {
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
+  readKeptFactsFrom,
+  readKeptFactsOfWeeks,
+  readKeptFactWeeks,
   readKeptHeader,
+  readKeptLastSuccessWeeks,
   replaceKeptState,
   updateKeptState,
 } from "./repositories/rollup-kept.js";
@@ -77,5 +81,106 @@ describe.each(TEST_BACKENDS)("the rollup worker's stored kept state on %s", (bac
     expect(header).toMatchObject({ generation: g3, factCount: 2, fingerprint: "h" });
     expect(g3).toBeGreaterThan(g2 as number);
     expect(await checkKeptFacts(t.db, header as NonNullable<typeof header>)).toBeNull();
+  });
+  it("reads a bounded state's facts back by key and by week (merge week, deployed week, live week, usage week)", async () => {
+    const change = (key: string, ord: number, merged: string, deployed: string | null): KeptFactDbRow => ({
+      kind: "change",
+      key,
+      ord,
+      week: merged,
+      // The positional form: the deployed week at position 10.
+      data: [
+        "acme/api",
+        "p",
+        false,
+        false,
+        false,
+        false,
+        true,
+        0,
+        merged,
+        null,
+        deployed,
+        null,
+        1,
+        null,
+        null,
+        null,
+        false,
+      ],
+    });
+    const deployment = (key: string, ord: number, week: string, env: string, failed: boolean): KeptFactDbRow => ({
+      kind: "deployment",
+      key,
+      ord,
+      week,
+      data: [
+        "acme/api",
+        env,
+        0,
+        week,
+        "2026-01-01",
+        "deployment",
+        failed ? ["status"] : [],
+        failed,
+        null,
+        [],
+        false,
+        [],
+      ],
+    });
+    await replaceKeptState(
+      t.db,
+      stamp("weeks"),
+      [
+        change("acme/api#10", 0, "2026-W10", "2026-W12"),
+        change("acme/api#11", 1, "2026-W12", null),
+        change("acme/api#12", 2, "2026-W20", "2026-W20"),
+        deployment("d1", 0, "2026-W08", "production", false),
+        deployment("d2", 1, "2026-W09", "production", true),
+        deployment("d3", 2, "2026-W12", "production", false),
+        deployment("d4", 3, "2026-W09", "staging", true),
+        { kind: "usage", key: "2026-W12", ord: 0, week: "2026-W12", data: [["p", 3, null]] },
+      ],
+      at,
+    );
+    const keys = (rows: readonly { kind: string; key: string }[]) => rows.map((r) => `${r.kind} ${r.key}`).sort();
+    expect(keys(await readKeptFactsOfWeeks(t.db, ["2026-W12"]))).toEqual([
+      "change acme/api#10", // deployed in it
+      "change acme/api#11", // merged in it
+      "deployment d3",
+      "usage 2026-W12",
+    ]);
+    expect(await readKeptFactsOfWeeks(t.db, [])).toEqual([]);
+    expect(
+      (
+        await readKeptFactWeeks(t.db, [
+          ["change", "acme/api#12"],
+          ["deployment", "d2"],
+          ["change", "acme/api#99"],
+        ])
+      )
+        .map((r) => `${r.key} ${r.week}`)
+        .sort(),
+    ).toEqual(["acme/api#12 2026-W20", "d2 2026-W09"]);
+    // Per environment: its last success before the week, or its first deployment when none succeeded.
+    expect((await readKeptLastSuccessWeeks(t.db, ["acme/api"], "2026-W12")).sort()).toEqual(["2026-W08", "2026-W09"]);
+    expect(await readKeptLastSuccessWeeks(t.db, ["acme/other"], "2026-W12")).toEqual([]);
+    // A bounded restore from week 12: its weeks, each environment back to its last success (or
+    // whole when none succeeded), and the next place of each kind.
+    const from12 = await readKeptFactsFrom(t.db, "2026-W12");
+    expect(keys(from12.rows)).toEqual([
+      "change acme/api#10",
+      "change acme/api#11",
+      "change acme/api#12",
+      "deployment d1",
+      "deployment d2",
+      "deployment d3",
+      "deployment d4",
+      "usage 2026-W12",
+    ]);
+    expect(from12.nextOrd).toEqual({ change: 3, deployment: 4 });
+    const from13 = await readKeptFactsFrom(t.db, "2026-W13");
+    expect(keys(from13.rows)).toEqual(["change acme/api#12", "deployment d3", "deployment d4"]);
   });
 });

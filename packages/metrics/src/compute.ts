@@ -69,6 +69,11 @@ export class GroupContext {
    * week-keyed cache key ends with " <week>"; the ever-members cache depends on the roster only.
    */
   forgetWeeks(weeks: ReadonlySet<string>): void {
+    this.forgetWeeksWhere((week) => weeks.has(week));
+  }
+
+  /** Drops what is cached for the weeks `drop` says yes to (see `forgetWeeks`). */
+  forgetWeeksWhere(drop: (week: string) => boolean): void {
     for (const cache of [
       this.members,
       this.deploymentLists,
@@ -76,7 +81,7 @@ export class GroupContext {
       this.scopedCache,
       this.weekDeploymentIndex,
     ]) {
-      for (const key of cache.keys()) if (weeks.has(key.slice(key.lastIndexOf(" ") + 1))) cache.delete(key);
+      for (const key of cache.keys()) if (drop(key.slice(key.lastIndexOf(" ") + 1))) cache.delete(key);
     }
   }
 

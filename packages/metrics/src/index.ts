@@ -1,3 +1,4 @@
+export * from "./bounded.js";
 export * from "./clock.js";
 export * from "./compute.js";
 export * from "./config.js";

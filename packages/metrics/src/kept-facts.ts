@@ -184,9 +184,9 @@ const CHANGE_FIELDS = [
  * One copy of each repeated string (repositories, people, weeks, days, environments): decoded rows
  * carry a copy per row, where facts prepared from an input share the input's.
  */
-type Intern = <T extends string | null>(value: T) => T;
+export type Intern = <T extends string | null>(value: T) => T;
 
-function interner(): Intern {
+export function interner(): Intern {
   const seen = new Map<string, string>();
   return <T extends string | null>(value: T): T => {
     if (value === null) return value;
@@ -197,7 +197,7 @@ function interner(): Intern {
   };
 }
 
-function changeOf(row: KeptFactRow, intern: Intern): ChangeFact {
+export function changeOf(row: KeptFactRow, intern: Intern): ChangeFact {
   const d = fields(row, CHANGE_FIELDS);
   return {
     key: row.key,
@@ -236,7 +236,7 @@ const DEPLOYMENT_FIELDS = [
   isStringList,
 ];
 
-function deploymentOf(row: KeptFactRow, intern: Intern): DeploymentFact {
+export function deploymentOf(row: KeptFactRow, intern: Intern): DeploymentFact {
   const d = fields(row, DEPLOYMENT_FIELDS);
   return {
     id: row.key,
@@ -255,7 +255,7 @@ function deploymentOf(row: KeptFactRow, intern: Intern): DeploymentFact {
   };
 }
 
-function usageOf(row: KeptFactRow): Map<string, PersonUsage> {
+export function usageOf(row: KeptFactRow): Map<string, PersonUsage> {
   const data = row.data;
   const entry = (e: unknown): e is [string, number, number | null] =>
     Array.isArray(e) && e.length === 3 && isString(e[0]) && isNumber(e[1]) && (e[2] === null || isNumber(e[2]));

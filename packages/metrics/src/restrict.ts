@@ -215,6 +215,28 @@ export interface RollupState {
   deploymentById: Map<string, DeploymentFact>;
   /** Each environment's deployments (`<repo> <environment>`), by live time once an update touched it. */
   byEnv: Map<string, DeploymentFact[]>;
+  /**
+   * Set when the state holds only the facts an update can touch (`evictColdFacts`, bounded.ts);
+   * the others are in storage. Absent: every fact is held.
+   */
+  bound?: KeptBound;
+}
+
+/** What a bounded kept state knows of the facts it does not hold (see bounded.ts). */
+export interface KeptBound {
+  /** Weeks from this one on are held whole. */
+  hotFrom: string;
+  /** Older weeks loaded for this run (`pageInWeeks`), held whole until the next `evictColdFacts`. */
+  paged: Set<string>;
+  /** The place (`ord`) the next new change and deployment take in storage. */
+  nextChange: number;
+  nextDeployment: number;
+  /**
+   * Environments whose older deployments were left out: the first one held (the last success
+   * before `hotFrom`). Recoveries before it are stored and only a change to it or before it can
+   * move them (`boundedUpdateUnsafe`).
+   */
+  tails: Map<string, DeploymentFact>;
 }
 
 /** `cache`: the one `prep` was prepared with, if any (so the first update reuses its verdicts). */
@@ -294,11 +316,44 @@ function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week
  * week on (`updateInputOf`); the others keep their facts. Then the update costs what those
  * repositories hold, not the whole input.
  */
-export function updatePrepared(
-  state: RollupState,
-  input: MetricsInput,
-  since: Date,
-): {
+export function updatePrepared(state: RollupState, input: MetricsInput, since: Date): PreparedUpdate {
+  return applyUpdate(state, planUpdate(state, input, since));
+}
+
+/**
+ * The first half of `updatePrepared`: the facts of the window prepared again, and which of them a
+ * bounded kept state (`evictColdFacts`) does not hold: the stored facts to load (`pageInWeeks`)
+ * before `applyUpdate` compares them with the kept ones. Changes nothing.
+ */
+export function planUpdate(state: RollupState, input: MetricsInput, since: Date): PlannedUpdate {
+  const clock = state.prep.clock;
+  const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
+  const firstWeek = clock.weekOf(windowStart);
+  const small = prepareMetrics(
+    restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(firstWeek).start)).input,
+    state.cache,
+  );
+  const start = windowStart.getTime();
+  const missing: PlannedUpdate["missing"] = { changes: [], deployments: [] };
+  for (const f of small.changes) {
+    const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
+    if (fresh && !state.changeByKey.has(f.key)) missing.changes.push(f);
+  }
+  for (const d of small.deployments) if (!state.deploymentById.has(d.id)) missing.deployments.push(d);
+  return { small, since, windowStart, missing };
+}
+
+/** What `planUpdate` prepared for `applyUpdate`. */
+export interface PlannedUpdate {
+  small: Prepared;
+  since: Date;
+  windowStart: Date;
+  /** Prepared facts the kept state does not hold: new ones, or stored ones a bounded state left out. */
+  missing: { changes: ChangeFact[]; deployments: DeploymentFact[] };
+}
+
+/** What `updatePrepared` did to a kept state. */
+export interface PreparedUpdate {
   /** Weeks whose facts changed. */
   weeks: Set<string>;
   /**
@@ -313,16 +368,22 @@ export function updatePrepared(
    * an existing fact changed in place), and the usage weeks replaced.
    */
   touched: KeptTouched;
-} {
+  /**
+   * Per environment (`<repo> <environment>`), the earliest live time of a deployment that is new
+   * or whose live time or failure changed: the recoveries of deployments before it cannot move.
+   */
+  recoveryFrom: Map<string, number>;
+}
+
+/** The second half of `updatePrepared`: writes the planned facts into the kept state. */
+export function applyUpdate(state: RollupState, plan: PlannedUpdate): PreparedUpdate {
   const { prep } = state;
   const clock = prep.clock;
-  const windowStart = new Date(since.getTime() - input.config.thresholds.revertWindowDays * 86_400_000);
-  const firstWeek = clock.weekOf(windowStart);
-  const small = prepareMetrics(
-    restrictToWindow(input, windowStart, clock.dayOf(clock.bounds(firstWeek).start)).input,
-    state.cache,
-  );
+  const { small, since, windowStart } = plan;
   const start = windowStart.getTime();
+  // A bounded state holds part of its facts: new ones take the next place after every stored one.
+  const nextChangeOrd = () => (state.bound === undefined ? prep.changes.length : state.bound.nextChange++);
+  const nextDeploymentOrd = () => (state.bound === undefined ? prep.deployments.length : state.bound.nextDeployment++);
   const weeks = new Set<string>();
   /**
    * Weeks whose index lists changed (a fact joined or left them): only their evaluation caches
@@ -345,6 +406,13 @@ export function updatePrepared(
   const touchDeployment = (d: DeploymentFact) => {
     if (!touched.deployments.has(d.id)) touched.deployments.set(d.id, null);
   };
+  const recoveryFrom = new Map<string, number>();
+  /** A deployment that is new, or whose live time or failure changed: recoveries before it may move. */
+  const moved = (d: DeploymentFact) => {
+    const key = environmentKey(d);
+    const at = d.liveAt.getTime();
+    if (at < (recoveryFrom.get(key) ?? Number.POSITIVE_INFINITY)) recoveryFrom.set(key, at);
+  };
   const noteDeployment = (d: DeploymentFact) =>
     deploymentData.push({ repo: d.repo, liveAt: d.liveAt, people: [...d.shippedPeople] });
 
@@ -360,7 +428,7 @@ export function updatePrepared(
       noteChange(f);
     }
     if (old === undefined) {
-      touched.changes.set(f.key, prep.changes.length);
+      touched.changes.set(f.key, nextChangeOrd());
       prep.changes.push(f);
       state.changeByKey.set(f.key, f);
       structural.add(f.mergedWeek);
@@ -409,6 +477,7 @@ export function updatePrepared(
       // (Recoveries: below, over the whole environment.)
       if (d.failureReasons.includes("rollback") && !old.failureReasons.includes("rollback")) {
         old.failureReasons.push("rollback");
+        if (!old.failed) moved(old);
         old.failed = true;
         touchDeployment(old);
         weeks.add(old.week);
@@ -422,8 +491,12 @@ export function updatePrepared(
     dirtyEnvs.add(environmentKey(d));
     if (old !== undefined) noteDeployment(old);
     noteDeployment(d);
+    if (old === undefined || old.failed !== d.failed || old.liveAt.getTime() !== d.liveAt.getTime()) {
+      if (old !== undefined) moved(old);
+      moved(d);
+    }
     if (old === undefined) {
-      touched.deployments.set(d.id, prep.deployments.length);
+      touched.deployments.set(d.id, nextDeploymentOrd());
       prep.deployments.push(d);
       state.deploymentById.set(d.id, d);
       pushTo(idx.deploymentsByWeek, d.week, d);
@@ -477,7 +550,7 @@ export function updatePrepared(
   }
   for (const d of small.deployments) prep.reposWithoutSignal.delete(d.repo);
   state.ctx.forgetWeeks(structural);
-  return { weeks, changed, touched };
+  return { weeks, changed, touched, recoveryFrom };
 }
 
 /** What `updatePrepared` wrote into a kept state (see its `touched`). */

@@ -3,20 +3,27 @@ import {
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
+  readKeptFactsFrom,
+  readKeptFactsOfWeeks,
+  readKeptFactWeeks,
   readKeptHeader,
+  readKeptLastSuccessWeeks,
   replaceKeptState,
   updateKeptState,
 } from "@yardstick/db";
 import {
+  hotFromWeek,
   KEPT_FACTS_VERSION,
   type KeptFactRow,
+  type KeptFactSource,
   type KeptMeta,
   keptFactRows,
   keptMetaOf,
+  restoreBoundedState,
   restoreRollupState,
 } from "@yardstick/metrics";
 import type { RollupDeps } from "./deps.js";
-import { loadMetricsInput } from "./metrics-input.js";
+import { loadMetricsInput, metricsConfigOf } from "./metrics-input.js";
 import type { KeptRollup, RollupMemory } from "./rollup-memory.js";
 
 /**
@@ -48,6 +55,7 @@ const dbRows = (rows: readonly KeptFactRow[]): KeptFactDbRow[] => rows as KeptFa
 export async function saveKeptWhole(deps: RollupDeps, memory: RollupMemory, kept: KeptRollup): Promise<void> {
   if (!memory.persist) return;
   memory.generation = await replaceKeptState(deps.db, stampOf(kept), dbRows(keptFactRows(kept.state)), deps.now());
+  memory.savedWatermark = kept.watermark;
 }
 
 /**
@@ -63,6 +71,7 @@ export async function saveKeptUpdate(
 ): Promise<void> {
   if (!memory.persist || memory.generation === null) return;
   memory.generation = await updateKeptState(deps.db, memory.generation, stampOf(kept), dbRows(rows), deps.now());
+  if (memory.generation !== null) memory.savedWatermark = kept.watermark;
 }
 
 export type KeptRestore =
@@ -70,13 +79,17 @@ export type KeptRestore =
   | { kept: null; reason: "none" | "fingerprint" | "partial" | "unreadable"; detail?: string };
 
 /** The stored kept state, when it was prepared under `fingerprint` and its rows are whole. */
-export async function restoreKept(deps: RollupDeps, fingerprint: string): Promise<KeptRestore> {
+export async function restoreKept(deps: RollupDeps, memory: RollupMemory, fingerprint: string): Promise<KeptRestore> {
   const header = await readKeptHeader(deps.db);
   if (header === null) return { kept: null, reason: "none" };
   if (header.fingerprint !== keptFingerprint(fingerprint)) return { kept: null, reason: "fingerprint" };
   const problem = await checkKeptFacts(deps.db, header);
   if (problem !== null) return { kept: null, reason: "partial", detail: problem };
-  const rows = await readKeptFacts(deps.db);
+  // A bounded process reads only the facts it will hold (issue 18): the weeks from `hotFromWeek`
+  // of the stored stamp on, and each environment's deployments back to its last success.
+  const hotFrom = memory.bounded ? hotFromWeek(metricsConfigOf(deps.config), header.computedNow) : null;
+  const bounded = hotFrom === null ? null : await readKeptFactsFrom(deps.db, hotFrom);
+  const rows = bounded === null ? await readKeptFacts(deps.db) : bounded.rows;
   // Only the roster and the configuration (both covered by the fingerprint): no repository's rows.
   const base = await loadMetricsInput(deps.db, deps.config, {
     mergedFrom: new Map(),
@@ -85,7 +98,11 @@ export async function restoreKept(deps: RollupDeps, fingerprint: string): Promis
     noUsage: true,
   });
   try {
-    const state = restoreRollupState(base.config, base.roster, header.meta as unknown as KeptMeta, rows);
+    const meta = header.meta as unknown as KeptMeta;
+    const state =
+      hotFrom === null || bounded === null
+        ? restoreRollupState(base.config, base.roster, meta, rows)
+        : restoreBoundedState(base.config, base.roster, meta, rows, hotFrom, bounded.nextOrd);
     const kept: KeptRollup = {
       state,
       fingerprint,
@@ -97,4 +114,58 @@ export async function restoreKept(deps: RollupDeps, fingerprint: string): Promis
   } catch (error) {
     return { kept: null, reason: "unreadable", detail: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The stored state moved on (another process saved over it): a bounded state cannot read from it. */
+export class KeptStorageMoved extends Error {
+  override name = "KeptStorageMoved";
+}
+
+/**
+ * Where a bounded kept state reads the facts it does not hold: `rollup_kept_facts`, as long as the
+ * stored state is the generation this process last saved or restored, or another process's under
+ * the same fingerprint at least as current (its facts of the weeks this one dropped are those
+ * this one saved or newer: an update then brings any it changes up to date, as for held facts);
+ * else `KeptStorageMoved`.
+ */
+export function keptFactSource(deps: RollupDeps, memory: RollupMemory, fingerprint: string): KeptFactSource {
+  const ours = async () => {
+    const header = await readKeptHeader(deps.db);
+    const readable =
+      header !== null &&
+      header.fingerprint === keptFingerprint(fingerprint) &&
+      (header.generation === memory.generation ||
+        (memory.savedWatermark !== null && header.watermark.getTime() >= memory.savedWatermark.getTime()));
+    if (!readable) throw new KeptStorageMoved();
+  };
+  return {
+    async weeksOf(keys) {
+      await ours();
+      const rows = await readKeptFactWeeks(deps.db, [
+        ...keys.changes.map((key) => ["change", key] as const),
+        ...keys.deployments.map((key) => ["deployment", key] as const),
+      ]);
+      return [...new Set(rows.map((r) => r.week))];
+    },
+    async factsOfWeeks(weeks) {
+      await ours();
+      return (await readKeptFactsOfWeeks(deps.db, weeks)) as KeptFactRow[];
+    },
+  };
+}
+
+/**
+ * The earliest week, over the environments of `repos`, of each one's last stored successful
+ * deployment before `week` (null: none stored). A bounded state loads from there to see what
+ * `touchedGroupWeeks` reads of those environments.
+ */
+export async function lastSuccessWeekBefore(
+  deps: RollupDeps,
+  repos: readonly string[],
+  week: string,
+): Promise<string | null> {
+  const weeks = await readKeptLastSuccessWeeks(deps.db, repos, week);
+  let earliest: string | null = null;
+  for (const w of weeks) if (earliest === null || w < earliest) earliest = w;
+  return earliest;
 }

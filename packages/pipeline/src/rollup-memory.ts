@@ -26,20 +26,34 @@ export interface RollupMemoryOptions {
    * to date from its data stamp instead of loading and preparing every stored row again.
    */
   persist?: boolean;
+  /**
+   * Hold only the facts an update can touch (default: when persisting): the weeks from
+   * `hotFromWeek` on and each environment's deployments back to its last success; older weeks are
+   * read from `rollup_kept_facts` when a run needs them and dropped after (packages/metrics
+   * bounded.ts). Without persisting there is nowhere to read them from, so everything is held.
+   */
+  bounded?: boolean;
 }
 
 export class RollupMemory {
   kept: KeptRollup | null = null;
   readonly persist: boolean;
+  readonly bounded: boolean;
   /**
    * The generation of the stored state `kept` matches (null: none, or unknown): an update saves
    * just what it changed over that generation, and stops saving when another process saved since.
    */
   generation: number | null = null;
+  /**
+   * The watermark of the state this process last saved or restored: a bounded state reads facts it
+   * dropped from a stored state at least that current (its own, or another process's newer one).
+   */
+  savedWatermark: Date | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RollupMemoryOptions = {}) {
     this.persist = options.persist ?? true;
+    this.bounded = this.persist && (options.bounded ?? true);
   }
 
   /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */

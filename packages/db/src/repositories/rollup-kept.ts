@@ -89,6 +89,117 @@ export async function readKeptFacts(db: Database): Promise<KeptFactDbRow[]> {
   return db.select().from(rollupKeptFacts);
 }
 
+/** Stored facts whose kind and key are among these (for a bounded kept state: where a fact is). */
+export async function readKeptFactWeeks(
+  db: Database,
+  keys: readonly (readonly ["change" | "deployment", string])[],
+): Promise<{ kind: string; key: string; week: string }[]> {
+  const out: { kind: string; key: string; week: string }[] = [];
+  for (const part of chunk(keys, 50_000)) {
+    out.push(
+      ...(await db
+        .select({ kind: rollupKeptFacts.kind, key: rollupKeptFacts.key, week: rollupKeptFacts.week })
+        .from(rollupKeptFacts)
+        .where(keysIn([rollupKeptFacts.kind, rollupKeptFacts.key], part))),
+    );
+  }
+  return out;
+}
+
+/**
+ * The stored facts of these weeks: changes merged or deployed in them (the deployed week is
+ * position 10 of a change's `data`, indexed), deployments live in them, their usage.
+ */
+export async function readKeptFactsOfWeeks(db: Database, weeks: readonly string[]): Promise<KeptFactDbRow[]> {
+  if (weeks.length === 0) return [];
+  const list = sql`${sql.param([...weeks])}::text[]`;
+  return db
+    .select()
+    .from(rollupKeptFacts)
+    .where(
+      // Spelled per kind, so each arm is an index scan (kind, week) or of the deployed week.
+      sql`(${rollupKeptFacts.kind} = 'change' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'deployment' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'usage' and ${rollupKeptFacts.week} = any(${list}))
+        or (${rollupKeptFacts.kind} = 'change' and (${rollupKeptFacts.data} ->> 10) = any(${list}))`,
+    );
+}
+
+/**
+ * Per environment of these repositories, the week of its last stored successful (not failed)
+ * deployment before `week`, or of its first when none succeeded (a deployment's `data`:
+ * repository, environment, ..., position 7 failed). Reads the repositories' deployment rows.
+ */
+export async function readKeptLastSuccessWeeks(
+  db: Database,
+  repos: readonly string[],
+  week: string,
+): Promise<string[]> {
+  if (repos.length === 0) return [];
+  const rows = await db
+    .select({
+      week: sql<string>`coalesce(max(${rollupKeptFacts.week}) filter (where (${rollupKeptFacts.data} ->> 7) = 'false'), min(${rollupKeptFacts.week}))`,
+    })
+    .from(rollupKeptFacts)
+    .where(
+      sql`${rollupKeptFacts.kind} = 'deployment' and ${rollupKeptFacts.week} < ${week}
+        and (${rollupKeptFacts.data} ->> 0) = any(${sql.param([...repos])}::text[])`,
+    )
+    .groupBy(sql`${rollupKeptFacts.data} ->> 0`, sql`${rollupKeptFacts.data} ->> 1`);
+  return rows.map((r) => r.week);
+}
+
+/**
+ * What a bounded kept state restores (issue 18): the facts of the weeks from `hotFrom` on (changes
+ * merged or deployed in them, deployments live in them, their usage), each environment's
+ * deployments from the week of its last success before `hotFrom` (all of them when none
+ * succeeded), and the next `ord` of each kind (one past the largest stored).
+ */
+export async function readKeptFactsFrom(
+  db: Database,
+  hotFrom: string,
+): Promise<{ rows: KeptFactDbRow[]; nextOrd: { change: number; deployment: number } }> {
+  const f = rollupKeptFacts;
+  const recent = await db
+    .select()
+    .from(f)
+    .where(
+      sql`(${f.kind} = 'change' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'deployment' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'usage' and ${f.week} >= ${hotFrom})
+        or (${f.kind} = 'change' and (${f.data} ->> 10) >= ${hotFrom} and ${f.week} < ${hotFrom})`,
+    );
+  const tails = await db.execute(sql`
+    with tails as (
+      select ${f.data} ->> 0 as repo, ${f.data} ->> 1 as env,
+        coalesce(max(${f.week}) filter (where (${f.data} ->> 7) = 'false'), min(${f.week})) as from_week
+      from ${f} where ${f.kind} = 'deployment' and ${f.week} < ${hotFrom}
+      group by 1, 2
+    )
+    select d.kind, d.key, d.ord, d.week, d.data from ${f} d
+    join tails t on (d.data ->> 0) = t.repo and (d.data ->> 1) = t.env
+    where d.kind = 'deployment' and d.week >= t.from_week and d.week < ${hotFrom}`);
+  const tailRows = (Array.isArray(tails) ? tails : (tails as unknown as { rows: unknown[] }).rows) as {
+    kind: KeptFactDbRow["kind"];
+    key: string;
+    ord: number | string;
+    week: string;
+    data: unknown;
+  }[];
+  const ords = await db
+    .select({ kind: f.kind, max: sql<string | null>`max(${f.ord})::text` })
+    .from(f)
+    .groupBy(f.kind);
+  const next = (kind: string) => {
+    const max = ords.find((o) => o.kind === kind)?.max;
+    return max === null || max === undefined ? 0 : Number(max) + 1;
+  };
+  return {
+    rows: [...recent, ...tailRows.map((r) => ({ ...r, ord: Number(r.ord) }))],
+    nextOrd: { change: next("change"), deployment: next("deployment") },
+  };
+}
+
 /**
  * Replaces the whole stored state with `rows` under `stamp`, in one transaction; returns the new
  * generation. What a process that built its state from all data saves.

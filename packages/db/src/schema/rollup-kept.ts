@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
@@ -31,7 +32,7 @@ export const rollupKept = pgTable("rollup_kept", {
  * The kept state's facts, one row each: kind "change" (key: change key), "deployment" (key:
  * deployment id) or "usage" (key: week; the week's usage by person). `ord` is the fact's place in
  * the kept lists (restored in that order), `week` the week it is indexed under (merge week, live
- * week, usage week), for reading a window of weeks. `data` is the fact in the metrics package's
+ * week, usage week), for reading a window of weeks (a change's deployed week is indexed too). `data` is the fact in the metrics package's
  * compact form (`encodeKeptFacts`).
  */
 export const rollupKeptFacts = pgTable(
@@ -43,5 +44,11 @@ export const rollupKeptFacts = pgTable(
     week: text().notNull(),
     data: jsonb().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.key] }), index("rollup_kept_facts_week_idx").on(t.kind, t.week)],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.key] }),
+    index("rollup_kept_facts_week_idx").on(t.kind, t.week),
+    // A change's deployed week (position 10 of its `data`): a bounded kept state reads a week's
+    // facts by merge week and by deployed week (`readKeptFactsOfWeeks`).
+    index("rollup_kept_facts_deployed_week_idx").on(sql`(${t.data} ->> 10)`).where(sql`${t.kind} = 'change'`),
+  ],
 );

@@ -12,12 +12,14 @@ import {
   affectedWeeks,
   evaluateGroups,
   evaluateGroupWeeks,
+  evictColdFacts,
   explainGroupWeek,
   GroupContext,
   type GroupKind,
   type GroupSpec,
   type GroupWeek,
   groupSpecs,
+  hotFromWeek,
   isoWeekOfDay,
   type KeptFactRow,
   lookbackWeeksOf,
@@ -26,6 +28,7 @@ import {
   OTHER_GROUP,
   type PrepareCache,
   type Prepared,
+  pageInWeeks,
   pairSpecResolver,
   prepareMetrics,
   restrictToWindow,
@@ -34,15 +37,24 @@ import {
   type StoredChanges,
   touchedFactRows,
   touchedGroupWeeks,
+  updateBounded,
   updatePrepared,
   WeekClock,
   type WeekFigures,
+  weeksReadBy,
 } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
 import { type RollupDeps, syncWeeks } from "../deps.js";
 import type { JobContext, PayloadOf } from "../job-spec.js";
 import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
-import { restoreKept, saveKeptUpdate, saveKeptWhole } from "../rollup-kept-store.js";
+import {
+  KeptStorageMoved,
+  keptFactSource,
+  lastSuccessWeekBefore,
+  restoreKept,
+  saveKeptUpdate,
+  saveKeptWhole,
+} from "../rollup-kept-store.js";
 import type { KeptRollup, RollupMemory } from "../rollup-memory.js";
 import {
   branchHeads,
@@ -336,7 +348,11 @@ async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date,
     ...batch,
     ...(weeks.length === weekRange(from, to).length ? { replaceWeeks: { from, to } } : {}),
   });
-  if (keep !== undefined) await saveKeptWhole(deps, keep.memory, keepState(keep, prep, cache, now));
+  if (keep !== undefined) {
+    const kept = keepState(keep, prep, cache, now);
+    await saveKeptWhole(deps, keep.memory, kept);
+    boundKept(keep.memory, kept, now);
+  }
   return { mode: "full", pairs: batch.rows.length, rows: batch.rows.length, windowStart: null, notes: notesOf(prep) };
 }
 
@@ -361,6 +377,17 @@ function keepState(keep: Keep, prep: Prepared, cache: PrepareCache, now: Date): 
   };
   keep.memory.kept = kept;
   return kept;
+}
+
+/**
+ * A bounded process (`RollupMemory.bounded`) drops the facts no update can touch once they are
+ * stored (issue 18; packages/metrics bounded.ts): the weeks before `hotFromWeek(now)`, but each
+ * environment's deployments back to its last success. Nothing when the stored state is not this
+ * process's (it could not read them back).
+ */
+function boundKept(memory: RollupMemory, kept: KeptRollup, now: Date): void {
+  if (!memory.bounded || memory.generation === null) return;
+  evictColdFacts(kept.state, hotFromWeek(kept.state.prep.config, now));
 }
 
 /** Every group of these weeks, as the full report lists them (and each kind's "other"). */
@@ -513,6 +540,27 @@ async function keptRollup(
   now: Date,
   keep: Keep,
 ): Promise<RollupRun> {
+  try {
+    return await keptRollupOf(deps, cursor, weeks, now, keep);
+  } catch (error) {
+    if (!(error instanceof KeptStorageMoved)) throw error;
+    // A bounded state needed facts it does not hold, and the stored state is not one it can read
+    // them from (another configuration's, or older than what it dropped): drop it (the next run
+    // restores the stored one or rebuilds) and roll this run up windowed.
+    keep.memory.kept = null;
+    keep.memory.generation = null;
+    keep.memory.savedWatermark = null;
+    return incrementalRollup(deps, cursor, weeks, keep.heads, now);
+  }
+}
+
+async function keptRollupOf(
+  deps: RollupDeps,
+  cursor: RollupCursor,
+  weeks: readonly string[],
+  now: Date,
+  keep: Keep,
+): Promise<RollupRun> {
   const config = metricsConfigOf(deps.config);
   const clock = new WeekClock(config.timeZone);
   const from = weeks[0] ?? "";
@@ -525,11 +573,13 @@ async function keptRollup(
   let restored: { restored: true } | { restoreRefused: string } | Record<string, never> = {};
   if (kept === null && keep.memory.persist) {
     // A restarted process: resume from the stored state when it is this configuration's and whole.
-    const stored = await restoreKept(deps, keep.fingerprint);
+    const stored = await restoreKept(deps, keep.memory, keep.fingerprint);
     if (stored.kept !== null) {
       kept = stored.kept;
       keep.memory.kept = kept;
       keep.memory.generation = stored.generation;
+      keep.memory.savedWatermark = kept.watermark;
+      boundKept(keep.memory, kept, kept.now);
       restored = { restored: true };
       await yieldToEventLoop();
     } else if (stored.reason !== "none") {
@@ -556,6 +606,7 @@ async function keptRollup(
       now,
     );
     if (stored === null) return fullRollup(deps, weeks, now, keep);
+    boundKept(keep.memory, built, now);
     return {
       mode: "kept",
       ...stored,
@@ -567,6 +618,7 @@ async function keptRollup(
     };
   }
 
+  const source = keptFactSource(deps, keep.memory, keep.fingerprint);
   const sinceKept =
     kept.watermark.getTime() === cursor.watermark.getTime() && kept.now.getTime() === cursor.now.getTime()
       ? sinceCursor
@@ -574,6 +626,7 @@ async function keptRollup(
   if (isEmpty(sinceKept) && isEmpty(sinceCursor) && wholeWeeks.length === 0) {
     Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
     await saveKeptUpdate(deps, keep.memory, kept, []);
+    boundKept(keep.memory, kept, now);
     return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0, ...restored };
   }
 
@@ -597,7 +650,17 @@ async function keptRollup(
     // Usage only when some was imported since (the kept usage weeks stay as they are otherwise).
     const noUsage = sinceKept.usage.length === 0;
     const input = await loadMetricsInput(deps.db, deps.config, { ...scope, repos, noUsage });
-    const update = updatePrepared(kept.state, input, at);
+    let update: ReturnType<typeof updatePrepared>;
+    if (kept.state.bound === undefined) {
+      update = updatePrepared(kept.state, input, at);
+    } else {
+      // A bounded state first loads the stored weeks of the facts the update prepares again.
+      const bounded = await updateBounded(kept.state, input, at, source);
+      // A recovery before an environment's held tail moved: rebuild (rare: a rollback of a
+      // deployment older than the revert window and the pairs' lookback, a deployment stored late).
+      if (bounded.unsafe) return fullRollup(deps, weeks, now, keep);
+      update = bounded;
+    }
     facts = update.changed;
     touchedRows = touchedFactRows(kept.state, update.touched);
   }
@@ -605,6 +668,27 @@ async function keptRollup(
   await saveKeptUpdate(deps, keep.memory, kept, touchedRows);
 
   const { prep, ctx } = kept.state;
+  if (kept.state.bound !== undefined && sinceKept !== sinceCursor) {
+    // `touchedGroupWeeks` reads the changed repositories' facts from their earliest change (less
+    // the revert window) on, and each of their environments back to its last success before that.
+    let earliest: Date | null = null;
+    for (const c of [sinceKept, sinceCursor]) {
+      for (const t of c.repos.values()) if (earliest === null || t < earliest) earliest = t;
+    }
+    if (earliest !== null) {
+      const fromWeek = clock.weekOf(new Date((earliest as Date).getTime() - revertMs));
+      const changedRepos = [...new Set([...sinceKept.repos.keys(), ...sinceCursor.repos.keys()])];
+      const success = await lastSuccessWeekBefore(deps, changedRepos, fromWeek);
+      const first = success !== null && success < fromWeek ? success : fromWeek;
+      const span: string[] = [];
+      for (let w = first; w < kept.state.bound.hotFrom; w = clock.shift(w, 1)) span.push(w);
+      await pageInWeeks(kept.state, span, source);
+    }
+    const recredited = [...sinceKept.recredited, ...sinceCursor.recredited];
+    if (recredited.length > 0) {
+      await pageInWeeks(kept.state, await source.weeksOf({ changes: recredited, deployments: [] }), source);
+    }
+  }
   // The stored rows are this state's evaluation as of its last run: the facts that changed since
   // say exactly which pairs can differ. Rows another process wrote since (from other data) are
   // not known that way: then every pair the stored changes since either rollup can touch.
@@ -612,8 +696,12 @@ async function keptRollup(
     sinceKept === sinceCursor
       ? pairsOf(prep, [], wholeWeeks, from, to, affectedWeeks(facts, prep.roster, config, to))
       : pairsOf(prep, [sinceKept, sinceCursor], wholeWeeks, from, to);
+  // A bounded state loads the older weeks the pairs read (a late fact, an old week's revert
+  // window closing), and drops them after.
+  if (kept.state.bound !== undefined) await pageInWeeks(kept.state, weeksReadBy(pairs, config), source);
   const stored = await storeGroupWeeks(deps, prep, ctx, pairs, from, to, now);
   if (stored === null) return fullRollup(deps, weeks, now, keep);
+  boundKept(keep.memory, kept, now);
   return {
     mode: "kept",
     ...stored,

@@ -1,0 +1,1 @@
+CREATE INDEX "rollup_kept_facts_deployed_week_idx" ON "rollup_kept_facts" USING btree (("data" ->> 10)) WHERE "rollup_kept_facts"."kind" = 'change';
