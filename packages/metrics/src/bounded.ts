@@ -11,6 +11,7 @@ import {
   restoreRollupState,
   usageOf,
 } from "./kept-facts.js";
+import { pushNestedTo, pushTo } from "./multimap.js";
 import type { ChangeFact, DeploymentFact } from "./prepare.js";
 import { applyUpdate, lookbackWeeksOf, type PreparedUpdate, planUpdate, type RollupState } from "./restrict.js";
 
@@ -148,21 +149,6 @@ export function evictColdFacts(state: RollupState, hotFrom: string): { changes: 
   }
   state.ctx.forgetWeeksWhere(cold);
   return { changes: changes.length, deployments: deployments.length };
-}
-
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week: string, value: T): void {
-  let inner = map.get(outer);
-  if (inner === undefined) {
-    inner = new Map();
-    map.set(outer, inner);
-  }
-  pushTo(inner, week, value);
 }
 
 /**

@@ -3,6 +3,7 @@ import { GroupContext } from "./compute.js";
 import { liveAtOf } from "./detect.js";
 import type { GroupWeek, NewData } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
+import { pushNestedTo, pushTo } from "./multimap.js";
 import {
   assignRecoveries,
   type ChangeFact,
@@ -279,21 +280,6 @@ function remove<T>(list: T[] | undefined, value: T): void {
   if (list === undefined) return;
   const i = list.lastIndexOf(value);
   if (i >= 0) list.splice(i, 1);
-}
-
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-function pushNestedTo<T>(map: Map<string, Map<string, T[]>>, outer: string, week: string, value: T): void {
-  let inner = map.get(outer);
-  if (inner === undefined) {
-    inner = new Map();
-    map.set(outer, inner);
-  }
-  pushTo(inner, week, value);
 }
 
 /**

@@ -361,22 +361,7 @@ export class GitRepoMirror {
         for (const id of [oldId, newId]) if (id && !/^0+$/.test(id)) oids.add(id);
       }
     }
-    if (oids.size === 0) return 0;
-    // Blobs already here are sent again (asking git which are missing would fetch them one by one).
-    await this.#git(
-      [
-        "-c",
-        "fetch.negotiationAlgorithm=noop",
-        "fetch",
-        "origin",
-        "--no-tags",
-        "--no-write-fetch-head",
-        "--recurse-submodules=no",
-        "--filter=blob:none",
-        "--stdin",
-      ],
-      `${[...oids].join("\n")}\n`,
-    );
+    await this.fetchBlobs(oids);
     return oids.size;
   }
 
