@@ -16,6 +16,7 @@ import {
   listRollups,
   recordWebhookDelivery,
   resolveIdentities,
+  rosterNames,
   setTeamMembers,
   upsertChanges,
   upsertCommits,
@@ -249,6 +250,33 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     const [after] = await listChanges(t.db, { on: "mergedAt", from: at(0), to: at(1000), repos: [repo] });
     expect(after?.trivial).toBe(true);
     expect(after?.updatedAt.getTime()).toBeGreaterThanOrEqual(before?.updatedAt.getTime() ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("names people by their current login and display name in one read; ids not in the roster are absent", async () => {
+    const person = (id: string, displayName: string, logins: string[]) => ({
+      id,
+      displayName,
+      logins,
+      userIds: [],
+      emails: [],
+      names: [],
+      teams: [],
+    });
+    await upsertPeople(t.db, [
+      person("names:1", "Ada Lovelace", ["ada-old"]),
+      person("names:2", "Grace-H", ["grace-h"]),
+      person("names:3", "No Login", []),
+    ]);
+    // A renamed login: discovery writes the person again with the new one.
+    await upsertPeople(t.db, [person("names:1", "Ada Lovelace", ["Ada-L"])]);
+    const names = await rosterNames(t.db, ["names:2", "names:1", "names:gone", "names:3", "names:1"]);
+    expect(Object.fromEntries(names)).toEqual({
+      "names:1": { login: "ada-l", displayName: "Ada Lovelace" },
+      // The display name is the login (the roster's fallback): its spelling, and no name.
+      "names:2": { login: "Grace-H", displayName: null },
+      "names:3": { login: null, displayName: "No Login" },
+    });
+    expect((await rosterNames(t.db, [])).size).toBe(0);
   });
 
   it("pages a repository's merged pull requests by number, each page as listMergedPullRequests has them (issue 18)", async () => {

@@ -1,23 +1,33 @@
 import { InputError } from "@yardstick/core";
-import { type Database, listApiTokens, revokeApiToken } from "@yardstick/db";
+import { type Database, listApiTokens, revokeApiToken, rosterNames } from "@yardstick/db";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { sendProblem } from "./app.js";
 import { createApiToken, type Viewer } from "./auth.js";
 import { DEMO_SESSION_PREFIX } from "./oauth.js";
-import { CreatedTokenResponse, CreateTokenBody, Problem, TokenList, TokenNameParams } from "./schemas.js";
+import {
+  CreatedTokenResponse,
+  CreateTokenBody,
+  PeopleLookupBody,
+  PeopleResponse,
+  Problem,
+  TokenList,
+  TokenNameParams,
+} from "./schemas.js";
 
 /**
- * Token management for administrators (the dashboard's admin page; the same as `yardstick token`):
- * list (never a token's value or hash), create (the value is in the one response that creates
- * it, and nowhere else, ever), revoke. Every other role gets 403. Answers are never cached.
+ * The routes of administrators only (the dashboard's admin page). Token management, the same as
+ * `yardstick token`: list (never a token's value or hash), create (the value is in the one
+ * response that creates it, and nowhere else, ever), revoke. And the roster's names of person ids
+ * (the integrity flags' named lists carry ids). Every other role gets 403. Answers are never cached.
  *
  * Browsers send the session cookie with these requests; it is SameSite=Lax, so another site
  * cannot make a signed-in browser create or revoke (cross-site POST and DELETE carry no cookie),
  * and a request whose Origin is not this server's is refused as well.
  */
 const BASE = "/api/v1/admin/tokens";
+const PEOPLE = "/api/v1/admin/people";
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 
 /** Sign-in sessions are tokens too (named `gh.<login>.…`, or the demo's): listed as such. */
@@ -33,7 +43,7 @@ function iso(d: Date | null): string | null {
 function refused(request: FastifyRequest, reply: FastifyReply): FastifyReply | null {
   const viewer = request.viewer as Viewer;
   if (viewer.role !== "admin") {
-    return sendProblem(reply, 403, "forbidden", "Forbidden", "administrators only: API tokens are managed by admins");
+    return sendProblem(reply, 403, "forbidden", "Forbidden", "administrators only");
   }
   const origin = request.headers.origin;
   if (request.method !== "GET" && origin !== undefined && origin !== "null") {
@@ -44,7 +54,7 @@ function refused(request: FastifyRequest, reply: FastifyReply): FastifyReply | n
       host = null;
     }
     if (host !== request.headers.host) {
-      return sendProblem(reply, 403, "forbidden", "Forbidden", "a request from another origin cannot manage tokens");
+      return sendProblem(reply, 403, "forbidden", "Forbidden", "a request from another origin is refused here");
     }
   }
   reply.header("cache-control", "no-store");
@@ -155,6 +165,32 @@ export function registerAdminRoutes(app: FastifyInstance<any, any, any, any>, de
       }
       request.log.info({ token: request.params.name, by: request.viewer?.name }, "API token revoked");
       return reply.code(204).send(null);
+    },
+  );
+
+  api.post(
+    PEOPLE,
+    {
+      schema: {
+        summary:
+          "The roster's names of person ids: each one's current GitHub login and display name (administrators only; a POST because a week's flagged people can be too many ids for an address)",
+        body: PeopleLookupBody,
+        response: { 200: PeopleResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (refused(request, reply) !== null) return reply;
+      const ids = [...new Set(request.body.ids)];
+      // One query for the whole answer, however many people it names.
+      const names = await rosterNames(deps.db, ids);
+      return {
+        items: ids.map((id) => {
+          const name = names.get(id);
+          return name === undefined
+            ? { id, inRoster: false, login: null, displayName: null }
+            : { id, inRoster: true, ...name };
+        }),
+      };
     },
   );
 }

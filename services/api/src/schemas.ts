@@ -334,6 +334,29 @@ export const CreatedTokenResponse = z.object({
 
 export const TokenNameParams = z.object({ name: z.string().min(1).max(200) });
 
+/** The most person ids one `/admin/people` request resolves (a 5,000-engineer roster twice over). */
+export const MAX_PEOPLE_LOOKUP = 10_000;
+
+export const PeopleLookupBody = z.strictObject({
+  ids: z
+    .array(z.string().min(1).max(200))
+    .max(MAX_PEOPLE_LOOKUP)
+    .describe("person ids, as the integrity flags' named lists give them (e.g. github:12345)"),
+});
+
+export const PeopleResponse = z.object({
+  items: z
+    .array(
+      z.object({
+        id: z.string(),
+        inRoster: z.boolean().describe("false: the id is no longer in the roster (left, or forgotten)"),
+        login: z.string().nullable().describe("the person's current GitHub login (null when not in the roster)"),
+        displayName: z.string().nullable().describe("the roster's name for them, when it has one besides the login"),
+      }),
+    )
+    .describe("one per id asked (duplicates once), in the order asked"),
+});
+
 export { MetricsOutput };
 
 export const LeadTimeTest = z

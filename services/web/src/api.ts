@@ -28,6 +28,8 @@ export type TokenItem = TokenList["items"][number];
 export type CreateToken = z.infer<typeof S.CreateTokenBody>;
 export type CreatedToken = z.infer<typeof S.CreatedTokenResponse>;
 export type GroupKind = GroupWeek["kind"];
+export type People = z.infer<typeof S.PeopleResponse>;
+export type PersonName = People["items"][number];
 
 export const API = "/api/v1";
 
@@ -50,7 +52,10 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A request that changes something (JSON in, JSON or nothing out); failures as `ApiError`. */
+/**
+ * A request with a body, never cached: one that changes something, or a lookup too large for an
+ * address (JSON in, JSON or nothing out); failures as `ApiError`.
+ */
 export async function sendJson<T>(method: "POST" | "DELETE", path: string, body?: unknown): Promise<T | null> {
   const res = await fetch(path, {
     method,

@@ -1,5 +1,5 @@
 import type { IdentityKind, Person, Team } from "@yardstick/core";
-import { asc, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { bots } from "../schema/bots.js";
 import { people } from "../schema/people.js";
@@ -90,6 +90,40 @@ export async function listPeople(db: Database, ids?: readonly string[]): Promise
       teams: (memberships.get(row.id) ?? []).map((m) => m.teamSlug),
     };
   });
+}
+
+/** How the roster names a person: their current GitHub login and, when it has one, a display name. */
+export interface RosterName {
+  login: string | null;
+  displayName: string | null;
+}
+
+/**
+ * The roster's names of the people with the given ids, in one query (callers bound `ids`; the
+ * read API takes at most 10,000). Ids not in the roster are absent from the map. The login is the
+ * person's login identity (discovery replaces it when a login is renamed; stored lowercase, so
+ * it is given as the display name spells it when that name is the login itself, the roster's
+ * fallback for people without a name); a display name that is only the login is no name.
+ */
+export async function rosterNames(db: Database, ids: readonly string[]): Promise<Map<string, RosterName>> {
+  const names = new Map<string, RosterName>();
+  if (ids.length === 0) return names;
+  const rows = await db
+    .select({ id: people.id, displayName: people.displayName, login: personIdentities.value })
+    .from(people)
+    .leftJoin(personIdentities, and(eq(personIdentities.personId, people.id), eq(personIdentities.kind, "login")))
+    .where(inArray(people.id, [...new Set(ids)]))
+    .orderBy(asc(people.id), asc(personIdentities.value));
+  for (const row of rows) {
+    // One login per person; were there several, the first (alphabetical) is kept.
+    if (names.has(row.id)) continue;
+    const sameAsLogin = row.login !== null && row.displayName.toLowerCase() === row.login;
+    names.set(row.id, {
+      login: sameAsLogin ? row.displayName : row.login,
+      displayName: sameAsLogin || row.displayName.trim() === "" ? null : row.displayName,
+    });
+  }
+  return names;
 }
 
 /** Resolves identities to person ids; the map is keyed by `<kind>:<normalised value>`. */

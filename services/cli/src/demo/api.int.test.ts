@@ -135,6 +135,7 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(doc.status).toBe(200);
       expect(doc.json.openapi).toBe("3.1.0");
       expect(Object.keys(doc.json.paths).sort()).toEqual([
+        "/api/v1/admin/people",
         "/api/v1/admin/tokens",
         "/api/v1/admin/tokens/{name}",
         "/api/v1/adoption",
@@ -455,6 +456,13 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
         (await get(groupWeek("org", "acme"))).text,
         (await get("/api/v1/adoption?group=team")).text,
         (await get("/api/v1/status")).text,
+        await (
+          await fetch(`${api.url}/api/v1/admin/people`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${tokens.viewer}`, "content-type": "application/json" },
+            body: JSON.stringify({ ids: personIds }),
+          })
+        ).text(),
         JSON.stringify(items),
         ...(await Promise.all(
           items
@@ -471,6 +479,55 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(names.size).toBeGreaterThan(10);
       // Not as a value, and not inside any text (evidence, branch names, titles).
       for (const name of names) expect(bodies.includes(name), `${name} shown to a viewer`).toBe(false);
+    });
+
+    it("names the integrity flags' flagged people to admins by their roster login, in one answer; other roles get 403", async () => {
+      const post = async (token: string, body: unknown, origin?: string) => {
+        const res = await fetch(`${api.url}/api/v1/admin/people`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            ...(origin === undefined ? {} : { origin }),
+          },
+          body: JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, text, json: text === "" ? null : JSON.parse(text) };
+      };
+      // The ids the admin page asks about: every named list of every team, over the weeks shown.
+      const m = await get(`/api/v1/metrics?from=${day(addWeeks(week, -5))}&to=${day(week)}&group=team`, tokens.admin);
+      const flagged = [
+        ...new Set(
+          (m.json as MetricsOutput).groups.flatMap((g) =>
+            g.weeks.flatMap((w) => Object.values(w.flags.named ?? {}).flat() as string[]),
+          ),
+        ),
+      ].sort();
+      expect(flagged.length).toBeGreaterThan(0);
+      const roster = new Map((await listPeople(t.db)).map((p) => [p.id, p]));
+      const gone = "github:999999999";
+      const asked = [...flagged, gone, flagged[0] as string];
+      const res = await post(tokens.admin, { ids: asked });
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.json.items.map((i: { id: string }) => i.id)).toEqual([...flagged, gone]);
+      for (const item of res.json.items.slice(0, -1)) {
+        const person = roster.get(item.id);
+        expect(item.inRoster).toBe(true);
+        // The roster's current login (GitHub logins are case-insensitive; the roster stores them lowercase).
+        expect(item.login?.toLowerCase()).toBe(person?.logins[0]);
+        expect(logins.map((l) => l.toLowerCase())).toContain(item.login?.toLowerCase());
+      }
+      expect(res.json.items.at(-1)).toEqual({ id: gone, inRoster: false, login: null, displayName: null });
+      // Viewers and leads: refused, with no name in the answer; another site cannot ask for an admin.
+      for (const token of [tokens.viewer, tokens.lead]) {
+        const refused = await post(token, { ids: flagged });
+        expect(refused.status).toBe(403);
+        for (const login of logins) expect(refused.text.includes(login)).toBe(false);
+      }
+      expect((await post(tokens.admin, { ids: flagged }, "https://evil.test")).status).toBe(403);
+      expect((await post(tokens.admin, { ids: "github:1" })).status).toBe(400);
     });
 
     it("tracks adoption against the target with a projection, and reports status and freshness", async () => {

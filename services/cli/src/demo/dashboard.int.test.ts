@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startApiServer } from "@yardstick/api";
 import type { Config } from "@yardstick/config";
-import { changes as changesTable, listPeople } from "@yardstick/db";
+import { changes as changesTable, listPeople, listRollupRows, readRollupState } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
@@ -441,6 +441,11 @@ describe.skipIf(!present)(
       expect(await page.getByTestId("tokens-table").count()).toBe(0);
       expect(await page.getByTestId("token-form").count()).toBe(0);
       expect((await page.request.get(`${api.url}/api/v1/admin/tokens`)).status()).toBe(403);
+      const people = await page.request.post(`${api.url}/api/v1/admin/people`, {
+        data: { ids: (await listPeople(t.db)).map((p) => p.id) },
+      });
+      expect(people.status()).toBe(403);
+      for (const name of names) expect((await people.text()).includes(name)).toBe(false);
       await expectNoNames(page, VIEWER);
 
       // A suppressed group's week, opened by its address: shown as suppressed, nothing listed.
@@ -471,7 +476,43 @@ describe.skipIf(!present)(
       await page.getByTestId("flags-table").waitFor();
       const flagged = await page.locator("[data-testid=flags-table] tbody th").allTextContents();
       expect(flagged).toEqual([...flagged].sort());
-      // API tokens: created here, its value shown once; listed afterwards without it; revoked.
+      // A week with flagged people (the latest): its named lists show their logins, alphabetical,
+      // each with its person id on hover.
+      const state = await readRollupState(t.db);
+      const rows = await listRollupRows(t.db, {
+        fromWeek: state?.fromWeek as string,
+        toWeek: state?.toWeek as string,
+        kinds: ["team"],
+      });
+      const flaggedWeek = rows
+        .filter((r) => {
+          const f = r.figures as unknown as WeekFigures;
+          return !f.suppressed && Object.values(f.flags.named ?? {}).some((l) => l.length > 0);
+        })
+        .map((r) => r.week)
+        .sort()
+        .at(-1) as string;
+      expect(flaggedWeek).toBeDefined();
+      const loginOf = new Map((await listPeople(t.db)).map((p) => [p.id, p.logins[0]]));
+      await page.goto(`${api.url}/admin?week=${flaggedWeek}`);
+      await page.getByRole("heading", { name: `Integrity flags, week ${flaggedWeek}` }).waitFor();
+      await page.getByTestId("flagged-people").first().waitFor();
+      const shown = await page
+        .locator("[data-testid=flagged-people] [data-person]")
+        .evaluateAll((els) =>
+          els.map((e) => ({ id: e.getAttribute("data-person"), text: e.textContent, title: e.getAttribute("title") })),
+        );
+      expect(shown.length).toBeGreaterThan(0);
+      for (const p of shown) {
+        expect(p.text?.toLowerCase()).toBe(loginOf.get(p.id as string));
+        expect(p.title).toContain(p.id);
+      }
+      for (const list of await page.getByTestId("flagged-people").all()) {
+        const labels = (await list.locator("[data-person]").allTextContents()).map((l) => l.toLowerCase());
+        expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b, "en")));
+      }
+      // API tokens (on the same page, so its screenshot shows the flagged logins): created here,
+      // its value shown once; listed afterwards without it; revoked.
       await page.getByTestId("tokens-table").waitFor();
       await page.getByLabel("name").fill("grafana");
       await page.getByLabel("role").selectOption("viewer");

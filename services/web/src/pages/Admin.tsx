@@ -1,25 +1,77 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatCount } from "@yardstick/report/format";
 import { useOutletContext, useSearchParams } from "react-router";
-import { API, type GroupsResponse, getJson, type Me, type Metrics } from "../api.js";
+import {
+  API,
+  type GroupsResponse,
+  getJson,
+  type Me,
+  type Metrics,
+  type People,
+  type PersonName,
+  sendJson,
+} from "../api.js";
 import { definition, Empty, Failure, Loading } from "../ui.js";
 import { dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
 import { TokensSection } from "./Tokens.js";
 
 type TeamFigures = Metrics["groups"];
 
+/** Every person id in the teams' named lists (the week's figures), each once, sorted. */
+function flaggedIds(teams: TeamFigures): string[] {
+  const ids = new Set<string>();
+  for (const t of teams) {
+    const named = t.weeks[0]?.flags.named;
+    if (named === null || named === undefined) continue;
+    for (const list of Object.values(named)) for (const id of list) ids.add(id);
+  }
+  return [...ids].sort();
+}
+
+/** What a flagged person is shown as: the roster's login, else the id and why there is no login. */
+function labelOf(id: string, person: PersonName | undefined): string {
+  if (person === undefined || !person.inRoster) return `${id} (not in roster)`;
+  return person.login ?? person.displayName ?? id;
+}
+
+/** One named list: the people by login, alphabetical (never ranked); the id and name on hover. */
+function FlaggedPeople({ ids, people }: { ids: readonly string[]; people: ReadonlyMap<string, PersonName> }) {
+  const shown = ids
+    .map((id) => {
+      const person = people.get(id);
+      const name = person?.displayName ?? null;
+      return { id, label: labelOf(id, person), title: name === null ? id : `${name} (${id})` };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label, "en") || (a.id < b.id ? -1 : 1));
+  return (
+    <div className="note" data-testid="flagged-people">
+      {shown.map((p, i) => (
+        <span key={p.id}>
+          {i === 0 ? null : ", "}
+          <span title={p.title} data-person={p.id}>
+            {p.label}
+          </span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
 /** Each team's integrity-flag counts for the week, with the named lists the API gives admins. */
 function FlagsTable({
   week,
   error,
   teams: unsorted,
+  people,
 }: {
   week: string | null;
   error: unknown;
   teams: TeamFigures | null;
+  /** The roster's names of the flagged people (null: not read yet). */
+  people: ReadonlyMap<string, PersonName> | null;
 }) {
   if (error !== null && error !== undefined) return <Failure error={error} what="the integrity flags" />;
-  if (unsorted === null || week === null) return <Loading what="the integrity flags" />;
+  if (unsorted === null || week === null || people === null) return <Loading what="the integrity flags" />;
   const teams = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return (
     <>
@@ -56,7 +108,7 @@ function FlagsTable({
                   <td key={key}>
                     {formatCount(f.flags[key])}
                     {f.flags.named === null || f.flags.named[key].length === 0 ? null : (
-                      <div className="note">{[...f.flags.named[key]].sort().join(", ")}</div>
+                      <FlaggedPeople ids={f.flags.named[key]} people={people} />
                     )}
                   </td>
                 ))}
@@ -78,9 +130,10 @@ const FLAGS = [
 ] as const;
 
 /**
- * Administrators only: the integrity flags' named lists (person ids, as the API gives them to
- * admins), per team, alphabetical. Never a ranking: each list is the flagged person-weeks, sorted
- * by id. Other roles get no request and a note.
+ * Administrators only: the integrity flags' named lists, per team. The figures name person ids;
+ * the admin-only `/admin/people` resolves them, all in one request, to the roster's logins (an id
+ * no longer in the roster shows as itself, "(not in roster)"). Never a ranking: each list is
+ * alphabetical by what it shows. Other roles get no request and a note.
  */
 export function AdminPage() {
   const me = useOutletContext<Me>();
@@ -100,6 +153,15 @@ export function AdminPage() {
       getJson<Metrics>(`${API}/metrics?from=${dayOf(week as string)}&to=${dayOf(week as string)}&group=team`),
     enabled: isAdmin && week !== null,
   });
+  const ids = metrics.data === undefined ? null : flaggedIds(metrics.data.groups);
+  const people = useQuery({
+    queryKey: ["admin-people", ids],
+    queryFn: async () => {
+      const answer = await sendJson<People>("POST", `${API}/admin/people`, { ids });
+      return new Map((answer?.items ?? []).map((p) => [p.id, p]));
+    },
+    enabled: isAdmin && ids !== null && ids.length > 0,
+  });
   if (!isAdmin) {
     return (
       <section>
@@ -113,8 +175,9 @@ export function AdminPage() {
       <h1>Administration</h1>
       <FlagsTable
         week={week}
-        error={groups.error ?? metrics.error}
+        error={groups.error ?? metrics.error ?? people.error}
         teams={metrics.data === undefined ? null : metrics.data.groups}
+        people={ids !== null && ids.length === 0 ? new Map() : (people.data ?? null)}
       />
       <TokensSection />
     </section>
