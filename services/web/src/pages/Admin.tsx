@@ -11,38 +11,16 @@ import {
   type PersonName,
   sendJson,
 } from "../api.js";
+import { flaggedIds, flaggedList } from "../flagged-people.js";
 import { definition, Empty, Failure, Loading } from "../ui.js";
 import { dayOf, isWeek, lastCompleteWeek } from "../weeks.js";
 import { TokensSection } from "./Tokens.js";
 
 type TeamFigures = Metrics["groups"];
 
-/** Every person id in the teams' named lists (the week's figures), each once, sorted. */
-function flaggedIds(teams: TeamFigures): string[] {
-  const ids = new Set<string>();
-  for (const t of teams) {
-    const named = t.weeks[0]?.flags.named;
-    if (named === null || named === undefined) continue;
-    for (const list of Object.values(named)) for (const id of list) ids.add(id);
-  }
-  return [...ids].sort();
-}
-
-/** What a flagged person is shown as: the roster's login, else the id and why there is no login. */
-function labelOf(id: string, person: PersonName | undefined): string {
-  if (person === undefined || !person.inRoster) return `${id} (not in roster)`;
-  return person.login ?? person.displayName ?? id;
-}
-
 /** One named list: the people by login, alphabetical (never ranked); the id and name on hover. */
 function FlaggedPeople({ ids, people }: { ids: readonly string[]; people: ReadonlyMap<string, PersonName> }) {
-  const shown = ids
-    .map((id) => {
-      const person = people.get(id);
-      const name = person?.displayName ?? null;
-      return { id, label: labelOf(id, person), title: name === null ? id : `${name} (${id})` };
-    })
-    .sort((a, b) => a.label.localeCompare(b.label, "en") || (a.id < b.id ? -1 : 1));
+  const shown = flaggedList(ids, people);
   return (
     <div className="note" data-testid="flagged-people">
       {shown.map((p, i) => (
