@@ -36,6 +36,30 @@ export function Tile(props: {
   );
 }
 
+/** A table column's header: its label, or its label with a definition shown on hover. */
+export type Column = string | { label: string; title: string };
+
+/** A table's column headers, in order. */
+export function ColumnHeads({ columns }: { columns: readonly Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          typeof c === "string" ? (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ) : (
+            <th key={c.label} scope="col" title={c.title}>
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p className="loading" role="status" aria-live="polite">

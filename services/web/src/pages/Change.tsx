@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { formatHours, formatInstant } from "@yardstick/report/format";
 import { Link, useParams } from "react-router";
 import { API, type Change, getJson, groupWeekPath } from "../api.js";
-import { Failure, Loading } from "../ui.js";
+import { ColumnHeads, Failure, Loading } from "../ui.js";
 
 /** Where a signal was found, as a link when it is a commit. */
 function Where({ location, repoUrl }: { location: unknown; repoUrl: string | null }) {
@@ -81,15 +81,7 @@ export function ChangePage() {
         <p>No AI signal was found in this change's commits or pull request.</p>
       ) : (
         <table data-testid="evidence">
-          <thead>
-            <tr>
-              <th scope="col">signal</th>
-              <th scope="col">tool</th>
-              <th scope="col">confidence</th>
-              <th scope="col">found in</th>
-              <th scope="col">matched text</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["signal", "tool", "confidence", "found in", "matched text"]} />
           <tbody>
             {c.ai.evidence.map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: evidence has no id and never reorders.

@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { type ChangeItem, type ChangesSummary, changePath } from "../api.js";
 import { cursorOf, DEFAULT_PAGE_SIZE, FILTERS, listState, PAGE_SIZES, POSITION } from "../changes-list.js";
 import { changesPageQuery, changesSummaryQuery, groupWeekHref, groupWeekQuery } from "../queries.js";
-import { definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
+import { ColumnHeads, definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 
 function why(c: ChangeItem): string {
   if (c.exclusions.length > 0) return c.exclusions.join(", ");
@@ -150,23 +150,19 @@ export function GroupWeekPage() {
           ) : (
             <table className="changes" aria-busy={changes.isPlaceholderData}>
               <caption className="visually-hidden">Changes deployed in {week}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">change</th>
-                  <th scope="col">title</th>
-                  <th scope="col">verdict</th>
-                  <th scope="col">tool</th>
-                  <th scope="col">confidence</th>
-                  <th scope="col" title={definition("leadTimeMedian")}>
-                    lead time
-                  </th>
-                  <th scope="col">deployment</th>
-                  <th scope="col" title={definition("qualifyingChanges")}>
-                    counts?
-                  </th>
-                  {showAuthors ? <th scope="col">author</th> : null}
-                </tr>
-              </thead>
+              <ColumnHeads
+                columns={[
+                  "change",
+                  "title",
+                  "verdict",
+                  "tool",
+                  "confidence",
+                  { label: "lead time", title: definition("leadTimeMedian") },
+                  "deployment",
+                  { label: "counts?", title: definition("qualifyingChanges") },
+                  ...(showAuthors ? ["author"] : []),
+                ]}
+              />
               <tbody>
                 {items.map((c) => (
                   <tr key={c.id} data-counted={c.counted} data-counted-ai={c.countedAi}>

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatCost, formatCount, formatInstant, formatNumber } from "@yardstick/report/format";
-import { lazy, Suspense, useEffect } from "react";
+import { type ComponentProps, lazy, Suspense, useEffect } from "react";
 import { Link, useSearchParams } from "react-router";
 import {
   type Adoption,
@@ -48,6 +48,37 @@ function usePrefetchDrillDown(drill: { org: string; week: string } | null): void
   }, [client, org, week]);
 }
 
+/**
+ * A figure whose note links to the organisation week's changes behind it (`search`: the drill-down's
+ * filter); pointing at (or tabbing to) the link fetches what it opens, if not fetched already.
+ */
+function DrillTile({
+  org,
+  week,
+  search,
+  linkTestId,
+  children,
+  ...tile
+}: Omit<ComponentProps<typeof Tile>, "note"> & { org: string; week: string; search: string; linkTestId?: string }) {
+  const client = useQueryClient();
+  const ahead = () => prefetchOrgWeek(client, org, week, search);
+  return (
+    <Tile
+      {...tile}
+      note={
+        <Link
+          to={`${groupWeekPath("org", org, week)}?${search}`}
+          data-testid={linkTestId}
+          onPointerEnter={ahead}
+          onFocus={ahead}
+        >
+          {children}
+        </Link>
+      }
+    />
+  );
+}
+
 /** "At the last 8 weeks' trend, 80% is reached in 2027-W09", or why not. */
 export function projectionText(p: Projection, target: number | null): string {
   const t = percent(target);
@@ -65,7 +96,6 @@ export function projectionText(p: Projection, target: number | null): string {
 
 export function OverviewPage() {
   const [params] = useSearchParams();
-  const client = useQueryClient();
   const groups = useQuery({ queryKey: ["groups"], queryFn: () => getJson<GroupsResponse>(`${API}/groups`) });
   const fresh = groups.data?.freshness;
   const asked = params.get("week");
@@ -114,9 +144,6 @@ export function OverviewPage() {
     adoption4w: w.adoption4w === null ? null : Math.round(w.adoption4w * 1000) / 10,
   }));
   const weeks = [...metrics.data.weeks].reverse();
-  const drill = groupWeekPath("org", org.name, week);
-  // Pointing at (or tabbing to) a drill-down fetches what it shows, if not fetched already.
-  const ahead = (search: string) => () => prefetchOrgWeek(client, org.name, week, search);
 
   return (
     <div className="overview">
@@ -145,35 +172,31 @@ export function OverviewPage() {
       ) : null}
       <dl className="tiles">
         <Tile label="Active engineers" value={formatCount(f.activeEngineers)} unit="people" def="activeEngineers" />
-        <Tile
+        <DrillTile
           label="ND"
           value={formatNumber(f.nd)}
           unit="deployed changes per engineer"
           def="nd"
           testId="tile-nd"
-          note={
-            <Link to={`${drill}?${ND_DRILL}`} onPointerEnter={ahead(ND_DRILL)} onFocus={ahead(ND_DRILL)}>
-              {formatCount(f.qualifyingChanges)} qualifying changes
-            </Link>
-          }
-        />
-        <Tile
+          org={org.name}
+          week={week}
+          search={ND_DRILL}
+        >
+          {formatCount(f.qualifyingChanges)} qualifying changes
+        </DrillTile>
+        <DrillTile
           label="AIND"
           value={formatNumber(f.aind)}
           unit="AI-assisted changes per engineer"
           def="aind"
           testId="tile-aind"
-          note={
-            <Link
-              to={`${drill}?${AIND_DRILL}`}
-              data-testid="aind-drill"
-              onPointerEnter={ahead(AIND_DRILL)}
-              onFocus={ahead(AIND_DRILL)}
-            >
-              {formatCount(f.aiQualifyingChanges)} AI-assisted qualifying changes
-            </Link>
-          }
-        />
+          org={org.name}
+          week={week}
+          search={AIND_DRILL}
+          linkTestId="aind-drill"
+        >
+          {formatCount(f.aiQualifyingChanges)} AI-assisted qualifying changes
+        </DrillTile>
         <Tile label="AI share" value={percent(f.aiShare)} def="aiShare" note="AIND ÷ ND" />
         <Tile
           label="Adoption, weekly"

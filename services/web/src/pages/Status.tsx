@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatInstant } from "@yardstick/report/format";
 import { API, getJson, type Metrics, type Status } from "../api.js";
-import { Empty, Failure, Loading, percent } from "../ui.js";
+import { ColumnHeads, Empty, Failure, Loading, percent } from "../ui.js";
 import { dayOf } from "../weeks.js";
 
 const when = (iso: string | null) => (iso === null ? "never" : formatInstant(new Date(iso)));
@@ -66,19 +66,15 @@ export function StatusPage() {
             item or more, whatever its confidence), how many are AI-assisted (a signal at or above the threshold), and
             how many are credited to nobody known (an unknown identity: they count in no person's figures).
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">week</th>
-              <th scope="col">changes</th>
-              <th scope="col" title="Changes with at least one AI signal, whatever its confidence">
-                with any AI signal
-              </th>
-              <th scope="col">AI-assisted</th>
-              <th scope="col" title="Changes credited to no known person">
-                unknown identity
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            columns={[
+              "week",
+              "changes",
+              { label: "with any AI signal", title: "Changes with at least one AI signal, whatever its confidence" },
+              "AI-assisted",
+              { label: "unknown identity", title: "Changes credited to no known person" },
+            ]}
+          />
           <tbody>
             {s.attribution.weeks.map((w) => (
               <tr key={w.week}>
@@ -121,15 +117,7 @@ export function StatusPage() {
         <p>Jobs run inline in one process (no Redis): no queues.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">queue</th>
-              <th scope="col">waiting</th>
-              <th scope="col">active</th>
-              <th scope="col">delayed</th>
-              <th scope="col">failed</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["queue", "waiting", "active", "delayed", "failed"]} />
           <tbody>
             {s.queues.map((q) => (
               <tr key={q.name}>
@@ -154,15 +142,7 @@ export function StatusPage() {
             The newest jobs that failed after their last retry. Retry a repository with `yardstick sync --repo
             OWNER/NAME`.
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">job</th>
-              <th scope="col">queue</th>
-              <th scope="col">failed</th>
-              <th scope="col">attempts</th>
-              <th scope="col">reason</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["job", "queue", "failed", "attempts", "reason"]} />
           <tbody>
             {s.failedJobs.map((j) => (
               <tr key={`${j.queue}:${j.jobId}`}>
@@ -185,15 +165,7 @@ export function StatusPage() {
         <Empty>No worker has talked to GitHub with the configured credentials yet.</Empty>
       ) : (
         <table data-testid="rate-budget">
-          <thead>
-            <tr>
-              <th scope="col">credential</th>
-              <th scope="col">budget</th>
-              <th scope="col">remaining</th>
-              <th scope="col">resets</th>
-              <th scope="col">seen</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["credential", "budget", "remaining", "resets", "seen"]} />
           <tbody>
             {s.rateBudget.flatMap((c) =>
               c.resources.map((r) => (
@@ -219,13 +191,7 @@ export function StatusPage() {
         <Empty>No repository synced yet.</Empty>
       ) : (
         <table data-testid="repositories">
-          <thead>
-            <tr>
-              <th scope="col">repository</th>
-              <th scope="col">last sync</th>
-              <th scope="col">last error</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["repository", "last sync", "last error"]} />
           <tbody>
             {s.repositories.map((r) => (
               <tr key={r.repo}>
