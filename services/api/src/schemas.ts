@@ -349,7 +349,7 @@ export const PeopleResponse = z.object({
     .array(
       z.object({
         id: z.string(),
-        inRoster: z.boolean().describe("false: the id is no longer in the roster (left, or forgotten)"),
+        inRoster: z.boolean().describe("false: no roster entry has this id (any more)"),
         login: z.string().nullable().describe("the person's current GitHub login (null when not in the roster)"),
         displayName: z.string().nullable().describe("the roster's name for them, when it has one besides the login"),
       }),
