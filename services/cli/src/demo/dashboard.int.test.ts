@@ -174,9 +174,13 @@ describe.skipIf(!present)(
 
     /**
      * Every row of the group-week's change list as the page shows it, from its first row: each
-     * page read, then the "next" link followed by the keyboard until there is none.
+     * page read, then the "next" link followed by the keyboard until there is none. A page is read
+     * only once the pager and the rows agree with the address just followed ("Rows S–E of N" with
+     * E = min(S + size - 1, N) and E - S + 1 rows): the router renders a new address in a
+     * transition, so right after the address changes the old list (another size, another filter)
+     * can still be on screen, and on a loaded machine for a while.
      */
-    async function everyRow(page: Page) {
+    async function everyRow(page: Page, size: number) {
       const rows = page.locator("table.changes tbody tr");
       const ids = new Set<string>();
       let counted = 0;
@@ -184,12 +188,21 @@ describe.skipIf(!present)(
       let pages = 0;
       for (;;) {
         const start = ids.size + 1;
-        await page
-          .getByTestId("rows-shown")
-          .filter({ hasText: new RegExp(`^Rows ${start.toLocaleString("en-US")}–`) })
-          .waitFor();
-        const shown = await rows.locator("td:first-child a").allTextContents();
-        expect(shown.length).toBeGreaterThan(0);
+        let shown: string[] = [];
+        await expect
+          .poll(
+            async () => {
+              const label = (await page.getByTestId("rows-shown").allTextContents())[0] ?? "";
+              const m = /^Rows ([\d,]+)–([\d,]+) of ([\d,]+)$/.exec(label.trim());
+              if (m === null) return `no complete pager yet: "${label}"`;
+              const [s, e, n] = [m[1], m[2], m[3]].map((x) => Number((x as string).replaceAll(",", "")));
+              if (s !== start || e !== Math.min(start + size - 1, n as number)) return `pager says "${label}"`;
+              shown = await rows.locator("td:first-child a").allTextContents();
+              return shown.length === (e as number) - start + 1 ? "ready" : `${shown.length} rows under "${label}"`;
+            },
+            { timeout: 60_000 },
+          )
+          .toBe("ready");
         for (const id of shown) {
           expect(ids.has(id), `${id} listed twice`).toBe(false);
           ids.add(id);
@@ -331,7 +344,7 @@ describe.skipIf(!present)(
       await sizeSelect.focus();
       await sizeSelect.selectOption("20");
       await page.waitForURL(/[?&]size=20(&|$)/);
-      const ai = await everyRow(page);
+      const ai = await everyRow(page, 20);
       expect(ai.ids.size).toBe(figures.aiQualifyingChanges);
       expect(ai.countedAi).toBe(summedAi);
       expect(ai.countedAi / figures.activeEngineers).toBeCloseTo(figures.aind, 12);
@@ -341,7 +354,7 @@ describe.skipIf(!present)(
       await page.getByLabel("Qualifying").selectOption("");
       await page.getByLabel("AI-assisted").selectOption("");
       await page.waitForURL((u) => !u.searchParams.has("ai") && !u.searchParams.has("qualifying"));
-      const all = await everyRow(page);
+      const all = await everyRow(page, 20);
       const sums = await (
         await page.request.get(`${api.url}/api/v1/groups/org/acme/weeks/${week}/changes/summary`)
       ).json();
