@@ -1,7 +1,8 @@
 /**
  * What the sync's whole-repository stages hold for one large repository (issue 18's bounded
- * memory), before and after paging: `link.deployments` (commit graph, changes, links) and
- * `sync.reviews`' candidates, on a synthetic monorepo stored straight into a fresh PostgreSQL
+ * memory), before and after paging: `link.deployments` (commit graph, changes, links),
+ * `sync.reviews`' candidates and `sync.pull-diffs`' pull requests without patches (with their
+ * commit messages), on a synthetic monorepo stored straight into a fresh PostgreSQL
  * database (`--prs` merged PRs, each a merge commit with a two-commit branch: 3 commits a PR; a
  * production deployment every 25 merges, and 1 in 100 deployments off the branch).
  *
@@ -20,6 +21,7 @@ import {
   ensureRepositories,
   linkDeploymentChanges,
   listDeployments,
+  listPullRequestsWithoutDiffs,
   listRepositoryChanges,
   listUnreviewedAiPullRequests,
   setChangeDeployments,
@@ -28,7 +30,7 @@ import {
 } from "@yardstick/db";
 import { createTestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
-import { deploymentId, linkRepository } from "@yardstick/metrics";
+import { compileGlobs, deploymentId, isPatchCandidate, linkRepository } from "@yardstick/metrics";
 import { createPipelineDeps, type JobContext, type Jobs, loadCommitGraph, processors } from "@yardstick/pipeline";
 import { silent } from "../../services/cli/src/demo/sync-world.js";
 
@@ -86,6 +88,10 @@ try {
     select '${REPO}', i, 'Change ' || i, 'user' || (i % 100), 'feature-' || i, 'main',
       timestamptz '2025-01-01' + make_interval(mins => i * 10 - 5), timestamptz '2025-01-01' + make_interval(mins => i * 10), 1, 1, 1, 'user' || ((i + 1) % 100)
     from generate_series(0, ${N - 1}) i`);
+  // Each PR's own commits (sync.pull-diffs reads their messages).
+  await t.handle.query(`insert into pull_request_commits (repo, number, sha, position)
+    select '${REPO}', i, s.sha, s.position from generate_series(0, ${N - 1}) i,
+    lateral (values (${sha("a", "i")}, 0), (${sha("b", "i")}, 1)) s(sha, position)`);
   await t.handle.query(`insert into changes (key, kind, repo, pr_number, sha, merged_at, credited_person_id)
     select '${REPO}#' || i, 'pull_request', '${REPO}', i, ${sha("m", "i")}, timestamptz '2025-01-01' + make_interval(mins => i * 10), 'person-' || (i % 100)
     from generate_series(0, ${N - 1}) i`);
@@ -202,6 +208,30 @@ try {
   );
   const reviewsAfter = await peakOf(() => processors["sync.reviews"]({ repo: REPO, runId: "bench" }, context, deps));
   log(`reviews after: peak ${mib(reviewsAfter.peak)} MiB, ${(reviewsAfter.ms / 1000).toFixed(1)} s`);
+
+  // sync.pull-diffs: every PR without patches (all of them here) with its commit messages, then
+  // the candidates picked (none here: each PR is 2 lines, so nothing is requested from GitHub);
+  // after, pages of PULL_DIFFS_PAGE by number.
+  let heldDiffs = 0;
+  const diffsBefore = await peakOf(async () => {
+    const rows = await listPullRequestsWithoutDiffs(t.db, REPO, null);
+    gc?.();
+    heldDiffs = process.memoryUsage().heapUsed;
+    const isIgnored = compileGlobs(config.thresholds.trivialIgnore);
+    return {
+      rows: rows.length,
+      messages: rows.reduce((n, r) => n + r.commitMessages.length, 0),
+      candidates: rows.filter((r) =>
+        isPatchCandidate({ ...r, formatOnly: false }, isIgnored, config.thresholds.trivialMaxLines),
+      ).length,
+    };
+  });
+  gc?.();
+  log(
+    `pull-diffs before: ${JSON.stringify(diffsBefore.value)}, peak ${mib(diffsBefore.peak)} MiB, held ${mib(heldDiffs - process.memoryUsage().heapUsed)} MiB, ${(diffsBefore.ms / 1000).toFixed(1)} s`,
+  );
+  const diffsAfter = await peakOf(() => processors["sync.pull-diffs"]({ repo: REPO, runId: "bench" }, context, deps));
+  log(`pull-diffs after: peak ${mib(diffsAfter.peak)} MiB, ${(diffsAfter.ms / 1000).toFixed(1)} s`);
 
   // sync.deployments held the window's signals until detection; the largest kind is a deploy
   // workflow's runs (one a merge when every merge deploys). What N of them, as the job maps them, hold:

@@ -1,28 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, migrateDatabase, readJournal } from "./migrate.js";
+import { migrateDatabase, readJournal } from "./migrate.js";
 import { getSyncCursor, getSyncCursors } from "./repositories/operations.js";
-import { createTestDatabase, TEST_BACKENDS, type TestDatabase } from "./testing.js";
+import { createTestDatabase, migrationsBefore, TEST_BACKENDS, type TestDatabase } from "./testing.js";
 
 const TYPED = "0009_17_typed_sync_cursors";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const FINGERPRINT = "ab".repeat(32);
-
-/** The committed migrations up to 0008 (the schema before typed cursors), in a folder of their own. */
-function migrationsBeforeTyped(): string {
-  const dir = mkdtempSync(join(tmpdir(), "yardstick-migrations-0008-"));
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journalPath = join(dir, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; tag: string }[] };
-  const index = journal.entries.findIndex((e) => e.tag === TYPED);
-  expect(index).toBeGreaterThan(0);
-  for (const e of journal.entries.slice(index)) rmSync(join(dir, `${e.tag}.sql`));
-  journal.entries = journal.entries.slice(0, index);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 /** Old rows: [scope, stream, updated_since, end_cursor, etag, last_run_at]. */
 type OldRow = [string, string, string | null, string | null, string | null, string | null];
@@ -78,7 +62,7 @@ describe.each(TEST_BACKENDS)("migration 0009 (typed sync cursors) on %s", (backe
   it("converts the free-form rows of a database at 0008 into typed states, and drops with a warning what it cannot read", async () => {
     const t = await createTestDatabase({ backend, empty: true });
     databases.push(t);
-    const before = migrationsBeforeTyped();
+    const before = migrationsBefore(TYPED);
     folders.push(before);
     const old = await migrateDatabase(t.handle, before);
     expect(old.applied.at(-1)).toBe("0008_17_forgotten_people");

@@ -21,7 +21,9 @@
  * per test file (in beforeAll), and keep tests in a file independent of each other's rows.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AppError } from "@yardstick/core";
 import postgres from "postgres";
 import { type Database, type DatabaseHandle, openDatabase } from "./client.js";
@@ -182,4 +184,22 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * A copy of the committed migrations without `tag` and those after it, in a temporary folder (the
+ * caller removes it): `migrateDatabase(handle, folder)` then gives the schema as it was before
+ * `tag`, for a test of what `tag` does to rows stored before it.
+ */
+export function migrationsBefore(tag: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "yardstick-migrations-before-"));
+  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
+  const journalPath = join(dir, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; tag: string }[] };
+  const index = journal.entries.findIndex((e) => e.tag === tag);
+  if (index <= 0) throw new Error(`no migration before ${tag} in ${MIGRATIONS_FOLDER}`);
+  for (const e of journal.entries.slice(index)) rmSync(join(dir, `${e.tag}.sql`));
+  journal.entries = journal.entries.slice(0, index);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
 }

@@ -20,8 +20,8 @@ export interface PipelineDeps {
   /** Repositories read over Git (`github.git.enabled`); null: REST only. */
   git: GitMirror | null;
   /**
-   * Rows a paged stage (link.deployments' changes, sync.reviews' candidates) reads from the
-   * database at once; absent: each stage's own default. Tests set it small.
+   * Rows a paged stage (link.deployments' changes, sync.reviews' candidates, sync.pull-diffs' pull
+   * requests) reads from the database at once; absent: each stage's own default. Tests set it small.
    */
   pageSize?: number;
 }

@@ -1,9 +1,10 @@
 import type { Commit } from "@yardstick/core";
-import { and, asc, eq, gte, isNotNull } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
+import { commitAuthorIdentities } from "../schema/commit-author-identities.js";
 import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
-import { chunk, keysIn, upsertRows } from "../upsert.js";
+import { chunk, keysIn, rowsPerStatement, upsertRows } from "../upsert.js";
 import { ensureRepositories } from "./repositories.js";
 
 export type CommitRow = typeof commits.$inferSelect;
@@ -63,8 +64,9 @@ export function rowToCommit(row: CommitRow, coAuthors: readonly CoAuthorRow[] = 
 }
 
 /**
- * Writes commits and their co-authors. A commit's co-author set is replaced by the one given,
- * so it always matches the commit's message. One transaction.
+ * Writes commits and their co-authors, and the (login, email, name) of each author GitHub linked
+ * to an account (commit_author_identities, kept for attribution). A commit's co-author set is
+ * replaced by the one given, so it always matches the commit's message. One transaction.
  */
 export async function upsertCommits(db: Database, batch: readonly Commit[]): Promise<number> {
   if (batch.length === 0) return 0;
@@ -93,6 +95,7 @@ export async function upsertCommits(db: Database, batch: readonly Commit[]): Pro
       c.coAuthors.map((a, position) => ({ repo: c.repo, sha: c.sha, position, ...a })),
     );
     await upsertRows(tx, commitCoAuthors, coAuthorRows, { key: ["repo", "sha", "position"] });
+    await storeAuthorIdentities(tx, batch);
     return written;
   });
 }
@@ -128,12 +131,53 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
   return groups;
 }
 
-/** Each distinct (login, email, name) GitHub linked a stored commit's author to an account with. */
-export async function listCommitAuthorIdentities(db: Database) {
+/**
+ * The linked authors' identities of `batch` not stored yet (an identity is never updated: a
+ * triple seen again is nothing to write), in key order so that concurrent writers of the same
+ * new identity wait for each other instead of deadlocking.
+ */
+async function storeAuthorIdentities(db: Database, batch: readonly Commit[]): Promise<void> {
+  const distinct = new Map<string, { login: string; email: string; name: string }>();
+  for (const c of batch) {
+    const { login, email, name } = c.author;
+    if (login !== null) distinct.set(JSON.stringify([login, email, name]), { login, email, name });
+  }
+  const rows = [...distinct.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  for (const part of chunk(rows, rowsPerStatement(3))) {
+    await db.insert(commitAuthorIdentities).values(part).onConflictDoNothing();
+  }
+}
+
+/** An identity GitHub linked a stored commit's author to an account with. */
+export interface CommitAuthorIdentity {
+  login: string;
+  email: string;
+  name: string;
+}
+
+/**
+ * Each distinct (login, email, name) GitHub linked a stored commit's author to an account with,
+ * in any repository (commit_author_identities: as many rows as identities, however many commits),
+ * of the given logins (case-insensitive) when given, in key order.
+ */
+export async function listCommitAuthorIdentities(
+  db: Database,
+  logins?: readonly string[],
+): Promise<CommitAuthorIdentity[]> {
+  if (logins !== undefined && logins.length === 0) return [];
   return db
-    .selectDistinct({ login: commits.authorLogin, email: commits.authorEmail, name: commits.authorName })
-    .from(commits)
-    .where(isNotNull(commits.authorLogin));
+    .select({
+      login: commitAuthorIdentities.login,
+      email: commitAuthorIdentities.email,
+      name: commitAuthorIdentities.name,
+    })
+    .from(commitAuthorIdentities)
+    .where(
+      logins === undefined
+        ? undefined
+        : sql`lower(${commitAuthorIdentities.login}) = any(${sql.param([...new Set(logins.map((l) => l.toLowerCase()))])}::text[])`,
+    )
+    .orderBy(asc(commitAuthorIdentities.login), asc(commitAuthorIdentities.email), asc(commitAuthorIdentities.name));
 }
 
 /** A repository's stored commits committed at or after `since`: sha and commit time. */

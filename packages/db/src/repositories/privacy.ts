@@ -269,6 +269,12 @@ export async function forgetPerson(
       const email = sql.raw(`${who}_email`);
       return sql`(${isLogin(login)} or ${isUserId(id)} or ${isEmail(email)})`;
     };
+    // The linked identities these commits hold, before they are rewritten (commit_author_identities follows below).
+    const linkedBefore = await rows<{ login: string; email: string; name: string }>(
+      tx,
+      sql`select distinct author_login as login, author_email as email, author_name as name from commits
+        where author_login is not null and ${authorOf("author")}`,
+    );
     await run(
       "commits",
       sql`update commits set
@@ -283,6 +289,20 @@ export async function forgetPerson(
         message = ${scrub(sql`message`)}
       where ${authorOf("author")} or ${authorOf("committer")} or ${mentions(sql`message`)}`,
     );
+    if (linkedBefore.length > 0) {
+      // What attribution learns emails from holds what the commits now hold: the rewritten
+      // identities go (unless a commit not rewritten still holds one), the pseudonymous come.
+      await run(
+        "commit_author_identities",
+        sql`delete from commit_author_identities i
+          using jsonb_to_recordset(${JSON.stringify(linkedBefore)}::jsonb) as b(login text, email text, name text)
+          where i.login = b.login and i.email = b.email and i.name = b.name
+            and not exists (select 1 from commits c where c.author_login = i.login and c.author_email = i.email and c.author_name = i.name)`,
+      );
+      await tx.execute(sql`insert into commit_author_identities (login, email, name)
+        select distinct author_login, author_email, author_name from commits where author_login is not null and author_name = ${key}
+        on conflict do nothing`);
+    }
     await run(
       "commit_co_authors",
       sql`update commit_co_authors set name = ${key}, email = ${asEmail(sql`email`)},

@@ -20,33 +20,54 @@ export interface PullRequestForDiffs {
   mergeMethod: (typeof pullRequests.$inferSelect)["mergeMethod"];
 }
 
+/** What `listPullRequestsWithoutDiffs` and its pages read of a pull request (its commit messages apart). */
+const forDiffs = {
+  number: pullRequests.number,
+  title: pullRequests.title,
+  additions: pullRequests.additions,
+  deletions: pullRequests.deletions,
+  changedFiles: pullRequests.changedFiles,
+  files: pullRequests.files,
+  filesComplete: pullRequests.filesComplete,
+  syncedAt: pullRequests.syncedAt,
+  mergeCommitSha: pullRequests.mergeCommitSha,
+  mergeMethod: pullRequests.mergeMethod,
+};
+
+/** The pull requests without patches in the window: `syncedAfter` (exclusive, null: any) to `upTo` (inclusive, PostgreSQL's text). */
+function withoutDiffs(repo: string, syncedAfter: Date | null, upTo?: string): SQL {
+  return and(
+    eq(pullRequests.repo, repo),
+    isNull(pullRequests.diffReadAt),
+    ...(syncedAfter === null ? [] : [gt(pullRequests.syncedAt, syncedAfter)]),
+    ...(upTo === undefined ? [] : [sql`${pullRequests.syncedAt} <= ${upTo}::timestamptz`]),
+  ) as SQL;
+}
+
+/** Commit messages (in commit order) grouped by PR number. */
+function messagesByNumber(messages: readonly { number: number; message: string }[]): Map<number, string[]> {
+  const byNumber = new Map<number, string[]>();
+  for (const m of messages) {
+    const list = byNumber.get(m.number);
+    if (list === undefined) byNumber.set(m.number, [m.message]);
+    else list.push(m.message);
+  }
+  return byNumber;
+}
+
 /**
  * A repository's pull requests whose patches were never read, synced after `syncedAfter` (all of
- * them when null), oldest sync first, with their commit messages.
+ * them when null), oldest sync first, with their commit messages: the whole list at once (what
+ * sync.pull-diffs read before issue 18; benchmarks and tests compare it with the pages).
  */
 export async function listPullRequestsWithoutDiffs(
   db: Database,
   repo: string,
   syncedAfter: Date | null,
 ): Promise<PullRequestForDiffs[]> {
-  const where = and(
-    eq(pullRequests.repo, repo),
-    isNull(pullRequests.diffReadAt),
-    ...(syncedAfter === null ? [] : [gt(pullRequests.syncedAt, syncedAfter)]),
-  ) as SQL;
+  const where = withoutDiffs(repo, syncedAfter);
   const rows = await db
-    .select({
-      number: pullRequests.number,
-      title: pullRequests.title,
-      additions: pullRequests.additions,
-      deletions: pullRequests.deletions,
-      changedFiles: pullRequests.changedFiles,
-      files: pullRequests.files,
-      filesComplete: pullRequests.filesComplete,
-      syncedAt: pullRequests.syncedAt,
-      mergeCommitSha: pullRequests.mergeCommitSha,
-      mergeMethod: pullRequests.mergeMethod,
-    })
+    .select(forDiffs)
     .from(pullRequests)
     .where(where)
     .orderBy(asc(pullRequests.syncedAt), asc(pullRequests.number));
@@ -60,13 +81,58 @@ export async function listPullRequestsWithoutDiffs(
     .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
     .where(where)
     .orderBy(asc(pullRequestCommits.position));
-  const byNumber = new Map<number, string[]>();
-  for (const m of messages) {
-    const list = byNumber.get(m.number);
-    if (list === undefined) byNumber.set(m.number, [m.message]);
-    else list.push(m.message);
-  }
+  const byNumber = messagesByNumber(messages);
   return rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
+}
+
+/**
+ * `listPullRequestsWithoutDiffs` in pages of at most `pageSize` by PR number (keyset on the
+ * primary key: all the pages together are one walk of the repository's rows, never all held),
+ * each with its commit messages. The window is fixed when the walk starts: synced after
+ * `syncedAfter` and at or before the newest such row's `synced_at` then, so a row a concurrent
+ * sync writes meanwhile (its `synced_at` moved past the bound) is left for the next run, as the
+ * whole-list read left it. A row the caller marks read before its page is reached is skipped.
+ */
+export async function* listPullRequestsWithoutDiffsPages(
+  db: Database,
+  window: { repo: string; syncedAfter: Date | null; pageSize: number },
+): AsyncGenerator<PullRequestForDiffs[]> {
+  const [bound] = await db
+    // As text: a Date would drop the microseconds, and with them the newest row.
+    .select({ upTo: sql<string | null>`max(${pullRequests.syncedAt})::text` })
+    .from(pullRequests)
+    .where(withoutDiffs(window.repo, window.syncedAfter));
+  const upTo = bound?.upTo ?? null;
+  if (upTo === null) return;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .select(forDiffs)
+      .from(pullRequests)
+      .where(and(withoutDiffs(window.repo, window.syncedAfter, upTo), gt(pullRequests.number, after)))
+      .orderBy(asc(pullRequests.number))
+      .limit(window.pageSize);
+    const last = rows.at(-1);
+    if (last === undefined) return;
+    const messages = await db
+      .select({ number: pullRequestCommits.number, message: commits.message })
+      .from(pullRequestCommits)
+      .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
+      .where(
+        and(
+          eq(pullRequestCommits.repo, window.repo),
+          inArray(
+            pullRequestCommits.number,
+            rows.map((r) => r.number),
+          ),
+        ),
+      )
+      .orderBy(asc(pullRequestCommits.position));
+    const byNumber = messagesByNumber(messages);
+    yield rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
+    if (rows.length < window.pageSize) return;
+    after = last.number;
+  }
 }
 
 /**

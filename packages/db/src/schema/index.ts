@@ -3,6 +3,7 @@ export * from "./api-tokens.js";
 export * from "./attribution-verdicts.js";
 export * from "./bots.js";
 export * from "./changes.js";
+export * from "./commit-author-identities.js";
 export * from "./commit-co-authors.js";
 export * from "./commits.js";
 export * from "./deployment-changes.js";

@@ -41,11 +41,16 @@ async function store(db: Database, verdicts: readonly VerdictRecord[], changes: 
 
 /**
  * GitHub links a commit to an account by its author email; the roster knows logins and names
- * only. Each (login, email, name) seen on a linked commit teaches the resolver that person's
- * email and name, so co-authors written as "Name <work email>" resolve too.
+ * only. Each (login, email, name) seen on a linked commit of any repository teaches the resolver
+ * that person's email and name, so co-authors written as "Name <work email>" resolve too. Read
+ * for the roster's logins from the identities kept as commits are stored (one row an identity,
+ * not a pass over every commit: issue 18).
  */
 async function learnCommitEmails(db: Database, people: Person[]): Promise<Person[]> {
-  const linked = await listCommitAuthorIdentities(db);
+  const linked = await listCommitAuthorIdentities(
+    db,
+    people.flatMap((p) => p.logins),
+  );
   const byLogin = new Map(people.flatMap((p) => p.logins.map((l) => [l.toLowerCase(), p] as const)));
   const learned = new Map(people.map((p) => [p.id, { ...p, emails: [...p.emails], names: [...p.names] }]));
   for (const row of linked) {

@@ -17,6 +17,7 @@ const TABLES = [
   "pull_request_commits",
   "commits",
   "commit_co_authors",
+  "commit_author_identities",
   "changes",
   "attribution_verdicts",
   "deployments",

@@ -1,5 +1,10 @@
 import { repositorySettings } from "@yardstick/config";
-import { listDeployments, listRepositoryChanges } from "@yardstick/db";
+import {
+  listDeployments,
+  listPullRequestsWithoutDiffs,
+  listPullRequestsWithoutDiffsPages,
+  listRepositoryChanges,
+} from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { generateWorld, presetOptions, World } from "@yardstick/github-sim";
 import { deploymentId, linkRepository } from "@yardstick/metrics";
@@ -8,6 +13,7 @@ import {
   type Jobs,
   loadCommitGraph,
   type PipelineDeps,
+  PULL_DIFFS_STREAM,
   processors,
   REVIEWS_STREAM,
 } from "@yardstick/pipeline";
@@ -19,7 +25,7 @@ const TOKEN = "paged-stages-token";
 const context: JobContext<Jobs> = { jobId: "paged", attempt: 1, logger: silent, enqueue: async () => {} };
 
 /**
- * Issue 18 (bounded memory): link.deployments, sync.reviews and sync.deployments read the
+ * Issue 18 (bounded memory): link.deployments, sync.reviews, sync.pull-diffs and sync.deployments read the
  * database (or GitHub) a page at a time. On a synced world whose repositories hold many pages of
  * a deliberately small page size, they store exactly what the whole-repository versions stored,
  * and running them again changes nothing.
@@ -169,6 +175,53 @@ describe("the paged sync stages", () => {
       );
     expect(again).toBe(0);
     expect(await reviewed()).toEqual(whole.rows);
+  }, 600_000);
+
+  it("reads the same patches with the same REST requests with pull requests in pages of 3, and a re-run reads nothing", async () => {
+    const patches = () => digest("pull_requests");
+    const [read] = await database.handle.query<{ n: string | number }>(
+      "select count(*) as n from pull_requests where diff_read_at is not null",
+    );
+    expect(Number(read?.n)).toBeGreaterThan(0);
+    const synced = await patches();
+    const forget = async () => {
+      await database.handle.query(
+        "update pull_requests set diff_files = null, diff_files_complete = null, diff_read_at = null",
+      );
+      await database.handle.query(`delete from sync_cursors where stream = '${PULL_DIFFS_STREAM}'`);
+    };
+
+    // The pages hold what the whole list held (commit messages included), every row once.
+    await forget();
+    for (const repo of repos) {
+      const whole = await listPullRequestsWithoutDiffs(database.db, repo, null);
+      const pages: (typeof whole)[] = [];
+      for await (const page of listPullRequestsWithoutDiffsPages(database.db, { repo, syncedAfter: null, pageSize: 3 }))
+        pages.push(page);
+      expect(pages.every((p) => p.length <= 3)).toBe(true);
+      expect(pages.flat()).toEqual([...whole].sort((a, b) => a.number - b.number));
+    }
+
+    const run = async (pageSize: number, runId: string) => {
+      let items = 0;
+      const rest = w.sim.accounting.total().restRequests;
+      const deps = paged(pageSize, (e) => {
+        if (e.kind === "page" && e.stream === PULL_DIFFS_STREAM) items += e.items;
+      });
+      for (const repo of repos) await processors["sync.pull-diffs"]({ repo, runId }, context, deps);
+      return { items, restRequests: w.sim.accounting.total().restRequests - rest, rows: await patches() };
+    };
+    await forget();
+    const whole = await run(1_000_000, "diffs-whole");
+    await forget();
+    const inPages = await run(3, "diffs-paged");
+    expect(whole.items).toBeGreaterThan(0);
+    expect(whole.restRequests).toBeGreaterThan(0);
+    expect(inPages).toEqual(whole);
+    // What the sync stored, the same.
+    expect(inPages.rows).toEqual(synced);
+    // Again with nothing new: nothing read, nothing requested, nothing changed.
+    expect(await run(3, "diffs-again")).toEqual({ items: 0, restRequests: 0, rows: synced });
   }, 600_000);
 
   it("stores each deployment page as it is read: a re-run stores the same deployments", async () => {
