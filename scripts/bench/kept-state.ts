@@ -21,15 +21,20 @@
  *   included);
  * - **bounded**: `evictColdFacts` at `hotFromWeek` (packages/metrics bounded.ts) and its heap;
  * - **update, bounded**: the next day the same way with `updateBounded`, the weeks the pairs read
- *   loaded from PostgreSQL (`pageInWeeks`) and dropped after; the heap again;
+ *   loaded from PostgreSQL (`pageInWeeks`) and dropped after; the heap again; the evaluation of its
+ *   pairs also timed over fresh caches (untimed in the update: what a state without caches pays);
+ * - the bounded state's evaluation caches (the hot weeks'): their heap, dropped at the end;
  * - **bounded restore**: with the world and the state gone, `checkKeptFacts`, `readKeptFactsFrom`
  *   and `restoreBoundedState` (a restarted bounded worker), and its heap (no evaluation caches yet);
+ * - with `--heap-snapshot PATH`: a heap snapshot right after the eviction, the state reachable as
+ *   `globalThis.keptState` (scripts/bench/heap-breakdown.ts reads it);
  * - with `--restore`: with the world and the state gone, `checkKeptFacts` (count and checksum),
  *   `readKeptFacts` and `restoreRollupState` (what a restarted worker does), and the restored
  *   state's heap, with 13 weeks of caches again; its figures of those weeks against the built
  *   state's (must be equal).
  */
 import { createHash } from "node:crypto";
+import { writeHeapSnapshot } from "node:v8";
 import {
   checkKeptFacts,
   type KeptFactDbRow,
@@ -47,6 +52,7 @@ import {
   evaluateGroups,
   evaluateGroupWeeks,
   evictColdFacts,
+  GroupContext,
   hotFromWeek,
   type KeptFactRow,
   type KeptFactSource,
@@ -70,13 +76,15 @@ import {
   weeksReadBy,
 } from "@yardstick/metrics";
 import { syntheticInput } from "@yardstick/metrics/testing";
-import { flag, numberOption } from "./options.js";
+import { flag, numberOption, option } from "./options.js";
 import { log } from "./rolled-up-world.js";
 
 const changes = numberOption("changes", 100_000);
 const engineers = numberOption("engineers", 1_000);
 const weeks = numberOption("weeks", 104);
 const restore = flag("restore");
+/** Where to write a heap snapshot of the process right after the eviction (the state as `globalThis.keptState`). */
+const heapSnapshot = option("heap-snapshot", "");
 const DAY_MS = 86_400_000;
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
@@ -137,7 +145,15 @@ async function oneDay(
   db: Parameters<typeof updateKeptState>[0],
   generation: number,
   source: KeptFactSource | null,
-): Promise<{ ms: number; pairs: number; paged: number; touched: number; generation: number }> {
+): Promise<{
+  ms: number;
+  pairs: number;
+  paged: number;
+  touched: number;
+  generation: number;
+  evaluateMs: number;
+  evaluateWithoutCachesMs?: number;
+}> {
   const input = selected;
   const t0 = performance.now();
   let paged = 0;
@@ -167,9 +183,28 @@ async function oneDay(
   const clock = state.prep.clock;
   const pairs = affectedWeeks(update.changed, state.prep.roster, input.config, clock.weekOf(until));
   if (source !== null) paged += (await pageInWeeks(state, weeksReadBy(pairs, input.config), source)).length;
+  // What the evaluation would cost a state without evaluation caches (one restored, or one whose
+  // caches were dropped at eviction): the same pairs over fresh caches, not timed in `ms`.
+  let evaluateWithoutCachesMs: number | undefined;
+  if (source !== null) {
+    const te = performance.now();
+    evaluateGroupWeeks(state.prep, pairs, { now: until, viewerIsAdmin: true }, new GroupContext(state.prep));
+    evaluateWithoutCachesMs = Math.round(performance.now() - te);
+  }
+  const t1 = performance.now();
   evaluateGroupWeeks(state.prep, pairs, { now: until, viewerIsAdmin: true }, state.ctx);
+  const evaluateMs = Math.round(performance.now() - t1);
   if (source !== null) evictColdFacts(state, hotFromWeek(input.config, until));
-  return { ms: Math.round(performance.now() - t0), pairs: pairs.length, paged, touched: rows.length, generation: next };
+  const ms = Math.round(performance.now() - t0) - (evaluateWithoutCachesMs ?? 0);
+  return {
+    ms,
+    pairs: pairs.length,
+    paged,
+    touched: rows.length,
+    generation: next,
+    evaluateMs,
+    ...(evaluateWithoutCachesMs === undefined ? {} : { evaluateWithoutCachesMs }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -237,6 +272,11 @@ async function main(): Promise<void> {
       report.held = held;
       report.boundedStateMib = mib(heap() - hBase);
       log(`bounded from ${report.hotFrom}: holds ${JSON.stringify(held)}, ${report.boundedStateMib} MiB`);
+      if (heapSnapshot !== "") {
+        (globalThis as { keptState?: RollupState }).keptState = state;
+        log(`heap snapshot: ${writeHeapSnapshot(heapSnapshot)}`);
+        delete (globalThis as { keptState?: RollupState }).keptState;
+      }
       const source: KeptFactSource = {
         async weeksOf(keys) {
           const found = await readKeptFactWeeks(t.db, [
@@ -264,6 +304,12 @@ async function main(): Promise<void> {
       report.pageOneOldWeekMs = Math.round(performance.now() - t7);
       evictColdFacts(state, hotFromWeek(config, new Date(day2From.getTime() + DAY_MS)));
       log(`one old week (${old}) read back in ${report.pageOneOldWeekMs} ms`);
+      // The evaluation caches of the hot weeks: what dropping them at eviction would save.
+      const withCaches = heap();
+      state.ctx = new GroupContext(state.prep);
+      report.boundedCachesMib = mib(withCaches - heap());
+      report.boundedWithoutCachesMib = mib(heap() - hBase);
+      log(`the hot weeks' evaluation caches: ${report.boundedCachesMib} MiB`);
     }
     const [size] = await t.handle.query<{ bytes: string }>(
       "select (pg_total_relation_size('rollup_kept_facts') + pg_total_relation_size('rollup_kept'))::text as bytes",

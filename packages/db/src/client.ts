@@ -135,6 +135,43 @@ export function listenToNotices(client: postgres.Sql, listener: NoticeListener):
   return () => void listeners?.delete(listener);
 }
 
+/** Thrown inside the priming transactions to roll them back. */
+class PrimingRollback extends Error {}
+
+let transactionOriginsPrimed = false;
+
+/**
+ * postgres.js keeps, for the life of the process, one `Error` per call site of its own
+ * transaction statements (`savepoint`, `rollback to`, `rollback`, `commit`), made the first time
+ * each runs (`cachedError`, for the origin shown in a query error). Until its stack is read, such
+ * an `Error` holds the functions on the stack that made it, and through postgres.js's transaction
+ * scope the callback of that first transaction (drizzle's wrapper, then ours) with everything it
+ * closes over: the first kept-state save's million rows stayed in the rollup worker's heap
+ * (630 MiB at 1,000,000 changes, found with a heap snapshot; issue 18). So each of those
+ * statements runs once here first, in transactions that hold nothing, before any caller's.
+ */
+async function primeTransactionOrigins(client: postgres.Sql): Promise<void> {
+  if (transactionOriginsPrimed) return;
+  const rollback = new PrimingRollback("roll back");
+  const rolledBack = (error: unknown) => {
+    if (error !== rollback) throw error;
+  };
+  await client.begin(async (sql) => {
+    await sql.savepoint(async () => {}); // savepoint
+    await sql
+      .savepoint(async () => {
+        throw rollback; // rollback to
+      })
+      .catch(rolledBack);
+  }); // commit
+  await client
+    .begin(async () => {
+      throw rollback; // rollback
+    })
+    .catch(rolledBack);
+  transactionOriginsPrimed = true;
+}
+
 /**
  * Opens the database at `url` and checks it answers. PostgreSQL goes through postgres.js with a
  * pool; PGlite runs in-process on a data directory (created if missing) or in memory.
@@ -165,6 +202,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
     try {
       await client`select 1`;
+      await primeTransactionOrigins(client);
     } catch (error) {
       await client.end({ timeout: 0 }).catch(() => {});
       throw unavailable(displayUrl, error);

@@ -135,6 +135,53 @@ describe("a bounded kept state", () => {
     expect(state.prep.changes.length).toBeLessThan(all * 0.7);
   });
 
+  it("after eviction every map and cache of the state holds only the hot weeks' entries, also after an old week was loaded and read", async () => {
+    const now = new Date("2026-11-20T00:00:00Z");
+    const input = asOf(world.input, now);
+    const { state, store } = boundedState(input, now);
+    const hotFrom = hotFromWeek(input.config, now);
+    const expectOnlyHotWeeks = () => {
+      const { prep } = state;
+      const idx = prep.index;
+      const weeks = [
+        ...idx.mergedByWeek.keys(),
+        ...idx.deployedByWeek.keys(),
+        ...idx.deploymentsByWeek.keys(),
+        ...idx.usageByWeek.keys(),
+        ...[idx.personMerged, idx.personDeployed, idx.repoMerged, idx.repoDeployed].flatMap((nested) =>
+          [...nested.values()].flatMap((inner) => [...inner.keys()]),
+        ),
+        ...state.ctx.cachedWeeks(),
+      ];
+      expect(weeks.filter((w) => w < hotFrom)).toEqual([]);
+      for (const nested of [idx.personMerged, idx.personDeployed, idx.repoMerged, idx.repoDeployed]) {
+        for (const inner of nested.values()) expect(inner.size).toBeGreaterThan(0);
+      }
+      // Each fact held once, in its list and its lookup map, and only those of the hot weeks (and
+      // each environment's deployments back to its last success before them, in `byEnv`).
+      expect(state.changeByKey.size).toBe(prep.changes.length);
+      expect(prep.changes.every((f) => state.changeByKey.get(f.key) === f)).toBe(true);
+      expect(prep.changes.filter((f) => f.mergedWeek < hotFrom && (f.deployedWeek ?? "") < hotFrom)).toEqual([]);
+      expect(state.deploymentById.size).toBe(prep.deployments.length);
+      expect(prep.deployments.every((d) => state.deploymentById.get(d.id) === d)).toBe(true);
+      const tails = new Set([...state.byEnv.values()].flat());
+      expect(prep.deployments.filter((d) => d.week < hotFrom && !tails.has(d))).toEqual([]);
+      expect([...tails].every((d) => state.deploymentById.get(d.id) === d)).toBe(true);
+      expect(state.bound?.paged.size).toBe(0);
+    };
+    expectOnlyHotWeeks();
+    expect(state.ctx.cachedWeeks().size).toBeGreaterThan(0); // the hot weeks' caches are kept
+
+    // An old week loaded and evaluated fills the indexes and caches of old weeks; evicted again.
+    const old = allPairs(input, now, ["2026-W22"]);
+    await pageInWeeks(state, weeksReadBy(old, input.config), store);
+    evaluateGroupWeeks(state.prep, old, { now }, state.ctx);
+    expect([...state.ctx.cachedWeeks()].some((w) => w < hotFrom)).toBe(true);
+    expect(state.prep.index.mergedByWeek.has("2026-W22")).toBe(true);
+    evictColdFacts(state, hotFrom);
+    expectOnlyHotWeeks();
+  });
+
   it("a change stored late in an old week: the old weeks are read from storage and equal a full recompute", async () => {
     const now = new Date("2026-11-20T00:00:00Z");
     const everything = asOf(world.input, now);

@@ -127,7 +127,6 @@ export function evictColdFacts(state: RollupState, hotFrom: string): { changes: 
   for (const d of prep.deployments) if (d.week >= hotFrom || keptDeployments.has(d)) deployments.push(d);
   prep.deployments = deployments;
 
-  // Fresh maps: a map that had every fact keeps its large table after deletes.
   state.changeByKey = new Map(changes.map((f) => [f.key, f]));
   state.deploymentById = new Map(deployments.map((d) => [d.id, d]));
   // The verdicts of input objects a run loaded (each run loads its own: none are seen again).

@@ -48,6 +48,11 @@ function isRostered(p: MetricsInput["roster"][number], start: number, end: numbe
   return (p.joinedAt === null || p.joinedAt.getTime() < end) && (p.leftAt === null || p.leftAt.getTime() > start);
 }
 
+/** The week a `GroupContext` cache key ends with (" <week>", or the week alone). */
+function weekOfKey(key: string): string {
+  return key.slice(key.lastIndexOf(" ") + 1);
+}
+
 /** Caches of the people in a group per week. */
 export class GroupContext {
   readonly prep: Prepared;
@@ -74,15 +79,20 @@ export class GroupContext {
 
   /** Drops what is cached for the weeks `drop` says yes to (see `forgetWeeks`). */
   forgetWeeksWhere(drop: (week: string) => boolean): void {
-    for (const cache of [
-      this.members,
-      this.deploymentLists,
-      this.deployDaysCache,
-      this.scopedCache,
-      this.weekDeploymentIndex,
-    ]) {
-      for (const key of cache.keys()) if (drop(key.slice(key.lastIndexOf(" ") + 1))) cache.delete(key);
+    for (const cache of this.weekCaches()) {
+      for (const key of cache.keys()) if (drop(weekOfKey(key))) cache.delete(key);
     }
+  }
+
+  /** The weeks something is cached for (a bounded kept state holds only its hot weeks': bounded.ts). */
+  cachedWeeks(): Set<string> {
+    const weeks = new Set<string>();
+    for (const cache of this.weekCaches()) for (const key of cache.keys()) weeks.add(weekOfKey(key));
+    return weeks;
+  }
+
+  private weekCaches(): Map<string, unknown>[] {
+    return [this.members, this.deploymentLists, this.deployDaysCache, this.scopedCache, this.weekDeploymentIndex];
   }
 
   /** People in the group in the week: rostered (and in one of its teams, for team groups). */
