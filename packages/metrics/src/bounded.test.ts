@@ -9,6 +9,7 @@ import {
   weeksReadBy,
 } from "./bounded.js";
 import { computeMetrics, evaluateGroups } from "./compute.js";
+import { deploymentId, liveAtOf } from "./detect.js";
 import { affectedWeeks, evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
 import type { CommitGraph, MetricsInput } from "./inputs.js";
 import { type KeptFactRow, keptFactRows, touchedFactRows } from "./kept-facts.js";
@@ -233,14 +234,14 @@ describe("a bounded update loads no old week for deployments before its window",
   const until = new Date(start.getTime() + DAY);
   const revertMs = world.input.config.thresholds.revertWindowDays * DAY;
   type Deployment = MetricsInput["deployments"][number];
-  const idOf = (d: Deployment) => `${d.repo}:${d.source}:${d.externalId}`;
-  const liveOf = (d: Deployment) => (d.statuses[0] as Deployment["statuses"][number]).createdAt;
+  const idOf = deploymentId;
+  const liveOf = (d: Deployment) => liveAtOf(d) as Date;
   const deploymentsOf = (input: MetricsInput, repo: string, environment = "production") =>
     input.deployments
       .filter((d) => d.repo === repo && d.environment === environment)
       .sort((a, b) => liveOf(a).getTime() - liveOf(b).getTime());
 
-  /** A repository that deploys on the day after `start`, with two years' worth of older deployments. */
+  /** A repository that deploys on the day after `start`, and more than ten times before August. */
   const active = (() => {
     const repo = world.input.repos.find(
       (r) =>
