@@ -4,10 +4,10 @@
  * restore it in a restarted process, and how large it is on disk.
  *
  *   node --max-old-space-size=12000 --expose-gc --import tsx scripts/bench/kept-state.ts \
- *     --changes 1000000 --engineers 5000 --weeks 104 [--restore]
+ *     --changes 1000000 --engineers 5000 --weeks 104 [--restore] [--back 2]
  *
  * The world is the metrics package's generator, ending at `end`. Measured, in order:
- * - **built**: `prepareMetrics` of the data as of `end` − 2 days and `rollupState`, then the
+ * - **built**: `prepareMetrics` of the data as of `end` − `back` days (default 2) and `rollupState`, then the
  *   evaluation caches of the last 13 weeks (as the worker holds it after its runs); heap beyond
  *   the input, after a full GC;
  * - **save whole**: `replaceKeptState` of every fact row into a fresh database (what a process that
@@ -15,13 +15,14 @@
  * - then the world's input is dropped (a worker's loaded input is garbage after its build), and
  *   every later heap figure is everything the state holds (measured from before the world was
  *   generated: the strings it shares with the input included);
- * - **update, unbounded**: one new day (`end` − 2 days to `end` − 1 day) as the worker does it:
+ * - **update, unbounded**: one new day (from the build on) as the worker does it:
  *   `updatePrepared` of the repositories with new data, the touched rows saved
  *   (`updateKeptState`), the pairs the update touched evaluated; then the state's heap (caches
  *   included);
  * - **bounded**: `evictColdFacts` at `hotFromWeek` (packages/metrics bounded.ts) and its heap;
- * - **update, bounded**: the next day the same way with `updateBounded`, the weeks the pairs read
- *   loaded from PostgreSQL (`pageInWeeks`) and dropped after; the heap again; the evaluation of its
+ * - **update, bounded**: the next day the same way with `updateBounded` (the weeks it loads:
+ *   `pagedByUpdate`), the weeks the pairs read loaded from PostgreSQL (`pageInWeeks`:
+ *   `pagedByPairs`) and dropped after; the heap again; the evaluation of its
  *   pairs also timed over fresh caches (untimed in the update: what a state without caches pays);
  * - the bounded state's evaluation caches (the hot weeks'): their heap, dropped at the end;
  * - **bounded restore**: with the world and the state gone, `checkKeptFacts`, `readKeptFactsFrom`
@@ -85,6 +86,8 @@ const weeks = numberOption("weeks", 104);
 const restore = flag("restore");
 /** Where to write a heap snapshot of the process right after the eviction (the state as `globalThis.keptState`). */
 const heapSnapshot = option("heap-snapshot", "");
+/** Days before the world's end the state is built at (the two days measured follow it). */
+const back = numberOption("back", 2);
 const DAY_MS = 86_400_000;
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
@@ -149,6 +152,7 @@ async function oneDay(
   ms: number;
   pairs: number;
   paged: number;
+  pagedByUpdate: number;
   touched: number;
   generation: number;
   evaluateMs: number;
@@ -157,12 +161,14 @@ async function oneDay(
   const input = selected;
   const t0 = performance.now();
   let paged = 0;
+  let pagedByUpdate = 0;
   let update: ReturnType<typeof updatePrepared>;
   if (source === null) update = updatePrepared(state, selected, since);
   else {
     const bounded = await updateBounded(state, selected, since, source);
     if (bounded.unsafe) throw new Error("the bounded update needs a rebuild");
-    paged += bounded.paged.length;
+    pagedByUpdate = bounded.paged.length;
+    paged += pagedByUpdate;
     update = bounded;
   }
   const rows = touchedFactRows(state, update.touched);
@@ -200,6 +206,7 @@ async function oneDay(
     ms,
     pairs: pairs.length,
     paged,
+    pagedByUpdate,
     touched: rows.length,
     generation: next,
     evaluateMs,
@@ -208,7 +215,7 @@ async function oneDay(
 }
 
 async function main(): Promise<void> {
-  const report: Record<string, unknown> = { changes, engineers, weeks };
+  const report: Record<string, unknown> = { changes, engineers, weeks, back };
   const t = await createTestDatabase();
   try {
     let config: MetricsConfig;
@@ -220,7 +227,7 @@ async function main(): Promise<void> {
       log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks`);
       const hBase = heap();
       let world: ReturnType<typeof syntheticInput> | null = syntheticInput({ changes, engineers, weeks, seed: 1 });
-      at = new Date(world.end.getTime() - 2 * DAY_MS);
+      at = new Date(world.end.getTime() - back * DAY_MS);
       config = world.input.config;
       roster = world.input.roster;
       const h0 = heap();

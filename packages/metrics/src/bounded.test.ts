@@ -9,12 +9,13 @@ import {
   weeksReadBy,
 } from "./bounded.js";
 import { computeMetrics, evaluateGroups } from "./compute.js";
+import { deploymentId, liveAtOf } from "./detect.js";
 import { affectedWeeks, evaluateGroupWeeks, type GroupWeek } from "./incremental.js";
-import type { MetricsInput } from "./inputs.js";
+import type { CommitGraph, MetricsInput } from "./inputs.js";
 import { type KeptFactRow, keptFactRows, touchedFactRows } from "./kept-facts.js";
 import type { MetricsOutput } from "./output.js";
 import { prepareMetrics } from "./prepare.js";
-import { type RollupState, reposWithDataSince, rollupState, updateInputOf } from "./restrict.js";
+import { type RollupState, reposWithDataSince, restrictToWindow, rollupState, updateInputOf } from "./restrict.js";
 import { syntheticInput } from "./synthetic.js";
 
 /**
@@ -265,5 +266,258 @@ describe("a bounded kept state", () => {
     const pairs = affectedWeeks(result.changed, state.prep.roster, after.config, to);
     await expectPairsEqualFull(state, store, after, later, pairs);
     await expectPairsEqualFull(state, store, after, later, allPairs(after, later, ["2026-W21", "2026-W47"]));
+  });
+});
+
+/**
+ * Deployments live before an update's window (`since` − the revert window) can change only by a
+ * new rollback, and only an environment's last one can be newly rolled back (restrict.ts,
+ * `planUpdate`): an update loads the stored weeks of no other. These count the weeks it loads
+ * (`paged`) in repositories `restrictToWindow` keeps whole, where every deployment is prepared again.
+ */
+describe("a bounded update loads no old week for deployments before its window", () => {
+  const DAY = 86_400_000;
+  const start = new Date("2026-11-19T00:00:00Z");
+  const until = new Date(start.getTime() + DAY);
+  const revertMs = world.input.config.thresholds.revertWindowDays * DAY;
+  type Deployment = MetricsInput["deployments"][number];
+  const idOf = deploymentId;
+  const liveOf = (d: Deployment) => liveAtOf(d) as Date;
+  const deploymentsOf = (input: MetricsInput, repo: string, environment = "production") =>
+    input.deployments
+      .filter((d) => d.repo === repo && d.environment === environment)
+      .sort((a, b) => liveOf(a).getTime() - liveOf(b).getTime());
+
+  /** A repository that deploys on the day after `start`, and more than ten times before August. */
+  const active = (() => {
+    const repo = world.input.repos.find(
+      (r) =>
+        deploymentsOf(world.input, r).some((d) => d.createdAt >= start && d.createdAt < until) &&
+        deploymentsOf(world.input, r).filter((d) => d.createdAt < new Date("2026-08-01T00:00:00Z")).length > 10,
+    );
+    if (repo === undefined) throw new Error("the world has no repository deploying on that day");
+    return repo;
+  })();
+
+  const withoutGraph = (input: MetricsInput, repo: string): MetricsInput => {
+    const commitGraphs = { ...input.commitGraphs };
+    delete commitGraphs[repo];
+    return { ...input, commitGraphs };
+  };
+
+  /** The stored weeks of `repo`'s deployments before the window that the state does not hold (what was loaded before). */
+  async function unheldWeeksBefore(
+    state: RollupState,
+    store: MemoryKeptFacts,
+    input: MetricsInput,
+    since: Date,
+    repo: string,
+  ) {
+    const windowStart = since.getTime() - revertMs;
+    const ids = input.deployments
+      .filter((d) => d.repo === repo && liveOf(d).getTime() < windowStart && !state.deploymentById.has(idOf(d)))
+      .map(idOf);
+    return store.weeksOf({ changes: [], deployments: ids });
+  }
+
+  /** Whether the update's window keeps `repo` whole. */
+  const keptWhole = (input: MetricsInput, since: Date, repo: string) =>
+    restrictToWindow(input, new Date(since.getTime() - revertMs), "2026-01-01").fullRepos.includes(repo);
+
+  /** `input` as of `start`, and `repo`'s data of the next day. */
+  const withNewDay = (input: MetricsInput, repo: string): MetricsInput => {
+    const before = asOf(input, start);
+    const day = asOf(input, until);
+    return {
+      ...before,
+      changes: [...before.changes.filter((c) => c.repo !== repo), ...day.changes.filter((c) => c.repo === repo)],
+      deployments: [
+        ...before.deployments.filter((d) => d.repo !== repo),
+        ...day.deployments.filter((d) => d.repo === repo),
+      ],
+    };
+  };
+
+  async function newDay(input: MetricsInput, repo: string) {
+    const { state, store } = boundedState(asOf(input, start), start);
+    const after = withNewDay(input, repo);
+    expect(keptWhole(after, start, repo)).toBe(true);
+    const before = await unheldWeeksBefore(state, store, after, start, repo);
+    const result = await update(state, store, after, start, [repo]);
+    expect(result.unsafe).toBe(false);
+    const pairs = affectedWeeks(result.changed, state.prep.roster, after.config, to);
+    expect(pairs.length).toBeGreaterThan(0);
+    await expectPairsEqualFull(state, store, after, until, pairs);
+    await expectPairsEqualFull(state, store, after, until, allPairs(after, until, ["2026-W20", "2026-W47"]));
+    return { before, paged: result.paged };
+  }
+
+  it("no commit graph: a new day loads no old week (it loaded every week of the repository's old deployments)", async () => {
+    const { before, paged } = await newDay(withoutGraph(world.input, active), active);
+    expect(before.length).toBeGreaterThan(10);
+    expect(paged).toEqual([]);
+  });
+
+  it("an anchor off the branch: a new day loads no old week", async () => {
+    // The environment's last deployment before the window went to a commit off the branch (a
+    // hotfix branched from its commit).
+    const windowStart = new Date(start.getTime() - revertMs);
+    const anchor = deploymentsOf(world.input, active)
+      .filter((d) => liveOf(d) < windowStart)
+      .at(-1) as Deployment;
+    const graph = world.input.commitGraphs[active] as CommitGraph;
+    const hotfix = "0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0";
+    const input: MetricsInput = {
+      ...world.input,
+      deployments: world.input.deployments.map((d) => (d === anchor ? { ...d, sha: hotfix } : d)),
+      commitGraphs: {
+        ...world.input.commitGraphs,
+        [active]: { head: graph.head, parents: { ...graph.parents, [hotfix]: [anchor.sha] } },
+      },
+    };
+    const { before, paged } = await newDay(input, active);
+    expect(before.length).toBeGreaterThan(10);
+    expect(paged).toEqual([]);
+  });
+
+  it("a rollback of an environment's latest deployment (held) loads no old week and equals a full recompute", async () => {
+    const input = withoutGraph(asOf(world.input, start), active);
+    const { state, store } = boundedState(input, start);
+    const list = deploymentsOf(input, active);
+    const latest = list.at(-1) as Deployment;
+    const earlier = list.findLast((d) => d.sha !== latest.sha) as Deployment;
+    const at = new Date(start.getTime() + 3_600_000);
+    const rollback: Deployment = {
+      ...latest,
+      externalId: "d-rollback-latest",
+      sha: earlier.sha,
+      createdAt: at,
+      statuses: [{ state: "success", createdAt: new Date(at.getTime() + 60_000), description: "" }],
+    };
+    const after = { ...input, deployments: [...input.deployments, rollback] };
+    const later = new Date(at.getTime() + 3_600_000);
+    expect(keptWhole(after, at, active)).toBe(true);
+    expect(state.deploymentById.has(idOf(latest))).toBe(true);
+    const before = await unheldWeeksBefore(state, store, after, at, active);
+    const result = await update(state, store, after, at, [active]);
+    expect(result.unsafe).toBe(false);
+    expect(state.deploymentById.get(idOf(latest))?.failureReasons).toContain("rollback");
+    expect(before.length).toBeGreaterThan(10);
+    expect(result.paged).toEqual([]);
+    const pairs = affectedWeeks(result.changed, state.prep.roster, after.config, to);
+    await expectPairsEqualFull(state, store, after, later, pairs);
+    await expectPairsEqualFull(state, store, after, later, allPairs(after, later, ["2026-W47"]));
+  });
+
+  /** `world` as of now with `repo`'s deployments stopped at `stop`. */
+  const stoppedAt = (stop: Date) => {
+    const now = new Date("2026-11-20T00:00:00Z");
+    const everything = asOf(world.input, now);
+    const repo = everything.repos.find(
+      (r) => deploymentsOf(everything, r).filter((d) => d.createdAt < stop).length > 5,
+    );
+    if (repo === undefined) throw new Error("the world has no repository with deployments");
+    const input = {
+      ...everything,
+      deployments: everything.deployments.filter((d) => d.repo !== repo || d.createdAt < stop),
+    };
+    return { now, repo, input };
+  };
+
+  it("a rollback of an environment's last deployment before the window, not held, loads its week alone and rebuilds", async () => {
+    // The environment stopped deploying in week 20 with a deployment off the branch after its last
+    // one on it (D): the state holds from that off-branch one (its last success), not D.
+    const { now, repo, input: stopped } = stoppedAt(new Date("2026-05-14T00:00:00Z"));
+    const list = deploymentsOf(stopped, repo);
+    const last = list.at(-1) as Deployment;
+    const earlier = list.findLast((d) => d.sha !== last.sha) as Deployment;
+    const graph = stopped.commitGraphs[repo] as CommitGraph;
+    const hotfix = "0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff0ff1";
+    const offAt = new Date(liveOf(last).getTime() + DAY);
+    const off: Deployment = {
+      ...last,
+      externalId: "d-off-branch",
+      sha: hotfix,
+      createdAt: offAt,
+      statuses: [{ state: "success", createdAt: offAt, description: "" }],
+    };
+    const before = {
+      ...stopped,
+      deployments: [...stopped.deployments, off],
+      commitGraphs: {
+        ...stopped.commitGraphs,
+        [repo]: { head: graph.head, parents: { ...graph.parents, [hotfix]: [last.sha] } },
+      },
+    };
+    const { state, store } = boundedState(before, now);
+    expect(state.deploymentById.has(idOf(off))).toBe(true);
+    expect(state.deploymentById.has(idOf(last))).toBe(false);
+    // Now a deployment of an earlier commit rolls D back.
+    const at = new Date(now.getTime() + 3_600_000);
+    const rollback: Deployment = {
+      ...last,
+      externalId: "d-rollback-old",
+      sha: earlier.sha,
+      createdAt: at,
+      statuses: [{ state: "success", createdAt: new Date(at.getTime() + 60_000), description: "" }],
+    };
+    const after = { ...before, deployments: [...before.deployments, rollback] };
+    expect(keptWhole(after, at, repo)).toBe(true);
+    const result = await update(state, store, after, at, [repo]);
+    expect(result.paged).toEqual([state.prep.clock.weekOf(liveOf(last))]);
+    expect(state.deploymentById.get(idOf(last))?.failureReasons).toContain("rollback");
+    // Its recovery, before the held tail, moved: the caller rebuilds, and the rebuilt state is right.
+    expect(result.unsafe).toBe(true);
+    const later = new Date(at.getTime() + 3_600_000);
+    const rebuilt = boundedState(after, later);
+    await expectPairsEqualFull(
+      rebuilt.state,
+      rebuilt.store,
+      after,
+      later,
+      allPairs(after, later, [state.prep.clock.weekOf(liveOf(last)), "2026-W47"]),
+    );
+  });
+
+  it("a deployment stored late before the hot weeks loads only the weeks of the changes it ships, and equals a full recompute", async () => {
+    // A repository kept whole (no commit graph) stopped deploying in week 20; a deployment of
+    // week 32 (before the state's hot weeks) is stored only now, shipping everything merged since.
+    const { now, repo, input: stopped } = stoppedAt(new Date("2026-05-14T00:00:00Z"));
+    const before = withoutGraph(stopped, repo);
+    const { state, store } = boundedState(before, now);
+    const hotFrom = hotFromWeek(before.config, now);
+    const liveAt = new Date("2026-08-05T12:00:00Z");
+    const clock = state.prep.clock;
+    expect(clock.weekOf(liveAt) < hotFrom).toBe(true);
+    const tip = before.changes.filter((c) => c.repo === repo && c.mergedAt < liveAt).at(-1);
+    if (tip === undefined) throw new Error(`no change of ${repo} before the late deployment`);
+    const last = deploymentsOf(before, repo).at(-1) as Deployment;
+    const late: Deployment = {
+      ...last,
+      externalId: "d-stored-late",
+      sha: tip.landingShas.at(-1) as string,
+      createdAt: new Date(liveAt.getTime() - 300_000),
+      statuses: [{ state: "success", createdAt: liveAt, description: "" }],
+    };
+    const after = { ...before, deployments: [...before.deployments, late] };
+    // The worker updates from the earliest new row: the late deployment's creation.
+    const since = late.createdAt;
+    expect(keptWhole(after, since, repo)).toBe(true);
+    const unheld = await unheldWeeksBefore(state, store, after, since, repo);
+    const result = await update(state, store, after, since, [repo]);
+    expect(result.unsafe).toBe(false); // after the environment's held tail: no recovery before it moves
+    // The weeks loaded are those of the changes it ships (merged from week 20 on), none of the
+    // old deployments' weeks.
+    const shipped = after.changes.filter(
+      (c) => c.repo === repo && c.mergedAt > liveOf(last) && c.mergedAt <= tip.mergedAt,
+    );
+    const shippedWeeks = [...new Set(shipped.map((c) => clock.weekOf(c.mergedAt)))].filter((w) => w < hotFrom).sort();
+    expect(unheld.some((w) => w < shippedWeeks[0]!)).toBe(true);
+    expect(result.paged).toEqual(shippedWeeks);
+    const pairs = affectedWeeks(result.changed, state.prep.roster, after.config, to);
+    expect(pairs.some((p) => p.week === clock.weekOf(liveAt))).toBe(true);
+    const later = new Date(now.getTime() + 3_600_000);
+    await expectPairsEqualFull(state, store, after, later, pairs);
+    await expectPairsEqualFull(state, store, after, later, allPairs(after, later, ["2026-W32", "2026-W47"]));
   });
 });

@@ -26,8 +26,9 @@ import { applyUpdate, lookbackWeeksOf, type PreparedUpdate, planUpdate, type Rol
  *   deployments back to its last success before `hotFrom` (the recoveries a new deployment can
  *   move start there);
  * - before an update (`updateBounded`), the weeks of the stored facts the update prepares again
- *   but the state does not hold (an old change a new deployment ships, an environment's previous
- *   deployment, a late change) are loaded (`pageInWeeks`), whole;
+ *   but the state does not hold and the update may change (an old change a new deployment ships,
+ *   an environment's last deployment before the update's window that it rolls back, a late change:
+ *   `planUpdate`) are loaded (`pageInWeeks`), whole;
  * - before pairs are evaluated, the weeks they read (`weeksReadBy`) are loaded the same way;
  * - after the run, `evictColdFacts` drops every week before `hotFrom` again.
  *

@@ -308,8 +308,9 @@ export function updatePrepared(state: RollupState, input: MetricsInput, since: D
 
 /**
  * The first half of `updatePrepared`: the facts of the window prepared again, and which of them a
- * bounded kept state (`evictColdFacts`) does not hold: the stored facts to load (`pageInWeeks`)
- * before `applyUpdate` compares them with the kept ones. Changes nothing.
+ * bounded kept state (`evictColdFacts`) does not hold and `applyUpdate` may change: the stored
+ * facts to load (`pageInWeeks`) before it compares them with the kept ones (see `missing`).
+ * Changes nothing.
  */
 export function planUpdate(state: RollupState, input: MetricsInput, since: Date): PlannedUpdate {
   const clock = state.prep.clock;
@@ -325,8 +326,36 @@ export function planUpdate(state: RollupState, input: MetricsInput, since: Date)
     const fresh = f.mergedAt.getTime() >= start || (f.deployedAt !== null && f.deployedAt.getTime() >= start);
     if (fresh && !state.changeByKey.has(f.key)) missing.changes.push(f);
   }
-  for (const d of small.deployments) if (!state.deploymentById.has(d.id)) missing.deployments.push(d);
+  const rollable = lastBeforeWindow(small.deployments, start);
+  for (const d of small.deployments) {
+    if (state.deploymentById.has(d.id)) continue;
+    // Before the window only a new rollback changes a kept deployment (`applyUpdate`), and only
+    // an environment's last deployment before it can be newly rolled back (see `lastBeforeWindow`).
+    if (d.liveAt.getTime() < start && !(d.failureReasons.includes("rollback") && rollable.has(d))) continue;
+    missing.deployments.push(d);
+  }
   return { small, since, windowStart, missing };
+}
+
+/**
+ * Each environment's last deployment on the branch live before `start`: the only deployment
+ * before the window that data from `since` on can roll back. A deployment is rolled back by the
+ * next deployment on the branch of its environment (link.ts, `planDeploymentLinks`; in live
+ * order, ties by id; merges, which follow the branch instead, are never rolled back), and that
+ * next one of any earlier deployment is itself before the window: it was stored, and prepared
+ * (with the rollback it makes) by the update whose window held it. This holds while `since` is
+ * no later than the earliest new data of each repository updated (a deployment stored late is
+ * then in the window), as `updatePrepared` requires.
+ */
+function lastBeforeWindow(deployments: readonly DeploymentFact[], start: number): Set<DeploymentFact> {
+  const last = new Map<string, DeploymentFact>();
+  for (const d of deployments) {
+    if (d.kind === "off-branch" || d.liveAt.getTime() >= start) continue;
+    const key = environmentKey(d);
+    const current = last.get(key);
+    if (current === undefined || compareLive(d, current) > 0) last.set(key, d);
+  }
+  return new Set(last.values());
 }
 
 /** What `planUpdate` prepared for `applyUpdate`. */
@@ -334,7 +363,12 @@ export interface PlannedUpdate {
   small: Prepared;
   since: Date;
   windowStart: Date;
-  /** Prepared facts the kept state does not hold: new ones, or stored ones a bounded state left out. */
+  /**
+   * Prepared facts the kept state does not hold and the update may change: new ones, or stored
+   * ones a bounded state left out. Deployments live before the window are left out (the
+   * repository's linking state, all of its deployments for one `restrictToWindow` keeps whole),
+   * except an environment's last one when the update rolls it back.
+   */
   missing: { changes: ChangeFact[]; deployments: DeploymentFact[] };
 }
 

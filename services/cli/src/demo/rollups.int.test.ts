@@ -1,20 +1,30 @@
 import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
-import { type Database, listPeople, readKeptHeader, upsertUsage, weeklyRollups } from "@yardstick/db";
+import {
+  changes,
+  type Database,
+  listPeople,
+  readKeptHeader,
+  upsertChanges,
+  upsertUsage,
+  weeklyRollups,
+} from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics } from "@yardstick/metrics";
+import { computeMetrics, holdsWeek, hotFromWeek, WeekClock } from "@yardstick/metrics";
 import {
   createPipelineDeps,
   loadMetricsInput,
+  metricsConfigOf,
   processors,
   RollupMemory,
   rollupWeeks,
   runSyncInline,
   syncWeeks,
 } from "@yardstick/pipeline";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configForWorld } from "./world-config.js";
 
@@ -394,6 +404,70 @@ describe.each([
       expect(second.rows).toBeGreaterThan(0);
       expect(second.rows).toBeLessThan(rows / 10);
       await expectEqualToFull();
+    },
+    300_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "a change stored late in a week before the hot weeks: the next rollup job stores what a full recompute does, and a second run changes nothing",
+    async () => {
+      memory = new RollupMemory(); // a worker that persists its state, bounded (the default)
+      const hotFrom = hotFromWeek(metricsConfigOf(config), clock);
+      const first = syncWeeks(deps())[0] as string;
+      const week = (at: Date) => new WeekClock(config.timeZone).weekOf(at);
+      // A credited, deployed pull request merged (and deployed) before the hot weeks, in the rollups' weeks.
+      const candidates = await t.db
+        .select()
+        .from(changes)
+        .where(
+          and(eq(changes.kind, "pull_request"), isNotNull(changes.creditedPersonId), isNotNull(changes.deployedAt)),
+        )
+        .orderBy(desc(changes.mergedAt));
+      const late = candidates.find(
+        (c) => week(c.mergedAt) < hotFrom && week(c.deployedAt as Date) < hotFrom && week(c.mergedAt) > first,
+      );
+      if (late === undefined) throw new Error(`no deployed change merged between ${first} and ${hotFrom}`);
+      // Not stored yet (its attribution had not run): every stored row from the data without it.
+      await t.db.delete(changes).where(eq(changes.key, late.key));
+      // Another fingerprint (a configuration changed and back): the next rollup is a full recompute.
+      await t.handle.query(
+        `update sync_cursors set state = jsonb_set(state, '{fingerprint}', '"${"0".repeat(64)}"') where scope = 'weekly_rollups'`,
+      );
+      clock = new Date(clock.getTime() + 60_000);
+      expect(await rollupWeeks(deps(), syncWeeks(deps()))).toMatchObject({ mode: "full" });
+      await expectEqualToFull();
+      // Bounded: the old weeks are in storage only.
+      const state = memory.kept?.state;
+      if (state === undefined) throw new Error("the full recompute kept no state");
+      expect(state.bound?.hotFrom).toBe(hotFrom);
+      expect(holdsWeek(state, week(late.mergedAt))).toBe(false);
+      const before = await storedRows(t.db);
+
+      // Stored now.
+      await upsertChanges(t.db, [{ ...late, updatedAt: new Date() }]);
+      clock = new Date(clock.getTime() + 60_000);
+      lines.length = 0;
+      const context = { jobId: "late", attempt: 1, logger: capturingLogger(lines), enqueue: async () => {} };
+      await processors["rollups.recompute"]({ runId: "late" }, context, deps());
+      const run = lines.find((l) => l.msg === "rollups recomputed");
+      expect(run).toMatchObject({ mode: "kept", updatedRepos: 1 });
+      expect(run?.built).toBeUndefined();
+      await expectEqualToFull();
+      // The old weeks changed: the change's merge week (and deployment week) for its repository.
+      const after = await storedRows(t.db);
+      for (const w of [week(late.mergedAt), week(late.deployedAt as Date)]) {
+        const key = `repo ${late.repo} ${w}`;
+        expect(after.get(key)?.figures, key).not.toEqual(before.get(key)?.figures);
+      }
+      // Dropped again after the run: the state holds the hot weeks only.
+      expect(memory.kept?.state.changeByKey.has(late.key)).toBe(false);
+      expect(memory.kept?.state.bound?.paged.size).toBe(0);
+
+      // Run again: nothing new, nothing written.
+      clock = new Date(clock.getTime() + 60_000);
+      const again = await rollupWeeks(deps(), syncWeeks(deps()));
+      expect(again).toMatchObject({ mode: "kept", pairs: 0, rows: 0 });
+      expect(await storedRows(t.db)).toEqual(after);
     },
     300_000,
   );
