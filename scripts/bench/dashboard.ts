@@ -6,8 +6,12 @@
  *     [--changes 1000000] [--engineers 5000] [--weeks 52] [--runs 5] [--chromium /usr/bin/chromium] \
  *     [--database NAME]   (keeps the rolled-up world between runs: scripts/bench/rolled-up-world.ts)
  *     [--web DIR]         (another built dashboard than services/web/dist, say an earlier commit's)
- *     [--trace DIR]       (a Chromium performance trace of each drill-down 1, DIR/drill-N.json, for
- *                          chrome://tracing or the DevTools Performance panel; slows what it records)
+ *     [--trace DIR]       (a Chromium performance trace of each drill-down, DIR/drill-N.json for drill-down 1
+ *                          and DIR/evidence-N.json for drill-down 2, for chrome://tracing or the DevTools
+ *                          Performance panel; slows what it records)
+ *     [--hover-ms N]      (point at each drill-down's link N ms before clicking it, as a reader's pointer
+ *                          reaches a link first; 0 by default: Playwright's click alone)
+ *     [--screenshot FILE] (the last run's drill-down 1)
  *
  * The organisation of scripts/bench/rolled-up-world.ts (shared with scripts/bench/api.ts) is
  * rolled up into a fresh PostgreSQL database; the API server serves it with the built dashboard
@@ -24,15 +28,20 @@
  * - drill-down 2: click the first change → its evidence shown;
  * - then the same overview again in the same context (assets cached: a returning reader).
  *
- * Each drill-down is timed from the click to the page's content being visible (the user's wait:
- * requests, rendering). Drill-down 1 is also split into its parts, measured in the page (its
- * clock, from the click event as the page receives it): the route change (the group-week page's
- * first render committed), each API request (sent, answered, and its server time from the
- * `Server-Timing` header: the whole answer and each query), the render of the sum line and the
- * rows after the last answer, the next frame painted, the main thread's long tasks (> 50 ms) in
- * between, and the bench's own overhead (Playwright's checks before it clicks, its polling after). The JavaScript bundle is measured from dist: bytes, and gzipped at level 9
- * (what a server compressing it would send). Targets (issue 13): first contentful paint under
- * 1 s, each drill-down under 300 ms, JavaScript under 300 KB gzipped.
+ * Each drill-down is split into its parts by one probe (`drill`, with the page's marks in a
+ * `DrillSpec`), measured in the page on its own clock from the click event as the page receives
+ * it: the route change (the new page's first render committed), each API request answered after
+ * the click (sent, answered, and its server time from the `Server-Timing` header: the whole answer
+ * and each query; one sent ahead and answered after the click counts, with a negative send
+ * time), when each part of the page was first shown, the render after the last needed answer,
+ * the next frame painted (`clickToPaintedMs`: the reader's wait), the main thread's long tasks
+ * (> 50 ms) in between, and the bench's own overhead (Playwright's checks before it clicks, its
+ * polling after). Each drill-down is also timed by the bench, from its click call to the page seen
+ * shown (`overviewToChangesMs`, `changesToEvidenceMs`): that figure includes Playwright's checks.
+ * The JavaScript bundle is measured from dist: bytes, and gzipped at level 9 (what a server
+ * compressing it would send). Targets (issue 13): first contentful paint under 1 s, each
+ * drill-down under 300 ms (judged on the in-page click-to-painted figure of every run; the bench's
+ * Playwright-inclusive figures are printed beside it), JavaScript under 300 KB gzipped.
  *
  * Prints one JSON object; progress goes to stderr.
  */
@@ -46,7 +55,7 @@ import { createApiToken, SESSION_COOKIE, startApiServer } from "@yardstick/api";
 import { Config } from "@yardstick/config";
 import { listGroupWeekChanges, upsertVerdicts } from "@yardstick/db";
 import { createLogger } from "@yardstick/log";
-import { chromium } from "playwright-core";
+import { chromium, type Locator, type Page } from "playwright-core";
 import { numberOption, option } from "./options.js";
 import { log, rolledUpWorld } from "./rolled-up-world.js";
 
@@ -61,6 +70,12 @@ const executablePath = option("chromium", "/usr/bin/chromium");
 const screenshot = option("screenshot", "");
 /** A directory for a Chromium trace of each recorded drill-down 1 (`--trace DIR`); none by default. */
 const traceDir = option("trace", "");
+/**
+ * Milliseconds the bench points at each drill-down's link before clicking it (`--hover-ms N`), as a
+ * reader's pointer reaches a link before pressing it; 0 by default: Playwright's click alone, which
+ * moves the pointer onto the link and presses at once (the least time for a prefetch on pointing).
+ */
+const hoverMs = numberOption("hover-ms", 0);
 /** The built dashboard served (`--web DIR`: another build, say an earlier commit's, to compare against). */
 const WEB_DIST = resolve(option("web", fileURLToPath(new URL("../../services/web/dist", import.meta.url))));
 
@@ -140,55 +155,85 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
 });
 
-/** One API request of drill-down 1, in ms from the click (the page's clock). */
+/** One API request of a drill-down, in ms from the click (the page's clock). */
 interface DrillRequest {
-  /** group-week, summary or page (the first page of changes); anything else by its path. */
+  /** group-week, summary, page (the first page of changes) or change; anything else by its path. */
   name: string;
   sentMs: number;
   firstByteMs: number;
   doneMs: number;
-  /** The server's `Server-Timing` parts (auth, row, count, page, freshness, total), ms. */
+  /** The server's `Server-Timing` parts (auth, row, count, page, change, freshness, total), ms. */
   server: Record<string, number>;
 }
 
-/** Drill-down 1 split into its parts (the page's clock, ms from the click event). */
+/**
+ * What a drill-down's page shows, for the probe: the address it lands on, what it shows by name
+ * (the first commit with an element matching each selector), which of those make it shown (the
+ * bench waits for them too), and which API answers it needs before it can show them.
+ */
+interface DrillSpec {
+  /** A path prefix of the page's address once the route has changed. */
+  route: string;
+  marks: Record<string, string>;
+  shownBy: string[];
+  needs: string[];
+}
+
+/** Drill-down 1: the overview's AIND → the organisation's week: figures, sum line, first rows. */
+const CHANGES_DRILL: DrillSpec = {
+  route: "/groups/",
+  marks: { figures: '[data-testid="gw-aind"]', sum: '[data-testid="sum"]', rows: "table.changes tbody tr" },
+  shownBy: ["sum", "rows"],
+  needs: ["summary", "page"],
+};
+
+/** Drill-down 2: a change of the group-week's list → its page: verdict and evidence. */
+const EVIDENCE_DRILL: DrillSpec = {
+  route: "/changes/",
+  marks: { verdict: '[data-testid="verdict"]', evidence: '[data-testid="evidence"]' },
+  shownBy: ["evidence"],
+  needs: ["change"],
+};
+
+/** A drill-down split into its parts (the page's clock, ms from the click event). */
 interface DrillParts {
   /** From Playwright's click call to the page's click event (its actionability checks, the round trip). */
   beforeClickMs: number;
-  /** The group-week page's first render committed (its loading state): the route change. */
+  /** The new page's first render committed (its loading state, or the whole page): the route change. */
   routeMs: number;
-  figuresMs: number;
-  sumMs: number;
-  rowsMs: number;
-  /** The frame after both were committed has been painted. */
+  /** The first commit showing each of the spec's marks. */
+  marks: Record<string, number>;
+  /** The frame after the page was shown (every `shownBy` mark committed) has been painted: the reader's wait. */
   paintedMs: number;
-  /** From the page's last needed answer (summary, first page) to both rendered. */
+  /** From the page's last needed answer to it shown (NaN when no needed request was sent after the click). */
   renderAfterLastAnswerMs: number;
   requests: DrillRequest[];
   /** The main thread's tasks over 50 ms between the click and the paint: [start from click, duration]. */
   longTasks: [number, number][];
-  /** From the paint to Playwright seeing both (its polling, the round trip). */
+  /** From the paint to Playwright seeing the page shown (its polling, the round trip). */
   afterPaintMs: number;
 }
 
 /**
- * Installed in the page just before drill-down 1's click: records the click event, the first
- * commit of each part of the group-week page (a MutationObserver runs right after React's commit),
- * the frame after them painted (a task posted from the next animation frame runs after its
- * paint) and the main thread's long tasks.
+ * Installed in the page just before a drill-down's click (the spec as JSON): records the click
+ * event, the first commit of each mark (a MutationObserver runs right after React's commit), the
+ * frame after the page was shown painted (a task posted from the next animation frame runs after
+ * its paint) and the main thread's long tasks. A previous probe's observers are disconnected.
  */
-const DRILL_PROBE = `(() => {
-  const d = { click: null, route: null, figures: null, sum: null, rows: null, painted: null, longTasks: [] };
+const drillProbe = (spec: DrillSpec) => `((spec) => {
+  window.__drillStop?.();
+  const d = { click: null, route: null, marks: {}, painted: null, longTasks: [] };
   window.__drill = d;
-  addEventListener("click", () => { if (d.click === null) d.click = performance.now(); }, { capture: true });
+  const onClick = () => { if (d.click === null) d.click = performance.now(); };
+  addEventListener("click", onClick, { capture: true });
   const seen = () => {
     if (d.click === null) return;
     const now = performance.now();
-    if (d.route === null && location.pathname.startsWith("/groups/")) d.route = now;
-    if (d.figures === null && document.querySelector('[data-testid="gw-aind"]')) d.figures = now;
-    if (d.sum === null && document.querySelector('[data-testid="sum"]')) d.sum = now;
-    if (d.rows === null && document.querySelector("table.changes tbody tr")) d.rows = now;
-    if (d.painted === null && d.sum !== null && d.rows !== null) {
+    if (d.route === null && location.pathname.startsWith(spec.route)) d.route = now;
+    for (const [name, selector] of Object.entries(spec.marks)) {
+      if (d.marks[name] === undefined && document.querySelector(selector)) d.marks[name] = now;
+    }
+    if (d.painted === null && spec.shownBy.every((name) => d.marks[name] !== undefined)) {
       d.painted = -1;
       requestAnimationFrame(() => {
         const ch = new MessageChannel();
@@ -197,41 +242,71 @@ const DRILL_PROBE = `(() => {
       });
     }
   };
-  new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });
+  const mutations = new MutationObserver(seen);
+  mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
+  let tasks = null;
   try {
-    new PerformanceObserver((list) => {
+    tasks = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) d.longTasks.push([e.startTime, e.duration]);
-    }).observe({ type: "longtask" });
+    });
+    tasks.observe({ type: "longtask" });
   } catch {}
-})()`;
+  window.__drillStop = () => {
+    removeEventListener("click", onClick, { capture: true });
+    mutations.disconnect();
+    tasks?.disconnect();
+  };
+})(${JSON.stringify(spec)})`;
 
 /** Reads the probe's marks and the drill-down's API requests (resource timing, with Server-Timing). */
 const DRILL_READ = `(() => {
   const d = window.__drill;
   const requests = performance.getEntriesByType("resource")
-    .filter((e) => e.startTime >= d.click && new URL(e.name).pathname.startsWith("/api/"))
+    // Sent after the click, or before it and answered after it (a prefetch the page may wait on).
+    .filter((e) => e.responseEnd >= d.click && new URL(e.name).pathname.startsWith("/api/"))
     .map((e) => {
       const path = new URL(e.name).pathname;
       const name = path.endsWith("/changes/summary") ? "summary" : path.endsWith("/changes") ? "page"
-        : path.includes("/weeks/") ? "group-week" : path;
+        : path.includes("/weeks/") ? "group-week" : path.startsWith("/api/v1/changes/") ? "change" : path;
       const server = {};
       for (const s of e.serverTiming ?? []) server[s.name] = s.duration;
       return { name, sentMs: e.startTime - d.click, firstByteMs: e.responseStart - d.click, doneMs: e.responseEnd - d.click, server };
     });
-  return { d, now: performance.now(), requests };
+  return { d, requests };
 })()`;
 
-interface Run {
-  fcpMs: number;
-  overviewShownMs: number;
-  overviewSettledMs: number;
-  toChangesMs: number;
-  parts: DrillParts;
-  changesListed: number;
-  changesShown: number;
-  toEvidenceMs: number;
-  warmFcpMs: number;
-  warmOverviewShownMs: number;
+interface Probe {
+  d: {
+    click: number;
+    route: number | null;
+    marks: Record<string, number>;
+    painted: number;
+    longTasks: [number, number][];
+  };
+  requests: DrillRequest[];
+}
+
+/** The probe's marks as parts of a drill-down (ms from the click event). */
+function drillParts(spec: DrillSpec, p: Probe, pageT0: number, benchMs: number): DrillParts {
+  const { d } = p;
+  const from = (t: number | null | undefined) => (t === null || t === undefined ? Number.NaN : t - d.click);
+  const needed = p.requests.filter((r) => spec.needs.includes(r.name));
+  // None when the page was fetched ahead: it renders from the cache.
+  const lastAnswer = needed.length === 0 ? Number.NaN : Math.max(...needed.map((r) => r.doneMs));
+  const shown = Math.max(...spec.shownBy.map((name) => from(d.marks[name])));
+  const beforeClickMs = d.click - pageT0;
+  const paintedMs = from(d.painted);
+  return {
+    // From the bench's click call (approximately: the page's clock read just before it).
+    beforeClickMs,
+    routeMs: from(d.route),
+    marks: Object.fromEntries(Object.keys(spec.marks).map((name) => [name, from(d.marks[name])])),
+    paintedMs,
+    renderAfterLastAnswerMs: shown - lastAnswer,
+    requests: p.requests,
+    longTasks: d.longTasks.filter(([start]) => start >= d.click).map(([s, dur]) => [s - d.click, dur]),
+    afterPaintMs: benchMs - beforeClickMs - paintedMs,
+  };
 }
 
 /** Milliseconds from the page's navigation start to now, in the page. */
@@ -242,6 +317,53 @@ const fcpOf = `(performance.getEntriesByName("first-contentful-paint")[0] ?? { s
 // at once then fails).
 const fcpRecorded = () => (performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1) >= 0;
 const drillPainted = () => ((globalThis as unknown as { __drill?: { painted: number } }).__drill?.painted ?? 0) > 0;
+
+/**
+ * One drill-down, timed twice: by the bench (from its click call to the page seen shown, which
+ * includes Playwright's checks before the click and its polling after) and in the page (its parts,
+ * from the click event). `--trace` records it as DIR/NAME-RUN.json.
+ */
+async function drill(
+  page: Page,
+  spec: DrillSpec,
+  trace: string,
+  link: Locator,
+  shown: () => Promise<unknown>,
+): Promise<{ benchMs: number; parts: DrillParts }> {
+  if (hoverMs > 0) {
+    await link.hover();
+    await page.waitForTimeout(hoverMs);
+  }
+  await page.evaluate(drillProbe(spec));
+  if (trace !== "") {
+    mkdirSync(traceDir, { recursive: true });
+    await browser.startTracing(page, { path: join(traceDir, `${trace}.json`), screenshots: false });
+  }
+  const pageT0 = (await page.evaluate(sinceNavigation)) as number;
+  const t0 = performance.now();
+  await link.click();
+  await shown();
+  const benchMs = performance.now() - t0;
+  await page.waitForFunction(drillPainted);
+  if (trace !== "") await browser.stopTracing();
+  return { benchMs, parts: drillParts(spec, (await page.evaluate(DRILL_READ)) as Probe, pageT0, benchMs) };
+}
+
+interface Run {
+  fcpMs: number;
+  overviewShownMs: number;
+  overviewSettledMs: number;
+  /** Drill-down 1, the bench's figure: its click call → sum line and rows seen (Playwright's checks included). */
+  toChangesMs: number;
+  parts: DrillParts;
+  changesListed: number;
+  changesShown: number;
+  /** Drill-down 2, the bench's figure: its click call → evidence seen (Playwright's checks included). */
+  toEvidenceMs: number;
+  evidenceParts: DrillParts;
+  warmFcpMs: number;
+  warmOverviewShownMs: number;
+}
 
 async function once(run: number): Promise<Run> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -265,32 +387,29 @@ async function once(run: number): Promise<Run> {
     await page.getByTestId("projection").filter({ hasNotText: "…" }).waitFor();
     const overviewSettledMs = (await page.evaluate(sinceNavigation)) as number;
 
-    await page.evaluate(DRILL_PROBE);
     const tracing = traceDir !== "" && run > 0;
-    if (tracing) {
-      mkdirSync(traceDir, { recursive: true });
-      await browser.startTracing(page, { path: join(traceDir, `drill-${run}.json`), screenshots: false });
-    }
-    const pageT0 = (await page.evaluate(sinceNavigation)) as number;
-    let t0 = performance.now();
-    await page.getByTestId("aind-drill").click();
     const rows = page.locator("table.changes tbody tr");
-    await Promise.all([page.getByTestId("sum").waitFor(), rows.first().waitFor()]);
-    const toChangesMs = performance.now() - t0;
-    await page.waitForFunction(drillPainted);
-    if (tracing) await browser.stopTracing();
+    const changes = await drill(
+      page,
+      CHANGES_DRILL,
+      tracing ? `drill-${run}` : "",
+      page.getByTestId("aind-drill"),
+      () => Promise.all([page.getByTestId("sum").waitFor(), rows.first().waitFor()]),
+    );
     if (screenshot !== "" && run === runs) await page.screenshot({ path: screenshot });
-    const parts = drillParts((await page.evaluate(DRILL_READ)) as Probe, pageT0, toChangesMs);
     // "574 changes listed; …": how many the list holds, however many of them are shown.
     const changesListed = Number(
       /^(\d+) changes listed/.exec((await page.getByTestId("sum").textContent()) ?? "")?.[1],
     );
     const changesShown = await rows.count();
 
-    t0 = performance.now();
-    await rows.first().locator("a").first().click();
-    await page.getByTestId("evidence").waitFor();
-    const toEvidenceMs = performance.now() - t0;
+    const evidence = await drill(
+      page,
+      EVIDENCE_DRILL,
+      tracing ? `evidence-${run}` : "",
+      rows.first().locator("a").first(),
+      () => page.getByTestId("evidence").waitFor(),
+    );
 
     // A returning reader: the same overview, assets from the cache.
     await page.goto(`${server.url}/?week=${last}`);
@@ -302,11 +421,12 @@ async function once(run: number): Promise<Run> {
       fcpMs,
       overviewShownMs,
       overviewSettledMs,
-      toChangesMs,
-      parts,
+      toChangesMs: changes.benchMs,
+      parts: changes.parts,
       changesListed,
       changesShown,
-      toEvidenceMs,
+      toEvidenceMs: evidence.benchMs,
+      evidenceParts: evidence.parts,
       warmFcpMs,
       warmOverviewShownMs,
     };
@@ -315,55 +435,23 @@ async function once(run: number): Promise<Run> {
   }
 }
 
-interface Probe {
-  d: {
-    click: number;
-    route: number | null;
-    figures: number | null;
-    sum: number | null;
-    rows: number | null;
-    painted: number;
-    longTasks: [number, number][];
-  };
-  requests: DrillRequest[];
-}
-
-/** The probe's marks as parts of drill-down 1 (ms from the click event). */
-function drillParts(p: Probe, pageT0: number, benchMs: number): DrillParts {
-  const { d } = p;
-  const from = (t: number | null) => (t === null ? Number.NaN : t - d.click);
-  const needed = p.requests.filter((r) => r.name === "summary" || r.name === "page");
-  // None when the overview fetched them ahead: the page renders from the cache.
-  const lastAnswer = needed.length === 0 ? Number.NaN : Math.max(...needed.map((r) => r.doneMs));
-  const shown = Math.max(from(d.sum), from(d.rows));
-  const beforeClickMs = d.click - pageT0;
-  const paintedMs = from(d.painted);
-  return {
-    // From the bench's click call (approximately: the page's clock read just before it).
-    beforeClickMs,
-    routeMs: from(d.route),
-    figuresMs: from(d.figures),
-    sumMs: from(d.sum),
-    rowsMs: from(d.rows),
-    paintedMs,
-    renderAfterLastAnswerMs: shown - lastAnswer,
-    requests: p.requests,
-    longTasks: d.longTasks.filter(([start]) => start >= d.click).map(([s, dur]) => [s - d.click, dur]),
-    afterPaintMs: benchMs - beforeClickMs - paintedMs,
-  };
-}
-
 const partsLine = (p: DrillParts) =>
   `click ${p.beforeClickMs.toFixed(0)} ms after the bench's call; route ${p.routeMs.toFixed(0)}, ` +
-  p.requests
-    .map(
-      (r) =>
-        `${r.name} ${r.sentMs.toFixed(0)}→${r.doneMs.toFixed(0)} (server ${Object.entries(r.server)
-          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-          .join(" ")})`,
-    )
-    .join(", ") +
-  `${p.requests.length === 0 ? "no request after the click" : ""}, sum ${p.sumMs.toFixed(0)}, rows ${p.rowsMs.toFixed(0)}${Number.isNaN(p.renderAfterLastAnswerMs) ? "" : ` (render after last answer ${p.renderAfterLastAnswerMs.toFixed(0)})`}, painted ${p.paintedMs.toFixed(0)}, long tasks ${JSON.stringify(p.longTasks.map(([s, d]) => [Math.round(s), Math.round(d)]))}`;
+  (p.requests.length === 0
+    ? "no request after the click"
+    : p.requests
+        .map(
+          (r) =>
+            `${r.name} ${r.sentMs.toFixed(0)}→${r.doneMs.toFixed(0)} (server ${Object.entries(r.server)
+              .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+              .join(" ")})`,
+        )
+        .join(", ")) +
+  `, ${Object.entries(p.marks)
+    .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+    .join(
+      ", ",
+    )}${Number.isNaN(p.renderAfterLastAnswerMs) ? "" : ` (render after last answer ${p.renderAfterLastAnswerMs.toFixed(0)})`}, painted ${p.paintedMs.toFixed(0)}, long tasks ${JSON.stringify(p.longTasks.map(([s, d]) => [Math.round(s), Math.round(d)]))}`;
 
 log(`dashboard at ${server.url}: ${runs} runs of overview → AIND changes → one change's evidence`);
 const results: Run[] = [];
@@ -372,57 +460,77 @@ await once(0);
 for (let i = 0; i < runs; i++) {
   const r = await once(i + 1);
   log(
-    `run ${i + 1}: FCP ${r.fcpMs.toFixed(0)} ms, overview shown ${r.overviewShownMs.toFixed(0)} ms, changes ${r.toChangesMs.toFixed(0)} ms (${r.changesShown} of ${r.changesListed} shown), evidence ${r.toEvidenceMs.toFixed(0)} ms`,
+    `run ${i + 1}: FCP ${r.fcpMs.toFixed(0)} ms, overview shown ${r.overviewShownMs.toFixed(0)} ms; click event → painted: changes ${r.parts.paintedMs.toFixed(0)} ms (${r.changesShown} of ${r.changesListed} shown), evidence ${r.evidenceParts.paintedMs.toFixed(0)} ms; with Playwright's checks: changes ${r.toChangesMs.toFixed(0)} ms, evidence ${r.toEvidenceMs.toFixed(0)} ms`,
   );
-  log(`  drill-down 1: ${partsLine(r.parts)}`);
+  log(`  drill-down 1 (changes): ${partsLine(r.parts)}`);
+  log(`  drill-down 2 (evidence): ${partsLine(r.evidenceParts)}`);
   results.push(r);
 }
 await browser.close();
 await server.close();
 await t.drop();
 
-/** Median and maximum over the runs (of the runs where it was measured: a part may be absent, NaN). */
-const stats = (pick: (r: Run) => number) => {
-  const v = results
-    .map(pick)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+/** Median and maximum of numbers (of those measured: a part may be absent, NaN). */
+const statsOf = (values: number[]) => {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return null;
   const at = (p: number) => Number((v[Math.floor(p * (v.length - 1))] ?? 0).toFixed(1));
   return { median: at(0.5), max: Number((v.at(-1) ?? 0).toFixed(1)) };
 };
+/** Median and maximum over the runs. */
+const stats = (pick: (r: Run) => number) => statsOf(results.map(pick));
+
+/** A drill-down's parts over the runs (ms from the page's click event; see DrillParts). */
+function partsStats(spec: DrillSpec, requestNames: string[], all: DrillParts[]) {
+  const of = (pick: (p: DrillParts) => number) => statsOf(all.map(pick));
+  return {
+    beforeClickMs: of((p) => p.beforeClickMs),
+    routeMs: of((p) => p.routeMs),
+    clickToPaintedMs: of((p) => p.paintedMs),
+    renderAfterLastAnswerMs: of((p) => p.renderAfterLastAnswerMs),
+    afterPaintMs: of((p) => p.afterPaintMs),
+    longTasksMs: of((p) => p.longTasks.reduce((sum, [, d]) => sum + d, 0)),
+    marks: Object.fromEntries(Object.keys(spec.marks).map((name) => [name, of((p) => p.marks[name] ?? Number.NaN)])),
+    requests: Object.fromEntries(
+      requestNames.map((name) => {
+        const request = (p: DrillParts) => p.requests.find((q) => q.name === name);
+        return [
+          name,
+          {
+            sentMs: of((p) => request(p)?.sentMs ?? Number.NaN),
+            doneMs: of((p) => request(p)?.doneMs ?? Number.NaN),
+            serverTotalMs: of((p) => request(p)?.server.total ?? Number.NaN),
+            afterTheClick: all.filter((p) => request(p) !== undefined).length,
+          },
+        ];
+      }),
+    ),
+    runs: all,
+  };
+}
+
 const bundle = bundleSize();
 const figures = {
   firstContentfulPaintMs: stats((r) => r.fcpMs),
   overviewShownMs: stats((r) => r.overviewShownMs),
   overviewSettledMs: stats((r) => r.overviewSettledMs),
   drillDown: {
+    /** Drill-down 1, the bench's figure (its click call → seen: Playwright's checks before the click included). */
     overviewToChangesMs: stats((r) => r.toChangesMs),
-    // Drill-down 1's parts (ms from the page's click event; see DrillParts).
-    parts: {
-      beforeClickMs: stats((r) => r.parts.beforeClickMs),
-      routeMs: stats((r) => r.parts.routeMs),
-      clickToPaintedMs: stats((r) => r.parts.paintedMs),
-      renderAfterLastAnswerMs: stats((r) => r.parts.renderAfterLastAnswerMs),
-      afterPaintMs: stats((r) => r.parts.afterPaintMs),
-      longTasksMs: stats((r) => r.parts.longTasks.reduce((sum, [, d]) => sum + d, 0)),
-      requests: Object.fromEntries(
-        ["group-week", "summary", "page"].map((name) => {
-          const of = (r: Run) => r.parts.requests.find((q) => q.name === name);
-          return [
-            name,
-            {
-              sentMs: stats((r) => of(r)?.sentMs ?? Number.NaN),
-              doneMs: stats((r) => of(r)?.doneMs ?? Number.NaN),
-              serverTotalMs: stats((r) => of(r)?.server.total ?? Number.NaN),
-              afterTheClick: results.filter((r) => of(r) !== undefined).length,
-            },
-          ];
-        }),
-      ),
-      runs: results.map((r) => r.parts),
-    },
+    // Drill-down 1's parts, in the page (ms from its click event; clickToPaintedMs is the reader's wait).
+    parts: partsStats(
+      CHANGES_DRILL,
+      ["group-week", "summary", "page"],
+      results.map((r) => r.parts),
+    ),
+    /** Drill-down 2, the bench's figure (as overviewToChangesMs). */
     changesToEvidenceMs: stats((r) => r.toEvidenceMs),
+    // Drill-down 2's parts, measured as drill-down 1's.
+    evidenceParts: partsStats(
+      EVIDENCE_DRILL,
+      ["change"],
+      results.map((r) => r.evidenceParts),
+    ),
     changesListed: results[0]?.changesListed ?? 0,
     changesShownOnFirstPage: results[0]?.changesShown ?? 0,
   },
@@ -432,6 +540,20 @@ const figures = {
   },
   javascript: bundle,
 };
+// The drill-down target is judged on the reader's wait: from the click event in the page to the
+// page painted (every run's, so the maximum). The bench's own figures, which add Playwright's
+// checks before its click (tens to hundreds of ms of the harness, not of the page), are printed
+// beside it.
+const inPage = {
+  changes: figures.drillDown.parts.clickToPaintedMs,
+  evidence: figures.drillDown.evidenceParts.clickToPaintedMs,
+};
+const withPlaywright = {
+  changes: figures.drillDown.overviewToChangesMs,
+  evidence: figures.drillDown.changesToEvidenceMs,
+};
+const under = (limit: number, pick: "median" | "max", s: Record<string, { median: number; max: number } | null>) =>
+  Object.values(s).every((v) => (v?.[pick] ?? Infinity) < limit);
 process.stdout.write(
   `${JSON.stringify(
     {
@@ -443,9 +565,13 @@ process.stdout.write(
       ...figures,
       targets: {
         firstContentfulPaintUnder1s: (figures.firstContentfulPaintMs?.max ?? Infinity) < 1000,
-        drillDownsUnder300ms:
-          (figures.drillDown.overviewToChangesMs?.max ?? Infinity) < 300 &&
-          (figures.drillDown.changesToEvidenceMs?.max ?? Infinity) < 300,
+        // Every run's drill-downs under 300 ms, click event → painted, in the page.
+        drillDownsUnder300ms: under(300, "max", inPage),
+        drillDownMediansUnder300ms: under(300, "median", inPage),
+        drillDownsClickToPaintedMs: inPage,
+        // The bench's figures, Playwright's checks before the click included: not the reader's wait.
+        drillDownsWithPlaywrightMs: withPlaywright,
+        drillDownsWithPlaywrightUnder300ms: under(300, "max", withPlaywright),
         javascriptUnder300KBGzipped: bundle.gzipBytes < 300_000,
       },
     },

@@ -1,11 +1,12 @@
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
-import { API, type ChangesPage, changesPage, changesSummary, type GroupWeek, getJson } from "./api.js";
+import { API, type Change, type ChangesPage, changesPage, changesSummary, type GroupWeek, getJson } from "./api.js";
 import { listState } from "./changes-list.js";
 
 /**
- * The group-week page's requests, in one place so that a prefetch (the overview's drill-down
- * links) and the page itself ask with the same keys: what the overview fetched ahead is what the
- * page shows, with no request of its own.
+ * The drill-down pages' requests (the group-week page's and the change page's), in one place so
+ * that a prefetch (the overview's drill-down links, the group-week's change links) and the page
+ * itself ask with the same keys: what was fetched ahead is what the page shows, with no request of
+ * its own.
  */
 
 /** The API address of a group's week (its figures; `/changes` and `/changes/summary` below it). */
@@ -53,4 +54,21 @@ export function prefetchOrgWeek(client: QueryClient, name: string, week: string,
   void client.prefetchQuery(groupWeekQuery(href));
   void client.prefetchQuery(changesSummaryQuery(changesHref, filter));
   void client.prefetchQuery(changesPageQuery(changesHref, filter, size, cursor));
+}
+
+/** One change: its verdict, evidence and the group-weeks it counts in (the change page). */
+export function changeQuery(id: string) {
+  return queryOptions({
+    queryKey: ["change", id],
+    queryFn: () => getJson<Change>(`${API}/changes/${encodeURIComponent(id)}`),
+  });
+}
+
+/**
+ * Fetches ahead what a change's page shows (its one answer), when its link is pointed at or
+ * focused: the click that follows sends no request. Nothing is asked again while the cache holds
+ * it fresh.
+ */
+export function prefetchChange(client: QueryClient, id: string): void {
+  void client.prefetchQuery(changeQuery(id));
 }

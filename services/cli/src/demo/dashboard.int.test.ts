@@ -380,9 +380,25 @@ describe.skipIf(!present)(
         .waitFor();
       await page.locator('table.changes tbody tr[data-counted-ai="true"]').first().waitFor();
 
-      // One change's evidence: each signal with where it was found, links to GitHub.
-      await rows.first().locator("a").first().click();
+      // One change's evidence: each signal with where it was found, links to GitHub. Tabbing to a
+      // change's link (or pointing at it) fetches its evidence ahead, under the change page's own
+      // key: the click then sends no request of its own.
+      const changeRequests = (id: string) =>
+        page.evaluate(
+          (path) => performance.getEntriesByType("resource").filter((e) => new URL(e.name).pathname === path).length,
+          `/api/v1/changes/${encodeURIComponent(id)}`,
+        );
+      // The list's pages filled the timeline: start it afresh (a full buffer records nothing more).
+      await page.evaluate(() => performance.clearResourceTimings());
+      const [firstLink, lastLink] = [rows.first().locator("a").first(), rows.last().locator("a").first()];
+      const [firstId, lastId] = [(await firstLink.textContent()) ?? "", (await lastLink.textContent()) ?? ""];
+      await lastLink.hover();
+      await expect.poll(() => changeRequests(lastId)).toBe(1);
+      await firstLink.focus();
+      await expect.poll(() => changeRequests(firstId)).toBe(1);
+      await firstLink.click();
       await page.getByTestId("evidence").waitFor();
+      expect(await changeRequests(firstId)).toBe(1);
       expect(await page.getByTestId("verdict").textContent()).toMatch(/^AI-assisted/);
       expect(await page.locator("[data-testid=evidence] tbody tr").count()).toBeGreaterThan(0);
       expect(await page.getByTestId("github-link").getAttribute("href")).toMatch(

@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatHours, formatInstant } from "@yardstick/report/format";
 import { Link, useParams } from "react-router";
-import { API, type Change, getJson, groupWeekPath } from "../api.js";
+import { groupWeekPath } from "../api.js";
+import { changeQuery } from "../queries.js";
 import { ColumnHeads, Failure, Loading } from "../ui.js";
 
 /** Where a signal was found, as a link when it is a commit. */
@@ -17,10 +18,8 @@ function Where({ location, repoUrl }: { location: unknown; repoUrl: string | nul
 /** One change: its verdict, every piece of evidence and where it was found, its group-weeks. */
 export function ChangePage() {
   const { id = "" } = useParams();
-  const change = useQuery({
-    queryKey: ["change", id],
-    queryFn: () => getJson<Change>(`${API}/changes/${encodeURIComponent(id)}`),
-  });
+  // Under the key the group-week's change links fetch it ahead with (queries.ts).
+  const change = useQuery(changeQuery(id));
   if (change.isPending) return <Loading what={id} />;
   if (change.isError) return <Failure error={change.error} what={id} />;
   const c = change.data;

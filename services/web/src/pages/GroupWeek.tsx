@@ -1,9 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { formatCount, formatHours, formatNumber } from "@yardstick/report/format";
 import { Link, useParams, useSearchParams } from "react-router";
 import { type ChangeItem, type ChangesSummary, changePath } from "../api.js";
 import { cursorOf, DEFAULT_PAGE_SIZE, FILTERS, listState, PAGE_SIZES, POSITION } from "../changes-list.js";
-import { changesPageQuery, changesSummaryQuery, groupWeekHref, groupWeekQuery } from "../queries.js";
+import { changesPageQuery, changesSummaryQuery, groupWeekHref, groupWeekQuery, prefetchChange } from "../queries.js";
 import { ColumnHeads, definition, Empty, Failure, Loading, ParamSelect, percent, Tile } from "../ui.js";
 
 function why(c: ChangeItem): string {
@@ -35,6 +35,7 @@ function SumLine({ s, filter }: { s: ChangesSummary; filter: URLSearchParams }) 
 export function GroupWeekPage() {
   const { kind = "org", name = "", week = "" } = useParams();
   const [params] = useSearchParams();
+  const client = useQueryClient();
   const href = groupWeekHref(kind, name, week);
   const gw = useQuery(groupWeekQuery(href));
   const { filter, size, cursor, start } = listState(params);
@@ -167,7 +168,14 @@ export function GroupWeekPage() {
                 {items.map((c) => (
                   <tr key={c.id} data-counted={c.counted} data-counted-ai={c.countedAi}>
                     <td>
-                      <Link to={changePath(c.id)}>{c.id}</Link>
+                      {/* Pointing at (or tabbing to) a change fetches its evidence ahead: the click asks for nothing. */}
+                      <Link
+                        to={changePath(c.id)}
+                        onPointerEnter={() => prefetchChange(client, c.id)}
+                        onFocus={() => prefetchChange(client, c.id)}
+                      >
+                        {c.id}
+                      </Link>
                     </td>
                     <td className="title-cell">{c.title ?? "—"}</td>
                     <td>{c.ai.assisted ? "AI-assisted" : (c.ai.class ?? "no verdict")}</td>
