@@ -157,4 +157,29 @@ describe.each(TEST_BACKENDS)("storeRollups on %s", (backend) => {
     );
     expect(after?.n).toBe(40 * 3 * 5);
   });
+  it("analyses the read model's tables after a full recompute, so the first reads are planned on statistics", async () => {
+    const t = await createTestDatabase({ backend });
+    try {
+      const tuples = async () =>
+        Object.fromEntries(
+          (
+            await t.handle.query<{ t: string; n: number }>(
+              `select relname as t, reltuples::float8 as n from pg_class
+                where relname in ('weekly_rollups', 'rollup_changes', 'rollup_deployments') and relkind = 'r'`,
+            )
+          ).map((r) => [r.t, Number(r.n)]),
+        );
+      // Never analysed: PostgreSQL says -1 (unknown) for a table that has not been.
+      expect(Object.values(await tuples()).every((n) => n < 0)).toBe(true);
+      const weeks = ["2026-W44", "2026-W45"];
+      // A partial store analyses nothing (autovacuum's job for small batches).
+      const partial = batch(["2026-W44"], "p");
+      await storeRollups(t.db, { rows: partial.rows, changes: partial.changes, deployments: partial.deployments });
+      expect(Object.values(await tuples()).every((n) => n < 0)).toBe(true);
+      await storeRollups(t.db, { ...batch(weeks, "a"), replaceWeeks: { from: "2026-W44", to: "2026-W45" } });
+      expect(await tuples()).toEqual({ weekly_rollups: 6, rollup_changes: 30, rollup_deployments: 6 });
+    } finally {
+      await t.drop();
+    }
+  });
 });
