@@ -5,7 +5,7 @@
  * a sync enqueued for them, and samples of each process's RSS and CPU read from /proc.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createReadStream, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -39,6 +39,7 @@ export function load(): string {
 export function ensureWorld(path: string, size: string, seed: number): void {
   if (existsSync(path)) return;
   log(`generating world ${size} (seed ${seed}) into ${path}`);
+  mkdirSync(dirname(path), { recursive: true });
   execFileSync(
     process.execPath,
     ["--import", "tsx", join(ROOT, "packages/github-sim/src/generator/main.ts"), size, String(seed), path],
