@@ -339,7 +339,14 @@ export const MAX_PEOPLE_LOOKUP = 10_000;
 
 export const PeopleLookupBody = z.strictObject({
   ids: z
-    .array(z.string().min(1).max(200))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        // PostgreSQL text cannot hold a NUL: refused here with the field named, not a 500 from the query.
+        .regex(/^[^\p{Cc}]*$/u, "a person id has no control characters (NUL, newline, ...)"),
+    )
     .max(MAX_PEOPLE_LOOKUP)
     .describe("person ids, as the integrity flags' named lists give them (e.g. github:12345)"),
 });

@@ -528,6 +528,12 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       }
       expect((await post(tokens.admin, { ids: flagged }, "https://evil.test")).status).toBe(403);
       expect((await post(tokens.admin, { ids: "github:1" })).status).toBe(400);
+      // Hostile ids: a NUL (PostgreSQL text cannot hold one) and an over-long id, refused naming the field.
+      for (const bad of ["github:1\u0000x", "x".repeat(201)]) {
+        const refusedId = await post(tokens.admin, { ids: ["github:1", bad] });
+        expect(refusedId.status, refusedId.text).toBe(400);
+        expect(refusedId.json.errors.map((i: { path: string }) => i.path)).toEqual(["body.ids.1"]);
+      }
     });
 
     it("tracks adoption against the target with a projection, and reports status and freshness", async () => {
