@@ -245,3 +245,22 @@ export async function listAttributedUsage(
   const select = db.select().from(usageRecords).where(where);
   return query.limit === undefined ? select : select.limit(query.limit);
 }
+
+/**
+ * Runs `fn` in one transaction that holds a transaction-level advisory lock on (`scope`, `key`)
+ * (e.g. a job's name and its repository): jobs that rewrite the same rows from what they read
+ * wait for each other, and whatever `fn` reads after the lock is what the previous holder
+ * committed. Without it, two runs could interleave so that the one that read older data commits
+ * last and overwrites the newer one (a lost update). The lock ends with the transaction.
+ */
+export async function withKeyedLock<T>(
+  db: Database,
+  scope: string,
+  key: string,
+  fn: (tx: Database) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${scope}), hashtext(${key}))`);
+    return fn(tx);
+  });
+}

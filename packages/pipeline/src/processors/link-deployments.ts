@@ -1,10 +1,12 @@
 import { repositorySettings } from "@yardstick/config";
 import {
+  type Database,
   getSyncCursor,
   linkDeploymentChanges,
   listDeployments,
   setChangeDeployments,
   withFirstParentChain,
+  withKeyedLock,
 } from "@yardstick/db";
 import { deploymentId, indexLinkPlan, linkChangeAt, liveAtOf, planDeploymentLinks } from "@yardstick/metrics";
 import type { Jobs } from "../catalog.js";
@@ -35,12 +37,30 @@ export async function linkDeployments(
 ): Promise<void> {
   const repo = payload.repo;
   if (repositorySettings(deps.config, repo).deployment.method === "merge") return; // deployedAt = mergedAt, derived in metrics
-  const head = (await getSyncCursor(deps.db, repo, BRANCH_STREAM))?.state.head ?? null;
-  const stored = await listDeployments(deps.db, { repo });
-  const rowId = new Map(stored.map((d) => [deploymentId(d), d.id]));
   const pageSize = deps.pageSize ?? LINK_PAGE;
 
-  const counts = await withFirstParentChain(deps.db, repo, head, async (chain, tx) => {
+  // One link of a repository at a time, reading what it links from inside the lock: a run enqueued
+  // by attribution and one enqueued by the deployment sync can overlap, and the one that read the
+  // branch head and the deployments first must not commit last over the other's (newer) links.
+  const { stored, counts } = await withKeyedLock(deps.db, "link.deployments", repo, async (locked) => {
+    const head = (await getSyncCursor(locked, repo, BRANCH_STREAM))?.state.head ?? null;
+    const stored = await listDeployments(locked, { repo });
+    const counts = await linkWithChain(locked, repo, head, stored, pageSize, deps);
+    return { stored, counts };
+  });
+  context.logger.info({ repo, deployments: stored.length, ...counts }, "deployments linked");
+}
+
+async function linkWithChain(
+  db: Database,
+  repo: string,
+  head: string | null,
+  stored: Awaited<ReturnType<typeof listDeployments>>,
+  pageSize: number,
+  deps: PipelineDeps,
+) {
+  const rowId = new Map(stored.map((d) => [deploymentId(d), d.id]));
+  return withFirstParentChain(db, repo, head, async (chain, tx) => {
     const positions = await chain.positionsOf(stored.flatMap((d) => (liveAtOf(d) === null ? [] : [d.sha])));
     const bases = new Map<string, number | null>();
     for (const [sha, position] of positions) if (position === null) bases.set(sha, await chain.basePositionOf(sha));
@@ -79,5 +99,4 @@ export async function linkDeployments(
     }
     return { changes, deployed, offBranch: plan.offBranchDeployments.length, chain: chain.length };
   });
-  context.logger.info({ repo, deployments: stored.length, ...counts }, "deployments linked");
 }
