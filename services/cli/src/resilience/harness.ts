@@ -101,6 +101,31 @@ export function stable(s: Awaited<ReturnType<typeof snapshot>>) {
   };
 }
 
+/**
+ * The rows each table has more (`extra`) or fewer (`missing`) of than the reference, per table,
+ * only the tables that differ: `{}` when the two are equal as multisets. Tests assert it is `{}`,
+ * so a failure prints the differing rows themselves, not two arrays of thousands of rows.
+ */
+export function rowDifferences(
+  got: ReturnType<typeof stable>,
+  reference: ReturnType<typeof stable>,
+): Record<string, { extra: string[]; missing: string[] }> {
+  const out: Record<string, { extra: string[]; missing: string[] }> = {};
+  for (const table of Object.keys(reference) as (keyof typeof reference)[]) {
+    const counts = new Map<string, number>();
+    for (const row of got[table]) counts.set(row, (counts.get(row) ?? 0) + 1);
+    for (const row of reference[table]) counts.set(row, (counts.get(row) ?? 0) - 1);
+    const extra: string[] = [];
+    const missing: string[] = [];
+    for (const [row, n] of counts) {
+      for (let i = 0; i < n; i++) extra.push(row);
+      for (let i = 0; i > n; i--) missing.push(row);
+    }
+    if (extra.length + missing.length > 0) out[table] = { extra: extra.sort(), missing: missing.sort() };
+  }
+  return out;
+}
+
 /** The world's merged pull requests, as `owner/name#number`. */
 export function worldMergedPulls(world: World): string[] {
   const keys: string[] = [];
