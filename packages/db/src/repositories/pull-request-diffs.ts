@@ -20,7 +20,7 @@ export interface PullRequestForDiffs {
   mergeMethod: (typeof pullRequests.$inferSelect)["mergeMethod"];
 }
 
-/** What `listPullRequestsWithoutDiffs` and its pages read of a pull request (its commit messages apart). */
+/** What `listPullRequestsWithoutDiffsPages` reads of a pull request (its commit messages apart). */
 const forDiffs = {
   number: pullRequests.number,
   title: pullRequests.title,
@@ -57,41 +57,12 @@ function messagesByNumber(messages: readonly { number: number; message: string }
 
 /**
  * A repository's pull requests whose patches were never read, synced after `syncedAfter` (all of
- * them when null), oldest sync first, with their commit messages: the whole list at once (what
- * sync.pull-diffs read before issue 18; benchmarks and tests compare it with the pages).
- */
-export async function listPullRequestsWithoutDiffs(
-  db: Database,
-  repo: string,
-  syncedAfter: Date | null,
-): Promise<PullRequestForDiffs[]> {
-  const where = withoutDiffs(repo, syncedAfter);
-  const rows = await db
-    .select(forDiffs)
-    .from(pullRequests)
-    .where(where)
-    .orderBy(asc(pullRequests.syncedAt), asc(pullRequests.number));
-  const messages = await db
-    .select({ number: pullRequestCommits.number, message: commits.message })
-    .from(pullRequestCommits)
-    .innerJoin(
-      pullRequests,
-      and(eq(pullRequests.repo, pullRequestCommits.repo), eq(pullRequests.number, pullRequestCommits.number)),
-    )
-    .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
-    .where(where)
-    .orderBy(asc(pullRequestCommits.position));
-  const byNumber = messagesByNumber(messages);
-  return rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
-}
-
-/**
- * `listPullRequestsWithoutDiffs` in pages of at most `pageSize` by PR number (keyset on the
- * primary key: all the pages together are one walk of the repository's rows, never all held),
- * each with its commit messages. The window is fixed when the walk starts: synced after
- * `syncedAfter` and at or before the newest such row's `synced_at` then, so a row a concurrent
- * sync writes meanwhile (its `synced_at` moved past the bound) is left for the next run, as the
- * whole-list read left it. A row the caller marks read before its page is reached is skipped.
+ * them when null), in pages of at most `pageSize` by PR number (keyset on the primary key: all
+ * the pages together are one walk of the repository's rows, never all held; issue 18 replaced a
+ * whole-list read), each with its commit messages in commit order. The window is fixed when the
+ * walk starts: synced after `syncedAfter` and at or before the newest such row's `synced_at`
+ * then, so a row a concurrent sync writes meanwhile (its `synced_at` moved past the bound) is
+ * left for the next run. A row the caller marks read before its page is reached is skipped.
  */
 export async function* listPullRequestsWithoutDiffsPages(
   db: Database,
