@@ -1,7 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
-import { commits } from "../schema/commits.js";
-import { pullRequestCommits } from "../schema/pull-request-commits.js";
 import { type DiffFileStat, pullRequests } from "../schema/pull-requests.js";
 
 /** A stored pull request whose patches were not read yet, with what the candidate rule reads. */
@@ -44,16 +42,16 @@ function withoutDiffs(repo: string, syncedAfter: Date | null, upTo?: string): SQ
   ) as SQL;
 }
 
-/** Commit messages (in commit order) grouped by PR number. */
-function messagesByNumber(messages: readonly { number: number; message: string }[]): Map<number, string[]> {
-  const byNumber = new Map<number, string[]>();
-  for (const m of messages) {
-    const list = byNumber.get(m.number);
-    if (list === undefined) byNumber.set(m.number, [m.message]);
-    else list.push(m.message);
-  }
-  return byNumber;
-}
+/**
+ * The row's commit messages in commit order, read with the row: a subquery per pull request of
+ * the page (two primary-key probes a commit, whatever the repository's size). Not a second
+ * query with the page's numbers as a list: for a list of hundreds, PostgreSQL's estimate made
+ * a scan of every commit link of the table cheaper than hundreds of index probes, and each page
+ * re-scanned them all, comparing each row with every number (docs/benchmarks.md, issue 18).
+ */
+const commitMessagesOfRow = sql<string[]>`array(
+  select c.message from pull_request_commits pc join commits c on c.repo = pc.repo and c.sha = pc.sha
+  where pc.repo = "pull_requests"."repo" and pc.number = "pull_requests"."number" order by pc.position)`;
 
 /**
  * A repository's pull requests whose patches were never read, synced after `syncedAfter` (all of
@@ -78,29 +76,14 @@ export async function* listPullRequestsWithoutDiffsPages(
   let after = 0;
   for (;;) {
     const rows = await db
-      .select(forDiffs)
+      .select({ ...forDiffs, commitMessages: commitMessagesOfRow })
       .from(pullRequests)
       .where(and(withoutDiffs(window.repo, window.syncedAfter, upTo), gt(pullRequests.number, after)))
       .orderBy(asc(pullRequests.number))
       .limit(window.pageSize);
     const last = rows.at(-1);
     if (last === undefined) return;
-    const messages = await db
-      .select({ number: pullRequestCommits.number, message: commits.message })
-      .from(pullRequestCommits)
-      .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
-      .where(
-        and(
-          eq(pullRequestCommits.repo, window.repo),
-          inArray(
-            pullRequestCommits.number,
-            rows.map((r) => r.number),
-          ),
-        ),
-      )
-      .orderBy(asc(pullRequestCommits.position));
-    const byNumber = messagesByNumber(messages);
-    yield rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
+    yield rows;
     if (rows.length < window.pageSize) return;
     after = last.number;
   }
