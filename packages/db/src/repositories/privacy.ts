@@ -380,9 +380,10 @@ export async function forgetPerson(
 /**
  * What Yardstick holds about the person with this login, as JSON-ready rows: the roster entry and
  * identities, memberships, the pull requests they opened, merged, were assigned or asked to
- * review, the commits they authored, committed or co-authored, the changes credited to them with
- * their verdicts, the deployments they created, incident issues they opened, usage and API tokens
- * (names, roles, dates; never hashes).
+ * review, the commits they authored, committed or co-authored, the (login, email, name) triples
+ * attribution learns their commit emails from (commit_author_identities, by their logins and
+ * emails), the changes credited to them with their verdicts, the deployments they created,
+ * incident issues they opened, usage and API tokens (names, roles, dates; never hashes).
  */
 export async function exportPerson(db: Database, login: string): Promise<Record<string, unknown>> {
   const ids = await findPersonIdentities(db, login);
@@ -425,6 +426,11 @@ export async function exportPerson(db: Database, login: string): Promise<Record<
     coAuthored: await rows(
       db,
       sql`select * from commit_co_authors where ${isLogin(sql`login`)} or ${isEmail(sql`email`)} order by repo, sha, position`,
+    ),
+    commitAuthorIdentities: await rows(
+      db,
+      sql`select login, email, name from commit_author_identities where ${isLogin(sql`login`)} or ${isEmail(sql`email`)}
+        order by login, email, name`,
     ),
     creditedChanges: await rows(
       db,

@@ -1,7 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
-import { commits } from "../schema/commits.js";
-import { pullRequestCommits } from "../schema/pull-request-commits.js";
 import { type DiffFileStat, pullRequests } from "../schema/pull-requests.js";
 
 /** A stored pull request whose patches were not read yet, with what the candidate rule reads. */
@@ -20,7 +18,7 @@ export interface PullRequestForDiffs {
   mergeMethod: (typeof pullRequests.$inferSelect)["mergeMethod"];
 }
 
-/** What `listPullRequestsWithoutDiffs` and its pages read of a pull request (its commit messages apart). */
+/** What `listPullRequestsWithoutDiffsPages` reads of a pull request (its commit messages apart). */
 const forDiffs = {
   number: pullRequests.number,
   title: pullRequests.title,
@@ -44,54 +42,25 @@ function withoutDiffs(repo: string, syncedAfter: Date | null, upTo?: string): SQ
   ) as SQL;
 }
 
-/** Commit messages (in commit order) grouped by PR number. */
-function messagesByNumber(messages: readonly { number: number; message: string }[]): Map<number, string[]> {
-  const byNumber = new Map<number, string[]>();
-  for (const m of messages) {
-    const list = byNumber.get(m.number);
-    if (list === undefined) byNumber.set(m.number, [m.message]);
-    else list.push(m.message);
-  }
-  return byNumber;
-}
+/**
+ * The row's commit messages in commit order, read with the row: a subquery per pull request of
+ * the page (two primary-key probes a commit, whatever the repository's size). Not a second
+ * query with the page's numbers as a list: for a list of hundreds, PostgreSQL's estimate made
+ * a scan of every commit link of the table cheaper than hundreds of index probes, and each page
+ * re-scanned them all, comparing each row with every number (docs/benchmarks.md, issue 18).
+ */
+const commitMessagesOfRow = sql<string[]>`array(
+  select c.message from pull_request_commits pc join commits c on c.repo = pc.repo and c.sha = pc.sha
+  where pc.repo = "pull_requests"."repo" and pc.number = "pull_requests"."number" order by pc.position)`;
 
 /**
  * A repository's pull requests whose patches were never read, synced after `syncedAfter` (all of
- * them when null), oldest sync first, with their commit messages: the whole list at once (what
- * sync.pull-diffs read before issue 18; benchmarks and tests compare it with the pages).
- */
-export async function listPullRequestsWithoutDiffs(
-  db: Database,
-  repo: string,
-  syncedAfter: Date | null,
-): Promise<PullRequestForDiffs[]> {
-  const where = withoutDiffs(repo, syncedAfter);
-  const rows = await db
-    .select(forDiffs)
-    .from(pullRequests)
-    .where(where)
-    .orderBy(asc(pullRequests.syncedAt), asc(pullRequests.number));
-  const messages = await db
-    .select({ number: pullRequestCommits.number, message: commits.message })
-    .from(pullRequestCommits)
-    .innerJoin(
-      pullRequests,
-      and(eq(pullRequests.repo, pullRequestCommits.repo), eq(pullRequests.number, pullRequestCommits.number)),
-    )
-    .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
-    .where(where)
-    .orderBy(asc(pullRequestCommits.position));
-  const byNumber = messagesByNumber(messages);
-  return rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
-}
-
-/**
- * `listPullRequestsWithoutDiffs` in pages of at most `pageSize` by PR number (keyset on the
- * primary key: all the pages together are one walk of the repository's rows, never all held),
- * each with its commit messages. The window is fixed when the walk starts: synced after
- * `syncedAfter` and at or before the newest such row's `synced_at` then, so a row a concurrent
- * sync writes meanwhile (its `synced_at` moved past the bound) is left for the next run, as the
- * whole-list read left it. A row the caller marks read before its page is reached is skipped.
+ * them when null), in pages of at most `pageSize` by PR number (keyset on the primary key: all
+ * the pages together are one walk of the repository's rows, never all held; issue 18 replaced a
+ * whole-list read), each with its commit messages in commit order. The window is fixed when the
+ * walk starts: synced after `syncedAfter` and at or before the newest such row's `synced_at`
+ * then, so a row a concurrent sync writes meanwhile (its `synced_at` moved past the bound) is
+ * left for the next run. A row the caller marks read before its page is reached is skipped.
  */
 export async function* listPullRequestsWithoutDiffsPages(
   db: Database,
@@ -107,29 +76,14 @@ export async function* listPullRequestsWithoutDiffsPages(
   let after = 0;
   for (;;) {
     const rows = await db
-      .select(forDiffs)
+      .select({ ...forDiffs, commitMessages: commitMessagesOfRow })
       .from(pullRequests)
       .where(and(withoutDiffs(window.repo, window.syncedAfter, upTo), gt(pullRequests.number, after)))
       .orderBy(asc(pullRequests.number))
       .limit(window.pageSize);
     const last = rows.at(-1);
     if (last === undefined) return;
-    const messages = await db
-      .select({ number: pullRequestCommits.number, message: commits.message })
-      .from(pullRequestCommits)
-      .innerJoin(commits, and(eq(commits.repo, pullRequestCommits.repo), eq(commits.sha, pullRequestCommits.sha)))
-      .where(
-        and(
-          eq(pullRequestCommits.repo, window.repo),
-          inArray(
-            pullRequestCommits.number,
-            rows.map((r) => r.number),
-          ),
-        ),
-      )
-      .orderBy(asc(pullRequestCommits.position));
-    const byNumber = messagesByNumber(messages);
-    yield rows.map((r) => ({ ...r, commitMessages: byNumber.get(r.number) ?? [] }));
+    yield rows;
     if (rows.length < window.pageSize) return;
     after = last.number;
   }

@@ -42,6 +42,6 @@ export const processors: Processors<Jobs, PipelineDeps> = {
 export { personIdFor } from "./discover-org.js";
 export { BRANCH_STREAM } from "./sync-branch.js";
 export { incidentsStream } from "./sync-incidents.js";
-export { PULL_DIFFS_STREAM } from "./sync-pull-diffs.js";
+export { PULL_DIFFS_PAGE, PULL_DIFFS_STREAM } from "./sync-pull-diffs.js";
 export { PULLS_PASS_STREAM, PULLS_STREAM } from "./sync-pulls.js";
 export { REVIEWS_STREAM } from "./sync-reviews.js";

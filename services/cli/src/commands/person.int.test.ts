@@ -112,6 +112,19 @@ async function pickPerson(): Promise<{ login: string; personId: string; name: st
   return { login: top.login, personId: top.person_id, name: top.name, emails };
 }
 
+/** The commit_author_identities rows of these logins or emails (what the export must list). */
+async function identityRows(
+  logins: string[],
+  emails: string[],
+): Promise<{ login: string; email: string; name: string }[]> {
+  return rowsOf(
+    db.db,
+    sql`select login, email, name from commit_author_identities
+        where lower(login) = any(${sql.param(logins)}::text[]) or lower(email) = any(${sql.param(emails)}::text[])
+        order by login, email, name`,
+  );
+}
+
 describe("yardstick person export", () => {
   it("writes what is held about a person as JSON, on standard output or to --out", async () => {
     const p = await pickPerson();
@@ -124,6 +137,7 @@ describe("yardstick person export", () => {
       commits: unknown[];
       creditedChanges: { key: string; verdict_class: string | null }[];
       teamMemberships: unknown[];
+      commitAuthorIdentities: { login: string; email: string; name: string }[];
     };
     expect(doc.person).toMatchObject({ id: p.personId, display_name: p.name });
     expect(doc.knownAs.logins).toContain(p.login);
@@ -137,6 +151,11 @@ describe("yardstick person export", () => {
     expect(doc.creditedChanges.length).toBeGreaterThan(0);
     expect(doc.creditedChanges.every((c) => c.verdict_class !== null)).toBe(true);
     expect(doc.commits.length).toBeGreaterThan(0);
+    // The (login, email, name) attribution learns their commit emails from, each of their emails among them.
+    const identities = await identityRows([p.login], p.emails);
+    expect(identities.length).toBeGreaterThan(0);
+    expect(doc.commitAuthorIdentities).toEqual(identities);
+    for (const email of p.emails) expect(doc.commitAuthorIdentities.map((i) => i.email.toLowerCase())).toContain(email);
 
     const out = join(dir, "export.json");
     const toFile = await cli(["person", "export", p.login, "--out", out]);
@@ -174,6 +193,10 @@ describe("yardstick person forget", () => {
     const beforeAdmin = JSON.stringify(await figures(admin));
     const verdictsBefore = (await db.db.select().from(attributionVerdicts)).length;
     expect(wordIn(await everything(db.db), p.login)).toBe(true);
+    const exportedBefore = JSON.parse((await cli(["person", "export", p.login])).stdout) as {
+      commitAuthorIdentities: unknown[];
+    };
+    expect(exportedBefore.commitAuthorIdentities.length).toBeGreaterThan(0);
 
     const refused = await cli(["person", "forget", p.login]);
     expect(refused.code).toBe(2);
@@ -212,10 +235,19 @@ describe("yardstick person forget", () => {
       person: unknown;
       pullRequests: unknown[];
       commits: unknown[];
+      commitAuthorIdentities: unknown[];
     };
     expect(exported.person).toBeNull();
     expect(exported.pullRequests).toEqual([]);
     expect(exported.commits).toEqual([]);
+    expect(exported.commitAuthorIdentities).toEqual([]);
+    // Their identities are gone from commit_author_identities; the pseudonymous ones took their place.
+    expect(await identityRows([p.login], p.emails)).toEqual([]);
+    const [pseudonymous] = await rowsOf<{ n: number }>(
+      db.db,
+      sql`select count(*)::int as n from commit_author_identities where login = ${pseudonym} and name = ${pseudonym}`,
+    );
+    expect(pseudonymous?.n).toBeGreaterThan(0);
 
     // Again: the same key, nothing left to change.
     const settled = await everything(db.db, ["forgotten_people"]);

@@ -1,9 +1,9 @@
 import { repositorySettings } from "@yardstick/config";
 import {
   listDeployments,
-  listPullRequestsWithoutDiffs,
   listPullRequestsWithoutDiffsPages,
   listRepositoryChanges,
+  type PullRequestForDiffs,
 } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { generateWorld, presetOptions, World } from "@yardstick/github-sim";
@@ -191,15 +191,33 @@ describe("the paged sync stages", () => {
       await database.handle.query(`delete from sync_cursors where stream = '${PULL_DIFFS_STREAM}'`);
     };
 
-    // The pages hold what the whole list held (commit messages included), every row once.
+    // The pages hold the whole list (commit messages included, in commit order), every row once:
+    // the list as one independent query (a join grouped by PR) says it.
     await forget();
     for (const repo of repos) {
-      const whole = await listPullRequestsWithoutDiffs(database.db, repo, null);
-      const pages: (typeof whole)[] = [];
-      for await (const page of listPullRequestsWithoutDiffsPages(database.db, { repo, syncedAfter: null, pageSize: 3 }))
-        pages.push(page);
-      expect(pages.every((p) => p.length <= 3)).toBe(true);
-      expect(pages.flat()).toEqual([...whole].sort((a, b) => a.number - b.number));
+      const whole = await database.handle.query(
+        `select p.number, p.title, p.additions, p.deletions, p.changed_files as "changedFiles", p.files,
+           p.files_complete as "filesComplete", p.synced_at as "syncedAt", p.merge_commit_sha as "mergeCommitSha",
+           p.merge_method as "mergeMethod",
+           coalesce(array_agg(c.message order by pc.position) filter (where c.sha is not null), '{}') as "commitMessages"
+         from pull_requests p
+         left join pull_request_commits pc on pc.repo = p.repo and pc.number = p.number
+         left join commits c on c.repo = pc.repo and c.sha = pc.sha
+         where p.repo = '${repo.replaceAll("'", "''")}' and p.diff_read_at is null
+         group by p.repo, p.number order by p.number`,
+      );
+      expect(whole.length).toBeGreaterThan(3 * 2);
+      const pages: PullRequestForDiffs[] = [];
+      for await (const page of listPullRequestsWithoutDiffsPages(database.db, {
+        repo,
+        syncedAfter: null,
+        pageSize: 3,
+      })) {
+        expect(page.length).toBeLessThanOrEqual(3);
+        pages.push(...page);
+      }
+      // (The shared client hands timestamps over as PostgreSQL's text; drizzle makes them Dates.)
+      expect(pages).toEqual(whole.map((r) => ({ ...r, syncedAt: new Date(String(r.syncedAt)) })));
     }
 
     const run = async (pageSize: number, runId: string) => {
