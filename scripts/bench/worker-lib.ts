@@ -133,10 +133,13 @@ export async function simUsage(simUrl: string): Promise<SimUsage> {
   return ((await res.json()) as { total: SimUsage }).total;
 }
 
-/** Builds the release (services/cli/build.mjs) once: the workers run what production runs. */
-export function buildRelease(): void {
-  log("building the release (services/cli/build.mjs)");
-  execFileSync(process.execPath, [join(ROOT, "services/cli/build.mjs")], { cwd: ROOT, stdio: "pipe" });
+/**
+ * Builds the release (services/cli/build.mjs) once: the workers run what production runs. `root`:
+ * another checkout of the repository (a baseline commit's worktree), this one by default.
+ */
+export function buildRelease(root: string = ROOT): void {
+  log(`building the release (${join(root, "services/cli/build.mjs")})`);
+  execFileSync(process.execPath, [join(root, "services/cli/build.mjs")], { cwd: root, stdio: "pipe" });
 }
 
 export interface WorkerChild {
@@ -158,6 +161,8 @@ export interface WorkerOptions {
   logPath: string;
   /** `--max-old-space-size` in MiB (none: Node's default). */
   maxOldSpaceMiB?: number;
+  /** The checkout whose release build runs (`buildRelease(root)`); this one by default. */
+  root?: string;
 }
 
 /**
@@ -170,7 +175,7 @@ export function startWorker(options: WorkerOptions): WorkerChild {
     process.execPath,
     [
       ...node,
-      join(ROOT, "services/cli/bin/yardstick.mjs"),
+      join(options.root ?? ROOT, "services/cli/bin/yardstick.mjs"),
       "worker",
       "--every",
       "0",
@@ -185,7 +190,7 @@ export function startWorker(options: WorkerOptions): WorkerChild {
       "5",
     ],
     {
-      cwd: ROOT,
+      cwd: options.root ?? ROOT,
       env: {
         PATH: process.env.PATH ?? "",
         DATABASE_URL: options.databaseUrl,

@@ -36,6 +36,7 @@ const CASES: [SyncStream, unknown, unknown][] = [
     { watermark: iso, fingerprint: "f".repeat(64), from: "2026-W20", to: "2026-W45", now: iso },
   ],
   ["rollups.head", { head: "b".repeat(64) }, { head: "b".repeat(64) }],
+  ["roster", { runId: "tick-1", status: "pending", since: at }, { runId: "tick-1", status: "pending", since: iso }],
 ];
 
 describe("sync stream states", () => {
@@ -72,6 +73,7 @@ describe("sync stream states", () => {
     ["etag", { etag: "" }, "etag"],
     ["rollups", { watermark: iso, fingerprint: "f".repeat(64), from: "2026-20", to: "2026-W45", now: iso }, "from"],
     ["rollups.head", { head: 7 }, "head"],
+    ["roster", { runId: "tick-1", status: "half", since: iso }, "status"],
     ["branch", "seen:12", "(state)"],
     ["etag", null, "(state)"],
   ];

@@ -53,6 +53,17 @@ export const SYNC_STREAM_SCHEMAS = {
     to: IsoWeek,
     now: time,
   }),
+  /**
+   * The roster of an organisation's latest discovery run (scope: the organisation's login,
+   * lowercase): `pending` from the run's start (`since`) until `discover.roster` has stored the
+   * whole roster (`done`, in the same transaction) or failed for good (`failed`). That run's
+   * attribution waits while it is pending.
+   */
+  roster: z.object({
+    runId: z.string().min(1).max(100),
+    status: z.enum(["pending", "done", "failed"]),
+    since: time,
+  }),
   /** The branch head the last rollup read (scope: repository; null: no branch history then). */
   "rollups.head": z.object({ head: sha.nullable() }),
 } as const;

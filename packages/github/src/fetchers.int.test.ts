@@ -10,8 +10,9 @@ import {
   deployments,
   memoryEtagCache,
   mergedPullRequests,
-  orgDiscovery,
   orgMembers,
+  orgRepositories,
+  orgRoster,
   pullRequestDetails,
   releases,
   tags,
@@ -592,28 +593,41 @@ describe("deployments, releases, tags, history, workflow runs and roster against
   });
 });
 
-describe("orgDiscovery against the simulator", () => {
-  it("reads repositories, members and teams with their members in one query", async () => {
+describe("orgRepositories and orgRoster against the simulator", () => {
+  it("reads the repositories a page at a time, and members and teams with their members", async () => {
     const org = world.orgs()[0]?.login ?? "acme";
     const before = sim.accounting.of(TOKEN).graphqlRequests;
-    const found = await orgDiscovery(client(), { org });
-    expect(sim.accounting.of(TOKEN).graphqlRequests - before).toBe(1);
-    expect(found.cost.graphqlPoints).toBe(1);
-    expect(found.repositories.map((r) => r.fullName).sort()).toEqual(
+    const pages = [];
+    for await (const page of orgRepositories(client(), { org })) pages.push(page);
+    expect(pages.at(-1)?.done).toBe(true);
+    expect(pages.reduce((sum, p) => sum + p.cost.graphqlPoints, 0)).toBe(pages.length);
+    const repositories = pages.flatMap((p) => p.repositories);
+    expect(repositories.map((r) => r.fullName).sort()).toEqual(
       world
         .repos()
         .filter((r) => r.org === org)
         .map((r) => `${r.org}/${r.name}`)
         .sort(),
     );
-    for (const r of found.repositories) expect(r.defaultBranch).toBe(world.repo(r.fullName)?.defaultBranch);
-    expect(found.members.map((m) => m.login).sort()).toEqual(
+    for (const r of repositories) expect(r.defaultBranch).toBe(world.repo(r.fullName)?.defaultBranch);
+
+    const roster = await orgRoster(client(), { org });
+    // Repositories, members and teams: one page each on this world.
+    expect(sim.accounting.of(TOKEN).graphqlRequests - before).toBe(pages.length + 2);
+    expect(roster.cost.graphqlCalls).toBe(2);
+    expect(roster.members.map((m) => m.login).sort()).toEqual(
       world
         .orgMembers(org)
         .map((u) => u.login)
         .sort(),
     );
-    for (const t of found.teams) {
+    expect(roster.teams.map((t) => t.team.slug).sort()).toEqual(
+      world
+        .teams(org)
+        .map((t) => t.slug)
+        .sort(),
+    );
+    for (const t of roster.teams) {
       expect(t.members.map((m) => m.login).sort()).toEqual(
         world
           .teamMembers(org, t.team.slug)
@@ -621,12 +635,6 @@ describe("orgDiscovery against the simulator", () => {
           .sort(),
       );
     }
-    expect(found.teams.map((t) => t.team.slug).sort()).toEqual(
-      world
-        .teams(org)
-        .map((t) => t.slug)
-        .sort(),
-    );
   });
 });
 

@@ -62,12 +62,14 @@ export {
   type RepositoryMarkers,
 } from "./fetchers/pull-requests.js";
 export {
-  type OrgDiscovery,
   OrgMember,
   type OrgMemberPage,
   OrgRepository,
-  orgDiscovery,
+  type OrgRepositoryPage,
+  type OrgRoster,
   orgMembers,
+  orgRepositories,
+  orgRoster,
   TeamMember,
   type TeamPage,
   TeamWithMembers,

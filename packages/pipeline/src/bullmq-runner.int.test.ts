@@ -83,6 +83,20 @@ describe("BullMqRunner on real Redis", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it("delays a deferred job without using an attempt, and runs it once what it waits for is there", async () => {
+    const { r, deps } = runner();
+    await r.enqueue("test.deferred", { key: "d", after: "x", delayMs: 100 });
+    r.start();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(deps.recorded).toEqual([]);
+    await r.enqueue("test.record", { key: "x" });
+    await r.waitUntilIdle(20_000);
+    // attempts is 1: a deferral that used it up would have failed the job.
+    expect(deps.recorded).toEqual(["x", "d"]);
+    expect(deps.attempts.get("d")).toBeGreaterThanOrEqual(3);
+    expect(await r.failed()).toEqual([]);
+  });
+
   it("fails a job whose payload breaks its schema as unrecoverable (one attempt)", async () => {
     const prefix = `ystest-${randomUUID()}`;
     const { r, deps } = runner(prefix);

@@ -1,11 +1,12 @@
 import { AppError, InputError } from "@yardstick/core";
 import { type Logger, redactUrl } from "@yardstick/log";
-import { type Job, Queue, QueueKeys, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, QueueKeys, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   type Catalog,
   classifyFailure,
   isRetryable,
+  JobDeferred,
   type JobName,
   type JobRunner,
   type PayloadOf,
@@ -272,7 +273,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
         this.options.logger.warn({ err, queue: queueName }, "redis (worker) connection error"),
       );
       this.workerConnections.push(connection);
-      const worker: Worker = new Worker(queueName, (job: Job) => this.process(worker, job), {
+      const worker: Worker = new Worker(queueName, (job: Job, token?: string) => this.process(worker, job, token), {
         connection,
         prefix: this.prefix,
         concurrency: this.options.concurrency?.[queueName] ?? 1,
@@ -294,7 +295,7 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
     }
   }
 
-  private async process(worker: Worker, job: Job): Promise<void> {
+  private async process(worker: Worker, job: Job, token: string | undefined): Promise<void> {
     const logger = this.options.logger.child({
       queue: job.queueName,
       job: job.name,
@@ -323,6 +324,13 @@ export class BullMqRunner<C extends Catalog, D> implements JobRunner<C> {
       );
       observe("completed");
     } catch (thrown) {
+      if (thrown instanceof JobDeferred) {
+        // What the job reads is not written yet: back to the delayed set, no attempt used.
+        observe("deferred");
+        logger.debug({ delayMs: thrown.delayMs, reason: thrown.message }, "job deferred");
+        await job.moveToDelayed(Date.now() + thrown.delayMs, token);
+        throw new DelayedError();
+      }
       // Classified at the edge: database failures without values, bad data final (job-spec.ts).
       const error = classifyFailure(thrown);
       const wait = retryAfterMs(error);

@@ -19,11 +19,26 @@ export const jobs = {
     options: { attempts: 3, backoff: { type: "exponential", delay: 5_000 } },
     jobId: (p) => `sync.tick-${p.org}`,
   }),
+  /**
+   * An organisation's repositories, a page at a time: each page's selected repositories are stored
+   * and their sync.pulls enqueued before the next page is read. Enqueues discover.roster first.
+   */
   "discover.org": defineJob({
     queue: "ingest",
     payload: z.object({ org: z.string().min(1), runId }),
     options: retry,
     jobId: (p) => `discover.org-${p.org}-${p.runId}`,
+  }),
+  /**
+   * An organisation's roster (members; teams with their members), read while the repositories
+   * sync and stored in one transaction with the run's roster mark (sync_cursors stream `roster`);
+   * that run's attribute.changes waits for it.
+   */
+  "discover.roster": defineJob({
+    queue: "ingest",
+    payload: z.object({ org: z.string().min(1), runId }),
+    options: retry,
+    jobId: (p) => `discover.roster-${p.org}-${p.runId}`,
   }),
   "sync.pulls": defineJob({
     queue: "ingest",

@@ -55,6 +55,28 @@ describe("InlineRunner", () => {
     expect(deps.recorded).toEqual(["x"]);
   });
 
+  it("puts a deferred job back behind the others without using an attempt", async () => {
+    const { r, deps, waits } = runner();
+    await r.enqueue("test.deferred", { key: "d", after: "x", delayMs: 50 });
+    await r.enqueue("test.record", { key: "x" });
+    const summary = await r.drain();
+    expect(deps.recorded).toEqual(["x", "d"]);
+    expect(deps.attempts.get("d")).toBe(2);
+    expect(summary).toEqual({ completed: 2, failed: [] });
+    // Another job was ready: nothing was waited for.
+    expect(waits).toEqual([]);
+  });
+
+  it("waits the deferral's delay when nothing else can run, and gives up on a job deferred for ever", async () => {
+    const { r, deps, waits } = runner();
+    await r.enqueue("test.deferred", { key: "d", after: "never", delayMs: 50 });
+    const summary = await r.drain();
+    expect(summary.failed.map((f) => f.jobId)).toEqual(["deferred-d"]);
+    expect(deps.attempts.get("d")).toBe(1_001);
+    expect(waits).toHaveLength(1_000);
+    expect(waits.every((ms) => ms === 50)).toBe(true);
+  });
+
   it("fails non-retryable errors at once", async () => {
     const { r, deps } = runner();
     await r.enqueue("test.broken", { key: "z" });

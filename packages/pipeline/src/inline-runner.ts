@@ -5,6 +5,7 @@ import {
   type Catalog,
   classifyFailure,
   isRetryable,
+  JobDeferred,
   type JobName,
   type JobRunner,
   type PayloadOf,
@@ -33,10 +34,15 @@ export interface InlineRunSummary {
 /** A job told to wait more often than this fails (the source keeps refusing). */
 const MAX_RATE_LIMIT_WAITS = 20;
 
+/** A job deferred more often than this fails (what it waits for never comes). */
+const MAX_DEFERRALS = 1_000;
+
 interface QueuedJob {
   name: string;
   jobId: string;
   payload: unknown;
+  /** Set when the job was put back (`JobDeferred`): how often, for how long, and how many attempts had run then. */
+  deferred?: { times: number; delayMs: number; ranBefore: number };
 }
 
 /**
@@ -67,10 +73,20 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
   async drain(): Promise<InlineRunSummary> {
     const summary: InlineRunSummary = { completed: 0, failed: [] };
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
+    // Attempts run (deferrals not counted): a deferred job whose mark is still this saw nothing run since.
+    let ran = 0;
+    jobs: for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
       const spec = this.options.catalog[job.name];
       const processor = this.options.processors[job.name as JobName<C>];
       if (spec === undefined || processor === undefined) continue;
+      if (job.deferred !== undefined && job.deferred.ranBefore === ran) {
+        // Put back and nothing ran since: run another job first if one is not waiting, else wait.
+        if (this.queue.some((other) => other.deferred?.ranBefore !== ran)) {
+          this.queue.push(job);
+          continue;
+        }
+        await sleep(Math.min(job.deferred.delayMs, this.options.maxDelayMs ?? 60_000));
+      }
       let rateLimitWaits = 0;
       for (let attempt = 1; ; attempt++) {
         const logger = this.options.logger.child({ queue: spec.queue, job: job.name, jobId: job.jobId, attempt });
@@ -83,11 +99,21 @@ export class InlineRunner<C extends Catalog, D> implements JobRunner<C> {
             { jobId: job.jobId, attempt, logger, enqueue: (n, p) => this.enqueue(n, p) },
             this.options.deps,
           );
+          ran += 1;
           observe("completed");
           summary.completed += 1;
           this.options.onJobDone?.({ name: job.name, jobId: job.jobId, ok: true });
           break;
         } catch (thrown) {
+          const times = (job.deferred?.times ?? 0) + 1;
+          if (thrown instanceof JobDeferred && times <= MAX_DEFERRALS) {
+            // What the job reads is not written yet: to the back of the queue, no attempt used.
+            observe("deferred");
+            logger.debug({ delayMs: thrown.delayMs, reason: thrown.message }, "job deferred");
+            this.queue.push({ ...job, deferred: { times, delayMs: thrown.delayMs, ranBefore: ran } });
+            continue jobs;
+          }
+          ran += 1;
           // Classified at the edge: database failures without values, bad data final (job-spec.ts).
           const error = classifyFailure(thrown);
           const err = error instanceof Error ? error : new Error(String(error));

@@ -43,6 +43,22 @@ export interface JobRunner<C extends Catalog> {
   enqueue<N extends JobName<C>>(name: N, payload: PayloadOf<C, N>): Promise<void>;
 }
 
+/**
+ * Thrown by a processor whose job cannot run yet because what it reads is still being written by
+ * another job (attribution waiting for its run's roster): the runner puts the job back to run
+ * again after `delayMs`, without using an attempt (BullMQ: `moveToDelayed` + `DelayedError`; the
+ * inline runner: to the back of its queue). The processor bounds how long it keeps deferring.
+ */
+export class JobDeferred extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = "JobDeferred";
+  }
+}
+
 /** Validates a payload against its schema; a failure is bad input that retrying cannot fix. */
 export function parsePayload<C extends Catalog, N extends JobName<C>>(
   catalog: C,

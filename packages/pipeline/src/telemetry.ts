@@ -51,7 +51,7 @@ export const metrics = {
   }),
   jobDuration: new Histogram({
     name: "yardstick_job_duration_seconds",
-    help: "Time a job attempt ran, by queue, job name and outcome (completed, retried, failed, rate_limited).",
+    help: "Time a job attempt ran, by queue, job name and outcome (completed, retried, failed, rate_limited, deferred).",
     labelNames: [...JOB_LABELS, "outcome"],
     buckets: JOB_BUCKETS,
     registers: [registry],
@@ -260,7 +260,7 @@ export const githubObserver: GitHubObserver = {
 };
 
 /** How a job attempt ended, as the runner saw it. */
-export type JobOutcome = "completed" | "retried" | "failed" | "rate_limited";
+export type JobOutcome = "completed" | "retried" | "failed" | "rate_limited" | "deferred";
 
 export function observeJob(queue: string, job: string, outcome: JobOutcome, seconds: number): void {
   const labels = { queue, job };
@@ -268,7 +268,8 @@ export function observeJob(queue: string, job: string, outcome: JobOutcome, seco
   if (outcome === "completed") metrics.jobsCompleted.inc(labels);
   else if (outcome === "failed") metrics.jobsFailed.inc(labels);
   else if (outcome === "retried") metrics.jobsRetried.inc(labels);
-  else metrics.jobsRateLimited.inc(labels);
+  else if (outcome === "rate_limited") metrics.jobsRateLimited.inc(labels);
+  // "deferred" (put back until what the job reads is written): the duration histogram only.
 }
 
 /** Names of every metric in the registry, as a scrape shows them (histograms with their series). */

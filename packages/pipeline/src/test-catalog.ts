@@ -1,8 +1,8 @@
 import { AppError } from "@yardstick/core";
 import { z } from "zod";
-import { type Catalog, defineJob, type Processors } from "./job-spec.js";
+import { type Catalog, defineJob, JobDeferred, type Processors } from "./job-spec.js";
 
-/** A small catalog for the runners' own tests: a fan-out, a flaky job, a rate-limited job, a hard failure. */
+/** A small catalog for the runners' own tests: a fan-out, a flaky job, a rate-limited job, a hard failure, a job that waits for another. */
 export const testCatalog = {
   "test.fan-out": defineJob({
     queue: "test-a",
@@ -33,6 +33,13 @@ export const testCatalog = {
     payload: z.object({ key: z.string() }),
     options: { attempts: 5, backoff: { type: "fixed", delay: 10 } },
     jobId: (p) => `broken-${p.key}`,
+  }),
+  /** Deferred until `after` is recorded (one attempt: a deferral must not use it up). */
+  "test.deferred": defineJob({
+    queue: "test-b",
+    payload: z.object({ key: z.string(), after: z.string(), delayMs: z.number().int() }),
+    options: { attempts: 1, backoff: { type: "fixed", delay: 10 } },
+    jobId: (p) => `deferred-${p.key}`,
   }),
 } satisfies Catalog;
 
@@ -69,5 +76,10 @@ export const testProcessors: Processors<typeof testCatalog, TestDeps> = {
   "test.broken": async (payload, _context, deps) => {
     bump(deps, payload.key);
     throw new AppError("github.not_found", "gone", { retryable: false });
+  },
+  "test.deferred": async (payload, _context, deps) => {
+    bump(deps, payload.key);
+    if (!deps.recorded.includes(payload.after)) throw new JobDeferred(`waiting for ${payload.after}`, payload.delayMs);
+    deps.recorded.push(payload.key);
   },
 };

@@ -2,7 +2,7 @@ import { storableDeep, Team } from "@yardstick/core";
 import { z } from "zod";
 import type { GitHubClient } from "../client.js";
 import { GitHubError, GitHubErrorCode } from "../errors.js";
-import { ORG_DISCOVERY_QUERY, ORG_REPOSITORIES_QUERY } from "../queries/org-discovery.js";
+import { ORG_REPOSITORIES_QUERY } from "../queries/org-discovery.js";
 import { ORG_MEMBERS_QUERY } from "../queries/org-members.js";
 import { TEAM_MEMBERS_QUERY, TEAMS_QUERY } from "../queries/teams.js";
 import type { RateLimit } from "../rate-limit.js";
@@ -199,73 +199,82 @@ function repositoryOf(raw: RepositoryNode): OrgRepository {
   });
 }
 
-export interface OrgDiscovery extends PageMeta {
+export interface OrgRepositoryPage extends PageMeta {
   repositories: OrgRepository[];
+  done: boolean;
+}
+
+/**
+ * An organisation's repositories, 100 a page (1 point each), in name order: each page is yielded
+ * as it arrives, so discovery can start a page's repositories' syncs before the next is read.
+ */
+export async function* orgRepositories(
+  client: GitHubClient,
+  options: { org: string; after?: string | null },
+): AsyncGenerator<OrgRepositoryPage> {
+  let after: string | null = options.after ?? null;
+  for (;;) {
+    const cost = newPageCost();
+    const result: {
+      data: { organization: { repositories: RepositoryConnection } | null };
+      rateLimit: PageMeta["rateLimit"];
+    } = await client.graphql(ORG_REPOSITORIES_QUERY, { org: options.org, after });
+    charge(cost, result.rateLimit);
+    const connection = result.data.organization?.repositories;
+    if (connection === undefined) throw orgNotFound(options.org);
+    const done = !connection.pageInfo.hasNextPage || connection.pageInfo.endCursor === null;
+    yield { repositories: connection.nodes.map(repositoryOf), done, cost, rateLimit: result.rateLimit };
+    if (done) return;
+    after = connection.pageInfo.endCursor;
+  }
+}
+
+export interface OrgRoster extends PageMeta {
   members: OrgMember[];
   teams: TeamWithMembers[];
 }
 
 /**
- * An organisation's repositories, members and teams with their members: one query (1 point) for
- * up to 100 of each (and 100 members a team), then the usual paged queries for what is longer.
+ * An organisation's whole roster: its members (100 a page) and its teams with their direct
+ * members (100 teams a page, longer teams continued per team). The two paged reads are
+ * independent and run at the same time, so the roster takes as long as the longer of them.
  */
-export async function orgDiscovery(client: GitHubClient, options: { org: string }): Promise<OrgDiscovery> {
+export async function orgRoster(client: GitHubClient, options: { org: string }): Promise<OrgRoster> {
   const cost = newPageCost();
-  const result: {
-    data: {
-      organization: {
-        repositories: RepositoryConnection;
-        membersWithRole: MemberConnection;
-        teams: { pageInfo: PageInfo; nodes: TeamNode[] };
-      } | null;
-    };
-    rateLimit: PageMeta["rateLimit"];
-  } = await client.graphql(ORG_DISCOVERY_QUERY, { org: options.org });
-  charge(cost, result.rateLimit);
-  let rateLimit = result.rateLimit;
-  const org = result.data.organization;
-  if (org === null) throw orgNotFound(options.org);
-
-  const repositories = org.repositories.nodes.map(repositoryOf);
-  let repoPage = org.repositories.pageInfo;
-  while (repoPage.hasNextPage && repoPage.endCursor !== null) {
-    const more: {
-      data: { organization: { repositories: RepositoryConnection } | null };
-      rateLimit: PageMeta["rateLimit"];
-    } = await client.graphql(ORG_REPOSITORIES_QUERY, { org: options.org, after: repoPage.endCursor });
-    charge(cost, more.rateLimit);
-    rateLimit = more.rateLimit ?? rateLimit;
-    const next = more.data.organization?.repositories;
-    if (next === undefined) throw orgNotFound(options.org);
-    repositories.push(...next.nodes.map(repositoryOf));
-    repoPage = next.pageInfo;
-  }
-
-  const members = org.membersWithRole.edges.map(memberOf);
-  const memberPage = org.membersWithRole.pageInfo;
-  if (memberPage.hasNextPage && memberPage.endCursor !== null) {
-    for await (const page of orgMembers(client, { org: options.org, after: memberPage.endCursor })) {
+  let rateLimit: RateLimit | null = null;
+  const add = (page: PageMeta) => {
+    cost.graphqlCalls += page.cost.graphqlCalls;
+    cost.graphqlPoints += page.cost.graphqlPoints;
+    rateLimit = page.rateLimit ?? rateLimit;
+  };
+  // When one read fails, the other stops after its page in flight (its result would be thrown away).
+  let failed = false;
+  const stopOnFailure = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
+  const readMembers = async () => {
+    const members: OrgMember[] = [];
+    for await (const page of orgMembers(client, options)) {
+      if (failed) break;
       members.push(...page.members);
-      cost.graphqlCalls += page.cost.graphqlCalls;
-      cost.graphqlPoints += page.cost.graphqlPoints;
-      rateLimit = page.rateLimit ?? rateLimit;
+      add(page);
     }
-  }
-
-  const teamList: TeamWithMembers[] = [];
-  for (const node of org.teams.nodes) {
-    const completed = await completeTeam(client, options.org, node, cost);
-    rateLimit = completed.rateLimit ?? rateLimit;
-    teamList.push(completed.team);
-  }
-  const teamPage = org.teams.pageInfo;
-  if (teamPage.hasNextPage && teamPage.endCursor !== null) {
-    for await (const page of teams(client, { org: options.org, after: teamPage.endCursor })) {
-      teamList.push(...page.teams);
-      cost.graphqlCalls += page.cost.graphqlCalls;
-      cost.graphqlPoints += page.cost.graphqlPoints;
-      rateLimit = page.rateLimit ?? rateLimit;
+    return members;
+  };
+  const readTeams = async () => {
+    const all: TeamWithMembers[] = [];
+    for await (const page of teams(client, options)) {
+      if (failed) break;
+      all.push(...page.teams);
+      add(page);
     }
-  }
-  return { repositories, members, teams: teamList, cost, rateLimit };
+    return all;
+  };
+  const [members, teamList] = await Promise.all([stopOnFailure(readMembers), stopOnFailure(readTeams)]);
+  return { members, teams: teamList, cost, rateLimit };
 }

@@ -25,7 +25,7 @@ export {
   piggybackDetailsOf,
   REPOSITORY_MARKERS,
 } from "./merged-pull-requests.js";
-export { ORG_DISCOVERY_QUERY, ORG_REPOSITORIES_QUERY } from "./org-discovery.js";
+export { ORG_REPOSITORIES_QUERY } from "./org-discovery.js";
 export { ORG_MEMBERS_QUERY } from "./org-members.js";
 export { PULL_REQUEST_COMMITS_QUERY } from "./pull-request-commits.js";
 export { PULL_REQUEST_DETAILS_BATCH, pullRequestDetailsQuery } from "./pull-request-details.js";

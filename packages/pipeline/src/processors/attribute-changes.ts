@@ -22,8 +22,9 @@ import {
 import type { Jobs } from "../catalog.js";
 import { backfillStart, type PipelineDeps } from "../deps.js";
 import { directPushShas } from "../direct-pushes.js";
-import type { JobContext, PayloadOf } from "../job-spec.js";
+import { type JobContext, JobDeferred, type PayloadOf } from "../job-spec.js";
 import { loadCommitGraph } from "../metrics-input.js";
+import { rosterWaitMs } from "./discover-org.js";
 
 const FAR_FUTURE = new Date("9999-01-01T00:00:00Z");
 
@@ -69,7 +70,8 @@ async function learnCommitEmails(db: Database, people: Person[]): Promise<Person
  * Pages of ATTRIBUTION_PAGE pull requests (with their commits) are read and written one after
  * the other, so the memory a job needs does not grow with the repository (issue 18).
  * Idempotent: verdicts and changes are upserts keyed by the change, so a re-run (or a re-run after
- * the rules changed) replaces them.
+ * the rules changed) replaces them. Credit needs the whole roster: while the run's discovery is
+ * still reading its organisation's roster (discover.roster), the job is deferred (`rosterWaitMs`).
  */
 export async function attributeChanges(
   payload: PayloadOf<Jobs, "attribute.changes">,
@@ -77,6 +79,8 @@ export async function attributeChanges(
   deps: PipelineDeps,
 ): Promise<void> {
   const repo = payload.repo;
+  const wait = await rosterWaitMs(deps, repo, payload.runId, context.logger);
+  if (wait !== null) throw new JobDeferred(`run ${payload.runId}'s roster is still being read`, wait);
   const people = await learnCommitEmails(deps.db, await listPeople(deps.db));
   const resolver = createIdentityResolver(people, deps.rules);
   const loginOf = new Map(people.map((p) => [p.id, p.logins[0] ?? null]));

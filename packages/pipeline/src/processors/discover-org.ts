@@ -1,10 +1,20 @@
 import { isRepositorySelected, repositorySettings } from "@yardstick/config";
 import type { Person, Team } from "@yardstick/core";
-import { recordOrgMembers, setTeamMembers, upsertPeople, upsertRepositories, upsertTeams } from "@yardstick/db";
-import { orgDiscovery } from "@yardstick/github";
-import type { Jobs } from "../catalog.js";
+import {
+  type Database,
+  getSyncCursor,
+  recordOrgMembers,
+  setTeamMembers,
+  upsertPeople,
+  upsertRepositories,
+  upsertSyncCursor,
+  upsertTeams,
+} from "@yardstick/db";
+import { orgRepositories, orgRoster } from "@yardstick/github";
+import type { Logger } from "@yardstick/log";
+import { type Jobs, jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
-import type { JobContext, PayloadOf } from "../job-spec.js";
+import { isRetryable, type JobContext, type PayloadOf } from "../job-spec.js";
 import { storeEach } from "../quarantine.js";
 
 /** A person's id: stable across login renames (GitHub's numeric user id), else the login. */
@@ -12,35 +22,110 @@ export function personIdFor(login: string, userId: number | null): string {
   return userId === null ? `login:${login.toLowerCase()}` : `github:${userId}`;
 }
 
+/** The sync cursor marking whether a discovery run's roster is stored (scope: the organisation, lowercase). */
+export const ROSTER_STREAM = "roster";
+
 /**
- * Discovers an organisation's repositories (those the configuration selects) and its roster
- * (members, teams, memberships) with one GraphQL query, then enqueues each repository's sync.
+ * How long a run's attribution waits for that run's roster before it goes on with the roster as
+ * stored (the previous discovery's, complete: a roster is stored in one transaction). The roster
+ * job's own retries (8 attempts, backoff from 5 s) end well within it.
+ */
+export const ROSTER_WAIT_MS = 60 * 60_000;
+
+/** How often a waiting attribution looks at the roster mark again. */
+export const ROSTER_POLL_MS = 3_000;
+
+function rosterScope(org: string): string {
+  return org.toLowerCase();
+}
+
+/**
+ * Discovers an organisation: enqueues the read of its roster (discover.roster, which another
+ * worker takes at once), then reads its repositories a page at a time, storing each page's
+ * selected repositories and enqueueing their syncs before reading the next page. The first
+ * repositories sync while the rest of the list and the roster are still being read.
+ *
+ * The run's roster is marked pending first (unless this run marked it already: a retried or
+ * restarted discovery leaves a done roster done), so that the run's attribution waits for it.
  */
 export async function discoverOrg(
   payload: PayloadOf<Jobs, "discover.org">,
   context: JobContext<Jobs>,
   deps: PipelineDeps,
 ): Promise<void> {
-  // Repositories, members and teams in one GraphQL query (1 point) for up to 100 of each.
-  const found = await orgDiscovery(deps.github, { org: payload.org });
-  const selected = found.repositories.filter((r) => !r.archived && isRepositorySelected(deps.config, r.fullName));
-  await upsertRepositories(
-    deps.db,
-    selected.map((r) => {
-      const settings = repositorySettings(deps.config, r.fullName);
-      return {
-        fullName: r.fullName,
-        owner: r.owner,
-        githubId: r.githubId,
-        defaultBranch: r.defaultBranch,
-        trackedBranch: settings.trackedBranch === "default" ? r.defaultBranch : settings.trackedBranch,
-        deploymentMethod: settings.deployment.method,
-        archived: r.archived,
-      };
-    }),
-  );
-  deps.onProgress?.({ kind: "repos", org: payload.org, repos: selected.map((r) => r.fullName) });
+  const scope = rosterScope(payload.org);
+  const mark = await getSyncCursor(deps.db, scope, ROSTER_STREAM);
+  if (mark?.state.runId !== payload.runId) {
+    await upsertSyncCursor(deps.db, {
+      scope,
+      stream: ROSTER_STREAM,
+      state: { runId: payload.runId, status: "pending", since: deps.now() },
+    });
+  }
+  await context.enqueue("discover.roster", { org: payload.org, runId: payload.runId });
 
+  let repos = 0;
+  let points = 0;
+  for await (const page of orgRepositories(deps.github, { org: payload.org })) {
+    points += page.cost.graphqlPoints;
+    const selected = page.repositories.filter((r) => !r.archived && isRepositorySelected(deps.config, r.fullName));
+    if (selected.length > 0) {
+      await upsertRepositories(
+        deps.db,
+        selected.map((r) => {
+          const settings = repositorySettings(deps.config, r.fullName);
+          return {
+            fullName: r.fullName,
+            owner: r.owner,
+            githubId: r.githubId,
+            defaultBranch: r.defaultBranch,
+            trackedBranch: settings.trackedBranch === "default" ? r.defaultBranch : settings.trackedBranch,
+            deploymentMethod: settings.deployment.method,
+            archived: r.archived,
+          };
+        }),
+      );
+    }
+    deps.onProgress?.({ kind: "repos", org: payload.org, repos: selected.map((r) => r.fullName) });
+    // sync.pulls reads each repository's markers and enqueues its branch and deployment syncs if they moved.
+    for (const r of selected)
+      await context.enqueue("sync.pulls", { repo: r.fullName, runId: payload.runId, since: null });
+    repos += selected.length;
+  }
+  context.logger.info({ org: payload.org, repos, points }, "repositories discovered");
+}
+
+/**
+ * Reads an organisation's roster (members, teams, memberships; members and teams at the same
+ * time) and stores it in one transaction together with the run's roster mark: a killed or failed
+ * read stores nothing, and the mark says done only when the whole roster is stored. A read that
+ * fails for good marks the run's roster failed, so that its attribution stops waiting.
+ */
+export async function discoverRoster(
+  payload: PayloadOf<Jobs, "discover.roster">,
+  context: JobContext<Jobs>,
+  deps: PipelineDeps,
+): Promise<void> {
+  try {
+    await readAndStoreRoster(payload, context, deps);
+  } catch (error) {
+    if (!isRetryable(error) || context.attempt >= jobs["discover.roster"].options.attempts) {
+      try {
+        await markRoster(deps, deps.db, payload, "failed");
+      } catch (markError) {
+        context.logger.warn({ err: markError }, "the roster's failure could not be marked");
+      }
+    }
+    throw error;
+  }
+}
+
+async function readAndStoreRoster(
+  payload: PayloadOf<Jobs, "discover.roster">,
+  context: JobContext<Jobs>,
+  deps: PipelineDeps,
+): Promise<void> {
+  const found = await orgRoster(deps.github, { org: payload.org });
   const people = new Map<string, Person>();
   for (const m of found.members) {
     const id = personIdFor(m.login, m.userId);
@@ -74,61 +159,111 @@ export async function discoverOrg(
     deps.config.roster.source === "teams"
       ? [...people.values()].filter((p) => p.teams.length > 0)
       : [...people.values()];
-  // A person or team the database refuses is quarantined; the rest of the roster is stored.
-  const storedPeople = await storeEach(
-    deps.db,
-    roster,
-    {
-      kind: "person",
-      scopeOf: () => payload.org,
-      keyOf: (p) => p.id,
-      now: deps.now(),
-      store: async (db, items) => void (await upsertPeople(db, items)),
-    },
-    context.logger,
-  );
-  // GitHub keeps no membership dates: each discovery dates who joined and who left since the last.
-  const movement = await recordOrgMembers(deps.db, {
-    org: payload.org,
-    personIds: storedPeople.map((p) => p.id),
-    at: deps.now(),
+
+  const movement = await deps.db.transaction(async (tx) => {
+    // A person or team the database refuses is quarantined; the rest of the roster is stored.
+    const storedPeople = await storeEach(
+      tx,
+      roster,
+      {
+        kind: "person",
+        scopeOf: () => payload.org,
+        keyOf: (p) => p.id,
+        now: deps.now(),
+        store: async (db, items) => void (await upsertPeople(db, items)),
+      },
+      context.logger,
+    );
+    // GitHub keeps no membership dates: each discovery dates who joined and who left since the last.
+    const moved = await recordOrgMembers(tx, {
+      org: payload.org,
+      personIds: storedPeople.map((p) => p.id),
+      at: deps.now(),
+    });
+    const storedTeams = new Set(
+      (
+        await storeEach(
+          tx,
+          teamList,
+          {
+            kind: "team",
+            scopeOf: (team) => team.org,
+            keyOf: (team) => team.slug,
+            now: deps.now(),
+            store: async (db, items) => void (await upsertTeams(db, items)),
+          },
+          context.logger,
+        )
+      ).map((team) => team.slug),
+    );
+    const rostered = new Set(storedPeople.map((p) => p.id));
+    await setTeamMembers(
+      tx,
+      memberships
+        .filter((m) => storedTeams.has(m.slug))
+        .map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
+    );
+    await markRoster(deps, tx, payload, "done");
+    return moved;
   });
-  const storedTeams = new Set(
-    (
-      await storeEach(
-        deps.db,
-        teamList,
-        {
-          kind: "team",
-          scopeOf: (team) => team.org,
-          keyOf: (team) => team.slug,
-          now: deps.now(),
-          store: async (db, items) => void (await upsertTeams(db, items)),
-        },
-        context.logger,
-      )
-    ).map((team) => team.slug),
-  );
-  const rostered = new Set(storedPeople.map((p) => p.id));
-  await setTeamMembers(
-    deps.db,
-    memberships
-      .filter((m) => storedTeams.has(m.slug))
-      .map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
-  );
   context.logger.info(
     {
       org: payload.org,
-      repos: selected.length,
       people: roster.length,
       teams: teamList.length,
       joined: movement.joined,
       left: movement.left,
+      points: found.cost.graphqlPoints,
     },
-    "discovered",
+    "roster discovered",
   );
+}
 
-  // sync.pulls reads each repository's markers and enqueues its branch and deployment syncs if they moved.
-  for (const r of selected)
-    await context.enqueue("sync.pulls", { repo: r.fullName, runId: payload.runId, since: null });
+/** Marks the run's roster done or failed, unless a later run has marked it since (its mark stays). */
+async function markRoster(
+  deps: PipelineDeps,
+  db: Database,
+  payload: PayloadOf<Jobs, "discover.roster">,
+  status: "done" | "failed",
+): Promise<void> {
+  const scope = rosterScope(payload.org);
+  const mark = await getSyncCursor(db, scope, ROSTER_STREAM);
+  if (mark !== null && mark.state.runId !== payload.runId) return;
+  await upsertSyncCursor(db, {
+    scope,
+    stream: ROSTER_STREAM,
+    state: { runId: payload.runId, status, since: mark?.state.since ?? deps.now() },
+    lastRunAt: deps.now(),
+  });
+}
+
+/**
+ * Whether run `runId`'s attribution of `repo` may read the roster now: null when it may (no
+ * discovery of the repository's organisation in this run, or its roster is stored), else how long
+ * to wait before looking again. A roster that failed for good, or is still pending after
+ * ROSTER_WAIT_MS, is not waited for: attribution goes on with the roster as stored (the previous
+ * discovery's, complete) and says so; the next run's attribution re-attributes every change.
+ */
+export async function rosterWaitMs(
+  deps: Pick<PipelineDeps, "db" | "now">,
+  repo: string,
+  runId: string,
+  logger: Logger,
+): Promise<number | null> {
+  const org = repo.split("/")[0] ?? repo;
+  const mark = await getSyncCursor(deps.db, rosterScope(org), ROSTER_STREAM);
+  if (mark === null || mark.state.runId !== runId || mark.state.status === "done") return null;
+  if (mark.state.status === "failed") {
+    logger.warn({ org, runId }, "this run's roster read failed: attributing with the roster as stored");
+    return null;
+  }
+  const waited = deps.now().getTime() - mark.state.since.getTime();
+  if (waited >= ROSTER_WAIT_MS) {
+    logger.warn(
+      { org, runId, waitedMs: waited },
+      "this run's roster is still not stored: attributing with the roster as stored",
+    );
+    return null;
+  }
+  return ROSTER_POLL_MS;
 }

@@ -2,7 +2,7 @@ import type { Jobs } from "../catalog.js";
 import type { PipelineDeps } from "../deps.js";
 import type { Processors } from "../job-spec.js";
 import { attributeChanges } from "./attribute-changes.js";
-import { discoverOrg } from "./discover-org.js";
+import { discoverOrg, discoverRoster } from "./discover-org.js";
 import { enforceRetention } from "./enforce-retention.js";
 import { linkDeployments } from "./link-deployments.js";
 import { recomputeRollups } from "./recompute-rollups.js";
@@ -22,6 +22,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
       runId: `tick-${deps.now().toISOString().replaceAll(":", "")}`,
     }),
   "discover.org": discoverOrg,
+  "discover.roster": discoverRoster,
   "sync.pulls": syncPulls,
   "sync.pull-request": (payload, context) =>
     // A webhook's merged PR: an incremental pass picks it up (it is the most recently updated) at
@@ -39,7 +40,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
   "privacy.enforce": enforceRetention,
 };
 
-export { personIdFor } from "./discover-org.js";
+export { personIdFor, ROSTER_STREAM, rosterWaitMs } from "./discover-org.js";
 export { BRANCH_STREAM } from "./sync-branch.js";
 export { incidentsStream } from "./sync-incidents.js";
 export { PULL_DIFFS_PAGE, PULL_DIFFS_STREAM } from "./sync-pull-diffs.js";

@@ -265,11 +265,12 @@ describe("sync of a generated organisation into PostgreSQL, against the simulato
     const pullPages = again.events.filter((e) => e.kind === "page" && e.stream === "pull_requests");
     expect(pullPages.length).toBe(world.repos().length);
     // One GraphQL query a repository (its first pull-request page with the markers of its branch,
-    // deployments, releases and tags) and one per organisation (discovery); workflow runs are a
+    // deployments, releases and tags) and three per organisation (discovery: its repositories;
+    // its roster: members, teams with their members, read at the same time); workflow runs are a
     // conditional REST request answered 304, which GitHub does not charge.
     const repos = world.repos().length;
-    expect(again.usage.graphqlRequests).toBe(repos + world.orgs().length);
-    expect(again.usage.graphqlPoints).toBe(repos + world.orgs().length);
+    expect(again.usage.graphqlRequests).toBe(repos + 3 * world.orgs().length);
+    expect(again.usage.graphqlPoints).toBe(repos + 3 * world.orgs().length);
     expect(again.usage.restRequests).toBe(0);
     expect(again.usage.notModified).toBe(world.repos().filter((r) => r.deployMethod.kind === "workflow").length);
     expect(

@@ -67,9 +67,18 @@ async function discover(world: World, at: Date): Promise<void> {
       throttle: { graphqlMinTimeMs: 0 },
     });
     const deps = createPipelineDeps({ db: t.db, github, config: configForWorld(world), now: () => at });
-    // Discovery alone: the repository syncs it enqueues are not under test.
-    const context: JobContext<Jobs> = { jobId: "discover", attempt: 1, logger: silent, enqueue: async () => {} };
-    await processors["discover.org"]({ org, runId: `roster-${at.toISOString()}` }, context, deps);
+    // Discovery alone (the organisation's and its roster's jobs): the repository syncs it enqueues are not under test.
+    const enqueued: Parameters<JobContext<Jobs>["enqueue"]>[] = [];
+    const context: JobContext<Jobs> = {
+      jobId: "discover",
+      attempt: 1,
+      logger: silent,
+      enqueue: async (...job) => void enqueued.push(job),
+    };
+    const runId = `roster-${at.toISOString()}`;
+    await processors["discover.org"]({ org, runId }, context, deps);
+    expect(enqueued[0]).toEqual(["discover.roster", { org, runId }]);
+    await processors["discover.roster"]({ org, runId }, context, deps);
   } finally {
     await sim.close();
   }
