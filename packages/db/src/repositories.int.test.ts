@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "./client.js";
 import { aiVerdict, at, makeCommit, makeDeployment, makePullRequest, sha } from "./fixtures/world.js";
 import {
   deploymentKey,
+  earliestMergeAt,
   getCommits,
   getSyncCursor,
   getSyncCursors,
@@ -291,11 +292,45 @@ describe.each(TEST_BACKENDS)("repositories on %s", (backend) => {
     expect(pages.flatMap((p) => p.items)).toEqual(
       [...whole].sort((a, b) => a.pullRequest.number - b.pullRequest.number),
     );
+    // A page reads its commit links by its number range: a PR inside that range merged outside
+    // the window (#4) stays out, a commit two PRs share (#3's last, in #5) and co-authors (commit 20) come whole.
+    await upsertCommits(
+      t.db,
+      [12, 13, 20].map((i) => makeCommit(repo, i)),
+    );
+    await upsertPullRequests(t.db, [
+      makePullRequest(repo, 4, [sha(`${repo}/12`), sha(`${repo}/13`)], { mergedAt: at(2000) }),
+      makePullRequest(repo, 5, [sha(`${repo}/11`), sha(`${repo}/20`)]),
+    ]);
+    const wider = await listMergedPullRequests(t.db, { from: at(0), to: at(1000), repos: [repo] });
+    const widerPages = [];
+    for await (const page of listMergedPullRequestsPages(t.db, { repo, from: at(0), to: at(1000), pageSize: 2 }))
+      widerPages.push(page);
+    expect(widerPages.map((p) => p.items.map((m) => m.pullRequest.number))).toEqual([
+      [1, 2],
+      [3, 5],
+    ]);
+    expect(widerPages.flatMap((p) => p.items)).toEqual(
+      [...wider].sort((a, b) => a.pullRequest.number - b.pullRequest.number),
+    );
+    expect(widerPages[1]?.items[1]?.commits.map((c) => c.coAuthors.length)).toEqual([0, 1]);
     // The merge window applies within pages: PR 2 only.
     const windowed = [];
     for await (const page of listMergedPullRequestsPages(t.db, { repo, from: at(20), to: at(35), pageSize: 1 }))
       windowed.push(...page.items.map((m) => m.pullRequest.number));
     expect(windowed).toEqual([2]);
+  });
+
+  it("finds the earliest merge of the changes landing on given commits, past a chunk of 5,000 shas", async () => {
+    const repo = "acme/earliest";
+    await writeWorld(repo);
+    const merge = (n: number) => sha(`${repo}/merge/${n}`);
+    const unknown = Array.from({ length: 5_000 }, (_, i) => sha(`${repo}/none/${i}`));
+    expect(await earliestMergeAt(t.db, repo, [merge(3), merge(2), sha("elsewhere")])).toEqual(at(25));
+    expect(await earliestMergeAt(t.db, repo, [...unknown, merge(3), merge(1)])).toEqual(at(15));
+    expect(await earliestMergeAt(t.db, repo, unknown)).toBeNull();
+    expect(await earliestMergeAt(t.db, repo, [])).toBeNull();
+    expect(await earliestMergeAt(t.db, "acme/other", [merge(1)])).toBeNull();
   });
 
   it("reads back what it wrote, in core shapes", async () => {

@@ -164,7 +164,10 @@ export interface MergedPullRequestPage {
  * A repository's pull requests merged in [from, to), in pages of at most `pageSize` by PR number,
  * each with its commits and their co-authors: what `listMergedPullRequests` returns for one
  * repository, without holding the whole repository in memory (a caller handles a page, then asks
- * for the next). Each page is 4 queries on the primary keys' order.
+ * for the next). Each page is 4 queries on the primary keys' order: the page's commit links are
+ * read by their key's range (the page's numbers), not found by joining every link of the
+ * repository to the page (a hash join PostgreSQL's custom plans chose, scanning all of them each
+ * page: docs/benchmarks.md, "Reads by a list of keys").
  */
 export async function* listMergedPullRequestsPages(
   db: Database,
@@ -186,20 +189,31 @@ export async function* listMergedPullRequestsPages(
       .limit(range.pageSize);
     const last = prRows.at(-1);
     if (last === undefined) return;
-    const items = await withCommits(db, prRows, and(inRange, lte(pullRequests.number, last.number)) as SQL);
+    const links = and(
+      eq(pullRequestCommits.repo, range.repo),
+      gt(pullRequestCommits.number, after),
+      lte(pullRequestCommits.number, last.number),
+    ) as SQL;
+    const items = await withCommits(db, prRows, and(inRange, lte(pullRequests.number, last.number)) as SQL, links);
     yield { items, lastNumber: last.number };
     if (prRows.length < range.pageSize) return;
     after = last.number;
   }
 }
 
-/** The given pull-request rows (those `inRange` selects) with their commits and co-authors, in the rows' order. */
+/**
+ * The given pull-request rows (those `inRange` selects) with their commits and co-authors, in the
+ * rows' order. `linksIn`, when given, is a condition on pull_request_commits that every link of
+ * those rows meets (a page's key range): it only narrows what is read, never the result.
+ */
 async function withCommits(
   db: Database,
   prRows: readonly PullRequestRow[],
-  inRange: SQL,
+  pullRequestsIn: SQL,
+  linksIn?: SQL,
 ): Promise<MergedPullRequest[]> {
   if (prRows.length === 0) return [];
+  const inRange = linksIn === undefined ? pullRequestsIn : (and(pullRequestsIn, linksIn) as SQL);
   const linkJoin = and(
     eq(pullRequestCommits.repo, pullRequests.repo),
     eq(pullRequestCommits.number, pullRequests.number),
