@@ -3,7 +3,8 @@
  * time, and whether both store the same.
  *
  *   node --max-old-space-size=14000 --expose-gc --import tsx scripts/bench/bounded-build.ts \
- *     --changes 1000000 --engineers 5000 --weeks 104 [--batch-repos 25] [--chunk-weeks 8] [--skip-whole]
+ *     --changes 1000000 --engineers 5000 --weeks 104 [--batch-repos 25] [--chunk-weeks 8] [--skip-whole] \
+ *     [--bounded-heap 1024]
  *
  * The world is the metrics package's generator, handed over one repository at a time
  * (`onRepository`) and written to one file per repository (v8 serialisation) plus one for the
@@ -66,6 +67,7 @@ const chunkWeeks = numberOption("chunk-weeks", 8);
 const phase = option("phase", "");
 const dir = option("dir", `/tmp/bounded-build-bench-${changes}`);
 const dbUrl = option("db-url", "");
+const boundedHeap = numberOption("bounded-heap", 0);
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
 const mib = (bytes: number) => Math.round(bytes / 1048576);
@@ -147,7 +149,19 @@ async function bounded(db: Database): Promise<Record<string, number>> {
   const base = readBase();
   const now = base.end;
   const before = heap();
-  const input: BuildInput = { base: base.input, repos: base.repos, load: async (repos) => inputOf(base, [...repos]) };
+  // Usage is read once, first, and dropped after (as the worker reads it).
+  let usage: MetricsInput["usage"] | null = base.input.usage;
+  base.input = { ...base.input, usage: [] };
+  const input: BuildInput = {
+    base: base.input,
+    repos: base.repos,
+    load: async (repos) => inputOf(base, [...repos]),
+    usage: async () => {
+      const all = usage ?? [];
+      usage = null;
+      return { ...base.input, usage: all };
+    },
+  };
   const t1 = performance.now();
   const saved = await saveKeptInParts(db, input, stampAt(now), { batchRepos, savedAt: () => now });
   const factsMs = since(t1);
@@ -251,7 +265,10 @@ async function digest(handle: DatabaseHandle): Promise<Record<string, string>> {
 /** Runs this script's `phase` in a process of its own; its last stdout line is its JSON result. */
 function child(name: string, url = ""): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const args = [...process.execArgv, process.argv[1] as string, ...process.argv.slice(2), "--phase", name];
+    // `--bounded-heap MiB`: the bounded build's heap limit (the last --max-old-space-size wins), to
+    // show it fits; V8 otherwise lets garbage grow towards the limit, and RSS with it.
+    const limit = name === "bounded" && boundedHeap > 0 ? [`--max-old-space-size=${boundedHeap}`] : [];
+    const args = [...process.execArgv, ...limit, process.argv[1] as string, ...process.argv.slice(2), "--phase", name];
     if (url !== "") args.push("--db-url", url);
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";

@@ -85,33 +85,32 @@ export async function saveKeptUpdate(
  * batch of repositories at a time (`storedBuildInput`); in a benchmark, a generator.
  */
 export interface BuildInput {
-  /** The roster, the configuration and every usage record: no repository's rows. */
+  /** The roster and the configuration: no repository's rows, no usage. */
   base: MetricsInput;
   /** The repositories, in order. */
   repos: readonly string[];
   /** These repositories' rows, whole, without usage. */
   load(repos: ReadonlySet<string>): Promise<MetricsInput>;
+  /** Every usage record (read once, first, and dropped after). */
+  usage(): Promise<MetricsInput>;
 }
 
 /** The stored data, read a batch of repositories at a time. */
 export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
-  const base = await loadMetricsInput(deps.db, deps.config, {
-    mergedFrom: new Map(),
-    usageFrom: "1970-01-01",
-    repos: new Set(),
-  });
+  const none = { mergedFrom: new Map(), repos: new Set<string>() };
   return {
-    base,
+    base: await loadMetricsInput(deps.db, deps.config, { ...none, usageFrom: "9999-12-31", noUsage: true }),
     repos: await metricsRepos(deps.db),
     load: (repos) =>
       loadMetricsInput(deps.db, deps.config, { mergedFrom: new Map(), usageFrom: "9999-12-31", repos, noUsage: true }),
+    usage: () => loadMetricsInput(deps.db, deps.config, { ...none, usageFrom: "1970-01-01" }),
   };
 }
 
 /**
  * Builds the stored kept state in parts, never holding the whole input nor its facts (issue 18):
- * `beginKeptBuild`, then each batch of `batchRepos` repositories loaded, prepared, its fact rows
- * written and dropped (`KeptBuild`), the usage weeks once, then `finishKeptBuild` with `stamp`
+ * `beginKeptBuild`, then the usage weeks, then each batch of `batchRepos` repositories loaded,
+ * prepared, its fact rows written and dropped (`KeptBuild`), then `finishKeptBuild` with `stamp`
  * and the build's meta. Returns the generation saved and the build (meta, report notes); throws
  * `KeptStorageMoved` when another process began a build or saved meanwhile (this one gives way).
  */
@@ -126,6 +125,7 @@ export async function saveKeptInParts(
   const write = async (rows: readonly KeptFactRow[]) => {
     if (!(await addKeptBuildRows(db, generation, dbRows(rows)))) throw new KeptStorageMoved(OVERTAKEN);
   };
+  await write(build.addUsage(await input.usage()));
   const size = Math.max(1, Math.floor(options.batchRepos));
   let batches = 0;
   for (let i = 0; i < input.repos.length; i += size) {
@@ -133,7 +133,6 @@ export async function saveKeptInParts(
     batches += 1;
     await options.between?.();
   }
-  await write(build.addUsage(input.base));
   const meta = build.meta() as unknown as Record<string, unknown>;
   const saved = await finishKeptBuild(db, generation, { ...stamp, meta }, options.savedAt());
   if (saved === null) throw new KeptStorageMoved(OVERTAKEN);
