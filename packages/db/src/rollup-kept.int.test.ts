@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  addKeptBuildRows,
+  beginKeptBuild,
   checkKeptFacts,
+  finishKeptBuild,
+  holdKeptState,
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
@@ -81,6 +85,43 @@ describe.each(TEST_BACKENDS)("the rollup worker's stored kept state on %s", (bac
     expect(header).toMatchObject({ generation: g3, factCount: 2, fingerprint: "h" });
     expect(g3).toBeGreaterThan(g2 as number);
     expect(await checkKeptFacts(t.db, header as NonNullable<typeof header>)).toBeNull();
+  });
+  it("builds in parts: the state being built is no process's, a build overtaken writes nothing, the finished one is whole", async () => {
+    const before = (await readKeptHeader(t.db))?.generation ?? 0;
+    const g = await beginKeptBuild(t.db, stamp("f"), at);
+    expect(g).toBe(before + 1);
+    // Emptied and marked: no fingerprint a process has, nothing to restore.
+    expect(await readKeptFacts(t.db)).toEqual([]);
+    expect((await readKeptHeader(t.db))?.fingerprint).toBe("building f");
+    // An update over the earlier generation finds another.
+    expect(await updateKeptState(t.db, before, stamp("f"), [], at)).toBeNull();
+    expect(await addKeptBuildRows(t.db, g, [row("change", "acme/api#1", 0, ["a"])])).toBe(true);
+    expect(
+      await addKeptBuildRows(t.db, g, [row("change", "acme/api#2", 1, ["b"]), row("deployment", "d1", 0, [])]),
+    ).toBe(true);
+    const done = await finishKeptBuild(t.db, g, stamp("f"), at);
+    expect(done).toBe(g + 1);
+    const header = await readKeptHeader(t.db);
+    expect(header).toMatchObject({ generation: g + 1, fingerprint: "f", factCount: 3 });
+    expect(await checkKeptFacts(t.db, header as NonNullable<typeof header>)).toBeNull();
+    // The same rows saved whole give the same count and checksum.
+    const whole = await readKeptFacts(t.db);
+    await replaceKeptState(t.db, stamp("f"), whole, at);
+    expect(await readKeptHeader(t.db)).toMatchObject({ factCount: 3, checksum: header?.checksum });
+
+    // Another build begun meanwhile (or a save whole) overtakes this one: it writes nothing more.
+    const first = await beginKeptBuild(t.db, stamp("f"), at);
+    const second = await beginKeptBuild(t.db, stamp("f"), at);
+    expect(await addKeptBuildRows(t.db, first, [row("change", "acme/api#9", 0, [])])).toBe(false);
+    expect(await finishKeptBuild(t.db, first, stamp("f"), at)).toBeNull();
+    expect(await readKeptFacts(t.db)).toEqual([]);
+    const finished = await finishKeptBuild(t.db, second, stamp("f"), at);
+    expect(finished).toBe(second + 1);
+    // Finished, it is no build any more: rows for it are refused.
+    expect(await addKeptBuildRows(t.db, second, [row("change", "acme/api#9", 0, [])])).toBe(false);
+    // Held within a transaction when it is that generation.
+    expect(await t.db.transaction(async (tx) => holdKeptState(tx as never, finished as number))).toBe(true);
+    expect(await t.db.transaction(async (tx) => holdKeptState(tx as never, second))).toBe(false);
   });
   it("reads a bounded state's facts back by key and by week (merge week, deployed week, live week, usage week)", async () => {
     const change = (key: string, ord: number, merged: string, deployed: string | null): KeptFactDbRow => ({

@@ -53,6 +53,11 @@ export interface CreateTestDatabaseOptions {
   backend?: TestBackend;
   /** Skip migrations: an empty database (to test migrating itself). */
   empty?: boolean;
+  /**
+   * The database name's start (PostgreSQL; default `yardstick_test`): a benchmark sharing the
+   * server names its own. Only `yardstick_test` databases of dead processes are dropped as orphans.
+   */
+  prefix?: string;
 }
 
 /** The admin URL integration tests use (reads the environment: test code only). */
@@ -82,7 +87,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   }
 
   const adminUrl = testAdminUrl();
-  const name = `yardstick_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `${options.prefix ?? "yardstick_test"}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await admin`select pg_advisory_lock(${TEMPLATE_LOCK_KEY.toString()}::bigint)`;

@@ -1,4 +1,5 @@
 export * from "./bounded.js";
+export * from "./build.js";
 export * from "./clock.js";
 export * from "./compute.js";
 export * from "./config.js";

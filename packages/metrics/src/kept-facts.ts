@@ -117,10 +117,18 @@ function usageRow(week: string, people: ReadonlyMap<string, PersonUsage>): KeptF
 
 /** Every fact of a kept state as rows (what a state built from all data stores). */
 export function keptFactRows(state: RollupState): KeptFactRow[] {
-  const { prep } = state;
+  return factRowsOf(state.prep);
+}
+
+/**
+ * Every fact of `prep` as rows, its changes and deployments placed from `from` on: a state built
+ * in parts (build.ts) prepares a batch of repositories at a time, its facts following the earlier
+ * batches' as they follow them in a whole prepare.
+ */
+export function factRowsOf(prep: Prepared, from = { change: 0, deployment: 0 }): KeptFactRow[] {
   const rows: KeptFactRow[] = [];
-  for (const [i, f] of prep.changes.entries()) rows.push(changeRow(f, i));
-  for (const [i, d] of prep.deployments.entries()) rows.push(deploymentRow(d, i));
+  for (const [i, f] of prep.changes.entries()) rows.push(changeRow(f, from.change + i));
+  for (const [i, d] of prep.deployments.entries()) rows.push(deploymentRow(d, from.deployment + i));
   for (const [week, people] of prep.index.usageByWeek) rows.push(usageRow(week, people));
   return rows;
 }

@@ -17,6 +17,18 @@ export interface SyntheticOptions {
   seed?: number;
   /** End of the generated period (exclusive); default Saturday 2026-11-21 00:00 UTC. */
   end?: Date;
+  /**
+   * Hands each repository's changes, deployments and commit graph over as it is generated, instead
+   * of collecting them (the same world, never whole in memory: a benchmark of a build by
+   * repository batch); the returned input then holds the roster, usage and repositories only, and
+   * `deployedAt` is empty.
+   */
+  onRepository?: (part: {
+    repo: string;
+    changes: MetricsChange[];
+    deployments: Deployment[];
+    commitGraph: CommitGraph;
+  }) => void;
 }
 
 export interface SyntheticWorld {
@@ -236,9 +248,22 @@ export function syntheticInput(options: SyntheticOptions): SyntheticWorld {
       if (target === null) lastNonRevert = change;
       repoChanges.push(change);
     });
-    commitGraphs[repo] = { head, parents };
-    changes.push(...repoChanges);
+    const firstDeployment = deployments.length;
+    deployRepository(repo, r, repoChanges);
+    if (options.onRepository === undefined) {
+      commitGraphs[repo] = { head, parents };
+      changes.push(...repoChanges);
+    } else {
+      options.onRepository({
+        repo,
+        changes: repoChanges,
+        deployments: deployments.splice(firstDeployment),
+        commitGraph: { head, parents },
+      });
+    }
+  });
 
+  function deployRepository(repo: string, r: number, repoChanges: MetricsChange[]): void {
     // Deployments: 4% of repositories (and always the third) have no deployment signal; others
     // batch 1..8 merges; 5% (and always the second) deploy to two production environments.
     if (rand() < 0.04 || r === 2 || repoChanges.length === 0) return;
@@ -273,7 +298,9 @@ export function syntheticInput(options: SyntheticOptions): SyntheticWorld {
             : [{ state: "success", createdAt: new Date(at), description: "" }],
         });
       });
-      for (let k = i; k <= last; k++) deployedAt.set((repoChanges[k] as MetricsChange).key, new Date(live));
+      if (options.onRepository === undefined) {
+        for (let k = i; k <= last; k++) deployedAt.set((repoChanges[k] as MetricsChange).key, new Date(live));
+      }
       lastLive = live + environments.length * HOUR;
       if (fails && previousSha !== null && rand() < 0.4) {
         // Roll back to the previous deployment's commit half an hour later.
@@ -296,7 +323,7 @@ export function syntheticInput(options: SyntheticOptions): SyntheticWorld {
       previousSha = sha;
       i = last + 1;
     }
-  });
+  }
 
   // Usage: people with some AI propensity, about half of their working days.
   const usage: UsageRecord[] = [];

@@ -67,7 +67,12 @@ export async function directPushMetricsChanges(
     byRepo.set(row.repo, [...(byRepo.get(row.repo) ?? []), row]);
   }
   const out: MetricsChange[] = [];
-  for (const [repo, repoRows] of [...byRepo].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [repo, unordered] of [...byRepo].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // In merge order (then key), whatever order the rows were read in: the facts' order (their
+    // place in the kept state) is then the same for a whole load and one repository batch's.
+    const repoRows = unordered.sort(
+      (a, b) => a.mergedAt.getTime() - b.mergedAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
     const commits = new Map(
       (
         await getCommits(

@@ -10,9 +10,15 @@ export * from "./inline-runner.js";
 export * from "./job-spec.js";
 export * from "./metrics-input.js";
 export * from "./processors/index.js";
-export { fullRollupBatch, notesOf, type RollupRun, rollupWeeks } from "./processors/recompute-rollups.js";
+export {
+  fullRollupBatch,
+  notesOf,
+  type RollupRun,
+  rollupWeeks,
+  storeBuiltRollups,
+} from "./processors/recompute-rollups.js";
 export * from "./read-model.js";
-export { keptFingerprint } from "./rollup-kept-store.js";
+export { type BuildInput, keptFingerprint, saveKeptInParts } from "./rollup-kept-store.js";
 export { type KeptRollup, RollupMemory, type RollupMemoryOptions } from "./rollup-memory.js";
 export * from "./sync.js";
 export * from "./telemetry.js";

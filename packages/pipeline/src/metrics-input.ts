@@ -99,12 +99,8 @@ export interface MetricsLoadScope {
  * incidents that issues with the configured label name.
  */
 export async function loadMetricsInput(db: Database, config: Config, scope?: MetricsLoadScope): Promise<MetricsInput> {
-  const repoRows = await listRepositoryTracking(db);
   const only = scope?.repos;
-  const repos = repoRows
-    .filter((r) => !r.archived && (only === undefined || only.has(r.fullName)))
-    .map((r) => r.fullName)
-    .sort();
+  const repos = (await metricsRepos(db)).filter((r) => only === undefined || only.has(r));
   const people = await listPeople(db);
   const membershipOf = membershipPeriods(await listOrgMemberships(db));
   const resolver = createIdentityResolver(people);
@@ -234,6 +230,14 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     reposWithoutDeploymentSignal: withoutSignal,
     config: metricsConfigOf(config),
   });
+}
+
+/** The repositories the metrics cover (tracked, not archived), in order. */
+export async function metricsRepos(db: Database): Promise<string[]> {
+  return (await listRepositoryTracking(db))
+    .filter((r) => !r.archived)
+    .map((r) => r.fullName)
+    .sort();
 }
 
 /**

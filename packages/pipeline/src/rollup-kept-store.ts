@@ -1,5 +1,9 @@
 import {
+  addKeptBuildRows,
+  beginKeptBuild,
   checkKeptFacts,
+  type Database,
+  finishKeptBuild,
   type KeptFactDbRow,
   type KeptStamp,
   readKeptFacts,
@@ -14,16 +18,18 @@ import {
 import {
   hotFromWeek,
   KEPT_FACTS_VERSION,
+  KeptBuild,
   type KeptFactRow,
   type KeptFactSource,
   type KeptMeta,
   keptFactRows,
   keptMetaOf,
+  type MetricsInput,
   restoreBoundedState,
   restoreRollupState,
 } from "@yardstick/metrics";
 import type { RollupDeps } from "./deps.js";
-import { loadMetricsInput, metricsConfigOf } from "./metrics-input.js";
+import { loadMetricsInput, metricsConfigOf, metricsRepos } from "./metrics-input.js";
 import type { KeptRollup, RollupMemory } from "./rollup-memory.js";
 
 /**
@@ -74,6 +80,65 @@ export async function saveKeptUpdate(
   if (memory.generation !== null) memory.savedWatermark = kept.watermark;
 }
 
+/**
+ * What a build in parts reads (issue 18; packages/metrics build.ts): in the worker, PostgreSQL a
+ * batch of repositories at a time (`storedBuildInput`); in a benchmark, a generator.
+ */
+export interface BuildInput {
+  /** The roster and the configuration: no repository's rows, no usage. */
+  base: MetricsInput;
+  /** The repositories, in order. */
+  repos: readonly string[];
+  /** These repositories' rows, whole, without usage. */
+  load(repos: ReadonlySet<string>): Promise<MetricsInput>;
+  /** Every usage record (read once, first, and dropped after). */
+  usage(): Promise<MetricsInput>;
+}
+
+/** The stored data, read a batch of repositories at a time. */
+export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
+  const none = { mergedFrom: new Map(), repos: new Set<string>() };
+  return {
+    base: await loadMetricsInput(deps.db, deps.config, { ...none, usageFrom: "9999-12-31", noUsage: true }),
+    repos: await metricsRepos(deps.db),
+    load: (repos) =>
+      loadMetricsInput(deps.db, deps.config, { mergedFrom: new Map(), usageFrom: "9999-12-31", repos, noUsage: true }),
+    usage: () => loadMetricsInput(deps.db, deps.config, { ...none, usageFrom: "1970-01-01" }),
+  };
+}
+
+/**
+ * Builds the stored kept state in parts, never holding the whole input nor its facts (issue 18):
+ * `beginKeptBuild`, then the usage weeks, then each batch of `batchRepos` repositories loaded,
+ * prepared, its fact rows written and dropped (`KeptBuild`), then `finishKeptBuild` with `stamp`
+ * and the build's meta. Returns the generation saved and the build (meta, report notes); throws
+ * `KeptStorageMoved` when another process began a build or saved meanwhile (this one gives way).
+ */
+export async function saveKeptInParts(
+  db: Database,
+  input: BuildInput,
+  stamp: Omit<KeptStamp, "meta">,
+  options: { batchRepos: number; savedAt: () => Date; between?: () => Promise<void> },
+): Promise<{ generation: number; build: KeptBuild; batches: number }> {
+  const generation = await beginKeptBuild(db, { ...stamp, meta: {} }, options.savedAt());
+  const build = new KeptBuild();
+  const write = async (rows: readonly KeptFactRow[]) => {
+    if (!(await addKeptBuildRows(db, generation, dbRows(rows)))) throw new KeptStorageMoved(OVERTAKEN);
+  };
+  await write(build.addUsage(await input.usage()));
+  const size = Math.max(1, Math.floor(options.batchRepos));
+  let batches = 0;
+  for (let i = 0; i < input.repos.length; i += size) {
+    await write(build.addRepositories(await input.load(new Set(input.repos.slice(i, i + size)))));
+    batches += 1;
+    await options.between?.();
+  }
+  const meta = build.meta() as unknown as Record<string, unknown>;
+  const saved = await finishKeptBuild(db, generation, { ...stamp, meta }, options.savedAt());
+  if (saved === null) throw new KeptStorageMoved(OVERTAKEN);
+  return { generation: saved, build, batches };
+}
+
 export type KeptRestore =
   | { kept: KeptRollup; generation: number; facts: number }
   | { kept: null; reason: "none" | "fingerprint" | "partial" | "unreadable"; detail?: string };
@@ -116,6 +181,8 @@ export async function restoreKept(deps: RollupDeps, memory: RollupMemory, finger
   }
 }
 
+const OVERTAKEN = "another process began building or saved the kept state during this build";
+
 /** The stored state moved on (another process saved over it): a bounded state cannot read from it. */
 export class KeptStorageMoved extends Error {
   override name = "KeptStorageMoved";
@@ -129,7 +196,7 @@ export class KeptStorageMoved extends Error {
  * else `KeptStorageMoved`.
  */
 export function keptFactSource(deps: RollupDeps, memory: RollupMemory, fingerprint: string): KeptFactSource {
-  const ours = async () => {
+  return storedFactSource(deps.db, async () => {
     const header = await readKeptHeader(deps.db);
     const readable =
       header !== null &&
@@ -137,19 +204,23 @@ export function keptFactSource(deps: RollupDeps, memory: RollupMemory, fingerpri
       (header.generation === memory.generation ||
         (memory.savedWatermark !== null && header.watermark.getTime() >= memory.savedWatermark.getTime()));
     if (!readable) throw new KeptStorageMoved();
-  };
+  });
+}
+
+/** `rollup_kept_facts` through `db`, after `check` (which throws when they may not be read). */
+export function storedFactSource(db: Database, check: () => Promise<void> = async () => {}): KeptFactSource {
   return {
     async weeksOf(keys) {
-      await ours();
-      const rows = await readKeptFactWeeks(deps.db, [
+      await check();
+      const rows = await readKeptFactWeeks(db, [
         ...keys.changes.map((key) => ["change", key] as const),
         ...keys.deployments.map((key) => ["deployment", key] as const),
       ]);
       return [...new Set(rows.map((r) => r.week))];
     },
     async factsOfWeeks(weeks) {
-      await ours();
-      return (await readKeptFactsOfWeeks(deps.db, weeks)) as KeptFactRow[];
+      await check();
+      return (await readKeptFactsOfWeeks(db, weeks)) as KeptFactRow[];
     },
   };
 }

@@ -33,6 +33,13 @@ export interface RollupMemoryOptions {
    * bounded.ts). Without persisting there is nowhere to read them from, so everything is held.
    */
   bounded?: boolean;
+  /**
+   * A bounded process builds its state (its first build, a rebuild) in parts (issue 18;
+   * packages/metrics build.ts): the facts of this many repositories at a time (default 25), then
+   * the figures of this many weeks at a time from the stored facts (default 8).
+   */
+  buildBatchRepos?: number;
+  buildChunkWeeks?: number;
 }
 
 export class RollupMemory {
@@ -49,11 +56,15 @@ export class RollupMemory {
    * dropped from a stored state at least that current (its own, or another process's newer one).
    */
   savedWatermark: Date | null = null;
+  readonly buildBatchRepos: number;
+  readonly buildChunkWeeks: number;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RollupMemoryOptions = {}) {
     this.persist = options.persist ?? true;
     this.bounded = this.persist && (options.bounded ?? true);
+    this.buildBatchRepos = options.buildBatchRepos ?? 25;
+    this.buildChunkWeeks = options.buildChunkWeeks ?? 8;
   }
 
   /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */

@@ -227,6 +227,95 @@ export async function replaceKeptState(
   });
 }
 
+/** The fingerprint of a state being built in parts: no process's, so nobody restores or reads it. */
+const BUILDING = "building ";
+
+/**
+ * Starts replacing the whole stored state in parts (a bounded build, issue 18): in one
+ * transaction, every fact row is deleted and the header marked as being built (a fingerprint no
+ * process has, no rows): a restarted process does not restore it, a bounded one does not read it,
+ * and a save over an earlier generation finds another one. Returns the build's generation, which
+ * `addKeptBuildRows` and `finishKeptBuild` write under.
+ */
+export async function beginKeptBuild(db: Database, stamp: KeptStamp, savedAt: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    await serialise(t);
+    const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
+    await tx.delete(rollupKeptFacts);
+    const generation = (locked?.generation ?? 0) + 1;
+    const header = {
+      ...stamp,
+      fingerprint: `${BUILDING}${stamp.fingerprint}`,
+      generation,
+      factCount: 0,
+      checksum: "0",
+      savedAt,
+    };
+    await tx
+      .insert(rollupKept)
+      .values({ id: KEPT_ID, ...header })
+      .onConflictDoUpdate({ target: rollupKept.id, set: header });
+    return generation;
+  });
+}
+
+/** The header, locked until the transaction ends, when it is the build of `generation`. */
+async function buildOf(tx: Database, generation: number): Promise<KeptHeaderRow | null> {
+  await serialise(tx);
+  const [locked] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("update");
+  return locked !== undefined && locked.generation === generation && locked.fingerprint.startsWith(BUILDING)
+    ? locked
+    : null;
+}
+
+/**
+ * Adds fact rows to the build `beginKeptBuild` started (one transaction). False when another
+ * process began a build or saved since: nothing is written, and this build is over.
+ */
+export async function addKeptBuildRows(
+  db: Database,
+  generation: number,
+  rows: readonly KeptFactDbRow[],
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    if ((await buildOf(t, generation)) === null) return false;
+    await upsertRowsUnnest(t, rollupKeptFacts, rows, { key: ["kind", "key"] });
+    return true;
+  });
+}
+
+/**
+ * Ends the build of `generation`: the header gets `stamp` and the count and checksum of every row
+ * written, under the next generation. Null when another process began a build or saved since.
+ */
+export async function finishKeptBuild(
+  db: Database,
+  generation: number,
+  stamp: KeptStamp,
+  savedAt: Date,
+): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Database;
+    if ((await buildOf(t, generation)) === null) return null;
+    const { n, checksum } = await sumOf(t);
+    const header = { ...stamp, generation: generation + 1, factCount: n, checksum, savedAt };
+    await tx.update(rollupKept).set(header).where(eq(rollupKept.id, KEPT_ID));
+    return generation + 1;
+  });
+}
+
+/**
+ * Within a transaction: whether the stored state is `generation`, holding it so (a shared lock on
+ * its header: no save and no build begins over it) until the transaction ends. What a build's
+ * evaluation from stored facts runs under.
+ */
+export async function holdKeptState(tx: Database, generation: number): Promise<boolean> {
+  const [row] = await tx.select().from(rollupKept).where(eq(rollupKept.id, KEPT_ID)).for("share");
+  return row !== undefined && row.generation === generation;
+}
+
 /**
  * Writes the facts an update changed (`rows`: new ones with their `ord`, changed ones keep the
  * stored `ord`) and the new stamp, in one transaction, over generation `expected` only: null when

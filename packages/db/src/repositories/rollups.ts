@@ -64,41 +64,66 @@ export async function storeRollups(
   batch: StoreRollups,
   options: { method?: RollupWriteMethod } = {},
 ): Promise<void> {
+  await storeRollupsInParts(db, batch.replaceWeeks, async (write) => write(batch), options);
+}
+
+/** One part of a store in parts (`storeRollupsInParts`). */
+export type RollupPart = Omit<StoreRollups, "replaceWeeks">;
+
+/**
+ * `storeRollups` of parts made one after the other (a full recompute evaluated a chunk of weeks at
+ * a time, issue 18), all in one transaction: `make` calls `write` with each part, and gets the
+ * transaction to read with (what it reads sees the store's own writes, and on PGlite's single
+ * connection nothing else could run meanwhile). With `replaceWeeks`, every stored row and detail of
+ * those weeks is deleted first (each part's weeks must lie within them) and the tables are
+ * analysed after the commit; otherwise each part replaces the details of its group-weeks.
+ */
+export async function storeRollupsInParts<T>(
+  db: Database,
+  replaceWeeks: { from: string; to: string } | undefined,
+  make: (write: (part: RollupPart) => Promise<void>, tx: Database) => Promise<T>,
+  options: { method?: RollupWriteMethod } = {},
+): Promise<T> {
   const upsert = options.method === "values" ? upsertRows : upsertRowsUnnest;
-  await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const t = tx as unknown as Database;
-    if (batch.replaceWeeks !== undefined) {
-      const { from, to } = batch.replaceWeeks;
+    if (replaceWeeks !== undefined) {
+      const { from, to } = replaceWeeks;
       await tx.delete(weeklyRollups).where(and(gte(weeklyRollups.week, from), lte(weeklyRollups.week, to)));
       await tx.delete(rollupChanges).where(and(gte(rollupChanges.week, from), lte(rollupChanges.week, to)));
       await tx.delete(rollupDeployments).where(and(gte(rollupDeployments.week, from), lte(rollupDeployments.week, to)));
-    } else {
-      for (const part of chunk(batch.rows, 500)) {
-        const pairs = part.map((r) => sql`(${r.groupKind}, ${r.groupName}, ${r.week})`);
-        const list = sql.join(pairs, sql`, `);
-        await tx
-          .delete(rollupChanges)
-          .where(sql`(${rollupChanges.groupKind}, ${rollupChanges.groupName}, ${rollupChanges.week}) in (${list})`);
-        await tx
-          .delete(rollupDeployments)
-          .where(
-            sql`(${rollupDeployments.groupKind}, ${rollupDeployments.groupName}, ${rollupDeployments.week}) in (${list})`,
-          );
-      }
     }
-    await upsert(t, weeklyRollups, batch.rows, { key: ["groupKind", "groupName", "week"] });
-    await upsert(t, rollupChanges, batch.changes, { key: ["groupKind", "groupName", "week", "changeKey"] });
-    await upsert(t, rollupDeployments, batch.deployments, {
-      key: ["groupKind", "groupName", "week", "deploymentId"],
-    });
+    const write = async (part: RollupPart) => {
+      if (replaceWeeks === undefined) {
+        for (const rows of chunk(part.rows, 500)) {
+          const pairs = rows.map((r) => sql`(${r.groupKind}, ${r.groupName}, ${r.week})`);
+          const list = sql.join(pairs, sql`, `);
+          await tx
+            .delete(rollupChanges)
+            .where(sql`(${rollupChanges.groupKind}, ${rollupChanges.groupName}, ${rollupChanges.week}) in (${list})`);
+          await tx
+            .delete(rollupDeployments)
+            .where(
+              sql`(${rollupDeployments.groupKind}, ${rollupDeployments.groupName}, ${rollupDeployments.week}) in (${list})`,
+            );
+        }
+      }
+      await upsert(t, weeklyRollups, part.rows, { key: ["groupKind", "groupName", "week"] });
+      await upsert(t, rollupChanges, part.changes, { key: ["groupKind", "groupName", "week", "changeKey"] });
+      await upsert(t, rollupDeployments, part.deployments, {
+        key: ["groupKind", "groupName", "week", "deploymentId"],
+      });
+    };
+    return make(write, t);
   });
   // A full recompute rewrites the read model's tables wholesale: at a million drill-down rows the
   // first reads after it (a change's evidence, a group-week's page) got parallel sequential scans
   // (31.6 ms against 0.9 ms) until autovacuum analysed them, which it had not 10 minutes later.
   // ANALYZE samples a bounded number of rows (300 x the statistics target), so it costs well under
   // a second whatever the tables' size, and it blocks neither readers nor writers.
-  if (batch.replaceWeeks !== undefined)
+  if (replaceWeeks !== undefined)
     await db.execute(sql`analyze ${weeklyRollups}, ${rollupChanges}, ${rollupDeployments}`);
+  return result;
 }
 
 export interface RollupRowsQuery {

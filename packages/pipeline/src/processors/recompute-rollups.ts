@@ -1,17 +1,21 @@
 import { InputError, IsoWeek, weekRange } from "@yardstick/core";
 import {
+  type Database,
+  holdKeptState,
   type NewWeeklyRollup,
   type RollupChangeRow,
   type RollupDeploymentRow,
   readRollupState,
   storedOtherKinds,
   storeRollups,
+  storeRollupsInParts,
   writeRollupState,
 } from "@yardstick/db";
 import {
   affectedWeeks,
   evaluateGroups,
   evaluateGroupWeeks,
+  evaluateStoredWeeks,
   evictColdFacts,
   explainGroupWeek,
   GroupContext,
@@ -22,7 +26,9 @@ import {
   hotFromWeek,
   isoWeekOfDay,
   type KeptFactRow,
+  type KeptMeta,
   lookbackWeeksOf,
+  type MetricsConfig,
   type MetricsReportNotes,
   type NewData,
   OTHER_GROUP,
@@ -31,6 +37,7 @@ import {
   pageInWeeks,
   pairSpecResolver,
   prepareMetrics,
+  type RosterPerson,
   restrictToWindow,
   rollupState,
   rosterSizeOf,
@@ -50,10 +57,14 @@ import { loadMetricsInput, metricsConfigOf } from "../metrics-input.js";
 import {
   KeptStorageMoved,
   keptFactSource,
+  keptFingerprint,
   lastSuccessWeekBefore,
   restoreKept,
+  saveKeptInParts,
   saveKeptUpdate,
   saveKeptWhole,
+  storedBuildInput,
+  storedFactSource,
 } from "../rollup-kept-store.js";
 import type { KeptRollup, RollupMemory } from "../rollup-memory.js";
 import {
@@ -202,6 +213,9 @@ export interface RollupRun {
    */
   restored?: boolean;
   restoreRefused?: string;
+  /** A bounded build (issue 18): repository batches whose facts it stored, chunks of weeks it evaluated. */
+  buildBatches?: number;
+  buildChunks?: number;
   /** The report's notes, when this run prepared the whole input (a full recompute). */
   notes?: MetricsReportNotes;
 }
@@ -337,6 +351,7 @@ export function fullRollupBatch(
 }
 
 async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date, keep?: Keep): Promise<RollupRun> {
+  if (keep?.memory.bounded === true) return boundedFullRollup(deps, weeks, now, keep);
   const input = await loadMetricsInput(deps.db, deps.config);
   const from = weeks[0] ?? "";
   const to = weeks.at(-1) ?? "";
@@ -354,6 +369,116 @@ async function fullRollup(deps: RollupDeps, weeks: readonly string[], now: Date,
     boundKept(keep.memory, kept, now);
   }
   return { mode: "full", pairs: batch.rows.length, rows: batch.rows.length, windowStart: null, notes: notesOf(prep) };
+}
+
+/**
+ * A bounded process's full recompute, in bounded memory (issue 18; packages/metrics build.ts):
+ * the kept state's facts built and stored a batch of repositories at a time (`buildKeptInParts`),
+ * then every group-week evaluated a chunk of weeks at a time from those stored facts and stored,
+ * all chunks in one transaction (a reader sees the old rollups or the new, never a mix), then the
+ * bounded state restored from storage as a restarted process restores it. Figures, drill-down
+ * and stored facts equal the whole build's.
+ */
+async function boundedFullRollup(
+  deps: RollupDeps,
+  weeks: readonly string[],
+  now: Date,
+  keep: Keep,
+): Promise<RollupRun> {
+  const built = await buildKeptInParts(deps, keep, now);
+  const { rows, chunks } = await storeBuiltRollups(
+    deps.db,
+    { config: built.base.config, roster: built.base.roster, meta: built.build.meta() },
+    built.generation,
+    weeks,
+    { now, computedAt: deps.now(), chunkWeeks: keep.memory.buildChunkWeeks, between: yieldToEventLoop },
+  );
+  await restoreBuilt(deps, keep);
+  return {
+    mode: "full",
+    pairs: rows,
+    rows,
+    windowStart: null,
+    buildBatches: built.batches,
+    buildChunks: chunks,
+    notes: built.build.reportNotes(built.base.config.timeZone),
+  };
+}
+
+/**
+ * Phase 2 of a bounded build: every group-week of `weeks` evaluated from the facts the build of
+ * `generation` stored, `chunkWeeks` weeks at a time, and stored with its drill-down, all in one
+ * transaction (a reader sees the old rollups or the new, never a mix) that also holds the stored
+ * state (no other process's build or save begins until it ends). Throws `KeptStorageMoved` when
+ * the stored state is not that generation any more.
+ */
+export async function storeBuiltRollups(
+  db: Database,
+  base: { config: MetricsConfig; roster: RosterPerson[]; meta: KeptMeta },
+  generation: number,
+  weeks: readonly string[],
+  options: { now: Date; computedAt: Date; chunkWeeks: number; between?: () => Promise<void> },
+): Promise<{ rows: number; chunks: number }> {
+  const from = weeks[0] ?? "";
+  const to = weeks.at(-1) ?? "";
+  const whole = weeks.length === weekRange(from, to).length;
+  let rows = 0;
+  const chunks = await storeRollupsInParts(db, whole ? { from, to } : undefined, async (write, tx) => {
+    if (!(await holdKeptState(tx, generation))) {
+      throw new KeptStorageMoved("the kept state moved on before its figures were read");
+    }
+    return evaluateStoredWeeks(
+      base,
+      weeks,
+      { now: options.now, viewerIsAdmin: true, chunkWeeks: options.chunkWeeks },
+      storedFactSource(tx),
+      async (ctx, evaluated) => {
+        const batch = rowsWithDetails(ctx, evaluated, options.computedAt);
+        rows += batch.rows.length;
+        await write(batch);
+        await options.between?.();
+      },
+    );
+  });
+  return { rows, chunks };
+}
+
+/** Phase 1 of a bounded build: the kept state's facts stored in parts, as of this run's stamp. */
+async function buildKeptInParts(deps: RollupDeps, keep: Keep, now: Date) {
+  const input = await storedBuildInput(deps);
+  const saved = await saveKeptInParts(
+    deps.db,
+    input,
+    {
+      fingerprint: keptFingerprint(keep.fingerprint),
+      watermark: keep.watermark,
+      computedNow: now,
+      heads: Object.fromEntries(keep.heads),
+    },
+    { batchRepos: keep.memory.buildBatchRepos, savedAt: () => deps.now(), between: yieldToEventLoop },
+  );
+  keep.memory.kept = null;
+  keep.memory.generation = saved.generation;
+  keep.memory.savedWatermark = keep.watermark;
+  return { ...saved, base: input.base };
+}
+
+/**
+ * The bounded state of a build in parts, restored from what it stored (only the hot weeks are
+ * read), as the process's kept state; none when another process saved or began a build since
+ * (the next run restores or rebuilds).
+ */
+async function restoreBuilt(deps: RollupDeps, keep: Keep): Promise<KeptRollup | null> {
+  const restored = await restoreKept(deps, keep.memory, keep.fingerprint);
+  if (restored.kept === null || restored.generation !== keep.memory.generation) {
+    keep.memory.kept = null;
+    keep.memory.generation = null;
+    keep.memory.savedWatermark = null;
+    return null;
+  }
+  keep.memory.kept = restored.kept;
+  boundKept(keep.memory, restored.kept, restored.kept.now);
+  return restored.kept;
 }
 
 /**
@@ -587,26 +712,39 @@ async function keptRollupOf(
     }
   }
 
+  /** Set when this run built the state (a bounded build's, in parts). */
+  let built: { built: true; buildBatches: number; notes: MetricsReportNotes } | Record<string, never> = {};
   if (kept === null) {
     if (isEmpty(sinceCursor) && wholeWeeks.length === 0) {
       return { mode: "kept", pairs: 0, rows: 0, windowStart: null, ...restored };
     }
+  }
+  if (kept === null && keep.memory.bounded) {
+    // Built in parts and restored bounded from storage (issue 18); then brought up to date and its
+    // pairs evaluated as a restored state's, below.
+    const parts = await buildKeptInParts(deps, keep, now);
+    kept = await restoreBuilt(deps, keep);
+    if (kept === null) throw new KeptStorageMoved("the kept state moved on before it was restored");
+    built = { built: true, buildBatches: parts.batches, notes: parts.build.reportNotes(parts.base.config.timeZone) };
+    await yieldToEventLoop();
+  }
+  if (kept === null) {
     const cache: PrepareCache = new WeakMap();
     const prep = prepareMetrics(await loadMetricsInput(deps.db, deps.config), cache);
     await yieldToEventLoop();
-    const built = keepState(keep, prep, cache, now);
-    await saveKeptWhole(deps, keep.memory, built);
+    const state = keepState(keep, prep, cache, now);
+    await saveKeptWhole(deps, keep.memory, state);
     const stored = await storeGroupWeeks(
       deps,
       prep,
-      built.state.ctx,
+      state.state.ctx,
       pairsOf(prep, [sinceCursor], wholeWeeks, from, to),
       from,
       to,
       now,
     );
     if (stored === null) return fullRollup(deps, weeks, now, keep);
-    boundKept(keep.memory, built, now);
+    boundKept(keep.memory, state, now);
     return {
       mode: "kept",
       ...stored,
@@ -627,7 +765,7 @@ async function keptRollupOf(
     Object.assign(kept, { watermark: keep.watermark, now, heads: keep.heads });
     await saveKeptUpdate(deps, keep.memory, kept, []);
     boundKept(keep.memory, kept, now);
-    return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0, ...restored };
+    return { mode: "kept", pairs: 0, rows: 0, windowStart: null, updatedRepos: 0, ...restored, ...built };
   }
 
   // Bring the kept facts up to date with what was stored since its watermark.
@@ -706,6 +844,7 @@ async function keptRollupOf(
     mode: "kept",
     ...stored,
     ...restored,
+    ...built,
     windowStart: windowStart === null ? null : (windowStart as Date).toISOString(),
     updatedRepos: repos.size,
   };

@@ -5,6 +5,9 @@ import {
   type Database,
   listPeople,
   readKeptHeader,
+  rollupChanges,
+  rollupDeployments,
+  rollupKeptFacts,
   upsertChanges,
   upsertUsage,
   weeklyRollups,
@@ -13,7 +16,15 @@ import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
-import { computeMetrics, holdsWeek, hotFromWeek, WeekClock } from "@yardstick/metrics";
+import {
+  computeMetrics,
+  holdsWeek,
+  hotFromWeek,
+  keptFactRows,
+  prepareMetrics,
+  rollupState,
+  WeekClock,
+} from "@yardstick/metrics";
 import {
   createPipelineDeps,
   loadMetricsInput,
@@ -24,7 +35,7 @@ import {
   runSyncInline,
   syncWeeks,
 } from "@yardstick/pipeline";
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configForWorld } from "./world-config.js";
 
@@ -163,6 +174,33 @@ describe.each([
       for (const w of g.weeks) map.set(`${g.kind} ${g.name} ${w.week}`, JSON.parse(JSON.stringify(w)));
     }
     return map;
+  }
+
+  /** Everything a full rollup stores, without the times it was stored at. */
+  async function storedWhole(db: Database) {
+    const keyed = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string, drop: string[] = []) =>
+      new Map(
+        rows.map((r) => {
+          const { computedAt: _c, ...rest } = r as Record<string, unknown>;
+          for (const d of drop) delete rest[d];
+          return [key(r), JSON.stringify(rest)] as const;
+        }),
+      );
+    const group = (r: { groupKind: string; groupName: string; week: string }) =>
+      `${r.groupKind} ${r.groupName} ${r.week}`;
+    return {
+      rollups: keyed(await db.select().from(weeklyRollups), group),
+      changes: keyed(await db.select().from(rollupChanges), (r) => `${group(r)} ${r.changeKey}`),
+      deployments: keyed(await db.select().from(rollupDeployments), (r) => `${group(r)} ${r.deploymentId}`),
+      facts: keyed(await db.select().from(rollupKeptFacts), (r) => `${r.kind} ${r.key}`),
+    };
+  }
+
+  /** Makes the next rollup a full recompute (another fingerprint: a configuration changed and back). */
+  async function forgetFingerprint() {
+    await t.handle.query(
+      `update sync_cursors set state = jsonb_set(state, '{fingerprint}', '"${"0".repeat(64)}"') where scope = 'weekly_rollups'`,
+    );
   }
 
   it("the first rollup is a full recompute of every group and week", async () => {
@@ -470,5 +508,78 @@ describe.each([
       expect(await storedRows(t.db)).toEqual(after);
     },
     300_000,
+  );
+
+  it.runIf(mode.incremental === "kept")(
+    "a bounded worker builds and rebuilds in parts: the rollups, their drill-down and the stored facts equal the whole build's, and a second run writes nothing",
+    async () => {
+      // One repository per batch and three weeks per chunk: every boundary a build in parts has.
+      memory = new RollupMemory({ buildBatchRepos: 1, buildChunkWeeks: 3 });
+      await forgetFingerprint();
+      clock = new Date(clock.getTime() + 60_000);
+      const run = await rollupWeeks(deps(), syncWeeks(deps()));
+      const meta = (await readKeptHeader(t.db))?.meta as { repos: string[] } | undefined;
+      const repos = meta?.repos.length ?? 0;
+      expect(repos).toBeGreaterThan(1);
+      expect(run).toMatchObject({ mode: "full", buildBatches: repos });
+      expect(run.buildChunks).toBe(Math.ceil(syncWeeks(deps()).length / 3));
+      await expectEqualToFull();
+      const parts = await storedWhole(t.db);
+      const header = await readKeptHeader(t.db);
+      // Held bounded, restored from what it stored.
+      const state = memory.kept?.state;
+      expect(state?.bound?.hotFrom).toBe(hotFromWeek(metricsConfigOf(config), clock));
+      expect(memory.generation).toBe(header?.generation);
+
+      // What crosses repositories is there: people merging in two repositories.
+      const reposOf = new Map<string, Set<string>>();
+      for (const row of await t.db.select().from(rollupKeptFacts).where(eq(rollupKeptFacts.kind, "change"))) {
+        const [repo, person] = row.data as [string, string | null];
+        if (person !== null) reposOf.set(person, (reposOf.get(person) ?? new Set()).add(repo));
+      }
+      expect([...reposOf.values()].filter((r) => r.size > 1).length).toBeGreaterThan(0);
+
+      // The stored facts are a whole prepare's, in their places.
+      const whole = keptFactRows(rollupState(prepareMetrics(await loadMetricsInput(t.db, config))));
+      expect(parts.facts.size).toBe(whole.length);
+      for (const row of whole) {
+        const stored = JSON.parse(parts.facts.get(`${row.kind} ${row.key}`) ?? "null");
+        expect(stored, `${row.kind} ${row.key}`).toEqual(JSON.parse(JSON.stringify(row)));
+      }
+
+      // The whole build (an unbounded worker's) of the same data stores the same.
+      memory = new RollupMemory({ bounded: false });
+      await forgetFingerprint();
+      expect(await rollupWeeks(deps(), syncWeeks(deps()))).toMatchObject({ mode: "full" });
+      const wholeBuild = await storedWhole(t.db);
+      const wholeHeader = await readKeptHeader(t.db);
+      for (const table of ["rollups", "changes", "deployments", "facts"] as const) {
+        expect(parts[table].size, table).toBe(wholeBuild[table].size);
+        for (const [key, row] of wholeBuild[table]) expect(parts[table].get(key), `${table} ${key}`).toBe(row);
+      }
+      expect(header).toMatchObject({ factCount: wholeHeader?.factCount, checksum: wholeHeader?.checksum });
+
+      // Built in parts again over the whole build's state (a rebuild), then nothing new: nothing written.
+      memory = new RollupMemory({ buildBatchRepos: 2, buildChunkWeeks: 5 });
+      await forgetFingerprint();
+      expect(await rollupWeeks(deps(), syncWeeks(deps()))).toMatchObject({ mode: "full" });
+      await expectEqualToFull();
+      const before = await storedRows(t.db);
+      const generation = memory.generation;
+      clock = new Date(clock.getTime() + 60_000);
+      expect(await rollupWeeks(deps(), syncWeeks(deps()))).toMatchObject({ mode: "kept", pairs: 0, rows: 0 });
+      expect(await storedRows(t.db)).toEqual(before);
+      // The stamp only (one small save over the build's generation).
+      expect(memory.generation).toBe((generation ?? 0) + 1);
+
+      // New data after the build: rolled up from the restored bounded state.
+      await liveChange(0, "Live: after the build in parts");
+      const after = await syncAt(new Date(clock.getTime() + 60_000), "run-parts");
+      expect(after).toMatchObject({ mode: "kept", updatedRepos: 1 });
+      await expectEqualToFull();
+      const count = await t.db.select({ n: sql<number>`count(*)::int` }).from(rollupKeptFacts);
+      expect(count[0]?.n).toBe((await readKeptHeader(t.db))?.factCount);
+    },
+    600_000,
   );
 });
