@@ -1,22 +1,13 @@
-import { Writable } from "node:stream";
 import { Config } from "@yardstick/config";
 import type { Commit, PullRequest } from "@yardstick/core";
 import { listCommitAuthorIdentities, upsertCommits, upsertPeople, upsertPullRequests } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
-import { createLogger } from "@yardstick/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Jobs } from "../catalog.js";
-import { createPipelineDeps, type PipelineDeps } from "../deps.js";
-import type { JobContext } from "../job-spec.js";
+import type { PipelineDeps } from "../deps.js";
 import { processors } from "./index.js";
+import { databaseOnlyDeps, jobContext } from "./test-support.js";
 
-const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
-const context: JobContext<Jobs> = { jobId: "identities", attempt: 1, logger: silent, enqueue: async () => {} };
+const context = jobContext("identities");
 const sha = (n: number) => n.toString(16).padStart(40, "0");
 const at = new Date("2026-11-02T10:00:00Z");
 const github = { name: "GitHub", email: "noreply@github.com", login: null, userId: null, type: null };
@@ -104,17 +95,7 @@ describe("attribute.changes: commit emails learned across repositories", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const config = Config.parse({ github: { organizations: [] }, repositories: [{ match: "acme/*" }] });
-    deps = createPipelineDeps({
-      db: database.db,
-      // Attribution reads only the database.
-      github: createGitHubClient({
-        baseUrl: "http://127.0.0.1:9",
-        auth: { type: "token", token: "unused" },
-        logger: silent,
-      }),
-      config,
-      now: () => at,
-    });
+    deps = databaseOnlyDeps(database.db, config, () => at);
     await upsertPeople(database.db, [
       { id: "github:101", displayName: "A.", logins: ["alice"], userIds: [], emails: [], names: [], teams: [] },
     ]);

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { Config } from "@yardstick/config";
 import type { Commit, PullRequest } from "@yardstick/core";
 import {
@@ -10,21 +9,13 @@ import {
   withKeyedLock,
 } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
-import { createGitHubClient } from "@yardstick/github";
-import { createLogger } from "@yardstick/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Jobs } from "../catalog.js";
-import { createPipelineDeps, type PipelineDeps } from "../deps.js";
-import type { JobContext } from "../job-spec.js";
+import type { PipelineDeps } from "../deps.js";
 import { processors } from "./index.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
+import { databaseOnlyDeps, jobContext } from "./test-support.js";
 
-const silent = createLogger({
-  service: "test",
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
-const context: JobContext<Jobs> = { jobId: "link", attempt: 1, logger: silent, enqueue: async () => {} };
+const context = jobContext("link");
 const sha = (n: number) => n.toString(16).padStart(40, "0");
 const REPO = "acme/api";
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 2, hour));
@@ -89,17 +80,7 @@ describe("link.deployments: overlapping runs of one repository", () => {
       github: { organizations: [] },
       repositories: [{ match: "acme/*", deployment: { method: "deployments", environment: "^prod" } }],
     });
-    deps = createPipelineDeps({
-      db: database.db,
-      // Linking reads only the database.
-      github: createGitHubClient({
-        baseUrl: "http://127.0.0.1:9",
-        auth: { type: "token", token: "unused" },
-        logger: silent,
-      }),
-      config,
-      now: () => at(20),
-    });
+    deps = databaseOnlyDeps(database.db, config, () => at(20));
     await upsertCommits(database.db, [commit(1, []), commit(2, [1]), commit(3, [2])]);
     await upsertPullRequests(database.db, [pullRequest(7, 2), pullRequest(8, 3)]);
     await upsertChanges(
