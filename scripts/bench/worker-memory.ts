@@ -22,6 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { createTestDatabase } from "@yardstick/db/testing";
 import postgres from "postgres";
 import { flag, numberOption, option } from "./options.js";
+import { RSS_BOUND_MIB, rssPlotSvg } from "./rss-plot.js";
 import {
   buildRelease,
   dropQueues,
@@ -49,7 +50,6 @@ const CONCURRENCY = numberOption("concurrency", 2);
 const LATENCY_MS = numberOption("latency-ms", 0);
 const TOKEN = option("token", "bench-worker-memory");
 const OUT = resolve(ROOT, option("out", "docs/benchmarks/worker-memory"));
-const BOUND_MIB = 512;
 
 interface Sample {
   seconds: number;
@@ -57,59 +57,6 @@ interface Sample {
   cpuSeconds: number;
   mergedPrs: number;
   load1: number;
-}
-
-/** A line plot of RSS (left axis, MiB) and merged PRs stored (right axis) over minutes. */
-export function plotSvg(samples: readonly Sample[], title: string): string {
-  const W = 760;
-  const H = 380;
-  const m = { l: 64, r: 76, t: 40, b: 48 };
-  const pw = W - m.l - m.r;
-  const ph = H - m.t - m.b;
-  const tMax = Math.max(1, ...samples.map((s) => s.seconds)) / 60;
-  const rMax = Math.max(BOUND_MIB * 1.15, ...samples.map((s) => s.rssMiB * 1.1));
-  const pMax = Math.max(1, ...samples.map((s) => s.mergedPrs)) * 1.1;
-  const x = (minutes: number) => m.l + (minutes / tMax) * pw;
-  const yR = (mib: number) => m.t + ph - (mib / rMax) * ph;
-  const yP = (prs: number) => m.t + ph - (prs / pMax) * ph;
-  const line = (pts: [number, number][]) =>
-    pts.map(([a, b], i) => `${i === 0 ? "M" : "L"}${a.toFixed(1)},${b.toFixed(1)}`).join(" ");
-  const ticks = (max: number, n: number) => Array.from({ length: n + 1 }, (_, i) => (max * i) / n);
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-  );
-  parts.push(`<title>${title}</title>`);
-  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`);
-  for (const v of ticks(rMax, 5)) {
-    parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${yR(v)}" y2="${yR(v)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.l - 6}" y="${yR(v) + 4}" text-anchor="end">${Math.round(v)}</text>`);
-  }
-  for (const v of ticks(pMax, 5))
-    parts.push(`<text x="${m.l + pw + 6}" y="${yP(v) + 4}" fill="#2a7">${Math.round(v).toLocaleString("en")}</text>`);
-  for (const v of ticks(tMax, 6))
-    parts.push(`<text x="${x(v)}" y="${m.t + ph + 18}" text-anchor="middle">${v.toFixed(1)}</text>`);
-  parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
-  parts.push(
-    `<line x1="${m.l}" x2="${m.l + pw}" y1="${yR(BOUND_MIB)}" y2="${yR(BOUND_MIB)}" stroke="#c33" stroke-dasharray="6 4"/>`,
-    `<text x="${m.l + 6}" y="${yR(BOUND_MIB) - 6}" fill="#c33">${BOUND_MIB} MiB bound</text>`,
-  );
-  parts.push(
-    `<path d="${line(samples.map((s) => [x(s.seconds / 60), yP(s.mergedPrs)]))}" fill="none" stroke="#2a7" stroke-width="1.5" stroke-dasharray="3 2"/>`,
-  );
-  parts.push(
-    `<path d="${line(samples.map((s) => [x(s.seconds / 60), yR(s.rssMiB)]))}" fill="none" stroke="#25c" stroke-width="2"/>`,
-  );
-  parts.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">minutes</text>`);
-  parts.push(
-    `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle" fill="#25c">worker RSS (MiB)</text>`,
-  );
-  parts.push(
-    `<text transform="translate(${W - 12} ${m.t + ph / 2}) rotate(90)" text-anchor="middle" fill="#2a7">merged PRs stored</text>`,
-  );
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
 }
 
 async function main(): Promise<void> {
@@ -197,7 +144,7 @@ async function main(): Promise<void> {
     medianRssMiB: median(rss),
     firstHalfMedianMiB: median(warm.slice(0, half).map((s) => s.rssMiB)),
     secondHalfMedianMiB: median(warm.slice(half).map((s) => s.rssMiB)),
-    boundMiB: BOUND_MIB,
+    boundMiB: RSS_BOUND_MIB,
     mergedPrsStored: last?.mergedPrs ?? 0,
     prsPerSecond: last === undefined ? 0 : Math.round((last.mergedPrs / last.seconds) * 10) / 10,
     workerCpuSeconds: last?.cpuSeconds ?? 0,
@@ -213,7 +160,11 @@ async function main(): Promise<void> {
   );
   writeFileSync(
     `${OUT}.svg`,
-    plotSvg(samples, `yardstick worker RSS, backfill of ${repos} repositories (max ${summary.maxRssMiB} MiB)`),
+    rssPlotSvg({
+      title: `yardstick worker RSS, backfill of ${repos} repositories (max ${summary.maxRssMiB} MiB)`,
+      series: [{ label: "worker", points: samples }],
+      prs: samples,
+    }),
   );
   if (finished === "worker exited") log(`the worker exited early: its log is ${join(work, "worker.log")}`);
   else rmSync(work, { recursive: true, force: true });
