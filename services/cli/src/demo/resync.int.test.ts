@@ -36,14 +36,15 @@ describe("periodic re-sync: one request per unchanged repository, nothing new mi
     await sim?.close();
   });
 
-  it("costs one GraphQL request (1 point) a repository plus one an organisation when nothing changed", async () => {
+  it("costs one GraphQL request (1 point) a repository plus three an organisation when nothing changed", async () => {
     const before = stable(await snapshot(db.db));
     sim.accounting.reset();
     expect((await inlineSync(db.db, sim, config, "unchanged")).failed).toEqual([]);
     const usage = sim.accounting.total();
     const repos = world.repos().length;
-    expect(usage.graphqlRequests).toBe(repos + orgs);
-    expect(usage.graphqlPoints).toBe(repos + orgs);
+    // An organisation: its repositories (discover.org), its members and its teams (discover.roster).
+    expect(usage.graphqlRequests).toBe(repos + 3 * orgs);
+    expect(usage.graphqlPoints).toBe(repos + 3 * orgs);
     expect(usage.restRequests).toBe(0);
     // Workflow runs have no GraphQL marker: a conditional request, answered 304 (free on GitHub).
     expect(usage.notModified).toBe(world.repos().filter((r) => r.deployMethod.kind === "workflow").length);

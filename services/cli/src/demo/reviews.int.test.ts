@@ -122,8 +122,9 @@ describe("sync.reviews: the reviews of AI-assisted changes merged by their credi
     const summary = await runSyncInline(depsFor(t.db), silent, { runId: "again" });
     expect(summary.failed).toEqual([]);
     expect(reviewEvents()).toEqual([]);
-    // One request a repository and one for the organisation: no details query.
-    expect(sim.accounting.total().graphqlRequests).toBe(world.repos().length + world.orgs().length);
+    // One request a repository and three an organisation (its repositories; its roster: members,
+    // teams with their members): no details query.
+    expect(sim.accounting.total().graphqlRequests).toBe(world.repos().length + 3 * world.orgs().length);
   }, 300_000);
 
   it("goes on where it stopped: reviews forgotten (a PR re-read, a crash before they were read) are read again, alone", async () => {
