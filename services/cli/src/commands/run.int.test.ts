@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
 import { MetricsOutput } from "@yardstick/metrics";
 import { formatNumber } from "@yardstick/report";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { configInputForWorld } from "../demo/world-config.js";
 import { cliEntry } from "../test-cli.js";
 
@@ -118,6 +118,10 @@ describe("yardstick run --serve (the demo's dashboard)", () => {
       ],
       { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: dir }, stdio: ["ignore", "pipe", "pipe"] },
     );
+    // A test that times out never reaches the `finally` below: the dashboard would go on serving.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d) => {
