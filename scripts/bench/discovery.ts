@@ -37,7 +37,7 @@ import {
   silent,
   simUsage,
   startSimulator,
-  startWorker,
+  startWorkers,
   type WorkerChild,
   writeWorldConfig,
 } from "./worker-lib.js";
@@ -96,19 +96,14 @@ async function runOnce(
   };
   const workers: WorkerChild[] = [];
   try {
-    for (let i = 0; i < WORKERS; i++)
-      workers.push(
-        startWorker({
-          databaseUrl: database.url,
-          simUrl,
-          token: tokenOf(i),
-          configPath,
-          queuePrefix: prefix,
-          concurrency: CONCURRENCY,
-          logPath: join(work, `${variant}-${n}-worker-${i}.log`),
-          root,
-        }),
-      );
+    workers.push(
+      ...startWorkers(
+        WORKERS,
+        { databaseUrl: database.url, simUrl, configPath, queuePrefix: prefix, concurrency: CONCURRENCY, root },
+        tokenOf,
+        (i) => join(work, `${variant}-${n}-worker-${i}.log`),
+      ),
+    );
     // Every worker's ingest queue connected (BullMQ names its connection `<prefix>:<queue, base64>`):
     // their start-up is not discovery's.
     const ingestClient = `name=${prefix}:${Buffer.from("ingest").toString("base64")} `;

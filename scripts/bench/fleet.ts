@@ -56,8 +56,7 @@ import {
   setLatency,
   simUsage,
   startSimulator,
-  startWorker,
-  type WorkerChild,
+  startWorkers,
   writeWorldConfig,
 } from "./worker-lib.js";
 
@@ -173,19 +172,12 @@ async function runFleet(
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
   const prefix = `yardstick-bench-fleet-${process.pid}-${n}`;
   const producer = await openProducer(prefix);
-  const workers: WorkerChild[] = [];
-  for (let i = 0; i < n; i++)
-    workers.push(
-      startWorker({
-        databaseUrl: database.url,
-        simUrl,
-        token: tokenOf(i),
-        configPath,
-        queuePrefix: prefix,
-        concurrency: CONCURRENCY,
-        logPath: join(work, `worker-${n}-${i}.log`),
-      }),
-    );
+  const workers = startWorkers(
+    n,
+    { databaseUrl: database.url, simUrl, configPath, queuePrefix: prefix, concurrency: CONCURRENCY },
+    tokenOf,
+    (i) => join(work, `worker-${n}-${i}.log`),
+  );
   const workerPids = workers.map((w) => w.pid);
   log(`workers ${workerPids.join(" ")} (concurrency ${CONCURRENCY}); logs in ${work}`);
   const pgPids = () => pidsWhere((cmd) => cmd.startsWith("postgres:") && cmd.includes(` ${database.name} `));

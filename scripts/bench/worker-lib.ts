@@ -313,3 +313,16 @@ export function median(values: readonly number[]): number {
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+/**
+ * A fleet of `n` workers sharing everything but their token (each its own budget in the simulator)
+ * and their log file: worker `i` takes `tokenOf(i)` and logs to `logPathOf(i)`.
+ */
+export function startWorkers(
+  n: number,
+  shared: Omit<WorkerOptions, "token" | "logPath">,
+  tokenOf: (i: number) => string,
+  logPathOf: (i: number) => string,
+): WorkerChild[] {
+  return Array.from({ length: n }, (_, i) => startWorker({ ...shared, token: tokenOf(i), logPath: logPathOf(i) }));
+}
