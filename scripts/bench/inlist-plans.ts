@@ -3,8 +3,10 @@
  * `number in ($2..$501)` scanning a whole table each page): on one large synthetic repository
  * (large-repo.ts, `--prs` merged PRs, 3 commits each), each read as the package sends it ("in":
  * one parameter per key, or `keysIn`'s unnest) and as `= any($n::text[])` (one array parameter),
- * each under a custom and a generic plan (`plan_cache_mode`), with EXPLAIN (ANALYZE, BUFFERS):
- * the plan's scans, rows, shared buffers and execution time (the second of two runs).
+ * and, where the package changed how it sends one, its earlier and its current form ("in", "join
+ * unnest"), each under a custom and a generic plan
+ * (`plan_cache_mode`), with EXPLAIN (ANALYZE, BUFFERS): the plan's scans, rows, shared buffers and
+ * execution time (the second of two runs).
  *
  *   node --import tsx scripts/bench/inlist-plans.ts --prs 50000
  *
@@ -153,6 +155,12 @@ try {
     await explain(
       `getVerdicts ${count} (= any)`,
       "select * from attribution_verdicts where subject_kind = $1 and subject_key = any($2::text[])",
+      ["text", "text[]"],
+      ["change", keys],
+    );
+    await explain(
+      `getVerdicts ${count} (join unnest)`,
+      "select v.* from attribution_verdicts v join unnest($2::text[]) as keys(key) on v.subject_kind = $1 and v.subject_key = keys.key",
       ["text", "text[]"],
       ["change", keys],
     );
