@@ -4,7 +4,7 @@
  * (large-repo.ts, `--prs` merged PRs, 3 commits each), each read as the package sends it ("in":
  * one parameter per key, or `keysIn`'s unnest) and as `= any($n::text[])` (one array parameter),
  * and, where the package changed how it sends one, its earlier and its current form ("in", "join
- * unnest"), each under a custom and a generic plan
+ * unnest", "keysIn"), each under a custom and a generic plan
  * (`plan_cache_mode`), with EXPLAIN (ANALYZE, BUFFERS): the plan's scans, rows, shared buffers and
  * execution time (the second of two runs).
  *
@@ -173,6 +173,13 @@ try {
     `select id, repo, source, external_id from deployments where repo in ($1) and external_id in (${params(2, external.length)})`,
     ["text", ...repeat("text", external.length)],
     [REPO, ...external],
+  );
+  const sources = await column("select source from deployments order by id");
+  await explain(
+    `upsertDeployments ids ${external.length} (keysIn)`,
+    "select id, repo, source, external_id from deployments where (repo, source, external_id) in (select * from unnest($1::text[], $2::text[], $3::text[]))",
+    ["text[]", "text[]", "text[]"],
+    [external.map(() => REPO), sources, external],
   );
   const ids = (await column("select id from deployments order by id")).map(Number);
   await explain(
