@@ -3,23 +3,34 @@
  * `number in ($2..$501)` scanning a whole table each page): on one large synthetic repository
  * (large-repo.ts, `--prs` merged PRs, 3 commits each), each read as the package sends it ("in":
  * one parameter per key, or `keysIn`'s unnest) and as `= any($n::text[])` (one array parameter),
- * each under a custom and a generic plan (`plan_cache_mode`), with EXPLAIN (ANALYZE, BUFFERS):
- * the plan's scans, rows, shared buffers and execution time (the second of two runs).
+ * and, where the package changed how it sends one, its earlier and its current form ("in", "join
+ * unnest", "keysIn", "co-authors column"), each under a custom and a generic plan
+ * (`plan_cache_mode`), with EXPLAIN (ANALYZE, BUFFERS): the plan's scans, rows, shared buffers and
+ * execution time (the second of two runs).
  *
  *   node --import tsx scripts/bench/inlist-plans.ts --prs 50000
+ *   node --import tsx scripts/bench/inlist-plans.ts --prs 50000 --other-co-authors 200000
+ *
+ * `--other-co-authors K` also stores K commits with a co-author each in another repository (what
+ * a fleet's other repositories add to commit_co_authors), to see which reads grow with them.
  *
  * The database is `inlist_plans_<pid>`, cloned from the test template, dropped at the end.
  */
 import { parseArgs } from "node:util";
-import { openDatabase } from "@yardstick/db";
+import { ensureRepositories, openDatabase } from "@yardstick/db";
 import { createTestDatabase, migrationsHash, testAdminUrl, withDatabase } from "@yardstick/db/testing";
 import postgres from "postgres";
 import { seededSha, seedLargeRepository } from "./large-repo.js";
 
 const { values } = parseArgs({
-  options: { prs: { type: "string", default: "50000" }, keep: { type: "boolean", default: false } },
+  options: {
+    prs: { type: "string", default: "50000" },
+    "other-co-authors": { type: "string", default: "0" },
+    keep: { type: "boolean", default: false },
+  },
 });
 const N = Number(values.prs);
+const OTHERS = Number(values["other-co-authors"]);
 const REPO = "bench/mono";
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -87,6 +98,10 @@ async function explain(label: string, text: string, types: string[], args: Arg[]
   await pg.unsafe("set plan_cache_mode = auto");
 }
 
+/** The co-authors' column of a commits read, as `coAuthorsColumn` (packages/db) writes it. */
+const CO_AUTHORS = `(select json_agg(json_build_object('position', ca.position, 'name', ca.name, 'email', ca.email, 'login', ca.login))
+    from commit_co_authors ca where ca.repo = commits.repo and ca.sha = commits.sha)`;
+
 /** `$from..$to` as one parameter each. */
 const params = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(", ");
 const repeat = (type: string, count: number) => Array.from({ length: count }, () => type);
@@ -98,9 +113,20 @@ try {
   await pg.unsafe(`insert into commit_co_authors (repo, sha, position, name, email)
     select '${REPO}', ${seededSha("a", "i")}, 0, 'Pair ' || i, 'pair' || i || '@example.com'
     from generate_series(0, ${N - 1}, 5) i`);
+  if (OTHERS > 0) {
+    const other = "bench/other";
+    await ensureRepositories(handle.db, [other]);
+    await pg.unsafe(`insert into commits (repo, sha, message, author_name, author_email, committer_name, committer_email, authored_at, committed_at, parents)
+      select '${other}', ${seededSha("o", "i")}, 'other ' || i, 'Dev', 'dev@example.com', 'Dev', 'dev@example.com', now(), now(), '{}'
+      from generate_series(0, ${OTHERS - 1}) i`);
+    await pg.unsafe(`insert into commit_co_authors (repo, sha, position, name, email)
+      select '${other}', ${seededSha("o", "i")}, 0, 'Pair ' || i, 'pair' || i || '@example.com'
+      from generate_series(0, ${OTHERS - 1}) i`);
+    await pg.unsafe("analyze commits");
+  }
   await pg.unsafe("analyze commit_co_authors");
   log(
-    `seeded ${N} PRs, ${3 * N} commits, ${deployments} deployments in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `seeded ${N} PRs, ${3 * N} commits, ${deployments} deployments, ${OTHERS} other co-authors in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   const column = async (sql: string) => (await pg.unsafe(sql)).map((r) => String(Object.values(r)[0]));
 
@@ -119,12 +145,26 @@ try {
     ["text", "text[]"],
     [REPO, merges],
   );
-  await explain(
-    "getCommits co-authors 500 (keysIn unnest)",
-    "select * from commit_co_authors where (repo, sha) in (select * from unnest($1::text[], $2::text[]))",
-    ["text[]", "text[]"],
-    [repos, merges],
-  );
+  // The same PRs' first commits too: 1 in 5 has a co-author.
+  const firsts = await column(`select ${seededSha("a", "i")} from generate_series(20000, 20499) i`);
+  for (const [which, shas] of [
+    ["merges", merges],
+    ["firsts", firsts],
+  ] as const) {
+    await explain(
+      `getCommits co-authors 500 ${which} (keysIn unnest)`,
+      "select * from commit_co_authors where (repo, sha) in (select * from unnest($1::text[], $2::text[]))",
+      ["text[]", "text[]"],
+      [repos, shas],
+    );
+    // Since the co-author reads changed: one query, each commit's co-authors by a subquery (coAuthorsColumn).
+    await explain(
+      `getCommits 500 ${which} with co-authors column`,
+      `select commits.*, ${CO_AUTHORS} from commits where (repo, sha) in (select * from unnest($1::text[], $2::text[])) order by committed_at`,
+      ["text[]", "text[]"],
+      [repos, shas],
+    );
+  }
 
   // rollups: earliestMergeAt, a chunk of 5,000 first-parent shas.
   const chain = await column(`select ${seededSha("m", "i")} from generate_series(${N - 1}, ${N - 5000}, -1) i`);
@@ -156,6 +196,12 @@ try {
       ["text", "text[]"],
       ["change", keys],
     );
+    await explain(
+      `getVerdicts ${count} (join unnest)`,
+      "select v.* from attribution_verdicts v join unnest($2::text[]) as keys(key) on v.subject_kind = $1 and v.subject_key = keys.key",
+      ["text", "text[]"],
+      ["change", keys],
+    );
   }
 
   // sync.deployments: upsertDeployments' id read, statuses read (every deployment here).
@@ -165,6 +211,13 @@ try {
     `select id, repo, source, external_id from deployments where repo in ($1) and external_id in (${params(2, external.length)})`,
     ["text", ...repeat("text", external.length)],
     [REPO, ...external],
+  );
+  const sources = await column("select source from deployments order by id");
+  await explain(
+    `upsertDeployments ids ${external.length} (keysIn)`,
+    "select id, repo, source, external_id from deployments where (repo, source, external_id) in (select * from unnest($1::text[], $2::text[], $3::text[]))",
+    ["text[]", "text[]", "text[]"],
+    [external.map(() => REPO), sources, external],
   );
   const ids = (await column("select id from deployments order by id")).map(Number);
   await explain(
@@ -190,6 +243,12 @@ try {
     await explain(
       `page commits${name}`,
       `select distinct on (c.repo, c.sha) c.* from pull_request_commits pc join pull_requests p on pc.repo = p.repo and pc.number = p.number join commits c on c.repo = pc.repo and c.sha = pc.sha where ${inRange}${variant}`,
+      pageTypes,
+      pageArgs,
+    );
+    await explain(
+      `page commits with co-authors column${name}`,
+      `select distinct on (commits.repo, commits.sha) commits.*, ${CO_AUTHORS} from pull_request_commits pc join pull_requests p on pc.repo = p.repo and pc.number = p.number join commits on commits.repo = pc.repo and commits.sha = pc.sha where ${inRange}${variant}`,
       pageTypes,
       pageArgs,
     );

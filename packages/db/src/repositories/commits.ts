@@ -8,7 +8,29 @@ import { chunk, keysIn, rowsPerStatement, upsertRows } from "../upsert.js";
 import { ensureRepositories } from "./repositories.js";
 
 export type CommitRow = typeof commits.$inferSelect;
-type CoAuthorRow = typeof commitCoAuthors.$inferSelect;
+/** A co-author as `rowToCommit` takes it (its trailer position and what the trailer says). */
+type CoAuthorRow = Pick<typeof commitCoAuthors.$inferSelect, "position" | "name" | "email" | "login">;
+
+/**
+ * A commits query's column holding the co-authors of its row (`commits` in that query): a
+ * subquery correlated to the row, which PostgreSQL runs as one probe of commit_co_authors' primary
+ * key (repo, sha, position) per commit, under any plan and however many co-authors are stored,
+ * in the commits' own query. A second query joining the co-authors to the same commits was
+ * planned by the table's size: a hash of a scan of every co-author while the table is small
+ * (docs/benchmarks.md, "Reads by a list of keys"). Read it with `coAuthorsFrom`.
+ */
+export function coAuthorsColumn() {
+  // Written out, qualified: drizzle leaves a single-table query's columns unqualified, and an
+  // unqualified "repo" in the subquery would be the co-author's own.
+  return sql<unknown>`(select json_agg(json_build_object('position', ca.position, 'name', ca.name, 'email', ca.email, 'login', ca.login))
+    from commit_co_authors ca where ca.repo = commits.repo and ca.sha = commits.sha)`;
+}
+
+/** The co-authors `coAuthorsColumn` read (json: parsed by postgres.js and PGlite, text otherwise). */
+export function coAuthorsFrom(value: unknown): CoAuthorRow[] {
+  if (value === null || value === undefined) return [];
+  return (typeof value === "string" ? JSON.parse(value) : value) as CoAuthorRow[];
+}
 
 export function commitToRow(commit: Commit): typeof commits.$inferInsert {
   return {
@@ -106,16 +128,11 @@ export async function getCommits(db: Database, repo: string, shas: readonly stri
   for (const part of chunk([...new Set(shas)], 30_000)) {
     const keys = part.map((sha) => [repo, sha]);
     const rows = await db
-      .select()
+      .select({ commit: commits, coAuthors: coAuthorsColumn() })
       .from(commits)
       .where(keysIn([commits.repo, commits.sha], keys))
       .orderBy(asc(commits.committedAt));
-    const coAuthors = await db
-      .select()
-      .from(commitCoAuthors)
-      .where(keysIn([commitCoAuthors.repo, commitCoAuthors.sha], keys));
-    const bySha = groupBy(coAuthors, (a) => a.sha);
-    found.push(...rows.map((row) => rowToCommit(row, bySha.get(row.sha))));
+    found.push(...rows.map((row) => rowToCommit(row.commit, coAuthorsFrom(row.coAuthors))));
   }
   return found;
 }

@@ -3,12 +3,11 @@ import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, type SQL, sql } fro
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
-import { commitCoAuthors } from "../schema/commit-co-authors.js";
 import { commits } from "../schema/commits.js";
 import { pullRequestCommits } from "../schema/pull-request-commits.js";
 import { pullRequests } from "../schema/pull-requests.js";
 import { chunk, keysIn, upsertRows } from "../upsert.js";
-import { groupBy, rowToCommit } from "./commits.js";
+import { coAuthorsColumn, coAuthorsFrom, groupBy, rowToCommit } from "./commits.js";
 import { ensureRepositories } from "./repositories.js";
 
 export type PullRequestRow = typeof pullRequests.$inferSelect;
@@ -164,10 +163,11 @@ export interface MergedPullRequestPage {
  * A repository's pull requests merged in [from, to), in pages of at most `pageSize` by PR number,
  * each with its commits and their co-authors: what `listMergedPullRequests` returns for one
  * repository, without holding the whole repository in memory (a caller handles a page, then asks
- * for the next). Each page is 4 queries on the primary keys' order: the page's commit links are
+ * for the next). Each page is 3 queries on the primary keys' order: the page's commit links are
  * read by their key's range (the page's numbers), not found by joining every link of the
  * repository to the page (a hash join PostgreSQL's custom plans chose, scanning all of them each
- * page: docs/benchmarks.md, "Reads by a list of keys").
+ * page: docs/benchmarks.md, "Reads by a list of keys"), and each commit's co-authors by a probe
+ * of their primary key (`coAuthorsColumn`).
  */
 export async function* listMergedPullRequestsPages(
   db: Database,
@@ -227,30 +227,17 @@ async function withCommits(
     .where(inRange)
     .orderBy(asc(pullRequestCommits.position));
   const commitRows = await db
-    .selectDistinctOn([commits.repo, commits.sha], { commit: commits })
+    .selectDistinctOn([commits.repo, commits.sha], { commit: commits, coAuthors: coAuthorsColumn() })
     .from(pullRequestCommits)
     .innerJoin(pullRequests, linkJoin)
     .innerJoin(commits, commitJoin)
     .where(inRange);
-  const coAuthorRows = await db
-    .selectDistinct({ coAuthor: commitCoAuthors })
-    .from(pullRequestCommits)
-    .innerJoin(pullRequests, linkJoin)
-    .innerJoin(
-      commitCoAuthors,
-      and(eq(commitCoAuthors.repo, pullRequestCommits.repo), eq(commitCoAuthors.sha, pullRequestCommits.sha)),
-    )
-    .where(inRange);
 
   const commitKey = (repo: string, sha: string) => `${repo}@${sha}`;
-  const coAuthorsByCommit = groupBy(
-    coAuthorRows.map((r) => r.coAuthor),
-    (a) => commitKey(a.repo, a.sha),
-  );
   const commitsByKey = new Map(
-    commitRows.map(({ commit }) => [
+    commitRows.map(({ commit, coAuthors }) => [
       commitKey(commit.repo, commit.sha),
-      rowToCommit(commit, coAuthorsByCommit.get(commitKey(commit.repo, commit.sha))),
+      rowToCommit(commit, coAuthorsFrom(coAuthors)),
     ]),
   );
   const linksByPr = groupBy(

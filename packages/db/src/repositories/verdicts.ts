@@ -1,5 +1,5 @@
 import type { Verdict } from "@yardstick/core";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { chunk, upsertRows } from "../upsert.js";
@@ -37,7 +37,13 @@ export async function upsertVerdicts(db: Database, batch: readonly VerdictRecord
   );
 }
 
-/** The stored verdicts of the given subjects, by subject key (subjects without one are absent). */
+/**
+ * The stored verdicts of the given subjects, by subject key (subjects without one are absent).
+ * The keys are joined as one array (`unnest($2::text[])`) to the primary key: PostgreSQL plans a
+ * probe of the key for each, where `subject_key in (...)` or `= any(...)` of 500 keys had its
+ * custom plans scan every verdict (docs/benchmarks.md, "Reads by a list of keys"); a list that
+ * is a large part of the table is still hash-joined to a scan, as it should be.
+ */
 export async function getVerdicts(
   db: Database,
   subjectKind: VerdictSubjectKind,
@@ -46,10 +52,13 @@ export async function getVerdicts(
   const found = new Map<string, VerdictRecord>();
   for (const part of chunk([...new Set(subjectKeys)], 30_000)) {
     const rows = await db
-      .select()
+      .select({ verdict: attributionVerdicts })
       .from(attributionVerdicts)
-      .where(and(eq(attributionVerdicts.subjectKind, subjectKind), inArray(attributionVerdicts.subjectKey, part)));
-    for (const row of rows) {
+      .innerJoin(
+        sql`unnest(${sql.param(part)}::text[]) as keys(key)`,
+        and(eq(attributionVerdicts.subjectKind, subjectKind), eq(attributionVerdicts.subjectKey, sql`keys.key`)),
+      );
+    for (const { verdict: row } of rows) {
       found.set(row.subjectKey, {
         subjectKind: row.subjectKind,
         subjectKey: row.subjectKey,

@@ -1,66 +1,24 @@
 import { Config } from "@yardstick/config";
-import type { Commit, PullRequest } from "@yardstick/core";
+import type { Commit } from "@yardstick/core";
 import { listCommitAuthorIdentities, upsertCommits, upsertPeople, upsertPullRequests } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineDeps } from "../deps.js";
 import { processors } from "./index.js";
-import { databaseOnlyDeps, jobContext } from "./test-support.js";
+import { commit, databaseOnlyDeps, jobContext, pullRequest } from "./test-support.js";
 
 const context = jobContext("identities");
-const sha = (n: number) => n.toString(16).padStart(40, "0");
 const at = new Date("2026-11-02T10:00:00Z");
 const github = { name: "GitHub", email: "noreply@github.com", login: null, userId: null, type: null };
 
-function commit(
+/** Commit `n` of `repo` by `author`, committed through GitHub's web flow. */
+const authored = (
   repo: string,
   n: number,
   author: Commit["author"],
   message: string,
   coAuthors: Commit["coAuthors"] = [],
-) {
-  return {
-    repo,
-    sha: sha(n),
-    message,
-    author,
-    committer: github,
-    authoredAt: at,
-    committedAt: at,
-    parents: [],
-    coAuthors,
-    additions: 10,
-    deletions: 2,
-  } satisfies Commit;
-}
-
-function pullRequest(repo: string, number: number, author: PullRequest["author"], commitShas: string[]): PullRequest {
-  return {
-    repo,
-    number,
-    title: `Change ${number}`,
-    body: "",
-    author,
-    headRef: `topic-${number}`,
-    baseRef: "main",
-    labels: [],
-    createdAt: at,
-    mergedAt: new Date(at.getTime() + 3_600_000),
-    mergedBy: null,
-    mergeMethod: "squash",
-    mergeCommitSha: null,
-    additions: 10,
-    deletions: 2,
-    changedFiles: 1,
-    files: [],
-    filesComplete: true,
-    assignees: [],
-    reviewRequests: [],
-    reviewers: [],
-    reviewsRead: false,
-    commitShas,
-  };
-}
+) => commit(repo, n, { author, committer: github, message, coAuthors, authoredAt: at, committedAt: at });
 
 /**
  * Attribution learns the roster's commit emails from the identities kept as commits are stored
@@ -88,7 +46,7 @@ describe("attribute.changes: commit emails learned across repositories", () => {
   };
   // In B, an agent's PR whose commit names its human as "Ally L <work email>": neither a login
   // nor a name the roster knows; only the email A's commit linked to alice.
-  const agentCommit = commit(B, 2, copilot, "Add retries\n\nCo-authored-by: Ally L <alice@work.example>", [
+  const agentCommit = authored(B, 2, copilot, "Add retries\n\nCo-authored-by: Ally L <alice@work.example>", [
     { name: "Ally L", email: "alice@work.example", login: null },
   ]);
 
@@ -100,7 +58,11 @@ describe("attribute.changes: commit emails learned across repositories", () => {
       { id: "github:101", displayName: "A.", logins: ["alice"], userIds: [], emails: [], names: [], teams: [] },
     ]);
     await upsertPullRequests(database.db, [
-      pullRequest(B, 7, { login: "Copilot", userId: 198982749, type: "Bot" }, [agentCommit.sha]),
+      pullRequest(B, 7, {
+        author: { login: "Copilot", userId: 198982749, type: "Bot" },
+        createdAt: at,
+        commitShas: [agentCommit.sha],
+      }),
     ]);
     await upsertCommits(database.db, [agentCommit]);
   });
@@ -128,9 +90,9 @@ describe("attribute.changes: commit emails learned across repositories", () => {
   });
 
   it("credits alice in B's job once a commit of A linked her email, and a re-run changes nothing", async () => {
-    await upsertCommits(database.db, [commit(A, 1, alice, "Fix the parser")]);
+    await upsertCommits(database.db, [authored(A, 1, alice, "Fix the parser")]);
     // Kept once, whatever the number of commits or repositories that hold it; the bot's too.
-    await upsertCommits(database.db, [commit(A, 3, alice, "Fix the lexer"), commit(B, 4, alice, "Docs")]);
+    await upsertCommits(database.db, [authored(A, 3, alice, "Fix the lexer"), authored(B, 4, alice, "Docs")]);
     expect(await listCommitAuthorIdentities(database.db)).toEqual([
       { login: "Copilot", email: copilot.email, name: "Copilot" },
       { login: "alice", email: alice.email, name: alice.name },
@@ -143,7 +105,7 @@ describe("attribute.changes: commit emails learned across repositories", () => {
     expect(await credited()).toEqual([{ credited_person_id: "github:101" }]);
     const once = await digest();
     await processors["attribute.changes"]({ repo: B, runId: "r2" }, context, deps);
-    await upsertCommits(database.db, [commit(A, 1, alice, "Fix the parser"), agentCommit]);
+    await upsertCommits(database.db, [authored(A, 1, alice, "Fix the parser"), agentCommit]);
     await processors["attribute.changes"]({ repo: B, runId: "r3" }, context, deps);
     expect(await digest()).toBe(once);
   });

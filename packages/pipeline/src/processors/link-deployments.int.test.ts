@@ -1,5 +1,4 @@
 import { Config } from "@yardstick/config";
-import type { Commit, PullRequest } from "@yardstick/core";
 import {
   upsertChanges,
   upsertCommits,
@@ -13,57 +12,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineDeps } from "../deps.js";
 import { processors } from "./index.js";
 import { BRANCH_STREAM } from "./sync-branch.js";
-import { databaseOnlyDeps, jobContext } from "./test-support.js";
+import { commit, databaseOnlyDeps, jobContext, pullRequest, sha } from "./test-support.js";
 
 const context = jobContext("link");
-const sha = (n: number) => n.toString(16).padStart(40, "0");
 const REPO = "acme/api";
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 2, hour));
-const human = { name: "Alice", email: "alice@example.test", login: "alice", userId: 101, type: "User" as const };
-
-function commit(n: number, parents: number[]): Commit {
-  return {
-    repo: REPO,
-    sha: sha(n),
-    message: `Change ${n}`,
-    author: human,
-    committer: human,
-    authoredAt: at(n),
-    committedAt: at(n),
-    parents: parents.map(sha),
-    coAuthors: [],
-    additions: 1,
-    deletions: 1,
-  };
-}
-
-function pullRequest(number: number, merge: number): PullRequest {
-  return {
-    repo: REPO,
-    number,
-    title: `Change ${number}`,
-    body: "",
-    author: { login: "alice", userId: 101, type: "User" },
-    headRef: `topic-${number}`,
-    baseRef: "main",
-    labels: [],
+/** Commit `n` on main, committed at hour `n`. */
+const mainCommit = (n: number, parents: number[]) =>
+  commit(REPO, n, { parents: parents.map(sha), authoredAt: at(n), committedAt: at(n) });
+/** Pull request `number`, squash-merged as commit `merge` at hour `merge`. */
+const merged = (number: number, merge: number) =>
+  pullRequest(REPO, number, {
     createdAt: at(merge - 1),
     mergedAt: at(merge),
-    mergedBy: null,
-    mergeMethod: "squash",
     mergeCommitSha: sha(merge),
-    additions: 1,
-    deletions: 1,
-    changedFiles: 1,
-    files: [],
-    filesComplete: true,
-    assignees: [],
-    reviewRequests: [],
-    reviewers: [],
-    reviewsRead: false,
     commitShas: [sha(merge)],
-  };
-}
+  });
 
 /**
  * `link.deployments` is enqueued twice a sync (after attribution, and after the deployment sync),
@@ -81,8 +45,8 @@ describe("link.deployments: overlapping runs of one repository", () => {
       repositories: [{ match: "acme/*", deployment: { method: "deployments", environment: "^prod" } }],
     });
     deps = databaseOnlyDeps(database.db, config, () => at(20));
-    await upsertCommits(database.db, [commit(1, []), commit(2, [1]), commit(3, [2])]);
-    await upsertPullRequests(database.db, [pullRequest(7, 2), pullRequest(8, 3)]);
+    await upsertCommits(database.db, [mainCommit(1, []), mainCommit(2, [1]), mainCommit(3, [2])]);
+    await upsertPullRequests(database.db, [merged(7, 2), merged(8, 3)]);
     await upsertChanges(
       database.db,
       [7, 8].map((n) => ({
