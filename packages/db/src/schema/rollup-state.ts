@@ -5,7 +5,7 @@ import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
  * the `now` the figures were computed at (provisional weeks), the data watermark, the
  * configuration/rules fingerprint, how the last run went, and the report's notes (repositories
  * without a deployment signal, off-branch deployments, ...), which only a full recompute
- * computes: `notesAt` says when (the rollup recomputes in full when they are a day old).
+ * computes: `notesAt` says when they were last computed (the read API shows their age).
  */
 export const rollupState = pgTable("rollup_state", {
   id: text().primaryKey(),
