@@ -1,7 +1,8 @@
-import { isRepositorySelected, repositorySettings } from "@yardstick/config";
+import { isRepositorySelected, loadTeamMapping, repositorySettings, type TeamMapping } from "@yardstick/config";
 import type { Person, Team } from "@yardstick/core";
 import {
   type Database,
+  dropTeamMembersExcept,
   getSyncCursor,
   recordOrgMembers,
   setTeamMembers,
@@ -120,15 +121,29 @@ export async function discoverRoster(
   }
 }
 
+/**
+ * The configuration's data files, read at each roster read (an edit applies at the next sync). A
+ * malformed file throws the InputError naming the file, line and field: final, nothing stored.
+ */
+async function readDataFiles(deps: PipelineDeps): Promise<{ teams: TeamMapping | null }> {
+  const { teams } = deps.config;
+  return {
+    teams: teams.source === "file" && teams.file !== undefined ? await loadTeamMapping(teams.file) : null,
+  };
+}
+
 async function readAndStoreRoster(
   payload: PayloadOf<Jobs, "discover.roster">,
   context: JobContext<Jobs>,
   deps: PipelineDeps,
 ): Promise<void> {
-  const found = await orgRoster(deps.github, { org: payload.org });
+  const files = await readDataFiles(deps);
+  const found = await orgRoster(deps.github, { org: payload.org, teams: files.teams === null });
   const people = new Map<string, Person>();
+  const byLogin = new Map<string, string>();
   for (const m of found.members) {
     const id = personIdFor(m.login, m.userId);
+    byLogin.set(m.login.toLowerCase(), id);
     people.set(id, {
       id,
       displayName: m.name ?? m.login,
@@ -139,19 +154,35 @@ async function readAndStoreRoster(
       teams: [],
     });
   }
+  // A login in a data file that is not a member of the organisation is left out (and named in the
+  // log): a typo or a former member must not enter the roster, nor count in a team.
+  const notMembers = new Set<string>();
+  const memberId = (login: string): string | undefined => {
+    const id = byLogin.get(login.toLowerCase());
+    if (id === undefined) notMembers.add(login);
+    return id;
+  };
+  // teams.source "file": the mapping file's teams, else the organisation's GitHub teams.
+  const source: { team: Team; personIds: string[] }[] =
+    files.teams === null
+      ? found.teams.map(({ team, members }) => ({
+          team,
+          // A team member who is not an org member (an outside collaborator) is not on the roster.
+          personIds: members.map((m) => personIdFor(m.login, m.userId)).filter((id) => people.has(id)),
+        }))
+      : Object.entries(files.teams).map(([slug, logins]) => ({
+          team: { org: payload.org, slug, name: slug, parentSlug: null },
+          personIds: logins.map(memberId).filter((id) => id !== undefined),
+        }));
+  // teams.include: only these teams, whichever the source.
+  const include = deps.config.teams.include === undefined ? null : new Set(deps.config.teams.include);
   const teamList: Team[] = [];
   const memberships: { org: string; slug: string; personIds: string[] }[] = [];
-  for (const { team, members } of found.teams) {
+  for (const { team, personIds } of source) {
+    if (include !== null && !include.has(team.slug)) continue;
     teamList.push(team);
-    const ids: string[] = [];
-    for (const m of members) {
-      const id = personIdFor(m.login, m.userId);
-      const person = people.get(id);
-      // A team member who is not an org member (an outside collaborator) is not on the roster.
-      if (person === undefined) continue;
-      person.teams.push(team.slug);
-      ids.push(id);
-    }
+    const ids = [...new Set(personIds)];
+    for (const id of ids) people.get(id)?.teams.push(team.slug);
     memberships.push({ org: payload.org, slug: team.slug, personIds: ids });
   }
   // roster.source "teams": only people in at least one team are reported on.
@@ -159,6 +190,12 @@ async function readAndStoreRoster(
     deps.config.roster.source === "teams"
       ? [...people.values()].filter((p) => p.teams.length > 0)
       : [...people.values()];
+  if (notMembers.size > 0) {
+    context.logger.warn(
+      { org: payload.org, logins: [...notMembers].sort() },
+      "logins in the teams file that are not members of the organisation were left out",
+    );
+  }
 
   const movement = await deps.db.transaction(async (tx) => {
     // A person or team the database refuses is quarantined; the rest of the roster is stored.
@@ -197,6 +234,11 @@ async function readAndStoreRoster(
       ).map((team) => team.slug),
     );
     const rostered = new Set(storedPeople.map((p) => p.id));
+    await dropTeamMembersExcept(
+      tx,
+      payload.org,
+      teamList.map((team) => team.slug),
+    );
     await setTeamMembers(
       tx,
       memberships
@@ -214,6 +256,8 @@ async function readAndStoreRoster(
       joined: movement.joined,
       left: movement.left,
       points: found.cost.graphqlPoints,
+      teamsFrom: files.teams === null ? "github" : "file",
+      notMembers: notMembers.size,
     },
     "roster discovered",
   );
