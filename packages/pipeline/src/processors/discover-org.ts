@@ -1,4 +1,11 @@
-import { isRepositorySelected, loadTeamMapping, repositorySettings, type TeamMapping } from "@yardstick/config";
+import {
+  isRepositorySelected,
+  loadRosterFile,
+  loadTeamMapping,
+  type RosterFile,
+  repositorySettings,
+  type TeamMapping,
+} from "@yardstick/config";
 import type { Person, Team } from "@yardstick/core";
 import {
   type Database,
@@ -125,10 +132,11 @@ export async function discoverRoster(
  * The configuration's data files, read at each roster read (an edit applies at the next sync). A
  * malformed file throws the InputError naming the file, line and field: final, nothing stored.
  */
-async function readDataFiles(deps: PipelineDeps): Promise<{ teams: TeamMapping | null }> {
-  const { teams } = deps.config;
+async function readDataFiles(deps: PipelineDeps): Promise<{ teams: TeamMapping | null; roster: RosterFile | null }> {
+  const { teams, roster } = deps.config;
   return {
     teams: teams.source === "file" && teams.file !== undefined ? await loadTeamMapping(teams.file) : null,
+    roster: roster.source === "file" && roster.file !== undefined ? await loadRosterFile(roster.file) : null,
   };
 }
 
@@ -185,15 +193,16 @@ async function readAndStoreRoster(
     for (const id of ids) people.get(id)?.teams.push(team.slug);
     memberships.push({ org: payload.org, slug: team.slug, personIds: ids });
   }
-  // roster.source "teams": only people in at least one team are reported on.
-  const roster =
-    deps.config.roster.source === "teams"
-      ? [...people.values()].filter((p) => p.teams.length > 0)
-      : [...people.values()];
+  // roster.source "teams": only people in at least one team are reported on; "file": only the
+  // listed logins (members of the organisation).
+  const listed = files.roster === null ? null : new Set(files.roster.map(memberId));
+  const roster = [...people.values()].filter((p) =>
+    deps.config.roster.source === "teams" ? p.teams.length > 0 : listed === null || listed.has(p.id),
+  );
   if (notMembers.size > 0) {
     context.logger.warn(
       { org: payload.org, logins: [...notMembers].sort() },
-      "logins in the teams file that are not members of the organisation were left out",
+      "logins in the teams or roster file that are not members of the organisation were left out",
     );
   }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Config, ConfigInput } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
-import { getSyncCursor, listPeople, weeklyRollups } from "@yardstick/db";
+import { getSyncCursor, listOrgMemberships, listPeople, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
@@ -174,5 +174,39 @@ describe("teams.include with GitHub teams", () => {
     expect((await discover(config({ teams: { include: [kept?.slug ?? ""] } }), "github-include")).error).toBeNull();
     const only = new Set([...(await teamsOfPeople()).values()].flat());
     expect([...only]).toEqual([kept?.slug]);
+  }, 120_000);
+});
+
+describe("roster.source: file", () => {
+  it("makes the roster the listed logins that are members, read again at each run", async () => {
+    const file = join(dir, "roster.yaml");
+    const listed = humans.slice(0, 5).map((u) => u.login);
+    await writeFile(file, `${[...listed, "not-a-member"].map((l) => `- ${l}`).join("\n")}\n`);
+    const cfg = config({ roster: { source: "file", file } });
+    const run = await discover(cfg, "roster-file-1");
+    expect(run.error).toBeNull();
+    expect(run.lines.find((l) => l.logins !== undefined)?.logins).toEqual(["not-a-member"]);
+    const open = async () =>
+      (await listOrgMemberships(t.db, org))
+        .filter((m) => m.leftAt === null)
+        .map((m) => m.personId)
+        .sort();
+    expect(await open()).toEqual(listed.map(idOf).sort());
+    // Team memberships (GitHub teams here) only of the people on the roster.
+    const inTeams = [...(await teamsOfPeople()).entries()].filter(([, teams]) => teams.length > 0).map(([id]) => id);
+    for (const id of inTeams) expect(listed.map(idOf)).toContain(id);
+
+    // An edit applies at the next run (here the configuration names a JSON file instead).
+    const json = join(dir, "roster.json");
+    await writeFile(json, JSON.stringify(listed.slice(0, 2)));
+    expect((await discover(config({ roster: { source: "file", file: json } }), "roster-file-2")).error).toBeNull();
+    expect(await open()).toEqual(listed.slice(0, 2).map(idOf).sort());
+
+    // A malformed roster file fails like a malformed teams file, and the roster stays.
+    await writeFile(json, JSON.stringify({ people: listed }));
+    const failed = await discover(config({ roster: { source: "file", file: json } }), "roster-file-3");
+    expect(failed.error).toBeInstanceOf(InputError);
+    expect((failed.error as Error).message).toContain(json);
+    expect(await open()).toEqual(listed.slice(0, 2).map(idOf).sort());
   }, 120_000);
 });
