@@ -71,6 +71,8 @@ export async function discoverOrg(
     });
   }
   await context.enqueue("discover.roster", { org: payload.org, runId: payload.runId });
+  // usage.sources: imported once a run (one job id per run, whichever organisation enqueues it).
+  if (deps.config.usage.sources.length > 0) await context.enqueue("usage.import", { runId: payload.runId });
 
   let repos = 0;
   let points = 0;
@@ -303,7 +305,16 @@ export async function rosterWaitMs(
   runId: string,
   logger: Logger,
 ): Promise<number | null> {
-  const org = repo.split("/")[0] ?? repo;
+  return orgRosterWaitMs(deps, repo.split("/")[0] ?? repo, runId, logger);
+}
+
+/** `rosterWaitMs` for an organisation: null when run `runId` may read its roster now. */
+export async function orgRosterWaitMs(
+  deps: Pick<PipelineDeps, "db" | "now">,
+  org: string,
+  runId: string,
+  logger: Logger,
+): Promise<number | null> {
   const mark = await getSyncCursor(deps.db, rosterScope(org), ROSTER_STREAM);
   if (mark === null || mark.state.runId !== runId || mark.state.status === "done") return null;
   if (mark.state.status === "failed") {

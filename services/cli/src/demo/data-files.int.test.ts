@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Config, ConfigInput } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
-import { getSyncCursor, listOrgMemberships, listPeople, weeklyRollups } from "@yardstick/db";
+import { getSyncCursor, listOrgMemberships, listPeople, usageRecords, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
 import { createLogger } from "@yardstick/log";
@@ -209,4 +209,54 @@ describe("roster.source: file", () => {
     expect((failed.error as Error).message).toContain(json);
     expect(await open()).toEqual(listed.slice(0, 2).map(idOf).sort());
   }, 120_000);
+});
+
+describe("usage.sources", () => {
+  it("imports the exports on each sync run, once: a second sync changes nothing; a bad export names its key", async () => {
+    const day = new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const csv = join(dir, "usage.csv");
+    await writeFile(
+      csv,
+      `login,day,tool,tokens_in,tokens_out,cost_usd\n${humans[0]?.login},${day},claude-code,1000,200,1.5\n${humans[1]?.login},${day},copilot,50,10,\n`,
+    );
+    const cfg = config({ usage: { sources: [{ path: csv, format: "auto" }] } });
+    const sync = (runId: string) => syncWorldForTest({ world, db: t.db, config: cfg, token: TOKEN, now, runId });
+    expect((await sync("usage-1")).summary.failed).toEqual([]);
+    const first = await t.db.select().from(usageRecords);
+    expect(first.map((r) => [r.personId, r.tool, r.tokensIn]).sort()).toEqual(
+      [
+        [idOf(humans[0]?.login ?? ""), "claude-code", 1000],
+        [idOf(humans[1]?.login ?? ""), "copilot", 50],
+      ].sort(),
+    );
+    expect((await sync("usage-2")).summary.failed).toEqual([]);
+    const second = await t.db.select().from(usageRecords);
+    expect(second).toEqual(first); // the same rows, not rewritten (importedAt unchanged)
+
+    // A second export with a bad row and an unreadable one: the good rows are imported, and the
+    // run's usage.import fails naming the keys.
+    const bad = join(dir, "bad.csv");
+    await writeFile(
+      bad,
+      `login,day,tool,tokens_in\n${humans[2]?.login},${day},cursor,7\n${humans[3]?.login},not-a-day,cursor,8\n`,
+    );
+    const failing = config({
+      usage: {
+        sources: [
+          { path: csv, format: "auto" },
+          { path: bad, format: "csv" },
+          { path: join(dir, "gone.json"), format: "json" },
+        ],
+      },
+    });
+    const run = await syncWorldForTest({ world, db: t.db, config: failing, token: TOKEN, now, runId: "usage-3" });
+    expect(run.summary.failed.map((f) => f.name)).toEqual(["usage.import"]);
+    const message = run.summary.failed[0]?.error.message ?? "";
+    expect(message).toContain("usage.sources[1].path");
+    expect(message).toContain("usage.sources[2].path");
+    expect(message).not.toContain("usage.sources[0].path");
+    expect(message).toContain(bad);
+    const third = await t.db.select().from(usageRecords);
+    expect(third.map((r) => r.tool).sort()).toEqual(["claude-code", "copilot", "cursor"]);
+  }, 300_000);
 });
