@@ -127,6 +127,16 @@ describe("teams.source: file", () => {
     expect(teams.get(idOf(mobile[0] ?? ""))).toEqual(["south"]);
     // The login the roster lacks is not made a person.
     expect(teams.has("login:not-a-member")).toBe(false);
+
+    // Edited, the file applies at the next sync: a team gone from it is no longer a group.
+    await writeFile(file, `north: [${[...platform, ...mobile].join(", ")}]\n`);
+    const again = await syncWorldForTest({ world, db: t.db, config: cfg, token: TOKEN, now, runId: "teams-file-2" });
+    expect(again.summary.failed).toEqual([]);
+    const after = new Set(
+      (await t.db.select().from(weeklyRollups).where(eq(weeklyRollups.groupKind, "team"))).map((r) => r.groupName),
+    );
+    expect(after.has("north")).toBe(true);
+    expect(after.has("south")).toBe(false);
   }, 300_000);
 
   it("reads the file at each run, names logins it skips, and a malformed file fails the roster job keeping the stored roster", async () => {
