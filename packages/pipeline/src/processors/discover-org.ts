@@ -256,7 +256,7 @@ async function readAndStoreRoster(
         .filter((m) => storedTeams.has(m.slug))
         .map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
     );
-    await markRoster(deps, tx, payload, "done");
+    await markRoster(deps, tx, payload, "done", [...notMembers].sort());
     return moved;
   });
   context.logger.info(
@@ -274,12 +274,16 @@ async function readAndStoreRoster(
   );
 }
 
-/** Marks the run's roster done or failed, unless a later run has marked it since (its mark stays). */
+/**
+ * Marks the run's roster done (with the data files' logins it left out, which the status route
+ * shows) or failed, unless a later run has marked it since (its mark stays).
+ */
 async function markRoster(
   deps: PipelineDeps,
   db: Database,
   payload: PayloadOf<Jobs, "discover.roster">,
   status: "done" | "failed",
+  leftOut: readonly string[] = [],
 ): Promise<void> {
   const scope = rosterScope(payload.org);
   const mark = await getSyncCursor(db, scope, ROSTER_STREAM);
@@ -287,7 +291,12 @@ async function markRoster(
   await upsertSyncCursor(db, {
     scope,
     stream: ROSTER_STREAM,
-    state: { runId: payload.runId, status, since: mark?.state.since ?? deps.now() },
+    state: {
+      runId: payload.runId,
+      status,
+      since: mark?.state.since ?? deps.now(),
+      ...(leftOut.length === 0 ? {} : { leftOut: [...leftOut] }),
+    },
     lastRunAt: deps.now(),
   });
 }

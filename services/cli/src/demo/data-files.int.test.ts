@@ -147,6 +147,8 @@ describe("teams.source: file", () => {
     expect(first.error).toBeNull();
     const warning = first.lines.find((l) => l.logins !== undefined);
     expect(warning?.logins).toEqual(["not-a-member"]);
+    // ... and in the roster mark, which the status route shows.
+    expect((await getSyncCursor(t.db, org.toLowerCase(), "roster"))?.state.leftOut).toEqual(["not-a-member"]);
 
     // An edit applies at the next run: mobile is gone, its members are in no team.
     await writeFile(file, JSON.stringify({ platform }));
