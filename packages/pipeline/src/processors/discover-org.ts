@@ -227,6 +227,11 @@ async function readAndStoreRoster(
       org: payload.org,
       personIds: storedPeople.map((p) => p.id),
       at: deps.now(),
+      // Members were read, then filtered by a data file: none left means nobody is on the roster.
+      // (Filtered by GitHub teams, none left may be a token that cannot read teams: nothing changes.)
+      emptyIsNobody:
+        found.members.length > 0 &&
+        (deps.config.roster.source === "file" || (deps.config.roster.source === "teams" && files.teams !== null)),
     });
     const storedTeams = new Set(
       (

@@ -214,6 +214,14 @@ describe("roster.source: file", () => {
     expect((await discover(config({ roster: { source: "file", file: json } }), "roster-file-2")).error).toBeNull();
     expect(await open()).toEqual(listed.slice(0, 2).map(idOf).sort());
 
+    // A file naming none of the members: nobody of the organisation is on the roster.
+    await writeFile(json, JSON.stringify(["not-a-member"]));
+    expect((await discover(config({ roster: { source: "file", file: json } }), "roster-file-none")).error).toBeNull();
+    expect(await open()).toEqual([]);
+    await writeFile(json, JSON.stringify(listed.slice(0, 2)));
+    expect((await discover(config({ roster: { source: "file", file: json } }), "roster-file-back")).error).toBeNull();
+    expect(await open()).toEqual(listed.slice(0, 2).map(idOf).sort());
+
     // A malformed roster file fails like a malformed teams file, and the roster stays.
     await writeFile(json, JSON.stringify({ people: listed }));
     const failed = await discover(config({ roster: { source: "file", file: json } }), "roster-file-3");
