@@ -250,11 +250,15 @@ async function readAndStoreRoster(
       ).map((team) => team.slug),
     );
     const rostered = new Set(storedPeople.map((p) => p.id));
-    await dropTeamMembersExcept(
-      tx,
-      payload.org,
-      teamList.map((team) => team.slug),
-    );
+    // Teams no longer read lose their members; but no GitHub team at all may be a token that
+    // cannot read teams, so then the stored memberships stay.
+    if (files.teams !== null || found.teams.length > 0) {
+      await dropTeamMembersExcept(
+        tx,
+        payload.org,
+        teamList.map((team) => team.slug),
+      );
+    }
     await setTeamMembers(
       tx,
       memberships
