@@ -63,6 +63,11 @@ export const SYNC_STREAM_SCHEMAS = {
     runId: z.string().min(1).max(100),
     status: z.enum(["pending", "done", "failed"]),
     since: time,
+    /**
+     * Logins of `teams.file` or `roster.file` that are not members of the organisation, left out
+     * by the run's roster read (set when `done`; absent: none, or no data file).
+     */
+    leftOut: z.array(z.string()).optional(),
   }),
   /** The branch head the last rollup read (scope: repository; null: no branch history then). */
   "rollups.head": z.object({ head: sha.nullable() }),

@@ -40,6 +40,17 @@ export const jobs = {
     options: retry,
     jobId: (p) => `discover.roster-${p.org}-${p.runId}`,
   }),
+  /**
+   * The configuration's usage exports (`usage.sources`), imported on each discovery run
+   * (enqueued by discover.org, once a run) when the run's rosters are stored, so that their
+   * identities resolve to people. Idempotent: the same files change nothing.
+   */
+  "usage.import": defineJob({
+    queue: "ingest",
+    payload: z.object({ runId }),
+    options: retry,
+    jobId: (p) => `usage.import-${p.runId}`,
+  }),
   "sync.pulls": defineJob({
     queue: "ingest",
     payload: z.object({ repo: RepoFullName, runId, since: z.string().datetime().nullable() }),

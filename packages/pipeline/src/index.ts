@@ -22,4 +22,5 @@ export { type BuildInput, keptFingerprint, saveKeptInParts } from "./rollup-kept
 export { type KeptRollup, RollupMemory, type RollupMemoryOptions } from "./rollup-memory.js";
 export * from "./sync.js";
 export * from "./telemetry.js";
+export * from "./usage-file.js";
 export * from "./usage-import.js";

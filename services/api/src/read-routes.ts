@@ -10,6 +10,7 @@ import {
   getChangeDetails,
   getDeploymentDetails,
   getRollupRow,
+  getSyncCursors,
   listGroupWeekChanges,
   listGroupWeekDeployments,
   listGroupWeekLeadTimes,
@@ -221,6 +222,30 @@ async function openGroupWeek(
     return null;
   }
   return figures;
+}
+
+/** The configured organisations' roster marks, with the data files' logins left out (named to administrators). */
+async function rosterStatus(deps: ReadRouteDeps, admin: boolean) {
+  const orgs = deps.config.github.organizations.map((o) => o.name);
+  const marks = await getSyncCursors(
+    deps.db,
+    orgs.map((org) => org.toLowerCase()),
+    "roster",
+  );
+  return orgs.flatMap((org) => {
+    const mark = marks.get(org.toLowerCase());
+    if (mark === undefined) return [];
+    const leftOut = mark.state.leftOut ?? [];
+    return [
+      {
+        org,
+        status: mark.state.status,
+        since: mark.state.since.toISOString(),
+        leftOut: leftOut.length,
+        leftOutLogins: admin ? leftOut : null,
+      },
+    ];
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any Fastify instance (its logger type varies).
@@ -689,6 +714,7 @@ export function registerReadRoutes(app: FastifyInstance<any, any, any, any>, dep
         failedJobs,
         // Redis unreachable: the budget is unknown (null), the rest of the status still answers.
         rateBudget: deps.rateBudget === undefined ? null : await deps.rateBudget().catch(() => null),
+        rosters: await rosterStatus(deps, admin),
         quarantinedRecords: await countQuarantined(deps.db),
         webhooksOutOfScope: deps.webhookCounters?.outOfScope ?? null,
       };

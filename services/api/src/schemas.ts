@@ -291,6 +291,23 @@ export const StatusResponse = z.object({
     .describe(
       "GitHub's rate budgets as the workers last saw them, per credential (null: no Redis, so no budget is shared)",
     ),
+  rosters: z
+    .array(
+      z.object({
+        org: z.string(),
+        status: z.enum(["pending", "done", "failed"]).describe("the last discovery run's roster read"),
+        since: z.string().describe("when that run started"),
+        leftOut: z
+          .number()
+          .int()
+          .describe("logins of teams.file or roster.file that are not members of the organisation, left out"),
+        leftOutLogins: z
+          .array(z.string())
+          .nullable()
+          .describe("those logins, for administrators (null for other roles)"),
+      }),
+    )
+    .describe("each configured organisation's roster as its last discovery read it (absent: never discovered)"),
   quarantinedRecords: z
     .number()
     .int()

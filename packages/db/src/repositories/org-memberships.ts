@@ -10,15 +10,25 @@ export type OrgMembership = typeof orgMemberships.$inferSelect;
  * null, "before we looked", on the organisation's first discovery), members who came back rejoin
  * at `at`, and open memberships of people no longer listed end at `at`. An empty list changes
  * nothing (a discovery that saw no member is taken as a failed read, not as everyone leaving).
- * Idempotent: recording the same list at the same time twice changes nothing.
+ * Idempotent: recording the same list at the same time twice changes nothing. `emptyIsNobody`:
+ * the list was read and then filtered (a roster file naming none of the organisation's members),
+ * so an empty one ends every open membership.
  */
 export async function recordOrgMembers(
   db: Database,
-  discovery: { org: string; personIds: readonly string[]; at: Date },
+  discovery: { org: string; personIds: readonly string[]; at: Date; emptyIsNobody?: boolean },
 ): Promise<{ joined: number; left: number }> {
   const { org, at } = discovery;
   const ids = [...new Set(discovery.personIds)];
-  if (ids.length === 0) return { joined: 0, left: 0 };
+  if (ids.length === 0) {
+    if (discovery.emptyIsNobody !== true) return { joined: 0, left: 0 };
+    const left = await db
+      .update(orgMemberships)
+      .set({ leftAt: at })
+      .where(and(eq(orgMemberships.org, org), isNull(orgMemberships.leftAt)))
+      .returning({ personId: orgMemberships.personId });
+    return { joined: 0, left: left.length };
+  }
   return db.transaction(async (tx) => {
     const known = await tx.select().from(orgMemberships).where(eq(orgMemberships.org, org));
     const firstDiscovery = known.length === 0;

@@ -1,5 +1,5 @@
 import type { IdentityKind, Person, Team } from "@yardstick/core";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, notInArray } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { bots } from "../schema/bots.js";
 import { people } from "../schema/people.js";
@@ -185,4 +185,19 @@ export async function setTeamMembers(db: Database, batch: readonly TeamMembers[]
     );
     await upsertRows(tx, teamMemberships, rows, { key: ["org", "teamSlug", "personId"], update: [] });
   });
+}
+
+/**
+ * Removes the memberships of an organisation's teams other than `keep` (teams no longer read:
+ * deleted, filtered out by `teams.include`, or gone from the mapping file), so that they are no
+ * longer groups. The team rows stay (a stored rollup may name them).
+ */
+export async function dropTeamMembersExcept(db: Database, org: string, keep: readonly string[]): Promise<void> {
+  await db
+    .delete(teamMemberships)
+    .where(
+      keep.length === 0
+        ? eq(teamMemberships.org, org)
+        : and(eq(teamMemberships.org, org), notInArray(teamMemberships.teamSlug, [...keep])),
+    );
 }

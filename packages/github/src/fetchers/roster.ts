@@ -238,8 +238,9 @@ export interface OrgRoster extends PageMeta {
  * An organisation's whole roster: its members (100 a page) and its teams with their direct
  * members (100 teams a page, longer teams continued per team). The two paged reads are
  * independent and run at the same time, so the roster takes as long as the longer of them.
+ * `teams: false` reads the members only (teams come from elsewhere, e.g. a mapping file).
  */
-export async function orgRoster(client: GitHubClient, options: { org: string }): Promise<OrgRoster> {
+export async function orgRoster(client: GitHubClient, options: { org: string; teams?: boolean }): Promise<OrgRoster> {
   const cost = newPageCost();
   let rateLimit: RateLimit | null = null;
   const add = (page: PageMeta) => {
@@ -268,7 +269,8 @@ export async function orgRoster(client: GitHubClient, options: { org: string }):
   };
   const readTeams = async () => {
     const all: TeamWithMembers[] = [];
-    for await (const page of teams(client, options)) {
+    if (options.teams === false) return all;
+    for await (const page of teams(client, { org: options.org })) {
       if (failed) break;
       all.push(...page.teams);
       add(page);

@@ -1,7 +1,15 @@
-import { isRepositorySelected, repositorySettings } from "@yardstick/config";
+import {
+  isRepositorySelected,
+  loadRosterFile,
+  loadTeamMapping,
+  type RosterFile,
+  repositorySettings,
+  type TeamMapping,
+} from "@yardstick/config";
 import type { Person, Team } from "@yardstick/core";
 import {
   type Database,
+  dropTeamMembersExcept,
   getSyncCursor,
   recordOrgMembers,
   setTeamMembers,
@@ -63,6 +71,8 @@ export async function discoverOrg(
     });
   }
   await context.enqueue("discover.roster", { org: payload.org, runId: payload.runId });
+  // usage.sources: imported once a run (one job id per run, whichever organisation enqueues it).
+  if (deps.config.usage.sources.length > 0) await context.enqueue("usage.import", { runId: payload.runId });
 
   let repos = 0;
   let points = 0;
@@ -120,15 +130,30 @@ export async function discoverRoster(
   }
 }
 
+/**
+ * The configuration's data files, read at each roster read (an edit applies at the next sync). A
+ * malformed file throws the InputError naming the file, line and field: final, nothing stored.
+ */
+async function readDataFiles(deps: PipelineDeps): Promise<{ teams: TeamMapping | null; roster: RosterFile | null }> {
+  const { teams, roster } = deps.config;
+  return {
+    teams: teams.source === "file" && teams.file !== undefined ? await loadTeamMapping(teams.file) : null,
+    roster: roster.source === "file" && roster.file !== undefined ? await loadRosterFile(roster.file) : null,
+  };
+}
+
 async function readAndStoreRoster(
   payload: PayloadOf<Jobs, "discover.roster">,
   context: JobContext<Jobs>,
   deps: PipelineDeps,
 ): Promise<void> {
-  const found = await orgRoster(deps.github, { org: payload.org });
+  const files = await readDataFiles(deps);
+  const found = await orgRoster(deps.github, { org: payload.org, teams: files.teams === null });
   const people = new Map<string, Person>();
+  const byLogin = new Map<string, string>();
   for (const m of found.members) {
     const id = personIdFor(m.login, m.userId);
+    byLogin.set(m.login.toLowerCase(), id);
     people.set(id, {
       id,
       displayName: m.name ?? m.login,
@@ -139,26 +164,49 @@ async function readAndStoreRoster(
       teams: [],
     });
   }
+  // A login in a data file that is not a member of the organisation is left out (and named in the
+  // log): a typo or a former member must not enter the roster, nor count in a team.
+  const notMembers = new Set<string>();
+  const memberId = (login: string): string | undefined => {
+    const id = byLogin.get(login.toLowerCase());
+    if (id === undefined) notMembers.add(login);
+    return id;
+  };
+  // teams.source "file": the mapping file's teams, else the organisation's GitHub teams.
+  const source: { team: Team; personIds: string[] }[] =
+    files.teams === null
+      ? found.teams.map(({ team, members }) => ({
+          team,
+          // A team member who is not an org member (an outside collaborator) is not on the roster.
+          personIds: members.map((m) => personIdFor(m.login, m.userId)).filter((id) => people.has(id)),
+        }))
+      : Object.entries(files.teams).map(([slug, logins]) => ({
+          team: { org: payload.org, slug, name: slug, parentSlug: null },
+          personIds: logins.map(memberId).filter((id) => id !== undefined),
+        }));
+  // teams.include: only these teams, whichever the source.
+  const include = deps.config.teams.include === undefined ? null : new Set(deps.config.teams.include);
   const teamList: Team[] = [];
   const memberships: { org: string; slug: string; personIds: string[] }[] = [];
-  for (const { team, members } of found.teams) {
+  for (const { team, personIds } of source) {
+    if (include !== null && !include.has(team.slug)) continue;
     teamList.push(team);
-    const ids: string[] = [];
-    for (const m of members) {
-      const id = personIdFor(m.login, m.userId);
-      const person = people.get(id);
-      // A team member who is not an org member (an outside collaborator) is not on the roster.
-      if (person === undefined) continue;
-      person.teams.push(team.slug);
-      ids.push(id);
-    }
+    const ids = [...new Set(personIds)];
+    for (const id of ids) people.get(id)?.teams.push(team.slug);
     memberships.push({ org: payload.org, slug: team.slug, personIds: ids });
   }
-  // roster.source "teams": only people in at least one team are reported on.
-  const roster =
-    deps.config.roster.source === "teams"
-      ? [...people.values()].filter((p) => p.teams.length > 0)
-      : [...people.values()];
+  // roster.source "teams": only people in at least one team are reported on; "file": only the
+  // listed logins (members of the organisation).
+  const listed = files.roster === null ? null : new Set(files.roster.map(memberId));
+  const roster = [...people.values()].filter((p) =>
+    deps.config.roster.source === "teams" ? p.teams.length > 0 : listed === null || listed.has(p.id),
+  );
+  if (notMembers.size > 0) {
+    context.logger.warn(
+      { org: payload.org, logins: [...notMembers].sort() },
+      "logins in the teams or roster file that are not members of the organisation were left out",
+    );
+  }
 
   const movement = await deps.db.transaction(async (tx) => {
     // A person or team the database refuses is quarantined; the rest of the roster is stored.
@@ -179,6 +227,11 @@ async function readAndStoreRoster(
       org: payload.org,
       personIds: storedPeople.map((p) => p.id),
       at: deps.now(),
+      // Members were read, then filtered by a data file: none left means nobody is on the roster.
+      // (Filtered by GitHub teams, none left may be a token that cannot read teams: nothing changes.)
+      emptyIsNobody:
+        found.members.length > 0 &&
+        (deps.config.roster.source === "file" || (deps.config.roster.source === "teams" && files.teams !== null)),
     });
     const storedTeams = new Set(
       (
@@ -197,13 +250,22 @@ async function readAndStoreRoster(
       ).map((team) => team.slug),
     );
     const rostered = new Set(storedPeople.map((p) => p.id));
+    // Teams no longer read lose their members; but no GitHub team at all may be a token that
+    // cannot read teams, so then the stored memberships stay.
+    if (files.teams !== null || found.teams.length > 0) {
+      await dropTeamMembersExcept(
+        tx,
+        payload.org,
+        teamList.map((team) => team.slug),
+      );
+    }
     await setTeamMembers(
       tx,
       memberships
         .filter((m) => storedTeams.has(m.slug))
         .map((m) => ({ ...m, personIds: m.personIds.filter((id) => rostered.has(id)) })),
     );
-    await markRoster(deps, tx, payload, "done");
+    await markRoster(deps, tx, payload, "done", [...notMembers].sort());
     return moved;
   });
   context.logger.info(
@@ -214,17 +276,23 @@ async function readAndStoreRoster(
       joined: movement.joined,
       left: movement.left,
       points: found.cost.graphqlPoints,
+      teamsFrom: files.teams === null ? "github" : "file",
+      notMembers: notMembers.size,
     },
     "roster discovered",
   );
 }
 
-/** Marks the run's roster done or failed, unless a later run has marked it since (its mark stays). */
+/**
+ * Marks the run's roster done (with the data files' logins it left out, which the status route
+ * shows) or failed, unless a later run has marked it since (its mark stays).
+ */
 async function markRoster(
   deps: PipelineDeps,
   db: Database,
   payload: PayloadOf<Jobs, "discover.roster">,
   status: "done" | "failed",
+  leftOut: readonly string[] = [],
 ): Promise<void> {
   const scope = rosterScope(payload.org);
   const mark = await getSyncCursor(db, scope, ROSTER_STREAM);
@@ -232,7 +300,12 @@ async function markRoster(
   await upsertSyncCursor(db, {
     scope,
     stream: ROSTER_STREAM,
-    state: { runId: payload.runId, status, since: mark?.state.since ?? deps.now() },
+    state: {
+      runId: payload.runId,
+      status,
+      since: mark?.state.since ?? deps.now(),
+      ...(leftOut.length === 0 ? {} : { leftOut: [...leftOut] }),
+    },
     lastRunAt: deps.now(),
   });
 }
@@ -250,7 +323,16 @@ export async function rosterWaitMs(
   runId: string,
   logger: Logger,
 ): Promise<number | null> {
-  const org = repo.split("/")[0] ?? repo;
+  return orgRosterWaitMs(deps, repo.split("/")[0] ?? repo, runId, logger);
+}
+
+/** `rosterWaitMs` for an organisation: null when run `runId` may read its roster now. */
+export async function orgRosterWaitMs(
+  deps: Pick<PipelineDeps, "db" | "now">,
+  org: string,
+  runId: string,
+  logger: Logger,
+): Promise<number | null> {
   const mark = await getSyncCursor(deps.db, rosterScope(org), ROSTER_STREAM);
   if (mark === null || mark.state.runId !== runId || mark.state.status === "done") return null;
   if (mark.state.status === "failed") {

@@ -4,6 +4,7 @@ import type { Processors } from "../job-spec.js";
 import { attributeChanges } from "./attribute-changes.js";
 import { discoverOrg, discoverRoster } from "./discover-org.js";
 import { enforceRetention } from "./enforce-retention.js";
+import { importUsageSources } from "./import-usage.js";
 import { linkDeployments } from "./link-deployments.js";
 import { recomputeRollups } from "./recompute-rollups.js";
 import { sendDigest } from "./send-digest.js";
@@ -23,6 +24,7 @@ export const processors: Processors<Jobs, PipelineDeps> = {
     }),
   "discover.org": discoverOrg,
   "discover.roster": discoverRoster,
+  "usage.import": importUsageSources,
   "sync.pulls": syncPulls,
   "sync.pull-request": (payload, context) =>
     // A webhook's merged PR: an incremental pass picks it up (it is the most recently updated) at

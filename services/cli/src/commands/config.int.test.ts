@@ -97,6 +97,23 @@ describe("yardstick config check / print (real process)", () => {
     expect(result.stderr).toContain("no such file");
   });
 
+  it("reads the teams and roster files too, naming the key, the file, the field and the line", async () => {
+    const teams = join(dir, "bad-teams.yaml");
+    const roster = join(dir, "bad-roster.json");
+    await writeFile(teams, "payments: [alice, bob]\nmobile: carol\n");
+    await writeFile(roster, '{"people": ["alice"]}\n');
+    const file = join(dir, "data-files.yaml");
+    await writeFile(
+      file,
+      "teams:\n  source: file\n  file: ./bad-teams.yaml\nroster:\n  source: file\n  file: ./bad-roster.json\n",
+    );
+    const result = await run(["config", "check", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`teams.file (${teams}): mobile: expected a list`);
+    expect(result.stderr).toContain("(line 2)");
+    expect(result.stderr).toContain(`roster.file (${roster}): expected a list of GitHub logins`);
+  });
+
   it("checks the environment too", async () => {
     const result = await run(["config", "check", example], {
       env: { ...secrets, LOG_LEVEL: "loud", REDIS_URL: "localhost" },

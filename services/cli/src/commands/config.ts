@@ -4,6 +4,8 @@ import {
   type DeploymentDetection,
   type LoadedConfig,
   loadConfig,
+  loadRosterFile,
+  loadTeamMapping,
   PLACEHOLDER_ORG,
   parseEnv,
   redactConfig,
@@ -55,6 +57,30 @@ export async function checkConfiguration(file: string | undefined, cwd: string, 
       if (!(error instanceof InputError)) throw error;
       subject = error.message;
       issues.push(...error.issues.map((issue) => ({ ...issue, path: `${issue.path} (environment)` })));
+    }
+  }
+  if (issues.length === 0 && loaded !== undefined) {
+    // The data files the sync reads at each run: a malformed one fails the roster job, so say so now.
+    const { teams, roster } = loaded.config;
+    const files = [
+      { key: "teams.file", read: teams.source === "file" ? teams.file : undefined, load: loadTeamMapping },
+      { key: "roster.file", read: roster.source === "file" ? roster.file : undefined, load: loadRosterFile },
+    ];
+    for (const { key, read, load } of files) {
+      if (read === undefined) continue;
+      try {
+        await load(read);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const what = error.message.split("\n")[0]?.replace(/:$/, "") ?? "";
+        subject = subject === "" ? what : `${subject}; and ${what}`;
+        issues.push(
+          ...error.issues.map((issue) => ({
+            ...issue,
+            path: `${key} (${read})${issue.path === "" ? "" : `: ${issue.path}`}`,
+          })),
+        );
+      }
     }
   }
   if (issues.length > 0 || loaded === undefined) throw new InputError("config.invalid", subject, issues);

@@ -1,24 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
-import { type Database, normaliseIdentity, resolveIdentities, upsertUsage } from "@yardstick/db";
-import { formatUsageError, parseUsage, UsageFormat, type UsageParseResult } from "@yardstick/pipeline";
+import { formatUsageError, readUsageFile, storeUsage, UsageFormat } from "@yardstick/pipeline";
 import { type Command, Option } from "commander";
 import { ExitCode } from "../exit-codes.js";
 import { openRuntime } from "../runtime.js";
-
-/** Resolves parsed usage rows to people and writes them (re-importing replaces the same rows). */
-export async function storeUsage(db: Database, rows: UsageParseResult["rows"]) {
-  const people = await resolveIdentities(
-    db,
-    rows.map((r) => ({ kind: r.identityKind, value: r.identityValue })),
-  );
-  const records = rows.map((r) => ({
-    ...r,
-    personId: people.get(`${r.identityKind}:${normaliseIdentity(r.identityValue)}`) ?? null,
-  }));
-  await upsertUsage(db, records);
-  return records;
-}
 
 interface ImportOptions {
   format?: UsageFormat;
@@ -57,27 +40,21 @@ metrics records (day, user_login, token_usage). Claude Code: the Admin API usage
 ({"data": [{"date", "actor", "model_breakdown"}]}). Every shape is described in docs/metrics.md.`,
     )
     .action(async (file: string, options: ImportOptions) => {
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (error) {
-        const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
-        process.stderr.write(`yardstick: cannot read ${file} (${reason}); give a path to a CSV or JSON usage file\n`);
-        process.exitCode = ExitCode.usage;
-        return;
-      }
-      const parsed = parseUsage(text, {
-        ...(options.format === undefined ? {} : { format: options.format }),
-        fileName: basename(file),
-      });
-      const fileLevel = parsed.errors.filter((e) => e.at === "file");
-      if (fileLevel.length > 0) {
-        for (const e of fileLevel) {
-          process.stderr.write(`yardstick: ${file} is not a readable ${parsed.format} file: ${e.message}\n`);
+      const read = await readUsageFile(file, options.format);
+      if (!read.ok) {
+        if (read.unreadable) {
+          process.stderr.write(
+            `yardstick: cannot read ${file} (${read.reason}); give a path to a CSV or JSON usage file\n`,
+          );
+        } else {
+          for (const message of read.messages) {
+            process.stderr.write(`yardstick: ${file} is not a readable ${read.format} file: ${message}\n`);
+          }
         }
         process.exitCode = ExitCode.usage;
         return;
       }
+      const { parsed } = read;
       for (const e of parsed.errors) process.stderr.write(`yardstick: ${file} ${formatUsageError(e)}\n`);
       for (const s of parsed.skipped) process.stderr.write(`yardstick: ${file} ${s.at} skipped: ${s.reason}\n`);
 

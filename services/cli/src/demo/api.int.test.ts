@@ -563,6 +563,10 @@ describe.each(TEST_BACKENDS)("on %s", (backend) => {
       expect(status.json.provisionalWeeks).toContain(week);
       expect(status.json.queues).toBeNull();
       expect(status.json.quarantinedRecords).toBe(0);
+      // The roster as the last discovery read it: GitHub teams here, so no data-file login left out.
+      expect(status.json.rosters).toEqual(
+        world.orgs().map((o) => expect.objectContaining({ org: o.login, status: "done", leftOut: 0 })),
+      );
       expect(status.json.webhooksOutOfScope).toBeNull();
     });
 

@@ -4,9 +4,8 @@ import { type Database, listPeople } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { GAMER_STRATEGIES, type GamerStrategy, generateWorld, presetOptions, World } from "@yardstick/github-sim";
 import { computeMetrics, type MetricsInput, type MetricsOutput, type WeekFigures } from "@yardstick/metrics";
-import { loadMetricsInput, parseUsage } from "@yardstick/pipeline";
+import { loadMetricsInput, parseUsage, storeUsage } from "@yardstick/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeUsage } from "../commands/usage.js";
 import { syncWorldForTest } from "./sync-world.js";
 import { configForWorld } from "./world-config.js";
 

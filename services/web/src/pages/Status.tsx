@@ -53,6 +53,18 @@ export function StatusPage() {
         <dd>{s.coverage.ruleVersions.join(", ") || "—"}</dd>
         <dt title="Records a sync could not store: `yardstick quarantine` lists them">Quarantined records</dt>
         <dd>{s.quarantinedRecords}</dd>
+        <dt title="Logins of teams.file or roster.file that are not members of the organisation: left out of the roster and the teams">
+          Data-file logins left out
+        </dt>
+        <dd data-testid="roster-left-out">
+          {s.rosters.length === 0
+            ? "—"
+            : s.rosters
+                .map(
+                  (r) => `${r.org}: ${r.leftOut}${r.leftOutLogins?.length ? ` (${r.leftOutLogins.join(", ")})` : ""}`,
+                )
+                .join("; ")}
+        </dd>
         <dt>Webhooks outside the configured scope</dt>
         <dd>{s.webhooksOutOfScope ?? "webhooks off"}</dd>
       </dl>
