@@ -455,7 +455,12 @@ async function buildKeptInParts(deps: RollupDeps, keep: Keep, now: Date) {
       computedNow: now,
       heads: Object.fromEntries(keep.heads),
     },
-    { batchRepos: keep.memory.buildBatchRepos, savedAt: () => deps.now(), between: yieldToEventLoop },
+    {
+      batchRepos: keep.memory.buildBatchRepos,
+      usageWeeks: keep.memory.buildUsageWeeks,
+      savedAt: () => deps.now(),
+      between: yieldToEventLoop,
+    },
   );
   keep.memory.kept = null;
   keep.memory.generation = saved.generation;
