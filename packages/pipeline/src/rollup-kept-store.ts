@@ -121,7 +121,8 @@ export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
  * Builds the stored kept state in parts, never holding the whole input nor its facts (issue 18):
  * `beginKeptBuild`, then the usage weeks `usageWeeks` weeks at a time (`usageRanges`), then each batch of `batchRepos` repositories loaded,
  * prepared, its fact rows written and dropped (`KeptBuild`), then `finishKeptBuild` with `stamp`
- * and the build's meta. Returns the generation saved and the build (meta, report notes); throws
+ * and the build's meta. Returns the generation saved, the build (meta, report notes), and how many
+ * batches and usage ranges it read; throws
  * `KeptStorageMoved` when another process began a build or saved meanwhile (this one gives way).
  */
 export async function saveKeptInParts(
@@ -129,14 +130,15 @@ export async function saveKeptInParts(
   input: BuildInput,
   stamp: Omit<KeptStamp, "meta">,
   options: { batchRepos: number; usageWeeks: number; savedAt: () => Date; between?: () => Promise<void> },
-): Promise<{ generation: number; build: KeptBuild; batches: number }> {
+): Promise<{ generation: number; build: KeptBuild; batches: number; usageRanges: number }> {
   const generation = await beginKeptBuild(db, { ...stamp, meta: {} }, options.savedAt());
   const build = new KeptBuild();
   const write = async (rows: readonly KeptFactRow[]) => {
     if (!(await addKeptBuildRows(db, generation, dbRows(rows)))) throw new KeptStorageMoved(OVERTAKEN);
   };
   // Usage a range of `usageWeeks` whole weeks at a time (it grows with people × days of history).
-  for (const range of usageRanges(await input.usageDays(), options.usageWeeks)) {
+  const ranges = usageRanges(await input.usageDays(), options.usageWeeks);
+  for (const range of ranges) {
     const usage = await input.usage(range);
     if (usage.length > 0) await write(build.addUsage({ ...input.base, usage }));
     await options.between?.();
@@ -151,7 +153,7 @@ export async function saveKeptInParts(
   const meta = build.meta() as unknown as Record<string, unknown>;
   const saved = await finishKeptBuild(db, generation, { ...stamp, meta }, options.savedAt());
   if (saved === null) throw new KeptStorageMoved(OVERTAKEN);
-  return { generation: saved, build, batches };
+  return { generation: saved, build, batches, usageRanges: ranges.length };
 }
 
 export type KeptRestore =
