@@ -3,22 +3,24 @@
  * time, and whether both store the same.
  *
  *   node --max-old-space-size=14000 --expose-gc --import tsx scripts/bench/bounded-build.ts \
- *     --changes 1000000 --engineers 5000 --weeks 104 [--batch-repos 25] [--chunk-weeks 8] [--skip-whole] \
- *     [--skip-rollups] [--bounded-heap 1024] [--dir /tmp/bounded-build-bench-N]
+ *     --changes 1000000 --engineers 5000 --weeks 104 [--batch-repos 25] [--chunk-weeks 8] [--usage-weeks 8] \
+ *     [--skip-whole] [--skip-rollups] [--bounded-heap 1024] [--dir /tmp/bounded-build-bench-N] [--db-prefix bounded_build]
  *
  * The world is the metrics package's generator, handed over one repository at a time
- * (`onRepository`) and written to one file per repository (v8 serialisation) plus one for the
- * roster, usage and configuration: the world is never whole in memory while it is generated. Then,
+ * (`onRepository`) and written to one file per repository (v8 serialisation), one per range of
+ * `--usage-weeks` weeks of usage (`usageRanges`) and one for the roster and configuration: the
+ * world's changes are never whole in memory while it is generated. Then,
  * each in a process of its own (so each one's peak RSS is its own), into a database of its own:
  *
  * - **bounded**: what a bounded worker's full rollup does (packages/pipeline `saveKeptInParts`,
- *   `storeBuiltRollups`): the files of `--batch-repos` repositories at a time read, prepared and
+ *   `storeBuiltRollups`): the usage files read a range at a time, then the files of
+ *   `--batch-repos` repositories at a time read, prepared and
  *   their fact rows stored (`rollup_kept_facts`), then every group-week of every week evaluated
  *   `--chunk-weeks` weeks at a time from the stored facts and stored with its drill-down
  *   (`weekly_rollups`, `rollup_changes`, `rollup_deployments`), then the bounded state read back
  *   (`readKeptFactsFrom`, `restoreBoundedState`) as a restarted worker does;
  * - **whole**: what the full rollup did before (and an unbounded worker's still does): every file
- *   read into one input (what `loadMetricsInput` reads), `prepareMetrics`, `fullRollupBatch` of every
+ *   read into one input (what `loadMetricsInput` reads, usage whole), `prepareMetrics`, `fullRollupBatch` of every
  *   week and `storeRollups`, `keptFactRows` and `replaceKeptState`, then `evictColdFacts`.
  *
  * Then both databases' rollups, drill-down and kept facts are compared (count and a sum of row
@@ -42,6 +44,7 @@ import {
 import { createTestDatabase } from "@yardstick/db/testing";
 import {
   type CommitGraph,
+  type DayRange,
   evictColdFacts,
   GroupContext,
   hotFromWeek,
@@ -52,6 +55,8 @@ import {
   prepareMetrics,
   restoreBoundedState,
   rollupState,
+  type UsageRecord,
+  usageRanges,
   WeekClock,
 } from "@yardstick/metrics";
 import { syntheticInput } from "@yardstick/metrics/testing";
@@ -64,6 +69,8 @@ const engineers = numberOption("engineers", 1_000);
 const weeks = numberOption("weeks", 104);
 const batchRepos = numberOption("batch-repos", 25);
 const chunkWeeks = numberOption("chunk-weeks", 8);
+const usageWeeks = numberOption("usage-weeks", 8);
+const dbPrefix = option("db-prefix", "bounded_build");
 const phase = option("phase", "");
 const dir = option("dir", `/tmp/bounded-build-bench-${changes}`);
 const dbUrl = option("db-url", "");
@@ -80,8 +87,11 @@ const peakRss = () => mib(process.resourceUsage().maxRSS * 1024);
 const since = (t: number) => Math.round(performance.now() - t);
 
 interface Base {
+  /** Without usage: it is in the usage files, a range each. */
   input: MetricsInput;
   repos: string[];
+  /** The first and last day of usage (null: none). */
+  usageDays: DayRange | null;
   start: Date;
   end: Date;
 }
@@ -93,6 +103,31 @@ interface RepoPart {
 
 const fileOf = (repo: string) => join(dir, `repo-${encodeURIComponent(repo)}.v8`);
 const readBase = () => deserialize(readFileSync(join(dir, "base.v8"))) as Base;
+const usageFileOf = (range: DayRange) => join(dir, `usage-${range.from}-${range.to}.v8`);
+/** The usage of `range` (one of `usageRanges(base.usageDays, usageWeeks)`), from its file. */
+const readUsage = (range: DayRange) => deserialize(readFileSync(usageFileOf(range))) as UsageRecord[];
+
+/**
+ * Writes `usage` to one file per range of `usageWeeks` whole weeks, each range's records in the
+ * order the generator lists them (the whole phase reads the ranges in order, so a week's records
+ * come in the same order both ways). Returns the first and last day.
+ */
+function writeUsage(usage: readonly UsageRecord[]): DayRange | null {
+  let span: DayRange | null = null;
+  for (const u of usage) {
+    if (span === null) span = { from: u.day, to: u.day };
+    else if (u.day < span.from) span.from = u.day;
+    else if (u.day > span.to) span.to = u.day;
+  }
+  const ranges = usageRanges(span, usageWeeks);
+  const parts: UsageRecord[][] = ranges.map(() => []);
+  for (const u of usage) {
+    const i = ranges.findIndex((r) => u.day <= r.to);
+    (parts[i] as UsageRecord[]).push(u);
+  }
+  for (const [i, range] of ranges.entries()) writeFileSync(usageFileOf(range), serialize(parts[i]));
+  return span;
+}
 
 /** Generates the world one repository at a time into `dir`. */
 function generate(): Record<string, number> {
@@ -110,9 +145,23 @@ function generate(): Record<string, number> {
       writeFileSync(fileOf(part.repo), serialize(body));
     },
   });
-  const base: Base = { input: world.input, repos: [...world.input.repos].sort(), start: world.start, end: world.end };
+  const usageDays = writeUsage(world.input.usage);
+  const base: Base = {
+    input: { ...world.input, usage: [] },
+    repos: [...world.input.repos].sort(),
+    usageDays,
+    start: world.start,
+    end: world.end,
+  };
   writeFileSync(join(dir, "base.v8"), serialize(base));
-  return { generateMs: since(t), changes: n, repos: base.repos.length, generatePeakRssMib: peakRss() };
+  return {
+    generateMs: since(t),
+    changes: n,
+    repos: base.repos.length,
+    usageRecords: world.input.usage.length,
+    usageRanges: usageRanges(usageDays, usageWeeks).length,
+    generatePeakRssMib: peakRss(),
+  };
 }
 
 /** The input of these repositories (whole, without usage), read from their files. */
@@ -148,21 +197,16 @@ const stampAt = (now: Date) => ({ fingerprint: "bench", watermark: now, computed
 async function bounded(db: Database): Promise<Record<string, number>> {
   const base = readBase();
   const now = base.end;
-  // Usage is read once, first, and dropped after (as the worker reads it).
-  let usage: MetricsInput["usage"] | null = base.input.usage;
-  base.input = { ...base.input, usage: [] };
+  // Usage is read a range at a time, each dropped after (as the worker reads it).
   const input: BuildInput = {
     base: base.input,
     repos: base.repos,
     load: async (repos) => inputOf(base, [...repos]),
-    usage: async () => {
-      const all = usage ?? [];
-      usage = null;
-      return { ...base.input, usage: all };
-    },
+    usageDays: async () => base.usageDays,
+    usage: async (range) => readUsage(range),
   };
   const t1 = performance.now();
-  const saved = await saveKeptInParts(db, input, stampAt(now), { batchRepos, savedAt: () => now });
+  const saved = await saveKeptInParts(db, input, stampAt(now), { batchRepos, usageWeeks, savedAt: () => now });
   const factsMs = since(t1);
   const factsPeakRssMib = peakRss();
   log(`facts stored in ${saved.batches} batches in ${factsMs} ms; peak RSS ${factsPeakRssMib} MiB`);
@@ -185,8 +229,7 @@ async function bounded(db: Database): Promise<Record<string, number>> {
     `${stored.rows} group-weeks in ${stored.chunks} chunks stored in ${rollupsMs} ms; peak RSS ${rollupsPeakRssMib} MiB`,
   );
   // The restored state's heap: measured from just before its rows are read, everything the build
-  // held being garbage by then (the usage read first was dropped, so a figure from the start of
-  // the phase would be short by the usage's size).
+  // held being garbage by then.
   const before = heap();
   const t3 = performance.now();
   const hotFrom = hotFromWeek(base.input.config, now);
@@ -222,7 +265,7 @@ async function whole(db: Database): Promise<Record<string, number>> {
   const before = heap();
   const t0 = performance.now();
   const input = inputOf(base, base.repos);
-  input.usage = base.input.usage;
+  input.usage = usageRanges(base.usageDays, usageWeeks).flatMap(readUsage);
   const readMs = since(t0);
   const inputMib = mib(heap() - before);
   log(`whole input read in ${readMs} ms: ${inputMib} MiB`);
@@ -317,8 +360,8 @@ async function main(): Promise<void> {
   log(`generating ${changes} changes, ${engineers} engineers, ${weeks} weeks into ${dir}`);
   const generated = await child("generate");
   log(`generated in ${generated.generateMs} ms (${readdirSync(dir).length} files)`);
-  const a = await createTestDatabase({ prefix: "bounded_build" });
-  const b = await createTestDatabase({ prefix: "bounded_build" });
+  const a = await createTestDatabase({ prefix: dbPrefix });
+  const b = await createTestDatabase({ prefix: dbPrefix });
   try {
     log("bounded build");
     const boundedRun = await child("bounded", a.url);
@@ -332,6 +375,7 @@ async function main(): Promise<void> {
       weeks,
       batchRepos,
       chunkWeeks,
+      usageWeeks,
       machine: {
         ...machine,
         loadEnd: loadavg()

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MemoryKeptFacts } from "./bounded.js";
-import { type EvaluatedGroupWeek, evaluateStoredWeeks, KeptBuild } from "./build.js";
+import { type DayRange, type EvaluatedGroupWeek, evaluateStoredWeeks, KeptBuild, usageRanges } from "./build.js";
+import { isoWeekOfDay } from "./clock.js";
 import { evaluateGroups } from "./compute.js";
-import type { MetricsInput } from "./inputs.js";
+import type { MetricsInput, UsageRecord } from "./inputs.js";
 import { type KeptFactRow, keptFactRows, keptMetaOf } from "./kept-facts.js";
 import { prepareMetrics } from "./prepare.js";
 import { rollupState } from "./restrict.js";
@@ -227,5 +228,128 @@ describe("a kept state built in parts", () => {
     const expected = whole(input, wanted);
     expect([...out.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [key, figures] of expected) expect(`${key} ${out.get(key)}`).toBe(`${key} ${figures}`);
+  });
+});
+
+/** Usage as the database lists it (`listAttributedUsage`): by day, then key. */
+function listed(usage: readonly UsageRecord[]): UsageRecord[] {
+  const key = (u: UsageRecord) => `${u.day} ${u.personId} ${u.tool}`;
+  return [...usage].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * What `saveKeptInParts` does with usage: the ranges of `weeks` weeks over the first and last day,
+ * each range's records (in the listed order) added on their own, none for an empty range.
+ */
+function usageInParts(input: MetricsInput, weeks: number) {
+  const usage = listed(input.usage);
+  const days = usage.map((u) => u.day).sort();
+  const span = days.length === 0 ? null : { from: days[0] as string, to: days.at(-1) as string };
+  const build = new KeptBuild();
+  const rows: KeptFactRow[] = [];
+  const ranges = usageRanges(span, weeks);
+  let empty = 0;
+  for (const range of ranges) {
+    const part = usage.filter((u) => u.day >= range.from && u.day <= range.to);
+    if (part.length === 0) empty += 1;
+    else rows.push(...build.addUsage({ ...input, usage: part }));
+  }
+  return { build, rows, ranges, empty };
+}
+
+/** The whole prepare's usage rows (of the listed order) and meta. */
+function wholeUsage(input: MetricsInput) {
+  const prep = prepareMetrics({ ...batchOf(input, []), usage: listed(input.usage) });
+  return { rows: keptFactRows(rollupState(prep)), meta: keptMetaOf(prep) };
+}
+
+const record = (personId: string, day: string, tokensIn: number, cost: number | null = 0.1): UsageRecord => ({
+  personId,
+  day,
+  tool: "claude-code",
+  tokensIn,
+  tokensOut: 10,
+  cost,
+});
+
+describe("usage built a range of whole weeks at a time", () => {
+  it("ranges are whole ISO weeks, Monday to Sunday, in order, covering the first and last day", () => {
+    expect(usageRanges(null, 8)).toEqual([]);
+    expect(usageRanges({ from: "2026-11-18", to: "2026-11-18" }, 8)).toEqual([
+      { from: "2026-11-16", to: "2027-01-10" },
+    ]);
+    // 2026-W53 spans the new year (Monday 2026-12-28 to Sunday 2027-01-03).
+    expect(usageRanges({ from: "2026-12-27", to: "2027-01-04" }, 1)).toEqual([
+      { from: "2026-12-21", to: "2026-12-27" },
+      { from: "2026-12-28", to: "2027-01-03" },
+      { from: "2027-01-04", to: "2027-01-10" },
+    ]);
+    const ranges = usageRanges({ from: "2024-02-29", to: "2026-11-20" }, 3);
+    for (const [i, range] of ranges.entries()) {
+      expect(new Date(`${range.from}T00:00:00Z`).getUTCDay()).toBe(1);
+      expect(new Date(`${range.to}T00:00:00Z`).getUTCDay()).toBe(0);
+      expect(isoWeekOfDay(range.to)).not.toBe(isoWeekOfDay(ranges[i + 1]?.from ?? "1970-01-01"));
+      expect((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000).toBe(20);
+      if (i > 0) expect(Date.parse(range.from) - Date.parse((ranges[i - 1] as DayRange).to)).toBe(86_400_000);
+    }
+    const [first, last] = [ranges[0] as DayRange, ranges.at(-1) as DayRange];
+    expect(first.from <= "2024-02-29" && "2024-02-29" <= first.to).toBe(true);
+    expect(last.from <= "2026-11-20" && "2026-11-20" <= last.to).toBe(true);
+  });
+
+  it.each([1, 3, 8, 1000])("ranges of %i weeks give the whole prepare's usage rows and meta", (weeks) => {
+    const { build, rows, ranges } = usageInParts(base, weeks);
+    const whole = wholeUsage(base);
+    expect(base.usage.length).toBeGreaterThan(1000);
+    expect(rows.length).toBe(whole.rows.length);
+    // One row a week: no week is split over two ranges.
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+    expect(byKey(rows)).toEqual(byKey(whole.rows));
+    expect(build.meta()).toEqual(whole.meta);
+    if (weeks === 1) expect(ranges.length).toBeGreaterThan(20);
+  });
+
+  it("usage across range boundaries (a Sunday, the Monday after, a new year), ranges with none, and usage in one range only", () => {
+    const usage = [
+      // The weeks 2026-W46 and 2026-W47 meet between Sunday 2026-11-15 and Monday 2026-11-16.
+      record("p1", "2026-11-15", 100, 0.1),
+      record("p2", "2026-11-15", 7, null),
+      record("p1", "2026-11-16", 200, 0.2),
+      record("p1", "2026-11-09", 300, 0.3),
+      // 2026-W53: Thursday 2026-12-31 and Sunday 2027-01-03; then months without usage.
+      record("p2", "2026-12-31", 400, 0.4),
+      record("p2", "2027-01-03", 500, 0.05),
+      record("p1", "2027-06-01", 600, null),
+    ];
+    const input = { ...batchOf(base, []), usage };
+    for (const weeks of [1, 2, 5]) {
+      const { build, rows, empty } = usageInParts(input, weeks);
+      const whole = wholeUsage(input);
+      expect(byKey(rows)).toEqual(byKey(whole.rows));
+      expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+      expect(rows.map((r) => r.key).sort()).toEqual(["2026-W46", "2026-W47", "2026-W53", "2027-W22"]);
+      expect(empty).toBeGreaterThan(0);
+      expect(build.meta().hasUsage).toBe(true);
+    }
+    // Monday 2026-11-09 and Sunday 2026-11-15 in one week, summed in the listed order.
+    const w46 = usageInParts(input, 1).rows.find((r) => r.key === "2026-W46");
+    expect(w46?.data).toEqual([
+      ["p1", 420, 0.3 + 0.1],
+      ["p2", 17, null],
+    ]);
+
+    // Usage in one range only: that range's weeks, and usage known.
+    const one = { ...input, usage: usage.slice(0, 2) };
+    const only = usageInParts(one, 8);
+    expect(only.ranges.length).toBe(1);
+    expect(byKey(only.rows)).toEqual(byKey(wholeUsage(one).rows));
+    expect(only.build.meta().hasUsage).toBe(true);
+
+    // No usage: no range, no row, and none known.
+    const none = usageInParts({ ...input, usage: [] }, 8);
+    expect(none.ranges).toEqual([]);
+    expect(none.rows).toEqual([]);
+    expect(none.build.meta()).toEqual(wholeUsage({ ...input, usage: [] }).meta);
+    expect(none.build.meta().hasUsage).toBe(false);
   });
 });

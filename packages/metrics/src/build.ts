@@ -18,7 +18,11 @@ import type { RollupState } from "./restrict.js";
  *    repository: prepare.ts, reverts.ts), and people are resolved before the engine sees the
  *    input, so a batch of repositories prepared on its own gives the facts a whole prepare gives
  *    them, in the same order when batches come in repository order (`prepareMetrics` lists facts
- *    repository by repository). Usage (per person, no repository) is prepared once on its own.
+ *    repository by repository). Usage (per person, no repository) is prepared on its own, a range
+ *    of whole weeks at a time (`usageRanges`): the engine sums it by the ISO week of the record's
+ *    day (prepare.ts, `isoWeekOfDay`, whatever the time zone), so a range of whole ISO weeks
+ *    (Monday to Sunday) gives its weeks the rows a whole prepare gives them, when its records come
+ *    in the whole read's order (`listAttributedUsage`: by day, then key).
  *    What crosses repositories is small and summed here: the repositories, those without a
  *    deployment signal, whether usage was imported, and the report's notes;
  * 2. figures by chunk of weeks (`evaluateStoredWeeks`): each chunk's weeks and the weeks their
@@ -69,7 +73,10 @@ export class KeptBuild {
     return rows;
   }
 
-  /** The usage weeks' rows of `input`'s usage (every usage record; its repositories are not read). */
+  /**
+   * The usage weeks' rows of `input`'s usage (its repositories are not read): every record of the
+   * weeks it holds, once (a range of `usageRanges` at a time, or all usage at once).
+   */
   addUsage(input: MetricsInput): KeptFactRow[] {
     const prep = prepareMetrics({
       ...input,
@@ -99,6 +106,36 @@ export class KeptBuild {
       mergedNotDeployed: this.notes.mergedNotDeployed,
     };
   }
+}
+
+/** Calendar days from `from` to `to` ("YYYY-MM-DD", both included). */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayLabel = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The day ranges, `weeks` whole ISO weeks each (Monday to Sunday), that cover the days of `span`
+ * (the first and last day of usage), in order: a build reads and adds usage one range at a time
+ * (see above). None without usage.
+ */
+export function usageRanges(span: DayRange | null, weeks: number): DayRange[] {
+  if (span === null) return [];
+  const size = Math.max(1, Math.floor(weeks)) * 7;
+  const first = dayNumber(span.from);
+  const last = dayNumber(span.to);
+  if (!Number.isFinite(first) || !Number.isFinite(last))
+    throw new Error(`usageRanges: not days: ${span.from}, ${span.to}`);
+  // Day 0 (1970-01-01) was a Thursday: Mondays are the days n with (n + 3) % 7 === 0.
+  const monday = first - ((((first + 3) % 7) + 7) % 7);
+  const ranges: DayRange[] = [];
+  for (let start = monday; start <= last; start += size)
+    ranges.push({ from: dayLabel(start), to: dayLabel(start + size - 1) });
+  return ranges;
 }
 
 /** A week after every real one: a bounded state from it on holds nothing until weeks are loaded. */

@@ -21,6 +21,7 @@ import {
 import {
   type CommitGraph,
   compileGlobs,
+  type DayRange,
   DeploymentMethod,
   detectDeployments,
   incidentsFromIssues,
@@ -210,14 +211,7 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
   if (scope !== undefined && scope.noUsage !== true && usageRows.length === 0) {
     usageRows = await listAttributedUsage(db, { limit: 1 });
   }
-  const usage: UsageRecord[] = usageRows.map((u) => ({
-    personId: u.personId ?? "",
-    day: u.day,
-    tool: u.tool,
-    tokensIn: u.tokensIn,
-    tokensOut: u.tokensOut,
-    cost: u.costUsd,
-  }));
+  const usage = usageRows.map(usageRecordOf);
 
   return MetricsInputSchema.parse({
     changes,
@@ -230,6 +224,25 @@ export async function loadMetricsInput(db: Database, config: Config, scope?: Met
     reposWithoutDeploymentSignal: withoutSignal,
     config: metricsConfigOf(config),
   });
+}
+
+function usageRecordOf(u: Awaited<ReturnType<typeof listAttributedUsage>>[number]): UsageRecord {
+  return {
+    personId: u.personId ?? "",
+    day: u.day,
+    tool: u.tool,
+    tokensIn: u.tokensIn,
+    tokensOut: u.tokensOut,
+    cost: u.costUsd,
+  };
+}
+
+/**
+ * The usage records of `range`'s days (both included), as `loadMetricsInput` lists them, for a
+ * build that reads usage a range at a time (an index-bounded read: `usage_records_day_idx`).
+ */
+export async function loadUsageRange(db: Database, range: DayRange): Promise<UsageRecord[]> {
+  return (await listAttributedUsage(db, { fromDay: range.from, toDay: range.to })).map(usageRecordOf);
 }
 
 /** The repositories the metrics cover (tracked, not archived), in order. */

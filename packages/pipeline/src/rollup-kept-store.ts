@@ -1,5 +1,6 @@
 import {
   addKeptBuildRows,
+  attributedUsageDays,
   beginKeptBuild,
   checkKeptFacts,
   type Database,
@@ -16,6 +17,7 @@ import {
   updateKeptState,
 } from "@yardstick/db";
 import {
+  type DayRange,
   hotFromWeek,
   KEPT_FACTS_VERSION,
   KeptBuild,
@@ -27,9 +29,11 @@ import {
   type MetricsInput,
   restoreBoundedState,
   restoreRollupState,
+  type UsageRecord,
+  usageRanges,
 } from "@yardstick/metrics";
 import type { RollupDeps } from "./deps.js";
-import { loadMetricsInput, metricsConfigOf, metricsRepos } from "./metrics-input.js";
+import { loadMetricsInput, loadUsageRange, metricsConfigOf, metricsRepos } from "./metrics-input.js";
 import type { KeptRollup, RollupMemory } from "./rollup-memory.js";
 
 /**
@@ -91,11 +95,16 @@ export interface BuildInput {
   repos: readonly string[];
   /** These repositories' rows, whole, without usage. */
   load(repos: ReadonlySet<string>): Promise<MetricsInput>;
-  /** Every usage record (read once, first, and dropped after). */
-  usage(): Promise<MetricsInput>;
+  /** The first and last day of usage (null: none imported). */
+  usageDays(): Promise<DayRange | null>;
+  /**
+   * The usage records of `range`'s days (both included), in the order a whole read lists them
+   * (`listAttributedUsage`): read a range at a time (`usageRanges`), each dropped after.
+   */
+  usage(range: DayRange): Promise<UsageRecord[]>;
 }
 
-/** The stored data, read a batch of repositories at a time. */
+/** The stored data, read a batch of repositories (or a range of usage days) at a time. */
 export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
   const none = { mergedFrom: new Map(), repos: new Set<string>() };
   return {
@@ -103,29 +112,37 @@ export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
     repos: await metricsRepos(deps.db),
     load: (repos) =>
       loadMetricsInput(deps.db, deps.config, { mergedFrom: new Map(), usageFrom: "9999-12-31", repos, noUsage: true }),
-    usage: () => loadMetricsInput(deps.db, deps.config, { ...none, usageFrom: "1970-01-01" }),
+    usageDays: () => attributedUsageDays(deps.db),
+    usage: (range) => loadUsageRange(deps.db, range),
   };
 }
 
 /**
  * Builds the stored kept state in parts, never holding the whole input nor its facts (issue 18):
- * `beginKeptBuild`, then the usage weeks, then each batch of `batchRepos` repositories loaded,
+ * `beginKeptBuild`, then the usage weeks `usageWeeks` weeks at a time (`usageRanges`), then each batch of `batchRepos` repositories loaded,
  * prepared, its fact rows written and dropped (`KeptBuild`), then `finishKeptBuild` with `stamp`
- * and the build's meta. Returns the generation saved and the build (meta, report notes); throws
+ * and the build's meta. Returns the generation saved, the build (meta, report notes), and how many
+ * batches and usage ranges it read; throws
  * `KeptStorageMoved` when another process began a build or saved meanwhile (this one gives way).
  */
 export async function saveKeptInParts(
   db: Database,
   input: BuildInput,
   stamp: Omit<KeptStamp, "meta">,
-  options: { batchRepos: number; savedAt: () => Date; between?: () => Promise<void> },
-): Promise<{ generation: number; build: KeptBuild; batches: number }> {
+  options: { batchRepos: number; usageWeeks: number; savedAt: () => Date; between?: () => Promise<void> },
+): Promise<{ generation: number; build: KeptBuild; batches: number; usageRanges: number }> {
   const generation = await beginKeptBuild(db, { ...stamp, meta: {} }, options.savedAt());
   const build = new KeptBuild();
   const write = async (rows: readonly KeptFactRow[]) => {
     if (!(await addKeptBuildRows(db, generation, dbRows(rows)))) throw new KeptStorageMoved(OVERTAKEN);
   };
-  await write(build.addUsage(await input.usage()));
+  // Usage a range of `usageWeeks` whole weeks at a time (it grows with people × days of history).
+  const ranges = usageRanges(await input.usageDays(), options.usageWeeks);
+  for (const range of ranges) {
+    const usage = await input.usage(range);
+    if (usage.length > 0) await write(build.addUsage({ ...input.base, usage }));
+    await options.between?.();
+  }
   const size = Math.max(1, Math.floor(options.batchRepos));
   let batches = 0;
   for (let i = 0; i < input.repos.length; i += size) {
@@ -136,7 +153,7 @@ export async function saveKeptInParts(
   const meta = build.meta() as unknown as Record<string, unknown>;
   const saved = await finishKeptBuild(db, generation, { ...stamp, meta }, options.savedAt());
   if (saved === null) throw new KeptStorageMoved(OVERTAKEN);
-  return { generation: saved, build, batches };
+  return { generation: saved, build, batches, usageRanges: ranges.length };
 }
 
 export type KeptRestore =

@@ -36,10 +36,12 @@ export interface RollupMemoryOptions {
   /**
    * A bounded process builds its state (its first build, a rebuild) in parts (issue 18;
    * packages/metrics build.ts): the facts of this many repositories at a time (default 25), then
-   * the figures of this many weeks at a time from the stored facts (default 8).
+   * the figures of this many weeks at a time from the stored facts (default 8). Usage is read and
+   * its facts stored `buildUsageWeeks` whole ISO weeks at a time (default 8).
    */
   buildBatchRepos?: number;
   buildChunkWeeks?: number;
+  buildUsageWeeks?: number;
 }
 
 export class RollupMemory {
@@ -58,6 +60,7 @@ export class RollupMemory {
   savedWatermark: Date | null = null;
   readonly buildBatchRepos: number;
   readonly buildChunkWeeks: number;
+  readonly buildUsageWeeks: number;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: RollupMemoryOptions = {}) {
@@ -65,6 +68,7 @@ export class RollupMemory {
     this.bounded = this.persist && (options.bounded ?? true);
     this.buildBatchRepos = options.buildBatchRepos ?? 25;
     this.buildChunkWeeks = options.buildChunkWeeks ?? 8;
+    this.buildUsageWeeks = options.buildUsageWeeks ?? 8;
   }
 
   /** Runs `work` after every earlier call has settled: one rollup at a time updates the kept state. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, lte, min, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, max, min, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { attributionVerdicts } from "../schema/attribution-verdicts.js";
 import { changes } from "../schema/changes.js";
@@ -235,15 +235,55 @@ export async function readCoverageFacts(
   return { credited, cursors, ruleVersions: versions.map((r) => r.v), firstMergedAt: first?.at ?? null };
 }
 
-/** Imported usage credited to a person: every record, or those from `fromDay` (YYYY-MM-DD) on; at most `limit`. */
+/**
+ * Imported usage credited to a person: every record, or those of days from `fromDay` and up to
+ * `toDay` (YYYY-MM-DD, both included) when given; at most `limit`. Listed by day, then by key
+ * (a total order): a read of consecutive day ranges lists the records a whole read lists, in the
+ * same order (a bounded build reads usage range by range; its usage facts must equal a whole
+ * build's, whose people and sums follow this order). A bounded range reads through
+ * `usage_records_day_idx`.
+ */
 export async function listAttributedUsage(
   db: Database,
-  query: { fromDay?: string; limit?: number } = {},
+  query: AttributedUsageQuery = {},
 ): Promise<(typeof usageRecords.$inferSelect)[]> {
-  const credited = isNotNull(usageRecords.personId);
-  const where = query.fromDay === undefined ? credited : and(credited, gte(usageRecords.day, query.fromDay));
-  const select = db.select().from(usageRecords).where(where);
+  return attributedUsageSelect(db, query);
+}
+
+export interface AttributedUsageQuery {
+  fromDay?: string;
+  toDay?: string;
+  limit?: number;
+}
+
+/** `listAttributedUsage`'s statement (its plan can be explained). */
+export function attributedUsageSelect(db: Database, query: AttributedUsageQuery = {}) {
+  const where = and(
+    isNotNull(usageRecords.personId),
+    query.fromDay === undefined ? undefined : gte(usageRecords.day, query.fromDay),
+    query.toDay === undefined ? undefined : lte(usageRecords.day, query.toDay),
+  );
+  const select = db
+    .select()
+    .from(usageRecords)
+    .where(where)
+    .orderBy(
+      asc(usageRecords.day),
+      asc(usageRecords.source),
+      asc(usageRecords.identityKind),
+      asc(usageRecords.identityValue),
+      asc(usageRecords.tool),
+    );
   return query.limit === undefined ? select : select.limit(query.limit);
+}
+
+/** The first and last day of imported usage credited to a person (null: none). */
+export async function attributedUsageDays(db: Database): Promise<{ from: string; to: string } | null> {
+  const [row] = await db
+    .select({ from: min(usageRecords.day), to: max(usageRecords.day) })
+    .from(usageRecords)
+    .where(isNotNull(usageRecords.personId));
+  return row?.from == null || row.to == null ? null : { from: row.from, to: row.to };
 }
 
 /**

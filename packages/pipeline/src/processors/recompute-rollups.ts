@@ -213,8 +213,12 @@ export interface RollupRun {
    */
   restored?: boolean;
   restoreRefused?: string;
-  /** A bounded build (issue 18): repository batches whose facts it stored, chunks of weeks it evaluated. */
+  /**
+   * A bounded build (issue 18): repository batches whose facts it stored, ranges of usage days it
+   * read (those with usage or none), chunks of weeks it evaluated.
+   */
   buildBatches?: number;
+  buildUsageRanges?: number;
   buildChunks?: number;
   /** The report's notes, when this run prepared the whole input (a full recompute). */
   notes?: MetricsReportNotes;
@@ -400,6 +404,7 @@ async function boundedFullRollup(
     rows,
     windowStart: null,
     buildBatches: built.batches,
+    buildUsageRanges: built.usageRanges,
     buildChunks: chunks,
     notes: built.build.reportNotes(built.base.config.timeZone),
   };
@@ -455,7 +460,12 @@ async function buildKeptInParts(deps: RollupDeps, keep: Keep, now: Date) {
       computedNow: now,
       heads: Object.fromEntries(keep.heads),
     },
-    { batchRepos: keep.memory.buildBatchRepos, savedAt: () => deps.now(), between: yieldToEventLoop },
+    {
+      batchRepos: keep.memory.buildBatchRepos,
+      usageWeeks: keep.memory.buildUsageWeeks,
+      savedAt: () => deps.now(),
+      between: yieldToEventLoop,
+    },
   );
   keep.memory.kept = null;
   keep.memory.generation = saved.generation;
@@ -713,7 +723,9 @@ async function keptRollupOf(
   }
 
   /** Set when this run built the state (a bounded build's, in parts). */
-  let built: { built: true; buildBatches: number; notes: MetricsReportNotes } | Record<string, never> = {};
+  let built:
+    | { built: true; buildBatches: number; buildUsageRanges: number; notes: MetricsReportNotes }
+    | Record<string, never> = {};
   if (kept === null) {
     if (isEmpty(sinceCursor) && wholeWeeks.length === 0) {
       return { mode: "kept", pairs: 0, rows: 0, windowStart: null, ...restored };
@@ -725,7 +737,12 @@ async function keptRollupOf(
     const parts = await buildKeptInParts(deps, keep, now);
     kept = await restoreBuilt(deps, keep);
     if (kept === null) throw new KeptStorageMoved("the kept state moved on before it was restored");
-    built = { built: true, buildBatches: parts.batches, notes: parts.build.reportNotes(parts.base.config.timeZone) };
+    built = {
+      built: true,
+      buildBatches: parts.batches,
+      buildUsageRanges: parts.usageRanges,
+      notes: parts.build.reportNotes(parts.base.config.timeZone),
+    };
     await yieldToEventLoop();
   }
   if (kept === null) {

@@ -513,11 +513,38 @@ describe.each([
   it.runIf(mode.incremental === "kept")(
     "a bounded worker builds and rebuilds in parts: the rollups, their drill-down and the stored facts equal the whole build's, and a second run writes nothing",
     async () => {
-      // One repository per batch and three weeks per chunk: every boundary a build in parts has.
-      memory = new RollupMemory({ buildBatchRepos: 1, buildChunkWeeks: 3 });
+      // Usage over the history, read two weeks at a time below: weeks in several ranges, two weeks
+      // that meet between a Sunday and a Monday (ranges are whole ISO weeks), ranges with none.
+      const people = (await listPeople(t.db)).slice(0, 3);
+      expect(people.length).toBe(3);
+      const dayOf = (n: number) => new Date(clock.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+      const sunday = [...Array(7).keys()].map((i) => 20 + i).find((n) => new Date(dayOf(n)).getUTCDay() === 0) ?? 20;
+      const days = [3, 9, sunday, sunday - 1, sunday + 2, 60, 61, 130, 150];
+      await upsertUsage(
+        t.db,
+        people.flatMap((person, p) =>
+          days.map((n, i) => ({
+            source: "csv",
+            identityKind: "login" as const,
+            identityValue: person.id,
+            personId: person.id,
+            day: dayOf(n + p),
+            tool: i % 2 === 0 ? "copilot" : "claude-code",
+            tokensIn: 10_000 * (i + 1) + p,
+            tokensOut: 100,
+            costUsd: i % 3 === 0 ? null : 0.1 * (i + 1),
+          })),
+        ),
+      );
+      // One repository per batch, two weeks of usage per range and three weeks per chunk: every
+      // boundary a build in parts has.
+      memory = new RollupMemory({ buildBatchRepos: 1, buildUsageWeeks: 2, buildChunkWeeks: 3 });
       await forgetFingerprint();
       clock = new Date(clock.getTime() + 60_000);
       const run = await rollupWeeks(deps(), syncWeeks(deps()));
+      expect(run.buildUsageRanges).toBeGreaterThan(5);
+      const usageWeeks = await t.db.select().from(rollupKeptFacts).where(eq(rollupKeptFacts.kind, "usage"));
+      expect(usageWeeks.length).toBeGreaterThan(6);
       const meta = (await readKeptHeader(t.db))?.meta as { repos: string[] } | undefined;
       const repos = meta?.repos.length ?? 0;
       expect(repos).toBeGreaterThan(1);
@@ -560,7 +587,7 @@ describe.each([
       expect(header).toMatchObject({ factCount: wholeHeader?.factCount, checksum: wholeHeader?.checksum });
 
       // Built in parts again over the whole build's state (a rebuild), then nothing new: nothing written.
-      memory = new RollupMemory({ buildBatchRepos: 2, buildChunkWeeks: 5 });
+      memory = new RollupMemory({ buildBatchRepos: 2, buildUsageWeeks: 3, buildChunkWeeks: 5 });
       await forgetFingerprint();
       expect(await rollupWeeks(deps(), syncWeeks(deps()))).toMatchObject({ mode: "full" });
       await expectEqualToFull();
