@@ -119,10 +119,10 @@ export async function storedBuildInput(deps: RollupDeps): Promise<BuildInput> {
 
 /**
  * Builds the stored kept state in parts, never holding the whole input nor its facts (issue 18):
- * `beginKeptBuild`, then the usage weeks `usageWeeks` weeks at a time (`usageRanges`), then each batch of `batchRepos` repositories loaded,
- * prepared, its fact rows written and dropped (`KeptBuild`), then `finishKeptBuild` with `stamp`
- * and the build's meta. Returns the generation saved, the build (meta, report notes), and how many
- * batches and usage ranges it read; throws
+ * `beginKeptBuild`, then the usage weeks `usageWeeks` weeks at a time (`usageRanges`), then each
+ * batch of `batchRepos` repositories loaded, prepared, its fact rows written and dropped
+ * (`KeptBuild`), then `finishKeptBuild` with `stamp` and the build's meta. Returns the generation
+ * saved, the build (meta, report notes), and how many batches and usage ranges it read; throws
  * `KeptStorageMoved` when another process began a build or saved meanwhile (this one gives way).
  */
 export async function saveKeptInParts(

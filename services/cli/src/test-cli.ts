@@ -1,8 +1,24 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { createLogger, type Logger } from "@yardstick/log";
 import { Command } from "commander";
+
+/** Test helper: a logger at `info` whose JSON lines are parsed into `lines` as they are written. */
+export function capturingLogger<L>(lines: L[]): Logger {
+  return createLogger({
+    service: "test",
+    level: "info",
+    destination: new Writable({
+      write: (chunk, _e, cb) => {
+        for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line) as L);
+        cb();
+      },
+    }),
+  });
+}
 
 /**
  * Test helper: runs `yardstick <args>` in this process with the given commands registered and

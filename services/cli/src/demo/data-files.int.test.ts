@@ -1,16 +1,15 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import type { Config, ConfigInput } from "@yardstick/config";
 import { InputError } from "@yardstick/core";
 import { getSyncCursor, listOrgMemberships, listPeople, usageRecords, weeklyRollups } from "@yardstick/db";
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { generateWorld, presetOptions, startSimulator, World } from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
 import { createPipelineDeps, type JobContext, type Jobs, personIdFor, processors } from "@yardstick/pipeline";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capturingLogger } from "../test-cli.js";
 import { syncWorldForTest, testGitHubClient } from "./sync-world.js";
 import { configForWorld } from "./world-config.js";
 
@@ -58,16 +57,7 @@ interface LogLine {
 /** Discovery alone (the organisation's and its roster's jobs), with what the roster job logged. */
 async function discover(cfg: Config, runId: string): Promise<{ lines: LogLine[]; error: unknown }> {
   const lines: LogLine[] = [];
-  const logger = createLogger({
-    service: "test",
-    level: "info",
-    destination: new Writable({
-      write: (chunk, _e, cb) => {
-        for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line));
-        cb();
-      },
-    }),
-  });
+  const logger = capturingLogger(lines);
   const sim = await startSimulator({ world, tokens: [TOKEN] });
   try {
     const deps = createPipelineDeps({

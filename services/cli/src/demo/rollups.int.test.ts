@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import type { Config } from "@yardstick/config";
 import {
   changes,
@@ -15,7 +14,6 @@ import {
 import { createTestDatabase, type TestDatabase } from "@yardstick/db/testing";
 import { createGitHubClient } from "@yardstick/github";
 import { generateWorld, presetOptions, type Simulator, startSimulator, World } from "@yardstick/github-sim";
-import { createLogger } from "@yardstick/log";
 import {
   computeMetrics,
   holdsWeek,
@@ -37,6 +35,7 @@ import {
 } from "@yardstick/pipeline";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capturingLogger } from "../test-cli.js";
 import { configForWorld } from "./world-config.js";
 
 /**
@@ -61,19 +60,6 @@ interface LogLine {
   restrictedRepos?: number;
   pairs?: number;
   rows?: number;
-}
-
-function capturingLogger(lines: LogLine[]) {
-  return createLogger({
-    service: "test",
-    level: "info",
-    destination: new Writable({
-      write: (chunk, _e, cb) => {
-        for (const line of chunk.toString().split("\n")) if (line.trim() !== "") lines.push(JSON.parse(line));
-        cb();
-      },
-    }),
-  });
 }
 
 async function storedRows(db: Database) {
