@@ -22,7 +22,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
-import { type Database, openDatabase, readKeptFactsOfWeeks, readKeptHeader } from "@yardstick/db";
+import {
+  type Database,
+  openDatabase,
+  planUpsert,
+  readKeptFactsOfWeeks,
+  readKeptHeader,
+  rollupChanges,
+} from "@yardstick/db";
 import {
   evaluateGroups,
   explainGroupWeek,
@@ -236,6 +243,16 @@ async function stepped(db: Database, meta: KeptMeta): Promise<void> {
     const h5 = heap();
     out.detailsMib = mib(h5 - h4);
     out.peakHeldMib = mib(h5 - h0);
+    {
+      // What the write adds while it runs: `upsertRowsUnnest` dedupes and sorts each table's rows
+      // by key first (packages/db upsert.ts), all of the part at once.
+      const plan = planUpsert(rollupChanges, { key: ["groupKind", "groupName", "week", "changeKey"] });
+      const t = performance.now();
+      const unique = plan.dedupe(details.changes as never);
+      out.dedupeMs = Math.round(performance.now() - t);
+      out.dedupeMib = mib(heap() - h5);
+      out.dedupeRows = unique.length;
+    }
     if (n === detail && snapshot !== "") {
       const { writeHeapSnapshot } = await import("node:v8");
       (globalThis as { chunk?: unknown }).chunk = { state, groups, evaluated, details };
