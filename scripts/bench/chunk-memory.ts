@@ -296,6 +296,12 @@ async function real(db: Database, meta: KeptMeta, generation: number): Promise<v
     computedAt: base.end,
     chunkWeeks,
     between: async () => {
+      if (snapshot !== "" && n === detail) {
+        (await import("node:v8")).writeHeapSnapshot(snapshot);
+        log(
+          `heap snapshot ${snapshot} after chunk ${n}'s write; heapUsed after it ${mib(process.memoryUsage().heapUsed)} MiB`,
+        );
+      }
       log(
         `after chunk ${n++}'s write: heap ${mib(heap())} MiB (the chunk's state still referenced), peak RSS ${peakRss()} MiB, ${Math.round(performance.now() - t)} ms`,
       );
