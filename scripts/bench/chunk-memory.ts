@@ -17,7 +17,8 @@
  * kind and the caches from the output, and `--heap-snapshot` writes a snapshot there with the
  * chunk's parts as `globalThis.chunk` (scripts/bench/heap-breakdown.ts --path chunk).
  * `--real`: instead, the pipeline's `storeBuiltRollups` itself (written, in its one transaction),
- * with the heap measured after each chunk's write.
+ * with the heap measured after each chunk's write (`--heap-snapshot` there: after write `--detail`; the
+ * one after the last chunk is the late "other" weeks').
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
